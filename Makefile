@@ -1,0 +1,37 @@
+# The two commands of the README: `make demo` and `make test`. Both do all the set-up on a
+# fresh Debian machine: system packages (as root, or through sudo), a virtual environment,
+# the Python packages. Re-running them only redoes what changed.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+SYSTEM_PACKAGES := python3-venv libzbar0 fonts-nanum socat espeak-ng
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test system clean bench
+
+demo: $(STAMP)
+	$(VENV)/bin/kiosk demo
+
+test: $(STAMP)
+	$(PY) -m pytest -q -n 2 $(PYTEST_ARGS)
+
+system:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages:$$missing"; \
+	  if [ "$$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
+	fi
+
+$(STAMP): setup.cfg pyproject.toml | system
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+bench: $(STAMP)
+	$(PY) bench/mint_bench.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,52 @@
+"""What every command shares: exit codes, the one broad ``except``, output helpers.
+
+Exit codes: 0 ok; 1 the thing checked is bad (a refused token, a tampered store);
+2 usage or input error (a missing file, an invalid spec). Errors print one line saying what
+happened and one saying what to do, on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from typing import Any, Callable
+
+from kiosk.errors import KioskError
+
+EXIT_OK, EXIT_BAD, EXIT_USAGE = 0, 1, 2
+log = logging.getLogger(__name__)
+
+
+def print_json(value: Any) -> None:
+    """Machine-readable output: one JSON document on stdout."""
+    print(json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True))
+
+
+def run(parser: argparse.ArgumentParser, argv: list[str] | None) -> int:
+    """Parse ``argv``, call the chosen verb's ``func(args) -> int``, map errors to exit codes."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # argparse exits 2 on usage errors and 0 on --help
+        return int(e.code or 0)
+    func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return func(args)
+    except KioskError as e:
+        print(f"error: {e.message}", file=sys.stderr)
+        if e.hint:
+            print(f"  what to do: {e.hint}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+def read_pin(stream=None) -> str:
+    """Read a PIN from standard input (one line), never echoing or logging it."""
+    line = (stream or sys.stdin).readline()
+    return line.strip()

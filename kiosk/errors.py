@@ -1,0 +1,44 @@
+"""The core's error types, grouped by origin, each with a hint a person can act on.
+
+Expected outcomes (a refused token, a wrong PIN) are values, not exceptions; these are for
+input that cannot be used at all, and for storage and key problems.
+"""
+
+from __future__ import annotations
+
+
+class KioskError(Exception):
+    """Base of every error the core raises on purpose. ``hint`` says what to do."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.hint})" if self.hint else self.message
+
+
+class FormatError(KioskError):
+    """Untrusted input that does not parse or has an unknown version."""
+
+
+class ValidationError(KioskError):
+    """A structure that parses but breaks a rule; ``problems`` lists each one as (path, text)."""
+
+    def __init__(self, what: str, problems: list[tuple[str, str]], hint: str = "") -> None:
+        lines = "; ".join(f"{path}: {text}" for path, text in problems)
+        super().__init__(f"{what} is not valid: {lines}", hint)
+        self.problems = problems
+
+
+class SignatureError(KioskError):
+    """A signature that does not verify, or a signer that is not the expected one."""
+
+
+class KeyFileError(KioskError):
+    """A key file that is missing, unreadable, malformed or readable by others."""
+
+
+class StorageError(KioskError):
+    """A store file that cannot be read or written."""

@@ -1,0 +1,1 @@
+"""Moving sealed batches: the sync daemon, USB export/import, and the central node."""

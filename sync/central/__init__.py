@@ -1,0 +1,1 @@
+"""The central node and the authority's tools (the ``kiosk-central`` command)."""

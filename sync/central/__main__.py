@@ -1,0 +1,5 @@
+import sys
+
+from sync.central.cli import main
+
+sys.exit(main())

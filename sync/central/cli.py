@@ -1,0 +1,267 @@
+"""``kiosk-central``: the election authority's and central staff's command.
+
+Verbs: ``election init|show``, ``tokens mint|freeze|check``, ``cards mint|check``.
+Exit codes: 0 ok, 1 the thing checked is bad, 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from kiosk import __version__
+from kiosk.cards import CardRefused, check_card, mint_card
+from kiosk.cliutil import EXIT_BAD, EXIT_OK, EXIT_USAGE, print_json, read_pin, run
+from kiosk.errors import KioskError
+from kiosk.minting import mint_tokens
+from kiosk.package import create_package, load_package
+from kiosk.spec import read_spec
+from kiosk.tokens import REFUSAL_TEXT, Refused, check_token
+from kiosk.ttabok import TTABOK_COMMUNITIES, ttabok_spec
+from sync.central.sheets import card_qr, save_png, token_qr, write_token_sheet
+
+DAY_S = 86_400
+
+
+def cmd_election_init(args: argparse.Namespace) -> int:
+    if bool(args.spec) == bool(args.demo):
+        print("error: give exactly one of --spec FILE or --demo ttabok", file=sys.stderr)
+        return EXIT_USAGE
+    body = read_spec(args.spec) if args.spec else ttabok_spec(args.communities)
+    package = create_package(args.out, body, trustees=args.trustees, threshold=args.threshold)
+    e = package.election
+    print(f"election {e.id}: {len(e.contests)} contests, {len(e.styles)} ballot styles")
+    print(f"fingerprint {e.fingerprint_hex}")
+    print(f"authority key {package.authority.fingerprint} (secret key in {args.out}/authority/: keep it offline)")
+    print(f"election key split among {e.trustees_count} trustees, {e.trustees_threshold} needed "
+          f"(shares in {args.out}/trustees/: hand each to its trustee, then delete them here)")
+    return EXIT_OK
+
+
+def cmd_election_show(args: argparse.Namespace) -> int:
+    package = load_package(args.directory)
+    e = package.election
+    roll = package.roll()
+    try:
+        root = roll.root
+        info = {
+            "id": e.id, "title": {"ko": e.title.ko, "en": e.title.en},
+            "fingerprint_hex": e.fingerprint_hex, "tag": e.tag, "signature": "valid",
+            "authority_key": package.authority.fingerprint,
+            "contests": len(e.contests), "styles": len(e.styles),
+            "privacy_floor": e.privacy_floor, "paper_record": e.paper_record,
+            "trustees": {"count": e.trustees_count, "threshold": e.trustees_threshold},
+            "nodes": [n.url for n in e.nodes],
+            "roll": {"entries": roll.count(), "frozen": root is not None,
+                     "root_hex": root.root_hex if root else None},
+        }
+    finally:
+        roll.close()
+    if args.json:
+        print_json(info)
+    else:
+        print(f"{e.title.ko}\n{e.title.en}")
+        print(f"id {e.id}, fingerprint {e.fingerprint_hex}, tag {e.tag}")
+        print(f"signed by the authority key {info['authority_key']}: signature valid")
+        print(f"{info['contests']} contests, {info['styles']} ballot styles, privacy floor {e.privacy_floor}, "
+              f"paper record {'on' if e.paper_record else 'off'}")
+        roll_state = f"frozen, root {info['roll']['root_hex']}" if root else "not frozen"
+        print(f"token roll: {info['roll']['entries']} entries, {roll_state}")
+    return EXIT_OK
+
+
+def cmd_tokens_mint(args: argparse.Namespace) -> int:
+    package = load_package(args.election)
+    e = package.election
+    styles = [s.id for s in e.styles] if args.all_styles else (args.style or [])
+    if not styles:
+        print("error: give --style S (repeatable) or --all-styles", file=sys.stderr)
+        return EXIT_USAGE
+    out = Path(args.out)
+    if out.exists() and any(out.iterdir()):
+        print(f"error: {out} is not empty\n  what to do: give a new directory for each minting run",
+              file=sys.stderr)
+        return EXIT_USAGE
+    minted = mint_tokens(package, [(s, args.count) for s in styles], args.mode)
+    (out / "png").mkdir(parents=True, exist_ok=True)
+    os.chmod(out, 0o700)  # the payloads are the tokens: nobody else may read them
+    counter: dict[str, int] = {}
+    lines = []
+    for token in minted:
+        counter[token.style] = counter.get(token.style, 0) + 1
+        name = f"{token.style}-{counter[token.style]:04d}.png"
+        save_png(token_qr(token.payload), out / "png" / name)
+        lines.append(f"{token.style}\t{token.mode}\tpng/{name}\t{token.payload}\n")
+    fd = os.open(out / "payloads.tsv", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write("".join(lines))
+    label = "[시험 TEST]" if args.mode == "test" else ""
+    pages = write_token_sheet(out / "sheet.pdf", e.title.ko,
+                              ((t.payload, e.style(t.style).title.ko) for t in minted), label)
+    print(f"minted {len(minted)} {args.mode} tokens for {len(styles)} ballot styles into {out} "
+          f"({pages} PDF pages); the roll now holds {_roll_count(package)} entries")
+    return EXIT_OK
+
+
+def _roll_count(package) -> int:
+    roll = package.roll()
+    try:
+        return roll.count()
+    finally:
+        roll.close()
+
+
+def cmd_tokens_freeze(args: argparse.Namespace) -> int:
+    package = load_package(args.election)
+    roll = package.roll()
+    try:
+        root = roll.freeze(package.authority_key())
+    finally:
+        roll.close()
+    print(f"token roll frozen: {root.size} entries, root {root.root_hex}")
+    print("print this root on every zero report; no tokens can be minted any more")
+    return EXIT_OK
+
+
+def cmd_tokens_check(args: argparse.Namespace) -> int:
+    package = load_package(args.election)
+    e = package.election
+    roll = package.roll()
+    try:
+        result = check_token(args.payload.strip(), e.tag, e.fingerprint, args.mode, roll)
+    finally:
+        roll.close()
+    if isinstance(result, Refused):
+        if args.json:
+            print_json({"valid": False, "reason": result.reason.value, "text": REFUSAL_TEXT[result.reason]})
+        else:
+            print(f"refused: {result.reason.value}: {REFUSAL_TEXT[result.reason]}")
+        return EXIT_BAD
+    style = e.style(result.style)
+    if args.json:
+        print_json({"valid": True, "style": result.style, "mode": result.token.mode,
+                    "style_title": {"ko": style.title.ko, "en": style.title.en}})
+    else:
+        print(f"valid: ballot style {result.style} ({style.title.ko} / {style.title.en}), {result.token.mode}")
+    return EXIT_OK
+
+
+def _timestamp(text: str | None, default: int) -> int:
+    if text is None:
+        return default
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as e:
+        raise KioskError(f"cannot read the time {text!r}", hint="write it as 2017-05-27 or 2017-05-27T18:00+09:00") from e
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return int(moment.timestamp())
+
+
+def cmd_cards_mint(args: argparse.Namespace) -> int:
+    package = load_package(args.election)
+    now = int(time.time())
+    not_before = _timestamp(args.valid_from, now - 60)
+    not_after = _timestamp(args.valid_until, not_before + args.days * DAY_S)
+    pin = read_pin()
+    payload = mint_card(package.authority_key(), package.election.tag, args.role, args.station, pin,
+                        not_before, not_after)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = f"{args.role}-{args.station.replace('*', 'all')}"
+    save_png(card_qr(payload), out / f"{stem}.png", scale=6)
+    (out / f"{stem}.txt").write_text(payload + "\n", encoding="ascii")
+    print(f"card for a {args.role} at station {args.station} written to {out}/{stem}.png "
+          f"(QR version {card_qr(payload).version}); valid "
+          f"{datetime.fromtimestamp(not_before, timezone.utc):%Y-%m-%d %H:%M} to "
+          f"{datetime.fromtimestamp(not_after, timezone.utc):%Y-%m-%d %H:%M} UTC")
+    return EXIT_OK
+
+
+def cmd_cards_check(args: argparse.Namespace) -> int:
+    package = load_package(args.election)
+    text = Path(args.card).read_text().strip() if Path(args.card).is_file() else args.card.strip()
+    result = check_card(text, package.authority, package.election.tag, args.station, int(time.time()))
+    if isinstance(result, CardRefused):
+        if args.json:
+            print_json({"valid": False, "reason": result.reason.value, "text": str(result)})
+        else:
+            print(f"refused: {result.reason.value}: {result}")
+        return EXIT_BAD
+    if args.json:
+        print_json({"valid": True, "role": result.role, "station": result.station, "card_id": result.card_id})
+    else:
+        print(f"valid: {result.role} card {result.card_id} for station {result.station}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line of ``kiosk-central``."""
+    p = argparse.ArgumentParser(prog="kiosk-central", description="Election authority and central node tools.")
+    p.add_argument("--version", action="version", version=f"kiosk-central {__version__}")
+    verbs = p.add_subparsers(title="verbs", metavar="VERB")
+
+    election = verbs.add_parser("election", help="create or show an election package").add_subparsers(metavar="ACTION")
+    init = election.add_parser("init", help="make keys and a signed election package")
+    init.add_argument("--out", required=True, type=Path, help="new directory for the package")
+    init.add_argument("--spec", type=Path, help="a hand-written spec (TOML or JSON)")
+    init.add_argument("--demo", choices=["ttabok"], help="the 2017 Gyeonggi Ttabok community vote")
+    init.add_argument("--communities", type=int, default=TTABOK_COMMUNITIES,
+                      help=f"communities in the Ttabok demo (default {TTABOK_COMMUNITIES})")
+    init.add_argument("--trustees", type=int, default=3, help="trustees sharing the election key (default 3)")
+    init.add_argument("--threshold", type=int, default=2, help="shares needed to tally (default 2)")
+    init.set_defaults(func=cmd_election_init)
+    show = election.add_parser("show", help="what a package says, its fingerprint and signature check")
+    show.add_argument("directory", type=Path)
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(func=cmd_election_show)
+
+    tokens = verbs.add_parser("tokens", help="mint, freeze and check ballot tokens").add_subparsers(metavar="ACTION")
+    mint = tokens.add_parser("mint", help="add tokens to the roll; write PNGs, a PDF sheet and the payloads")
+    mint.add_argument("--election", required=True, type=Path)
+    mint.add_argument("--style", action="append", help="ballot style id (repeatable)")
+    mint.add_argument("--all-styles", action="store_true", help="mint for every ballot style")
+    mint.add_argument("--count", type=int, required=True, help="tokens per ballot style")
+    mint.add_argument("--mode", choices=["official", "test"], default="official")
+    mint.add_argument("--out", required=True, type=Path, help="new directory for the PNGs, sheet.pdf, payloads.tsv")
+    mint.set_defaults(func=cmd_tokens_mint)
+    freeze = tokens.add_parser("freeze", help="sign the roll's Merkle root; no minting after")
+    freeze.add_argument("--election", required=True, type=Path)
+    freeze.set_defaults(func=cmd_tokens_freeze)
+    check = tokens.add_parser("check", help="is a token payload valid? (exit 1 with the reason if not)")
+    check.add_argument("--election", required=True, type=Path)
+    check.add_argument("--mode", choices=["official", "test"], default="official")
+    check.add_argument("--json", action="store_true")
+    check.add_argument("payload")
+    check.set_defaults(func=cmd_tokens_check)
+
+    cards = verbs.add_parser("cards", help="poll-worker and technician cards").add_subparsers(metavar="ACTION")
+    cmint = cards.add_parser("mint", help="sign a card; the PIN is read from standard input")
+    cmint.add_argument("--election", required=True, type=Path)
+    cmint.add_argument("--role", required=True, choices=["poll-worker", "technician"])
+    cmint.add_argument("--station", required=True, help="station id, or * for every station")
+    cmint.add_argument("--valid-from", help="ISO date or time (default: now)")
+    cmint.add_argument("--valid-until", help="ISO date or time (default: --days after the start)")
+    cmint.add_argument("--days", type=int, default=7, help="validity in days when --valid-until is not given")
+    cmint.add_argument("--out", required=True, type=Path)
+    cmint.set_defaults(func=cmd_cards_mint)
+    ccheck = cards.add_parser("check", help="is a card valid for a station now?")
+    ccheck.add_argument("--election", required=True, type=Path)
+    ccheck.add_argument("--station", required=True)
+    ccheck.add_argument("--json", action="store_true")
+    ccheck.add_argument("card", help="the payload, or a file holding it")
+    ccheck.set_defaults(func=cmd_cards_check)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``kiosk-central``."""
+    return run(build_parser(), argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

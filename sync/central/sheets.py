@@ -1,0 +1,110 @@
+"""Printable token sheets and code images: segno encodes the QR, reportlab lays out the PDF.
+
+A token sheet is A4 with 3 x 5 slips, cut marks at every slip corner, and beside each code
+the election's name and the ballot style's name in Korean (never the serial in readable
+form: the token is a secret). Codes are drawn as vector rectangles, so they print sharp at
+any printer resolution.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+import segno
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+from kiosk.fonts import hangul_font
+
+COLUMNS, ROWS = 3, 5
+QUIET_ZONE = 4  # modules, as ISO/IEC 18004 asks
+
+
+def token_qr(payload: str) -> segno.QRCode:
+    """The QR symbol of a token: alphanumeric mode, ECC M, never boosted to a larger version."""
+    return segno.make(payload, error="m", boost_error=False, mode="alphanumeric", micro=False)
+
+
+def card_qr(payload: str) -> segno.QRCode:
+    """The QR symbol of a poll-worker card (ASCII JSON, byte mode, ECC M)."""
+    return segno.make(payload, error="m", boost_error=False, mode="byte", micro=False)
+
+
+def save_png(qr: segno.QRCode, path: Path, scale: int = 8) -> None:
+    """Write a code as a PNG with the standard quiet zone."""
+    qr.save(str(path), kind="png", scale=scale, border=QUIET_ZONE)
+
+
+def _register_font() -> str:
+    name = "NanumGothic"
+    if name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(name, str(hangul_font())))
+    return name
+
+
+def _draw_qr(c: canvas.Canvas, qr: segno.QRCode, x: float, y: float, size: float) -> None:
+    """Draw the dark modules as one path of horizontal runs (few, large rectangles)."""
+    rows = [bytes(r) for r in qr.matrix]
+    n = len(rows)
+    module = size / n
+    path = c.beginPath()
+    for r, row in enumerate(rows):
+        col = 0
+        while col < n:
+            if row[col] & 1:
+                start = col
+                while col < n and row[col] & 1:
+                    col += 1
+                path.rect(x + start * module, y + (n - 1 - r) * module, (col - start) * module, module)
+            else:
+                col += 1
+    c.drawPath(path, stroke=0, fill=1)
+
+
+def _cut_marks(c: canvas.Canvas, x: float, y: float, w: float, h: float) -> None:
+    c.setLineWidth(0.3)
+    tick = 3 * mm
+    for cx, cy in ((x, y), (x + w, y), (x, y + h), (x + w, y + h)):
+        c.line(cx - tick, cy, cx + tick, cy)
+        c.line(cx, cy - tick, cx, cy + tick)
+
+
+def write_token_sheet(path: Path, election_title: str, slips: Iterable[tuple[str, str]],
+                      mode_label: str = "") -> int:
+    """Write the PDF of (payload, ballot style name) slips; returns the number of pages."""
+    font = _register_font()
+    c = canvas.Canvas(str(path), pagesize=A4, pageCompression=1)
+    c.setTitle(election_title)
+    page_w, page_h = A4
+    margin = 12 * mm
+    cell_w, cell_h = (page_w - 2 * margin) / COLUMNS, (page_h - 2 * margin) / ROWS
+    code = min(cell_h - 14 * mm, cell_w * 0.62)
+    pages, i = 0, 0
+    for payload, style_name in slips:
+        slot = i % (COLUMNS * ROWS)
+        if slot == 0:
+            if i:
+                c.showPage()
+            pages += 1
+        col, row = slot % COLUMNS, slot // COLUMNS
+        x, y = margin + col * cell_w, page_h - margin - (row + 1) * cell_h
+        _cut_marks(c, x, y, cell_w, cell_h)
+        _draw_qr(c, token_qr(payload), x + (cell_w - code) / 2, y + 11 * mm, code)
+        c.setFont(font, 7.5)
+        c.drawCentredString(x + cell_w / 2, y + 7 * mm, _fit(c, font, election_title, 7.5, cell_w - 6 * mm))
+        c.setFont(font, 9)
+        c.drawCentredString(x + cell_w / 2, y + 3 * mm, f"{style_name} {mode_label}".strip())
+        i += 1
+    c.showPage()
+    c.save()
+    return pages
+
+
+def _fit(c: canvas.Canvas, font: str, text: str, size: float, width: float) -> str:
+    while text and c.stringWidth(text, font, size) > width:
+        text = text[:-2] + "…"
+    return text
