@@ -1,0 +1,50 @@
+"""Shared fixtures. Headless by default; long runs behind --slow."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--slow", action="store_true", help="run the long fault-injection tests too")
+    parser.addoption("--hardware", action="store_true", help="run tests that need a real camera or printer")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "slow" in item.keywords and not config.getoption("--slow"):
+            item.add_marker(pytest.mark.skip(reason="long run: use --slow"))
+        if "hardware" in item.keywords and not config.getoption("--hardware"):
+            item.add_marker(pytest.mark.skip(reason="needs real hardware: use --hardware"))
+
+
+@pytest.fixture(scope="session")
+def small_election(tmp_path_factory):
+    """A signed 24-community Ttabok package with 9 official and 2 test tokens per style, frozen.
+
+    Returns (package, {style: [official payloads]}, {style: [test payloads]}). Session-wide:
+    tests must not mint into it or change it.
+    """
+    from kiosk.minting import mint_tokens
+    from kiosk.package import create_package
+    from kiosk.ttabok import ttabok_spec
+
+    package = create_package(tmp_path_factory.mktemp("election") / "e", ttabok_spec(24), trustees=3, threshold=2)
+    styles = [s.id for s in package.election.styles]
+    official = mint_tokens(package, [(s, 9) for s in styles], "official")
+    test = mint_tokens(package, [(s, 2) for s in styles], "test")
+    roll = package.roll()
+    roll.freeze(package.authority_key())
+    roll.close()
+    by_style: dict[str, list[str]] = {}
+    test_by_style: dict[str, list[str]] = {}
+    for t in official:
+        by_style.setdefault(t.style, []).append(t.payload)
+    for t in test:
+        test_by_style.setdefault(t.style, []).append(t.payload)
+    return package, by_style, test_by_style
