@@ -90,3 +90,22 @@ def test_demo_runs_headless(tmp_path, capsys):
     assert kiosk_main(["demo", "--headless", "--data", str(tmp_path / "demo")]) == 0
     out = capsys.readouterr().out
     assert "216 of 216 printed tokens decoded" in out
+
+
+def test_printed_sheet_decodes_slip_by_slip(tmp_path, capsys):
+    """Render the PDF as a printer would (pdftoppm, 150 dpi) and read every code on page 1."""
+    import subprocess
+
+    import cv2
+    import zxingcpp
+
+    e, tok = tmp_path / "e", tmp_path / "tok"
+    assert run(capsys, "election", "init", "--out", e, "--demo", "ttabok", "--communities", "4")[0] == 0
+    assert run(capsys, "tokens", "mint", "--election", e, "--all-styles", "--count", "5", "--out", tok)[0] == 0
+    subprocess.run(["pdftoppm", "-r", "150", "-f", "1", "-l", "1", "-gray", "-png", str(tok / "sheet.pdf"),
+                    str(tmp_path / "page")], check=True)
+    (page,) = tmp_path.glob("page*.png")
+    image = cv2.imread(str(page), cv2.IMREAD_GRAYSCALE)
+    read = {r.text for r in zxingcpp.read_barcodes(image)}
+    payloads = [line.split("\t")[3] for line in (tok / "payloads.tsv").read_text().splitlines()]
+    assert read == set(payloads[:15])
