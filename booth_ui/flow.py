@@ -22,7 +22,7 @@ WARNING_S = 20.0         # ... and this long to answer it before the booth reset
 REFUSED_SHOW_S = 12.0    # a refusal stays on screen this long
 DONE_SHOW_S = 8.0        # the cast confirmation stays this long
 TEXT_SIZES = 4
-OPTIONS_PER_PAGE = 6
+OPTIONS_PER_PAGE = (6, 6, 4, 4)   # by text size: larger text, fewer and taller buttons
 
 
 class Screen(enum.Enum):
@@ -260,14 +260,24 @@ def fresh(state: BoothState, now: float) -> BoothState:
                       message=message, last_activity=now)
 
 
-def pages(election: Election, style: str) -> list[tuple[str, list[str]]]:
-    """The ballot's pages: (contest id, option ids) with at most OPTIONS_PER_PAGE options each."""
+def pages(election: Election, style: str, text_size: int = 1) -> list[tuple[str, list[str]]]:
+    """The ballot's pages at a text size: (contest id, option ids), each contest on its own pages."""
+    per_page = OPTIONS_PER_PAGE[text_size]
     out = []
     for contest_id in election.style(style).contests:
         options = [o.id for o in election.contest(contest_id).options]
-        for i in range(0, len(options), OPTIONS_PER_PAGE):
-            out.append((contest_id, options[i:i + OPTIONS_PER_PAGE]))
+        for i in range(0, len(options), per_page):
+            out.append((contest_id, options[i:i + per_page]))
     return out
+
+
+def _same_place(election: Election, vote: "Vote", old_size: int, new_size: int) -> int:
+    """The page at ``new_size`` that shows the first option of the current page at ``old_size``."""
+    contest, options = pages(election, vote.style, old_size)[vote.page]
+    for i, (c, opts) in enumerate(pages(election, vote.style, new_size)):
+        if c == contest and options[0] in opts:
+            return i
+    return 0
 
 
 # -- handlers ---------------------------------------------------------------------------
@@ -314,7 +324,7 @@ def on_choose(state, event: Choose, now, election):
 
 
 def on_page(state, event, now, election):
-    n = len(pages(election, state.vote.style))
+    n = len(pages(election, state.vote.style, state.prefs.text_size))
     page = state.vote.page + (1 if isinstance(event, NextPage) else -1)
     if not 0 <= page < n:
         return replace(state, last_activity=now), []
@@ -440,6 +450,9 @@ def on_language(state, event: SetLanguage, now, election):
 
 def on_text_size(state, event: TextSize, now, election):
     size = min(TEXT_SIZES - 1, max(0, state.prefs.text_size + event.step))
+    if state.vote is not None:  # keep the voter on the page that shows what they were looking at
+        page = _same_place(election, state.vote, state.prefs.text_size, size)
+        state = replace(state, vote=replace(state.vote, page=page))
     return replace(state, prefs=replace(state.prefs, text_size=size), last_activity=now), []
 
 
