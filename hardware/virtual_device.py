@@ -4,7 +4,8 @@
 (``hardware.escpos_parse``), prints while it can, and answers DLE EOT (always, as real
 printers do) and GS r (only when online, because a real printer answers it only after
 printing what came before). Scripts: ``paper_lines`` runs out of paper after that many
-lines, ``near_end_lines`` raises the near-end sensor that many lines before, ``open_cover``.
+lines, ``near_end_lines`` raises the near-end sensor that many lines before, ``open_cover``
+and ``open_cover_after(lines)``, ``stall`` (prints so slowly that no job is ever confirmed).
 
 Honest difference: a real printer that runs out of paper keeps the rest of the job in its
 buffer and may print it when a roll goes in; this one drops it (``lines_lost`` counts it).
@@ -37,6 +38,8 @@ class VirtualPrinter:
         self.printed: list = []  # PrintedText / PrintedImage / PrintedFeed / PrintedCut
         self.lines_lost = 0
         self.bytes_received = 0
+        self.stalled = False
+        self._cover_after: int | None = None
         self._parser = Parser()
         self._lock = threading.Lock()
 
@@ -50,6 +53,16 @@ class VirtualPrinter:
         """Open the cover: the printer stops and reports it."""
         with self._lock:
             self.cover_open = True
+
+    def open_cover_after(self, lines: int) -> None:
+        """Open the cover once ``lines`` more lines are printed (someone lifts it mid-job)."""
+        with self._lock:
+            self._cover_after = lines
+
+    def stall(self, stalled: bool = True) -> None:
+        """Hold back the answer to GS r, as a printer still printing a long job does."""
+        with self._lock:
+            self.stalled = stalled
 
     def close_cover(self) -> None:
         """Close the cover."""
@@ -81,7 +94,7 @@ class VirtualPrinter:
                 if isinstance(event, StatusRequest):
                     replies += self._status_reply(event.n)
                 elif isinstance(event, PrintedRequest):
-                    if self.online:
+                    if self.online and not self.stalled:
                         replies.append(encode_printed_reply(near_end=self.near_end))
                 elif isinstance(event, PRINTED_TYPES):
                     self._print(event)
@@ -103,6 +116,10 @@ class VirtualPrinter:
         self.printed.append(item)
         if self.paper_left is not None:
             self.paper_left -= cost
+        if self._cover_after is not None:
+            self._cover_after -= cost
+            if self._cover_after <= 0:
+                self.cover_open, self._cover_after = True, None
         if isinstance(item, PrintedCut):
             log.info("virtual printer: cut after %d items", len(self.printed))
 
