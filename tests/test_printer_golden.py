@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from socat_pty import PtyPair
+from printer_rig import printer_rig
 
 from hardware.document import PAPER_58MM, PAPER_80MM, QR, Align, Cut, Document, Feed, Rule, Text
 from hardware.escpos import encode_document
-from hardware.printer import Printer
-from hardware.virtual_printer import SerialServer, VirtualPrinter, legend_of
+from hardware.virtual_printer import legend_of
 
 DOC = Document([
     Text("STATION 7 - TEST PRINT", size=2, bold=True, align=Align.CENTER),
@@ -50,12 +49,8 @@ GOLDEN_80MM = [
 @pytest.fixture
 def printer_on_pty(tmp_path):
     """(Printer, VirtualPrinter): the kiosk on one end of a socat pair, the device on the other."""
-    with PtyPair(tmp_path) as pair:
-        device = VirtualPrinter()
-        server = SerialServer(device, pair.device).start()
-        with Printer(pair.host) as printer:
-            yield printer, device
-        server.stop()
+    with printer_rig(tmp_path) as rig:
+        yield rig.printer, rig.device
 
 
 def test_document_comes_back_line_for_line(printer_on_pty):
