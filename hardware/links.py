@@ -71,7 +71,8 @@ class SerialLink:
 
 
 class FileLink:
-    """``file:PATH``: each job's bytes are appended to PATH; the "printer" is always ready.
+    """``file:PATH``: each job's bytes are appended to PATH; the "printer" is always ready
+    (status queries are answered OK and not written; every job is confirmed).
 
     For the demo and the command line without a printer; the virtual printer reads such
     files back (``python -m hardware.virtual_printer --replay PATH``).
