@@ -41,6 +41,19 @@ class Text:
 
 
 @dataclass(frozen=True)
+class Columns:
+    """A label on the left and a value on the right of one line (``Option A ...... 123``).
+
+    A long label wraps; the value goes on its last line. Hangul is measured in dots, so the
+    values line up on the right edge even though NanumGothic is proportional.
+    """
+
+    left: str
+    right: str
+    bold: bool = False
+
+
+@dataclass(frozen=True)
 class QR:
     """A QR code of ``data`` (segno picks the smallest version), printed as a raster image.
 
@@ -73,7 +86,7 @@ class Cut:
     """Feed the paper to the cutter and cut partially (a tab holds the slip until torn off)."""
 
 
-Block = Union[Text, QR, Rule, Feed, Cut]
+Block = Union[Text, Columns, QR, Rule, Feed, Cut]
 
 
 @dataclass(frozen=True)

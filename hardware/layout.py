@@ -10,7 +10,7 @@ import textwrap
 from dataclasses import dataclass
 from typing import Iterator, Union
 
-from hardware.document import QR, Align, Cut, Document, Feed, Profile, Rule, Text
+from hardware.document import QR, Align, Columns, Cut, Document, Feed, Profile, Rule, Text
 from hardware.raster import Raster, render_qr, render_text, text_width
 
 
@@ -64,6 +64,8 @@ def layout(document: Document, profile: Profile) -> list[Line]:
 def _block_lines(block, profile: Profile) -> Iterator[Line]:
     if isinstance(block, Text):
         yield from _text_lines(block, profile)
+    elif isinstance(block, Columns):
+        yield from _column_lines(block, profile)
     elif isinstance(block, QR):
         raster = render_qr(block.data, block.module_dots, block.error, profile.width_dots)
         yield ImageLine(raster, block.align, "QR:" + block.data)
@@ -90,6 +92,23 @@ def _text_lines(block: Text, profile: Profile) -> Iterator[Line]:
     height = profile.line_dots * block.size
     for part in wrap_measured(block.text, profile.width_dots, size_px, block.bold):
         yield ImageLine(render_text(part, size_px, height, block.bold), block.align, part)
+
+
+def _column_lines(block: Columns, profile: Profile) -> Iterator[Line]:
+    if is_plain_ascii(block.left + block.right):
+        room = max(1, profile.columns - len(block.right) - 1)
+        parts = textwrap.wrap(block.left, room) or [""]
+        for part in parts[:-1]:
+            yield TextLine(part, 1, block.bold)
+        yield TextLine(parts[-1].ljust(profile.columns - len(block.right)) + block.right, 1, block.bold)
+        return
+    size_px, height = profile.font_px, profile.line_dots
+    gap = text_width(block.right + "  ", size_px, block.bold)  # keep two spaces before the value
+    parts = wrap_measured(block.left, max(size_px, profile.width_dots - gap), size_px, block.bold)
+    for part in parts[:-1]:
+        yield ImageLine(render_text(part, size_px, height, block.bold), Align.LEFT, part)
+    last = render_text(parts[-1], size_px, height, block.bold, right=block.right, width=profile.width_dots)
+    yield ImageLine(last, Align.LEFT, f"{parts[-1]} | {block.right}")
 
 
 def wrap_measured(text: str, max_dots: int, size_px: int, bold: bool = False) -> list[str]:

@@ -13,6 +13,7 @@ Nothing printed is ever logged: only the document's title and sizes.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import dataclass
 from typing import Callable
@@ -64,6 +65,9 @@ class Printer:
         self.confirm_timeout_s = confirm_timeout_s
         self._clock = clock
         self._link = None
+        # One conversation at a time: a status page polling while a report prints would
+        # otherwise read the other's reply bytes.
+        self._lock = threading.RLock()
 
     def __enter__(self) -> "Printer":
         return self
@@ -73,9 +77,10 @@ class Printer:
 
     def close(self) -> None:
         """Close the port (it is opened again on the next use)."""
-        if self._link is not None:
-            self._link.close()
-            self._link = None
+        with self._lock:
+            if self._link is not None:
+                self._link.close()
+                self._link = None
 
     def _connected(self):
         if self._link is None:
@@ -93,7 +98,8 @@ class Printer:
 
     def status(self) -> Condition:
         """What the printer says about itself now; PrinterUnavailable if it cannot say."""
-        return self._dropping_link(self._ask_status)
+        with self._lock:
+            return self._dropping_link(self._ask_status)
 
     def _ask_status(self, link) -> Condition:
         link.discard_input()
@@ -114,6 +120,10 @@ class Printer:
         """
         lines = layout(document, self.profile)
         data = encode_lines(lines)
+        with self._lock:
+            return self._print_locked(document, lines, data)
+
+    def _print_locked(self, document: Document, lines: list, data: bytes) -> PrintResult:
         condition = self.status()
         if not condition.can_print:
             log.warning("print refused: %s (%s)", document.title, condition.value)

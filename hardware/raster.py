@@ -69,16 +69,21 @@ def text_width(text: str, size_px: int, bold: bool = False) -> int:
     return int(font.getlength(text) + 0.999)
 
 
-def render_text(text: str, size_px: int, height: int, bold: bool = False) -> Raster:
+def render_text(text: str, size_px: int, height: int, bold: bool = False,
+                right: str = "", width: int | None = None) -> Raster:
     """Draw one line of text into a raster ``height`` dots tall, vertically centred.
 
+    With ``right``, that text is drawn flush with the right edge of ``width`` dots (columns).
     Drawn without anti-aliasing (mode "1"): a thermal head has no grey.
     """
     font, top, bottom = _font(size_px, bold)
-    width = max(8, text_width(text, size_px, bold))
+    width = width or max(8, text_width(text, size_px, bold))
     image = Image.new("1", (width, height), 0)
     y = (height - (bottom - top)) // 2 - top
-    ImageDraw.Draw(image).text((0, y), text, font=font, fill=1)
+    draw = ImageDraw.Draw(image)
+    draw.text((0, y), text, font=font, fill=1)
+    if right:
+        draw.text((width - text_width(right, size_px, bold), y), right, font=font, fill=1)
     return Raster.from_ink(image)
 
 

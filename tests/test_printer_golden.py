@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from printer_rig import printer_rig
 
-from hardware.document import PAPER_58MM, PAPER_80MM, QR, Align, Cut, Document, Feed, Rule, Text
+from hardware.document import PAPER_58MM, PAPER_80MM, QR, Align, Columns, Cut, Document, Feed, Rule, Text
 from hardware.escpos import encode_document
 from hardware.virtual_printer import legend_of
 
@@ -23,6 +23,8 @@ DOC = Document([
     Text("개시 2026-06-03 06:00"),
     Text("A line long enough that it has to be wrapped on a receipt of forty-eight columns."),
     Text("두 줄로 나뉘어야 할 만큼 긴 한국어 문장입니다: 영수증 폭에 맞추어 단어 사이에서 줄을 바꿉니다."),
+    Columns("Total", "1,234", bold=True),
+    Columns("합계", "1,234"),
     Rule("="),
     QR("KIOSK-CLOSE/1:0123456789ABCDEF"),
     Feed(3),
@@ -39,6 +41,8 @@ GOLDEN_80MM = [
     "a receipt of forty-eight columns.",
     "[image] 두 줄로 나뉘어야 할 만큼 긴 한국어 문장입니다: 영수증 폭에",
     "[image] 맞추어 단어 사이에서 줄을 바꿉니다.",
+    "[bold] Total" + " " * 38 + "1,234",
+    "[image] 합계 | 1,234",
     "=" * 48,
     "[image,center] QR:KIOSK-CLOSE/1:0123456789ABCDEF",
     "(feed 3)",
