@@ -1,5 +1,8 @@
 """Reading an ESC/POS stream back: bytes in, printed lines, images and status requests out.
 
+Printed items come back as the very line types ``hardware.layout`` makes (``TextLine``,
+``ImageLine``, ``FeedLines``, ``CutPaper``), so a round trip can compare them directly.
+
 The virtual printer's ear. It is a parser of outside input, so it never raises on any bytes:
 unknown commands are skipped by their known length (or reported as ``Unknown``), oversized
 images are skipped without being held in memory, and a half-received command waits for
@@ -13,6 +16,7 @@ from typing import Union
 
 from hardware.document import Align
 from hardware.escpos import DLE, EOT, ESC, GS, LF
+from hardware.layout import CutPaper, FeedLines, ImageLine, TextLine
 from hardware.raster import Raster
 
 FS, CR, HT = 0x1C, 0x0D, 0x09
@@ -26,36 +30,6 @@ _ESC_ARGS = {b"@": 0, b"2": 0, b"t": 1, b"a": 1, b"E": 1, b"d": 1, b"!": 1, b"-"
              b"e": 1, b"c": 2, b"$": 2, b"\\": 2, b"p": 3}
 _GS_ARGS = {b"!": 1, b"r": 1, b"a": 1, b"B": 1, b"H": 1, b"h": 1, b"w": 1, b"f": 1, b"I": 1,
             b"b": 1, b"L": 2, b"W": 2}
-
-
-@dataclass(frozen=True)
-class PrintedText:
-    """A line of text in the printer's font."""
-
-    text: str
-    size: int = 1
-    bold: bool = False
-    align: Align = Align.LEFT
-
-
-@dataclass(frozen=True)
-class PrintedImage:
-    """A raster image (GS v 0)."""
-
-    raster: Raster
-    align: Align = Align.LEFT
-
-
-@dataclass(frozen=True)
-class PrintedFeed:
-    """Blank lines fed (ESC d)."""
-
-    lines: int
-
-
-@dataclass(frozen=True)
-class PrintedCut:
-    """A cut (GS V)."""
 
 
 @dataclass(frozen=True)
@@ -79,8 +53,8 @@ class Unknown:
     what: str
 
 
-Event = Union[PrintedText, PrintedImage, PrintedFeed, PrintedCut, StatusRequest, PrintedRequest, Unknown]
-PRINTED_TYPES = (PrintedText, PrintedImage, PrintedFeed, PrintedCut)
+Event = Union[TextLine, ImageLine, FeedLines, CutPaper, StatusRequest, PrintedRequest, Unknown]
+PRINTED_TYPES = (TextLine, ImageLine, FeedLines, CutPaper)
 
 
 class Parser:
@@ -118,7 +92,7 @@ class Parser:
 
     def _flush_text(self, events: list[Event]) -> None:
         if self._line:
-            events.append(PrintedText("".join(self._line), self.size, self.bold, self.align))
+            events.append(TextLine("".join(self._line), self.size, self.bold, self.align))
             self._line = []
 
     def _step(self, pos: int, events: list[Event]) -> int:
@@ -146,15 +120,22 @@ class Parser:
         end = pos + 2 + count
         return bytes(self._buf[pos + 2:end]) if end <= len(self._buf) else None
 
-    def _esc(self, pos: int, events: list[Event]) -> int:
+    def _fixed(self, pos: int, table: dict[bytes, int], name: str,
+               events: list[Event]) -> tuple[bytes, bytes | None, int]:
+        """(command letter, its arguments or None, bytes used) of a fixed-length command;
+        an unknown letter is reported and skipped, an incomplete one uses 0 bytes."""
         cmd = bytes(self._buf[pos + 1:pos + 2])
-        count = _ESC_ARGS.get(cmd)
+        count = table.get(cmd)
         if count is None:
-            events.append(Unknown(f"ESC 0x{cmd[0]:02x}"))
-            return 2
+            events.append(Unknown(f"{name} 0x{cmd[0]:02x}"))
+            return cmd, None, 2
         args = self._args(pos, count)
+        return cmd, args, 0 if args is None else 2 + count
+
+    def _esc(self, pos: int, events: list[Event]) -> int:
+        cmd, args, used = self._fixed(pos, _ESC_ARGS, "ESC", events)
         if args is None:
-            return 0
+            return used
         if cmd == b"@":
             self._flush_text(events)
             self._reset()
@@ -167,8 +148,8 @@ class Parser:
             self.size = 2 if args[0] & 0x30 else 1
         elif cmd == b"d":
             self._flush_text(events)
-            events.append(PrintedFeed(args[0]))
-        return 2 + count
+            events.append(FeedLines(args[0]))
+        return used
 
     def _gs(self, pos: int, events: list[Event]) -> int:
         cmd = bytes(self._buf[pos + 1:pos + 2])
@@ -182,25 +163,21 @@ class Parser:
             if extra and self._args(pos, 2) is None:
                 return 0
             self._flush_text(events)
-            events.append(PrintedCut())
+            events.append(CutPaper())
             return 3 + extra
         if cmd == b"(":  # GS ( fn pL pH data: length-prefixed, so skippable whole
             head = self._args(pos, 3)
             if head is None:
                 return 0
             return self._skip_bytes(pos, 5, head[1] | head[2] << 8, events, "GS (")
-        count = _GS_ARGS.get(cmd)
-        if count is None:
-            events.append(Unknown(f"GS 0x{cmd[0]:02x}"))
-            return 2
-        args = self._args(pos, count)
+        cmd, args, used = self._fixed(pos, _GS_ARGS, "GS", events)
         if args is None:
-            return 0
+            return used
         if cmd == b"!":
             self.size = 2 if args[0] & 0x77 else 1
         elif cmd == b"r":
             events.append(PrintedRequest(args[0]))
-        return 2 + count
+        return used
 
     def _raster(self, pos: int, events: list[Event]) -> int:
         head = self._args(pos, 6)  # '0' m xL xH yL yH
@@ -217,7 +194,7 @@ class Parser:
             return 0
         self._flush_text(events)
         data = bytes(self._buf[pos + 8:pos + 8 + size])
-        events.append(PrintedImage(Raster(width_bytes, height, data), self.align))
+        events.append(ImageLine(Raster(width_bytes, height, data), self.align))
         return 8 + size
 
     def _skip_bytes(self, pos: int, head: int, count: int, events: list[Event], what: str) -> int:

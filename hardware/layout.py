@@ -7,7 +7,7 @@ text) read the same ``layout`` result, so the two can never disagree about wrapp
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterator, Union
 
 from hardware.document import QR, Align, Columns, Cut, Document, Feed, Profile, Rule, Text
@@ -26,11 +26,14 @@ class TextLine:
 
 @dataclass(frozen=True)
 class ImageLine:
-    """One raster image; ``source`` is what it shows (the text, or ``QR:`` and the data)."""
+    """One raster image; ``source`` is what it shows (the text, or ``QR:`` and the data).
+
+    ``source`` is not compared: an image read back from the wire equals the one sent.
+    """
 
     raster: Raster
     align: Align = Align.LEFT
-    source: str = ""
+    source: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)

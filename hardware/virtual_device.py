@@ -19,9 +19,8 @@ from typing import Mapping
 
 from hardware.document import Document, Profile
 from hardware.escpos import encode_printed_reply, encode_status
-from hardware.escpos_parse import (PRINTED_TYPES, Parser, PrintedCut, PrintedFeed, PrintedImage,
-                                   PrintedRequest, PrintedText, StatusRequest)
-from hardware.layout import ImageLine, layout
+from hardware.escpos_parse import PRINTED_TYPES, Parser, PrintedRequest, StatusRequest
+from hardware.layout import CutPaper, FeedLines, ImageLine, TextLine, layout
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +34,7 @@ class VirtualPrinter:
         self.near_end_lines = near_end_lines
         self.cover_open = cover_open
         self.line_dots = line_dots
-        self.printed: list = []  # PrintedText / PrintedImage / PrintedFeed / PrintedCut
+        self.printed: list = []  # TextLine / ImageLine / FeedLines / CutPaper, as layout makes them
         self.lines_lost = 0
         self.bytes_received = 0
         self.stalled = False
@@ -120,15 +119,15 @@ class VirtualPrinter:
             self._cover_after -= cost
             if self._cover_after <= 0:
                 self.cover_open, self._cover_after = True, None
-        if isinstance(item, PrintedCut):
+        if isinstance(item, CutPaper):
             log.info("virtual printer: cut after %d items", len(self.printed))
 
     def _lines_of(self, item) -> int:
-        if isinstance(item, PrintedText):
+        if isinstance(item, TextLine):
             return item.size
-        if isinstance(item, PrintedImage):
+        if isinstance(item, ImageLine):
             return max(1, -(-item.raster.height // self.line_dots))
-        if isinstance(item, PrintedFeed):
+        if isinstance(item, FeedLines):
             return item.lines
         return 0
 
@@ -141,12 +140,12 @@ class VirtualPrinter:
 def describe(item, legend: Mapping[str, str] | None = None) -> str:
     """One printed item as text: ``[center,bold,x2] TEXT``, ``[image] SOURCE`` for an image
     whose hash is in ``legend``, ``[image 176x24 0123abcd…]`` otherwise, ``(feed 2)``, ``(cut)``."""
-    if isinstance(item, PrintedFeed):
+    if isinstance(item, FeedLines):
         return f"(feed {item.lines})"
-    if isinstance(item, PrintedCut):
+    if isinstance(item, CutPaper):
         return "(cut)"
     marks = [] if item.align.name == "LEFT" else [item.align.name.lower()]
-    if isinstance(item, PrintedText):
+    if isinstance(item, TextLine):
         marks += (["bold"] if item.bold else []) + (["x2"] if item.size == 2 else [])
         return (f"[{','.join(marks)}] " if marks else "") + item.text
     sha = item.raster.sha256()

@@ -6,7 +6,8 @@ import pytest
 
 from hardware.document import PAPER_80MM, QR, Cut, Document, Rule, Text
 from hardware.escpos import Condition, decode_status, encode_document, encode_status
-from hardware.escpos_parse import Parser, PrintedText
+from hardware.escpos_parse import Parser
+from hardware.layout import TextLine
 from hardware.printer import Printer
 from hardware.virtual_printer import TcpServer, VirtualPrinter, main
 
@@ -82,7 +83,7 @@ def test_parser_splits_do_not_matter():
     whole = Parser().feed(data)
     parser = Parser()
     bytewise = [event for i in range(len(data)) for event in parser.feed(data[i:i + 1])]
-    assert bytewise == whole and whole[0] == PrintedText("abc", bold=True)
+    assert bytewise == whole and whole[0] == TextLine("abc", bold=True)
 
 
 def test_cli_usage_errors_exit_2(capsys):

@@ -13,6 +13,7 @@ from printer_rig import printer_rig
 
 from hardware.document import PAPER_58MM, PAPER_80MM, QR, Align, Columns, Cut, Document, Feed, Rule, Text
 from hardware.escpos import encode_document
+from hardware.layout import layout
 from hardware.virtual_printer import legend_of
 
 DOC = Document([
@@ -62,6 +63,7 @@ def test_document_comes_back_line_for_line(printer_on_pty):
     result = printer.print(DOC)
     assert result.lines == len(GOLDEN_80MM) and not result.paper_near_end
     assert device.transcript(legend_of(DOC, PAPER_80MM)) == GOLDEN_80MM
+    assert device.printed == layout(DOC, PAPER_80MM)  # every dot of every image, too
 
 
 def test_the_printed_qr_code_reads_back(printer_on_pty):

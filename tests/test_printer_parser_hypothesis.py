@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from hardware.document import PAPER_58MM, Document, Text
 from hardware.escpos import encode_document
-from hardware.escpos_parse import MAX_LINE_CHARS, MAX_RASTER_BYTES, Parser, PrintedImage, PrintedText
+from hardware.escpos_parse import MAX_LINE_CHARS, MAX_RASTER_BYTES, Parser
+from hardware.layout import ImageLine, TextLine
 from hardware.virtual_device import VirtualPrinter
 
 # Bytes rich in command introducers, so that commands (and broken ones) are common.
@@ -22,9 +23,9 @@ def test_any_bytes_in_any_split_never_crash(data, cut):
     parser = Parser()
     events = parser.feed(data[:cut]) + parser.feed(data[cut:])
     for event in events:
-        if isinstance(event, PrintedText):
+        if isinstance(event, TextLine):
             assert len(event.text) <= MAX_LINE_CHARS
-        if isinstance(event, PrintedImage):
+        if isinstance(event, ImageLine):
             assert len(event.raster.data) <= MAX_RASTER_BYTES
 
 
@@ -46,6 +47,6 @@ def test_a_huge_raster_header_is_skipped_without_holding_it():
 @given(st.lists(st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=60), max_size=8))
 def test_ascii_text_round_trips(lines):
     doc = Document([Text(line) for line in lines])
-    texts = [e.text for e in Parser().feed(encode_document(doc, PAPER_58MM)) if isinstance(e, PrintedText)]
+    texts = [e.text for e in Parser().feed(encode_document(doc, PAPER_58MM)) if isinstance(e, TextLine)]
     # wrapping moves spaces and breaks long words; every other character comes back in order
     assert "".join("".join(texts).split()) == "".join("".join(lines).split())
