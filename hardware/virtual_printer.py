@@ -4,8 +4,9 @@
     python -m hardware.virtual_printer --tcp 127.0.0.1:9100     # then --printer socket://127.0.0.1:9100
     python -m hardware.virtual_printer --replay receipt.bin     # read back a file: printer's bytes
 
-Options script trouble (``--paper-lines``, ``--near-end-lines``, ``--cover-open``) and
-``--paper FILE`` appends what comes out, one line of text each, for people to read.
+Options script trouble (``--paper-lines``, ``--near-end-lines``, ``--cover-open``);
+``--paper FILE`` appends what comes out, one line of text each, and ``--tape FILE.png``
+keeps a picture of the whole paper, for people to read.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import threading
 
 import serial
 
+from hardware.tape_image import tape_image
 from hardware.virtual_device import VirtualPrinter, describe, legend_of
 
 __all__ = ["VirtualPrinter", "SerialServer", "TcpServer", "describe", "legend_of", "main"]
@@ -114,6 +116,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--near-end-lines", type=int, default=0, help="near-end sensor this many lines before")
     p.add_argument("--cover-open", action="store_true", help="start with the cover open")
     p.add_argument("--paper", metavar="FILE", help="append what comes out to FILE when serving")
+    p.add_argument("--tape", metavar="PNG", help="keep a picture of all the paper that came out in PNG")
     return p
 
 
@@ -129,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         with open(args.replay, "rb") as f:
             device.receive(f.read())
         print("\n".join(device.transcript()))
+        _save_tape(device, args.tape)
         return 0
     try:
         if args.serial:
@@ -146,20 +150,27 @@ def main(argv: list[str] | None = None) -> int:
     shown = 0
     try:
         while not stop.wait(0.2) and not getattr(server, "ended", threading.Event()).is_set():
-            shown = _append_paper(device, args.paper, shown)
+            shown = _append_paper(device, args.paper, args.tape, shown)
     except KeyboardInterrupt:
         pass
-    _append_paper(device, args.paper, shown)
+    _append_paper(device, args.paper, args.tape, shown)
     server.stop()
     return 0
 
 
-def _append_paper(device: VirtualPrinter, path: str | None, shown: int) -> int:
+def _append_paper(device: VirtualPrinter, path: str | None, tape: str | None, shown: int) -> int:
     lines = device.transcript()
-    if path and len(lines) > shown:
-        with open(path, "a", encoding="utf-8") as f:
-            f.write("".join(line + "\n" for line in lines[shown:]))
+    if len(lines) > shown:
+        if path:
+            with open(path, "a", encoding="utf-8") as f:
+                f.write("".join(line + "\n" for line in lines[shown:]))
+        _save_tape(device, tape)
     return len(lines)
+
+
+def _save_tape(device: VirtualPrinter, tape: str | None) -> None:
+    if tape:
+        tape_image(list(device.printed)).save(tape)
 
 
 if __name__ == "__main__":

@@ -54,7 +54,13 @@ def test_file_printer_appends_jobs_and_replays(tmp_path, capsys):
         printer.print(doc)
         printer.print(Document([Text("second")]))
     assert out.read_bytes().startswith(encode_document(doc, PAPER_80MM))
-    assert main(["--replay", str(out)]) == 0
+    tape = tmp_path / "tape.png"
+    assert main(["--replay", str(out), "--tape", str(tape)]) == 0
+    from PIL import Image
+
+    with Image.open(tape) as picture:  # a picture of the paper: printable width plus margins
+        assert picture.width == PAPER_80MM.width_dots + 32 and picture.height > 8 * PAPER_80MM.line_dots
+        assert picture.getextrema() == (0, 255)
     shown = capsys.readouterr().out.splitlines()
     assert shown[0] == "first" and shown[-1] == "second" and "(cut)" in shown
     assert sum(line.startswith("[image") for line in shown) == 2
