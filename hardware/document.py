@@ -22,7 +22,7 @@ class Align(Enum):
 
 @dataclass(frozen=True)
 class Text:
-    """One paragraph of text; wrapped to the paper width.
+    """Text, wrapped to the paper width; a newline starts a new line.
 
     Printable ASCII goes to the printer as characters (its built-in font); anything else
     (Hangul) is drawn with NanumGothic into a 1-bit raster, because printers' Korean code

@@ -86,15 +86,16 @@ def _block_lines(block, profile: Profile) -> Iterator[Line]:
 
 
 def _text_lines(block: Text, profile: Profile) -> Iterator[Line]:
-    if is_plain_ascii(block.text):
-        width = profile.columns // block.size
-        for part in textwrap.wrap(block.text, width) or [""]:
-            yield TextLine(part, block.size, block.bold, block.align)
-        return
-    size_px = profile.font_px * block.size
-    height = profile.line_dots * block.size
-    for part in wrap_measured(block.text, profile.width_dots, size_px, block.bold):
-        yield ImageLine(render_text(part, size_px, height, block.bold), block.align, part)
+    for paragraph in block.text.replace("\t", " ").splitlines() or [""]:  # "\n" starts a line
+        if is_plain_ascii(paragraph):
+            width = profile.columns // block.size
+            for part in textwrap.wrap(paragraph, width) or [""]:
+                yield TextLine(part, block.size, block.bold, block.align)
+            continue
+        size_px = profile.font_px * block.size
+        height = profile.line_dots * block.size
+        for part in wrap_measured(paragraph, profile.width_dots, size_px, block.bold):
+            yield ImageLine(render_text(part, size_px, height, block.bold), block.align, part)
 
 
 def _column_lines(block: Columns, profile: Profile) -> Iterator[Line]:

@@ -110,3 +110,10 @@ def test_hangul_lines_are_one_text_line_tall_and_inked():
     assert isinstance(plain, ImageLine) and plain.raster.height == PAPER_80MM.line_dots
     assert double.raster.height == 2 * PAPER_80MM.line_dots
     assert any(plain.raster.data) and plain.raster.data != bold.raster.data
+
+
+def test_newlines_start_new_lines_in_both_scripts():
+    from hardware.layout import layout
+
+    lines = layout(Document([Text("one\ntwo"), Text("하나\n둘")]), PAPER_80MM)
+    assert [getattr(line, "text", None) or line.source for line in lines] == ["one", "two", "하나", "둘"]
