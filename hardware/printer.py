@@ -130,12 +130,11 @@ class Printer:
             raise PrinterNotReady(_PROBLEM_OF[condition])
         try:
             near_end = self._dropping_link(lambda link: self._send_and_confirm(link, data))
-        except PrinterUnavailable as e:
+        except (PrinterUnavailable, PrintIncomplete) as e:
             log.error("print incomplete: %s, %d bytes (%s)", document.title, len(data), e.problem.value)
-            raise PrintIncomplete(e.problem, e.detail) from e
-        except PrintIncomplete as e:
-            log.error("print incomplete: %s, %d bytes (%s)", document.title, len(data), e.problem.value)
-            raise
+            if isinstance(e, PrintIncomplete):
+                raise
+            raise PrintIncomplete(e.problem, e.detail) from e  # the job was (partly) sent
         log.info("printed %s: %d lines, %d bytes", document.title, len(lines), len(data))
         return PrintResult(document.title, len(data), len(lines),
                            near_end or condition is Condition.PAPER_NEAR_END)
