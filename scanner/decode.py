@@ -116,20 +116,15 @@ RETRIES = (
 )
 
 
-def _is_image(frame: object) -> bool:
+def is_image(frame: object) -> bool:
+    """True for a non-empty BGR, BGRA or grayscale array (anything else reads nothing)."""
     if not isinstance(frame, np.ndarray) or frame.size == 0 or min(frame.shape[:2]) < 2:
         return False
     return frame.ndim == 2 or (frame.ndim == 3 and frame.shape[2] in (1, 3, 4))
 
 
-def decode_traced(frame: np.ndarray) -> tuple[list[str], str | None]:
-    """The texts read and the name of the step that read them (None when nothing was read)."""
-    if not _is_image(frame):
-        return [], None
-    gray = to_gray(frame)
-    texts = zxing_texts(gray)
-    if texts:
-        return texts, "zxing"
+def decode_retries(gray: np.ndarray) -> tuple[list[str], str | None]:
+    """The cascade after a failed fast read: the retries in order, the first that reads wins."""
     work = working_image(gray)
     if work is not gray:
         texts = zxing_texts(work)
@@ -140,6 +135,20 @@ def decode_traced(frame: np.ndarray) -> tuple[list[str], str | None]:
         if texts:
             return texts, step.name
     return [], None
+
+
+def decode_traced(frame: np.ndarray, retries: bool = True) -> tuple[list[str], str | None]:
+    """The texts read and the name of the step that read them (None when nothing was read).
+
+    ``retries=False`` runs the fast read alone.
+    """
+    if not is_image(frame):
+        return [], None
+    gray = to_gray(frame)
+    texts = zxing_texts(gray)
+    if texts:
+        return texts, "zxing"
+    return decode_retries(gray) if retries else ([], None)
 
 
 def decode_frame(frame: np.ndarray) -> list[str]:

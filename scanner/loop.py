@@ -1,7 +1,8 @@
 """The camera loop: frames from a source, decoded off the UI thread, events onto a queue.
 
 Two threads: one grabs frames (and reopens a lost camera every ``reconnect_interval_s``),
-one decodes the newest frame and turns reads into events (``FrameConfirmer``). The booth
+one decodes the newest frame (``StillSceneDecoder``: the whole cascade when the scene
+moves) and turns reads into events (``FrameConfirmer``). The booth
 drains the queue with ``get_nowait`` (or ``kiosk.scanning.drain``) and never waits on the
 camera. Events: ``PayloadScanned``, ``HintShown``, ``DeviceLost``, ``DeviceBack``,
 ``SourceEnded``.
@@ -20,10 +21,10 @@ import numpy as np
 
 from kiosk.scanning import DeviceBack, DeviceLost, ScanEvent, SourceEnded
 from scanner.confirm import FrameConfirmer
-from scanner.decode import decode_frame
 from scanner.errors import SourceUnavailable
 from scanner.frame_slot import FrameSlot
 from scanner.sources import Clock, FrameSource, open_source
+from scanner.still_scene import StillSceneDecoder
 
 log = logging.getLogger(__name__)
 RECONNECT_INTERVAL_S = 1.0
@@ -45,10 +46,11 @@ class CameraLoop:
 
     def __init__(self, source: FrameSource, events: "queue.Queue[ScanEvent]",
                  validator: Callable[[str], bool] | None = None,
-                 decode: Callable[[np.ndarray], list[str]] = decode_frame,
+                 decode: Callable[[np.ndarray], list[str]] | None = None,
                  reconnect_interval_s: float = RECONNECT_INTERVAL_S, clock: Clock = time.monotonic,
                  confirmer: FrameConfirmer | None = None) -> None:
-        self.source, self.events, self.decode, self.clock = source, events, decode, clock
+        self.source, self.events, self.clock = source, events, clock
+        self.decode = decode or StillSceneDecoder()
         self.reconnect_interval_s = reconnect_interval_s
         self.confirmer = confirmer or FrameConfirmer(source.label, validator)
         self.stats = LoopStats()
