@@ -20,7 +20,7 @@ import serial
 
 from hardware.line_splitter import LineSplitter
 from kiosk.scanning import (REPEAT_HOLD_S, DeviceBack, DeviceLost, PayloadScanned, RepeatFilter,
-                            ScanEvent, is_printable_payload)
+                            ScanEvent, is_printable_payload, offer)
 
 log = logging.getLogger(__name__)
 RECONNECT_INTERVAL_S = 1.0
@@ -61,10 +61,7 @@ class SerialScanner:
         return self._thread is not None and self._thread.is_alive()
 
     def _emit(self, event: ScanEvent) -> None:
-        try:
-            self.events.put_nowait(event)
-        except queue.Full:
-            log.warning("the booth is not taking scan events: one %s dropped", type(event).__name__)
+        offer(self.events, event)
 
     def _open(self) -> serial.SerialBase | None:
         try:

@@ -10,9 +10,11 @@ A payload is a secret (it is a ballot token): ``repr`` never shows it, and nothi
 from __future__ import annotations
 
 import enum
+import logging
 import queue
 from dataclasses import dataclass, field
 
+log = logging.getLogger(__name__)
 REPEAT_HOLD_S = 3.0
 
 
@@ -94,6 +96,20 @@ class RepeatFilter:
         fresh = payload not in self._last_seen_s
         self._last_seen_s[payload] = now_s
         return fresh
+
+
+def offer(events: "queue.Queue[ScanEvent]", event: ScanEvent) -> bool:
+    """Put ``event`` on the booth's queue without ever blocking a device thread.
+
+    A full queue means the booth has stopped listening; the event is dropped (and said so,
+    without its payload) rather than stall the camera or the scanner.
+    """
+    try:
+        events.put_nowait(event)
+        return True
+    except queue.Full:
+        log.warning("the booth is not taking scan events: one %s dropped", type(event).__name__)
+        return False
 
 
 def drain(events: "queue.Queue[ScanEvent]", limit: int = 100) -> list[ScanEvent]:

@@ -19,7 +19,7 @@ from typing import Callable
 
 import numpy as np
 
-from kiosk.scanning import DeviceBack, DeviceLost, ScanEvent, SourceEnded
+from kiosk.scanning import DeviceBack, DeviceLost, ScanEvent, SourceEnded, offer
 from scanner.confirm import FrameConfirmer
 from scanner.errors import SourceUnavailable
 from scanner.frame_slot import FrameSlot
@@ -79,10 +79,7 @@ class CameraLoop:
         return any(t.is_alive() for t in self._threads)
 
     def _emit(self, event: ScanEvent) -> None:
-        try:
-            self.events.put_nowait(event)
-        except queue.Full:
-            log.warning("the booth is not taking scan events: one %s dropped", type(event).__name__)
+        offer(self.events, event)
 
     def _lost(self, reason: str, already_lost: bool) -> None:
         if not already_lost:

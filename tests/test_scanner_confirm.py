@@ -75,3 +75,14 @@ def test_repeat_filter():
 def test_payload_never_in_repr():
     event = PayloadScanned(A, "cam", 1.0)
     assert A not in repr(event) and A not in str(event)
+
+
+def test_offer_never_blocks_and_drain_takes_what_is_there():
+    import queue
+
+    from kiosk.scanning import drain, offer
+
+    events = queue.Queue(maxsize=2)
+    sent = [offer(events, PayloadScanned(A, "cam", float(i))) for i in range(3)]
+    assert sent == [True, True, False]
+    assert [e.at_s for e in drain(events)] == [0.0, 1.0] and drain(events) == []
