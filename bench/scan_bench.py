@@ -33,11 +33,13 @@ NAMES = list(DECODERS) + ["union"]
 
 
 def rate(rows, name) -> float:
+    """Percent of frames with a code that ``name`` read."""
     coded = [r for r in rows if r["has_code"]]
     return 100 * sum(r[name]["read"] for r in coded) / max(1, len(coded))
 
 
 def print_rates(rows, size: str) -> dict:
+    """Print the rate and latency tables of one frame size; return their figures."""
     rows = [r for r in rows if r["size"] == size]
     hard = [r for r in rows if r["category"] not in ("clean", "empty")]
     print(f"\n## {size}: decode rate (%) per category, {len(rows)} frames\n")
@@ -68,6 +70,7 @@ def print_rates(rows, size: str) -> dict:
 
 
 def presentations(payloads, seed: int, count: int) -> dict:
+    """Time to accept over ``count`` simulated hand presentations."""
     from kiosk.tokens import BallotToken, parse_token
 
     results = {"two frames": [], "one frame + token check": []}
@@ -99,6 +102,7 @@ def loop_scenes(payloads, seed: int) -> dict[str, list[np.ndarray]]:
 
 
 def camera_loop(payloads, seed: int, seconds: float) -> dict:
+    """CPU share and memory of the real camera loop on two scenes."""
     out = {}
     print("\n## Camera loop at 640x480, 30 fps (JPEG frames from a folder, as from an MJPEG camera)\n")
     print("| scene | CPU, share of one core | frames decoded / read | retries skipped (still scene) "
@@ -118,6 +122,7 @@ def camera_loop(payloads, seed: int, seconds: float) -> dict:
 
 
 def main() -> int:
+    """Run every measurement and print the tables."""
     parser = argparse.ArgumentParser(description="The scanner's figures, in one run on the same frames.")
     parser.add_argument("--seed", type=int, default=2017)
     parser.add_argument("--per-category", type=int, default=40, help="640x480 frames per category")

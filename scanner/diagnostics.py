@@ -45,6 +45,7 @@ class ScannerDiagnosis:
         return self.problem is None and self.frames_read_a_code > 0
 
     def as_dict(self) -> dict:
+        """The report as JSON-ready values (``--json``)."""
         return asdict(self) | {"ok": self.ok}
 
 

@@ -52,5 +52,6 @@ class FrameSlot:
 
     @property
     def closed(self) -> bool:
+        """Closed and emptied: the decoder is done."""
         with self._cond:
             return self._closed and self._frame is None

@@ -44,11 +44,14 @@ class FrameSource(Protocol):
     label: str
     live: bool  # frames keep coming whether or not they are taken: stale ones may be dropped
 
-    def open(self) -> None: ...
+    def open(self) -> None:
+        """Open the device or file; ``SourceUnavailable`` when there is nothing to open."""
 
-    def read(self) -> Frame | None: ...
+    def read(self) -> Frame | None:
+        """The next frame; None at the end of a finite source; ``SourceLost`` when it stopped."""
 
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Release the device (safe to call twice)."""
 
 
 class _Pacer:
@@ -59,6 +62,7 @@ class _Pacer:
         self._due_s: float | None = None
 
     def stamp(self, index: int) -> float:
+        """The timestamp of frame ``index``, after waiting for its turn when paced."""
         if not self.fps:
             return index * OFFLINE_FRAME_INTERVAL_S
         now = self.clock()

@@ -32,6 +32,7 @@ class Sample:
 
     @property
     def name(self) -> str:
+        """A file name stem such as ``640x480-glare-003``."""
         return f"{self.size[0]}x{self.size[1]}-{self.category}-{self.index:03d}"
 
 
