@@ -164,3 +164,19 @@ def test_a_camera_that_is_not_there_is_reported_lost():
         assert "no camera" in event.reason
     finally:
         loop.stop()
+
+
+def test_a_hand_presentation_is_accepted_soon_after_the_code_is_in_view(tmp_path, two_tokens):
+    """A slip moving into view and settling (the corpus generator), played as a folder at 30 fps."""
+    from scancorpus import hand_presentation
+
+    a, _ = two_tokens
+    presentation = hand_presentation(a, np.random.default_rng(4), duration_s=1.0)
+    assert presentation.condition not in ("finger", "glare")  # a seed with a readable condition
+    folder = write_frames(tmp_path / "f", presentation.frames)
+    events = queue.Queue()
+    start_camera_loop(f"dir:{folder}", events)
+    scanned = [e for e in collect(events) if isinstance(e, PayloadScanned)]
+    assert [e.payload for e in scanned] == [a]
+    shown_s = presentation.shown_index * FRAME_S
+    assert scanned[0].at_s - shown_s <= 0.3  # on the source's timeline, not the wall clock
