@@ -46,6 +46,10 @@ class SourceSpec:
         return f"camera:{self.target}" if self.kind == "camera" else f"{self.kind}:{self.target}"
 
 
+def _is_number(text: str) -> bool:
+    return text.isascii() and text.isdigit()  # str.isdigit alone accepts "¹", which int() refuses
+
+
 def _options(query: str, kind: str, url: str) -> dict[str, int]:
     options: dict[str, int] = {}
     for pair in filter(None, query.split("&")):
@@ -53,7 +57,7 @@ def _options(query: str, kind: str, url: str) -> dict[str, int]:
         if not sep or key not in _ALLOWED[kind]:
             raise SourceURLError(f"camera URL {url!r}: unknown option {key!r} for a {kind} source", _HINT)
         low, high = _RANGES[key]
-        if not value.isdigit() or not low <= int(value) <= high:
+        if not _is_number(value) or not low <= int(value) <= high:
             raise SourceURLError(f"camera URL {url!r}: option {key} must be a whole number from {low} to {high}",
                                  _HINT)
         options[key] = int(value)
@@ -71,7 +75,7 @@ def parse_source_url(url: str) -> SourceSpec:
             raise SourceURLError(f"camera URL {url!r} names no {kind}", _HINT)
         opts = _options(query, kind, url)
         return SourceSpec(kind, Path(path), fps=opts.get("fps", 0), loop=bool(opts.get("loop", 0)))
-    if base.isdigit():
+    if _is_number(base):
         target: int | Path = int(base)
     elif base.startswith("/dev/"):
         target = Path(base)

@@ -25,7 +25,8 @@ def test_urls(url, spec):
 
 
 @pytest.mark.parametrize("url", ["", "   ", "cam", "http://x/stream", "dir:", "file:", "0?width=99999",
-                                 "0?width=abc", "0?loop=1", "dir:x?mjpeg=1", "0?fps", "-1", "/dev/video0?fps=-3"])
+                                 "0?width=abc", "0?loop=1", "dir:x?mjpeg=1", "0?fps", "-1", "/dev/video0?fps=-3",
+                                 "¹", "0?width=６４０"])
 def test_bad_urls_say_what_is_wrong(url):
     with pytest.raises(SourceURLError) as e:
         parse_source_url(url)
