@@ -5,7 +5,7 @@
 - Adapters (``scanner``, ``booth_ui``, ``hardware``, ``sync``) may import the core ``kiosk``
   but never each other; the core imports no adapter and none of their libraries.
 - ``scanner/`` and ``hardware/`` know nothing of elections: of the core they use only the
-  scanning port and the error base.
+  scanning port, the error base and the font finder.
 - Composition roots (``kiosk/app.py``, ``kiosk/cli.py``, every ``cli.py`` and ``__main__.py``)
   may import everything; so may ``tests/`` and ``bench/``.
 """
@@ -20,10 +20,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 ADAPTERS = {"scanner", "booth_ui", "hardware", "sync"}
 PACKAGES = ADAPTERS | {"kiosk"}
-HTTP = {"http", "urllib", "requests", "httpx", "aiohttp", "urllib3", "socketserver", "websockets"}
+# socketserver is not here: the virtual printer serves raw ESC/POS bytes over TCP (socket://)
+HTTP = {"http", "urllib", "requests", "httpx", "aiohttp", "urllib3", "websockets", "starlette", "uvicorn"}
 LIBRARY_OWNER = {"cv2": "scanner", "pyzbar": "scanner", "zxingcpp": "scanner", "pygame": "booth_ui",
                  "serial": "hardware"} | {lib: "sync" for lib in HTTP}
-ELECTION_FREE_CORE = {"kiosk.scanning", "kiosk.errors"}
+ELECTION_FREE_CORE = {"kiosk.scanning", "kiosk.errors", "kiosk.fonts"}  # the font finder knows no election
 ELECTION_FREE = {"scanner", "hardware"}
 
 
