@@ -1,0 +1,76 @@
+"""The booth's window: pygame's display, a steady frame rate, and the first-frame signal.
+
+``run_window`` owns the display for the booth's life; ``first_frame`` fires after the first
+frame reaches the screen, so the appliance can tell systemd it is ready. ``HeadlessScreen``
+is the same loop on an off-screen surface, for scripted demos and tests.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import Callable
+
+import pygame
+
+from booth_ui.booth import Booth
+
+log = logging.getLogger(__name__)
+FRAME_RATE = 30
+
+
+def has_display() -> bool:
+    """True when a window can be shown (X11, Wayland, or a framebuffer/KMS driver is chosen)."""
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+                or os.environ.get("SDL_VIDEODRIVER") in ("kmsdrm", "fbcon", "directfb"))
+
+
+def run_window(booth: Booth, size: tuple[int, int], fullscreen: bool, stop: threading.Event,
+               first_frame: Callable[[], None] = lambda: None, frame_rate: int = FRAME_RATE) -> None:
+    """Show the booth until ``stop`` is set or the window is closed."""
+    pygame.display.init()
+    flags = pygame.FULLSCREEN if fullscreen else 0
+    screen = pygame.display.set_mode(size, flags)
+    pygame.display.set_caption("Polling-station kiosk")
+    pygame.mouse.set_visible(not fullscreen)
+    clock = pygame.time.Clock()
+    announced = False
+    try:
+        while not stop.is_set():
+            events = pygame.event.get()
+            if any(e.type == pygame.QUIT for e in events):
+                break
+            booth.frame(screen, events)
+            pygame.display.flip()
+            if not announced:
+                announced = True
+                first_frame()
+            clock.tick(frame_rate)
+    finally:
+        pygame.display.quit()
+
+
+class HeadlessScreen:
+    """An off-screen surface the booth draws on; can save what a person would see."""
+
+    def __init__(self, booth: Booth, size: tuple[int, int]) -> None:
+        pygame.font.init()
+        self.booth = booth
+        self.surface = pygame.Surface(size)
+
+    def frame(self, events=()) -> None:
+        self.booth.frame(self.surface, events)
+
+    def save(self, path: Path) -> None:
+        pygame.image.save(self.surface, str(path))
+
+    def touch(self, predicate) -> bool:
+        """Touch the first target whose event satisfies ``predicate`` (as a finger would)."""
+        self.frame()
+        for target in self.booth.last_frame.targets:
+            if predicate(target.event):
+                self.frame([pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=target.rect.center, button=1)])
+                return True
+        return False
