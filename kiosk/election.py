@@ -98,7 +98,7 @@ class Election:
     @property
     def fingerprint(self) -> bytes:
         """SHA-256 of the canonical body: named by every token, card, log and batch."""
-        return election_fingerprint(self.body)
+        return self._fingerprint
 
     @property
     def fingerprint_hex(self) -> str:
@@ -116,6 +116,9 @@ class Election:
         return self._styles.get(style_id)
 
     def __post_init__(self) -> None:
+        # computed once: encoding a national election's body takes milliseconds, and every
+        # token check and every minted token needs the fingerprint
+        object.__setattr__(self, "_fingerprint", election_fingerprint(self.body))
         object.__setattr__(self, "_contests", {c.id: c for c in self.contests})
         object.__setattr__(self, "_styles", {s.id: s for s in self.styles})
 
