@@ -157,7 +157,8 @@ class _StoreCheck:
         n = 0
         for record in self.store.ballots():
             n += 1
-            place = f"ballot {record.ballot_id.hex() if isinstance(record.ballot_id, bytes) else record.ballot_id!r}"
+            name = record.ballot_id.hex() if isinstance(record.ballot_id, bytes) else repr(record.ballot_id)
+            place = f"ballot {name}"
             wrong = check_ballot(record, self.election, self.key)
             if wrong is None and self.roll.lookup(record.token_ref) != (self.mode, record.style):
                 wrong = f"its token is not on the roll for ballot style {record.style} in {self.mode} mode"
