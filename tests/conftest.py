@@ -52,11 +52,11 @@ def small_election(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def store_election(tmp_path_factory):
-    """A frozen 24-community package with 20 test and 20 official tokens per ballot style.
+    """A frozen 24-community package with 40 test and 40 official tokens per ballot style.
 
     Returns a :class:`storehelp.Tokens`. Session-wide and read-only: tests provision
     their own stations from it (each station spends tokens in its own store only).
     """
     from storehelp import make_election
 
-    return make_election(tmp_path_factory.mktemp("store-election") / "e", per_style=20)
+    return make_election(tmp_path_factory.mktemp("store-election") / "e", per_style=40)
