@@ -90,9 +90,9 @@ def pin_matches(card: Card, pin: str) -> bool:
         return False
 
 
-def mint_card(key: SigningKey, election_tag: str, role: str, station: str, pin: str,
-              not_before: int, not_after: int) -> str:
-    """Sign a new card and return its QR payload."""
+def card_body(election_tag: str, role: str, station: str, pin_hash: str, not_before: int,
+              not_after: int, card_id: str | None = None) -> dict:
+    """The body of a card, checked; ``card_id`` defaults to 50 random bits in base32."""
     problems = []
     if role not in ROLES:
         problems.append(("role", f"must be one of {', '.join(ROLES)}"))
@@ -102,11 +102,23 @@ def mint_card(key: SigningKey, election_tag: str, role: str, station: str, pin: 
         problems.append(("valid_until", "must be after the start of validity"))
     if problems:
         raise ValidationError("the card", problems)
-    body = {"v": 1, "card_id": base64.b32encode(os.urandom(10)).decode("ascii"), "role": role,
+    return {"v": 1, "card_id": card_id or base64.b32encode(os.urandom(10)).decode("ascii"), "role": role,
             "station": station, "election": election_tag, "not_before": not_before,
-            "not_after": not_after, "pin_hash": hash_pin(pin)}
+            "not_after": not_after, "pin_hash": pin_hash}
+
+
+def sign_card(key: SigningKey, body: dict) -> str:
+    """The QR payload of a card body signed by the authority."""
     message = canonical_bytes(body)
     return PREFIX + message.decode("ascii") + "." + b64url(key.sign(CARD_CONTEXT, message))
+
+
+def mint_card(key: SigningKey, election_tag: str, role: str, station: str, pin: str,
+              not_before: int, not_after: int) -> str:
+    """Sign a new card for ``pin`` and return its QR payload."""
+    if not isinstance(pin, str) or not PIN_PATTERN.match(pin):
+        raise ValidationError("the card", [("pin", "must be 4 to 12 digits")])
+    return sign_card(key, card_body(election_tag, role, station, hash_pin(pin), not_before, not_after))
 
 
 def parse_card(text: object, authority: VerifyKey) -> Card | CardRefused:

@@ -22,7 +22,7 @@ from kiosk.package import create_package, load_package
 from kiosk.spec import read_spec
 from kiosk.tokens import REFUSAL_TEXT, Refused, check_token
 from kiosk.ttabok import TTABOK_COMMUNITIES, ttabok_spec
-from sync.central.sheets import card_qr, save_png, token_qr, write_token_sheet
+from sync.central.sheets import card_qr, save_png, write_token_pngs, write_token_sheet
 
 DAY_S = 86_400
 
@@ -90,18 +90,18 @@ def cmd_tokens_mint(args: argparse.Namespace) -> int:
     (out / "png").mkdir(parents=True, exist_ok=True)
     os.chmod(out, 0o700)  # the payloads are the tokens: nobody else may read them
     counter: dict[str, int] = {}
-    lines = []
+    lines, names = [], []
     for token in minted:
         counter[token.style] = counter.get(token.style, 0) + 1
-        name = f"{token.style}-{counter[token.style]:04d}.png"
-        save_png(token_qr(token.payload), out / "png" / name)
-        lines.append(f"{token.style}\t{token.mode}\tpng/{name}\t{token.payload}\n")
+        names.append(f"{token.style}-{counter[token.style]:04d}.png")
+        lines.append(f"{token.style}\t{token.mode}\tpng/{names[-1]}\t{token.payload}\n")
+    matrices = write_token_pngs([(t.payload, out / "png" / n) for t, n in zip(minted, names)])
     fd = os.open(out / "payloads.tsv", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as f:
         f.write("".join(lines))
     label = "[시험 TEST]" if args.mode == "test" else ""
     pages = write_token_sheet(out / "sheet.pdf", e.title.ko,
-                              ((t.payload, e.style(t.style).title.ko) for t in minted), label)
+                              ((m, e.style(t.style).title.ko) for m, t in zip(matrices, minted)), label)
     print(f"minted {len(minted)} {args.mode} tokens for {len(styles)} ballot styles into {out} "
           f"({pages} PDF pages); the roll now holds {_roll_count(package)} entries")
     return EXIT_OK

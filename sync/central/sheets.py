@@ -8,6 +8,8 @@ any printer resolution.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Iterable
 
@@ -39,6 +41,30 @@ def save_png(qr: segno.QRCode, path: Path, scale: int = 8) -> None:
     qr.save(str(path), kind="png", scale=scale, border=QUIET_ZONE)
 
 
+Matrix = tuple[bytes, ...]
+
+
+def _encode_and_save(item: tuple[str, str]) -> Matrix:
+    payload, path = item
+    qr = token_qr(payload)
+    save_png(qr, Path(path))
+    return tuple(bytes(row) for row in qr.matrix)
+
+
+def write_token_pngs(items: list[tuple[str, Path]], workers: int | None = None) -> list[Matrix]:
+    """Encode each token once, write its PNG, and return the module matrices (for the sheet).
+
+    Encoding is most of the cost (segno evaluates all eight masks), so large runs are spread
+    over the machine's cores.
+    """
+    work = [(payload, str(path)) for payload, path in items]
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(work) < 200:
+        return [_encode_and_save(item) for item in work]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_encode_and_save, work, chunksize=64))
+
+
 def _register_font() -> str:
     name = "NanumGothic"
     if name not in pdfmetrics.getRegisteredFontNames():
@@ -46,9 +72,8 @@ def _register_font() -> str:
     return name
 
 
-def _draw_qr(c: canvas.Canvas, qr: segno.QRCode, x: float, y: float, size: float) -> None:
+def _draw_qr(c: canvas.Canvas, rows: Matrix, x: float, y: float, size: float) -> None:
     """Draw the dark modules as one path of horizontal runs (few, large rectangles)."""
-    rows = [bytes(r) for r in qr.matrix]
     n = len(rows)
     module = size / n
     path = c.beginPath()
@@ -73,9 +98,9 @@ def _cut_marks(c: canvas.Canvas, x: float, y: float, w: float, h: float) -> None
         c.line(cx, cy - tick, cx, cy + tick)
 
 
-def write_token_sheet(path: Path, election_title: str, slips: Iterable[tuple[str, str]],
+def write_token_sheet(path: Path, election_title: str, slips: Iterable[tuple[Matrix, str]],
                       mode_label: str = "") -> int:
-    """Write the PDF of (payload, ballot style name) slips; returns the number of pages."""
+    """Write the PDF of (QR module matrix, ballot style name) slips; returns the number of pages."""
     font = _register_font()
     c = canvas.Canvas(str(path), pagesize=A4, pageCompression=1)
     c.setTitle(election_title)
@@ -84,7 +109,7 @@ def write_token_sheet(path: Path, election_title: str, slips: Iterable[tuple[str
     cell_w, cell_h = (page_w - 2 * margin) / COLUMNS, (page_h - 2 * margin) / ROWS
     code = min(cell_h - 14 * mm, cell_w * 0.62)
     pages, i = 0, 0
-    for payload, style_name in slips:
+    for matrix, style_name in slips:
         slot = i % (COLUMNS * ROWS)
         if slot == 0:
             if i:
@@ -93,7 +118,7 @@ def write_token_sheet(path: Path, election_title: str, slips: Iterable[tuple[str
         col, row = slot % COLUMNS, slot // COLUMNS
         x, y = margin + col * cell_w, page_h - margin - (row + 1) * cell_h
         _cut_marks(c, x, y, cell_w, cell_h)
-        _draw_qr(c, token_qr(payload), x + (cell_w - code) / 2, y + 11 * mm, code)
+        _draw_qr(c, matrix, x + (cell_w - code) / 2, y + 11 * mm, code)
         c.setFont(font, 7.5)
         c.drawCentredString(x + cell_w / 2, y + 7 * mm, _fit(c, font, election_title, 7.5, cell_w - 6 * mm))
         c.setFont(font, 9)

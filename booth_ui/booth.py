@@ -1,0 +1,160 @@
+"""The booth's run loop: inputs in, flow events through the state machine, effects out.
+
+The UI thread never waits on the camera, the disk or the printer: scanner events arrive on
+a queue, effects (token check, print, cast) run on one worker thread through a
+:class:`BoothPort`, and their results come back on another queue as flow events. Each frame
+the loop drains both queues, handles touches and keys, ticks the clock and redraws.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Callable, Protocol
+
+import pygame
+
+from booth_ui import flow
+from booth_ui.render import Frame, Renderer
+from kiosk.election import Election
+
+log = logging.getLogger(__name__)
+
+
+class BoothPort(Protocol):
+    """What the booth asks of the kiosk core; each answer is a flow event."""
+
+    def check_token(self, payload: str) -> flow.TokenAccepted | flow.TokenRefused: ...
+
+    def print_paper_record(self, payload: str, style: str, selections: dict) -> flow.PrintDone | flow.PrintFailed: ...
+
+    def print_spoiled(self, ballot_id: str) -> None: ...
+
+    def cast(self, payload: str, style: str, selections: dict, ballot_id: str | None) -> flow.CastDone | flow.CastFailed: ...
+
+
+BACK_EVENTS = (flow.PrevPage, flow.BackToBallot, flow.Dismiss, flow.StillHere)
+
+
+class Booth:
+    """One voting booth screen. Feed it events; call ``frame()`` once per display frame."""
+
+    def __init__(self, election: Election, mode: str, port: BoothPort, size: tuple[int, int],
+                 polls_open: bool, clock: Callable[[], float] = time.monotonic, speaker=None) -> None:
+        self.election, self.port, self.clock, self.speaker = election, port, clock, speaker
+        self.renderer = Renderer(election, mode, size)
+        self.state = flow.fresh(flow.BoothState(polls_open=polls_open), clock())
+        self.inputs: queue.Queue = queue.Queue()     # scanner and device events, from any thread
+        self.results: queue.Queue = queue.Queue()    # answers of the port, from the worker
+        self.focus: int | None = None
+        self.last_frame = Frame()
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="booth-effects")
+        self._announce = True
+
+    # -- events -----------------------------------------------------------------------
+
+    def handle(self, event: object) -> None:
+        """Step the state machine and start the effects it asks for."""
+        before = self.state.screen
+        self.state, effects = flow.step(self.state, event, self.clock(), self.election)
+        if self.state.screen != before:
+            self.focus = None
+        for effect in effects:
+            if isinstance(effect, flow.Announce):
+                self._announce = True
+            else:
+                self._worker.submit(self._run_effect, effect)
+
+    def _run_effect(self, effect: object) -> None:
+        try:
+            if isinstance(effect, flow.CheckToken):
+                self.results.put(self.port.check_token(effect.payload))
+            elif isinstance(effect, flow.PrintPaperRecord):
+                self.results.put(self.port.print_paper_record(effect.payload, effect.style, effect.selections))
+            elif isinstance(effect, flow.PrintSpoiled):
+                self.port.print_spoiled(effect.ballot_id)
+            elif isinstance(effect, flow.CastBallot):
+                self.results.put(self.port.cast(effect.payload, effect.style, effect.selections, effect.ballot_id))
+        except Exception:  # a bug in an adapter must not hang the voter on a busy screen
+            log.exception("booth effect %s failed", type(effect).__name__)
+            failure = {flow.CheckToken: flow.TokenRefused("store_error"),
+                       flow.PrintPaperRecord: flow.PrintFailed("printer_offline"),
+                       flow.CastBallot: flow.CastFailed("store_error")}.get(type(effect))
+            if failure is not None:
+                self.results.put(failure)
+
+    def touch(self, position: tuple[int, int]) -> None:
+        """A finger (or mouse) at ``position``: the target under it, if any."""
+        for target in self.last_frame.targets:
+            if target.rect.collidepoint(position):
+                self.handle(target.event)
+                return
+
+    def key(self, key: int) -> None:
+        """Keypad navigation: arrows move the focus, Enter selects, Escape goes back."""
+        targets = self.last_frame.targets
+        if key in (pygame.K_RIGHT, pygame.K_DOWN, pygame.K_TAB) and targets:
+            self.focus = 0 if self.focus is None else (self.focus + 1) % len(targets)
+            self._say(targets[self.focus].label)
+        elif key in (pygame.K_LEFT, pygame.K_UP) and targets:
+            self.focus = len(targets) - 1 if self.focus is None else (self.focus - 1) % len(targets)
+            self._say(targets[self.focus].label)
+        elif key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE) and targets and self.focus is not None:
+            self.handle(targets[self.focus % len(targets)].event)
+        elif key in (pygame.K_ESCAPE, pygame.K_BACKSPACE):
+            for target in targets:
+                if isinstance(target.event, BACK_EVENTS):
+                    self.handle(target.event)
+                    return
+        elif key in (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS) and self.speaker:
+            self.speaker.louder(0.1)
+        elif key in (pygame.K_MINUS, pygame.K_KP_MINUS) and self.speaker:
+            self.speaker.louder(-0.1)
+        elif key == pygame.K_RIGHTBRACKET and self.speaker:
+            self.speaker.faster(1)
+        elif key == pygame.K_LEFTBRACKET and self.speaker:
+            self.speaker.faster(-1)
+        elif key in (pygame.K_h, pygame.K_F1):
+            self._announce = True
+
+    def pygame_event(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            self.touch(event.pos)
+        elif event.type == pygame.FINGERDOWN:
+            self.touch((int(event.x * self.renderer.width), int(event.y * self.renderer.height)))
+        elif event.type == pygame.KEYDOWN:
+            self.key(event.key)
+
+    # -- one frame ----------------------------------------------------------------------
+
+    def frame(self, surface: pygame.Surface, pygame_events=()) -> Frame:
+        """Drain the queues, handle input, tick, and draw one frame onto ``surface``."""
+        for source in (self.results, self.inputs):
+            while True:
+                try:
+                    self.handle(source.get_nowait())
+                except queue.Empty:
+                    break
+        for event in pygame_events:
+            self.pygame_event(event)
+        self.handle(flow.Tick())
+        self.last_frame = self.renderer.draw(surface, self.state, self.clock(), self.focus)
+        if self._announce:
+            self._announce = False
+            self._say(". ".join(self.last_frame.spoken))
+        return self.last_frame
+
+    def _say(self, text: str) -> None:
+        if self.speaker:
+            self.speaker.say(text, self.state.prefs.language)
+
+    def idle(self) -> bool:
+        """True when no effect is running or waiting (for tests and scripted runs)."""
+        return self._worker._work_queue.empty() and self.results.empty() and self.state.screen not in flow.BUSY
+
+    def close(self) -> None:
+        self._worker.shutdown(wait=True)
+        if self.speaker:
+            self.speaker.stop()

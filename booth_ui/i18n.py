@@ -1,0 +1,37 @@
+"""Message catalogues: every text a voter sees or hears, in Korean and English.
+
+The catalogues are TOML files in ``booth_ui/messages/`` (one per language, the same keys);
+code refers to messages by key only. A key missing from a catalogue is a bug caught by the
+tests, never a blank on screen.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+LANGUAGES = ("ko", "en")
+MESSAGES = Path(__file__).resolve().parent / "messages"
+
+
+@lru_cache(maxsize=None)
+def catalog(language: str) -> dict[str, str]:
+    """All messages of a language."""
+    with open(MESSAGES / f"{language}.toml", "rb") as f:
+        return tomllib.load(f)
+
+
+def t(language: str, key: str, **params: object) -> str:
+    """The message ``key`` in ``language`` with ``{params}`` filled in."""
+    text = catalog(language)[key]
+    return text.format(**params) if params else text
+
+
+def reason_text(language: str, code: str) -> str:
+    """Words for a refusal reason, a device problem or a notice code."""
+    cat = catalog(language)
+    for prefix in ("reason_", "problem_", "notice_"):
+        if prefix + code in cat:
+            return cat[prefix + code]
+    return cat["problem_unknown"]

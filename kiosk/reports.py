@@ -1,0 +1,202 @@
+"""The poll workers' reports as pure models: zero report, pause/resume slips, results tape.
+
+A report is a title and a list of blocks (heading, line, label/value pair, QR payload,
+rule) in one language; the printer adapter and the screen each render the same model.
+Selection counts of any slice with fewer than *k* ballots (the privacy floor) are withheld,
+never printed; turnout counts show no selection and are printed. Every contest on the
+results tape carries the check *selections + unused = ballots × allowed*.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Union
+
+from kiosk.election import Election
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+
+
+@dataclass(frozen=True)
+class Pair:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Code:
+    """A QR code of ``payload`` with a caption."""
+
+    payload: str
+    caption: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    pass
+
+
+Block = Union[Heading, Line, Pair, Code, Rule]
+
+
+@dataclass(frozen=True)
+class Report:
+    kind: str
+    language: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class StationFacts:
+    """What every report names about the station (supplied by the store and the config)."""
+
+    election: Election
+    station: str
+    mode: str
+    kiosk_fingerprint: str
+    software_hash: str
+    roll_root_hex: str
+    log_head_seq: int
+    log_head_hex: str
+    state_changed_at: int          # Unix seconds of the step the report is about
+    printed_at: int
+    reprint: bool = False
+
+
+@dataclass(frozen=True)
+class ContestCount:
+    """Counts of one contest at a station (computed from the ballot box)."""
+
+    contest: str
+    ballots: int
+    allowed: int
+    by_option: dict = field(default_factory=dict)
+
+    @property
+    def selections(self) -> int:
+        return sum(self.by_option.values())
+
+    @property
+    def unused(self) -> int:
+        return self.ballots * self.allowed - self.selections
+
+    @property
+    def balanced(self) -> bool:
+        return self.selections + self.unused == self.ballots * self.allowed and self.unused >= 0
+
+
+@lru_cache(maxsize=None)
+def _words() -> dict:
+    with open(Path(__file__).resolve().parent / "messages" / "reports.toml", "rb") as f:
+        return tomllib.load(f)
+
+
+def w(language: str, key: str, **params: object) -> str:
+    """A report word in ``language``."""
+    text = _words()[language][key]
+    return text.format(**params) if params else text
+
+
+def _time(ts: int) -> str:
+    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def count_contests(election: Election, ballots: Iterable[tuple[str, dict]]) -> list[ContestCount]:
+    """Per-contest counts from (ballot style, selections) pairs, in election order."""
+    ballots_per: Counter = Counter()
+    options: dict[str, Counter] = {c.id: Counter() for c in election.contests}
+    for style_id, selections in ballots:
+        for contest_id in election.style(style_id).contests:
+            ballots_per[contest_id] += 1
+            options[contest_id].update(selections.get(contest_id, []))
+    return [ContestCount(c.id, ballots_per[c.id], c.max, {o.id: options[c.id][o.id] for o in c.options})
+            for c in election.contests if ballots_per[c.id]]
+
+
+def _header(kind: str, facts: StationFacts, language: str) -> list[Block]:
+    e = facts.election
+    blocks: list[Block] = [Heading(w(language, kind))]
+    if facts.reprint:
+        blocks.append(Line(w(language, "reprint")))
+    if facts.mode == "test":
+        blocks.append(Line(w(language, "test_mode")))
+    blocks += [
+        Pair(w(language, "election"), e.title.in_language(language)),
+        Pair(w(language, "station"), facts.station),
+        Pair(w(language, "mode"), w(language, f"mode_{facts.mode}")),
+        Pair(w(language, "kiosk_key"), facts.kiosk_fingerprint),
+        Pair(w(language, "software"), facts.software_hash[:16]),
+        Pair(w(language, "log_head"), f"#{facts.log_head_seq} {facts.log_head_hex[:16]}"),
+        Pair(w(language, "state_changed"), _time(facts.state_changed_at)),
+        Pair(w(language, "printed"), _time(facts.printed_at)),
+        Rule(),
+    ]
+    return blocks
+
+
+def zero_report(facts: StationFacts, ballots_in_box: int, language: str) -> Report:
+    """Printed at opening: proves on paper that the box was empty."""
+    blocks = _header("zero_report", facts, language)
+    blocks += [Pair(w(language, "roll_root"), facts.roll_root_hex[:32]),
+               Line(facts.roll_root_hex[32:]),
+               Pair(w(language, "ballots_in_box"), str(ballots_in_box))]
+    if ballots_in_box == 0:
+        blocks.append(Line(w(language, "box_empty")))
+    blocks += [Rule(), Line(w(language, "signature_worker"))]
+    return Report("zero_report", language, tuple(blocks))
+
+
+def slip(kind: str, facts: StationFacts, ballots_cast: int, language: str) -> Report:
+    """A pause, resume or reopen slip: counts only."""
+    if kind not in ("pause_slip", "resume_slip", "reopen_slip"):
+        raise ValueError(f"unknown slip {kind}")
+    blocks = _header(kind, facts, language) + [Pair(w(language, "ballots_cast"), str(ballots_cast)), Rule(),
+                                               Line(w(language, "signature_worker"))]
+    return Report(kind, language, tuple(blocks))
+
+
+def results_tape(facts: StationFacts, counts: list[ContestCount], ballots_cast: int,
+                 participation: dict[str, int], refused: dict[str, int], last_batch: str | None,
+                 acknowledged_by: list[str], closing_payload: str, language: str) -> Report:
+    """The results tape printed at close. Slices under the privacy floor are withheld."""
+    e, k = facts.election, facts.election.privacy_floor
+    blocks = _header("results_tape", facts, language)
+    blocks.append(Pair(w(language, "ballots_cast"), str(ballots_cast)))
+    for count in counts:
+        contest = e.contest(count.contest)
+        blocks += [Rule(), Heading(contest.title.in_language(language)),
+                   Pair(w(language, "ballots_cast"), str(count.ballots))]
+        if count.ballots < k:
+            blocks.append(Line(w(language, "withheld", k=k)))
+            continue
+        for option in contest.options:
+            blocks.append(Pair(option.title.in_language(language), str(count.by_option[option.id])))
+        blocks += [Pair(w(language, "selections"), str(count.selections)),
+                   Pair(w(language, "unused"), str(count.unused)),
+                   Pair(w(language, "check"), f"{count.selections} + {count.unused} = {count.ballots} x "
+                                              f"{count.allowed} " + (w(language, "check_ok") if count.balanced else "!!"))]
+    blocks += [Rule(), Heading(w(language, "participation"))]
+    shown = {s: n for s, n in participation.items() if n >= k}
+    for style_id, n in sorted(shown.items()):
+        blocks.append(Pair(e.style(style_id).title.in_language(language), str(n)))
+    if len(shown) < len(participation):
+        blocks.append(Line(w(language, "withheld", k=k)))
+    blocks += [Rule(), Heading(w(language, "refused_tokens"))]
+    blocks += [Pair(reason, str(n)) for reason, n in sorted(refused.items())] or [Line(w(language, "none"))]
+    blocks += [Rule(), Pair(w(language, "last_batch"), last_batch or w(language, "none")),
+               Pair(w(language, "acknowledged_by"), ", ".join(acknowledged_by) or w(language, "none")),
+               Rule(), Code(closing_payload, w(language, "closing_qr")), Line(w(language, "signature_worker"))]
+    return Report("results_tape", language, tuple(blocks))

@@ -1,0 +1,196 @@
+"""The voter's flow: every (screen, event) pair, and the rules a voter relies on."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from booth_ui import flow as f
+from kiosk.election import parse_election
+from kiosk.ttabok import ttabok_spec
+
+KEY = "ab" * 32
+
+
+def election(paper=True):
+    spec = dict(ttabok_spec(24), format="kiosk-election/1", authority_key_hex=KEY, encryption_key_hex=KEY,
+                trustees={"count": 1, "threshold": 1}, paper_record=paper)
+    return parse_election(spec)
+
+
+E = election()
+E_NO_PAPER = election(paper=False)
+PAYLOAD = "KT1OAAAAAAAAABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+SAMPLE_EVENTS = [
+    f.CodeScanned(PAYLOAD), f.TokenAccepted("C001"), f.TokenRefused("already_used"), f.Choose("G01", "P002"),
+    f.NextPage(), f.PrevPage(), f.ToReview(), f.BackToBallot(), f.Confirm(), f.PrintDone("b" * 32),
+    f.PrintFailed("printer_out_of_paper"), f.CastOnPaper(), f.Spoil(), f.CastDone("ABCD-EFGH"),
+    f.CastFailed("disk_full"), f.Dismiss(), f.StillHere(), f.Tick(), f.DeviceProblem("camera_lost"),
+    f.DeviceOk("camera_lost"), f.PollsChanged(True), f.PollsChanged(False), f.SetLanguage("en"),
+    f.TextSize(1), f.ToggleContrast(), f.TwoCodes(),
+]
+
+
+def state_in(screen: f.Screen) -> f.BoothState:
+    vote = f.Vote(payload=PAYLOAD, style="C001", selections=(("G01", ("P002",)),), ballot_id="b" * 32)
+    base = f.BoothState(screen=screen, polls_open=True, last_activity=100.0)
+    if screen in f.VOTING | {f.Screen.PRINTING, f.Screen.CASTING}:
+        base = replace(base, vote=vote)
+    if screen == f.Screen.CHECKING:
+        base = replace(base, pending_payload=PAYLOAD)
+    if screen == f.Screen.POLLS_CLOSED:
+        base = replace(base, polls_open=False)
+    if screen == f.Screen.OUT_OF_SERVICE:
+        base = replace(base, problems=frozenset({"camera_lost"}), message="camera_lost")
+    return base
+
+
+PAIRS = [(s, e) for s in f.Screen for e in SAMPLE_EVENTS]
+
+
+@pytest.mark.parametrize("screen, event", PAIRS, ids=[f"{s.value}-{type(e).__name__}-{i}" for i, (s, e) in enumerate(PAIRS)])
+def test_every_screen_event_pair(screen, event):
+    state = state_in(screen)
+    new, effects = f.step(state, event, 101.0, E)
+    assert isinstance(new, f.BoothState) and isinstance(effects, list)
+    handled = (screen, type(event)) in f.TRANSITIONS or type(event) in f.EVERYWHERE
+    if not handled:
+        assert (new, effects) == (state, [])
+    if new.screen not in f.VOTING | {f.Screen.PRINTING, f.Screen.CASTING}:
+        assert new.vote is None, "a ballot in progress outside the voting screens"
+    if not new.polls_open:
+        assert new.screen not in {f.Screen.ATTRACT, f.Screen.BALLOT} or screen in f.VOTING
+
+
+def go(state, *events, election=E, now=101.0):
+    effects = []
+    for event in events:
+        state, fx = f.step(state, event, now, election)
+        effects += fx
+    return state, effects
+
+
+def ballot_state():
+    state, fx = go(state_in(f.Screen.ATTRACT), f.CodeScanned(PAYLOAD))
+    assert fx == [f.CheckToken(PAYLOAD)] and state.screen == f.Screen.CHECKING
+    state, _ = go(state, f.TokenAccepted("C001"))
+    assert state.screen == f.Screen.BALLOT and state.vote.style == "C001"
+    return state
+
+
+def test_seventh_like_is_refused_with_a_notice():
+    state = ballot_state()
+    for option in ("P002", "P003", "P004", "P005", "P006", "P007"):
+        state, _ = go(state, f.Choose("G01", option))
+    assert len(state.vote.chosen("G01")) == 6
+    state, _ = go(state, f.Choose("G01", "P008"))
+    assert state.notice == "max_reached" and len(state.vote.chosen("G01")) == 6
+    state, _ = go(state, f.Choose("G01", "P002"))  # untick one, then another fits
+    state, _ = go(state, f.Choose("G01", "P008"))
+    assert "P008" in state.vote.chosen("G01") and state.notice is None
+
+
+def test_own_community_cannot_be_liked():
+    state, _ = go(ballot_state(), f.Choose("G01", "P001"))
+    assert state.notice == "excluded" and state.vote.chosen("G01") == ()
+
+
+def test_single_choice_tap_replaces():
+    import tomllib
+    from pathlib import Path
+
+    spec = tomllib.loads((Path(__file__).resolve().parent.parent / "docs/examples/apartment.toml").read_text())
+    apt = parse_election(dict(spec, format="kiosk-election/1", authority_key_hex=KEY, encryption_key_hex=KEY,
+                              trustees={"count": 1, "threshold": 1}, nodes=[]))
+    state = f.BoothState(screen=f.Screen.CHECKING, polls_open=True, pending_payload=PAYLOAD)
+    state, _ = go(state, f.TokenAccepted("owner"), f.Choose("chair", "kim"), f.Choose("chair", "park"), election=apt)
+    assert state.vote.chosen("chair") == ("park",)
+
+
+def test_paging():
+    state = ballot_state()
+    assert len(f.pages(E, "C001")) == 2
+    state, _ = go(state, f.NextPage())
+    assert state.vote.page == 1
+    state, _ = go(state, f.NextPage())
+    assert state.vote.page == 1
+    state, _ = go(state, f.PrevPage(), f.PrevPage())
+    assert state.vote.page == 0
+
+
+def test_paper_record_path_cast_and_spoil():
+    state, _ = go(ballot_state(), f.Choose("G01", "P003"), f.ToReview())
+    assert state.screen == f.Screen.REVIEW
+    state, fx = go(state, f.Confirm())
+    assert state.screen == f.Screen.PRINTING and fx == [f.PrintPaperRecord(PAYLOAD, "C001", {"G01": ["P003"]})]
+    state, _ = go(state, f.PrintDone("1" * 32))
+    assert state.screen == f.Screen.PAPER_CHECK
+    state, fx = go(state, f.Spoil())
+    assert state.screen == f.Screen.BALLOT and f.PrintSpoiled("1" * 32) in fx and state.notice == "spoiled"
+    assert state.vote.chosen("G01") == ("P003",)  # the voter corrects rather than starts blind
+    state, _ = go(state, f.ToReview(), f.Confirm(), f.PrintDone("2" * 32))
+    state, fx = go(state, f.CastOnPaper())
+    assert fx == [f.CastBallot(PAYLOAD, "C001", {"G01": ["P003"]}, "2" * 32)]
+    state, _ = go(state, f.CastDone("WXYZ-1234"))
+    assert state.screen == f.Screen.CAST_DONE and state.vote is None and state.tracking_code == "WXYZ-1234"
+
+
+def test_no_paper_record_casts_directly():
+    state = f.BoothState(screen=f.Screen.CHECKING, polls_open=True, pending_payload=PAYLOAD)
+    state, _ = go(state, f.TokenAccepted("C001"), f.ToReview(), election=E_NO_PAPER)
+    state, fx = go(state, f.Confirm(), election=E_NO_PAPER)
+    assert state.screen == f.Screen.CASTING and fx == [f.CastBallot(PAYLOAD, "C001", {"G01": []}, None)]
+
+
+def test_printer_failure_keeps_the_voter_on_review_and_records_nothing():
+    state, _ = go(ballot_state(), f.ToReview(), f.Confirm())
+    state, fx = go(state, f.PrintFailed("printer_out_of_paper"))
+    assert state.screen == f.Screen.REVIEW and state.notice == "printer_out_of_paper"
+    assert not any(isinstance(x, f.CastBallot) for x in fx)
+
+
+def test_inactivity_warning_then_reset_with_nothing_kept():
+    state, _ = go(ballot_state(), f.Choose("G01", "P004"))
+    state, _ = go(state, f.Tick(), now=101.0 + f.INACTIVITY_S)
+    assert state.warning_since is not None and state.screen == f.Screen.BALLOT
+    state, _ = go(state, f.StillHere(), now=110.0 + f.INACTIVITY_S)
+    assert state.warning_since is None and state.vote.chosen("G01") == ("P004",)
+    state, _ = go(state, f.Tick(), now=200.0 + 2 * f.INACTIVITY_S)
+    state, _ = go(state, f.Tick(), now=200.0 + 2 * f.INACTIVITY_S + f.WARNING_S)
+    assert state.screen == f.Screen.ATTRACT and state.vote is None and PAYLOAD not in repr(state)
+
+
+def test_camera_lost_lets_the_voter_finish_then_out_of_service():
+    state, _ = go(ballot_state(), f.DeviceProblem("camera_lost"))
+    assert state.screen == f.Screen.BALLOT
+    state, _ = go(state, f.ToReview(), f.Confirm(), f.PrintDone("3" * 32), f.CastOnPaper(), f.CastDone("X"))
+    state, _ = go(state, f.Tick(), now=500.0)
+    assert state.screen == f.Screen.OUT_OF_SERVICE and state.message == "camera_lost"
+    state, _ = go(state, f.DeviceOk("camera_lost"))
+    assert state.screen == f.Screen.ATTRACT
+
+
+def test_refusal_then_back():
+    state, _ = go(state_in(f.Screen.ATTRACT), f.CodeScanned(PAYLOAD), f.TokenRefused("already_used"))
+    assert state.screen == f.Screen.REFUSED and state.message == "already_used"
+    state, _ = go(state, f.Tick(), now=101.0 + f.REFUSED_SHOW_S)
+    assert state.screen == f.Screen.ATTRACT
+
+
+def test_polls_closing_sends_attract_to_closed_but_not_a_voter_mid_ballot():
+    state, _ = go(state_in(f.Screen.ATTRACT), f.PollsChanged(False))
+    assert state.screen == f.Screen.POLLS_CLOSED
+    state, _ = go(state, f.PollsChanged(True))
+    assert state.screen == f.Screen.ATTRACT
+
+
+def test_prefs_and_reset():
+    state, _ = go(ballot_state(), f.SetLanguage("en"), f.TextSize(5), f.ToggleContrast())
+    assert state.prefs == f.Prefs("en", f.TEXT_SIZES - 1, True)
+    state, _ = go(state, f.TextSize(-9))
+    assert state.prefs.text_size == 0
+    state, _ = go(state, f.ToReview(), f.Confirm(), f.PrintDone("4" * 32), f.CastOnPaper(), f.CastDone("X"))
+    state, _ = go(state, f.Dismiss())
+    assert state.prefs == f.Prefs()  # the next voter starts from the defaults

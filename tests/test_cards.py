@@ -1,0 +1,81 @@
+"""Poll-worker and technician cards: signature, station, election, validity, PIN."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kiosk.cards import (Card, CardRefusal, CardRefused, check_card, mint_card, parse_card, pin_matches)
+from kiosk.errors import ValidationError
+from kiosk.keys import SigningKey
+
+NOW = 1_495_850_000  # 2017-05-27
+AUTHORITY = SigningKey(bytes(range(32)))
+OTHER = SigningKey(bytes(range(1, 33)))
+TAG = "ABCDEFGH"
+
+
+@pytest.fixture(scope="module")
+def card_payload():
+    return mint_card(AUTHORITY, TAG, "poll-worker", "S01", "482915", NOW - 10, NOW + 3600)
+
+
+def test_valid_card_and_pin(card_payload):
+    card = check_card(card_payload, AUTHORITY.verify_key, TAG, "S01", NOW)
+    assert isinstance(card, Card) and card.role == "poll-worker"
+    assert pin_matches(card, "482915")
+    assert not pin_matches(card, "482916")
+    assert not pin_matches(card, "")
+    assert "482915" not in card_payload  # only the slow hash is kept
+
+
+@pytest.mark.parametrize("station, now, tag, reason", [
+    ("S02", NOW, TAG, CardRefusal.WRONG_STATION),
+    ("S01", NOW + 3600, TAG, CardRefusal.EXPIRED),
+    ("S01", NOW - 11, TAG, CardRefusal.NOT_YET_VALID),
+    ("S01", NOW, "ZZZZZZZZ", CardRefusal.OTHER_ELECTION),
+])
+def test_refusals(card_payload, station, now, tag, reason):
+    assert check_card(card_payload, AUTHORITY.verify_key, tag, station, now) == CardRefused(reason)
+
+
+def test_star_station_card_works_everywhere():
+    payload = mint_card(AUTHORITY, TAG, "technician", "*", "1234", NOW - 10, NOW + 10)
+    card = check_card(payload, AUTHORITY.verify_key, TAG, "S77", NOW)
+    assert isinstance(card, Card) and card.role == "technician"
+
+
+def test_card_signed_by_another_key(card_payload):
+    forged = mint_card(OTHER, TAG, "technician", "*", "1234", NOW - 10, NOW + 10)
+    assert parse_card(forged, AUTHORITY.verify_key) == CardRefused(CardRefusal.BAD_SIGNATURE)
+
+
+def test_edited_card_is_refused(card_payload):
+    edited = card_payload.replace('"role":"poll-worker"', '"role":"technician"')
+    assert parse_card(edited, AUTHORITY.verify_key) == CardRefused(CardRefusal.BAD_SIGNATURE)
+    assert parse_card("KC2:{}", AUTHORITY.verify_key) == CardRefused(CardRefusal.UNKNOWN_VERSION)
+    assert parse_card("KT1O...", AUTHORITY.verify_key) == CardRefused(CardRefusal.MALFORMED)
+
+
+def test_minting_checks_its_input():
+    with pytest.raises(ValidationError, match="pin"):
+        mint_card(AUTHORITY, TAG, "poll-worker", "S01", "12", NOW, NOW + 1)
+    with pytest.raises(ValidationError, match="role"):
+        mint_card(AUTHORITY, TAG, "voter", "S01", "1234", NOW, NOW + 1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300) | st.builds(lambda s: "KC1:" + s, st.text(max_size=300)))
+def test_any_text_gives_a_card_or_a_refusal(text):
+    assert isinstance(parse_card(text, AUTHORITY.verify_key), (Card, CardRefused))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_every_single_character_change_is_refused(card_payload, data):
+    i = data.draw(st.integers(0, len(card_payload) - 1))
+    ch = data.draw(st.characters(min_codepoint=32, max_codepoint=126))
+    changed = card_payload[:i] + ch + card_payload[i + 1:]
+    if changed != card_payload:
+        assert isinstance(parse_card(changed, AUTHORITY.verify_key), CardRefused)

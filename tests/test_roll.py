@@ -1,0 +1,101 @@
+"""The token roll: Merkle root (checked against a naive RFC 6962), freezing, tampering."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kiosk.errors import FormatError
+from kiosk.merkle import EMPTY_ROOT, merkle_root
+from kiosk.minting import mint_tokens
+from kiosk.package import create_package
+from kiosk.roll import ROLL_FILE, RollFrozen
+from kiosk.ttabok import ttabok_spec
+
+
+def naive_mth(leaves: list[bytes]) -> bytes:
+    """MTH straight from RFC 6962 section 2.1."""
+    n = len(leaves)
+    if n == 0:
+        return hashlib.sha256(b"").digest()
+    if n == 1:
+        return hashlib.sha256(b"\x00" + leaves[0]).digest()
+    k = 1
+    while k * 2 < n:
+        k *= 2
+    return hashlib.sha256(b"\x01" + naive_mth(leaves[:k]) + naive_mth(leaves[k:])).digest()
+
+
+def test_merkle_root_matches_rfc6962_for_every_size_up_to_130():
+    leaves = [bytes([i % 256, i // 256]) for i in range(130)]
+    for n in range(131):
+        assert merkle_root(leaves[:n]) == naive_mth(leaves[:n]), n
+    assert merkle_root([]) == EMPTY_ROOT
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.binary(max_size=40), max_size=300))
+def test_merkle_root_matches_rfc6962_on_random_leaves(leaves):
+    assert merkle_root(leaves) == naive_mth(leaves)
+
+
+def test_freeze_then_no_more_minting(tmp_path):
+    package = create_package(tmp_path / "e", ttabok_spec(4))
+    mint_tokens(package, [("C001", 3), ("C002", 2)], "official")
+    roll = package.roll()
+    root = roll.freeze(package.authority_key())
+    assert root.size == 5 and root.counts == {"official": 5, "test": 0}
+    assert roll.frozen and roll.verify()
+    roll.close()
+    with pytest.raises(RollFrozen):
+        mint_tokens(package, [("C001", 1)], "official")
+
+
+def test_root_does_not_depend_on_minting_order(tmp_path):
+    package = create_package(tmp_path / "e", ttabok_spec(4))
+    entries = [(bytes([i]) * 32, "official", f"C00{1 + i % 4}") for i in range(20)]
+    roll = package.roll()
+    roll.add(entries[10:])
+    roll.add(entries[:10])
+    size, root = roll.compute_root()
+    roll.close()
+    package2 = create_package(tmp_path / "f", ttabok_spec(4))
+    roll2 = package2.roll()
+    roll2.add(entries)
+    assert roll2.compute_root() == (size, root)
+    roll2.close()
+
+
+def test_a_row_added_after_freezing_is_noticed(tmp_path):
+    package = create_package(tmp_path / "e", ttabok_spec(4))
+    mint_tokens(package, [("C001", 3)], "official")
+    roll = package.roll()
+    roll.freeze(package.authority_key())
+    roll.close()
+    db = sqlite3.connect(tmp_path / "e" / ROLL_FILE)
+    db.execute("INSERT INTO entries VALUES (?, 'official', 'C002')", (b"\x01" * 32,))
+    db.commit()
+    db.close()
+    roll = package.roll()
+    with pytest.raises(FormatError, match="changed after freezing"):
+        roll.frozen
+    roll.close()
+
+
+def test_an_edited_row_fails_verify(tmp_path):
+    package = create_package(tmp_path / "e", ttabok_spec(4))
+    mint_tokens(package, [("C001", 3)], "official")
+    roll = package.roll()
+    roll.freeze(package.authority_key())
+    roll.close()
+    db = sqlite3.connect(tmp_path / "e" / ROLL_FILE)
+    db.execute("UPDATE entries SET style = 'C004' WHERE ref = (SELECT min(ref) FROM entries)")
+    db.commit()
+    db.close()
+    roll = package.roll()
+    assert roll.frozen and not roll.verify()
+    roll.close()

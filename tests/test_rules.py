@@ -1,0 +1,90 @@
+"""Vote rules: each broken rule is named, valid selections pass."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kiosk.election import parse_election
+from kiosk.rules import Problem, SelectionProblem, check_selections, normalise_selections
+from kiosk.spec import read_spec
+from kiosk.ttabok import ttabok_spec
+
+KEY = "ab" * 32
+
+
+def election_of(spec):
+    spec = dict(spec, format="kiosk-election/1", authority_key_hex=KEY, encryption_key_hex=KEY,
+                trustees={"count": 1, "threshold": 1})
+    return parse_election(spec)
+
+
+TTABOK = election_of(ttabok_spec(24))
+APARTMENT = election_of(read_spec(Path(__file__).resolve().parent.parent / "docs/examples/apartment.toml"))
+
+
+def codes(election, style, selections):
+    return [(p.problem, p.contest, p.option) for p in check_selections(election, style, selections)]
+
+
+def test_six_likes_of_others_are_valid():
+    assert codes(TTABOK, "C001", {"G01": ["P002", "P003", "P004", "P005", "P006", "P007"]}) == []
+    assert codes(TTABOK, "C001", {}) == []  # liking nobody is allowed (min 0)
+
+
+def test_seventh_like_is_too_many():
+    chosen = ["P002", "P003", "P004", "P005", "P006", "P007", "P008"]
+    assert codes(TTABOK, "C001", {"G01": chosen}) == [(Problem.TOO_MANY, "G01", None)]
+    assert check_selections(TTABOK, "C001", {"G01": chosen})[0].limit == 6
+
+
+def test_own_community_is_excluded():
+    assert codes(TTABOK, "C005", {"G01": ["P005"]}) == [(Problem.EXCLUDED_OPTION, "G01", "P005")]
+
+
+def test_option_of_another_group_and_other_contest():
+    assert codes(TTABOK, "C001", {"G01": ["P013"]}) == [(Problem.UNKNOWN_OPTION, "G01", "P013")]
+    assert codes(TTABOK, "C001", {"G02": ["P013"]}) == [(Problem.CONTEST_NOT_ON_BALLOT, "G02", None)]
+
+
+def test_duplicates_and_shapes():
+    assert codes(TTABOK, "C001", {"G01": ["P002", "P002"]}) == [(Problem.DUPLICATE_OPTION, "G01", "P002")]
+    assert codes(TTABOK, "C001", {"G01": "P002"}) == [(Problem.NOT_A_LIST, "G01", None)]
+    assert codes(TTABOK, "C001", ["P002"]) == [(Problem.NOT_A_MAPPING, None, None)]
+    assert codes(TTABOK, "C999", {}) == [(Problem.UNKNOWN_STYLE, None, None)]
+
+
+def test_single_choice_allows_one_or_blank():
+    assert codes(APARTMENT, "owner", {"chair": ["kim"], "works": ["roof", "cctv"]}) == []
+    assert codes(APARTMENT, "owner", {"chair": []}) == []
+    assert codes(APARTMENT, "owner", {"chair": ["kim", "park"]}) == [(Problem.TOO_MANY, "chair", None)]
+    assert codes(APARTMENT, "tenant", {"chair": ["kim"]}) == [(Problem.CONTEST_NOT_ON_BALLOT, "chair", None)]
+
+
+def test_too_few_is_named():
+    body = read_spec(Path(__file__).resolve().parent.parent / "docs/examples/apartment.toml")
+    body["contests"][1]["min"] = 1
+    e = election_of(body)
+    assert codes(e, "tenant", {}) == [(Problem.TOO_FEW, "works", None)]
+
+
+def test_normal_form_is_ballot_order_with_every_contest():
+    assert normalise_selections(APARTMENT, "owner", {"works": ["cctv", "roof"]}) == \
+        {"chair": [], "works": ["roof", "cctv"]}
+
+
+@pytest.mark.parametrize("problem", list(Problem))
+def test_every_problem_has_words(problem):
+    assert str(SelectionProblem(problem, "G01", "P002", 6))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(max_size=5) | st.sampled_from(["G01", "G02"]),
+                       st.lists(st.text(max_size=5) | st.sampled_from(["P001", "P002", "P013"]), max_size=9)
+                       | st.integers() | st.none(), max_size=3))
+def test_any_selection_gives_a_list_of_problems(selections):
+    result = check_selections(TTABOK, "C001", selections)
+    assert all(isinstance(p, SelectionProblem) for p in result)

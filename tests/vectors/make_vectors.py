@@ -1,0 +1,97 @@
+"""Known-answer vectors for every signed format, from fixed keys.
+
+``python tests/vectors/make_vectors.py`` rewrites the JSON files beside it; the test suite
+(``tests/test_vectors.py``) rebuilds them in memory and compares byte for byte, so a change
+to any format shows up as a failing test and a diff of these files.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent))
+
+from kiosk.canonical import b64url, canonical_bytes  # noqa: E402
+from kiosk.cards import CARD_CONTEXT, card_body, sign_card  # noqa: E402
+from kiosk.election import ELECTION_CONTEXT, ELECTION_FORMAT, election_fingerprint, parse_election  # noqa: E402
+from kiosk.envelope import seal_envelope  # noqa: E402
+from kiosk.keys import EncryptionKey, SigningKey  # noqa: E402
+from kiosk.merkle import leaf_hash, root_from_leaf_hashes  # noqa: E402
+from kiosk.roll import ROOT_CONTEXT, ROOT_FORMAT, roll_leaf  # noqa: E402
+from kiosk.tokens import token_payload, token_ref  # noqa: E402
+
+AUTHORITY_SEED = bytes(range(32))
+ENCRYPTION_SECRET = bytes(range(32, 64))
+# a fixed argon2id hash of the PIN "2017" (made once with nacl.pwhash.argon2id.str)
+PIN_HASH = ("$argon2id$v=19$m=65536,t=2,p=1$rEea7ROjh8tNozwodtx8lg$"
+            "0GErHJIfdZfAqgBBMJPaGlFzoMeIytPsrF/Ix2TCJ5k")
+
+
+def election_body() -> dict:
+    authority = SigningKey(AUTHORITY_SEED)
+    return {
+        "format": ELECTION_FORMAT, "id": "vector-1",
+        "title": {"ko": "시험 선거", "en": "Vector election"},
+        "contests": [{"id": "k1", "title": {"ko": "안건", "en": "Question"}, "rule": "single", "min": 0, "max": 1,
+                      "options": [{"id": "yes", "title": {"ko": "찬성", "en": "Yes"}},
+                                  {"id": "no", "title": {"ko": "반대", "en": "No"}}]}],
+        "styles": [{"id": "s1", "title": {"ko": "전체", "en": "All"}, "contests": ["k1"]}],
+        "privacy_floor": 10, "paper_record": True,
+        "authority_key_hex": authority.verify_key.hex,
+        "encryption_key_hex": EncryptionKey(ENCRYPTION_SECRET).public_raw.hex(),
+        "trustees": {"count": 1, "threshold": 1}, "nodes": [],
+    }
+
+
+def build_vectors() -> dict[str, dict]:
+    """Every vector, by file name."""
+    authority = SigningKey(AUTHORITY_SEED)
+    body = election_body()
+    election = parse_election(body)
+    fp = election_fingerprint(body)
+    out: dict[str, dict] = {}
+    out["election.json"] = {
+        "description": "election.json envelope: Ed25519 over 'kiosk-election/1' 0x00 canonical(body)",
+        "authority_seed_hex": AUTHORITY_SEED.hex(), "context": ELECTION_CONTEXT,
+        "canonical_body_hex": canonical_bytes(body).hex(), "fingerprint_hex": fp.hex(), "tag": election.tag,
+        "envelope": seal_envelope(ELECTION_CONTEXT, body, authority),
+    }
+    serials = [bytes([i]) * 16 for i in (1, 2, 3)]
+    tokens = [{"serial_hex": s.hex(), "mode": m, "payload": token_payload(election.tag, m, s),
+               "ref_hex": token_ref(fp, s).hex()} for s, m in zip(serials, ("official", "official", "test"))]
+    out["token.json"] = {"description": "ballot token payloads and roll references for fixed serials",
+                         "election_fingerprint_hex": fp.hex(), "tokens": tokens}
+    entries = sorted((bytes.fromhex(t["ref_hex"]), t["mode"], "s1") for t in tokens)
+    leaves = [roll_leaf(*e) for e in entries]
+    size, root = root_from_leaf_hashes(leaf_hash(x) for x in leaves)
+    root_body = {"format": ROOT_FORMAT, "election_hex": fp.hex(), "size": size, "root_hex": root.hex(),
+                 "counts": {"official": 2, "test": 1}}
+    out["roll-root.json"] = {"description": "roll leaves (ref || mode letter || style) in ref order, "
+                                            "RFC 6962 root, signed root envelope",
+                             "leaves_hex": [x.hex() for x in leaves], "root_hex": root.hex(),
+                             "context": ROOT_CONTEXT, "envelope": seal_envelope(ROOT_CONTEXT, root_body, authority)}
+    cbody = card_body(election.tag, "poll-worker", "S01", PIN_HASH, 1495850000, 1495936400, card_id="AAAAAAAAAAAAAAAA")
+    payload = sign_card(authority, cbody)
+    out["card.json"] = {"description": "poll-worker card: 'KC1:' canonical(body) '.' b64url(Ed25519 over "
+                                       "'kiosk-card/1' 0x00 canonical(body)); PIN is 2017",
+                        "context": CARD_CONTEXT, "pin": "2017", "body": cbody, "payload": payload,
+                        "signature_b64": payload.rsplit(".", 1)[1]}
+    msg = b"domain separation"
+    out["signature.json"] = {"description": "the signed message is ASCII context, one zero byte, the message",
+                             "seed_hex": AUTHORITY_SEED.hex(), "public_hex": authority.verify_key.hex,
+                             "context": "kiosk-test/1", "message_hex": msg.hex(),
+                             "signature_b64": b64url(authority.sign("kiosk-test/1", msg))}
+    return out
+
+
+def main() -> None:
+    for name, vector in build_vectors().items():
+        (HERE / name).write_text(json.dumps(vector, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+        print(f"wrote {HERE / name}")
+
+
+if __name__ == "__main__":
+    main()
