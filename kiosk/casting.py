@@ -24,7 +24,7 @@ from kiosk.batch import tracking_code
 from kiosk.canonical import canonical_bytes
 from kiosk.errors import StorageError
 from kiosk.rules import check_selections, normalise_selections
-from kiosk.station import State, Station
+from kiosk.station import Station
 from kiosk.store import is_disk_full
 from kiosk.tokens import RefusalReason, Refused, Valid, check_token
 
@@ -63,7 +63,7 @@ def refuse(station: Station, reason: RefusalReason, now: int) -> Refused:
 
 def admit_token(station: Station, payload: object, now: int) -> Valid | Refused:
     """Is this token good for a ballot here and now? (polls open, right election and mode, on the roll, unused)."""
-    if station.state is not State.POLLS_OPEN:
+    if not station.accepts_ballots:
         return refuse(station, RefusalReason.POLLS_NOT_OPEN, now)
     e = station.election
     result = check_token(payload, e.tag, e.fingerprint, station.mode, station.roll)
@@ -84,7 +84,7 @@ def prepare_ballot(station: Station, admitted: Valid, selections: object, now: i
 
 def commit_ballot(station: Station, prepared: PreparedBallot, now: int) -> Cast | Refused:
     """Write the ballot and its ``ballot_cast`` event in one transaction; Cast only after COMMIT."""
-    if station.state is not State.POLLS_OPEN:
+    if not station.accepts_ballots:
         return refuse(station, RefusalReason.POLLS_NOT_OPEN, now)
     store, record = station.store, prepared.record
     try:

@@ -1,72 +1,32 @@
-"""The station: its life as a table, its state derived from the log, and the open station.
+"""The open station: election, roll, kiosk key and the store of its current mode.
 
-``unprovisioned -> provisioned -> polls_open <-> polls_paused -> polls_closed``, then (test
-mode only) ``archived`` by the change to official mode. Each step is one log entry; the
-state after a restart is whatever the log's last step says. The poll-worker flow (cards,
-PINs, reports) builds on :func:`transition` and the event kinds here.
+The life cycle itself is :mod:`kiosk.lifecycle` (one transition table with roles); here the
+state comes back from the store's log after a restart. A test store whose log holds
+``mode_changed`` is *archived*: the station moved on to official mode and writes it no more.
 """
 
 from __future__ import annotations
 
 import contextlib
-import enum
 from pathlib import Path
 
 from kiosk import eventlog as ev
 from kiosk.datadir import DataDir, StationConfig, read_config, writer_lock
 from kiosk.errors import FormatError, StorageError
 from kiosk.keys import SigningKey, load_signing_key
+from kiosk.lifecycle import EVENT_STATE, StationState, state_from_events
 from kiosk.package import ElectionPackage, load_package
 from kiosk.store import Connect, Store, sqlite_connect
 
-
-class State(enum.Enum):
-    PROVISIONED = "provisioned"
-    POLLS_OPEN = "polls_open"
-    POLLS_PAUSED = "polls_paused"
-    POLLS_CLOSED = "polls_closed"
-    ARCHIVED = "archived"  # a test store after the change to official mode: written no more
+STEP_KINDS = tuple(EVENT_STATE) + (ev.MODE_CHANGED,)
 
 
-class Action(enum.Enum):
-    OPEN = "open"
-    PAUSE = "pause"
-    RESUME = "resume"
-    CLOSE = "close"
-    CHANGE_MODE = "change_mode"
-
-
-# (state, action) -> (next state, the event kind that records the step)
-TRANSITIONS: dict[tuple[State, Action], tuple[State, str]] = {
-    (State.PROVISIONED, Action.OPEN): (State.POLLS_OPEN, ev.POLLS_OPENED),
-    (State.POLLS_OPEN, Action.PAUSE): (State.POLLS_PAUSED, ev.POLLS_PAUSED),
-    (State.POLLS_PAUSED, Action.RESUME): (State.POLLS_OPEN, ev.POLLS_RESUMED),
-    (State.POLLS_OPEN, Action.CLOSE): (State.POLLS_CLOSED, ev.POLLS_CLOSED),
-    (State.POLLS_PAUSED, Action.CLOSE): (State.POLLS_CLOSED, ev.POLLS_CLOSED),
-    (State.PROVISIONED, Action.CHANGE_MODE): (State.ARCHIVED, ev.MODE_CHANGED),
-    (State.POLLS_CLOSED, Action.CHANGE_MODE): (State.ARCHIVED, ev.MODE_CHANGED),
-}
-STATE_AFTER = {ev.STATION_PROVISIONED: State.PROVISIONED,
-               **{kind: state for (_, _), (state, kind) in TRANSITIONS.items()}}
-STEP_KINDS = tuple(STATE_AFTER)
-
-
-def transition(state: State, action: Action) -> tuple[State, str] | None:
-    """The next state and the event kind of a step, or None when the step is not allowed."""
-    return TRANSITIONS.get((state, action))
-
-
-def allowed_actions(state: State) -> list[Action]:
-    """The steps a poll worker may take now (drives the buttons)."""
-    return [a for (s, a) in TRANSITIONS if s == state]
-
-
-def state_of(store: Store) -> State:
-    """The state the store's last step says."""
-    last = store.last_event(STEP_KINDS)
-    if last is None:
-        raise FormatError(f"the store {store.path} has no station_provisioned entry")
-    return STATE_AFTER[last.kind]
+def state_of(store: Store) -> tuple[StationState, bool]:
+    """(the state the store's log says, whether the store is archived)."""
+    kinds = [e.kind for e in store.events(STEP_KINDS)]
+    if not kinds or kinds[0] != ev.STATION_PROVISIONED:
+        raise FormatError(f"the store {store.path} does not begin with station_provisioned")
+    return state_from_events(kinds), ev.MODE_CHANGED in kinds
 
 
 def create_store(data: DataDir, config: StationConfig, key: SigningKey, mode: str, now: int,
@@ -87,7 +47,7 @@ def current_mode(data: DataDir, connect: Connect = sqlite_connect) -> str:
     """Official once the official store holds its first entry, else test.
 
     A change to official mode that stopped half-way leaves the test store archived and the
-    official one missing: the station then opens in test mode, state archived, and
+    official one missing: the station then opens in test mode, ``archived`` set, and
     :func:`kiosk.polls.change_mode` finishes the change.
     """
     path = data.store_file("official")
@@ -111,7 +71,8 @@ class Station:
         self.roll = package.roll()
         self.connect, self._synchronous = connect, synchronous
         self.store: Store | None = None
-        self.state = State.PROVISIONED
+        self.state = StationState.PROVISIONED
+        self.archived = False
         self.ballots = 0
         self._lock: contextlib.ExitStack | None = None
 
@@ -151,12 +112,17 @@ class Station:
     def refresh(self) -> None:
         """Re-derive state and counts from the store (after opening, or after a failed write)."""
         self.store.reload()
-        self.state = state_of(self.store)
+        self.state, self.archived = state_of(self.store)
         self.ballots = self.store.ballot_count()
 
     @property
     def mode(self) -> str:
         return self.store.mode
+
+    @property
+    def accepts_ballots(self) -> bool:
+        """Polls open, in a store still in use."""
+        return self.state is StationState.POLLS_OPEN and not self.archived
 
     def close(self) -> None:
         """Close the store and the roll and release the writer lock."""

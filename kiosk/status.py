@@ -6,7 +6,8 @@ from pathlib import Path
 
 from kiosk.datadir import DataDir, read_config
 from kiosk.keys import VerifyKey
-from kiosk.station import allowed_actions, current_mode, state_of
+from kiosk.lifecycle import Role, allowed_actions
+from kiosk.station import current_mode, state_of
 from kiosk.store import Connect, Store, sqlite_connect
 from kiosk.tokens import RefusalReason
 from kiosk import eventlog as ev
@@ -19,7 +20,7 @@ def station_status(root: Path, connect: Connect = sqlite_connect) -> dict:
     mode = current_mode(data, connect)
     store = Store.open(data.store_file(mode), read_only=True, connect=connect)
     try:
-        state = state_of(store)
+        state, archived = state_of(store)
         ballots = store.ballot_count()
         members = store.member_count()
         batches = store.batches()
@@ -34,7 +35,8 @@ def station_status(root: Path, connect: Connect = sqlite_connect) -> dict:
     return {
         "station": config.station, "election_hex": config.election_hex,
         "kiosk_key": VerifyKey.from_hex(config.kiosk_key_hex).fingerprint, "kiosk_key_hex": config.kiosk_key_hex,
-        "mode": mode, "state": state.value, "allowed_actions": [a.value for a in allowed_actions(state)],
+        "mode": mode, "state": state.value, "archived": archived,
+        "allowed_actions": {} if archived else {r.value: [a.value for a in allowed_actions(state, r)] for r in Role},
         "ballots": ballots, "unsealed": ballots - members, "tokens_refused": refused,
         "log": {"events": head_seq, "head_hex": head_hex},
         "batches": len(batches), "outbox_files": len(outbox),

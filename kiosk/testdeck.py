@@ -18,7 +18,8 @@ from kiosk.election import Election
 from kiosk.errors import FormatError, KioskError
 from kiosk.polls import StepRefused, close_polls, open_polls
 from kiosk.rules import normalise_selections
-from kiosk.station import State, Station
+from kiosk.lifecycle import StationState
+from kiosk.station import Station
 from kiosk.tokens import Refused, parse_token
 
 DEFAULT_SEED = 2017
@@ -64,9 +65,9 @@ def run_test_deck(root: Path, tokens_file: Path, now: int, seed: int = DEFAULT_S
         if station.mode != "test":
             raise KioskError("the test deck runs only in test mode; this station is in official mode",
                              hint="logic-and-accuracy testing happens before the change to official mode")
-        if station.state is State.PROVISIONED and isinstance(open_polls(station, now), StepRefused):
+        if station.state is StationState.PROVISIONED and isinstance(open_polls(station, now), StepRefused):
             raise KioskError("the polls could not be opened: the test ballot box is not empty")
-        if station.state is not State.POLLS_OPEN or station.ballots:
+        if not station.accepts_ballots or station.ballots:
             raise KioskError(f"the test deck needs an empty test ballot box with the polls open "
                              f"(state {station.state.value}, {station.ballots} ballots)",
                              hint="provision a fresh station for another test deck")

@@ -26,10 +26,18 @@ from kiosk.keys import VerifyKey
 from kiosk.package import load_package
 from kiosk.roll import TokenRoll
 from kiosk.sealing import batch_from_store
-from kiosk.station import STATE_AFTER, State, TRANSITIONS
+from kiosk.lifecycle import EVENT_STATE, STAYING, TRANSITIONS, StationState, accepts_ballots
 from kiosk.store import STORE_FORMAT, Connect, Store, sqlite_connect
 
 BATCH_NAME = re.compile(r"^batch-(\d{6})\.json$")
+# the life cycle's steps as the log records them, and in which states each may appear
+STEP_EVENTS = {event for _, event in TRANSITIONS.values()} | {event for _, event in STAYING.values() if event}
+
+
+def legal_steps(state: StationState) -> set[str]:
+    """The step events the life-cycle table allows in ``state``."""
+    return ({event for (before, _), (_, event) in TRANSITIONS.items() if before == state}
+            | {event for states, event in STAYING.values() if event and state in states})
 
 
 @dataclass(frozen=True)
@@ -123,7 +131,7 @@ class _StoreCheck:
                                          "ballots": ballots, "batches": batches}
 
     def check_events(self) -> tuple[int, dict[int, dict]]:
-        seq, prev, state, cast, sealed = 1, self.store.genesis, None, 0, {}
+        seq, prev, state, archived, cast, sealed = 1, self.store.genesis, StationState.UNPROVISIONED, False, 0, {}
         for entry in self.store.events():
             place = f"event seq {entry.seq}"
             wrong = check_entry(entry, seq, prev, self.key)
@@ -132,23 +140,22 @@ class _StoreCheck:
                 self.problem(place, wrong)
                 continue
             body = entry.fields()
-            if state is None and entry.kind != ev.STATION_PROVISIONED:
-                self.problem(place, "the log does not begin with station_provisioned")
-            if entry.kind == ev.STATION_PROVISIONED:
-                if state is not None or any(body.get(k) != v for k, v in self.store.meta.items() if k != "format"):
-                    self.problem(place, "station_provisioned is not the first entry or names another store")
-                state = State.PROVISIONED
-            elif entry.kind in STATE_AFTER:
-                allowed = {kind: nxt for (s, _), (nxt, kind) in TRANSITIONS.items() if s == state}
-                if entry.kind not in allowed:
-                    self.problem(place, f"{entry.kind} is not allowed in state {state.value if state else None}")
-                state = STATE_AFTER[entry.kind]
+            if entry.seq == 1 and (entry.kind != ev.STATION_PROVISIONED or any(
+                    body.get(k) != v for k, v in self.store.meta.items() if k != "format")):
+                self.problem(place, "the log does not begin with a station_provisioned entry naming this store")
+            if archived:
+                self.problem(place, "an entry after the change to official mode archived this store")
+            if entry.kind in STEP_EVENTS:
+                if entry.kind not in legal_steps(state):
+                    self.problem(place, f"{entry.kind} is not allowed in state {state.value}")
+                state = EVENT_STATE.get(entry.kind, state)
+                archived = entry.kind == ev.MODE_CHANGED
             elif entry.kind == ev.BALLOT_CAST:
                 cast += 1
                 if body.get("count") != cast:
                     self.problem(place, f"ballot_cast counts {body.get('count')}, expected {cast}")
-                if state is not State.POLLS_OPEN:
-                    self.problem(place, f"a ballot was cast in state {state.value if state else None}")
+                if not accepts_ballots(state):
+                    self.problem(place, f"a ballot was cast in state {state.value}")
             elif entry.kind == ev.BATCH_SEALED:
                 sealed[body.get("number")] = body
         return cast, sealed

@@ -8,7 +8,8 @@ from kiosk.casting import Cast, cast
 from kiosk.keys import VerifyKey
 from kiosk.polls import StepRefused, change_mode, close_polls, open_polls
 from kiosk.sealing import restore_outbox, seal, seal_due, seal_if_due
-from kiosk.station import State, Station
+from kiosk.lifecycle import StationState
+from kiosk.station import Station
 from storehelp import NOW, choices, make_station, verify_json
 
 
@@ -74,9 +75,9 @@ def test_closing_seals_a_batch_whatever_its_count(store_election, tmp_path):
     with Station.open(root) as station:
         batch = close_polls(station, NOW)
         assert (batch.header.count, batch.header.polls_closed) == (0, True)
-        assert station.state is State.POLLS_CLOSED
+        assert station.state is StationState.POLLS_CLOSED
         kinds = [x.kind for x in station.store.events()][-2:]
-        assert close_polls(station, NOW) == StepRefused("not_allowed")
+        assert close_polls(station, NOW) == StepRefused("not_in_this_state")
     assert kinds == [ev.POLLS_CLOSED, ev.BATCH_SEALED]
     assert verify_json(root)[0] == 0
 
@@ -99,16 +100,16 @@ def test_change_to_official_archives_the_test_store_and_starts_an_empty_one(stor
     root = make_station(store_election, tmp_path / "s")
     with Station.open(root) as station:
         cast_n(station, store_election.test, 3)
-        assert change_mode(station, NOW) == StepRefused("not_allowed")  # polls still open
+        assert change_mode(station, NOW) == StepRefused("not_in_this_state")  # polls still open
         close_polls(station, NOW)
         change_mode(station, NOW + 1)
-        assert (station.mode, station.state, station.ballots) == ("official", State.PROVISIONED, 0)
+        assert (station.mode, station.state, station.ballots) == ("official", StationState.PROVISIONED, 0)
         assert change_mode(station, NOW) == StepRefused("official_is_final")
         open_polls(station, NOW + 2)
         style, payload = store_election.official[0]
         assert isinstance(cast(station, payload, choices(station.election, style), NOW), Cast)
     with Station.open(root) as station:
-        assert (station.mode, station.state) == ("official", State.POLLS_OPEN)
+        assert (station.mode, station.state) == ("official", StationState.POLLS_OPEN)
     code, report = verify_json(root)
     assert code == 0 and report["stores"]["test"]["ballots"] == 3 and report["stores"]["official"]["ballots"] == 1
 
@@ -119,7 +120,7 @@ def test_a_change_of_mode_cut_short_is_finished(store_election, tmp_path):
         with station.store.transaction():
             station.store.append(ev.MODE_CHANGED, {"to": "official", "time": NOW})
     with Station.open(root) as station:
-        assert (station.mode, station.state) == ("test", State.ARCHIVED)
+        assert (station.mode, station.archived) == ("test", True)
         change_mode(station, NOW)
-        assert (station.mode, station.state) == ("official", State.PROVISIONED)
+        assert (station.mode, station.state, station.archived) == ("official", StationState.PROVISIONED, False)
     assert verify_json(root)[0] == 0
