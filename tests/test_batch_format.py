@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.batch import (BATCH_FORMAT, SealedBallot, build_batch, check_batch, encode_batch, parse_batch,
+from kiosk.batch import (SealedBallot, build_batch, check_batch, encode_batch, parse_batch,
                          sign_sealed_ballot)
 from kiosk.errors import FormatError
 from kiosk.keys import SigningKey
