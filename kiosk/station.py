@@ -78,7 +78,8 @@ class Station:
 
     @classmethod
     def open(cls, root: Path, *, connect: Connect = sqlite_connect, synchronous: str = "FULL") -> "Station":
-        """Open a station for voting: take the writer lock, check the files agree, load the store."""
+        """Open a station for voting: take the writer lock, check the files agree, load the store,
+        and write any batch file the outbox lacks."""
         data = DataDir(Path(root))
         config = read_config(data)
         lock = contextlib.ExitStack()
@@ -92,6 +93,8 @@ class Station:
             station = cls(data, config, package, key, connect, synchronous)
             station._lock = lock
             station.use_store(current_mode(data, connect))
+            from kiosk.sealing import restore_outbox  # sealing builds on the station
+            restore_outbox(station)  # a crash between a sealing's COMMIT and its file
         except BaseException:
             lock.close()
             raise

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 
 from kiosk.casting import Cast, cast
-from kiosk.sealing import restore_outbox, seal
+from kiosk.sealing import seal
 from kiosk.station import Station
 from storehelp import NOW, choices
 
@@ -20,7 +20,6 @@ from storehelp import NOW, choices
 def cast_loop(root: str, tokens: list[tuple[str, str]], start: int, seal_every: int, out) -> None:
     """Cast from ``start`` on, reporting each outcome through ``out`` (a multiprocessing Connection)."""
     with Station.open(root) as station:
-        restore_outbox(station)  # as the booth does on start
         out.send_bytes(b"READY")
         for i in range(start, len(tokens)):
             style, payload = tokens[i]
