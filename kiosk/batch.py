@@ -58,6 +58,7 @@ class SealedBallot:
                                 "serial_hex": self.serial.hex(), "style": self.style})
 
     def to_json(self) -> dict:
+        """The object in the batch file (signature included)."""
         return {"ballot_id_hex": self.ballot_id.hex(), "sealed_b64": b64url(self.sealed),
                 "serial_hex": self.serial.hex(), "sig_b64": b64url(self.signature), "style": self.style}
 
@@ -66,9 +67,11 @@ class SealedBallot:
         return canonical_bytes(self.to_json())
 
     def leaf_hash(self) -> bytes:
+        """RFC 6962 leaf hash: what the bulletin board logs and the tracking code shortens."""
         return leaf_hash(self.leaf())
 
     def signature_valid(self, key: VerifyKey) -> bool:
+        """True when ``key`` signed this sealed ballot."""
         return key.is_valid(SEALED_BALLOT_CONTEXT, self.message(), self.signature)
 
     def __repr__(self) -> str:
@@ -101,12 +104,14 @@ class BatchHeader:
     polls_closed: bool
 
     def to_json(self) -> dict:
+        """The header object, as it is signed and hashed."""
         return {"count": self.count, "cumulative": self.cumulative, "election_hex": self.election_hex,
                 "format": HEADER_FORMAT, "kiosk_key_hex": self.kiosk_key_hex,
                 "merkle_root_hex": self.merkle_root_hex, "mode": self.mode, "number": self.number,
                 "polls_closed": self.polls_closed, "prev_header_hex": self.prev_header_hex}
 
     def encoded(self) -> bytes:
+        """Canonical bytes of the header: what the signature covers."""
         return canonical_bytes(self.to_json())
 
     def hash(self) -> bytes:
@@ -116,6 +121,8 @@ class BatchHeader:
 
 @dataclass(frozen=True)
 class SealedBatch:
+    """A parsed or built batch: header, the kiosk's signature over it, the sealed ballots in id order."""
+
     header: BatchHeader
     signature: bytes
     ballots: tuple[SealedBallot, ...]

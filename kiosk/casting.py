@@ -47,6 +47,7 @@ class PreparedBallot:
 
     @property
     def ballot_id(self) -> bytes:
+        """The id the paper record prints before the cast."""
         return self.record.ballot_id
 
 

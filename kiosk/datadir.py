@@ -65,9 +65,11 @@ class DataDir:
         return self.root / "acks"
 
     def store_file(self, mode: str) -> Path:
+        """The store of ``mode``."""
         return self.root / f"store-{mode}.sqlite"
 
     def batch_file(self, mode: str, number: int) -> Path:
+        """Where sealed batch ``number`` of ``mode`` goes in the outbox."""
         return self.outbox / mode / f"batch-{number:06d}.json"
 
 
@@ -81,6 +83,7 @@ class StationConfig:
     seal_interval_s: int
 
     def to_json(self) -> dict:
+        """The body of ``station.json``."""
         return {"format": STATION_FORMAT, "station": self.station, "election_hex": self.election_hex,
                 "kiosk_key_hex": self.kiosk_key_hex, "seal_interval_s": self.seal_interval_s}
 

@@ -74,12 +74,14 @@ def finish_batch(station: Station, batch: SealedBatch) -> Path:
 
 
 def write_batch_file(station: Station, batch: SealedBatch) -> Path:
+    """Write a batch file atomically (temporary name, fsync, rename, fsync the directory)."""
     path = station.data.batch_file(batch.header.mode, batch.header.number)
     write_atomic(path, encode_batch(batch))
     return path
 
 
 def last_header(store: Store) -> BatchHeader | None:
+    """The header of the store's latest batch, or None before the first."""
     rows = store.db.execute("SELECT header FROM batches ORDER BY number DESC LIMIT 1").fetchall()
     return header_from_json(parse_json(rows[0][0], "batch header")) if rows else None
 

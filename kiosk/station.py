@@ -120,6 +120,7 @@ class Station:
 
     @property
     def mode(self) -> str:
+        """The current store's mode: ``test`` or ``official``."""
         return self.store.mode
 
     @property

@@ -100,15 +100,18 @@ class Store:
         return store
 
     def close(self) -> None:
+        """Close the connection (errors on closing are of no further use)."""
         with contextlib.suppress(sqlite3.Error):
             self.db.close()
 
     @property
     def initialized(self) -> bool:
+        """True once the schema and the first entry exist."""
         return bool(self.meta)
 
     @property
     def mode(self) -> str:
+        """``test`` or ``official``."""
         return self.meta["mode"]
 
     def reload(self) -> None:
@@ -129,6 +132,7 @@ class Store:
 
     @property
     def genesis(self) -> bytes:
+        """The ``prev_hash`` of this store's first entry."""
         return genesis_hash(bytes.fromhex(self.meta["election_hex"]),
                             VerifyKey.from_hex(self.meta["kiosk_key_hex"]), self.meta["mode"])
 
@@ -174,6 +178,7 @@ class Store:
                          r.sealed, r.sealed_sig, r.signature))
 
     def token_used(self, ref: bytes) -> bool:
+        """True when a ballot in the box spent the token with this reference."""
         return self.db.execute("SELECT 1 FROM ballots WHERE token_ref = ?", (ref,)).fetchone() is not None
 
     # -- reading ---------------------------------------------------------------------------
@@ -206,6 +211,7 @@ class Store:
             yield BallotRecord(row[0], row[1], row[2], row[3], _as_bytes(row[4]), *row[5:])
 
     def ballot_count(self) -> int:
+        """Ballots in the box."""
         return self.db.execute("SELECT count(*) FROM ballots").fetchone()[0]
 
     def batches(self) -> list[tuple[int, bytes, bytes, bytes]]:
@@ -214,10 +220,12 @@ class Store:
                 self.db.execute("SELECT number, header, header_hash, signature FROM batches ORDER BY number")]
 
     def batch_member_ids(self, number: int) -> list[bytes]:
+        """The ballot ids batch ``number`` took, in id order."""
         return [r[0] for r in self.db.execute(
             "SELECT ballot_id FROM batch_members WHERE batch = ? ORDER BY ballot_id", (number,))]
 
     def member_count(self) -> int:
+        """Ballots already in some batch."""
         return self.db.execute("SELECT count(*) FROM batch_members").fetchone()[0]
 
     def insert_batch(self, number: int, header: bytes, header_hash: bytes, signature: bytes,

@@ -42,21 +42,27 @@ def legal_steps(state: StationState) -> set[str]:
 
 @dataclass(frozen=True)
 class Finding:
+    """A place and what is wrong there (or, as a note, what is missing)."""
+
     place: str      # "official event seq 17", "test ballot 3fa2...", "outbox/test/batch-000002.json"
     problem: str
 
 
 @dataclass
 class VerifyReport:
+    """Problems (verify fails), notes (it does not), and counts per store."""
+
     problems: list[Finding] = field(default_factory=list)
     notes: list[Finding] = field(default_factory=list)
     stores: dict[str, dict] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
+        """True when nothing is wrong."""
         return not self.problems
 
     def to_json(self) -> dict:
+        """What ``kiosk verify --json`` prints."""
         return {"ok": self.ok, "problems": [f.__dict__ for f in self.problems],
                 "notes": [f.__dict__ for f in self.notes], "stores": self.stores}
 
