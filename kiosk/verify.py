@@ -139,29 +139,36 @@ class _StoreCheck:
     def check_events(self) -> tuple[int, dict[int, dict]]:
         seq, prev, state, archived, cast, sealed = 1, self.store.genesis, StationState.UNPROVISIONED, False, 0, {}
         for entry in self.store.events():
-            place = f"event seq {entry.seq}"
             wrong = check_entry(entry, seq, prev, self.key)
             seq, prev = entry.seq + 1, entry.entry_hash  # re-synchronise: report each break once
             if wrong:
-                self.problem(place, wrong)
-                continue
-            body = entry.fields()
+                self.problem(f"event seq {entry.seq}", wrong)
+            # a bad entry is reported once; its kind still counts, so the entries after it are
+            # judged on their own and not reported again for its sake
+            def report(text: str, entry=entry, trusted=wrong is None) -> None:
+                if trusted:
+                    self.problem(f"event seq {entry.seq}", text)
+
+            try:
+                body = entry.fields()
+            except FormatError:
+                body = {}
             if entry.seq == 1 and (entry.kind != ev.STATION_PROVISIONED or any(
                     body.get(k) != v for k, v in self.store.meta.items() if k != "format")):
-                self.problem(place, "the log does not begin with a station_provisioned entry naming this store")
+                report("the log does not begin with a station_provisioned entry naming this store")
             if archived:
-                self.problem(place, "an entry after the change to official mode archived this store")
+                report("an entry after the change to official mode archived this store")
             if entry.kind in STEP_EVENTS:
                 if entry.kind not in legal_steps(state):
-                    self.problem(place, f"{entry.kind} is not allowed in state {state.value}")
+                    report(f"{entry.kind} is not allowed in state {state.value}")
                 state = EVENT_STATE.get(entry.kind, state)
                 archived = entry.kind == ev.MODE_CHANGED
             elif entry.kind == ev.BALLOT_CAST:
                 cast += 1
                 if body.get("count") != cast:
-                    self.problem(place, f"ballot_cast counts {body.get('count')}, expected {cast}")
+                    report(f"ballot_cast counts {body.get('count')}, expected {cast}")
                 if not accepts_ballots(state):
-                    self.problem(place, f"a ballot was cast in state {state.value}")
+                    report(f"a ballot was cast in state {state.value}")
             elif entry.kind == ev.BATCH_SEALED:
                 sealed[body.get("number")] = body
         return cast, sealed
