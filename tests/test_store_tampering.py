@@ -158,3 +158,13 @@ def test_the_triggers_refuse_changes_while_they_are_in_place(station_dir, statem
         db.execute(statement)
     db.close()
     assert verify_json(station_dir)[0] == 0
+
+
+def test_one_edited_entry_is_one_problem(station_dir):
+    """The entries after a bad one are judged on their own: the report does not cascade."""
+    db = open_db(station_dir)
+    edit_event_body(db)
+    db.conn.commit()
+    db.close()
+    code, report = verify_json(station_dir)
+    assert code == 1 and [p["place"] for p in report["problems"]] == ["test event seq 6"]
