@@ -133,6 +133,8 @@ def provision(election_dir: Path, station: str, data_root: Path, now: int, mode:
         raise KioskError(f"station id {station!r} must be 1-40 letters, digits, '_', '.' or '-'")
     if mode not in MODES:
         raise KioskError(f"mode must be test or official, not {mode!r}")
+    if not 0 <= seal_interval_s <= 86_400:
+        raise KioskError("the sealing interval must be from 0 to 1440 minutes")
     data = DataDir(Path(data_root))
     if data.root.exists() and any(data.root.iterdir()):
         raise KioskError(f"{data.root} is not empty", hint="provision into a new, empty directory")
