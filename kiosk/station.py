@@ -91,12 +91,16 @@ class Station:
                 raise FormatError("station.json names another election or kiosk key than the files beside it",
                                   hint="re-provision the station")
             station = cls(data, config, package, key, connect, synchronous)
-            station._lock = lock
+        except BaseException:
+            lock.close()
+            raise
+        station._lock = lock
+        try:
             station.use_store(current_mode(data, connect))
             from kiosk.sealing import restore_outbox  # sealing builds on the station
             restore_outbox(station)  # a crash between a sealing's COMMIT and its file
         except BaseException:
-            lock.close()
+            station.close()
             raise
         return station
 

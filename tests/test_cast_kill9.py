@@ -23,7 +23,7 @@ import pytest
 
 from cast_loop import cast_loop
 from kiosk.verify import verify_data
-from storehelp import make_station
+from storehelp import make_election, make_station
 
 
 @pytest.fixture(scope="module")
@@ -93,5 +93,7 @@ def test_kill_9_mid_cast_loses_nothing(store_election, forkserver, tmp_path, see
 
 
 @pytest.mark.slow
-def test_kill_9_mid_cast_many_times(store_election, forkserver, tmp_path):
-    run_kills(store_election, forkserver, tmp_path / "s", kills=1000, seed=99)
+def test_kill_9_mid_cast_many_times(forkserver, tmp_path):
+    """600 more kills on one store, with an election of its own (enough tokens for them all)."""
+    tokens = make_election(tmp_path / "e", per_style=250)
+    run_kills(tokens, forkserver, tmp_path / "s", kills=600, seed=99)
