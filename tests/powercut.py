@@ -38,6 +38,12 @@ class PowerCutVFS(apsw.VFS):
     def xOpen(self, name, flags):
         return PowerCutFile(self, name, flags)
 
+    def xDelete(self, filename, syncdir):
+        self.tick()
+        super().xDelete(filename, syncdir)
+        if filename in self.durable:  # an unlink: taken as durable at once (SQLite syncs the directory)
+            self.durable[filename], self.pending[filename] = bytearray(), []
+
     def tick(self) -> None:
         if self.off:
             raise apsw.IOError("the power is off")
