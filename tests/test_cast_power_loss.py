@@ -139,4 +139,5 @@ def test_the_same_cuts_with_synchronous_normal_lose_ballots(store_election, tmp_
 @pytest.mark.slow
 def test_many_power_cuts(store_election, tmp_path):
     tally = cuts(store_election, tmp_path, 1000, "FULL", 14)
+    print(tally)
     assert tally["corrupt"] == 0 and tally["lost"] == 0, tally
