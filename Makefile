@@ -32,6 +32,7 @@ $(STAMP): setup.cfg pyproject.toml | system
 
 bench: $(STAMP)
 	$(PY) bench/mint_bench.py
+	$(PY) bench/store_bench.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

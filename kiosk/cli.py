@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from kiosk import __version__
@@ -39,6 +40,71 @@ def cmd_diag_scanner(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_BAD
 
 
+def cmd_provision(args: argparse.Namespace) -> int:
+    from kiosk.datadir import provision
+
+    done = provision(args.election, args.station, args.data, int(time.time()), mode=args.mode,
+                     seal_interval_s=args.seal_minutes * 60)
+    print(f"station {done['station']} provisioned in {done['data']} ({done['mode']} mode)")
+    print(f"kiosk key {done['kiosk_key']}; register it with: "
+          f"kiosk-central kiosks add --election DIR {args.data}/registration.json")
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from kiosk.verify import verify_data
+
+    report = verify_data(args.data)
+    if args.json:
+        print_json(report.to_json())
+    else:
+        for mode, counts in report.stores.items():
+            print(f"{mode} store: {counts['events']} events, {counts['ballots']} ballots, "
+                  f"{counts['batches']} batches, log head {counts['head_hex']}")
+        for f in report.notes:
+            print(f"note: {f.place}: {f.problem}")
+        for f in report.problems:
+            print(f"BAD: {f.place}: {f.problem}")
+        print("verified: every entry, ballot and batch checks" if report.ok
+              else f"NOT verified: {len(report.problems)} problems, the first at {report.problems[0].place}")
+    return EXIT_OK if report.ok else EXIT_BAD
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from kiosk.status import station_status
+
+    info = station_status(args.data)
+    if args.json:
+        print_json(info)
+    else:
+        print(f"station {info['station']}, {info['mode']} mode, {info['state']}; kiosk key {info['kiosk_key']}")
+        print(f"{info['ballots']} ballots ({info['unsealed']} not yet sealed), {info['batches']} batches, "
+              f"{info['outbox_files']} in the outbox, {info['acks']} acknowledgements")
+        print(f"log: {info['log']['events']} events, head {info['log']['head_hex']}")
+        refused = ", ".join(f"{k} {v}" for k, v in info["tokens_refused"].items() if v) or "none"
+        print(f"tokens refused: {refused}")
+    return EXIT_OK
+
+
+def cmd_test_deck(args: argparse.Namespace) -> int:
+    from kiosk.testdeck import run_test_deck
+
+    report = run_test_deck(args.data, args.tokens, int(time.time()), seed=args.seed)
+    if args.json:
+        print_json(report)
+    else:
+        print(f"test deck (seed {report['seed']}): {report['cast']} of {report['tokens']} test ballots cast, "
+              f"{report['ballots_in_box']} in the ballot box; refusals {report['refused']['actual']} "
+              f"(expected {report['refused']['expected']})")
+        print(f"{'contest':8} {'option':8} {'expected':>8} {'actual':>8}")
+        for contest, options in report["expected"].items():
+            for option, n in options.items():
+                got = report["actual"][contest][option]
+                print(f"{contest:8} {option:8} {n:8} {got:8}{'' if n == got else '  MISMATCH'}")
+        print("the tally matches" if report["match"] else "MISMATCH: the tally does not match the deck")
+    return EXIT_OK if report["match"] else EXIT_BAD
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command line of ``kiosk``."""
     p = argparse.ArgumentParser(prog="kiosk", description="The polling-station kiosk.")
@@ -63,6 +129,29 @@ def build_parser() -> argparse.ArgumentParser:
                       help="show the codes' full text (test codes only: a token is a secret)")
     scan.add_argument("--json", action="store_true", help="machine-readable output")
     scan.set_defaults(func=cmd_diag_scanner)
+
+    prov = verbs.add_parser("provision", help="make a station: device key, election package, config, registration")
+    prov.add_argument("--election", required=True, type=Path, help="the election package directory")
+    prov.add_argument("--station", required=True, help="station id")
+    prov.add_argument("--data", required=True, type=Path, help="new, empty data directory of the station")
+    prov.add_argument("--mode", choices=["test", "official"], default="test",
+                      help="the mode to start in (default test: logic-and-accuracy testing comes first)")
+    prov.add_argument("--seal-minutes", type=int, default=30, help="seal a batch at most this often (default 30)")
+    prov.set_defaults(func=cmd_provision)
+    verify = verbs.add_parser("verify", help="check every entry, ballot and batch (exit 1 naming the first bad one)")
+    verify.add_argument("--data", required=True, type=Path)
+    verify.add_argument("--json", action="store_true")
+    verify.set_defaults(func=cmd_verify)
+    status = verbs.add_parser("status", help="the station's state and counts")
+    status.add_argument("--data", required=True, type=Path)
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(func=cmd_status)
+    deck = verbs.add_parser("test-deck", help="logic-and-accuracy test: known test ballots, expected and actual tally")
+    deck.add_argument("--data", required=True, type=Path)
+    deck.add_argument("--tokens", required=True, type=Path, help="payloads.tsv from 'kiosk-central tokens mint --mode test'")
+    deck.add_argument("--seed", type=int, default=2017, help="seed of the deck's choices (default 2017)")
+    deck.add_argument("--json", action="store_true")
+    deck.set_defaults(func=cmd_test_deck)
     return p
 
 

@@ -12,6 +12,7 @@ import base64
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from kiosk.canonical import canonical_bytes
@@ -104,7 +105,7 @@ class Election:
     def fingerprint_hex(self) -> str:
         return self.fingerprint.hex()
 
-    @property
+    @cached_property
     def tag(self) -> str:
         """Short election tag carried in tokens and cards: base32 of 5 fingerprint bytes."""
         return base64.b32encode(self.fingerprint[:5]).decode("ascii")

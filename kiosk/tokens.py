@@ -43,6 +43,8 @@ class RefusalReason(enum.Enum):
     ROLL_NOT_FROZEN = "roll_not_frozen"
     ALREADY_USED = "already_used"
     POLLS_NOT_OPEN = "polls_not_open"
+    SELECTIONS_INVALID = "selections_invalid"  # the choices break the ballot style's rules
+    DISK_FULL = "disk_full"                    # the ballot could not be stored: out of service
 
 
 REFUSAL_TEXT = {
@@ -54,6 +56,8 @@ REFUSAL_TEXT = {
     RefusalReason.ROLL_NOT_FROZEN: "the token roll has not been frozen and signed yet",
     RefusalReason.ALREADY_USED: "this token was already used",
     RefusalReason.POLLS_NOT_OPEN: "the polls are not open",
+    RefusalReason.SELECTIONS_INVALID: "the choices do not fit this ballot's rules; please review them",
+    RefusalReason.DISK_FULL: "the kiosk's storage is full: the ballot was not cast; call a poll worker",
 }
 
 

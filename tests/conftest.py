@@ -48,3 +48,15 @@ def small_election(tmp_path_factory):
     for t in test:
         test_by_style.setdefault(t.style, []).append(t.payload)
     return package, by_style, test_by_style
+
+
+@pytest.fixture(scope="session")
+def store_election(tmp_path_factory):
+    """A frozen 24-community package with 40 test and 40 official tokens per ballot style.
+
+    Returns a :class:`storehelp.Tokens`. Session-wide and read-only: tests provision
+    their own stations from it (each station spends tokens in its own store only).
+    """
+    from storehelp import make_election
+
+    return make_election(tmp_path_factory.mktemp("store-election") / "e", per_style=40)

@@ -1,0 +1,81 @@
+"""Helpers for the store tests: an election with many tokens, stations, valid choices, the CLI."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.datadir import provision
+from kiosk.election import Election
+from kiosk.minting import mint_tokens
+from kiosk.package import create_package
+from kiosk.polls import open_polls
+from kiosk.station import Station
+from kiosk.ttabok import ttabok_spec
+
+NOW = 1_495_850_400  # 2017-05-27 02:00 UTC, the Ttabok vote's morning
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """A frozen election package and its tokens as (style, payload) per mode."""
+
+    directory: Path
+    election: Election
+    test: list[tuple[str, str]]
+    official: list[tuple[str, str]]
+
+
+def make_election(directory: Path, per_style: int, communities: int = 24) -> Tokens:
+    """Create, mint (test and official) and freeze an election package."""
+    package = create_package(directory, ttabok_spec(communities), trustees=1, threshold=1)
+    styles = [s.id for s in package.election.styles]
+    test = mint_tokens(package, [(s, per_style) for s in styles], "test")
+    official = mint_tokens(package, [(s, per_style) for s in styles], "official")
+    roll = package.roll()
+    roll.freeze(package.authority_key())
+    roll.close()
+    # interleave styles so that the first tokens of the lists cover many ballot styles
+    order = sorted(range(len(test)), key=lambda i: (i % per_style, i))
+    return Tokens(directory, package.election, [(test[i].style, test[i].payload) for i in order],
+                  [(official[i].style, official[i].payload) for i in order])
+
+
+def make_station(tokens: Tokens, root: Path, mode: str = "test", polls_open: bool = True,
+                 seal_interval_s: int = 0) -> Path:
+    """Provision a station in ``root`` and (by default) open its polls."""
+    provision(tokens.directory, "S-0001", root, NOW, mode=mode, seal_interval_s=seal_interval_s)
+    if polls_open:
+        with Station.open(root) as station:
+            open_polls(station, NOW)
+    return root
+
+
+def choices(election: Election, style_id: str, n: int = 2) -> dict:
+    """Valid selections: the first ``n`` options the style allows in each of its contests."""
+    style = election.style(style_id)
+    out = {}
+    for contest_id in style.contests:
+        contest = election.contest(contest_id)
+        allowed = [o.id for o in contest.options if o.id not in style.exclude]
+        out[contest_id] = allowed[:min(n, contest.max)]
+    return out
+
+
+def kiosk_cli(*argv: str) -> tuple[int, str]:
+    """Run the ``kiosk`` command in-process: (exit code, stdout)."""
+    from kiosk.cli import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main([str(a) for a in argv])
+    return code, out.getvalue()
+
+
+def verify_json(root: Path) -> tuple[int, dict]:
+    """``kiosk verify --json``: (exit code, report)."""
+    code, out = kiosk_cli("verify", "--data", root, "--json")
+    return code, json.loads(out)
