@@ -28,8 +28,9 @@ def has_display() -> bool:
 
 
 def run_window(booth: Booth, size: tuple[int, int], fullscreen: bool, stop: threading.Event,
-               first_frame: Callable[[], None] = lambda: None, frame_rate: int = FRAME_RATE) -> None:
-    """Show the booth until ``stop`` is set or the window is closed."""
+               first_frame: Callable[[], None] = lambda: None, frame_rate: int = FRAME_RATE,
+               on_event: Callable[[pygame.event.Event], None] = lambda event: None) -> None:
+    """Show the booth until ``stop`` is set or the window is closed (``on_event`` sees every input)."""
     pygame.display.init()
     flags = pygame.FULLSCREEN if fullscreen else 0
     screen = pygame.display.set_mode(size, flags)
@@ -42,6 +43,8 @@ def run_window(booth: Booth, size: tuple[int, int], fullscreen: bool, stop: thre
             events = pygame.event.get()
             if any(e.type == pygame.QUIT for e in events):
                 break
+            for event in events:
+                on_event(event)
             booth.frame(screen, events)
             pygame.display.flip()
             if not announced:

@@ -183,6 +183,7 @@ class PrintPaperRecord:
     payload: str
     style: str
     selections: dict
+    language: str
 
 
 @dataclass(frozen=True)
@@ -348,7 +349,8 @@ def on_confirm(state, event, now, election):
     vote = state.vote
     state = replace(state, last_activity=now, warning_since=None)
     if election.paper_record:
-        return replace(state, screen=Screen.PRINTING), [PrintPaperRecord(vote.payload, vote.style, vote.as_dict())]
+        return replace(state, screen=Screen.PRINTING), [PrintPaperRecord(vote.payload, vote.style, vote.as_dict(),
+                                                                       state.prefs.language)]
     return replace(state, screen=Screen.CASTING), [CastBallot(vote.payload, vote.style, vote.as_dict(), None)]
 
 
@@ -380,7 +382,12 @@ def on_cast_done(state, event: CastDone, now, election):
                    prefs=state.prefs), [Announce()]
 
 
+FAIL_CLOSED = frozenset({"disk_full", "store_error"})   # the booth cannot record ballots at all
+
+
 def on_cast_failed(state, event: CastFailed, now, election):
+    if event.problem in FAIL_CLOSED:  # out of service rather than accept a ballot it cannot record
+        return fresh(replace(state, problems=state.problems | {event.problem}), now), [Announce()]
     out = fresh(state, now)
     return replace(out, screen=Screen.REFUSED, message=event.problem, prefs=state.prefs), [Announce()]
 

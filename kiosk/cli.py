@@ -20,6 +20,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(data=args.data, headless=args.headless, screenshots=args.screenshots)
 
 
+def cmd_booth(args: argparse.Namespace) -> int:
+    from kiosk.app import run_booth
+
+    return run_booth(args.data, args.camera, args.printer, args.fullscreen)
+
+
 def cmd_diag_scanner(args: argparse.Namespace) -> int:
     from scanner.diagnostics import diagnose_scanner
 
@@ -115,6 +121,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--headless", action="store_true", help="no window: a scripted run that prints what it did")
     demo.add_argument("--screenshots", type=Path, help="save a PNG of every screen here")
     demo.set_defaults(func=cmd_demo)
+    booth = verbs.add_parser("booth", help="the voting booth (what the appliance starts)")
+    booth.add_argument("--data", required=True, type=Path, help="the station's data directory")
+    booth.add_argument("--camera", default="0", help="camera URL: 0, /dev/video0, file:VIDEO or dir:FOLDER (default 0)")
+    booth.add_argument("--printer", help="printer URL: a serial device, any pyserial URL, or file:PATH")
+    booth.add_argument("--fullscreen", action="store_true", help="fill the screen (the appliance)")
+    booth.set_defaults(func=cmd_booth)
     diag = verbs.add_parser("diag", help="bench checks of the kiosk's devices (technician)")
     checks = diag.add_subparsers(title="checks", metavar="CHECK")
     scan = checks.add_parser("scanner", help="what the camera reads, its frame rate and decode latency",

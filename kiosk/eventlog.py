@@ -44,6 +44,7 @@ BALLOT_CAST = "ballot_cast"
 TOKEN_REFUSED = "token_refused"
 BATCH_SEALED = "batch_sealed"
 DEVICE_ERROR = "device_error"
+PAPER_SPOILED = "paper_record_spoiled"   # a voter rejected a paper record (count only, no id)
 
 
 def genesis_hash(fingerprint: bytes, kiosk_key: VerifyKey, mode: str) -> bytes:

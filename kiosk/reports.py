@@ -200,3 +200,29 @@ def results_tape(facts: StationFacts, counts: list[ContestCount], ballots_cast: 
                Pair(w(language, "acknowledged_by"), ", ".join(acknowledged_by) or w(language, "none")),
                Rule(), Code(closing_payload, w(language, "closing_qr")), Line(w(language, "signature_worker"))]
     return Report("results_tape", language, tuple(blocks))
+
+
+def paper_record(election: Election, style_id: str, selections: dict, ballot_id_hex: str, mode: str,
+                 language: str) -> Report:
+    """The voter-verified paper record: the selections in words and the ballot's random id as a QR.
+
+    It names no time and no station order; the id lets an audit find this paper's ballot.
+    """
+    blocks: list[Block] = [Heading(w(language, "paper_record"))]
+    if mode == "test":
+        blocks.append(Line(w(language, "test_mode")))
+    blocks.append(Line(election.title.in_language(language)))
+    for contest_id in election.style(style_id).contests:
+        contest = election.contest(contest_id)
+        blocks += [Rule(), Heading(contest.title.in_language(language))]
+        chosen = selections.get(contest_id, [])
+        blocks += [Line(f"[V] {contest.option(o).title.in_language(language)}") for o in chosen] \
+            or [Line(w(language, "no_choice"))]
+    blocks += [Rule(), Code(ballot_id_hex, w(language, "ballot_id"))]
+    return Report("paper_record", language, tuple(blocks))
+
+
+def spoiled_slip(ballot_id_hex: str, language: str) -> Report:
+    """Printed when the voter rejects a paper record: that paper is void."""
+    return Report("spoiled", language, (Heading(w(language, "spoiled")), Line(w(language, "spoiled_help")),
+                                        Pair(w(language, "ballot_id"), ballot_id_hex[:16])))

@@ -6,7 +6,7 @@
   but never each other; the core imports no adapter and none of their libraries.
 - ``scanner/`` and ``hardware/`` know nothing of elections: of the core they use only the
   scanning port, the error base and the font finder.
-- Composition roots (``kiosk/app.py``, ``kiosk/cli.py``, every ``cli.py`` and ``__main__.py``)
+- Composition roots (the ``kiosk/app/`` package, ``kiosk/cli.py``, every ``cli.py`` and ``__main__.py``)
   may import everything; so may ``tests/`` and ``bench/``.
 """
 
@@ -36,7 +36,7 @@ def modules():
 
 def is_composition_root(path: Path) -> bool:
     rel = path.relative_to(ROOT).as_posix()
-    return rel in ("kiosk/app.py", "kiosk/cli.py") or path.name in ("cli.py", "__main__.py")
+    return rel.startswith("kiosk/app/") or rel == "kiosk/cli.py" or path.name in ("cli.py", "__main__.py")
 
 
 def imported_names(path: Path) -> set[str]:

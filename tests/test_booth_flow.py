@@ -124,7 +124,7 @@ def test_paper_record_path_cast_and_spoil():
     state, _ = go(ballot_state(), f.Choose("G01", "P003"), f.ToReview())
     assert state.screen == f.Screen.REVIEW
     state, fx = go(state, f.Confirm())
-    assert state.screen == f.Screen.PRINTING and fx == [f.PrintPaperRecord(PAYLOAD, "C001", {"G01": ["P003"]})]
+    assert state.screen == f.Screen.PRINTING and fx == [f.PrintPaperRecord(PAYLOAD, "C001", {"G01": ["P003"]}, "ko")]
     state, _ = go(state, f.PrintDone("1" * 32))
     assert state.screen == f.Screen.PAPER_CHECK
     state, fx = go(state, f.Spoil())

@@ -87,9 +87,15 @@ def test_authority_key_readable_by_others_is_refused(tmp_path, capsys):
 
 
 def test_demo_runs_headless(tmp_path, capsys):
-    assert kiosk_main(["demo", "--headless", "--data", str(tmp_path / "demo")]) == 0
+    """The whole demo: camera loop, decoder, booth touches, store, printer file, close, verify."""
+    assert kiosk_main(["demo", "--headless", "--data", str(tmp_path / "demo"),
+                       "--screenshots", str(tmp_path / "shots")]) == 0
     out = capsys.readouterr().out
-    assert "216 of 216 printed tokens decoded" in out
+    assert "12 ballots cast through camera, booth and store" in out
+    assert "a reused token refused: True" in out
+    assert "every entry, ballot and batch verifies" in out
+    assert len(list((tmp_path / "shots").glob("*.png"))) >= 44
+    assert (tmp_path / "demo" / "printer.escpos").stat().st_size > 0
 
 
 def test_printed_sheet_decodes_slip_by_slip(tmp_path, capsys):

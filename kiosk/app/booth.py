@@ -1,0 +1,102 @@
+"""The appliance: a station, its camera, its printer and the booth screen, wired together.
+
+``Appliance`` owns the running parts (the station with its writer lock, the camera loop,
+the port, the booth); ``run_booth`` shows it in a window (what systemd starts). Scanner
+events are translated into the booth's flow events on a thread of their own, so neither the
+camera nor the UI ever waits on the other.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from pathlib import Path
+
+from booth_ui import flow
+from booth_ui.booth import Booth
+from booth_ui.display import run_window
+from kiosk.app.port import StationPort
+from kiosk.app.printing import open_printer
+from kiosk.cliutil import EXIT_OK
+from kiosk.scanning import DeviceBack, DeviceLost, HintShown, PayloadScanned
+from kiosk.station import Station
+from kiosk.tokens import BallotToken, parse_token
+from scanner.loop import CameraLoop
+from scanner.sources import open_source
+
+log = logging.getLogger(__name__)
+SCREEN_SIZE = (800, 480)
+
+
+def is_token(text: str) -> bool:
+    """A well-formed ballot token (one clean read is enough to emit it)."""
+    return isinstance(parse_token(text), BallotToken)
+
+
+def translate(event: object) -> object | None:
+    """The booth's flow event for a scanner event (None: nothing for the voter's screen)."""
+    if isinstance(event, PayloadScanned):
+        return flow.CodeScanned(event.payload)
+    if isinstance(event, HintShown):
+        return flow.TwoCodes()
+    if isinstance(event, DeviceLost):
+        return flow.DeviceProblem("camera_lost")
+    if isinstance(event, DeviceBack):
+        return flow.DeviceOk("camera_lost")
+    return None
+
+
+class Appliance:
+    """A running booth on a station directory, a frame source and an optional printer."""
+
+    def __init__(self, data: Path, source, printer_url: str | None, size=SCREEN_SIZE, speaker=None) -> None:
+        self.station = Station.open(Path(data))
+        try:
+            self.printer = open_printer(printer_url)
+            self.port = StationPort(self.station, self.printer)
+            self.booth = Booth(self.station.election, self.station.mode, self.port, size,
+                               polls_open=self.station.accepts_ballots, speaker=speaker)
+            self.scans: queue.Queue = queue.Queue(maxsize=100)
+            self.camera = CameraLoop(open_source(source) if isinstance(source, str) else source, self.scans,
+                                     validator=is_token)
+        except BaseException:
+            self.station.close()
+            raise
+        self._stop = threading.Event()
+        self._relay = threading.Thread(target=self._forward, name="scan-relay", daemon=True)
+
+    def start(self) -> "Appliance":
+        self.camera.start()
+        self._relay.start()
+        return self
+
+    def _forward(self) -> None:
+        while not self._stop.is_set():
+            try:
+                event = self.scans.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            translated = translate(event)
+            if translated is not None:
+                self.booth.inputs.put(translated)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.camera.stop()
+        self._relay.join(timeout=2)
+        self.booth.close()
+        self.station.close()
+
+
+def run_booth(data: Path, camera: str, printer: str | None, fullscreen: bool) -> int:
+    """The voting booth in a window until it is closed (what the appliance's unit runs)."""
+    appliance = Appliance(data, camera, printer).start()
+    stop = threading.Event()
+    try:
+        run_window(appliance.booth, SCREEN_SIZE, fullscreen, stop,
+                   first_frame=lambda: log.info("booth ready at %s", time.strftime("%H:%M:%S")))
+    finally:
+        appliance.stop()
+    return EXIT_OK

@@ -1,0 +1,211 @@
+"""``kiosk demo``: a complete demo station on embedded defaults.
+
+The authority's side runs through the project's own ``kiosk-central`` verbs (a 24-community
+Ttabok election, test tokens, a poll-worker card, the frozen roll), the technician's through
+``kiosk provision``, and the polls open in test mode. Then voters come: each token image is
+held up to a camera stand-in, read by the real camera loop and decoder, checked by the real
+station, and the ballot is chosen by touches on the real booth screen, printed as a paper
+record (ESC/POS bytes into a file) and cast into the signed store. With a display, a window
+opens and the N key holds up the next token; without one (or with ``--headless``) a scripted
+set of voters runs and the results are printed.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import random
+import tempfile
+import threading
+import time
+from contextlib import redirect_stdout
+from pathlib import Path
+from unittest import mock
+
+from booth_ui import flow
+from booth_ui.display import HeadlessScreen, has_display, run_window
+from booth_ui.render import Renderer
+from kiosk.app.booth import SCREEN_SIZE, Appliance
+from kiosk.cliutil import EXIT_BAD, EXIT_OK
+from kiosk.lifecycle import Role
+from kiosk.polls import close_polls, open_polls
+from kiosk.reports import count_contests
+from kiosk.station import Station
+from kiosk.verify import verify_data
+from scanner.showcase import ShowcaseSource
+
+log = logging.getLogger(__name__)
+COMMUNITIES = 24
+DEMO_PIN = "2017"
+STATION = "S01"
+
+
+def _run(main, *argv: str, stdin: str = "") -> str:
+    """Run one of our commands in-process and return what it printed."""
+    out = io.StringIO()
+    with redirect_stdout(out), mock.patch("sys.stdin", io.StringIO(stdin)):
+        code = main([str(a) for a in argv])
+    if code != EXIT_OK:
+        raise RuntimeError(f"{' '.join(map(str, argv))} failed with exit code {code}")
+    return out.getvalue()
+
+
+def prepare(root: Path) -> list[tuple[str, Path]]:
+    """Election, tokens, cards, a provisioned station with its polls open; returns (style, token PNG)."""
+    from kiosk.cli import main as kiosk_main
+    from sync.central.cli import main as central
+
+    election, tokens = root / "election", root / "tokens"
+    if not (root / "station" / "station.json").exists():
+        print(_run(central, "election", "init", "--out", election, "--demo", "ttabok",
+                   "--communities", COMMUNITIES), end="")
+        print(_run(central, "tokens", "mint", "--election", election, "--all-styles", "--count", 9,
+                   "--mode", "test", "--out", tokens), end="")
+        print(_run(central, "cards", "mint", "--election", election, "--role", "poll-worker", "--station",
+                   STATION, "--out", root / "cards", stdin=DEMO_PIN + "\n"), end="")
+        print(_run(central, "tokens", "freeze", "--election", election), end="")
+        print(_run(kiosk_main, "provision", "--election", election, "--station", STATION, "--data",
+                   root / "station", "--mode", "test"), end="")
+        with Station.open(root / "station") as station:
+            open_polls(station, int(time.time()), by="demo", role=Role.POLL_WORKER)
+        print(f"polls opened at station {STATION} in test mode (poll-worker card PIN {DEMO_PIN})")
+    rows = [line.split("\t") for line in (tokens / "payloads.tsv").read_text().splitlines()]
+    return [(style, tokens / png) for style, _, png, _ in rows]
+
+
+def wait_for(screen: HeadlessScreen, screens: set, timeout_s: float = 10.0) -> flow.Screen:
+    """Draw frames until the booth shows one of ``screens``."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        screen.frame()
+        if screen.booth.state.screen in screens and screen.booth.idle():
+            return screen.booth.state.screen
+        time.sleep(0.02)
+    raise RuntimeError(f"the booth stayed on {screen.booth.state.screen.value}")
+
+
+def vote(screen: HeadlessScreen, camera: ShowcaseSource, png: Path, likes: list[str]) -> flow.Screen:
+    """One voter: hold up the token, touch the likes, review, print, check, cast."""
+    camera.hold_up(png)
+    shown = wait_for(screen, {flow.Screen.BALLOT, flow.Screen.REFUSED})
+    if shown is flow.Screen.REFUSED:
+        screen.touch(lambda e: isinstance(e, flow.Dismiss))
+        return shown
+    for option in likes:
+        while not screen.touch(lambda e, o=option: isinstance(e, flow.Choose) and e.option == o):
+            if not screen.touch(lambda e: isinstance(e, flow.NextPage)):
+                break
+    while screen.touch(lambda e: isinstance(e, flow.NextPage)):
+        pass
+    screen.touch(lambda e: isinstance(e, flow.ToReview))
+    screen.touch(lambda e: isinstance(e, flow.Confirm))
+    wait_for(screen, {flow.Screen.PAPER_CHECK, flow.Screen.REVIEW})
+    screen.touch(lambda e: isinstance(e, flow.CastOnPaper))
+    done = wait_for(screen, {flow.Screen.CAST_DONE, flow.Screen.REFUSED, flow.Screen.OUT_OF_SERVICE})
+    screen.touch(lambda e: isinstance(e, flow.Dismiss))
+    return done
+
+
+def scripted_voters(appliance: Appliance, camera: ShowcaseSource, tokens: list[tuple[str, Path]]) -> dict:
+    """Voters of group 1 with a seeded plan; one reuses a token, one tries a seventh like."""
+    rng = random.Random(2017)
+    screen = HeadlessScreen(appliance.booth, SCREEN_SIZE)
+    e = appliance.station.election
+    outcome = {"cast": 0, "refused": 0}
+    plan = [(style, png) for style, png in tokens if style in {"C001", "C002", "C003", "C004"}][:12]
+    for style, png in plan:
+        others = [o.id for o in e.contest(e.style(style).contests[0]).options if o.id not in e.style(style).exclude]
+        likes = rng.sample(others, rng.randint(0, 6))
+        if style == "C002" and not outcome["refused"]:
+            likes = others[:7]  # a seventh like: the booth refuses it with a notice
+        result = vote(screen, camera, png, likes)
+        outcome["cast" if result is flow.Screen.CAST_DONE else "refused"] += 1
+    time.sleep(3.2)  # the camera holds a payload back for 3 s after it leaves the view
+    again = vote(screen, camera, plan[0][1], [])
+    outcome["refused_again"] = again is flow.Screen.REFUSED
+    return outcome
+
+
+def save_screenshots(election, mode: str, folder: Path) -> int:
+    """A PNG of every screen in both languages, default and high contrast."""
+    import pygame
+
+    pygame.font.init()
+    folder.mkdir(parents=True, exist_ok=True)
+    surface = pygame.Surface(SCREEN_SIZE)
+    renderer = Renderer(election, mode, SCREEN_SIZE)
+    style = election.styles[2].id
+    contest = election.style(style).contests[0]
+    vote_ = flow.Vote(payload="demo", style=style, selections=((contest, ("P002", "P005")),), ballot_id="0" * 32)
+    states = {s.value: flow.BoothState(screen=s, polls_open=True, message="already_used", tracking_code="ABCD-1234")
+              for s in flow.Screen}
+    for name in ("ballot", "review", "paper_check", "printing", "casting"):
+        states[name] = flow.replace(states[name], vote=vote_)
+    states["out_of_service"] = flow.replace(states["out_of_service"], message="camera_lost")
+    states["ballot_notice"] = flow.replace(states["ballot"], notice="max_reached")
+    states["ballot_warning"] = flow.replace(states["ballot"], warning_since=0.0)
+    count = 0
+    for name, state in states.items():
+        for lang in ("ko", "en"):
+            for contrast in (False, True):
+                renderer.draw(surface, flow.replace(state, prefs=flow.Prefs(lang, 1, contrast)), now=5.0)
+                pygame.image.save(surface, str(folder / f"{name}-{lang}{'-contrast' if contrast else ''}.png"))
+                count += 1
+    return count
+
+
+def run_demo(data: Path | None, headless: bool, screenshots: Path | None) -> int:
+    """The demo station, in a window or scripted; returns an exit code."""
+    root = Path(data) if data else Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
+    print(f"demo files in {root}")
+    tokens = prepare(root)
+    camera = ShowcaseSource()
+    appliance = Appliance(root / "station", camera, f"file:{root / 'printer.escpos'}").start()
+    if screenshots:
+        n = save_screenshots(appliance.station.election, appliance.station.mode, Path(screenshots))
+        print(f"{n} screenshots in {screenshots}")
+    try:
+        if headless or not has_display():
+            outcome = scripted_voters(appliance, camera, tokens)
+        else:
+            outcome = _windowed(appliance, camera, tokens)
+    finally:
+        appliance.stop()
+    return _close_and_report(root, outcome)
+
+
+def _windowed(appliance: Appliance, camera: ShowcaseSource, tokens) -> dict:
+    import pygame
+
+    queue_ = iter(tokens)
+    print("a window is open: press N to hold up the next token; close the window to end the demo")
+
+    def on_key(event) -> None:
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_n:
+            _, png = next(queue_, (None, None))
+            if png:
+                camera.hold_up(png)
+
+    run_window(appliance.booth, SCREEN_SIZE, False, threading.Event(), on_event=on_key)
+    return {}
+
+
+def _close_and_report(root: Path, outcome: dict) -> int:
+    with Station.open(root / "station") as station:
+        before = station.ballots
+        close_polls(station, int(time.time()), by="demo", role=Role.POLL_WORKER)
+        ballots = [(r.style, json.loads(r.selections)) for r in station.store.ballots()]
+        counts = count_contests(station.election, ballots)
+    report = verify_data(root / "station")
+    print(f"{outcome.get('cast', before)} ballots cast through camera, booth and store; "
+          f"{outcome.get('refused', 0)} refused at the booth; a reused token refused: "
+          f"{outcome.get('refused_again', 'n/a')}")
+    for count in counts:
+        likes = ", ".join(f"{o} {n}" for o, n in count.by_option.items() if n)
+        print(f"  {count.contest}: {count.ballots} ballots, likes: {likes or 'none'}")
+    print(f"polls closed, the closing batch sealed into {root / 'station' / 'outbox'}")
+    print(f"paper records and reports printed to {root / 'printer.escpos'}")
+    print("kiosk verify: " + ("every entry, ballot and batch verifies" if report.ok
+                              else f"PROBLEMS: {report.problems[0].place}: {report.problems[0].problem}"))
+    return EXIT_OK if report.ok and outcome.get("refused_again", True) else EXIT_BAD

@@ -1,0 +1,99 @@
+"""The booth's port on a real station: token checks, paper records and casts, as flow events.
+
+Runs on the booth's one worker thread, so the UI never waits on the disk or the printer.
+A prepared ballot (sealed, signed, its id printed on the paper record) waits here between
+"print" and "cast" and is forgotten at cast or spoil; nothing of it is logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Callable
+
+from booth_ui import flow
+from hardware.errors import PrinterError, Problem
+from hardware.printer import Printer
+from kiosk import eventlog as ev
+from kiosk.app.printing import report_document
+from kiosk.casting import Cast, PreparedBallot, admit_token, commit_ballot, prepare_ballot
+from kiosk.reports import paper_record, spoiled_slip
+from kiosk.sealing import seal_if_due
+from kiosk.station import Station
+from kiosk.tokens import Refused
+
+log = logging.getLogger(__name__)
+PRINTER_PROBLEM = {Problem.PAPER_OUT: "printer_out_of_paper", Problem.COVER_OPEN: "printer_cover_open"}
+
+
+def printer_problem(error: PrinterError) -> str:
+    """The booth's words for a printer error (its message catalogue keys)."""
+    return PRINTER_PROBLEM.get(error.problem, "printer_offline")
+
+
+class StationPort:
+    """Answers the booth (see booth_ui.booth.BoothPort) from a Station and an optional printer."""
+
+    def __init__(self, station: Station, printer: Printer | None, clock: Callable[[], float] = time.time) -> None:
+        self.station, self.printer, self.clock = station, printer, clock
+        self._prepared: dict[str, PreparedBallot] = {}
+
+    def _now(self) -> int:
+        return int(self.clock())
+
+    def check_token(self, payload: str) -> flow.TokenAccepted | flow.TokenRefused:
+        result = admit_token(self.station, payload, self._now())
+        if isinstance(result, Refused):
+            return flow.TokenRefused(result.reason.value)
+        return flow.TokenAccepted(result.style)
+
+    def _prepare(self, payload: str, selections: dict) -> PreparedBallot | Refused:
+        admitted = admit_token(self.station, payload, self._now())
+        if isinstance(admitted, Refused):
+            return admitted
+        return prepare_ballot(self.station, admitted, selections, self._now())
+
+    def print_paper_record(self, payload: str, style: str, selections: dict,
+                           language: str) -> flow.PrintDone | flow.PrintFailed:
+        if self.printer is None:
+            return flow.PrintFailed("printer_offline")
+        prepared = self._prepare(payload, selections)
+        if isinstance(prepared, Refused):
+            return flow.PrintFailed(prepared.reason.value)
+        ballot_id = prepared.ballot_id.hex()
+        record = paper_record(self.station.election, style, selections, ballot_id, self.station.mode, language)
+        try:
+            self.printer.print(report_document(record))
+        except PrinterError as e:  # nothing is recorded: the voter waits while a poll worker helps
+            log.warning("paper record not printed: %s", e.problem.value)
+            return flow.PrintFailed(printer_problem(e))
+        self._prepared = {ballot_id: prepared}  # one voter at a time
+        return flow.PrintDone(ballot_id)
+
+    def print_spoiled(self, ballot_id: str) -> None:
+        self._prepared.pop(ballot_id, None)
+        with self.station.store.transaction():
+            self.station.store.append(ev.PAPER_SPOILED, {"time": self._now()})
+        if self.printer is not None:
+            try:
+                self.printer.print(report_document(spoiled_slip(ballot_id, "ko")))
+            except PrinterError as e:
+                log.warning("spoiled slip not printed: %s", e.problem.value)
+
+    def cast(self, payload: str, style: str, selections: dict, ballot_id: str | None) -> flow.CastDone | flow.CastFailed:
+        prepared = self._prepared.pop(ballot_id, None) if ballot_id else None
+        self._prepared.clear()
+        if prepared is None:
+            if ballot_id is not None:  # a paper was printed for a ballot this port no longer holds
+                return flow.CastFailed("store_error")
+            prepared = self._prepare(payload, selections)
+            if isinstance(prepared, Refused):
+                return flow.CastFailed(prepared.reason.value)
+        result = commit_ballot(self.station, prepared, self._now())
+        if not isinstance(result, Cast):
+            return flow.CastFailed(result.reason.value)
+        try:
+            seal_if_due(self.station, self._now())  # between voters: the ballot is already safe
+        except Exception:  # sealing is retried at the next cast and always at close
+            log.exception("sealing failed; the next cast or the close retries")
+        return flow.CastDone(result.tracking_code)
