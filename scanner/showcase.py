@@ -54,6 +54,11 @@ class ShowcaseSource:
         with self._lock:
             self._shown, self._until_s = frame, self.clock() + seconds
 
+    def take_away(self) -> None:
+        """The hand moves away: the empty scene again."""
+        with self._lock:
+            self._shown = None
+
     def read(self) -> Frame | None:
         time.sleep(FRAME_INTERVAL_S)
         now = self.clock()

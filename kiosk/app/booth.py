@@ -51,13 +51,14 @@ def translate(event: object) -> object | None:
 class Appliance:
     """A running booth on a station directory, a frame source and an optional printer."""
 
-    def __init__(self, data: Path, source, printer_url: str | None, size=SCREEN_SIZE, speaker=None) -> None:
+    def __init__(self, data: Path, source, printer_url: str | None, size=SCREEN_SIZE, speaker=None,
+                 clock=time.monotonic) -> None:
         self.station = Station.open(Path(data))
         try:
             self.printer = open_printer(printer_url)
             self.port = StationPort(self.station, self.printer)
             self.booth = Booth(self.station.election, self.station.mode, self.port, size,
-                               polls_open=self.station.accepts_ballots, speaker=speaker)
+                               polls_open=self.station.accepts_ballots, speaker=speaker, clock=clock)
             self.scans: queue.Queue = queue.Queue(maxsize=100)
             self.camera = CameraLoop(open_source(source) if isinstance(source, str) else source, self.scans,
                                      validator=is_token)

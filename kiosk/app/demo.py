@@ -121,7 +121,8 @@ def scripted_voters(appliance: Appliance, camera: ShowcaseSource, tokens: list[t
             likes = others[:7]  # a seventh like: the booth refuses it with a notice
         result = vote(screen, camera, png, likes)
         outcome["cast" if result is flow.Screen.CAST_DONE else "refused"] += 1
-    time.sleep(3.2)  # the camera holds a payload back for 3 s after it leaves the view
+    camera.take_away()
+    time.sleep(3.2)  # the camera holds a payload back until it has been away for 3 s
     again = vote(screen, camera, plan[0][1], [])
     outcome["refused_again"] = again is flow.Screen.REFUSED
     return outcome
