@@ -48,5 +48,5 @@ def test_installed_font_has_hangul():
     pygame.font.init()
     font = pygame.font.Font(str(hangul_font()), 24)
     # a font without Hangul draws every syllable as the same box: distinct glyphs prove real shapes
-    shapes = {pygame.image.tobytes(font.render(ch, True, (0, 0, 0)), "RGB") for ch in "가나다투표"}
+    shapes = {pygame.image.tobytes(font.render(ch, True, (0, 0, 0), (255, 255, 255)), "RGB") for ch in "가나다투표"}
     assert len(shapes) == 5
