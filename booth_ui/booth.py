@@ -35,8 +35,12 @@ class BoothPort(Protocol):
 
     def cast(self, payload: str, style: str, selections: dict, ballot_id: str | None) -> flow.CastDone | flow.CastFailed: ...
 
+    def unlock(self, payload: str, pin: str) -> flow.Unlocked | flow.UnlockRefused: ...
 
-BACK_EVENTS = (flow.PrevPage, flow.BackToBallot, flow.Dismiss, flow.StillHere)
+    def take_step(self, action: str, language: str) -> flow.StepResult: ...
+
+
+BACK_EVENTS = (flow.PrevPage, flow.BackToBallot, flow.Dismiss, flow.StillHere, flow.PinErase, flow.Lock)
 
 
 class Booth:
@@ -79,11 +83,17 @@ class Booth:
                 self.port.print_spoiled(effect.ballot_id)
             elif isinstance(effect, flow.CastBallot):
                 self.results.put(self.port.cast(effect.payload, effect.style, effect.selections, effect.ballot_id))
+            elif isinstance(effect, flow.Unlock):
+                self.results.put(self.port.unlock(effect.payload, effect.pin))
+            elif isinstance(effect, flow.TakeStep):
+                self.results.put(self.port.take_step(effect.action, effect.language))
         except Exception:  # a bug in an adapter must not hang the voter on a busy screen
             log.exception("booth effect %s failed", type(effect).__name__)
             failure = {flow.CheckToken: flow.TokenRefused("store_error"),
                        flow.PrintPaperRecord: flow.PrintFailed("printer_offline"),
-                       flow.CastBallot: flow.CastFailed("store_error")}.get(type(effect))
+                       flow.CastBallot: flow.CastFailed("store_error"),
+                       flow.Unlock: flow.UnlockRefused("store_error"),
+                       flow.TakeStep: flow.StepResult("store_error", (), self.state.polls_open)}.get(type(effect))
             if failure is not None:
                 self.results.put(failure)
 

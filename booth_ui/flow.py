@@ -37,10 +37,17 @@ class Screen(enum.Enum):
     CAST_DONE = "cast_done"
     POLLS_CLOSED = "polls_closed"
     OUT_OF_SERVICE = "out_of_service"
+    WORKER_PIN = "worker_pin"          # a poll worker's card was read: the PIN pad
+    WORKER_MENU = "worker_menu"        # unlocked: the steps the role may take now
+    WORKER_BUSY = "worker_busy"        # a step (and its report) is being carried out
 
 
 VOTING = {Screen.BALLOT, Screen.REVIEW, Screen.PAPER_CHECK}       # a voter is choosing
-BUSY = {Screen.CHECKING, Screen.PRINTING, Screen.CASTING}         # waiting on the core or a device
+BUSY = {Screen.CHECKING, Screen.PRINTING, Screen.CASTING, Screen.WORKER_BUSY}  # waiting on the core or a device
+WORKER = {Screen.WORKER_PIN, Screen.WORKER_MENU, Screen.WORKER_BUSY}
+IDLE_SCREENS = {Screen.ATTRACT, Screen.POLLS_CLOSED, Screen.OUT_OF_SERVICE, Screen.REFUSED, Screen.CAST_DONE}
+MENU_IDLE_S = 120.0      # the poll-worker menu locks itself after two idle minutes
+PIN_MAX_DIGITS = 12
 
 
 # -- events -----------------------------------------------------------------------------
@@ -171,6 +178,58 @@ class TwoCodes:
     """The camera saw two different codes at once."""
 
 
+@dataclass(frozen=True)
+class CardScanned:
+    payload: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class PinDigit:
+    digit: str
+
+
+@dataclass(frozen=True)
+class PinErase:
+    pass
+
+
+@dataclass(frozen=True)
+class PinSubmit:
+    pass
+
+
+@dataclass(frozen=True)
+class Unlocked:
+    role: str
+    actions: tuple[str, ...]
+    status: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class UnlockRefused:
+    reason: str                 # card refusal or pin_wrong / pin_wait / card_locked
+    wait_s: int = 0
+    attempts_left: int | None = None
+
+
+@dataclass(frozen=True)
+class MenuAction:
+    action: str
+
+
+@dataclass(frozen=True)
+class StepResult:
+    message: str                # a catalogue key: step_done_<action> or a refusal / printer problem
+    actions: tuple[str, ...]
+    polls_open: bool
+    status: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Lock:
+    """Leave the poll-worker menu (button, idle timeout, or the card shown again)."""
+
+
 # -- effects ----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -197,6 +256,18 @@ class CastBallot:
     style: str
     selections: dict
     ballot_id: str | None
+
+
+@dataclass(frozen=True)
+class Unlock:
+    payload: str = field(repr=False)
+    pin: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class TakeStep:
+    action: str
+    language: str
 
 
 @dataclass(frozen=True)
@@ -243,6 +314,10 @@ class BoothState:
     pending_payload: str | None = field(default=None, repr=False)
     last_activity: float = 0.0
     warning_since: float | None = None
+    pin: str = field(default="", repr=False)      # digits typed so far (never logged)
+    role: str | None = None                       # the unlocked poll worker's role
+    actions: tuple[str, ...] = ()                 # what the menu offers now
+    status: tuple[str, ...] = ()                  # status lines for the menu
 
 
 Handler = Callable[[BoothState, object, float, Election], tuple[BoothState, list]]
@@ -414,13 +489,15 @@ def on_tick(state, event, now, election):
         return fresh(state, now), []
     elif state.screen == Screen.CAST_DONE and now - state.last_activity >= DONE_SHOW_S:
         return fresh(state, now), []
+    elif state.screen in (Screen.WORKER_MENU, Screen.WORKER_PIN) and now - state.last_activity >= MENU_IDLE_S:
+        return on_lock(state, Lock(), now, election)
     return state, []
 
 
 def on_device_problem(state, event: DeviceProblem, now, election):
     problems = state.problems | {event.problem}
     state = replace(state, problems=problems)
-    if state.screen in BUSY:
+    if state.screen in BUSY | WORKER:  # a poll worker at the menu sees the problem on the status page
         return state, []          # the pending result decides; it arrives as its own event
     if state.screen in VOTING and event.problem.startswith("printer") and not election.paper_record:
         return state, []          # no paper record: the printer does not stop a voter
@@ -440,6 +517,8 @@ def on_device_ok(state, event: DeviceOk, now, election):
 
 def on_polls(state, event: PollsChanged, now, election):
     state = replace(state, polls_open=event.open)
+    if state.screen in WORKER:
+        return state, []
     if state.screen in VOTING | BUSY and state.polls_open:
         return state, []
     if state.screen in {Screen.ATTRACT, Screen.POLLS_CLOSED, Screen.REFUSED, Screen.CAST_DONE} or not event.open:
@@ -466,6 +545,60 @@ def on_text_size(state, event: TextSize, now, election):
 def on_contrast(state, event, now, election):
     return replace(state, prefs=replace(state.prefs, high_contrast=not state.prefs.high_contrast),
                    last_activity=now), []
+
+
+def on_card(state, event: CardScanned, now, election):
+    if state.screen in WORKER - {Screen.WORKER_PIN}:
+        return on_lock(state, Lock(), now, election)   # the card shown again locks the menu
+    return replace(state, screen=Screen.WORKER_PIN, pending_payload=event.payload, pin="", message=None,
+                   notice=None, last_activity=now), [Announce()]
+
+
+def on_digit(state, event: PinDigit, now, election):
+    if not event.digit.isdigit() or len(state.pin) >= PIN_MAX_DIGITS:
+        return replace(state, last_activity=now), []
+    return replace(state, pin=state.pin + event.digit, notice=None, last_activity=now), []
+
+
+def on_erase(state, event, now, election):
+    return replace(state, pin=state.pin[:-1], last_activity=now), []
+
+
+def on_submit(state, event, now, election):
+    if not state.pin:
+        return replace(state, last_activity=now), []
+    return replace(state, screen=Screen.WORKER_BUSY, pin="", last_activity=now), \
+        [Unlock(state.pending_payload, state.pin)]
+
+
+def on_unlocked(state, event: Unlocked, now, election):
+    return replace(state, screen=Screen.WORKER_MENU, pending_payload=None, role=event.role, actions=event.actions,
+                   status=event.status, notice=None, last_activity=now), [Announce()]
+
+
+def on_unlock_refused(state, event: UnlockRefused, now, election):
+    screen = Screen.WORKER_PIN if event.reason in ("pin_wrong", "pin_wait") else Screen.REFUSED
+    out = replace(state, screen=screen, pin="", notice=event.reason, message=event.reason, last_activity=now,
+                  status=(str(event.wait_s), "" if event.attempts_left is None else str(event.attempts_left)))
+    if screen is Screen.REFUSED:
+        out = replace(out, pending_payload=None, notice=None, status=())
+    return out, [Announce()]
+
+
+def on_menu_action(state, event: MenuAction, now, election):
+    if event.action not in state.actions:
+        return replace(state, last_activity=now), []
+    return replace(state, screen=Screen.WORKER_BUSY, notice=None, last_activity=now), \
+        [TakeStep(event.action, state.prefs.language)]
+
+
+def on_step_result(state, event: StepResult, now, election):
+    return replace(state, screen=Screen.WORKER_MENU, notice=event.message, actions=event.actions,
+                   polls_open=event.polls_open, status=event.status, last_activity=now), [Announce()]
+
+
+def on_lock(state, event, now, election):
+    return fresh(replace(state, role=None, actions=(), status=(), pin="", pending_payload=None), now), [Announce()]
 
 
 EVERYWHERE: dict[type, Handler] = {
@@ -497,6 +630,16 @@ TRANSITIONS: dict[tuple[Screen, type], Handler] = {
     (Screen.CASTING, CastFailed): on_cast_failed,
     (Screen.CAST_DONE, Dismiss): on_dismiss,
     (Screen.CAST_DONE, CodeScanned): on_scan,
+    **{(screen, CardScanned): on_card for screen in IDLE_SCREENS | WORKER - {Screen.WORKER_BUSY}},
+    (Screen.WORKER_PIN, PinDigit): on_digit,
+    (Screen.WORKER_PIN, PinErase): on_erase,
+    (Screen.WORKER_PIN, PinSubmit): on_submit,
+    (Screen.WORKER_PIN, Lock): on_lock,
+    (Screen.WORKER_BUSY, Unlocked): on_unlocked,
+    (Screen.WORKER_BUSY, UnlockRefused): on_unlock_refused,
+    (Screen.WORKER_BUSY, StepResult): on_step_result,
+    (Screen.WORKER_MENU, MenuAction): on_menu_action,
+    (Screen.WORKER_MENU, Lock): on_lock,
 }
 
 

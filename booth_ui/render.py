@@ -15,6 +15,7 @@ import pygame
 
 from booth_ui import flow
 from booth_ui.i18n import reason_text, t
+from booth_ui.render_worker import WorkerScreens
 from booth_ui.theme import BODY_PT, Theme, min_target_px, theme
 from kiosk.election import Election
 from kiosk.fonts import hangul_font
@@ -33,7 +34,7 @@ class Frame:
     spoken: list[str] = field(default_factory=list)
 
 
-class Renderer:
+class Renderer(WorkerScreens):
     """Paints screens of one election on surfaces of any size (laid out for 800 x 480)."""
 
     def __init__(self, election: Election, mode: str, size: tuple[int, int]) -> None:
@@ -351,3 +352,4 @@ class Renderer:
         inner = box.inflate(-4 * self.gap, -4 * self.gap)
         self._message(frame, surface, th, state, inner, t(lang, "warning_title"),
                       [t(lang, "warning_countdown", seconds=seconds)], [(t(lang, "still_here"), flow.StillHere())])
+

@@ -20,6 +20,7 @@ from booth_ui.display import run_window
 from kiosk.app.port import StationPort
 from kiosk.app.printing import open_printer
 from kiosk.cliutil import EXIT_OK
+from kiosk.cards import PREFIX as CARD_PREFIX
 from kiosk.scanning import DeviceBack, DeviceLost, HintShown, PayloadScanned
 from kiosk.station import Station
 from kiosk.tokens import BallotToken, parse_token
@@ -38,6 +39,8 @@ def is_token(text: str) -> bool:
 def translate(event: object) -> object | None:
     """The booth's flow event for a scanner event (None: nothing for the voter's screen)."""
     if isinstance(event, PayloadScanned):
+        if event.payload.startswith(CARD_PREFIX):
+            return flow.CardScanned(event.payload)
         return flow.CodeScanned(event.payload)
     if isinstance(event, HintShown):
         return flow.TwoCodes()

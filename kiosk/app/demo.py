@@ -146,6 +146,11 @@ def save_screenshots(election, mode: str, folder: Path) -> int:
     states["out_of_service"] = flow.replace(states["out_of_service"], message="camera_lost")
     states["ballot_notice"] = flow.replace(states["ballot"], notice="max_reached")
     states["ballot_warning"] = flow.replace(states["ballot"], warning_since=0.0)
+    states["worker_pin"] = flow.replace(states["worker_pin"], pin="123", notice="pin_wrong")
+    states["worker_menu"] = flow.replace(states["worker_menu"], role="poll-worker", notice="step_done",
+                                         actions=("pause", "close", "print_report"),
+                                         status=("state:polls_open", "mode:test", "ballots:12", "batches:1",
+                                                 "disk:51200 MB", "printer:ok"))
     count = 0
     for name, state in states.items():
         for lang in ("ko", "en"):

@@ -19,6 +19,8 @@ from kiosk.app.printing import report_document
 from kiosk.casting import Cast, PreparedBallot, admit_token, commit_ballot, prepare_ballot
 from kiosk.reports import paper_record, spoiled_slip
 from kiosk.sealing import seal_if_due
+from kiosk.app.steps import MENU_ACTIONS, UnlockRefused, check_unlock, status_lines, take_step
+from kiosk.lifecycle import Action, Role, allowed_actions
 from kiosk.station import Station
 from kiosk.tokens import Refused
 
@@ -37,6 +39,7 @@ class StationPort:
     def __init__(self, station: Station, printer: Printer | None, clock: Callable[[], float] = time.time) -> None:
         self.station, self.printer, self.clock = station, printer, clock
         self._prepared: dict[str, PreparedBallot] = {}
+        self._role: Role | None = None
 
     def _now(self) -> int:
         return int(self.clock())
@@ -79,6 +82,28 @@ class StationPort:
                 self.printer.print(report_document(spoiled_slip(ballot_id, "ko")))
             except PrinterError as e:
                 log.warning("spoiled slip not printed: %s", e.problem.value)
+
+    # -- the poll worker's side ----------------------------------------------------------
+
+    def unlock(self, payload: str, pin: str) -> flow.Unlocked | flow.UnlockRefused:
+        """Card and PIN: the role's menu, or why not (every attempt is logged, never the PIN)."""
+        result = check_unlock(self.station, payload, pin, self._now())
+        if isinstance(result, UnlockRefused):
+            return flow.UnlockRefused(result.reason, result.wait_s, result.attempts_left)
+        self._role = result.role
+        return flow.Unlocked(result.role.value, self._actions(), self.status_lines())
+
+    def _actions(self) -> tuple[str, ...]:
+        return tuple(a.value for a in allowed_actions(self.station.state, self._role) if a in MENU_ACTIONS)
+
+    def take_step(self, action: str, language: str) -> flow.StepResult:
+        """Take a life-cycle step for the unlocked role and print its report."""
+        message = take_step(self.station, Action(action), self._role, self._now(), self.printer, language)
+        return flow.StepResult(message, self._actions(), self.station.accepts_ballots, self.status_lines())
+
+    def status_lines(self) -> tuple[str, ...]:
+        """The status page: state, mode, ballots, batches, free disk, printer."""
+        return status_lines(self.station, self.printer)
 
     def cast(self, payload: str, style: str, selections: dict, ballot_id: str | None) -> flow.CastDone | flow.CastFailed:
         prepared = self._prepared.pop(ballot_id, None) if ballot_id else None

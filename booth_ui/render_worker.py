@@ -1,0 +1,76 @@
+"""The poll worker's screens (PIN pad, menu, busy), drawn by the booth's renderer.
+
+A mixin of :class:`booth_ui.render.Renderer`: it uses the renderer's text, button and
+layout helpers, and keeps the poll worker's screens apart from the voter's.
+"""
+
+from __future__ import annotations
+
+import pygame
+
+from booth_ui.flow import Lock, MenuAction, PinDigit, PinErase, PinSubmit
+from booth_ui.i18n import reason_text, t
+
+
+class WorkerScreens:
+    """Screens ``worker_pin``, ``worker_menu`` and ``worker_busy``."""
+
+    def _screen_worker_pin(self, frame, surface, th, state, area):
+        lang = state.prefs.language
+        title = t(lang, "worker_pin_title")
+        line = t(lang, "worker_pin_entered", n=len(state.pin))
+        if state.notice:
+            line = f"{reason_text(lang, state.notice)} {line}"
+        head = pygame.Rect(area.left, area.top, area.width // 2 - self.gap, area.height)
+        y = head.top + self.text(surface, title, self.body(state, 2, bold=True), th.text, head, center=False)
+        y += self.gap + self.text(surface, line, self.body(state, -2), th.text,
+                                  pygame.Rect(head.left, y + self.gap, head.width, 99), center=False)
+        dots = "●" * len(state.pin) or "–"
+        self.text(surface, dots, self.body(state, 6, bold=True), th.text, pygame.Rect(head.left, y + self.gap, head.width, 99))
+        frame.spoken += [title, line]
+        pad = pygame.Rect(area.centerx, area.top, area.width // 2, area.height)
+        keys = [(str(d), PinDigit(str(d))) for d in (1, 2, 3, 4, 5, 6, 7, 8, 9)]
+        keys += [(t(lang, "pin_erase"), PinErase()), ("0", PinDigit("0")), (t(lang, "pin_ok"), PinSubmit())]
+        w, h = (pad.width - 2 * self.gap) // 3, (pad.height - 3 * self.gap) // 4
+        font = self.body(state, 0, bold=True)
+        for i, (label, event) in enumerate(keys):
+            rect = pygame.Rect(pad.left + (i % 3) * (w + self.gap), pad.top + (i // 3) * (h + self.gap), w, h)
+            self.button(frame, surface, th, rect, label, event, font)
+        cancel = pygame.Rect(head.left, area.bottom - self.target, head.width, self.target)
+        self.button(frame, surface, th, cancel, t(lang, "cancel"), Lock(), font)
+
+    def _screen_worker_menu(self, frame, surface, th, state, area):
+        lang = state.prefs.language
+        title = t(lang, "worker_menu_title_technician" if state.role == "technician" else "worker_menu_title")
+        font = self.body(state, -2, bold=True)
+        actions = [a for a in state.actions if a != "status"] + ["lock"]
+        cols = 2
+        rows = (len(actions) + cols - 1) // cols
+        left = pygame.Rect(area.left, area.top, area.width // 2 - self.gap, area.height)
+        right = pygame.Rect(area.centerx, area.top, area.width // 2, area.height)
+        y = left.top + self.text(surface, title, self.body(state, 2, bold=True), th.text, left, center=False)
+        lines = [title]
+        if state.notice:
+            note = reason_text(lang, state.notice)
+            y += self.text(surface, "! " + note, self.body(state, -4, bold=True), th.text,
+                           pygame.Rect(left.left, y, left.width, 99), center=False)
+            lines.append(note)
+        small = self.body(state, -8)
+        for item in state.status:
+            key, _, value = item.partition(":")
+            entry = f"{t(lang, 'status_' + key)}: {value}"
+            y += self.text(surface, entry, small, th.text, pygame.Rect(left.left, y, left.width, 99), center=False)
+            lines.append(entry)
+        h = max(self.target, (right.height - (rows - 1) * self.gap) // max(rows, 1))
+        w = (right.width - (cols - 1) * self.gap) // cols
+        for i, action in enumerate(actions):
+            rect = pygame.Rect(right.left + (i % cols) * (w + self.gap), right.top + (i // cols) * (h + self.gap), w, h)
+            if action == "lock":
+                self.button(frame, surface, th, rect, t(lang, "lock"), Lock(), font)
+            else:
+                self.button(frame, surface, th, rect, t(lang, f"action_{action}"), MenuAction(action), font)
+        frame.spoken[:0] = lines
+
+    def _screen_worker_busy(self, frame, surface, th, state, area):
+        self._message(frame, surface, th, state, area, t(state.prefs.language, "worker_busy"), [])
+
