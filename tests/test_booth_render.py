@@ -85,7 +85,7 @@ def test_every_key_used_in_code_exists():
     root = Path(__file__).resolve().parent.parent / "booth_ui"
     used = set()
     for path in root.glob("*.py"):
-        used |= set(re.findall(r"""\bt\((?:lang|other|state\.prefs\.language|'ko'|'en'|"ko"|"en"), ["']([a-z_]+)["']""",
+        used |= set(re.findall(r"""\bt\((?:lang|other|state\.prefs\.language|'ko'|'en'|"ko"|"en"), ["']([a-z_]+)["']\s*[,)]""",
                                path.read_text()))
     assert used and used <= set(catalog("en")), used - set(catalog("en"))
 
