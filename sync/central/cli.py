@@ -1,6 +1,7 @@
 """``kiosk-central``: the election authority's and central staff's command.
 
-Verbs: ``election init|show``, ``tokens mint|freeze|check``, ``cards mint|check``.
+Verbs: ``election init|show``, ``tokens mint|freeze|check``, ``cards mint|check``, ``node init``,
+``kiosks add``, ``serve``, ``ingest``, ``verify``, ``tally``.
 Exit codes: 0 ok, 1 the thing checked is bad, 2 usage or input error.
 """
 
@@ -18,10 +19,15 @@ from kiosk.cards import CardRefused, check_card, mint_card
 from kiosk.cliutil import EXIT_BAD, EXIT_OK, EXIT_USAGE, print_json, read_pin, run
 from kiosk.errors import KioskError
 from kiosk.minting import mint_tokens
+from kiosk.keys import VerifyKey
 from kiosk.package import create_package, load_package
+from kiosk.roster import add_kiosk
 from kiosk.spec import read_spec
 from kiosk.tokens import REFUSAL_TEXT, Refused, check_token
 from kiosk.ttabok import TTABOK_COMMUNITIES, ttabok_spec
+from sync.central.app import DEFAULT_MAX_BATCH_BYTES
+from sync.central.node import CentralNode
+from sync.central.nodes import demo_nodes, init_node, parse_node_option, save_demo_keys
 from sync.central.sheets import card_qr, save_png, token_qr, write_token_sheet
 
 DAY_S = 86_400
@@ -32,11 +38,21 @@ def cmd_election_init(args: argparse.Namespace) -> int:
         print("error: give exactly one of --spec FILE or --demo ttabok", file=sys.stderr)
         return EXIT_USAGE
     body = read_spec(args.spec) if args.spec else ttabok_spec(args.communities)
+    if args.nodes and not args.demo:
+        print("error: --nodes N is for --demo; give real nodes with --node ID=URL=KEYHEX", file=sys.stderr)
+        return EXIT_USAGE
+    demo = demo_nodes(args.nodes) if args.nodes else []
+    listed = [parse_node_option(text) for text in args.node or []] + [entry for entry, _ in demo]
+    if listed:
+        body = {**body, "nodes": list(body.get("nodes", [])) + listed}
     package = create_package(args.out, body, trustees=args.trustees, threshold=args.threshold)
+    for folder in save_demo_keys(args.out, demo):
+        print(f"demo node key in {folder}/node.key: run kiosk-central serve --data {folder} --election {args.out}")
     e = package.election
     print(f"election {e.id}: {len(e.contests)} contests, {len(e.styles)} ballot styles")
     print(f"fingerprint {e.fingerprint_hex}")
     print(f"authority key {package.authority.fingerprint} (secret key in {args.out}/authority/: keep it offline)")
+    print(f"{len(e.nodes)} central nodes: {', '.join(n.id + ' ' + n.url for n in e.nodes) or 'none'}")
     print(f"election key split among {e.trustees_count} trustees, {e.trustees_threshold} needed "
           f"(shares in {args.out}/trustees/: hand each to its trustee, then delete them here)")
     return EXIT_OK
@@ -199,6 +215,42 @@ def cmd_cards_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_node_init(args: argparse.Namespace) -> int:
+    key = init_node(args.out)
+    print(f"node key written to {args.out}/node.key (mode 0600)")
+    print(f"public key {key.verify_key.hex}")
+    print(f"put it in the election: election init ... --node ID=URL={key.verify_key.hex}")
+    return EXIT_OK
+
+
+def cmd_kiosks_add(args: argparse.Namespace) -> int:
+    package = load_package(args.election)
+    try:
+        registration = Path(args.registration).read_bytes()
+    except OSError as e:
+        raise KioskError(f"cannot read {args.registration}: {e.strerror}",
+                         hint="give the kiosk's DATA/registration.json") from e
+    entry = add_kiosk(args.election, package.election.fingerprint_hex, package.authority_key(), registration)
+    print(f"kiosk {VerifyKey.from_hex(entry.kiosk_key_hex).fingerprint} of station {entry.station} "
+          f"added to {args.election}/roster.json")
+    print("copy roster.json to every central node's election directory")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from sync.central.app import create_app
+    from sync.central.serve import serve_forever
+
+    node = CentralNode(args.election, args.data, mode=args.mode)
+    try:
+        print(f"node {node.node_id} ({node.mode}) for election {node.election.id} on http://{args.host}:{args.port}",
+              flush=True)
+        serve_forever(create_app(node, args.max_batch_bytes), args.host, args.port)
+    finally:
+        node.close()
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command line of ``kiosk-central``."""
     p = argparse.ArgumentParser(prog="kiosk-central", description="Election authority and central node tools.")
@@ -214,6 +266,10 @@ def build_parser() -> argparse.ArgumentParser:
                       help=f"communities in the Ttabok demo (default {TTABOK_COMMUNITIES})")
     init.add_argument("--trustees", type=int, default=3, help="trustees sharing the election key (default 3)")
     init.add_argument("--threshold", type=int, default=2, help="shares needed to tally (default 2)")
+    init.add_argument("--node", action="append", metavar="ID=URL=KEYHEX",
+                      help="a central node: id, URL, public key from 'node init' (repeatable)")
+    init.add_argument("--nodes", type=int, default=0, metavar="N",
+                      help="with --demo: make N node keys under DIR/nodes/ with loopback URLs")
     init.set_defaults(func=cmd_election_init)
     show = election.add_parser("show", help="what a package says, its fingerprint and signature check")
     show.add_argument("directory", type=Path)
@@ -255,6 +311,28 @@ def build_parser() -> argparse.ArgumentParser:
     ccheck.add_argument("--json", action="store_true")
     ccheck.add_argument("card", help="the payload, or a file holding it")
     ccheck.set_defaults(func=cmd_cards_check)
+
+    node = verbs.add_parser("node", help="central node keys").add_subparsers(metavar="ACTION")
+    ninit = node.add_parser("init", help="make a node key (DIR/node.key, mode 0600)")
+    ninit.add_argument("--out", required=True, type=Path, help="the node's data directory")
+    ninit.set_defaults(func=cmd_node_init)
+
+    kiosks = verbs.add_parser("kiosks", help="the kiosk roster").add_subparsers(metavar="ACTION")
+    kadd = kiosks.add_parser("add", help="put a provisioned kiosk on the authority-signed roster")
+    kadd.add_argument("--election", required=True, type=Path)
+    kadd.add_argument("registration", type=Path, help="the kiosk's DATA/registration.json")
+    kadd.set_defaults(func=cmd_kiosks_add)
+
+    serve = verbs.add_parser("serve", help="run a central node (HTTP)")
+    serve.add_argument("--data", required=True, type=Path, help="the node's data directory (node.key, store)")
+    serve.add_argument("--election", required=True, type=Path, help="the election package (with roster.json)")
+    serve.add_argument("--mode", choices=["official", "test"], default="official",
+                       help="official or test board (never both in one store; default official)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8471, help="port (default 8471)")
+    serve.add_argument("--max-batch-bytes", type=int, default=DEFAULT_MAX_BATCH_BYTES,
+                       help=f"largest batch accepted (default {DEFAULT_MAX_BATCH_BYTES})")
+    serve.set_defaults(func=cmd_serve)
     return p
 
 
