@@ -23,6 +23,7 @@ class Fault:
     cut_upload_after: int | None = None  # forward this many request bytes, then cut both sides
     drop_answer: bool = False          # forward the whole request, swallow the answer, cut the client
     truncate_answer_after: int | None = None  # relay this many answer bytes, then cut
+    from_upload_byte: int = 0          # answer faults start once this many request bytes passed
 
 
 class FaultProxy:
@@ -65,38 +66,39 @@ class FaultProxy:
                 client.close()  # upstream down: the client sees a closed connection
                 continue
             upstream.settimeout(None)
+            uploaded = [0]  # request bytes of this connection so far (both pumps read it)
             with self._lock:
                 self._open += [client, upstream]
             for source, sink, up in ((client, upstream, True), (upstream, client, False)):
-                t = threading.Thread(target=self._pump, args=(source, sink, up, fault, client, upstream), daemon=True)
+                t = threading.Thread(target=self._pump, args=(source, sink, up, fault, client, upstream, uploaded),
+                                     daemon=True)
                 t.start()
                 self._threads.append(t)
 
-    def _pump(self, source, sink, upload: bool, fault: Fault, client, upstream) -> None:
-        sent = 0
+    def _pump(self, source, sink, upload: bool, fault: Fault, client, upstream, uploaded: list[int]) -> None:
+        answered = 0
         try:
             while True:
                 data = source.recv(65536)
                 if not data:
                     break
                 if upload:
-                    if fault.cut_upload_after is not None and sent + len(data) > fault.cut_upload_after:
-                        sink.sendall(data[:fault.cut_upload_after - sent])
-                        with self._lock:
-                            self.request_bytes += fault.cut_upload_after - sent
+                    if fault.cut_upload_after is not None and uploaded[0] + len(data) > fault.cut_upload_after:
+                        sink.sendall(data[:fault.cut_upload_after - uploaded[0]])
                         break
+                    uploaded[0] += len(data)
                     with self._lock:
                         self.request_bytes += len(data)
-                else:
+                elif uploaded[0] >= fault.from_upload_byte:
                     if fault.drop_answer:
                         break
                     if fault.delay_s:
                         time.sleep(fault.delay_s)
-                    if fault.truncate_answer_after is not None and sent + len(data) > fault.truncate_answer_after:
-                        sink.sendall(data[:fault.truncate_answer_after - sent])
+                    if fault.truncate_answer_after is not None and answered + len(data) > fault.truncate_answer_after:
+                        sink.sendall(data[:fault.truncate_answer_after - answered])
                         break
+                    answered += len(data)
                 sink.sendall(data)
-                sent += len(data)
         except OSError:
             pass
         for s in (client, upstream):  # one side ended: end the whole connection, as a cut cable would
@@ -107,6 +109,10 @@ class FaultProxy:
 
     def stop(self) -> None:
         self._stopped.set()
+        try:
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the accept() that close() alone would not
+        except OSError:
+            pass
         self.listener.close()
         with self._lock:
             for s in self._open:
