@@ -125,3 +125,45 @@ def running_node(central: CentralElection, data: Path, node_id: str = "n1", mode
     finally:
         server.stop()
         node.close()
+
+
+def post(server: NodeServer, body: bytes, central: CentralElection | None = None, node_id: str = "n1"):
+    """POST a batch to a real node: the checked Acknowledgement, or (status, error JSON) for a refusal."""
+    import httpx
+
+    from kiosk.ack import parse_ack
+
+    response = httpx.post(server.url + "/v1/batches", content=body, timeout=30)
+    if response.status_code != 200:
+        return response.status_code, response.json()
+    key = central.node_keys[node_id].verify_key if central else None
+    return parse_ack(response.content, key)
+
+
+def serial_of(payload: str) -> bytes:
+    """The token serial inside a payload (what a sealed ballot carries)."""
+    from kiosk.tokens import parse_token
+
+    return parse_token(payload).serial
+
+
+def signed_batch(root: Path, election: Election, ballots: list[tuple[str, bytes]], number: int = 1,
+                 previous=None, mode: str = "official", key: SigningKey | None = None) -> bytes:
+    """A batch signed with the kiosk's own key (or ``key``) over ballots (style, serial) made here.
+
+    For refusals a real kiosk would never produce (its store stops them): a serial off the
+    roll, a token it already spent. Everything else is the kiosk's own code.
+    """
+    from kiosk.ballot import make_ballot
+    from kiosk.batch import build_batch, encode_batch
+    from kiosk.canonical import canonical_bytes
+    from kiosk.keys import load_signing_key
+    from kiosk.rules import normalise_selections
+
+    key = key or load_signing_key(DataDir(root).key_file)
+    records = [make_ballot(key, election, style, serial,
+                           canonical_bytes(normalise_selections(election, style, choices(election, style))))
+               for style, serial in ballots]
+    batch = build_batch(key, election.fingerprint_hex, mode, number, previous, [r.sealed_ballot for r in records],
+                        polls_closed=False)
+    return encode_batch(batch)

@@ -4,10 +4,11 @@ DESIGN.md section 7, in the order the checks run (the first that fails names the
 
 1. the batch is for this election and this node's mode (a test batch never reaches an
    official board), its kiosk is on the authority-signed roster, its header signature verifies;
-2. a batch with the same kiosk and number already held: the same header is ``duplicate``
+2. the Merkle root over the leaves, every ballot's kiosk signature (so a damaged copy of a
+   batch the node holds is refused, not called a duplicate);
+3. a batch with the same kiosk and number already held: the same header is ``duplicate``
    (or ``held`` again while it waits), another header is ``conflicting_batch`` (the kiosk
    signed two different batch N: flagged, never accepted);
-3. the Merkle root over the leaves, every ballot's kiosk signature;
 4. the chain link to batch N-1 from the same kiosk; an early batch whose N-1 the node does
    not hold yet is ``held`` (its signatures checked) and judged again when the gap fills;
 5. every ballot: a ballot style of the election, a sealed form of that style's length, a token
@@ -29,7 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kiosk.ballot import SEALED_OVERHEAD, padded_length
-from kiosk.batch import HEADER_CONTEXT, BatchHeader, SealedBatch, check_batch
+from kiosk.batch import HEADER_CONTEXT, BatchHeader, BatchProblem, SealedBatch, check_batch
 from kiosk.election import Election
 from kiosk.keys import VerifyKey
 from kiosk.roster import Roster
@@ -115,16 +116,26 @@ def judge_repeat(batch: SealedBatch, facts: KioskFacts) -> Verdict | None:
     return Verdict(DUPLICATE if held.accepted else HELD)
 
 
-def judge_crypto(batch: SealedBatch, ctx: NodeContext, previous: BatchHeader | None) -> Verdict | None:
-    """Signatures, Merkle root, chain link; ``held`` for an early batch whose signatures verify."""
-    key = VerifyKey.from_hex(batch.header.kiosk_key_hex)
-    problems = check_batch(batch, ctx.election.fingerprint_hex, key, previous)
-    early = previous is None and batch.header.number > 1
-    if early:
-        problems = [p for p in problems if p.code != "not_linked"]
-    if problems:
-        return _rejected(problems[0].code, problems[0].detail)
-    return Verdict(HELD, detail=f"waiting for batch {batch.header.number - 1}") if early else None
+LINK_CODES = ("not_linked", "cumulative_mismatch")
+
+
+def integrity_problems(batch: SealedBatch, ctx: NodeContext, previous: BatchHeader | None) -> list[BatchProblem]:
+    """Everything :func:`kiosk.batch.check_batch` finds (one pass over the ballots' signatures)."""
+    return check_batch(batch, ctx.election.fingerprint_hex, VerifyKey.from_hex(batch.header.kiosk_key_hex), previous)
+
+
+def judge_integrity(problems: list[BatchProblem]) -> Verdict | None:
+    """Merkle root and every ballot's signature: rejected when the batch is not what the kiosk signed."""
+    bad = [p for p in problems if p.code not in LINK_CODES]
+    return _rejected(bad[0].code, bad[0].detail) if bad else None
+
+
+def judge_link(batch: SealedBatch, problems: list[BatchProblem], previous: BatchHeader | None) -> Verdict | None:
+    """The chain: ``held`` for an early batch, rejected for a broken link, None when it links."""
+    if previous is None and batch.header.number > 1:
+        return Verdict(HELD, detail=f"waiting for batch {batch.header.number - 1}")
+    bad = [p for p in problems if p.code in LINK_CODES]
+    return _rejected(bad[0].code, bad[0].detail) if bad else None
 
 
 def judge_ballots(batch: SealedBatch, ctx: NodeContext, tokens: TokenFacts) -> Verdict:
@@ -155,5 +166,9 @@ def judge_ballots(batch: SealedBatch, ctx: NodeContext, tokens: TokenFacts) -> V
 
 def judge(batch: SealedBatch, ctx: NodeContext, facts: KioskFacts, tokens: TokenFacts) -> Verdict:
     """The whole decision (see the module docstring for the order)."""
-    return (precheck(batch, ctx) or judge_repeat(batch, facts) or judge_crypto(batch, ctx, facts.previous)
+    verdict = precheck(batch, ctx)
+    if verdict:
+        return verdict
+    problems = integrity_problems(batch, ctx, facts.previous)
+    return (judge_integrity(problems) or judge_repeat(batch, facts) or judge_link(batch, problems, facts.previous)
             or judge_ballots(batch, ctx, tokens))

@@ -146,7 +146,9 @@ class CentralNode:
         facts = acc.KioskFacts(acc.HeldBatch(same.header_hash, True) if same else
                                acc.HeldBatch(held, False) if held else None,
                                previous.header if previous else None)
-        verdict = acc.judge_repeat(batch, facts) or acc.judge_crypto(batch, ctx, facts.previous)
+        problems = acc.integrity_problems(batch, ctx, facts.previous)
+        verdict = acc.judge_integrity(problems) or acc.judge_repeat(batch, facts) or \
+            acc.judge_link(batch, problems, facts.previous)
         if verdict:
             return verdict, []
         refs = [token_ref(self.election.fingerprint, b.serial) for b in batch.ballots]
