@@ -85,6 +85,16 @@ def cmd_test_deck(args: argparse.Namespace) -> int:
     return EXIT_OK if report["match"] else EXIT_BAD
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from sync.usb import export
+
+    done = export(args.data, args.to)
+    size = sum(f["bytes"] for f in done["files"])
+    print(f"exported {len(done['files'])} files ({size} bytes) of station {done['station']} to {done['folder']}")
+    print("the manifest is written last: if this line shows, the stick can be taken out")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command line of ``kiosk``."""
     p = argparse.ArgumentParser(prog="kiosk", description="The polling-station kiosk.")
@@ -118,6 +128,10 @@ def build_parser() -> argparse.ArgumentParser:
     deck.add_argument("--seed", type=int, default=2017, help="seed of the deck's choices (default 2017)")
     deck.add_argument("--json", action="store_true")
     deck.set_defaults(func=cmd_test_deck)
+    exp = verbs.add_parser("export", help="copy the outbox and acknowledgements to a USB stick")
+    exp.add_argument("--data", required=True, type=Path)
+    exp.add_argument("--to", required=True, type=Path, help="the stick's mount point")
+    exp.set_defaults(func=cmd_export)
     return p
 
 

@@ -251,6 +251,41 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _progress(done: int, total: int) -> None:
+    """A one-line progress bar on stderr (redrawn in place on a terminal, every tenth otherwise)."""
+    if sys.stderr.isatty():
+        bar = "#" * (30 * done // max(total, 1))
+        print(f"\r[{bar:30}] {done}/{total} batches", end="\n" if done == total else "", file=sys.stderr, flush=True)
+    elif done == total or done % max(total // 10, 1) == 0:
+        print(f"ingest: {done}/{total} batches", file=sys.stderr, flush=True)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from sync.central.ingest import ingest
+
+    node = CentralNode(args.election, args.data, mode=args.mode)
+    try:
+        summaries = ingest(node, args.paths, None if args.json else _progress)
+        size, root = node.store.checkpoint()
+    finally:
+        node.close()
+    ok = all(s.ok for s in summaries)
+    if args.json:
+        print_json({"kiosks": [s.to_json() for s in summaries], "ok": ok,
+                    "checkpoint": {"tree_size": size, "root_hex": root.hex()}})
+    else:
+        for s in summaries:
+            verdicts = ", ".join(f"{n} {v}" for v, n in sorted(s.verdicts.items())) or "no batches"
+            other = f", {s.other_mode} {('test' if args.mode == 'official' else 'official')} batches skipped" \
+                if s.other_mode else ""
+            print(f"station {s.station} kiosk {s.kiosk}: {verdicts}; {s.ballots_accepted} ballots accepted{other}"
+                  f"{'' if s.ok else ': CHECK'}")
+            for problem in s.problems:
+                print(f"  problem: {problem}")
+        print(f"board: {size} sealed ballots, root {root.hex()}")
+    return EXIT_OK if ok else EXIT_BAD
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command line of ``kiosk-central``."""
     p = argparse.ArgumentParser(prog="kiosk-central", description="Election authority and central node tools.")
@@ -333,6 +368,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-batch-bytes", type=int, default=DEFAULT_MAX_BATCH_BYTES,
                        help=f"largest batch accepted (default {DEFAULT_MAX_BATCH_BYTES})")
     serve.set_defaults(func=cmd_serve)
+
+    ing = verbs.add_parser("ingest", help="judge batches from USB sticks ('kiosk export') by the node's rules")
+    ing.add_argument("--data", required=True, type=Path, help="the node's data directory")
+    ing.add_argument("--election", required=True, type=Path, help="the election package (with roster.json)")
+    ing.add_argument("--mode", choices=["official", "test"], default="official", help="which board (default official)")
+    ing.add_argument("--json", action="store_true")
+    ing.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a stick's mount point or an export folder")
+    ing.set_defaults(func=cmd_ingest)
     return p
 
 

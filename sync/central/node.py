@@ -38,10 +38,11 @@ UNSTORED_REASONS = ("wrong_election", "wrong_mode", "unknown_kiosk", "bad_header
 
 @dataclass(frozen=True)
 class Submitted:
-    """A judged batch: the signed acknowledgement's bytes and what it says."""
+    """A judged batch: the signed acknowledgement's bytes, what it says, the batch's ballot count."""
 
     ack: Acknowledgement
     ack_bytes: bytes
+    ballots: int
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,7 @@ class CentralNode:
         data = sign_ack(self.key, ack)
         if verdict.reason not in UNSTORED_REASONS:  # only batches the kiosk really signed are remembered
             self.store.put_ack(h.kiosk_key_hex, h.number, h.hash(), verdict.verdict, data)
-        return Submitted(ack, data)
+        return Submitted(ack, data, h.count)
 
     def _release_held(self, kiosk_key_hex: str, number: int) -> None:
         """After batch N-1 was accepted: judge the held batches N, N+1, ... in order."""

@@ -88,6 +88,8 @@ class SQLiteNodeStore:
                 return
             self.db.execute("BEGIN IMMEDIATE")
             self._depth = 1
+            # another process (an ingest beside the server) may have grown the board meanwhile
+            self._frontier = self._load_frontier()
             saved = MerkleFrontier(self._frontier.size, self._frontier.stack)
             try:
                 yield
@@ -173,6 +175,8 @@ class SQLiteNodeStore:
     # -- reads ------------------------------------------------------------------------------
     def checkpoint(self) -> tuple[int, bytes]:
         with self._lock:
+            if not self._depth:
+                self._frontier = self._load_frontier()
             return self._frontier.size, self._frontier.root()
 
     def acks(self, kiosk_key_hex: str, from_number: int = 1) -> list[bytes]:
@@ -221,8 +225,8 @@ class SQLiteNodeStore:
 
     # -- the frontier -----------------------------------------------------------------------
     def _load_frontier(self) -> MerkleFrontier:
-        stack = [(h, bytes.fromhex(x)) for h, x in json.loads(self._one(
-            "SELECT value FROM meta WHERE key='frontier'", ())[0])]
+        row = self._one("SELECT value FROM meta WHERE key='frontier'", ())
+        stack = [(h, bytes.fromhex(x)) for h, x in json.loads(row[0])] if row else []
         size = self._one("SELECT coalesce(max(leaf_index) + 1, 0) FROM board", ())[0]
         return MerkleFrontier(size, stack)
 
