@@ -286,6 +286,25 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return EXIT_OK if ok else EXIT_BAD
 
 
+def cmd_tally(args: argparse.Namespace) -> int:
+    from sync.central.results import table, write_results
+    from sync.central.tally import tally
+
+    node = CentralNode(args.election, args.data, mode=args.mode)
+    try:
+        report = tally(node, args.shares, override_open=args.override_open_stations, workers=args.workers)
+    finally:
+        node.close()
+    written = write_results(report, args.out) if args.out else []
+    if args.json:
+        print_json(report.to_json())
+    else:
+        print(table(report))
+        for path in written:
+            print(f"written: {path}")
+    return EXIT_OK if report.ok else EXIT_BAD
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command line of ``kiosk-central``."""
     p = argparse.ArgumentParser(prog="kiosk-central", description="Election authority and central node tools.")
@@ -376,6 +395,19 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--json", action="store_true")
     ing.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a stick's mount point or an export folder")
     ing.set_defaults(func=cmd_ingest)
+
+    tal = verbs.add_parser("tally", help="after the close: open the board with the trustees' shares and count")
+    tal.add_argument("--data", required=True, type=Path, help="the node's data directory")
+    tal.add_argument("--election", required=True, type=Path, help="the election package (with roster.json)")
+    tal.add_argument("--shares", required=True, nargs="+", type=Path, metavar="FILE",
+                     help="trustee share files, at least the threshold")
+    tal.add_argument("--mode", choices=["official", "test"], default="official", help="which board (default official)")
+    tal.add_argument("--override-open-stations", action="store_true",
+                     help="tally although some stations have not closed (logged and printed)")
+    tal.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes opening ballots")
+    tal.add_argument("--out", type=Path, help="write results.csv and results.json here")
+    tal.add_argument("--json", action="store_true")
+    tal.set_defaults(func=cmd_tally)
     return p
 
 

@@ -210,17 +210,26 @@ class SQLiteNodeStore:
         with self._lock:
             rows = self.db.execute(sql + " ORDER BY leaf_index", args)
             while chunk := rows.fetchmany(5000):
-                for i, kiosk, n, ref, bid, serial, style, sealed, sig in chunk:
-                    yield BoardLeaf(i, kiosk, n, ref, SealedBallot(bid, serial, style, sealed, sig))
+                yield from map(_leaf, chunk)
+
+    def leaves_at(self, indexes: list[int]) -> list[BoardLeaf]:
+        found: dict[int, BoardLeaf] = {}
+        with self._lock:
+            for i in range(0, len(indexes), 500):
+                chunk = indexes[i:i + 500]
+                for row in self.db.execute(
+                        "SELECT leaf_index, kiosk, number, token_ref, ballot_id, serial, style, sealed, sig FROM board "
+                        f"WHERE leaf_index IN ({','.join('?' * len(chunk))})", chunk):
+                    found[row[0]] = _leaf(row)
+        return [found[i] for i in indexes]
 
     def double_uses(self) -> dict[bytes, list[BoardLeaf]]:
-        refs = [r[0] for r in self._all("SELECT token_ref FROM board GROUP BY token_ref HAVING count(*) > 1")]
         out: dict[bytes, list[BoardLeaf]] = {}
-        for ref in refs:
-            for i, kiosk, n, bid, serial, style, sealed, sig in self._all(
-                    "SELECT leaf_index, kiosk, number, ballot_id, serial, style, sealed, sig FROM board "
-                    "WHERE token_ref=? ORDER BY leaf_index", (ref,)):
-                out.setdefault(ref, []).append(BoardLeaf(i, kiosk, n, ref, SealedBallot(bid, serial, style, sealed, sig)))
+        for row in self._all(
+                "SELECT leaf_index, kiosk, number, token_ref, ballot_id, serial, style, sealed, sig FROM board "
+                "WHERE token_ref IN (SELECT token_ref FROM board GROUP BY token_ref HAVING count(*) > 1) "
+                "ORDER BY leaf_index"):
+            out.setdefault(row[3], []).append(_leaf(row))
         return out
 
     # -- the frontier -----------------------------------------------------------------------
@@ -232,6 +241,11 @@ class SQLiteNodeStore:
 
     def _encode_frontier(self) -> str:
         return json.dumps([[h, x.hex()] for h, x in self._frontier.stack])
+
+
+def _leaf(row: tuple) -> BoardLeaf:
+    i, kiosk, n, ref, bid, serial, style, sealed, sig = row
+    return BoardLeaf(i, kiosk, n, ref, SealedBallot(bid, serial, style, sealed, sig))
 
 
 def _stored(row: tuple) -> StoredBatch:

@@ -116,5 +116,8 @@ class NodeStore(Protocol):
     def leaves(self, kiosk_key_hex: str | None = None, number: int | None = None) -> Iterator[BoardLeaf]:
         """Board leaves in board order, optionally of one kiosk and batch."""
 
+    def leaves_at(self, indexes: list[int]) -> list[BoardLeaf]:
+        """The leaves at these board positions, in the order given."""
+
     def double_uses(self) -> dict[bytes, list[BoardLeaf]]:
         """Every token reference carried by more than one ballot on the board, with those ballots."""
