@@ -305,6 +305,30 @@ def cmd_tally(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_BAD
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    from sync.central.verify import verify_node
+
+    node = CentralNode(args.election, args.data, mode=args.mode)
+    try:
+        report = verify_node(node)
+    finally:
+        node.close()
+    if args.json:
+        print_json(report.to_json())
+    else:
+        c = report.counts
+        if c:
+            print(f"{c['leaves']} sealed ballots in {c['batches']} batches from {c['kiosks']} kiosks, "
+                  f"root {c['root_hex']}")
+        for f in report.notes:
+            print(f"note: {f.place}: {f.problem}")
+        for f in report.problems:
+            print(f"BAD: {f.place}: {f.problem}")
+        print("verified: every batch, ballot, acknowledgement and the board check" if report.ok
+              else f"NOT verified: {len(report.problems)} problems, the first at {report.problems[0].place}")
+    return EXIT_OK if report.ok else EXIT_BAD
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command line of ``kiosk-central``."""
     p = argparse.ArgumentParser(prog="kiosk-central", description="Election authority and central node tools.")
@@ -408,6 +432,13 @@ def build_parser() -> argparse.ArgumentParser:
     tal.add_argument("--out", type=Path, help="write results.csv and results.json here")
     tal.add_argument("--json", action="store_true")
     tal.set_defaults(func=cmd_tally)
+
+    ver = verbs.add_parser("verify", help="re-verify everything the node holds (exit 1 naming what is wrong)")
+    ver.add_argument("--data", required=True, type=Path, help="the node's data directory")
+    ver.add_argument("--election", required=True, type=Path, help="the election package (with roster.json)")
+    ver.add_argument("--mode", choices=["official", "test"], default="official", help="which board (default official)")
+    ver.add_argument("--json", action="store_true")
+    ver.set_defaults(func=cmd_verify)
     return p
 
 
