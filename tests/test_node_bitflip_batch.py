@@ -12,7 +12,7 @@ def test_bit_flips_never_accepted(central, tmp_path):
     kiosk = kiosk_with_batches(central, tmp_path / "k", sizes=(10,))
     (whole,) = batches(kiosk)
     rng = random.Random(7)
-    positions = sorted(rng.sample(range(len(whole) * 8), 150))
+    positions = sorted(rng.sample(range(len(whole) * 8), 120))
     outcomes = set()
     with running_node(central, tmp_path / "n1") as (node, server):
         for i, bit in enumerate(positions):
@@ -25,7 +25,7 @@ def test_bit_flips_never_accepted(central, tmp_path):
             else:
                 assert result.verdict == "rejected", (bit, result)
                 outcomes.add(result.reason)
-            if i == 75:  # half before and half after the real batch is on the board
+            if i == 60:  # half before and half after the real batch is on the board
                 assert post(server, whole, central).verdict == "accepted"
         assert node.store.checkpoint()[0] == 10
     assert "malformed" in outcomes and outcomes & {"bad_header_signature", "merkle_root_mismatch"}
