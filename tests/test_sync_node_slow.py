@@ -17,7 +17,7 @@ def test_too_slow_then_normal(central, tmp_path):
         slow = once(kiosk, f"n1={proxy.url}", settings=IMPATIENT)
         assert not slow[0].ok and "Timeout" in slow[0].error
         assert acknowledged(kiosk, central) == {1: [], 2: []}
-        done = once(kiosk, f"n1={proxy.url}", settings=IMPATIENT)
+        done = once(kiosk, f"n1={proxy.url}")  # the node is quick again (a patient timeout: a loaded CI is slow)
         assert done[0].ok
         assert node.store.checkpoint()[0] == 15  # the batch the slow answer was about is there once
     assert acknowledged(kiosk, central) == {1: ["n1"], 2: ["n1"]}
