@@ -130,10 +130,9 @@ def tally(node: CentralNode, share_files: list[Path], override_open: bool = Fals
     def to_open():
         for start in range(0, len(order), 5000):
             for leaf in node.store.leaves_at(order[start:start + 5000]):
-                b = leaf.ballot
-                yield ToOpen(b.style, b.sealed, b.message(), b.signature, bytes.fromhex(leaf.kiosk_key_hex))
+                yield ToOpen(leaf.ballot, bytes.fromhex(leaf.kiosk_key_hex))
 
-    count, problems = open_all(key, election, to_open(), workers)
+    count, problems = open_all(key, election, to_open(), workers, expected=len(order))
     return TallyReport(election.id, node.mode, _stations(node, roster, still_open, excluded),
                        _styles(node, count.ballots_by_style), double, len(order), problems,
                        contest_results(election, count), election.privacy_floor, still_open)
