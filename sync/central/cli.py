@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import time
 from datetime import datetime, timezone
@@ -242,6 +243,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from sync.central.serve import serve_forever
 
     node = CentralNode(args.election, args.data, mode=args.mode)
+    # uvicorn shuts down gracefully on SIGTERM, then raises it again for the previous handler:
+    # this one makes a stop by systemd an orderly exit 0
+    signal.signal(signal.SIGTERM, lambda *_: None)
     try:
         print(f"node {node.node_id} ({node.mode}) for election {node.election.id} on http://{args.host}:{args.port}",
               flush=True)
