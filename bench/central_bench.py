@@ -39,7 +39,7 @@ from centralhelp import make_central_election  # noqa: E402
 from kiosk.batch import SEALED_BALLOT_CONTEXT, parse_batch  # noqa: E402
 from kiosk.casting import cast  # noqa: E402
 from kiosk.datadir import DataDir, provision  # noqa: E402
-from kiosk.keys import SigningKey, save_signing_key  # noqa: E402
+from kiosk.keys import save_signing_key  # noqa: E402
 from kiosk.package import load_package  # noqa: E402
 from kiosk.polls import close_polls, open_polls  # noqa: E402
 from kiosk.roster import add_kiosk  # noqa: E402

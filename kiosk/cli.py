@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from kiosk import __version__
-from kiosk.cliutil import EXIT_BAD, EXIT_OK, print_json, run
+from kiosk.cliutil import EXIT_BAD, EXIT_OK, print_findings, print_json, run
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -41,12 +41,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         for mode, counts in report.stores.items():
             print(f"{mode} store: {counts['events']} events, {counts['ballots']} ballots, "
                   f"{counts['batches']} batches, log head {counts['head_hex']}")
-        for f in report.notes:
-            print(f"note: {f.place}: {f.problem}")
-        for f in report.problems:
-            print(f"BAD: {f.place}: {f.problem}")
-        print("verified: every entry, ballot and batch checks" if report.ok
-              else f"NOT verified: {len(report.problems)} problems, the first at {report.problems[0].place}")
+        print_findings(report.notes, report.problems, "every entry, ballot and batch checks")
     return EXIT_OK if report.ok else EXIT_BAD
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
 import time
 from datetime import datetime, timezone
@@ -20,15 +19,12 @@ from kiosk.cards import CardRefused, check_card, mint_card
 from kiosk.cliutil import EXIT_BAD, EXIT_OK, EXIT_USAGE, print_json, read_pin, run
 from kiosk.errors import KioskError
 from kiosk.minting import mint_tokens
-from kiosk.keys import VerifyKey
 from kiosk.package import create_package, load_package
-from kiosk.roster import add_kiosk
 from kiosk.spec import read_spec
 from kiosk.tokens import REFUSAL_TEXT, Refused, check_token
 from kiosk.ttabok import TTABOK_COMMUNITIES, ttabok_spec
-from sync.central.app import DEFAULT_MAX_BATCH_BYTES
-from sync.central.node import CentralNode
-from sync.central.nodes import demo_nodes, init_node, parse_node_option, save_demo_keys
+from sync.central.node_cli import add_node_verbs
+from sync.central.nodes import demo_nodes, parse_node_option, save_demo_keys
 from sync.central.sheets import card_qr, save_png, token_qr, write_token_sheet
 
 DAY_S = 86_400
@@ -216,123 +212,6 @@ def cmd_cards_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_node_init(args: argparse.Namespace) -> int:
-    key = init_node(args.out)
-    print(f"node key written to {args.out}/node.key (mode 0600)")
-    print(f"public key {key.verify_key.hex}")
-    print(f"put it in the election: election init ... --node ID=URL={key.verify_key.hex}")
-    return EXIT_OK
-
-
-def cmd_kiosks_add(args: argparse.Namespace) -> int:
-    package = load_package(args.election)
-    try:
-        registration = Path(args.registration).read_bytes()
-    except OSError as e:
-        raise KioskError(f"cannot read {args.registration}: {e.strerror}",
-                         hint="give the kiosk's DATA/registration.json") from e
-    entry = add_kiosk(args.election, package.election.fingerprint_hex, package.authority_key(), registration)
-    print(f"kiosk {VerifyKey.from_hex(entry.kiosk_key_hex).fingerprint} of station {entry.station} "
-          f"added to {args.election}/roster.json")
-    print("copy roster.json to every central node's election directory")
-    return EXIT_OK
-
-
-def cmd_serve(args: argparse.Namespace) -> int:
-    from sync.central.app import create_app
-    from sync.central.serve import serve_forever
-
-    node = CentralNode(args.election, args.data, mode=args.mode)
-    # uvicorn shuts down gracefully on SIGTERM, then raises it again for the previous handler:
-    # this one makes a stop by systemd an orderly exit 0
-    signal.signal(signal.SIGTERM, lambda *_: None)
-    try:
-        print(f"node {node.node_id} ({node.mode}) for election {node.election.id} on http://{args.host}:{args.port}",
-              flush=True)
-        serve_forever(create_app(node, args.max_batch_bytes), args.host, args.port)
-    finally:
-        node.close()
-    return EXIT_OK
-
-
-def _progress(done: int, total: int) -> None:
-    """A one-line progress bar on stderr (redrawn in place on a terminal, every tenth otherwise)."""
-    if sys.stderr.isatty():
-        bar = "#" * (30 * done // max(total, 1))
-        print(f"\r[{bar:30}] {done}/{total} batches", end="\n" if done == total else "", file=sys.stderr, flush=True)
-    elif done == total or done % max(total // 10, 1) == 0:
-        print(f"ingest: {done}/{total} batches", file=sys.stderr, flush=True)
-
-
-def cmd_ingest(args: argparse.Namespace) -> int:
-    from sync.central.ingest import ingest
-
-    node = CentralNode(args.election, args.data, mode=args.mode)
-    try:
-        summaries = ingest(node, args.paths, None if args.json else _progress)
-        size, root = node.store.checkpoint()
-    finally:
-        node.close()
-    ok = all(s.ok for s in summaries)
-    if args.json:
-        print_json({"kiosks": [s.to_json() for s in summaries], "ok": ok,
-                    "checkpoint": {"tree_size": size, "root_hex": root.hex()}})
-    else:
-        for s in summaries:
-            verdicts = ", ".join(f"{n} {v}" for v, n in sorted(s.verdicts.items())) or "no batches"
-            other = f", {s.other_mode} {('test' if args.mode == 'official' else 'official')} batches skipped" \
-                if s.other_mode else ""
-            print(f"station {s.station} kiosk {s.kiosk}: {verdicts}; {s.ballots_accepted} ballots accepted{other}"
-                  f"{'' if s.ok else ': CHECK'}")
-            for problem in s.problems:
-                print(f"  problem: {problem}")
-        print(f"board: {size} sealed ballots, root {root.hex()}")
-    return EXIT_OK if ok else EXIT_BAD
-
-
-def cmd_tally(args: argparse.Namespace) -> int:
-    from sync.central.results import table, write_results
-    from sync.central.tally import tally
-
-    node = CentralNode(args.election, args.data, mode=args.mode)
-    try:
-        report = tally(node, args.shares, override_open=args.override_open_stations, workers=args.workers)
-    finally:
-        node.close()
-    written = write_results(report, args.out) if args.out else []
-    if args.json:
-        print_json(report.to_json())
-    else:
-        print(table(report))
-        for path in written:
-            print(f"written: {path}")
-    return EXIT_OK if report.ok else EXIT_BAD
-
-
-def cmd_verify(args: argparse.Namespace) -> int:
-    from sync.central.verify import verify_node
-
-    node = CentralNode(args.election, args.data, mode=args.mode)
-    try:
-        report = verify_node(node)
-    finally:
-        node.close()
-    if args.json:
-        print_json(report.to_json())
-    else:
-        c = report.counts
-        if c:
-            print(f"{c['leaves']} sealed ballots in {c['batches']} batches from {c['kiosks']} kiosks, "
-                  f"root {c['root_hex']}")
-        for f in report.notes:
-            print(f"note: {f.place}: {f.problem}")
-        for f in report.problems:
-            print(f"BAD: {f.place}: {f.problem}")
-        print("verified: every batch, ballot, acknowledgement and the board check" if report.ok
-              else f"NOT verified: {len(report.problems)} problems, the first at {report.problems[0].place}")
-    return EXIT_OK if report.ok else EXIT_BAD
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The command line of ``kiosk-central``."""
     p = argparse.ArgumentParser(prog="kiosk-central", description="Election authority and central node tools.")
@@ -394,55 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
     ccheck.add_argument("card", help="the payload, or a file holding it")
     ccheck.set_defaults(func=cmd_cards_check)
 
-    node = verbs.add_parser("node", help="central node keys").add_subparsers(metavar="ACTION")
-    ninit = node.add_parser("init", help="make a node key (DIR/node.key, mode 0600)")
-    ninit.add_argument("--out", required=True, type=Path, help="the node's data directory")
-    ninit.set_defaults(func=cmd_node_init)
-
-    kiosks = verbs.add_parser("kiosks", help="the kiosk roster").add_subparsers(metavar="ACTION")
-    kadd = kiosks.add_parser("add", help="put a provisioned kiosk on the authority-signed roster")
-    kadd.add_argument("--election", required=True, type=Path)
-    kadd.add_argument("registration", type=Path, help="the kiosk's DATA/registration.json")
-    kadd.set_defaults(func=cmd_kiosks_add)
-
-    serve = verbs.add_parser("serve", help="run a central node (HTTP)")
-    serve.add_argument("--data", required=True, type=Path, help="the node's data directory (node.key, store)")
-    serve.add_argument("--election", required=True, type=Path, help="the election package (with roster.json)")
-    serve.add_argument("--mode", choices=["official", "test"], default="official",
-                       help="official or test board (never both in one store; default official)")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8471, help="port (default 8471)")
-    serve.add_argument("--max-batch-bytes", type=int, default=DEFAULT_MAX_BATCH_BYTES,
-                       help=f"largest batch accepted (default {DEFAULT_MAX_BATCH_BYTES})")
-    serve.set_defaults(func=cmd_serve)
-
-    ing = verbs.add_parser("ingest", help="judge batches from USB sticks ('kiosk export') by the node's rules")
-    ing.add_argument("--data", required=True, type=Path, help="the node's data directory")
-    ing.add_argument("--election", required=True, type=Path, help="the election package (with roster.json)")
-    ing.add_argument("--mode", choices=["official", "test"], default="official", help="which board (default official)")
-    ing.add_argument("--json", action="store_true")
-    ing.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a stick's mount point or an export folder")
-    ing.set_defaults(func=cmd_ingest)
-
-    tal = verbs.add_parser("tally", help="after the close: open the board with the trustees' shares and count")
-    tal.add_argument("--data", required=True, type=Path, help="the node's data directory")
-    tal.add_argument("--election", required=True, type=Path, help="the election package (with roster.json)")
-    tal.add_argument("--shares", required=True, nargs="+", type=Path, metavar="FILE",
-                     help="trustee share files, at least the threshold")
-    tal.add_argument("--mode", choices=["official", "test"], default="official", help="which board (default official)")
-    tal.add_argument("--override-open-stations", action="store_true",
-                     help="tally although some stations have not closed (logged and printed)")
-    tal.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes opening ballots")
-    tal.add_argument("--out", type=Path, help="write results.csv and results.json here")
-    tal.add_argument("--json", action="store_true")
-    tal.set_defaults(func=cmd_tally)
-
-    ver = verbs.add_parser("verify", help="re-verify everything the node holds (exit 1 naming what is wrong)")
-    ver.add_argument("--data", required=True, type=Path, help="the node's data directory")
-    ver.add_argument("--election", required=True, type=Path, help="the election package (with roster.json)")
-    ver.add_argument("--mode", choices=["official", "test"], default="official", help="which board (default official)")
-    ver.add_argument("--json", action="store_true")
-    ver.set_defaults(func=cmd_verify)
+    add_node_verbs(verbs)
     return p
 
 
