@@ -22,19 +22,14 @@ from kiosk.errors import KioskError
 from kiosk.keys import VerifyKey
 from kiosk.merkle import MerkleFrontier
 from kiosk.tokens import token_ref
+from kiosk.verify import Finding
 from sync.central.node import CentralNode
 
 
 @dataclass
-class NodeFinding:
-    place: str
-    problem: str
-
-
-@dataclass
 class NodeVerifyReport:
-    problems: list[NodeFinding] = field(default_factory=list)
-    notes: list[NodeFinding] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)
+    notes: list[Finding] = field(default_factory=list)
     counts: dict = field(default_factory=dict)
 
     @property
@@ -52,7 +47,7 @@ def verify_node(node: CentralNode) -> NodeVerifyReport:
     try:
         _verify(node, report)
     except (sqlite3.Error, KioskError, TypeError, ValueError) as e:  # a store too damaged to read on
-        report.problems.append(NodeFinding("node store", f"cannot be read: {type(e).__name__}: {e}"[:300]))
+        report.problems.append(Finding("node store", f"cannot be read: {type(e).__name__}: {e}"[:300]))
     return report
 
 
@@ -60,10 +55,10 @@ def _verify(node: CentralNode, report: NodeVerifyReport) -> None:
     bad = report.problems.append
     try:
         if not node.roll.verify():
-            bad(NodeFinding("roll.sqlite", "the token roll does not match its signed root"))
+            bad(Finding("roll.sqlite", "the token roll does not match its signed root"))
         roster = node.roster
     except KioskError as e:
-        bad(NodeFinding("election package", e.message))
+        bad(Finding("election package", e.message))
         return
     fp = node.election.fingerprint_hex
     lengths = {s.id: padded_length(node.election, s.id) + SEALED_OVERHEAD for s in node.election.styles}
@@ -73,23 +68,23 @@ def _verify(node: CentralNode, report: NodeVerifyReport) -> None:
     for leaf in node.store.leaves():
         place = f"board leaf {leaf.index}"
         if leaf.index != expected_index:
-            bad(NodeFinding(place, f"the board skips from {expected_index - 1} to {leaf.index}"))
+            bad(Finding(place, f"the board skips from {expected_index - 1} to {leaf.index}"))
         expected_index = leaf.index + 1
         b = leaf.ballot
         frontier.append(b.leaf_hash())
         leaves_by_batch[(leaf.kiosk_key_hex, leaf.number)].append(b)
         if leaf.token_ref != token_ref(node.election.fingerprint, b.serial):
-            bad(NodeFinding(place, "the stored token reference does not match the ballot's serial"))
+            bad(Finding(place, "the stored token reference does not match the ballot's serial"))
         if node.roll.lookup(leaf.token_ref) != (node.mode, b.style):
-            bad(NodeFinding(place, f"its token is not on the roll for style {b.style} in {node.mode} mode"))
+            bad(Finding(place, f"its token is not on the roll for style {b.style} in {node.mode} mode"))
         if lengths.get(b.style) != len(b.sealed):
-            bad(NodeFinding(place, "the sealed form has the wrong length for its ballot style"))
+            bad(Finding(place, "the sealed form has the wrong length for its ballot style"))
         if (leaf.kiosk_key_hex, leaf.token_ref) in spent:
-            bad(NodeFinding(place, f"its token was already spent by the same kiosk (leaf {spent[(leaf.kiosk_key_hex, leaf.token_ref)]})"))
+            bad(Finding(place, f"its token was already spent by the same kiosk (leaf {spent[(leaf.kiosk_key_hex, leaf.token_ref)]})"))
         spent[(leaf.kiosk_key_hex, leaf.token_ref)] = leaf.index
     size, root = node.store.checkpoint()
     if (frontier.size, frontier.root()) != (size, root):
-        bad(NodeFinding("board", f"the root over the {frontier.size} leaves is not the checkpoint ({size}, {root.hex()})"))
+        bad(Finding("board", f"the root over the {frontier.size} leaves is not the checkpoint ({size}, {root.hex()})"))
     accepted: dict[tuple[str, int], bytes] = {}
     previous: dict[str, BatchHeader] = {}
     for stored in node.store.batches():
@@ -97,26 +92,26 @@ def _verify(node: CentralNode, report: NodeVerifyReport) -> None:
         place = f"kiosk {VerifyKey.from_hex(h.kiosk_key_hex).fingerprint} batch {h.number}"
         accepted[(h.kiosk_key_hex, h.number)] = stored.header_hash
         if roster.kiosk(h.kiosk_key_hex) is None:
-            bad(NodeFinding(place, "the kiosk is not on the roster"))
+            bad(Finding(place, "the kiosk is not on the roster"))
         if h.mode != node.mode or h.hash() != stored.header_hash:
-            bad(NodeFinding(place, "the stored header's mode or hash is wrong"))
+            bad(Finding(place, "the stored header's mode or hash is wrong"))
         ballots = tuple(sorted(leaves_by_batch.pop((h.kiosk_key_hex, h.number), []), key=lambda b: b.ballot_id))
         last = previous.get(h.kiosk_key_hex)
         if (last.number if last else 0) + 1 != h.number:
-            bad(NodeFinding(place, "the chain of accepted batches has a gap before it"))
+            bad(Finding(place, "the chain of accepted batches has a gap before it"))
             last = None if h.number == 1 else last
         for problem in check_batch(SealedBatch(h, stored.signature, ballots), fp, VerifyKey.from_hex(h.kiosk_key_hex),
                                    last if last and last.number + 1 == h.number else None):
             if not (problem.code == "not_linked" and last is None and h.number > 1):
-                bad(NodeFinding(place, f"{problem.code}: {problem.detail}"))
+                bad(Finding(place, f"{problem.code}: {problem.detail}"))
         previous[h.kiosk_key_hex] = h
     for (kiosk, number) in leaves_by_batch:
-        bad(NodeFinding(f"kiosk {VerifyKey.from_hex(kiosk).fingerprint} batch {number}",
+        bad(Finding(f"kiosk {VerifyKey.from_hex(kiosk).fingerprint} batch {number}",
                         "board leaves name a batch the node did not accept"))
     _check_acks(node, accepted, report)
     for ref, leaves in node.store.double_uses().items():
         kiosks = sorted({VerifyKey.from_hex(leaf.kiosk_key_hex).fingerprint for leaf in leaves})
-        report.notes.append(NodeFinding(f"board leaves {', '.join(str(leaf.index) for leaf in leaves)}",
+        report.notes.append(Finding(f"board leaves {', '.join(str(leaf.index) for leaf in leaves)}",
                                         f"one token used at kiosks {', '.join(kiosks)} (flagged; counted once)"))
     report.counts = {"leaves": size, "root_hex": root.hex(), "batches": len(accepted), "kiosks": len(previous)}
 
@@ -127,9 +122,9 @@ def _check_acks(node: CentralNode, accepted: dict[tuple[str, int], bytes], repor
             try:
                 ack = parse_ack(raw, node.key.verify_key)
             except KioskError as e:
-                report.problems.append(NodeFinding(f"acknowledgement from kiosk {kiosk[:16]}", e.message))
+                report.problems.append(Finding(f"acknowledgement from kiosk {kiosk[:16]}", e.message))
                 continue
             held = accepted.get((ack.batch.kiosk_key_hex, ack.batch.number))
             if ack.delivered and held != bytes.fromhex(ack.batch.header_hex):
-                report.problems.append(NodeFinding(
+                report.problems.append(Finding(
                     f"acknowledgement of batch {ack.batch.number}", "says delivered, but the node holds no such batch"))
