@@ -87,3 +87,6 @@ def test_served_node_and_kiosk_sync_commands(central, tmp_path):
     status = json.loads(out)
     assert code == 0 and [b["acknowledged_by"] for b in status["batches"]] == [["n2"], ["n2"]]
     assert status["batches"][1]["polls_closed"]
+    from kiosk.delivery import closing_acknowledged_by  # what the results tape prints
+
+    assert closing_acknowledged_by(kiosk, central.election, "official") == ["n2"]
