@@ -4,8 +4,9 @@ DESIGN.md section 7, in the order the checks run (the first that fails names the
 
 1. the batch is for this election and this node's mode (a test batch never reaches an
    official board), its kiosk is on the authority-signed roster, its header signature verifies;
-2. the Merkle root over the leaves, every ballot's kiosk signature (so a damaged copy of a
-   batch the node holds is refused, not called a duplicate);
+2. the Merkle root over the leaves (so a damaged copy of a batch the node holds is refused,
+   not called a duplicate); the header signature over that root vouches for every leaf, so
+   each ballot's own signature is left to the tally and ``kiosk-central verify``;
 3. a batch with the same kiosk and number already held: the same header is ``duplicate``
    (or ``held`` again while it waits), another header is ``conflicting_batch`` (the kiosk
    signed two different batch N: flagged, never accepted);
@@ -33,13 +34,14 @@ from kiosk.ballot import SEALED_OVERHEAD, padded_length
 from kiosk.batch import HEADER_CONTEXT, BatchHeader, BatchProblem, SealedBatch, check_batch
 from kiosk.election import Election
 from kiosk.keys import VerifyKey
+from kiosk.merkle import root_from_leaf_hashes
 from kiosk.roster import Roster
 
 ACCEPTED, DUPLICATE, HELD, REJECTED = "accepted", "duplicate", "held", "rejected"
 
 # Stable reason codes of rejected batches (docs/formats.md lists them with what to do).
 REASONS = ("wrong_election", "wrong_mode", "unknown_kiosk", "conflicting_batch", "bad_header_signature",
-           "merkle_root_mismatch", "bad_ballot_signature", "wrong_kiosk", "not_linked", "cumulative_mismatch",
+           "merkle_root_mismatch", "not_linked", "cumulative_mismatch",
            "unknown_style", "bad_sealed_length", "not_on_roll", "token_twice_in_batch", "token_already_spent")
 
 
@@ -119,9 +121,22 @@ def judge_repeat(batch: SealedBatch, facts: KioskFacts) -> Verdict | None:
 LINK_CODES = ("not_linked", "cumulative_mismatch")
 
 
-def integrity_problems(batch: SealedBatch, ctx: NodeContext, previous: BatchHeader | None) -> list[BatchProblem]:
-    """Everything :func:`kiosk.batch.check_batch` finds (one pass over the ballots' signatures)."""
-    return check_batch(batch, ctx.election.fingerprint_hex, VerifyKey.from_hex(batch.header.kiosk_key_hex), previous)
+def integrity_problems(batch: SealedBatch, ctx: NodeContext, previous: BatchHeader | None,
+                       leaf_hashes: list[bytes]) -> list[BatchProblem]:
+    """The Merkle root over the leaves, and the chain link (:func:`kiosk.batch.check_batch`'s rules).
+
+    Each ballot's own signature is not checked here: the header signature covers the Merkle
+    root, which covers every leaf byte for byte (signatures included), so the batch is exactly
+    what the kiosk signed. The tally and ``kiosk-central verify`` check every ballot's signature.
+    """
+    problems = []
+    if root_from_leaf_hashes(leaf_hashes)[1].hex() != batch.header.merkle_root_hex:
+        problems.append(BatchProblem("merkle_root_mismatch", "the Merkle root does not match the ballots"))
+    # the header alone: check_batch's link rules without another pass over the ballots
+    header_only = SealedBatch(batch.header, batch.signature, ())
+    key = VerifyKey.from_hex(batch.header.kiosk_key_hex)
+    return problems + [p for p in check_batch(header_only, ctx.election.fingerprint_hex, key, previous)
+                       if p.code in LINK_CODES]
 
 
 def judge_integrity(problems: list[BatchProblem]) -> Verdict | None:
@@ -169,6 +184,6 @@ def judge(batch: SealedBatch, ctx: NodeContext, facts: KioskFacts, tokens: Token
     verdict = precheck(batch, ctx)
     if verdict:
         return verdict
-    problems = integrity_problems(batch, ctx, facts.previous)
+    problems = integrity_problems(batch, ctx, facts.previous, [b.leaf_hash() for b in batch.ballots])
     return (judge_integrity(problems) or judge_repeat(batch, facts) or judge_link(batch, problems, facts.previous)
             or judge_ballots(batch, ctx, tokens))

@@ -121,11 +121,11 @@ class CentralNode:
 
     def _submit_parsed(self, batch: SealedBatch, body: bytes) -> Submitted:
         h = batch.header
+        leaf_hashes = [b.leaf_hash() for b in batch.ballots]  # once: for the root check and the board
         with self.store.transaction():
-            verdict, refs = self._judge(batch)
+            verdict, refs = self._judge(batch, leaf_hashes)
             if verdict.verdict == acc.ACCEPTED:
-                self.store.add_accepted(h, batch.signature, zip(batch.ballots, refs),
-                                        (b.leaf_hash() for b in batch.ballots))
+                self.store.add_accepted(h, batch.signature, zip(batch.ballots, refs), leaf_hashes)
                 if verdict.double_use:  # never the token: only how many and where
                     log.warning("double use: %d ballots of batch %d from kiosk %s carry tokens another kiosk spent",
                                 len(verdict.double_use), h.number, VerifyKey.from_hex(h.kiosk_key_hex).fingerprint)
@@ -136,7 +136,7 @@ class CentralNode:
                  verdict.verdict, f" ({verdict.reason})" if verdict.reason else "")
         return result
 
-    def _judge(self, batch: SealedBatch) -> tuple[acc.Verdict, list[bytes]]:
+    def _judge(self, batch: SealedBatch, leaf_hashes: list[bytes]) -> tuple[acc.Verdict, list[bytes]]:
         ctx, h = self.context(), batch.header
         verdict = acc.precheck(batch, ctx)
         if verdict:
@@ -147,7 +147,7 @@ class CentralNode:
         facts = acc.KioskFacts(acc.HeldBatch(same.header_hash, True) if same else
                                acc.HeldBatch(held, False) if held else None,
                                previous.header if previous else None)
-        problems = acc.integrity_problems(batch, ctx, facts.previous)
+        problems = acc.integrity_problems(batch, ctx, facts.previous, leaf_hashes)
         verdict = acc.judge_integrity(problems) or acc.judge_repeat(batch, facts) or \
             acc.judge_link(batch, problems, facts.previous)
         if verdict:
