@@ -102,20 +102,6 @@ def bare_insert(folder: Path, bodies: list[bytes], fingerprint: bytes) -> float:
     return elapsed
 
 
-def raw_verify(bodies: list[bytes]) -> float:
-    """Seconds for the Ed25519 checks alone (one per ballot, one per header), in one process."""
-    parsed = [parse_batch(b) for b in bodies]
-    from kiosk.keys import VerifyKey
-
-    start = time.perf_counter()
-    for b in parsed:
-        key = VerifyKey.from_hex(b.header.kiosk_key_hex)
-        key.is_valid("kiosk-batch-header/1", b.header.encoded(), b.signature)
-        for x in b.ballots:
-            x.signature_valid(key)
-    return time.perf_counter() - start
-
-
 def ingest_in_process(central, folder: Path, bodies: list[bytes]) -> float:
     node = fresh_node(central, folder)
     try:
@@ -187,14 +173,12 @@ def main() -> int:
         total = max(size, args.ballots // size * size)
         bodies = kiosk_batches(central, work / f"kiosk-{size}", size, total)
         bare = bare_insert(work / f"bare-{size}", bodies, central.election.fingerprint)
-        verify_s = raw_verify(bodies)
         node_s = ingest_in_process(central, work / f"node-{size}", bodies)
         http_s, answers = ingest_http(central, work / f"http-{size}", bodies)
         wire = sum(len(b) for b in bodies) + answers + 160 * len(bodies)  # ~160 bytes of request head
         out["ingest"].append({"batch_size": size, "batches": len(bodies), "ballots": total,
                               "bare_insert_per_s": round(total / bare), "node_per_s": round(total / node_s),
-                              "ed25519_only_per_s": round(total / verify_s),
-                              "ceiling_per_s": round(total / (bare + verify_s)),
+
                               "http_per_s": round(total / http_s), "ratio_node": round(bare / node_s, 3),
                               "ratio_http": round(bare / http_s, 3),
                               "wire_bytes_per_ballot": round(wire / total, 1),
@@ -222,12 +206,10 @@ def main() -> int:
         print(json.dumps(out, indent=1))
     else:
         print(f"ingest ({args.ballots} ballots per size; bare insert = same rows, same schema, no checks)")
-        print(f"{'batch':>6} {'bare/s':>9} {'node/s':>8} {'ratio':>6} {'http/s':>8} {'ratio':>6} "
-              f"{'verify only/s':>14} {'bare+verify/s':>14} {'wire B/ballot':>14}")
+        print(f"{'batch':>6} {'bare/s':>9} {'node/s':>8} {'ratio':>6} {'http/s':>8} {'ratio':>6} {'wire B/ballot':>14}")
         for r in out["ingest"]:
             print(f"{r['batch_size']:6} {r['bare_insert_per_s']:9} {r['node_per_s']:8} {r['ratio_node']:6} "
-                  f"{r['http_per_s']:8} {r['ratio_http']:6} {r['ed25519_only_per_s']:14} {r['ceiling_per_s']:14} "
-                  f"{r['wire_bytes_per_ballot']:14}")
+                  f"{r['http_per_s']:8} {r['ratio_http']:6} {r['wire_bytes_per_ballot']:14}")
         t = out["tally"]
         print(f"tally: {t['tally_per_s']} ballots/s on {args.workers} workers, raw open+verify {t['raw_per_s']}/s, "
               f"ratio {t['ratio']}")
