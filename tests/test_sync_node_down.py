@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from centralhelp import running_node
+from centralhelp import batches, post, running_node
 from synchelp import FAST, acknowledged, kiosk_with_batches, once
 from sync.daemon import SyncDaemon
 from sync.central.serve import bind
@@ -59,3 +59,19 @@ def test_daemon_waits_with_backoff_until_the_node_comes_up(central, tmp_path):
         worker.join(30)
     assert not worker.is_alive()
     assert acknowledged(kiosk, central) == {1: ["n1"], 2: ["n1"]}
+
+
+def test_node_restarted_mid_day_keeps_its_board(central, tmp_path):
+    """A node stopped and started again on the same data continues its board where it was."""
+    from kiosk.merkle import root_from_leaf_hashes
+
+    kiosk = kiosk_with_batches(central, tmp_path / "k", sizes=(10, 10, 3))
+    port = free_port()
+    with running_node(central, tmp_path / "n1", port=port) as (node, server):
+        post(server, batches(kiosk)[0], central)
+        assert post(server, batches(kiosk)[2], central).verdict == "held"  # an early one, kept across the restart
+    with running_node(central, tmp_path / "n1", port=port) as (node, _):
+        assert once(kiosk, f"n1=http://127.0.0.1:{port}")[0].ok
+        size, root = node.store.checkpoint()
+        assert (size, root) == root_from_leaf_hashes(leaf.ballot.leaf_hash() for leaf in node.store.leaves())
+        assert size == 23

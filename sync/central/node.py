@@ -153,7 +153,7 @@ class CentralNode:
         if verdict:
             return verdict, []
         refs = [token_ref(self.election.fingerprint, b.serial) for b in batch.ballots]
-        tokens = acc.TokenFacts(tuple(refs), {ref: self.roll.lookup(ref) for ref in refs}, self.store.spent_by(refs))
+        tokens = acc.TokenFacts(tuple(refs), self.roll.lookup_many(refs), self.store.spent_by(refs))
         return acc.judge_ballots(batch, ctx, tokens), refs
 
     def _acknowledge(self, batch: SealedBatch, verdict: acc.Verdict) -> Submitted:
