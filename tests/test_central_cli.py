@@ -90,3 +90,5 @@ def test_served_node_and_kiosk_sync_commands(central, tmp_path):
     from kiosk.delivery import closing_acknowledged_by  # what the results tape prints
 
     assert closing_acknowledged_by(kiosk, central.election, "official") == ["n2"]
+    code, out = kiosk_cli("status", "--data", kiosk, "--json")
+    assert json.loads(out)["acks"] == 2  # one per batch from n2
