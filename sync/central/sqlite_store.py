@@ -212,6 +212,9 @@ class SQLiteNodeStore:
             while chunk := rows.fetchmany(5000):
                 yield from map(_leaf, chunk)
 
+    def leaf_counts(self) -> dict[str, int]:
+        return dict(self._all("SELECT kiosk, count(*) FROM board GROUP BY kiosk"))
+
     def leaves_at(self, indexes: list[int]) -> list[BoardLeaf]:
         found: dict[int, BoardLeaf] = {}
         with self._lock:

@@ -116,6 +116,9 @@ class NodeStore(Protocol):
     def leaves(self, kiosk_key_hex: str | None = None, number: int | None = None) -> Iterator[BoardLeaf]:
         """Board leaves in board order, optionally of one kiosk and batch."""
 
+    def leaf_counts(self) -> dict[str, int]:
+        """Board leaves per kiosk key."""
+
     def leaves_at(self, indexes: list[int]) -> list[BoardLeaf]:
         """The leaves at these board positions, in the order given."""
 

@@ -117,10 +117,14 @@ def tally(node: CentralNode, share_files: list[Path], override_open: bool = Fals
     key = combine_shares(shares)
 
     excluded: set[int] = set()
+    dropped: Counter = Counter()  # per kiosk: ballots not counted because their token counted elsewhere
     double = []
     for leaves in node.store.double_uses().values():
         keep = min(leaves, key=lambda leaf: leaf.ballot.leaf_hash())
-        excluded.update(leaf.index for leaf in leaves if leaf is not keep)
+        for leaf in leaves:
+            if leaf is not keep:
+                excluded.add(leaf.index)
+                dropped[leaf.kiosk_key_hex] += 1
         double.append({"kiosks": sorted(VerifyKey.from_hex(leaf.kiosk_key_hex).fingerprint for leaf in leaves),
                        "counted_at": VerifyKey.from_hex(keep.kiosk_key_hex).fingerprint, "ballots": len(leaves)})
     size, _ = node.store.checkpoint()
@@ -133,23 +137,20 @@ def tally(node: CentralNode, share_files: list[Path], override_open: bool = Fals
                 yield ToOpen(leaf.ballot, bytes.fromhex(leaf.kiosk_key_hex))
 
     count, problems = open_all(key, election, to_open(), workers, expected=len(order))
-    return TallyReport(election.id, node.mode, _stations(node, roster, still_open, excluded),
+    return TallyReport(election.id, node.mode, _stations(node, roster, still_open, dropped),
                        _styles(node, count.ballots_by_style), double, len(order), problems,
                        contest_results(election, count), election.privacy_floor, still_open)
 
 
-def _stations(node: CentralNode, roster: Roster, still_open: list[str], excluded: set[int]) -> list[StationCheck]:
+def _stations(node: CentralNode, roster: Roster, still_open: list[str], dropped: Counter) -> list[StationCheck]:
     last: dict[str, int] = {}
     for b in node.store.batches():  # by kiosk then number: the last one wins
         last[b.header.kiosk_key_hex] = b.header.cumulative
-    on_board, dropped = Counter(), Counter()
-    for leaf in node.store.leaves():
-        on_board[leaf.kiosk_key_hex] += 1
-        dropped[leaf.kiosk_key_hex] += leaf.index in excluded
+    on_board = node.store.leaf_counts()
     out = []
     for station in roster.stations:
         keys = [k.kiosk_key_hex for k in roster.kiosks if k.station == station]
-        board = sum(on_board[k] for k in keys)
+        board = sum(on_board.get(k, 0) for k in keys)
         out.append(StationCheck(station, len(keys), station not in still_open, sum(last.get(k, 0) for k in keys),
                                 board, board - sum(dropped[k] for k in keys)))
     return out
