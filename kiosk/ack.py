@@ -50,6 +50,7 @@ class BatchRef:
 
     @classmethod
     def of(cls, header: BatchHeader) -> "BatchRef":
+        """The reference of a batch header."""
         return cls(header.kiosk_key_hex, header.number, header.hash().hex())
 
     def to_json(self) -> dict:
@@ -88,6 +89,7 @@ class Acknowledgement:
         return self.verdict in DELIVERED
 
     def body(self) -> dict:
+        """The signed body (see the module docstring)."""
         return {"batch": self.batch.to_json(), "checkpoint": self.checkpoint.to_json(), "detail": self.detail,
                 "double_use": self.double_use, "election_hex": self.election_hex, "format": ACK_FORMAT,
                 "mode": self.mode, "node_id": self.node_id, "reason": self.reason, "time": self.time,

@@ -61,6 +61,7 @@ class Roster:
         return list(dict.fromkeys(k.station for k in self.kiosks))
 
     def body(self) -> dict:
+        """The signed body of ``roster.json``."""
         return {"election_hex": self.election_hex, "format": ROSTER_FORMAT,
                 "kiosks": [k.to_json() for k in self.kiosks]}
 

@@ -40,6 +40,7 @@ class Count:
 
     @property
     def ballots(self) -> int:
+        """Ballots counted in all."""
         return sum(self.ballots_by_style.values())
 
 
@@ -57,6 +58,8 @@ class OptionResult:
 
 @dataclass(frozen=True)
 class ContestResult:
+    """One contest's published rows; ``suppressed`` when it has fewer ballots than the privacy floor."""
+
     contest: str
     ballots: int
     suppressed: bool

@@ -44,6 +44,7 @@ class NodeClient:
                                  timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 5.0)))
 
     def close(self) -> None:
+        """Close the connection pool."""
         self.http.close()
 
     def _request(self, method: str, path: str, **kwargs) -> httpx.Response:

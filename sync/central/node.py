@@ -122,6 +122,7 @@ class CentralNode:
         return self._roster
 
     def context(self) -> acc.NodeContext:
+        """The fixed facts the acceptance rules judge by (election, mode, current roster)."""
         return acc.NodeContext(self.election, self.mode, self.roster)
 
     # -- submitting --------------------------------------------------------------------------

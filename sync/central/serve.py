@@ -58,6 +58,7 @@ class NodeServer:
         return f"http://{self.host}:{self.port}"
 
     def start(self) -> "NodeServer":
+        """Serve from a background thread; returns once the server accepts connections."""
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]},
                                        name=f"node-{self.port}", daemon=True)
         self.thread.start()

@@ -28,6 +28,8 @@ from sync.central.node import CentralNode
 
 @dataclass
 class NodeVerifyReport:
+    """What ``kiosk-central verify`` found: problems (exit 1), notes, and counts."""
+
     problems: list[Finding] = field(default_factory=list)
     notes: list[Finding] = field(default_factory=list)
     counts: dict = field(default_factory=dict)
