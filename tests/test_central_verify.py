@@ -56,7 +56,8 @@ def test_honest_node_verifies(central, honest_node):
     ("UPDATE board SET sealed = CAST(substr(sealed, 1, 10) || x'00' || substr(sealed, 12) AS BLOB) "
      "WHERE leaf_index = 3",
      "merkle_root_mismatch"),
-    ("UPDATE board SET style = 'C002' WHERE leaf_index = 0 AND style != 'C002'", "not on the roll"),
+    ("UPDATE board SET style = CASE style WHEN 'C002' THEN 'C003' ELSE 'C002' END WHERE leaf_index = 0",
+     "not on the roll"),
     ("UPDATE batches SET header = replace(header, '\"polls_closed\":true', '\"polls_closed\":false')",
      "hash is wrong"),
     ("UPDATE board SET token_ref = zeroblob(32) WHERE leaf_index = 5", "token reference"),
