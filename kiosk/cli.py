@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from kiosk import __version__
-from kiosk.cliutil import EXIT_BAD, EXIT_OK, print_json, run
+from kiosk.cliutil import EXIT_BAD, EXIT_OK, print_findings, print_json, run
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -67,12 +67,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         for mode, counts in report.stores.items():
             print(f"{mode} store: {counts['events']} events, {counts['ballots']} ballots, "
                   f"{counts['batches']} batches, log head {counts['head_hex']}")
-        for f in report.notes:
-            print(f"note: {f.place}: {f.problem}")
-        for f in report.problems:
-            print(f"BAD: {f.place}: {f.problem}")
-        print("verified: every entry, ballot and batch checks" if report.ok
-              else f"NOT verified: {len(report.problems)} problems, the first at {report.problems[0].place}")
+        print_findings(report.notes, report.problems, "every entry, ballot and batch checks")
     return EXIT_OK if report.ok else EXIT_BAD
 
 
@@ -109,6 +104,16 @@ def cmd_test_deck(args: argparse.Namespace) -> int:
                 print(f"{contest:8} {option:8} {n:8} {got:8}{'' if n == got else '  MISMATCH'}")
         print("the tally matches" if report["match"] else "MISMATCH: the tally does not match the deck")
     return EXIT_OK if report["match"] else EXIT_BAD
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from sync.usb import export
+
+    done = export(args.data, args.to)
+    size = sum(f["bytes"] for f in done["files"])
+    print(f"exported {len(done['files'])} files ({size} bytes) of station {done['station']} to {done['folder']}")
+    print("the manifest is written last: if this line shows, the stick can be taken out")
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -164,6 +169,10 @@ def build_parser() -> argparse.ArgumentParser:
     deck.add_argument("--seed", type=int, default=2017, help="seed of the deck's choices (default 2017)")
     deck.add_argument("--json", action="store_true")
     deck.set_defaults(func=cmd_test_deck)
+    exp = verbs.add_parser("export", help="copy the outbox and acknowledgements to a USB stick")
+    exp.add_argument("--data", required=True, type=Path)
+    exp.add_argument("--to", required=True, type=Path, help="the stick's mount point")
+    exp.set_defaults(func=cmd_export)
     return p
 
 

@@ -24,6 +24,16 @@ def print_json(value: Any) -> None:
     print(json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True))
 
 
+def print_findings(notes, problems, ok_text: str) -> None:
+    """Notes, then problems, then one verdict line (findings have ``place`` and ``problem``)."""
+    for f in notes:
+        print(f"note: {f.place}: {f.problem}")
+    for f in problems:
+        print(f"BAD: {f.place}: {f.problem}")
+    print(f"verified: {ok_text}" if not problems
+          else f"NOT verified: {len(problems)} problems, the first at {problems[0].place}")
+
+
 def run(parser: argparse.ArgumentParser, argv: list[str] | None) -> int:
     """Parse ``argv``, call the chosen verb's ``func(args) -> int``, map errors to exit codes."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)

@@ -22,26 +22,44 @@ def node_hash(left: bytes, right: bytes) -> bytes:
     return hashlib.sha256(b"\x01" + left + right).digest()
 
 
-def root_from_leaf_hashes(hashes: Iterable[bytes]) -> tuple[int, bytes]:
-    """Return (tree size, Merkle tree head) over leaf hashes given in order."""
-    # stack of (height, hash): perfect subtrees, merged as in a binary counter
-    stack: list[tuple[int, bytes]] = []
-    size = 0
-    for h in hashes:
-        size += 1
-        height, node = 0, h
-        while stack and stack[-1][0] == height:
-            _, left = stack.pop()
+class MerkleFrontier:
+    """An RFC 6962 tree that grows one leaf at a time, holding only its perfect subtrees.
+
+    The frontier is a stack of (height, hash) of perfect subtrees, merged as in a binary
+    counter: appending is O(log n) and the root is a fold of at most log2(n) hashes, so a node
+    can give its board's root after every batch without reading its leaves again.
+    """
+
+    def __init__(self, size: int = 0, stack: list[tuple[int, bytes]] | None = None) -> None:
+        self.size = size
+        self.stack = list(stack or [])
+
+    def append(self, leaf_digest: bytes) -> None:
+        """Add the next leaf hash."""
+        self.size += 1
+        height, node = 0, leaf_digest
+        while self.stack and self.stack[-1][0] == height:
+            _, left = self.stack.pop()
             node = node_hash(left, node)
             height += 1
-        stack.append((height, node))
-    if not stack:
-        return 0, EMPTY_ROOT
-    _, root = stack.pop()
-    while stack:  # right-to-left: the unbalanced right edge of the tree
-        _, left = stack.pop()
-        root = node_hash(left, root)
-    return size, root
+        self.stack.append((height, node))
+
+    def root(self) -> bytes:
+        """The Merkle tree head of the leaves appended so far."""
+        if not self.stack:
+            return EMPTY_ROOT
+        root = self.stack[-1][1]
+        for _, left in reversed(self.stack[:-1]):  # right-to-left: the unbalanced right edge
+            root = node_hash(left, root)
+        return root
+
+
+def root_from_leaf_hashes(hashes: Iterable[bytes]) -> tuple[int, bytes]:
+    """Return (tree size, Merkle tree head) over leaf hashes given in order."""
+    frontier = MerkleFrontier()
+    for h in hashes:
+        frontier.append(h)
+    return frontier.size, frontier.root()
 
 
 def merkle_root(leaves: Iterable[bytes]) -> bytes:

@@ -149,6 +149,16 @@ class TokenRoll:
         row = self._db.execute("SELECT mode, style FROM entries WHERE ref = ?", (ref,)).fetchone()
         return (row[0], row[1]) if row else None
 
+    def lookup_many(self, refs: list[bytes]) -> dict[bytes, tuple[str, str]]:
+        """(mode, ballot style) for each reference the roll holds (a central node checks whole batches)."""
+        found: dict[bytes, tuple[str, str]] = {}
+        for i in range(0, len(refs), 500):  # under SQLite's bound on host parameters
+            chunk = refs[i:i + 500]
+            for ref, mode, style in self._db.execute(
+                    f"SELECT ref, mode, style FROM entries WHERE ref IN ({','.join('?' * len(chunk))})", chunk):
+                found[ref] = (mode, style)
+        return found
+
     def count(self, style: str | None = None, mode: str | None = None) -> int:
         """How many entries, optionally of one ballot style and/or mode."""
         sql, args = "SELECT count(*) FROM entries WHERE 1=1", []

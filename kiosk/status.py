@@ -40,5 +40,5 @@ def station_status(root: Path, connect: Connect = sqlite_connect) -> dict:
         "ballots": ballots, "unsealed": ballots - members, "tokens_refused": refused,
         "log": {"events": head_seq, "head_hex": head_hex},
         "batches": len(batches), "outbox_files": len(outbox),
-        "acks": len(list(data.acks.glob("*"))) if data.acks.is_dir() else 0,
+        "acks": len(list(data.acks.rglob("batch-*.json"))) if data.acks.is_dir() else 0,  # acks/MODE/NODE/
     }

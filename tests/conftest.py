@@ -60,3 +60,20 @@ def store_election(tmp_path_factory):
     from storehelp import make_election
 
     return make_election(tmp_path_factory.mktemp("store-election") / "e", per_style=40)
+
+
+@pytest.fixture(scope="session")
+def central_template(tmp_path_factory):
+    """A frozen 24-community election listing nodes n1..n3, 12 official and 2 test tokens per style.
+
+    Session-wide and never changed: use the ``central`` fixture, a private copy per test.
+    """
+    from centralhelp import make_central_election
+
+    return make_central_election(tmp_path_factory.mktemp("central-election") / "e")
+
+
+@pytest.fixture
+def central(central_template, tmp_path):
+    """A private copy of the central election (its roster may grow)."""
+    return central_template.copy(tmp_path / "election")

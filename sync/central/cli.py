@@ -1,6 +1,7 @@
 """``kiosk-central``: the election authority's and central staff's command.
 
-Verbs: ``election init|show``, ``tokens mint|freeze|check``, ``cards mint|check``.
+Verbs: ``election init|show``, ``tokens mint|freeze|check``, ``cards mint|check``, ``node init``,
+``kiosks add``, ``serve``, ``ingest``, ``verify``, ``tally``.
 Exit codes: 0 ok, 1 the thing checked is bad, 2 usage or input error.
 """
 
@@ -22,6 +23,8 @@ from kiosk.package import create_package, load_package
 from kiosk.spec import read_spec
 from kiosk.tokens import REFUSAL_TEXT, Refused, check_token
 from kiosk.ttabok import TTABOK_COMMUNITIES, ttabok_spec
+from sync.central.node_cli import add_node_verbs
+from sync.central.nodes import demo_nodes, parse_node_option, save_demo_keys
 from sync.central.sheets import card_qr, save_png, write_token_pngs, write_token_sheet
 
 DAY_S = 86_400
@@ -32,11 +35,21 @@ def cmd_election_init(args: argparse.Namespace) -> int:
         print("error: give exactly one of --spec FILE or --demo ttabok", file=sys.stderr)
         return EXIT_USAGE
     body = read_spec(args.spec) if args.spec else ttabok_spec(args.communities)
+    if args.nodes and not args.demo:
+        print("error: --nodes N is for --demo; give real nodes with --node ID=URL=KEYHEX", file=sys.stderr)
+        return EXIT_USAGE
+    demo = demo_nodes(args.nodes) if args.nodes else []
+    listed = [parse_node_option(text) for text in args.node or []] + [entry for entry, _ in demo]
+    if listed:
+        body = {**body, "nodes": list(body.get("nodes", [])) + listed}
     package = create_package(args.out, body, trustees=args.trustees, threshold=args.threshold)
+    for folder in save_demo_keys(args.out, demo):
+        print(f"demo node key in {folder}/node.key: run kiosk-central serve --data {folder} --election {args.out}")
     e = package.election
     print(f"election {e.id}: {len(e.contests)} contests, {len(e.styles)} ballot styles")
     print(f"fingerprint {e.fingerprint_hex}")
     print(f"authority key {package.authority.fingerprint} (secret key in {args.out}/authority/: keep it offline)")
+    print(f"{len(e.nodes)} central nodes: {', '.join(n.id + ' ' + n.url for n in e.nodes) or 'none'}")
     print(f"election key split among {e.trustees_count} trustees, {e.trustees_threshold} needed "
           f"(shares in {args.out}/trustees/: hand each to its trustee, then delete them here)")
     return EXIT_OK
@@ -214,6 +227,10 @@ def build_parser() -> argparse.ArgumentParser:
                       help=f"communities in the Ttabok demo (default {TTABOK_COMMUNITIES})")
     init.add_argument("--trustees", type=int, default=3, help="trustees sharing the election key (default 3)")
     init.add_argument("--threshold", type=int, default=2, help="shares needed to tally (default 2)")
+    init.add_argument("--node", action="append", metavar="ID=URL=KEYHEX",
+                      help="a central node: id, URL, public key from 'node init' (repeatable)")
+    init.add_argument("--nodes", type=int, default=0, metavar="N",
+                      help="with --demo: make N node keys under DIR/nodes/ with loopback URLs")
     init.set_defaults(func=cmd_election_init)
     show = election.add_parser("show", help="what a package says, its fingerprint and signature check")
     show.add_argument("directory", type=Path)
@@ -255,6 +272,8 @@ def build_parser() -> argparse.ArgumentParser:
     ccheck.add_argument("--json", action="store_true")
     ccheck.add_argument("card", help="the payload, or a file holding it")
     ccheck.set_defaults(func=cmd_cards_check)
+
+    add_node_verbs(verbs)
     return p
 
 

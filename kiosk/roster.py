@@ -1,0 +1,129 @@
+"""The kiosk roster: which kiosk keys may send batches, and for which station (authority-signed).
+
+``roster.json`` beside ``election.json`` is a signed envelope (context ``kiosk-roster/1``,
+signed by the authority key the package names)::
+
+    {"election_hex", "format": "kiosk-roster/1",
+     "kiosks": [{"kiosk_key_hex", "registered", "station"}, ...]}   in the order added
+
+A kiosk gets on the roster from the registration file ``kiosk provision`` writes
+(``DATA/registration.json``, see :mod:`kiosk.datadir`): an envelope with context
+``kiosk-registration/1`` signed by the kiosk's own key, whose body is exactly
+``{"election_hex", "format", "kiosk_key_hex", "station", "time"}``. A station may have more
+than one kiosk (a replacement for one that died); a kiosk key appears at most once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kiosk.canonical import parse_json
+from kiosk.datadir import REGISTRATION_CONTEXT
+from kiosk.election import ID_PATTERN
+from kiosk.envelope import open_envelope, read_envelope, seal_envelope, write_envelope
+from kiosk.errors import FormatError, KioskError, SignatureError
+from kiosk.keys import SigningKey, VerifyKey
+
+ROSTER_FILE = "roster.json"
+ROSTER_CONTEXT = "kiosk-roster/1"
+ROSTER_FORMAT = "kiosk-roster/1"
+MAX_REGISTRATION_BYTES = 2048
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    """One registered kiosk."""
+
+    station: str
+    kiosk_key_hex: str
+    registered: int
+
+    def to_json(self) -> dict:
+        return {"kiosk_key_hex": self.kiosk_key_hex, "registered": self.registered, "station": self.station}
+
+
+@dataclass(frozen=True)
+class Roster:
+    """The signed roster of an election."""
+
+    election_hex: str
+    kiosks: tuple[RosterEntry, ...]
+
+    def kiosk(self, kiosk_key_hex: str) -> RosterEntry | None:
+        """The entry of a kiosk key, or None when it is not on the roster."""
+        return next((k for k in self.kiosks if k.kiosk_key_hex == kiosk_key_hex), None)
+
+    @property
+    def stations(self) -> list[str]:
+        """Every station with at least one kiosk, in order of first registration."""
+        return list(dict.fromkeys(k.station for k in self.kiosks))
+
+    def body(self) -> dict:
+        """The signed body of ``roster.json``."""
+        return {"election_hex": self.election_hex, "format": ROSTER_FORMAT,
+                "kiosks": [k.to_json() for k in self.kiosks]}
+
+
+def parse_registration(data: bytes, election_hex: str) -> RosterEntry:
+    """Check a kiosk's registration file (the exact JSON ``kiosk provision`` writes) for this election."""
+    if len(data) > MAX_REGISTRATION_BYTES:
+        raise FormatError("a registration file is at most 2 KiB", hint="give DATA/registration.json of the kiosk")
+    envelope = parse_json(data, "the registration")
+    body = open_envelope(envelope, REGISTRATION_CONTEXT, None, "the registration")
+    fields = {"election_hex", "format", "kiosk_key_hex", "station", "time"}
+    if set(body) != fields or body["format"] != REGISTRATION_CONTEXT:
+        raise FormatError(f"the registration must have exactly the fields {sorted(fields)} and format "
+                          f"{REGISTRATION_CONTEXT!r}")
+    if body["kiosk_key_hex"] != envelope["signer_hex"]:
+        raise SignatureError("the registration is not signed by the kiosk key it names")
+    if not isinstance(body["station"], str) or not ID_PATTERN.match(body["station"]):
+        raise FormatError("the registration's station is not a station id")
+    if isinstance(body["time"], bool) or not isinstance(body["time"], int) or body["time"] < 0:
+        raise FormatError("the registration's time must be a whole number of seconds")
+    if body["election_hex"] != election_hex:
+        raise KioskError("the kiosk was provisioned for another election",
+                         hint="provision the kiosk with this election package, then register it")
+    VerifyKey.from_hex(body["kiosk_key_hex"], "the registration's kiosk_key_hex")
+    return RosterEntry(body["station"], body["kiosk_key_hex"], body["time"])
+
+
+def _roster_from_body(body: Any, election_hex: str) -> Roster:
+    if not isinstance(body, dict) or set(body) != {"election_hex", "format", "kiosks"} \
+            or body["format"] != ROSTER_FORMAT or body["election_hex"] != election_hex:
+        raise FormatError("roster.json is not this election's kiosk roster")
+    if not isinstance(body["kiosks"], list):
+        raise FormatError("roster.json: kiosks must be a list")
+    kiosks = []
+    for i, k in enumerate(body["kiosks"]):
+        if not isinstance(k, dict) or set(k) != {"kiosk_key_hex", "registered", "station"}:
+            raise FormatError(f"roster.json: kiosks[{i}] must have exactly kiosk_key_hex, registered, station")
+        VerifyKey.from_hex(k["kiosk_key_hex"], f"roster.json kiosks[{i}].kiosk_key_hex")
+        if not isinstance(k["station"], str) or not ID_PATTERN.match(k["station"]) \
+                or isinstance(k["registered"], bool) or not isinstance(k["registered"], int):
+            raise FormatError(f"roster.json: kiosks[{i}] has a bad station or registration time")
+        kiosks.append(RosterEntry(k["station"], k["kiosk_key_hex"], k["registered"]))
+    if len({k.kiosk_key_hex for k in kiosks}) != len(kiosks):
+        raise FormatError("roster.json names a kiosk key twice")
+    return Roster(election_hex, tuple(kiosks))
+
+
+def load_roster(directory: Path, election_hex: str, authority: VerifyKey) -> Roster:
+    """The package's roster, signature-checked; an empty roster when there is none yet."""
+    path = Path(directory) / ROSTER_FILE
+    if not path.exists():
+        return Roster(election_hex, ())
+    return _roster_from_body(read_envelope(path, ROSTER_CONTEXT, authority, "the kiosk roster"), election_hex)
+
+
+def add_kiosk(directory: Path, election_hex: str, authority: SigningKey, registration: bytes) -> RosterEntry:
+    """Append a registered kiosk to the roster and sign it again (refuses a key already on it)."""
+    entry = parse_registration(registration, election_hex)
+    roster = load_roster(directory, election_hex, authority.verify_key)
+    if roster.kiosk(entry.kiosk_key_hex) is not None:
+        raise KioskError(f"kiosk {VerifyKey.from_hex(entry.kiosk_key_hex).fingerprint} is already on the roster",
+                         hint="nothing to do")
+    updated = Roster(election_hex, roster.kiosks + (entry,))
+    write_envelope(Path(directory) / ROSTER_FILE, seal_envelope(ROSTER_CONTEXT, updated.body(), authority))
+    return entry

@@ -1,0 +1,212 @@
+"""A central node: receives sealed batches, judges them, keeps the board, signs acknowledgements.
+
+The same :class:`CentralNode` stands behind the HTTP service (:mod:`sync.central.app`) and
+the USB import (``kiosk-central ingest``), so a batch is judged by the same rules whichever
+way it came. The decisions are :mod:`sync.central.acceptance`'s; this module gathers the facts
+they need from the store and the roll, records the outcome in one transaction, and signs.
+
+Layout of a node's data directory::
+
+    DATA/node.key               the node's Ed25519 key (mode 0600; signs acknowledgements)
+    DATA/store-official.sqlite  the official board (or store-test.sqlite for a test node)
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from kiosk.ack import Acknowledgement, BatchRef, Checkpoint, sign_ack
+from kiosk.batch import MODES, SealedBatch, parse_batch
+from kiosk.errors import FormatError, KioskError
+from kiosk.keys import VerifyKey, load_signing_key
+from kiosk.merkle import leaf_hash
+from kiosk.package import load_package
+from kiosk.roster import ROSTER_FILE, Roster, load_roster
+from kiosk.tokens import token_ref
+from sync.central import acceptance as acc
+from sync.central.sqlite_store import SQLiteNodeStore
+from sync.central.store import NodeMeta, NodeStore
+
+log = logging.getLogger(__name__)
+NODE_KEY = "node.key"
+UNSTORED_REASONS = ("wrong_election", "wrong_mode", "unknown_kiosk", "bad_header_signature")
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """A judged batch: the signed acknowledgement's bytes, what it says, the batch's ballot count."""
+
+    ack: Acknowledgement
+    ack_bytes: bytes
+    ballots: int
+
+
+@dataclass(frozen=True)
+class Malformed:
+    """A body that is not a sealed batch at all: nothing to acknowledge, only a reason."""
+
+    reason: str
+    detail: str
+
+
+def leaves_of(body: bytes, batch: SealedBatch) -> list[bytes]:
+    """The Merkle leaves of a batch, as slices of its body rather than encoded again.
+
+    ``parse_batch`` accepted the body only if it is exactly the canonical encoding, so the
+    ballots' canonical objects stand in it one after another, separated by ``,``; no value
+    of a sealed ballot (hex, base64url, a ballot style id) can hold a brace or a quote, so
+    splitting on ``},{`` finds exactly them. The first is compared with its encoding as a check.
+    """
+    if not batch.ballots:
+        return []
+    start, end = len(b'{"ballots":['), body.index(b'],"format":"')
+    leaves = [b"{" + part + b"}" for part in body[start + 1:end - 1].split(b"},{")]
+    if len(leaves) != len(batch.ballots) or leaves[0] != batch.ballots[0].leaf():
+        return [b.leaf() for b in batch.ballots]  # never expected; the slow way is always right
+    return leaves
+
+
+def store_path(data: Path, mode: str) -> Path:
+    """Where a node keeps its board for a mode."""
+    return Path(data) / f"store-{mode}.sqlite"
+
+
+class CentralNode:
+    """One node for one election and one mode (official or test: never both in one store)."""
+
+    def __init__(self, election_dir: Path, data_dir: Path, mode: str = "official",
+                 clock: Callable[[], float] = time.time, store: NodeStore | None = None) -> None:
+        if mode not in MODES:
+            raise KioskError(f"a node's mode is official or test, not {mode!r}")
+        self.election_dir, self.data_dir, self.mode, self.clock = Path(election_dir), Path(data_dir), mode, clock
+        package = load_package(self.election_dir)
+        self.election = package.election
+        self.authority = package.authority
+        key_path = self.data_dir / NODE_KEY
+        if not key_path.exists():
+            raise KioskError(f"no node key at {key_path}", hint="run: kiosk-central node init --out DIR")
+        self.key = load_signing_key(key_path)
+        entry = next((n for n in self.election.nodes if n.key_hex == self.key.verify_key.hex), None)
+        if entry is None:
+            raise KioskError(f"the election package does not list this node's key {self.key.verify_key.fingerprint}",
+                             hint="put the node in the election at init: election init --node ID=URL=KEYHEX")
+        self.node_id = entry.id
+        self.roll = package.roll()
+        if not self.roll.frozen:
+            raise KioskError("the token roll is not frozen", hint="run: kiosk-central tokens freeze --election DIR")
+        meta = NodeMeta(self.election.fingerprint_hex, self.key.verify_key.hex, mode)
+        self.store = store or SQLiteNodeStore(store_path(self.data_dir, mode), meta)
+        self._lock = threading.Lock()  # one batch at a time: judging reads what the last one wrote
+        self._roster_stamp: tuple[int, int] | None = None
+        self._roster = Roster(self.election.fingerprint_hex, ())
+
+    def close(self) -> None:
+        """Close the store and the roll."""
+        self.store.close()
+        self.roll.close()
+
+    # -- the roster may grow during the day (a replacement kiosk): reread it when it changes --
+    @property
+    def roster(self) -> Roster:
+        """The authority-signed kiosk roster, reread whenever the file changes."""
+        path = self.election_dir / ROSTER_FILE
+        stamp = (path.stat().st_mtime_ns, path.stat().st_size) if path.exists() else None
+        if stamp != self._roster_stamp:
+            self._roster = load_roster(self.election_dir, self.election.fingerprint_hex, self.authority)
+            self._roster_stamp = stamp
+        return self._roster
+
+    def context(self) -> acc.NodeContext:
+        """The fixed facts the acceptance rules judge by (election, mode, current roster)."""
+        return acc.NodeContext(self.election, self.mode, self.roster)
+
+    # -- submitting --------------------------------------------------------------------------
+    def submit(self, body: bytes) -> Submitted | Malformed:
+        """Judge one batch (exact file bytes), record it, return the signed acknowledgement."""
+        try:
+            batch = parse_batch(body)
+        except FormatError as e:
+            return Malformed("malformed", e.message[:300])
+        with self._lock:
+            result = self._submit_parsed(batch, body)
+            if result.ack.verdict == acc.ACCEPTED:
+                self._release_held(batch.header.kiosk_key_hex, batch.header.number + 1)
+        return result
+
+    def _submit_parsed(self, batch: SealedBatch, body: bytes) -> Submitted:
+        h = batch.header
+        leaf_hashes = [leaf_hash(leaf) for leaf in leaves_of(body, batch)]  # for the root check and the board
+        with self.store.transaction():
+            verdict, refs = self._judge(batch, leaf_hashes)
+            if verdict.verdict == acc.ACCEPTED:
+                self.store.add_accepted(h, batch.signature, zip(batch.ballots, refs), leaf_hashes)
+                if verdict.double_use:  # never the token: only how many and where
+                    log.warning("double use: %d ballots of batch %d from kiosk %s carry tokens another kiosk spent",
+                                len(verdict.double_use), h.number, VerifyKey.from_hex(h.kiosk_key_hex).fingerprint)
+            elif verdict.verdict == acc.HELD and self.store.held_hash(h.kiosk_key_hex, h.number) is None:
+                self.store.add_held(h, body)
+            result = self._acknowledge(batch, verdict)
+        log.info("batch %d from kiosk %s: %s%s", h.number, VerifyKey.from_hex(h.kiosk_key_hex).fingerprint,
+                 verdict.verdict, f" ({verdict.reason})" if verdict.reason else "")
+        return result
+
+    def _judge(self, batch: SealedBatch, leaf_hashes: list[bytes]) -> tuple[acc.Verdict, list[bytes]]:
+        ctx, h = self.context(), batch.header
+        verdict = acc.precheck(batch, ctx)
+        if verdict:
+            return verdict, []
+        same = self.store.accepted_header(h.kiosk_key_hex, h.number)
+        held = self.store.held_hash(h.kiosk_key_hex, h.number) if same is None else None
+        previous = self.store.accepted_header(h.kiosk_key_hex, h.number - 1) if h.number > 1 else None
+        facts = acc.KioskFacts(acc.HeldBatch(same.header_hash, True) if same else
+                               acc.HeldBatch(held, False) if held else None,
+                               previous.header if previous else None)
+        problems = acc.integrity_problems(batch, ctx, facts.previous, leaf_hashes)
+        verdict = acc.judge_integrity(problems) or acc.judge_repeat(batch, facts) or \
+            acc.judge_link(batch, problems, facts.previous)
+        if verdict:
+            return verdict, []
+        refs = [token_ref(self.election.fingerprint, b.serial) for b in batch.ballots]
+        tokens = acc.TokenFacts(tuple(refs), self.roll.lookup_many(refs), self.store.spent_by(refs))
+        return acc.judge_ballots(batch, ctx, tokens), refs
+
+    def _acknowledge(self, batch: SealedBatch, verdict: acc.Verdict) -> Submitted:
+        h = batch.header
+        size, root = self.store.checkpoint()
+        ack = Acknowledgement(self.node_id, self.election.fingerprint_hex, self.mode, BatchRef.of(h),
+                              verdict.verdict, verdict.reason, verdict.detail[:300], len(verdict.double_use),
+                              Checkpoint(size, root.hex()), int(self.clock()))
+        data = sign_ack(self.key, ack)
+        if verdict.reason not in UNSTORED_REASONS:  # only batches the kiosk really signed are remembered
+            self.store.put_ack(h.kiosk_key_hex, h.number, h.hash(), verdict.verdict, data)
+        return Submitted(ack, data, h.count)
+
+    def _release_held(self, kiosk_key_hex: str, number: int) -> None:
+        """After batch N-1 was accepted: judge the held batches N, N+1, ... in order."""
+        while (body := self.store.held_body(kiosk_key_hex, number)) is not None:
+            with self.store.transaction():  # judged and released together, or still held after a crash
+                self.store.drop_held(kiosk_key_hex, number)
+                result = self._submit_parsed(parse_batch(body), body)
+            if result.ack.verdict != acc.ACCEPTED:
+                return
+            number += 1
+
+    # -- reading -----------------------------------------------------------------------------
+    def holdings(self, kiosk_key_hex: str) -> dict:
+        """What the node holds from a kiosk (for the sync daemon's resume)."""
+        size, root = self.store.checkpoint()
+        return {"kiosk_key_hex": kiosk_key_hex, "accepted_through": self.store.last_accepted(kiosk_key_hex),
+                "held": self.store.held_numbers(kiosk_key_hex), "node_id": self.node_id, "mode": self.mode,
+                "checkpoint": Checkpoint(size, root.hex()).to_json()}
+
+    def info(self) -> dict:
+        """Who this node is: id, key, election, mode, board size and root."""
+        size, root = self.store.checkpoint()
+        return {"node_id": self.node_id, "node_key_hex": self.key.verify_key.hex, "mode": self.mode,
+                "election_hex": self.election.fingerprint_hex,
+                "checkpoint": Checkpoint(size, root.hex()).to_json()}

@@ -1,0 +1,185 @@
+"""The central node's verbs of ``kiosk-central``: ``node init``, ``kiosks add``, ``serve``, ``ingest``,
+``tally``, ``verify`` (wired into the parser by :func:`add_node_verbs`).
+
+Exit codes as everywhere: 0 ok, 1 the thing checked is bad, 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from pathlib import Path
+
+from kiosk.cliutil import EXIT_BAD, EXIT_OK, print_findings, print_json
+from kiosk.errors import KioskError
+from kiosk.keys import VerifyKey
+from kiosk.package import load_package
+from kiosk.roster import add_kiosk
+from sync.central.app import DEFAULT_MAX_BATCH_BYTES
+from sync.central.node import CentralNode
+from sync.central.nodes import init_node
+
+
+def cmd_node_init(args: argparse.Namespace) -> int:
+    key = init_node(args.out)
+    print(f"node key written to {args.out}/node.key (mode 0600)")
+    print(f"public key {key.verify_key.hex}")
+    print(f"put it in the election: election init ... --node ID=URL={key.verify_key.hex}")
+    return EXIT_OK
+
+
+def cmd_kiosks_add(args: argparse.Namespace) -> int:
+    package = load_package(args.election)
+    try:
+        registration = Path(args.registration).read_bytes()
+    except OSError as e:
+        raise KioskError(f"cannot read {args.registration}: {e.strerror}",
+                         hint="give the kiosk's DATA/registration.json") from e
+    entry = add_kiosk(args.election, package.election.fingerprint_hex, package.authority_key(), registration)
+    print(f"kiosk {VerifyKey.from_hex(entry.kiosk_key_hex).fingerprint} of station {entry.station} "
+          f"added to {args.election}/roster.json")
+    print("copy roster.json to every central node's election directory")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from sync.central.app import create_app
+    from sync.central.serve import serve_forever
+
+    node = CentralNode(args.election, args.data, mode=args.mode)
+    # uvicorn shuts down gracefully on SIGTERM, then raises it again for the previous handler:
+    # this one makes a stop by systemd an orderly exit 0
+    signal.signal(signal.SIGTERM, lambda *_: None)
+    try:
+        print(f"node {node.node_id} ({node.mode}) for election {node.election.id} on http://{args.host}:{args.port}",
+              flush=True)
+        serve_forever(create_app(node, args.max_batch_bytes), args.host, args.port)
+    finally:
+        node.close()
+    return EXIT_OK
+
+
+def _progress(done: int, total: int) -> None:
+    """A one-line progress bar on stderr (redrawn in place on a terminal, every tenth otherwise)."""
+    if sys.stderr.isatty():
+        bar = "#" * (30 * done // max(total, 1))
+        print(f"\r[{bar:30}] {done}/{total} batches", end="\n" if done == total else "", file=sys.stderr, flush=True)
+    elif done == total or done % max(total // 10, 1) == 0:
+        print(f"ingest: {done}/{total} batches", file=sys.stderr, flush=True)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from sync.central.ingest import ingest
+
+    node = CentralNode(args.election, args.data, mode=args.mode)
+    try:
+        summaries = ingest(node, args.paths, None if args.json else _progress)
+        size, root = node.store.checkpoint()
+    finally:
+        node.close()
+    ok = all(s.ok for s in summaries)
+    if args.json:
+        print_json({"kiosks": [s.to_json() for s in summaries], "ok": ok,
+                    "checkpoint": {"tree_size": size, "root_hex": root.hex()}})
+    else:
+        for s in summaries:
+            verdicts = ", ".join(f"{n} {v}" for v, n in sorted(s.verdicts.items())) or "no batches"
+            other = f", {s.other_mode} {('test' if args.mode == 'official' else 'official')} batches skipped" \
+                if s.other_mode else ""
+            print(f"station {s.station} kiosk {s.kiosk}: {verdicts}; {s.ballots_accepted} ballots accepted{other}"
+                  f"{'' if s.ok else ': CHECK'}")
+            for problem in s.problems:
+                print(f"  problem: {problem}")
+        print(f"board: {size} sealed ballots, root {root.hex()}")
+    return EXIT_OK if ok else EXIT_BAD
+
+
+def cmd_tally(args: argparse.Namespace) -> int:
+    from sync.central.results import table, write_results
+    from sync.central.tally import tally
+
+    node = CentralNode(args.election, args.data, mode=args.mode)
+    try:
+        report = tally(node, args.shares, override_open=args.override_open_stations, workers=args.workers)
+    finally:
+        node.close()
+    written = write_results(report, args.out) if args.out else []
+    if args.json:
+        print_json(report.to_json())
+    else:
+        print(table(report))
+        for path in written:
+            print(f"written: {path}")
+    return EXIT_OK if report.ok else EXIT_BAD
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from sync.central.verify import verify_node
+
+    node = CentralNode(args.election, args.data, mode=args.mode)
+    try:
+        report = verify_node(node)
+    finally:
+        node.close()
+    if args.json:
+        print_json(report.to_json())
+    else:
+        c = report.counts
+        if c:
+            print(f"{c['leaves']} sealed ballots in {c['batches']} batches from {c['kiosks']} kiosks, "
+                  f"root {c['root_hex']}")
+        print_findings(report.notes, report.problems, "every batch, ballot, acknowledgement and the board check")
+    return EXIT_OK if report.ok else EXIT_BAD
+
+
+def _node_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", required=True, type=Path, help="the node's data directory (node.key, store)")
+    p.add_argument("--election", required=True, type=Path, help="the election package (with roster.json)")
+    p.add_argument("--mode", choices=["official", "test"], default="official",
+                   help="official or test board (never both in one store; default official)")
+
+
+def add_node_verbs(verbs) -> None:
+    """Add the central node's verbs to ``kiosk-central``'s sub-parsers."""
+    node = verbs.add_parser("node", help="central node keys").add_subparsers(metavar="ACTION")
+    ninit = node.add_parser("init", help="make a node key (DIR/node.key, mode 0600)")
+    ninit.add_argument("--out", required=True, type=Path, help="the node's data directory")
+    ninit.set_defaults(func=cmd_node_init)
+
+    kiosks = verbs.add_parser("kiosks", help="the kiosk roster").add_subparsers(metavar="ACTION")
+    kadd = kiosks.add_parser("add", help="put a provisioned kiosk on the authority-signed roster")
+    kadd.add_argument("--election", required=True, type=Path)
+    kadd.add_argument("registration", type=Path, help="the kiosk's DATA/registration.json")
+    kadd.set_defaults(func=cmd_kiosks_add)
+
+    serve = verbs.add_parser("serve", help="run a central node (HTTP)")
+    _node_args(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8471, help="port (default 8471)")
+    serve.add_argument("--max-batch-bytes", type=int, default=DEFAULT_MAX_BATCH_BYTES,
+                       help=f"largest batch accepted (default {DEFAULT_MAX_BATCH_BYTES})")
+    serve.set_defaults(func=cmd_serve)
+
+    ing = verbs.add_parser("ingest", help="judge batches from USB sticks ('kiosk export') by the node's rules")
+    _node_args(ing)
+    ing.add_argument("--json", action="store_true")
+    ing.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a stick's mount point or an export folder")
+    ing.set_defaults(func=cmd_ingest)
+
+    tal = verbs.add_parser("tally", help="after the close: open the board with the trustees' shares and count")
+    _node_args(tal)
+    tal.add_argument("--shares", required=True, nargs="+", type=Path, metavar="FILE",
+                     help="trustee share files, at least the threshold")
+    tal.add_argument("--override-open-stations", action="store_true",
+                     help="tally although some stations have not closed (logged and printed)")
+    tal.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes opening ballots")
+    tal.add_argument("--out", type=Path, help="write results.csv and results.json here")
+    tal.add_argument("--json", action="store_true")
+    tal.set_defaults(func=cmd_tally)
+
+    ver = verbs.add_parser("verify", help="re-verify everything the node holds (exit 1 naming what is wrong)")
+    _node_args(ver)
+    ver.add_argument("--json", action="store_true")
+    ver.set_defaults(func=cmd_verify)

@@ -1,0 +1,256 @@
+"""The default node store: one SQLite file in the node's data directory (WAL, synchronous=FULL).
+
+An acknowledgement says "accepted" only after COMMIT returned, and FULL makes COMMIT durable,
+so a node that loses power never denies a batch it acknowledged. Triggers refuse UPDATE and
+DELETE on the board and on accepted batches: they are append-only (held batches and
+acknowledgements are working state and may be replaced).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from kiosk.batch import BatchHeader, SealedBallot, header_from_json
+from kiosk.canonical import parse_json
+from kiosk.errors import StorageError
+from kiosk.merkle import MerkleFrontier
+from sync.central.store import BoardLeaf, NodeMeta, StoredBatch
+
+STORE_FORMAT = "kiosk-node-store/1"
+_NO_CHANGE = "SELECT RAISE(ABORT, '{} is append-only')"
+SCHEMA = [
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS batches (kiosk TEXT NOT NULL, number INTEGER NOT NULL, header BLOB NOT NULL,"
+    " header_hash BLOB NOT NULL, signature BLOB NOT NULL, PRIMARY KEY (kiosk, number)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS held (kiosk TEXT NOT NULL, number INTEGER NOT NULL, header_hash BLOB NOT NULL,"
+    " body BLOB NOT NULL, PRIMARY KEY (kiosk, number)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS board (leaf_index INTEGER PRIMARY KEY, kiosk TEXT NOT NULL, number INTEGER NOT NULL,"
+    " token_ref BLOB NOT NULL, ballot_id BLOB NOT NULL, serial BLOB NOT NULL, style TEXT NOT NULL,"
+    " sealed BLOB NOT NULL, sig BLOB NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS board_token ON board (token_ref)",
+    "CREATE INDEX IF NOT EXISTS board_batch ON board (kiosk, number)",
+    "CREATE TABLE IF NOT EXISTS acks (id INTEGER PRIMARY KEY, kiosk TEXT NOT NULL, number INTEGER NOT NULL,"
+    " header_hash BLOB NOT NULL, verdict TEXT NOT NULL, body BLOB NOT NULL, UNIQUE (kiosk, number, header_hash))",
+    *(f"CREATE TRIGGER IF NOT EXISTS {t}_no_{op.lower()} BEFORE {op} ON {t} BEGIN {_NO_CHANGE.format(t)}; END"
+      for t in ("board", "batches") for op in ("UPDATE", "DELETE")),
+]
+
+
+class SQLiteNodeStore:
+    """A :class:`sync.central.store.NodeStore` in one SQLite file; safe to share between threads."""
+
+    def __init__(self, path: Path, meta: NodeMeta) -> None:
+        self.path = Path(path)
+        self._lock = threading.RLock()  # one connection, one user at a time (the node serialises writes)
+        self._depth = 0
+        self._frontier = MerkleFrontier()
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
+            for statement in SCHEMA:
+                self.db.execute(statement)
+            stored = dict(self.db.execute("SELECT key, value FROM meta"))
+        except sqlite3.Error as e:
+            raise StorageError(f"cannot open the node store {self.path}: {e}",
+                               hint="check the node's data directory and free space") from e
+        wanted = {"format": STORE_FORMAT, "election_hex": meta.election_hex, "node_key_hex": meta.node_key_hex,
+                  "mode": meta.mode}
+        if not stored:
+            with self.transaction():
+                self.db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(wanted.items()))
+                self.db.execute("INSERT INTO meta VALUES ('frontier', '[]')")
+        elif any(stored.get(k) != v for k, v in wanted.items()):
+            self.db.close()
+            raise StorageError(f"{self.path} belongs to another election, node key or mode "
+                               f"({stored.get('mode')} store)",
+                               hint="give each election, node key and mode (official or test) its own --data directory")
+        self.meta = meta
+        self._frontier = self._load_frontier()
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            self.db.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            # another process (an ingest beside the server) may have grown the board meanwhile
+            self._frontier = self._load_frontier()
+            saved = MerkleFrontier(self._frontier.size, self._frontier.stack)
+            try:
+                yield
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                self._frontier = saved
+                raise
+            finally:
+                self._depth = 0
+            self.db.execute("COMMIT")
+
+    def _one(self, sql: str, args: tuple) -> tuple | None:
+        with self._lock:
+            return self.db.execute(sql, args).fetchone()
+
+    def _all(self, sql: str, args: tuple = ()) -> list[tuple]:
+        with self._lock:
+            return self.db.execute(sql, args).fetchall()
+
+    # -- per kiosk --------------------------------------------------------------------------
+    def accepted_header(self, kiosk_key_hex: str, number: int) -> StoredBatch | None:
+        row = self._one("SELECT header, header_hash, signature FROM batches WHERE kiosk=? AND number=?",
+                        (kiosk_key_hex, number))
+        return _stored(row) if row else None
+
+    def held_hash(self, kiosk_key_hex: str, number: int) -> bytes | None:
+        row = self._one("SELECT header_hash FROM held WHERE kiosk=? AND number=?", (kiosk_key_hex, number))
+        return row[0] if row else None
+
+    def last_accepted(self, kiosk_key_hex: str) -> int:
+        return self._one("SELECT coalesce(max(number), 0) FROM batches WHERE kiosk=?", (kiosk_key_hex,))[0]
+
+    def held_numbers(self, kiosk_key_hex: str) -> list[int]:
+        return [r[0] for r in self._all("SELECT number FROM held WHERE kiosk=? ORDER BY number", (kiosk_key_hex,))]
+
+    def held_body(self, kiosk_key_hex: str, number: int) -> bytes | None:
+        row = self._one("SELECT body FROM held WHERE kiosk=? AND number=?", (kiosk_key_hex, number))
+        return row[0] if row else None
+
+    # -- tokens -----------------------------------------------------------------------------
+    def spent_by(self, refs: Iterable[bytes]) -> dict[bytes, frozenset[str]]:
+        out: dict[bytes, set[str]] = {}
+        refs = list(refs)
+        with self._lock:
+            for i in range(0, len(refs), 500):  # stay under SQLite's bound on host parameters
+                chunk = refs[i:i + 500]
+                sql = f"SELECT token_ref, kiosk FROM board WHERE token_ref IN ({','.join('?' * len(chunk))})"
+                for ref, kiosk in self.db.execute(sql, chunk):
+                    out.setdefault(ref, set()).add(kiosk)
+        return {ref: frozenset(k) for ref, k in out.items()}
+
+    # -- writes -----------------------------------------------------------------------------
+    def add_accepted(self, header: BatchHeader, signature: bytes, ballots: Iterable[tuple[SealedBallot, bytes]],
+                     leaf_hashes: Iterable[bytes]) -> tuple[int, bytes]:
+        with self.transaction():
+            self.db.execute("INSERT INTO batches VALUES (?, ?, ?, ?, ?)",
+                            (header.kiosk_key_hex, header.number, header.encoded(), header.hash(), signature))
+            start = self._frontier.size
+            self.db.executemany("INSERT INTO board VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (
+                (start + i, header.kiosk_key_hex, header.number, ref, b.ballot_id, b.serial, b.style, b.sealed,
+                 b.signature) for i, (b, ref) in enumerate(ballots)))
+            for digest in leaf_hashes:
+                self._frontier.append(digest)
+            if self._frontier.size != start + header.count:
+                raise StorageError("the board's leaves and the batch's count disagree")
+            self.db.execute("UPDATE meta SET value=? WHERE key='frontier'", (self._encode_frontier(),))
+        return self._frontier.size, self._frontier.root()
+
+    def add_held(self, header: BatchHeader, body: bytes) -> None:
+        with self.transaction():
+            self.db.execute("INSERT OR REPLACE INTO held VALUES (?, ?, ?, ?)",
+                            (header.kiosk_key_hex, header.number, header.hash(), body))
+
+    def drop_held(self, kiosk_key_hex: str, number: int) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM held WHERE kiosk=? AND number=?", (kiosk_key_hex, number))
+
+    def put_ack(self, kiosk_key_hex: str, number: int, header_hash: bytes, verdict: str, ack: bytes) -> None:
+        with self.transaction():
+            self.db.execute("INSERT OR REPLACE INTO acks (kiosk, number, header_hash, verdict, body) "
+                            "VALUES (?, ?, ?, ?, ?)", (kiosk_key_hex, number, header_hash, verdict, ack))
+
+    # -- reads ------------------------------------------------------------------------------
+    def checkpoint(self) -> tuple[int, bytes]:
+        with self._lock:
+            if not self._depth:
+                self._frontier = self._load_frontier()
+            return self._frontier.size, self._frontier.root()
+
+    def acks(self, kiosk_key_hex: str, from_number: int = 1) -> list[bytes]:
+        return self._best_acks(kiosk_key_hex, from_number, None)
+
+    def ack(self, kiosk_key_hex: str, number: int) -> bytes | None:
+        found = self._best_acks(kiosk_key_hex, number, number)
+        return found[0] if found else None
+
+    def _best_acks(self, kiosk_key_hex: str, low: int, high: int | None) -> list[bytes]:
+        best: dict[int, tuple[tuple[bool, int], bytes]] = {}
+        for number, verdict, row_id, body in self._all(
+                "SELECT number, verdict, id, body FROM acks WHERE kiosk=? AND number BETWEEN ? AND ?",
+                (kiosk_key_hex, low, high if high is not None else 2**62)):
+            rank = (verdict in ("accepted", "duplicate"), row_id)  # the accepted batch's ack wins, then the latest
+            if number not in best or rank > best[number][0]:
+                best[number] = (rank, body)
+        return [best[n][1] for n in sorted(best)]
+
+    def kiosks(self) -> list[str]:
+        return [r[0] for r in self._all("SELECT kiosk FROM batches UNION SELECT kiosk FROM held ORDER BY 1")]
+
+    def batches(self) -> Iterator[StoredBatch]:
+        for row in self._all("SELECT header, header_hash, signature FROM batches ORDER BY kiosk, number"):
+            yield _stored(row)
+
+    def leaves(self, kiosk_key_hex: str | None = None, number: int | None = None) -> Iterator[BoardLeaf]:
+        sql, args = "SELECT leaf_index, kiosk, number, token_ref, ballot_id, serial, style, sealed, sig FROM board", ()
+        if kiosk_key_hex is not None:
+            sql, args = sql + " WHERE kiosk=? AND number=?", (kiosk_key_hex, number)
+        with self._lock:
+            rows = self.db.execute(sql + " ORDER BY leaf_index", args)
+            while chunk := rows.fetchmany(5000):
+                yield from map(_leaf, chunk)
+
+    def leaf_counts(self) -> dict[str, int]:
+        return dict(self._all("SELECT kiosk, count(*) FROM board GROUP BY kiosk"))
+
+    def leaves_at(self, indexes: list[int]) -> list[BoardLeaf]:
+        found: dict[int, BoardLeaf] = {}
+        with self._lock:
+            for i in range(0, len(indexes), 500):
+                chunk = indexes[i:i + 500]
+                for row in self.db.execute(
+                        "SELECT leaf_index, kiosk, number, token_ref, ballot_id, serial, style, sealed, sig FROM board "
+                        f"WHERE leaf_index IN ({','.join('?' * len(chunk))})", chunk):
+                    found[row[0]] = _leaf(row)
+        return [found[i] for i in indexes]
+
+    def double_uses(self) -> dict[bytes, list[BoardLeaf]]:
+        out: dict[bytes, list[BoardLeaf]] = {}
+        for row in self._all(
+                "SELECT leaf_index, kiosk, number, token_ref, ballot_id, serial, style, sealed, sig FROM board "
+                "WHERE token_ref IN (SELECT token_ref FROM board GROUP BY token_ref HAVING count(*) > 1) "
+                "ORDER BY leaf_index"):
+            out.setdefault(row[3], []).append(_leaf(row))
+        return out
+
+    # -- the frontier -----------------------------------------------------------------------
+    def _load_frontier(self) -> MerkleFrontier:
+        row = self._one("SELECT value FROM meta WHERE key='frontier'", ())
+        stack = [(h, bytes.fromhex(x)) for h, x in json.loads(row[0])] if row else []
+        size = self._one("SELECT coalesce(max(leaf_index) + 1, 0) FROM board", ())[0]
+        return MerkleFrontier(size, stack)
+
+    def _encode_frontier(self) -> str:
+        return json.dumps([[h, x.hex()] for h, x in self._frontier.stack])
+
+
+def _leaf(row: tuple) -> BoardLeaf:
+    i, kiosk, n, ref, bid, serial, style, sealed, sig = row
+    return BoardLeaf(i, kiosk, n, ref, SealedBallot(bid, serial, style, sealed, sig))
+
+
+def _stored(row: tuple) -> StoredBatch:
+    header = header_from_json(parse_json(row[0], "a stored batch header"))
+    return StoredBatch(header, row[1], row[2])

@@ -1,0 +1,126 @@
+"""What a central node keeps, behind one interface (SQLite by default; PostgreSQL can follow).
+
+A node store holds, for one election and one mode:
+
+* **accepted batches**: per (kiosk key, number) the canonical header, its hash and the kiosk's
+  header signature; with the leaves below, each batch can be rebuilt byte for byte;
+* **the board**: every accepted sealed ballot as a leaf, in the order accepted (leaf index =
+  position in the append-only Merkle log), with its kiosk, batch number, token reference and
+  style; the tree's frontier, so the root after each batch costs O(log n);
+* **held batches**: early batches (their raw bytes) waiting for the gap to fill;
+* **acknowledgements**: the latest signed acknowledgement per (kiosk, number, header hash).
+
+Every write of one batch happens inside :meth:`NodeStore.transaction` (all or nothing).
+Implementations take and return plain values only, so another database can stand behind the
+same calls; a test suite exercises them through the node.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Iterable, Iterator, Protocol
+
+from kiosk.batch import BatchHeader, SealedBallot
+
+
+@dataclass(frozen=True)
+class NodeMeta:
+    """What a store was created for; a store refuses to open for anything else."""
+
+    election_hex: str
+    node_key_hex: str
+    mode: str
+
+
+@dataclass(frozen=True)
+class StoredBatch:
+    """An accepted batch's header as stored."""
+
+    header: BatchHeader
+    header_hash: bytes
+    signature: bytes
+
+
+@dataclass(frozen=True)
+class BoardLeaf:
+    """One accepted sealed ballot on the board."""
+
+    index: int
+    kiosk_key_hex: str
+    number: int
+    token_ref: bytes
+    ballot: SealedBallot
+
+
+class NodeStore(Protocol):
+    """The calls a central node makes of its store."""
+
+    meta: NodeMeta
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """One atomic unit of writes (nested calls join the outer one)."""
+
+    def close(self) -> None: ...
+
+    # -- per kiosk --------------------------------------------------------------------------
+    def accepted_header(self, kiosk_key_hex: str, number: int) -> StoredBatch | None:
+        """The accepted batch ``number`` of a kiosk, or None."""
+
+    def held_hash(self, kiosk_key_hex: str, number: int) -> bytes | None:
+        """The header hash of a held (early) batch, or None."""
+
+    def last_accepted(self, kiosk_key_hex: str) -> int:
+        """The highest accepted batch number of a kiosk (0 when none)."""
+
+    def held_numbers(self, kiosk_key_hex: str) -> list[int]:
+        """Numbers of the kiosk's held batches, ascending."""
+
+    def held_body(self, kiosk_key_hex: str, number: int) -> bytes | None:
+        """The raw bytes of a held batch."""
+
+    # -- tokens -----------------------------------------------------------------------------
+    def spent_by(self, refs: Iterable[bytes]) -> dict[bytes, frozenset[str]]:
+        """For each reference already on the board: the kiosk keys whose ballots carry it."""
+
+    # -- writes -----------------------------------------------------------------------------
+    def add_accepted(self, header: BatchHeader, signature: bytes, ballots: Iterable[tuple[SealedBallot, bytes]],
+                     leaf_hashes: Iterable[bytes]) -> tuple[int, bytes]:
+        """Record an accepted batch and append its (ballot, token ref) leaves; the new (size, root)."""
+
+    def add_held(self, header: BatchHeader, body: bytes) -> None:
+        """Keep an early batch until its predecessor arrives."""
+
+    def drop_held(self, kiosk_key_hex: str, number: int) -> None:
+        """Forget a held batch (after it was judged)."""
+
+    def put_ack(self, kiosk_key_hex: str, number: int, header_hash: bytes, verdict: str, ack: bytes) -> None:
+        """Keep the latest acknowledgement of a batch."""
+
+    # -- reads ------------------------------------------------------------------------------
+    def checkpoint(self) -> tuple[int, bytes]:
+        """(tree size, root) of the board."""
+
+    def acks(self, kiosk_key_hex: str, from_number: int = 1) -> list[bytes]:
+        """The latest acknowledgement of each batch of a kiosk from ``from_number`` on, by number."""
+
+    def ack(self, kiosk_key_hex: str, number: int) -> bytes | None:
+        """The latest acknowledgement about batch ``number`` of a kiosk."""
+
+    def kiosks(self) -> list[str]:
+        """Every kiosk key with an accepted or held batch."""
+
+    def batches(self) -> Iterator[StoredBatch]:
+        """Every accepted batch, by kiosk key then number."""
+
+    def leaves(self, kiosk_key_hex: str | None = None, number: int | None = None) -> Iterator[BoardLeaf]:
+        """Board leaves in board order, optionally of one kiosk and batch."""
+
+    def leaf_counts(self) -> dict[str, int]:
+        """Board leaves per kiosk key."""
+
+    def leaves_at(self, indexes: list[int]) -> list[BoardLeaf]:
+        """The leaves at these board positions, in the order given."""
+
+    def double_uses(self) -> dict[bytes, list[BoardLeaf]]:
+        """Every token reference carried by more than one ballot on the board, with those ballots."""

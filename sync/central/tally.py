@@ -1,0 +1,160 @@
+"""``kiosk-central tally``: after every station closed, the trustees' shares open the board.
+
+1. Every station on the roster must have sent its closing batch (``polls_closed``), or the
+   tally is refused; ``override_open`` goes ahead anyway and says so in the log and the report.
+2. The election key is rebuilt from the threshold of trustee shares and checked against the
+   package's public key.
+3. A token carried by more than one ballot (double use at two kiosks) is counted once: the
+   ballot with the smallest leaf hash counts, on every node alike whatever the order of
+   arrival; the others are listed (kiosks only, never the token) and not opened.
+4. The remaining leaves are shuffled (the board's order is the order batches arrived), and
+   opened by :mod:`sync.central.opening`: each kiosk signature checked, each sealed form
+   opened and unpadded, each ballot's rules checked, counts added.
+5. Reconciliation per station: ballots on the board against the cumulative count of each
+   kiosk's closing batch (its signed statement); per ballot style: ballots counted against
+   the tokens the roll holds for it.
+6. Results by :func:`kiosk.tally_rules.contest_results`: the privacy floor applied.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kiosk.errors import KioskError
+from kiosk.keys import VerifyKey
+from kiosk.roster import Roster
+from kiosk.tally_rules import ContestResult, contest_results
+from kiosk.trustees import combine_shares, load_share
+from sync.central.node import CentralNode
+from sync.central.opening import ToOpen, open_all
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class StationCheck:
+    """One station's reconciliation."""
+
+    station: str
+    kiosks: int
+    closed: bool
+    closing_count: int   # sum of each kiosk's last accepted batch's cumulative count
+    on_board: int
+    counted: int
+
+    @property
+    def ok(self) -> bool:
+        return self.closed and self.closing_count == self.on_board
+
+    def to_json(self) -> dict:
+        return {**self.__dict__, "ok": self.ok}
+
+
+@dataclass
+class TallyReport:
+    """Everything the tally found and decided."""
+
+    election_id: str
+    mode: str
+    stations: list[StationCheck]
+    styles: dict[str, tuple[int, int]]        # style -> (ballots counted, tokens on the roll)
+    double_uses: list[dict]
+    opened: int
+    problems: Counter
+    results: list[ContestResult]
+    privacy_floor: int
+    open_stations_overridden: list[str] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[str]:
+        """Everything that needs a person's attention (empty when all reconciles)."""
+        out = [f"station {s.station}: " + ("not closed" if not s.closed else
+                                           f"closing statements count {s.closing_count}, the board holds {s.on_board}")
+               for s in self.stations if not s.ok]
+        out += [f"ballot style {st}: {n} ballots counted but only {roll} tokens on the roll"
+                for st, (n, roll) in self.styles.items() if n > roll]
+        out += [f"{n} ballots not counted: {reason}" for reason, n in sorted(self.problems.items())]
+        return out
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+    def to_json(self) -> dict:
+        return {
+            "election": self.election_id, "mode": self.mode, "ballots_counted": self.opened - sum(self.problems.values()),
+            "ballots_opened": self.opened, "problems": dict(self.problems), "privacy_floor": self.privacy_floor,
+            "stations": [s.to_json() for s in self.stations], "double_uses": self.double_uses,
+            "styles": {s: {"counted": n, "tokens": r} for s, (n, r) in self.styles.items()},
+            "open_stations_overridden": self.open_stations_overridden, "findings": self.findings, "ok": self.ok,
+            "results": [{"contest": c.contest, "ballots": c.ballots, "suppressed": c.suppressed,
+                         "options": [o.__dict__ for o in c.options]} for c in self.results],
+        }
+
+
+def open_stations(node: CentralNode, roster: Roster) -> list[str]:
+    """Roster stations none of whose kiosks has sent an accepted closing batch."""
+    closed = {b.header.kiosk_key_hex for b in node.store.batches() if b.header.polls_closed}
+    return [s for s in roster.stations if not any(k.kiosk_key_hex in closed for k in roster.kiosks if k.station == s)]
+
+
+def tally(node: CentralNode, share_files: list[Path], override_open: bool = False, workers: int = 1) -> TallyReport:
+    """Run the whole tally on a node's board (see the module docstring)."""
+    election, roster = node.election, node.roster
+    still_open = open_stations(node, roster)
+    if still_open and not override_open:
+        raise KioskError(f"{len(still_open)} stations have not closed: {', '.join(still_open[:10])}",
+                         hint="wait for their closing batches, or use --override-open-stations (logged)")
+    if still_open:
+        log.warning("TALLY WITH OPEN STATIONS (override by central staff): %s", ", ".join(still_open))
+    shares = [load_share(Path(p)) for p in share_files]
+    if any(s.election_hex != election.fingerprint_hex for s in shares):
+        raise KioskError("a trustee share belongs to another election", hint="give this election's shares")
+    key = combine_shares(shares)
+
+    excluded: set[int] = set()
+    dropped: Counter = Counter()  # per kiosk: ballots not counted because their token counted elsewhere
+    double = []
+    for leaves in node.store.double_uses().values():
+        keep = min(leaves, key=lambda leaf: leaf.ballot.leaf_hash())
+        for leaf in leaves:
+            if leaf is not keep:
+                excluded.add(leaf.index)
+                dropped[leaf.kiosk_key_hex] += 1
+        double.append({"kiosks": sorted(VerifyKey.from_hex(leaf.kiosk_key_hex).fingerprint for leaf in leaves),
+                       "counted_at": VerifyKey.from_hex(keep.kiosk_key_hex).fingerprint, "ballots": len(leaves)})
+    size, _ = node.store.checkpoint()
+    order = [i for i in range(size) if i not in excluded]
+    random.SystemRandom().shuffle(order)  # the board's order is arrival order: forget it
+
+    def to_open():
+        for start in range(0, len(order), 5000):
+            for leaf in node.store.leaves_at(order[start:start + 5000]):
+                yield ToOpen(leaf.ballot, bytes.fromhex(leaf.kiosk_key_hex))
+
+    count, problems = open_all(key, election, to_open(), workers, expected=len(order))
+    return TallyReport(election.id, node.mode, _stations(node, roster, still_open, dropped),
+                       _styles(node, count.ballots_by_style), double, len(order), problems,
+                       contest_results(election, count), election.privacy_floor, still_open)
+
+
+def _stations(node: CentralNode, roster: Roster, still_open: list[str], dropped: Counter) -> list[StationCheck]:
+    last: dict[str, int] = {}
+    for b in node.store.batches():  # by kiosk then number: the last one wins
+        last[b.header.kiosk_key_hex] = b.header.cumulative
+    on_board = node.store.leaf_counts()
+    out = []
+    for station in roster.stations:
+        keys = [k.kiosk_key_hex for k in roster.kiosks if k.station == station]
+        board = sum(on_board.get(k, 0) for k in keys)
+        out.append(StationCheck(station, len(keys), station not in still_open, sum(last.get(k, 0) for k in keys),
+                                board, board - sum(dropped[k] for k in keys)))
+    return out
+
+
+def _styles(node: CentralNode, counted: Counter) -> dict[str, tuple[int, int]]:
+    return {s.id: (counted[s.id], node.roll.count(style=s.id, mode=node.mode)) for s in node.election.styles}

@@ -1,0 +1,132 @@
+"""``kiosk-central verify``: re-check everything a node holds, from scratch, and name what is wrong.
+
+Nothing the node decided is trusted: the election package's and the roster's signatures, the
+roll against its signed root, every accepted batch rebuilt from the store byte for byte and
+checked like a new arrival (kiosk on the roster, header signature, Merkle root, every ballot's
+signature, the chain from batch 1 without gaps), every leaf's token reference and roll entry
+and sealed length, no token twice from one kiosk, the board's root recomputed from its
+leaves, and every stored acknowledgement's signature and batch. Double uses across kiosks
+are listed as notes (they are expected to be flagged, not to be absent).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from kiosk.ack import parse_ack
+from kiosk.ballot import SEALED_OVERHEAD, padded_length
+from kiosk.batch import BatchHeader, SealedBatch, check_batch
+from kiosk.errors import KioskError
+from kiosk.keys import VerifyKey
+from kiosk.merkle import MerkleFrontier
+from kiosk.tokens import token_ref
+from kiosk.verify import Finding
+from sync.central.node import CentralNode
+
+
+@dataclass
+class NodeVerifyReport:
+    """What ``kiosk-central verify`` found: problems (exit 1), notes, and counts."""
+
+    problems: list[Finding] = field(default_factory=list)
+    notes: list[Finding] = field(default_factory=list)
+    counts: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_json(self) -> dict:
+        return {"ok": self.ok, "problems": [f.__dict__ for f in self.problems],
+                "notes": [f.__dict__ for f in self.notes], "counts": self.counts}
+
+
+def verify_node(node: CentralNode) -> NodeVerifyReport:
+    """Verify the node's whole store (the node's constructor already checked the package signature)."""
+    report = NodeVerifyReport()
+    try:
+        _verify(node, report)
+    except (sqlite3.Error, KioskError, TypeError, ValueError) as e:  # a store too damaged to read on
+        report.problems.append(Finding("node store", f"cannot be read: {type(e).__name__}: {e}"[:300]))
+    return report
+
+
+def _verify(node: CentralNode, report: NodeVerifyReport) -> None:
+    bad = report.problems.append
+    try:
+        if not node.roll.verify():
+            bad(Finding("roll.sqlite", "the token roll does not match its signed root"))
+        roster = node.roster
+    except KioskError as e:
+        bad(Finding("election package", e.message))
+        return
+    fp = node.election.fingerprint_hex
+    lengths = {s.id: padded_length(node.election, s.id) + SEALED_OVERHEAD for s in node.election.styles}
+    leaves_by_batch = defaultdict(list)
+    frontier, expected_index = MerkleFrontier(), 0
+    spent: dict[tuple[str, bytes], int] = {}
+    for leaf in node.store.leaves():
+        place = f"board leaf {leaf.index}"
+        if leaf.index != expected_index:
+            bad(Finding(place, f"the board skips from {expected_index - 1} to {leaf.index}"))
+        expected_index = leaf.index + 1
+        b = leaf.ballot
+        frontier.append(b.leaf_hash())
+        leaves_by_batch[(leaf.kiosk_key_hex, leaf.number)].append(b)
+        if leaf.token_ref != token_ref(node.election.fingerprint, b.serial):
+            bad(Finding(place, "the stored token reference does not match the ballot's serial"))
+        if node.roll.lookup(leaf.token_ref) != (node.mode, b.style):
+            bad(Finding(place, f"its token is not on the roll for style {b.style} in {node.mode} mode"))
+        if lengths.get(b.style) != len(b.sealed):
+            bad(Finding(place, "the sealed form has the wrong length for its ballot style"))
+        if (leaf.kiosk_key_hex, leaf.token_ref) in spent:
+            bad(Finding(place, f"its token was already spent by the same kiosk (leaf {spent[(leaf.kiosk_key_hex, leaf.token_ref)]})"))
+        spent[(leaf.kiosk_key_hex, leaf.token_ref)] = leaf.index
+    size, root = node.store.checkpoint()
+    if (frontier.size, frontier.root()) != (size, root):
+        bad(Finding("board", f"the root over the {frontier.size} leaves is not the checkpoint ({size}, {root.hex()})"))
+    accepted: dict[tuple[str, int], bytes] = {}
+    previous: dict[str, BatchHeader] = {}
+    for stored in node.store.batches():
+        h = stored.header
+        place = f"kiosk {VerifyKey.from_hex(h.kiosk_key_hex).fingerprint} batch {h.number}"
+        accepted[(h.kiosk_key_hex, h.number)] = stored.header_hash
+        if roster.kiosk(h.kiosk_key_hex) is None:
+            bad(Finding(place, "the kiosk is not on the roster"))
+        if h.mode != node.mode or h.hash() != stored.header_hash:
+            bad(Finding(place, "the stored header's mode or hash is wrong"))
+        ballots = tuple(sorted(leaves_by_batch.pop((h.kiosk_key_hex, h.number), []), key=lambda b: b.ballot_id))
+        last = previous.get(h.kiosk_key_hex)
+        if (last.number if last else 0) + 1 != h.number:
+            bad(Finding(place, "the chain of accepted batches has a gap before it"))
+            last = None if h.number == 1 else last
+        for problem in check_batch(SealedBatch(h, stored.signature, ballots), fp, VerifyKey.from_hex(h.kiosk_key_hex),
+                                   last if last and last.number + 1 == h.number else None):
+            if not (problem.code == "not_linked" and last is None and h.number > 1):
+                bad(Finding(place, f"{problem.code}: {problem.detail}"))
+        previous[h.kiosk_key_hex] = h
+    for (kiosk, number) in leaves_by_batch:
+        bad(Finding(f"kiosk {VerifyKey.from_hex(kiosk).fingerprint} batch {number}",
+                        "board leaves name a batch the node did not accept"))
+    _check_acks(node, accepted, report)
+    for ref, leaves in node.store.double_uses().items():
+        kiosks = sorted({VerifyKey.from_hex(leaf.kiosk_key_hex).fingerprint for leaf in leaves})
+        report.notes.append(Finding(f"board leaves {', '.join(str(leaf.index) for leaf in leaves)}",
+                                        f"one token used at kiosks {', '.join(kiosks)} (flagged; counted once)"))
+    report.counts = {"leaves": size, "root_hex": root.hex(), "batches": len(accepted), "kiosks": len(previous)}
+
+
+def _check_acks(node: CentralNode, accepted: dict[tuple[str, int], bytes], report: NodeVerifyReport) -> None:
+    for kiosk in node.store.kiosks():
+        for raw in node.store.acks(kiosk):
+            try:
+                ack = parse_ack(raw, node.key.verify_key)
+            except KioskError as e:
+                report.problems.append(Finding(f"acknowledgement from kiosk {kiosk[:16]}", e.message))
+                continue
+            held = accepted.get((ack.batch.kiosk_key_hex, ack.batch.number))
+            if ack.delivered and held != bytes.fromhex(ack.batch.header_hex):
+                report.problems.append(Finding(
+                    f"acknowledgement of batch {ack.batch.number}", "says delivered, but the node holds no such batch"))

@@ -1,0 +1,87 @@
+"""The tally: refused before the close, counts exactly the ballots cast, double use counted once."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from collections import Counter
+
+import pytest
+
+from centralhelp import batches, close_station, make_kiosk, post, running_node, vote
+from kiosk.election import bonus_points
+from kiosk.errors import KioskError
+from storehelp import choices
+from sync.central.cli import main as central_main
+from sync.central.tally import tally
+
+
+def expected(central, plan):
+    """Ground truth from the plan: likes per option and ballots per style (each token once)."""
+    likes, ballots = Counter(), Counter()
+    for style, _ in plan:
+        ballots[style] += 1
+        for options in choices(central.election, style).values():
+            likes.update(options)
+    return likes, ballots
+
+
+def test_tally_end_to_end(central, tmp_path):
+    shares = sorted((central.directory / "trustees").glob("*.share"))[:2]
+    a = make_kiosk(central, tmp_path / "a", station="S-0001")
+    b = make_kiosk(central, tmp_path / "b", station="S-0002")
+    plan_a, plan_b = central.official[:40], central.official[40:70] + [central.official[0]]  # token 0 twice
+    vote(a, plan_a, central.election)
+    vote(b, plan_b, central.election)
+    close_station(a)
+    with running_node(central, tmp_path / "n1") as (node, server):
+        post(server, batches(a)[0], central)
+        with pytest.raises(KioskError, match="not closed"):
+            tally(node, shares)
+        early = tally(node, shares, override_open=True)
+        assert early.open_stations_overridden == ["S-0002"] and not early.ok
+        close_station(b)
+        assert post(server, batches(b)[0], central).double_use == 1
+        report = tally(node, shares, workers=2)
+    assert report.ok, report.findings
+    likes, ballots = expected(central, central.official[:70])  # the doubly used token: once
+    j = report.to_json()
+    assert j["ballots_counted"] == 70 and j["ballots_opened"] == 70
+    assert [(s.station, s.closing_count, s.on_board) for s in report.stations] == [("S-0001", 40, 40),
+                                                                                   ("S-0002", 31, 31)]
+    assert sum(s.on_board - s.counted for s in report.stations) == 1  # one of the two ballots of token 0
+    assert len(report.double_uses) == 1
+    bands = central.election.bonus_bands
+    for contest in report.results:
+        assert not contest.suppressed
+        for o in contest.options:
+            assert (o.likes, o.participation) == (likes[o.option], ballots[o.proposed_by])
+            assert o.score == likes[o.option] + bonus_points(bands, ballots[o.proposed_by])
+
+
+def test_tally_command_writes_csv_and_json(central, tmp_path):
+    shares = sorted((central.directory / "trustees").glob("*.share"))
+    kiosk = make_kiosk(central, tmp_path / "k")
+    vote(kiosk, central.official[:12], central.election)
+    close_station(kiosk)
+    with running_node(central, tmp_path / "n1") as (node, server):
+        post(server, batches(kiosk)[0], central)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = central_main(["tally", "--data", str(tmp_path / "n1"), "--election", str(central.directory),
+                             "--workers", "1", "--out", str(tmp_path / "results"), "--shares", *map(str, shares[:1])])
+    assert code == 2  # one share of a 2-of-3 split cannot open anything
+    with contextlib.redirect_stdout(out):
+        code = central_main(["tally", "--data", str(tmp_path / "n1"), "--election", str(central.directory),
+                             "--workers", "1", "--out", str(tmp_path / "results"), "--shares", *map(str, shares[1:])])
+    assert code == 0, out.getvalue()
+    rows = (tmp_path / "results" / "results.csv").read_text().splitlines()
+    report = json.loads((tmp_path / "results" / "results.json").read_text())
+    assert rows[0].startswith("contest,contest_ballots,option")
+    # 12 ballots over two groups: each group's contest is below the floor of 10, so likes are withheld
+    per_contest = {c["contest"]: c for c in report["results"]}
+    for c in per_contest.values():
+        assert c["suppressed"] == (c["ballots"] < 10)
+        assert all((o["likes"] is None) == c["suppressed"] for o in c["options"])
+    assert sum(c["ballots"] for c in per_contest.values()) == 12

@@ -1,0 +1,24 @@
+"""A kiosk that is not on the roster is refused; once the authority adds it, it is accepted."""
+
+from __future__ import annotations
+
+from centralhelp import batches, close_station, make_kiosk, post, running_node, vote
+from kiosk.datadir import DataDir
+from kiosk.package import load_package
+from kiosk.roster import add_kiosk
+
+
+def test_unknown_kiosk_then_registered(central, tmp_path):
+    kiosk = make_kiosk(central, tmp_path / "k", register=False)
+    vote(kiosk, central.official[:10], central.election)
+    close_station(kiosk)
+    (batch,) = batches(kiosk)
+    with running_node(central, tmp_path / "n1") as (node, server):
+        ack = post(server, batch, central)
+        assert (ack.verdict, ack.reason) == ("rejected", "unknown_kiosk")
+        assert node.store.ack(ack.batch.kiosk_key_hex, 1) is None  # nothing kept of an unknown kiosk
+        package = load_package(central.directory)
+        add_kiosk(central.directory, central.election.fingerprint_hex, package.authority_key(),
+                  DataDir(kiosk).registration_file.read_bytes())  # the roster is reread when it changes
+        assert post(server, batch, central).verdict == "accepted"
+        assert node.store.checkpoint()[0] == 10
