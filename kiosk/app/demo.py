@@ -175,23 +175,26 @@ def run_demo(data: Path | None, headless: bool, screenshots: Path | None) -> int
         if headless or not has_display():
             outcome = scripted_voters(appliance, camera, tokens)
         else:
-            outcome = _windowed(appliance, camera, tokens)
+            outcome = _windowed(appliance, camera, tokens, root / "cards" / f"poll-worker-{STATION}.png")
     finally:
         appliance.stop()
     return _close_and_report(root, outcome)
 
 
-def _windowed(appliance: Appliance, camera: ShowcaseSource, tokens) -> dict:
+def _windowed(appliance: Appliance, camera: ShowcaseSource, tokens, card: Path) -> dict:
     import pygame
 
     queue_ = iter(tokens)
-    print("a window is open: press N to hold up the next token; close the window to end the demo")
+    print(f"a window is open: N holds up the next token, C the poll-worker card (PIN {DEMO_PIN}); "
+          "close the window to end the demo")
 
     def on_key(event) -> None:
         if event.type == pygame.KEYDOWN and event.key == pygame.K_n:
             _, png = next(queue_, (None, None))
             if png:
                 camera.hold_up(png)
+        elif event.type == pygame.KEYDOWN and event.key == pygame.K_c:
+            camera.hold_up(card, seconds=2.0)
 
     run_window(appliance.booth, SCREEN_SIZE, False, threading.Event(), on_event=on_key)
     return {}
