@@ -43,6 +43,7 @@ class Renderer(WorkerScreens):
         self.scale = self.width / 800
         self.target = min_target_px(self.width)
         self.gap = max(4, int(6 * self.scale))
+        pygame.font.init()  # idempotent; the window path initialises only the display
         self._font_path = str(hangul_font())
         self._bold_path = str(hangul_font(bold=True))
         self._fonts: dict[tuple[int, bool], pygame.font.Font] = {}

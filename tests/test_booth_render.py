@@ -97,3 +97,13 @@ def test_every_reason_and_problem_has_words():
         assert f"reason_{reason.value}" in catalog("ko")
     for notice in ("max_reached", "excluded", "too_few", "spoiled", "one_token"):
         assert f"notice_{notice}" in catalog("en")
+
+
+def test_renderer_starts_with_only_the_display_initialised():
+    """The window path initialises only pygame's display; the renderer must bring its fonts up."""
+    pygame.quit()
+    pygame.display.init()
+    surface = pygame.Surface((800, 480))
+    frame = Renderer(E, "official", (800, 480)).draw(surface, flow.BoothState(screen=flow.Screen.ATTRACT,
+                                                                              polls_open=True), 0.0)
+    assert frame.targets
