@@ -23,7 +23,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_booth(args: argparse.Namespace) -> int:
     from kiosk.app import run_booth
 
-    return run_booth(args.data, args.camera, args.printer, args.fullscreen)
+    return run_booth(args.data, args.camera, args.printer, args.fullscreen, args.scanner)
 
 
 def cmd_diag_scanner(args: argparse.Namespace) -> int:
@@ -130,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     booth.add_argument("--data", required=True, type=Path, help="the station's data directory")
     booth.add_argument("--camera", default="0", help="camera URL: 0, /dev/video0, file:VIDEO or dir:FOLDER (default 0)")
     booth.add_argument("--printer", help="printer URL: a serial device, any pyserial URL, or file:PATH")
+    booth.add_argument("--scanner", help="a handheld serial QR scanner's device or pyserial URL (optional)")
     booth.add_argument("--fullscreen", action="store_true", help="fill the screen (the appliance)")
     booth.set_defaults(func=cmd_booth)
     diag = verbs.add_parser("diag", help="bench checks of the kiosk's devices (technician)")

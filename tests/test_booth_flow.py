@@ -29,7 +29,10 @@ SAMPLE_EVENTS = [
     f.PrintFailed("printer_out_of_paper"), f.CastOnPaper(), f.Spoil(), f.CastDone("ABCD-EFGH"),
     f.CastFailed("disk_full"), f.Dismiss(), f.StillHere(), f.Tick(), f.DeviceProblem("camera_lost"),
     f.DeviceOk("camera_lost"), f.PollsChanged(True), f.PollsChanged(False), f.SetLanguage("en"),
-    f.TextSize(1), f.ToggleContrast(), f.TwoCodes(),
+    f.TextSize(1), f.ToggleContrast(), f.TwoCodes(), f.CardScanned("KC1:{}"), f.PinDigit("7"), f.PinErase(),
+    f.PinSubmit(), f.Unlocked("poll-worker", ("pause", "close")), f.UnlockRefused("pin_wrong", 0, 4),
+    f.UnlockRefused("expired"), f.MenuAction("pause"), f.MenuAction("open"),
+    f.StepResult("step_done", ("resume",), False), f.Lock(),
 ]
 
 
@@ -44,6 +47,8 @@ def state_in(screen: f.Screen) -> f.BoothState:
         base = replace(base, polls_open=False)
     if screen == f.Screen.OUT_OF_SERVICE:
         base = replace(base, problems=frozenset({"camera_lost"}), message="camera_lost")
+    if screen in f.WORKER:
+        base = replace(base, pending_payload="KC1:{}", pin="12", role="poll-worker", actions=("pause", "close"))
     return base
 
 
@@ -60,6 +65,11 @@ def test_every_screen_event_pair(screen, event):
         assert (new, effects) == (state, [])
     if new.screen not in f.VOTING | {f.Screen.PRINTING, f.Screen.CASTING}:
         assert new.vote is None, "a ballot in progress outside the voting screens"
+    if new.screen not in f.WORKER:
+        assert new.role is None and new.pin == "" and new.actions == (), "a poll worker's session outlived the menu"
+    for effect in effects:
+        if isinstance(effect, f.TakeStep):
+            assert effect.action in state.actions, "a step the menu did not offer"
     if not new.polls_open:
         assert new.screen not in {f.Screen.ATTRACT, f.Screen.BALLOT} or screen in f.VOTING
 
@@ -194,3 +204,24 @@ def test_prefs_and_reset():
     state, _ = go(state, f.ToReview(), f.Confirm(), f.PrintDone("4" * 32), f.CastOnPaper(), f.CastDone("X"))
     state, _ = go(state, f.Dismiss())
     assert state.prefs == f.Prefs()  # the next voter starts from the defaults
+
+
+def test_pin_pad_to_menu_and_lock():
+    state, fx = go(state_in(f.Screen.ATTRACT), f.CardScanned("KC1:card"))
+    assert state.screen == f.Screen.WORKER_PIN
+    state, _ = go(state, f.PinDigit("2"), f.PinDigit("0"), f.PinDigit("1"), f.PinDigit("8"), f.PinErase(), f.PinDigit("7"))
+    state, fx = go(state, f.PinSubmit())
+    assert fx == [f.Unlock("KC1:card", "2017")] and state.pin == "" and state.screen == f.Screen.WORKER_BUSY
+    state, _ = go(state, f.Unlocked("poll-worker", ("pause", "close")))
+    state, fx = go(state, f.MenuAction("close"))
+    assert fx == [f.TakeStep("close", "ko")]
+    state, _ = go(state, f.StepResult("step_done", (), False))
+    assert state.screen == f.Screen.WORKER_MENU and not state.polls_open
+    state, _ = go(state, f.Tick(), now=101.0 + f.MENU_IDLE_S)
+    assert state.screen == f.Screen.POLLS_CLOSED and state.role is None
+
+
+def test_a_store_failure_at_cast_puts_the_booth_out_of_service():
+    state, _ = go(ballot_state(), f.ToReview(), f.Confirm(), f.PrintDone("5" * 32), f.CastOnPaper())
+    state, _ = go(state, f.CastFailed("disk_full"))
+    assert state.screen == f.Screen.OUT_OF_SERVICE and state.message == "disk_full"

@@ -24,6 +24,7 @@ from kiosk.cards import PREFIX as CARD_PREFIX
 from kiosk.scanning import DeviceBack, DeviceLost, HintShown, PayloadScanned
 from kiosk.station import Station
 from kiosk.tokens import BallotToken, parse_token
+from hardware.serial_scanner import SerialScanner
 from scanner.loop import CameraLoop
 from scanner.sources import open_source
 
@@ -55,7 +56,7 @@ class Appliance:
     """A running booth on a station directory, a frame source and an optional printer."""
 
     def __init__(self, data: Path, source, printer_url: str | None, size=SCREEN_SIZE, speaker=None,
-                 clock=time.monotonic) -> None:
+                 clock=time.monotonic, scanner_url: str | None = None) -> None:
         self.station = Station.open(Path(data))
         try:
             self.printer = open_printer(printer_url)
@@ -65,6 +66,8 @@ class Appliance:
             self.scans: queue.Queue = queue.Queue(maxsize=100)
             self.camera = CameraLoop(open_source(source) if isinstance(source, str) else source, self.scans,
                                      validator=is_token)
+            # a handheld serial scanner, if any, feeds the same stream of scans as the camera
+            self.handheld = SerialScanner(scanner_url, self.scans) if scanner_url else None
         except BaseException:
             self.station.close()
             raise
@@ -73,6 +76,8 @@ class Appliance:
 
     def start(self) -> "Appliance":
         self.camera.start()
+        if self.handheld is not None:
+            self.handheld.start()
         self._relay.start()
         return self
 
@@ -89,14 +94,16 @@ class Appliance:
     def stop(self) -> None:
         self._stop.set()
         self.camera.stop()
+        if self.handheld is not None:
+            self.handheld.stop()
         self._relay.join(timeout=2)
         self.booth.close()
         self.station.close()
 
 
-def run_booth(data: Path, camera: str, printer: str | None, fullscreen: bool) -> int:
+def run_booth(data: Path, camera: str, printer: str | None, fullscreen: bool, scanner: str | None = None) -> int:
     """The voting booth in a window until it is closed (what the appliance's unit runs)."""
-    appliance = Appliance(data, camera, printer).start()
+    appliance = Appliance(data, camera, printer, scanner_url=scanner).start()
     stop = threading.Event()
     try:
         run_window(appliance.booth, SCREEN_SIZE, fullscreen, stop,
