@@ -76,11 +76,12 @@ def printed_before(station: Station, kind: str, step_seq: int) -> bool:
                for e in station.store.events((REPORT_PRINTED,)))
 
 
-def print_job(station: Station, kind: str, now: int, language: str, reprint: bool) -> PrintJob | StepRefused:
-    """The report ``kind`` of its latest step, to print again.
+def print_job(station: Station, kind: str, now: int, language: str, reprint: bool,
+              for_paper: bool = True) -> PrintJob | StepRefused:
+    """The report ``kind`` of its latest step, to print again (or, ``for_paper`` False, to show).
 
-    An original (``reprint`` False) only while the step's report was never printed to the end
-    (``already_printed`` otherwise); a reprint is marked REPRINT. Refused: ``no_such_report``
+    On paper, an original (``reprint`` False) only while the step's report was never printed to
+    the end (``already_printed`` otherwise); a reprint is marked REPRINT. Refused: ``no_such_report``
     when the step never happened, ``not_in_this_state`` for the results tape unless the polls
     are closed (its counts are the ballot box's, which must not have moved since the closing).
     """
@@ -93,7 +94,7 @@ def print_job(station: Station, kind: str, now: int, language: str, reprint: boo
         return StepRefused("no_such_report")
     if kind == "results_tape" and station.state is not StationState.POLLS_CLOSED:
         return StepRefused("not_in_this_state")
-    if not reprint and printed_before(station, kind, entry.seq):
+    if for_paper and not reprint and printed_before(station, kind, entry.seq):
         return StepRefused("already_printed")
     return PrintJob(kind, entry.seq, report_of(station, kind, now, language, reprint=reprint), reprint)
 
