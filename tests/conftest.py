@@ -60,3 +60,11 @@ def store_election(tmp_path_factory):
     from storehelp import make_election
 
     return make_election(tmp_path_factory.mktemp("store-election") / "e", per_style=40)
+
+
+@pytest.fixture(scope="session")
+def cards(store_election):
+    """Card payloads of every kind for station S-0001 of ``store_election`` (see pollhelp.Cards)."""
+    from pollhelp import make_cards
+
+    return make_cards(store_election)
