@@ -134,7 +134,8 @@ def _header(kind: str, facts: StationFacts, language: str) -> list[Block]:
     if facts.mode == "test":
         blocks.append(Line(w(language, "test_mode")))
     blocks += [
-        Pair(w(language, "election"), e.title.in_language(language)),
+        # a line, not a pair: a title is longer than the room beside a label on 80 mm paper
+        Line(f"{w(language, 'election')}: {e.title.in_language(language)}"),
         Pair(w(language, "station"), facts.station),
         Pair(w(language, "mode"), w(language, f"mode_{facts.mode}")),
         Pair(w(language, "kiosk_key"), facts.kiosk_fingerprint),
