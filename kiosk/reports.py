@@ -151,8 +151,9 @@ def _header(kind: str, facts: StationFacts, language: str) -> list[Block]:
 def zero_report(facts: StationFacts, ballots_in_box: int, language: str) -> Report:
     """Printed at opening: proves on paper that the box was empty."""
     blocks = _header("zero_report", facts, language)
-    blocks += [Pair(w(language, "roll_root"), facts.roll_root_hex[:32]),
-               Line(facts.roll_root_hex[32:]),
+    # the whole root, for observers to compare with the published one; lines of its own, because
+    # beside a Korean label its drawn width (a proportional font) would decide the wrapping
+    blocks += [Line(w(language, "roll_root") + ":"), Line(facts.roll_root_hex[:32]), Line(facts.roll_root_hex[32:]),
                Pair(w(language, "ballots_in_box"), str(ballots_in_box))]
     if ballots_in_box == 0:
         blocks.append(Line(w(language, "box_empty")))
