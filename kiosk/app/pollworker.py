@@ -12,12 +12,12 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Callable, TextIO
 
 from kiosk.cliutil import EXIT_BAD, EXIT_OK, EXIT_USAGE
 from kiosk.errors import KioskError
 from kiosk.lifecycle import PERMITTED, Action
-from kiosk.pinpolicy import UnlockRefused, check_unlock
+from kiosk.pinpolicy import Unlocked, UnlockRefused, check_unlock
 from kiosk.pollsteps import PrintJob, print_job, take_step
 from kiosk.polls import StepRefused
 from kiosk.reports import as_text
@@ -95,10 +95,9 @@ def _print(station: Station, printer_url: str | None, job: PrintJob, now: int, b
     return EXIT_BAD
 
 
-def run_step(data: Path, action: Action, card_file: Path, pin: str, now: int, *, printer_url: str | None = None,
-             language: str = "ko", out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """``kiosk open|pause|resume|close|reopen``: unlock, take the step, print its report."""
-    out, err = out or sys.stdout, err or sys.stderr
+def _with_card(data: Path, card_file: Path, pin: str, now: int, err: TextIO,
+               then: Callable[[Station, Unlocked], int]) -> int:
+    """Read the card and the PIN, open the station, unlock, and run ``then`` with the unlocked card."""
     card = read_card(card_file)
     if not pin:
         say_refused(err, "pin_missing")
@@ -107,6 +106,15 @@ def run_step(data: Path, action: Action, card_file: Path, pin: str, now: int, *,
         who = check_unlock(station, card, pin, now)
         if isinstance(who, UnlockRefused):
             return _unlock_refused(err, who)
+        return then(station, who)
+
+
+def run_step(data: Path, action: Action, card_file: Path, pin: str, now: int, *, printer_url: str | None = None,
+             language: str = "ko", out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """``kiosk open|pause|resume|close|reopen``: unlock, take the step, print its report."""
+    out, err = out or sys.stdout, err or sys.stderr
+
+    def step(station: Station, who: Unlocked) -> int:
         taken = take_step(station, action, who, now, language)
         if isinstance(taken, StepRefused):
             say_refused(err, taken.reason)
@@ -114,19 +122,15 @@ def run_step(data: Path, action: Action, card_file: Path, pin: str, now: int, *,
         say(out, DONE_WORDS[action])
         return _print(station, printer_url, taken.job, now, who.card.card_id, out, err)
 
+    return _with_card(data, card_file, pin, now, err, step)
+
 
 def run_mode(data: Path, mode: str, card_file: Path, pin: str, now: int, *,
              out: TextIO | None = None, err: TextIO | None = None) -> int:
     """``kiosk mode test|official``: a technician's change to official mode (test is where a station starts)."""
     out, err = out or sys.stdout, err or sys.stderr
-    card = read_card(card_file)
-    if not pin:
-        say_refused(err, "pin_missing")
-        return EXIT_USAGE
-    with Station.open(data) as station:
-        who = check_unlock(station, card, pin, now)
-        if isinstance(who, UnlockRefused):
-            return _unlock_refused(err, who)
+
+    def change(station: Station, who: Unlocked) -> int:
         if Action.CHANGE_MODE not in PERMITTED[who.role]:
             say_refused(err, "role_not_permitted")
             return EXIT_BAD
@@ -142,6 +146,8 @@ def run_mode(data: Path, mode: str, card_file: Path, pin: str, now: int, *,
             return EXIT_BAD
         say(out, DONE_WORDS[Action.CHANGE_MODE])
         return EXIT_OK
+
+    return _with_card(data, card_file, pin, now, err, change)
 
 
 def run_report(data: Path, name: str, now: int, *, reprint: bool = False, printer_url: str | None = None,
