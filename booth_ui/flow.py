@@ -207,7 +207,7 @@ class Unlocked:
 
 @dataclass(frozen=True)
 class UnlockRefused:
-    reason: str                 # card refusal or pin_wrong / pin_wait / card_locked
+    reason: str                 # a card refusal, wrong_pin, must_wait, card_locked or archived
     wait_s: int = 0
     attempts_left: int | None = None
 
@@ -577,7 +577,7 @@ def on_unlocked(state, event: Unlocked, now, election):
 
 
 def on_unlock_refused(state, event: UnlockRefused, now, election):
-    screen = Screen.WORKER_PIN if event.reason in ("pin_wrong", "pin_wait") else Screen.REFUSED
+    screen = Screen.WORKER_PIN if event.reason in ("wrong_pin", "must_wait") else Screen.REFUSED
     out = replace(state, screen=screen, pin="", notice=event.reason, message=event.reason, last_activity=now,
                   status=(str(event.wait_s), "" if event.attempts_left is None else str(event.attempts_left)))
     if screen is Screen.REFUSED:

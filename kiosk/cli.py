@@ -114,6 +114,56 @@ def cmd_export(args: argparse.Namespace) -> int:
     print(f"exported {len(done['files'])} files ({size} bytes) of station {done['station']} to {done['folder']}")
     print("the manifest is written last: if this line shows, the stick can be taken out")
     return EXIT_OK
+def cmd_step(args: argparse.Namespace) -> int:
+    from kiosk.app.pollworker import run_step
+    from kiosk.cliutil import read_pin
+    from kiosk.lifecycle import Action
+
+    return run_step(args.data, Action(args.step), args.card, read_pin(), int(time.time()),
+                    printer_url=args.printer, language=args.language)
+
+
+def cmd_mode(args: argparse.Namespace) -> int:
+    from kiosk.app.pollworker import run_mode
+    from kiosk.cliutil import read_pin
+
+    return run_mode(args.data, args.mode, args.card, read_pin(), int(time.time()))
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from kiosk.app.pollworker import run_report
+
+    return run_report(args.data, args.report, int(time.time()), reprint=args.reprint, printer_url=args.printer,
+                      language=args.language)
+
+
+STEP_HELP = {"open": "open the polls and print the zero report (poll-worker card; PIN on stdin)",
+             "pause": "pause the polls and print a slip (poll-worker card; PIN on stdin)",
+             "resume": "resume the polls and print a slip (poll-worker card; PIN on stdin)",
+             "close": "close the polls, seal the last batch, print the results tape (poll-worker card; PIN on stdin)",
+             "reopen": "set closed polls back to paused, logged and printed (technician card; PIN on stdin)"}
+
+
+def _add_steps(verbs) -> None:
+    for step, text in STEP_HELP.items():
+        p = verbs.add_parser(step, help=text, description=text[0].upper() + text[1:] + ".")
+        p.add_argument("--data", required=True, type=Path, help="the station's data directory")
+        p.add_argument("--card", required=True, type=Path, help="the card's payload file (ROLE-STATION.txt)")
+        p.add_argument("--printer", help="printer URL: a serial device, any pyserial URL, or file:PATH")
+        p.add_argument("--language", choices=["ko", "en"], default="ko", help="language of the report (default ko)")
+        p.set_defaults(func=cmd_step, step=step)
+    mode = verbs.add_parser("mode", help="change to official mode (technician card; PIN on stdin)")
+    mode.add_argument("mode", choices=["test", "official"], help="the mode wanted")
+    mode.add_argument("--data", required=True, type=Path, help="the station's data directory")
+    mode.add_argument("--card", required=True, type=Path, help="the technician card's payload file")
+    mode.set_defaults(func=cmd_mode)
+    report = verbs.add_parser("report", help="print (or show) a step's report again")
+    report.add_argument("report", choices=["zero", "pause", "resume", "reopen", "results"], help="which report")
+    report.add_argument("--data", required=True, type=Path, help="the station's data directory")
+    report.add_argument("--reprint", action="store_true", help="print another copy, marked REPRINT")
+    report.add_argument("--printer", help="printer URL; without it the report is shown, not printed")
+    report.add_argument("--language", choices=["ko", "en"], default="ko", help="language of the report (default ko)")
+    report.set_defaults(func=cmd_report)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -174,6 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--data", required=True, type=Path)
     exp.add_argument("--to", required=True, type=Path, help="the stick's mount point")
     exp.set_defaults(func=cmd_export)
+    _add_steps(verbs)
     return p
 
 

@@ -9,15 +9,13 @@ results tape carries the check *selections + unused = ballots × allowed*.
 
 from __future__ import annotations
 
-import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from functools import lru_cache
-from pathlib import Path
 from typing import Iterable, Union
 
 from kiosk.election import Election
+from kiosk.words import catalogue, word
 
 
 @dataclass(frozen=True)
@@ -98,20 +96,22 @@ class ContestCount:
         return self.selections + self.unused == self.ballots * self.allowed and self.unused >= 0
 
 
-@lru_cache(maxsize=None)
 def _words() -> dict:
-    with open(Path(__file__).resolve().parent / "messages" / "reports.toml", "rb") as f:
-        return tomllib.load(f)
+    return catalogue("reports")
 
 
 def w(language: str, key: str, **params: object) -> str:
     """A report word in ``language``."""
-    text = _words()[language][key]
-    return text.format(**params) if params else text
+    return word("reports", language, key, **params)
 
 
 def _time(ts: int) -> str:
     return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _reason(language: str, reason: str) -> str:
+    """A token refusal reason in words (an unknown id as it is)."""
+    return _words()[language].get(f"refused_{reason}", reason)
 
 
 def count_contests(election: Election, ballots: Iterable[tuple[str, dict]]) -> list[ContestCount]:
@@ -134,7 +134,8 @@ def _header(kind: str, facts: StationFacts, language: str) -> list[Block]:
     if facts.mode == "test":
         blocks.append(Line(w(language, "test_mode")))
     blocks += [
-        Pair(w(language, "election"), e.title.in_language(language)),
+        # a line, not a pair: a title is longer than the room beside a label on 80 mm paper
+        Line(f"{w(language, 'election')}: {e.title.in_language(language)}"),
         Pair(w(language, "station"), facts.station),
         Pair(w(language, "mode"), w(language, f"mode_{facts.mode}")),
         Pair(w(language, "kiosk_key"), facts.kiosk_fingerprint),
@@ -150,8 +151,9 @@ def _header(kind: str, facts: StationFacts, language: str) -> list[Block]:
 def zero_report(facts: StationFacts, ballots_in_box: int, language: str) -> Report:
     """Printed at opening: proves on paper that the box was empty."""
     blocks = _header("zero_report", facts, language)
-    blocks += [Pair(w(language, "roll_root"), facts.roll_root_hex[:32]),
-               Line(facts.roll_root_hex[32:]),
+    # the whole root, for observers to compare with the published one; lines of its own, because
+    # beside a Korean label its drawn width (a proportional font) would decide the wrapping
+    blocks += [Line(w(language, "roll_root") + ":"), Line(facts.roll_root_hex[:32]), Line(facts.roll_root_hex[32:]),
                Pair(w(language, "ballots_in_box"), str(ballots_in_box))]
     if ballots_in_box == 0:
         blocks.append(Line(w(language, "box_empty")))
@@ -194,8 +196,11 @@ def results_tape(facts: StationFacts, counts: list[ContestCount], ballots_cast: 
         blocks.append(Pair(e.style(style_id).title.in_language(language), str(n)))
     if len(shown) < len(participation):
         blocks.append(Line(w(language, "withheld", k=k)))
+    elif not participation:
+        blocks.append(Line(w(language, "none")))
     blocks += [Rule(), Heading(w(language, "refused_tokens"))]
-    blocks += [Pair(reason, str(n)) for reason, n in sorted(refused.items())] or [Line(w(language, "none"))]
+    blocks += [Pair(_reason(language, reason), str(n)) for reason, n in sorted(refused.items())] \
+        or [Line(w(language, "none"))]
     blocks += [Rule(), Pair(w(language, "last_batch"), last_batch or w(language, "none")),
                Pair(w(language, "acknowledged_by"), ", ".join(acknowledged_by) or w(language, "none")),
                Rule(), Code(closing_payload, w(language, "closing_qr")), Line(w(language, "signature_worker"))]
@@ -226,3 +231,20 @@ def spoiled_slip(ballot_id_hex: str, language: str) -> Report:
     """Printed when the voter rejects a paper record: that paper is void."""
     return Report("spoiled", language, (Heading(w(language, "spoiled")), Line(w(language, "spoiled_help")),
                                         Pair(w(language, "ballot_id"), ballot_id_hex[:16])))
+
+
+def as_text(report: Report, width: int = 48) -> str:
+    """A report as plain text, one block a line (for a terminal, or when no printer is there)."""
+    out = []
+    for block in report.blocks:
+        if isinstance(block, Heading):
+            out.append(f"== {block.text} ==")
+        elif isinstance(block, Line):
+            out.append(block.text)
+        elif isinstance(block, Pair):
+            out.append(f"{block.label}: {block.value}")
+        elif isinstance(block, Code):
+            out += [f"[QR] {block.caption}", block.payload]
+        else:
+            out.append("-" * width)
+    return "\n".join(out) + "\n"

@@ -77,3 +77,11 @@ def central_template(tmp_path_factory):
 def central(central_template, tmp_path):
     """A private copy of the central election (its roster may grow)."""
     return central_template.copy(tmp_path / "election")
+
+
+@pytest.fixture(scope="session")
+def cards(store_election):
+    """Card payloads of every kind for station S-0001 of ``store_election`` (see pollhelp.Cards)."""
+    from pollhelp import make_cards
+
+    return make_cards(store_election)

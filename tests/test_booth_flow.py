@@ -30,7 +30,7 @@ SAMPLE_EVENTS = [
     f.CastFailed("disk_full"), f.Dismiss(), f.StillHere(), f.Tick(), f.DeviceProblem("camera_lost"),
     f.DeviceOk("camera_lost"), f.PollsChanged(True), f.PollsChanged(False), f.SetLanguage("en"),
     f.TextSize(1), f.ToggleContrast(), f.TwoCodes(), f.CardScanned("KC1:{}"), f.PinDigit("7"), f.PinErase(),
-    f.PinSubmit(), f.Unlocked("poll-worker", ("pause", "close")), f.UnlockRefused("pin_wrong", 0, 4),
+    f.PinSubmit(), f.Unlocked("poll-worker", ("pause", "close")), f.UnlockRefused("wrong_pin", 0, 4),
     f.UnlockRefused("expired"), f.MenuAction("pause"), f.MenuAction("open"),
     f.StepResult("step_done", ("resume",), False), f.Lock(),
 ]

@@ -42,7 +42,7 @@ def test_wrong_pin_then_pause_resume_close(booth):
     show_card(screen, camera, root)
     type_pin(screen, "9999")
     wait_for(screen, {flow.Screen.WORKER_PIN})
-    assert appliance.booth.state.notice == "pin_wrong"
+    assert appliance.booth.state.notice == "wrong_pin"
     type_pin(screen, DEMO_PIN)
     wait_for(screen, {flow.Screen.WORKER_MENU})
     assert set(appliance.booth.state.actions) >= {"pause", "close"} and "open" not in appliance.booth.state.actions

@@ -65,7 +65,7 @@ def test_results_tape_counts_and_check():
     p = pairs(report)
     assert p["Proposal of community 001"] == "8" and p["Proposal of community 002"] == "4"
     assert p["Check: selections + unused = ballots x allowed"] == "20 + 52 = 12 x 6 ok"
-    assert p["already_used"] == "2" and p["Acknowledged by"] == "node-1, node-2"
+    assert p["already used"] == "2" and p["Acknowledged by"] == "node-1, node-2"
     assert "Ttabok community 001" not in p  # 4 and 8 participants: under k=10, withheld
     assert any(isinstance(b, Code) and b.payload == "KR1:{}.sig" for b in report.blocks)
 

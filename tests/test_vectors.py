@@ -11,6 +11,8 @@ import pytest
 
 from kiosk.canonical import from_b64url
 from kiosk.cards import Card, check_card, pin_matches
+from kiosk.closing import check_closing, parse_closing
+from kiosk.election import parse_election
 from kiosk.envelope import open_envelope
 from kiosk.keys import VerifyKey
 from kiosk.tokens import BallotToken, parse_token
@@ -44,3 +46,7 @@ def test_vectors_verify():
     sig = json.loads((HERE / "signature.json").read_text())
     VerifyKey.from_hex(sig["public_hex"]).verify(sig["context"], bytes.fromhex(sig["message_hex"]),
                                                  from_b64url(sig["signature_b64"], "sig"))
+    closing = json.loads((HERE / "closing.json").read_text())
+    statement = parse_closing(closing["payload"])
+    assert statement.body == closing["body"]
+    assert check_closing(statement, parse_election(make_vectors.election_body())) == []

@@ -146,7 +146,7 @@ def save_screenshots(election, mode: str, folder: Path) -> int:
     states["out_of_service"] = flow.replace(states["out_of_service"], message="camera_lost")
     states["ballot_notice"] = flow.replace(states["ballot"], notice="max_reached")
     states["ballot_warning"] = flow.replace(states["ballot"], warning_since=0.0)
-    states["worker_pin"] = flow.replace(states["worker_pin"], pin="123", notice="pin_wrong")
+    states["worker_pin"] = flow.replace(states["worker_pin"], pin="123", notice="wrong_pin")
     states["worker_menu"] = flow.replace(states["worker_menu"], role="poll-worker", notice="step_done",
                                          actions=("pause", "close", "print_report"),
                                          status=("state:polls_open", "mode:test", "ballots:12", "batches:1",

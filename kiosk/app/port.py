@@ -19,8 +19,10 @@ from kiosk.app.printing import report_document
 from kiosk.casting import Cast, PreparedBallot, admit_token, commit_ballot, prepare_ballot
 from kiosk.reports import paper_record, spoiled_slip
 from kiosk.sealing import seal_if_due
-from kiosk.app.steps import MENU_ACTIONS, UnlockRefused, check_unlock, status_lines, take_step
-from kiosk.lifecycle import Action, Role, allowed_actions
+from kiosk.app.steps import MENU_ACTIONS, menu_step, status_lines
+from kiosk.lifecycle import Action, allowed_actions
+from kiosk.pinpolicy import Unlocked, UnlockRefused, check_unlock
+from kiosk.station_reports import software_hash
 from kiosk.station import Station
 from kiosk.tokens import Refused
 
@@ -39,7 +41,7 @@ class StationPort:
     def __init__(self, station: Station, printer: Printer | None, clock: Callable[[], float] = time.time) -> None:
         self.station, self.printer, self.clock = station, printer, clock
         self._prepared: dict[str, PreparedBallot] = {}
-        self._role: Role | None = None
+        self._who: Unlocked | None = None
 
     def _now(self) -> int:
         return int(self.clock())
@@ -87,23 +89,29 @@ class StationPort:
 
     def unlock(self, payload: str, pin: str) -> flow.Unlocked | flow.UnlockRefused:
         """Card and PIN: the role's menu, or why not (every attempt is logged, never the PIN)."""
-        result = check_unlock(self.station, payload, pin, self._now())
+        now = self._now()
+        result = check_unlock(self.station, payload, pin, now)
         if isinstance(result, UnlockRefused):
-            return flow.UnlockRefused(result.reason, result.wait_s, result.attempts_left)
-        self._role = result.role
+            wait_s = max(0, (result.wait_until_s or now) - now)
+            return flow.UnlockRefused(result.reason, wait_s, result.attempts_left)
+        self._who = result
         return flow.Unlocked(result.role.value, self._actions(), self.status_lines())
 
     def _actions(self) -> tuple[str, ...]:
-        return tuple(a.value for a in allowed_actions(self.station.state, self._role) if a in MENU_ACTIONS)
+        if self._who is None:
+            return ()
+        return tuple(a.value for a in allowed_actions(self.station.state, self._who.role) if a in MENU_ACTIONS)
 
     def take_step(self, action: str, language: str) -> flow.StepResult:
         """Take a life-cycle step for the unlocked role and print its report."""
-        message = take_step(self.station, Action(action), self._role, self._now(), self.printer, language)
+        if self._who is None:
+            return flow.StepResult("role_not_permitted", (), self.station.accepts_ballots)
+        message = menu_step(self.station, Action(action), self._who, self._now(), self.printer, language)
         return flow.StepResult(message, self._actions(), self.station.accepts_ballots, self.status_lines())
 
     def status_lines(self) -> tuple[str, ...]:
         """The status page: state, mode, ballots, batches, free disk, printer."""
-        return status_lines(self.station, self.printer)
+        return status_lines(self.station, self.printer, software_hash(self.station.store))
 
     def cast(self, payload: str, style: str, selections: dict, ballot_id: str | None) -> flow.CastDone | flow.CastFailed:
         prepared = self._prepared.pop(ballot_id, None) if ballot_id else None

@@ -1,11 +1,26 @@
-"""Report models (kiosk.reports) rendered as printer documents (hardware.document)."""
+"""Report models (kiosk.reports) rendered as printer documents (hardware.document), and printed.
+
+A print is an expected outcome either way: :class:`Printed`, or :class:`NotPrinted` with the
+printer's words in Korean and English. Only a print that came out to the end is logged as
+printed (:func:`print_and_record`), so a failed one is never taken for done.
+"""
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
+
 from hardware.document import QR, Align, Columns, Cut, Document, Feed, Rule, Text
+from hardware.errors import PrinterError
 from hardware.printer import Printer
+from kiosk.pollsteps import PrintJob, record_printed
 from kiosk.reports import Code, Heading, Line, Pair, Report
 from kiosk.reports import Rule as ReportRule
+from kiosk.station import Station
+from kiosk.words import LANGUAGES
+
+log = logging.getLogger(__name__)
+NO_PRINTER = "no_printer"
 
 
 def report_document(report: Report) -> Document:
@@ -29,3 +44,40 @@ def report_document(report: Report) -> Document:
 def open_printer(url: str | None) -> Printer | None:
     """The printer at ``url`` (any pyserial URL, or file:PATH), or None when there is none."""
     return Printer(url) if url else None
+
+
+@dataclass(frozen=True)
+class Printed:
+    """The report came out to the end; ``paper_near_end`` asks for a new roll soon."""
+
+    paper_near_end: bool
+
+
+@dataclass(frozen=True)
+class NotPrinted:
+    """The report did not come out (or not all of it). ``problem``: a ``hardware.errors.Problem``
+    value or ``no_printer``; ``words``: language -> (what happened, what to do)."""
+
+    problem: str
+    words: dict
+
+
+def print_report(printer: Printer | None, report: Report) -> Printed | NotPrinted:
+    """Print ``report`` to the end, or say why not (never raises for a printer fault)."""
+    if printer is None:
+        return NotPrinted(NO_PRINTER, {})
+    try:
+        result = printer.print(report_document(report))
+    except PrinterError as e:
+        log.warning("%s not printed: %s", report.kind, e.problem.value)
+        return NotPrinted(e.problem.value, {language: e.say(language) for language in LANGUAGES})
+    return Printed(result.paper_near_end)
+
+
+def print_and_record(station: Station, printer: Printer | None, job: PrintJob, now: int,
+                     by: str | None = None) -> Printed | NotPrinted:
+    """Print a step's report and, once it is out to the end, log ``report_printed``."""
+    outcome = print_report(printer, job.report)
+    if isinstance(outcome, Printed):
+        record_printed(station, job, now, by)
+    return outcome

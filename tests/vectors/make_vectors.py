@@ -16,6 +16,7 @@ sys.path.insert(0, str(HERE.parent.parent))
 
 from kiosk.canonical import b64url, canonical_bytes  # noqa: E402
 from kiosk.cards import CARD_CONTEXT, card_body, sign_card  # noqa: E402
+from kiosk.closing import CLOSING_CONTEXT, CLOSING_FORMAT, sign_closing  # noqa: E402
 from kiosk.election import ELECTION_CONTEXT, ELECTION_FORMAT, election_fingerprint, parse_election  # noqa: E402
 from kiosk.envelope import seal_envelope  # noqa: E402
 from kiosk.keys import EncryptionKey, SigningKey  # noqa: E402
@@ -24,6 +25,7 @@ from kiosk.roll import ROOT_CONTEXT, ROOT_FORMAT, roll_leaf  # noqa: E402
 from kiosk.tokens import token_payload, token_ref  # noqa: E402
 
 AUTHORITY_SEED = bytes(range(32))
+KIOSK_SEED = bytes(range(100, 132))
 ENCRYPTION_SECRET = bytes(range(32, 64))
 # a fixed argon2id hash of the PIN "2017" (made once with nacl.pwhash.argon2id.str)
 PIN_HASH = ("$argon2id$v=19$m=65536,t=2,p=1$rEea7ROjh8tNozwodtx8lg$"
@@ -79,6 +81,19 @@ def build_vectors() -> dict[str, dict]:
                                        "'kiosk-card/1' 0x00 canonical(body)); PIN is 2017",
                         "context": CARD_CONTEXT, "pin": "2017", "body": cbody, "payload": payload,
                         "signature_b64": payload.rsplit(".", 1)[1]}
+    kiosk = SigningKey(KIOSK_SEED)
+    closing = {"format": CLOSING_FORMAT, "election_hex": fp.hex(), "station": "S01", "mode": "official",
+               "kiosk_key_hex": kiosk.verify_key.hex, "ballots": 12, "turnout": {"s1": 12},
+               "contests": {"k1": {"ballots": 12, "options": {"no": 5, "yes": 7}}},
+               "log_head": {"seq": 40, "hash_hex": "11" * 32}, "batch": {"number": 2, "header_hash_hex": "22" * 32},
+               "time": 1495893600}
+    closing_payload = sign_closing(kiosk, closing)
+    out["closing.json"] = {"description": "closing statement (results tape QR): 'KS1:' canonical(body) '.' "
+                                          "b64url(Ed25519 by the kiosk key over 'kiosk-closing/1' 0x00 "
+                                          "canonical(body))",
+                           "kiosk_seed_hex": KIOSK_SEED.hex(), "context": CLOSING_CONTEXT, "body": closing,
+                           "canonical_body": canonical_bytes(closing).decode("ascii"), "payload": closing_payload,
+                           "signature_b64": closing_payload.rsplit(".", 1)[1]}
     msg = b"domain separation"
     out["signature.json"] = {"description": "the signed message is ASCII context, one zero byte, the message",
                              "seed_hex": AUTHORITY_SEED.hex(), "public_hex": authority.verify_key.hex,
