@@ -56,7 +56,8 @@ class WorkerScreens:
                            pygame.Rect(left.left, y, left.width, 99), center=False)
             lines.append(note)
         small = self.body(state, -8)
-        for item in state.status:
+        camera = "camera:" + ("! " + reason_text(lang, "camera_lost") if "camera_lost" in state.problems else "ok")
+        for item in (*state.status, camera):
             key, _, value = item.partition(":")
             entry = f"{t(lang, 'status_' + key)}: {value}"
             y += self.text(surface, entry, small, th.text, pygame.Rect(left.left, y, left.width, 99), center=False)

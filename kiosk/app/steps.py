@@ -13,6 +13,7 @@ import shutil
 from hardware.errors import PrinterError
 from hardware.printer import Printer
 from kiosk.app.printing import NotPrinted, print_and_record
+from kiosk.delivery import deliveries
 from kiosk.lifecycle import Action, StationState
 from kiosk.pinpolicy import Unlocked
 from kiosk.polls import StepRefused
@@ -52,6 +53,12 @@ def status_lines(station: Station, printer: Printer | None, software: str) -> tu
             printer_state = printer.status().name.lower()
         except PrinterError as e:
             printer_state = e.problem.value
+    found, _ = deliveries(station.data.root, station.election, (station.mode,))
+    per_node: dict[str, int] = {node.id: 0 for node in station.election.nodes}
+    for delivery in found:
+        for node in delivery.acknowledged_by:
+            per_node[node] = per_node.get(node, 0) + 1
+    acks = ", ".join(f"{node} {n}" for node, n in sorted(per_node.items())) or "-"
     return (f"state:{station.state.value}", f"mode:{station.mode}", f"ballots:{station.ballots}",
-            f"batches:{len(station.store.batches())}", f"disk:{free_mb} MB", f"printer:{printer_state}",
-            f"software:{software}")
+            f"batches:{len(station.store.batches())} ({acks})", f"disk:{free_mb} MB", f"printer:{printer_state}",
+            f"software:{software[:16]}")
