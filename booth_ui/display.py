@@ -29,8 +29,8 @@ def has_display() -> bool:
 
 def run_window(booth: Booth, size: tuple[int, int], fullscreen: bool, stop: threading.Event,
                first_frame: Callable[[], None] = lambda: None, frame_rate: int = FRAME_RATE,
-               on_event: Callable[[pygame.event.Event], None] = lambda event: None) -> None:
-    """Show the booth until ``stop`` is set or the window is closed (``on_event`` sees every input)."""
+               on_key: Callable[[str], None] = lambda name: None) -> None:
+    """Show the booth until ``stop`` is set or the window is closed (``on_key`` hears every key by name)."""
     pygame.display.init()
     flags = pygame.FULLSCREEN if fullscreen else 0
     screen = pygame.display.set_mode(size, flags)
@@ -44,7 +44,8 @@ def run_window(booth: Booth, size: tuple[int, int], fullscreen: bool, stop: thre
             if any(e.type == pygame.QUIT for e in events):
                 break
             for event in events:
-                on_event(event)
+                if event.type == pygame.KEYDOWN:
+                    on_key(pygame.key.name(event.key))
             booth.frame(screen, events)
             pygame.display.flip()
             if not announced:

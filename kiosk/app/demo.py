@@ -25,7 +25,7 @@ from unittest import mock
 
 from booth_ui import flow
 from booth_ui.display import HeadlessScreen, has_display, run_window
-from booth_ui.render import Renderer
+from booth_ui.screenshots import save_screenshots
 from kiosk.app.booth import SCREEN_SIZE, Appliance
 from kiosk.cliutil import EXIT_BAD, EXIT_OK
 from kiosk.lifecycle import Role
@@ -128,39 +128,6 @@ def scripted_voters(appliance: Appliance, camera: ShowcaseSource, tokens: list[t
     return outcome
 
 
-def save_screenshots(election, mode: str, folder: Path) -> int:
-    """A PNG of every screen in both languages, default and high contrast."""
-    import pygame
-
-    pygame.font.init()
-    folder.mkdir(parents=True, exist_ok=True)
-    surface = pygame.Surface(SCREEN_SIZE)
-    renderer = Renderer(election, mode, SCREEN_SIZE)
-    style = election.styles[2].id
-    contest = election.style(style).contests[0]
-    vote_ = flow.Vote(payload="demo", style=style, selections=((contest, ("P002", "P005")),), ballot_id="0" * 32)
-    states = {s.value: flow.BoothState(screen=s, polls_open=True, message="already_used", tracking_code="ABCD-1234")
-              for s in flow.Screen}
-    for name in ("ballot", "review", "paper_check", "printing", "casting"):
-        states[name] = flow.replace(states[name], vote=vote_)
-    states["out_of_service"] = flow.replace(states["out_of_service"], message="camera_lost")
-    states["ballot_notice"] = flow.replace(states["ballot"], notice="max_reached")
-    states["ballot_warning"] = flow.replace(states["ballot"], warning_since=0.0)
-    states["worker_pin"] = flow.replace(states["worker_pin"], pin="123", notice="wrong_pin")
-    states["worker_menu"] = flow.replace(states["worker_menu"], role="poll-worker", notice="step_done",
-                                         actions=("pause", "close", "print_report"),
-                                         status=("state:polls_open", "mode:test", "ballots:12", "batches:1",
-                                                 "disk:51200 MB", "printer:ok"))
-    count = 0
-    for name, state in states.items():
-        for lang in ("ko", "en"):
-            for contrast in (False, True):
-                renderer.draw(surface, flow.replace(state, prefs=flow.Prefs(lang, 1, contrast)), now=5.0)
-                pygame.image.save(surface, str(folder / f"{name}-{lang}{'-contrast' if contrast else ''}.png"))
-                count += 1
-    return count
-
-
 def run_demo(data: Path | None, headless: bool, screenshots: Path | None) -> int:
     """The demo station, in a window or scripted; returns an exit code."""
     root = Path(data) if data else Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
@@ -182,21 +149,19 @@ def run_demo(data: Path | None, headless: bool, screenshots: Path | None) -> int
 
 
 def _windowed(appliance: Appliance, camera: ShowcaseSource, tokens, card: Path) -> dict:
-    import pygame
-
     queue_ = iter(tokens)
     print(f"a window is open: N holds up the next token, C the poll-worker card (PIN {DEMO_PIN}); "
           "close the window to end the demo")
 
-    def on_key(event) -> None:
-        if event.type == pygame.KEYDOWN and event.key == pygame.K_n:
+    def on_key(name: str) -> None:
+        if name == "n":
             _, png = next(queue_, (None, None))
             if png:
                 camera.hold_up(png)
-        elif event.type == pygame.KEYDOWN and event.key == pygame.K_c:
+        elif name == "c":
             camera.hold_up(card, seconds=2.0)
 
-    run_window(appliance.booth, SCREEN_SIZE, False, threading.Event(), on_event=on_key)
+    run_window(appliance.booth, SCREEN_SIZE, False, threading.Event(), on_key=on_key)
     return {}
 
 

@@ -1,0 +1,41 @@
+"""A PNG of every booth screen, in both languages, default and high contrast (for review)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pygame
+
+from booth_ui import flow
+from booth_ui.render import Renderer
+
+
+def save_screenshots(election, mode: str, folder: Path, size: tuple[int, int] = (800, 480)) -> int:
+    """A PNG of every screen in both languages, default and high contrast."""
+    pygame.font.init()
+    folder.mkdir(parents=True, exist_ok=True)
+    surface = pygame.Surface(size)
+    renderer = Renderer(election, mode, size)
+    style = election.styles[2].id
+    contest = election.style(style).contests[0]
+    vote_ = flow.Vote(payload="demo", style=style, selections=((contest, ("P002", "P005")),), ballot_id="0" * 32)
+    states = {s.value: flow.BoothState(screen=s, polls_open=True, message="already_used", tracking_code="ABCD-1234")
+              for s in flow.Screen}
+    for name in ("ballot", "review", "paper_check", "printing", "casting"):
+        states[name] = flow.replace(states[name], vote=vote_)
+    states["out_of_service"] = flow.replace(states["out_of_service"], message="camera_lost")
+    states["ballot_notice"] = flow.replace(states["ballot"], notice="max_reached")
+    states["ballot_warning"] = flow.replace(states["ballot"], warning_since=0.0)
+    states["worker_pin"] = flow.replace(states["worker_pin"], pin="123", notice="wrong_pin")
+    states["worker_menu"] = flow.replace(states["worker_menu"], role="poll-worker", notice="step_done",
+                                         actions=("pause", "close", "print_report"),
+                                         status=("state:polls_open", "mode:test", "ballots:12", "batches:1",
+                                                 "disk:51200 MB", "printer:ok"))
+    count = 0
+    for name, state in states.items():
+        for lang in ("ko", "en"):
+            for contrast in (False, True):
+                renderer.draw(surface, flow.replace(state, prefs=flow.Prefs(lang, 1, contrast)), now=5.0)
+                pygame.image.save(surface, str(folder / f"{name}-{lang}{'-contrast' if contrast else ''}.png"))
+                count += 1
+    return count

@@ -1,0 +1,124 @@
+"""The booth's state: screens, the voter's ballot in progress, preferences, and the fresh start."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field, replace
+from typing import Callable
+
+from kiosk.election import Election
+
+INACTIVITY_S = 60.0      # a voter idle this long gets a warning ...
+WARNING_S = 20.0         # ... and this long to answer it before the booth resets
+REFUSED_SHOW_S = 12.0    # a refusal stays on screen this long
+DONE_SHOW_S = 8.0        # the cast confirmation stays this long
+TEXT_SIZES = 4
+OPTIONS_PER_PAGE = (6, 6, 4, 4)   # by text size: larger text, fewer and taller buttons
+
+
+class Screen(enum.Enum):
+    ATTRACT = "attract"
+    CHECKING = "checking"
+    REFUSED = "refused"
+    BALLOT = "ballot"
+    REVIEW = "review"
+    PRINTING = "printing"
+    PAPER_CHECK = "paper_check"
+    CASTING = "casting"
+    CAST_DONE = "cast_done"
+    POLLS_CLOSED = "polls_closed"
+    OUT_OF_SERVICE = "out_of_service"
+    WORKER_PIN = "worker_pin"          # a poll worker's card was read: the PIN pad
+    WORKER_MENU = "worker_menu"        # unlocked: the steps the role may take now
+    WORKER_BUSY = "worker_busy"        # a step (and its report) is being carried out
+
+
+VOTING = {Screen.BALLOT, Screen.REVIEW, Screen.PAPER_CHECK}       # a voter is choosing
+BUSY = {Screen.CHECKING, Screen.PRINTING, Screen.CASTING, Screen.WORKER_BUSY}  # waiting on the core or a device
+WORKER = {Screen.WORKER_PIN, Screen.WORKER_MENU, Screen.WORKER_BUSY}
+IDLE_SCREENS = {Screen.ATTRACT, Screen.POLLS_CLOSED, Screen.OUT_OF_SERVICE, Screen.REFUSED, Screen.CAST_DONE}
+MENU_IDLE_S = 120.0      # the poll-worker menu locks itself after two idle minutes
+PIN_MAX_DIGITS = 12
+
+
+@dataclass(frozen=True)
+class Prefs:
+    language: str = "ko"
+    text_size: int = 1           # 0..TEXT_SIZES-1
+    high_contrast: bool = False
+
+
+@dataclass(frozen=True)
+class Vote:
+    """One voter's ballot in progress. Lives only between token and cast; never logged."""
+
+    payload: str = field(repr=False)
+    style: str
+    selections: tuple[tuple[str, tuple[str, ...]], ...] = field(repr=False)
+    page: int = 0
+    ballot_id: str | None = field(default=None, repr=False)
+
+    def chosen(self, contest: str) -> tuple[str, ...]:
+        return dict(self.selections).get(contest, ())
+
+    def as_dict(self) -> dict:
+        return {c: list(o) for c, o in self.selections}
+
+
+@dataclass(frozen=True)
+class BoothState:
+    screen: Screen = Screen.POLLS_CLOSED
+    prefs: Prefs = Prefs()
+    vote: Vote | None = None
+    message: str | None = None        # refusal reason, device problem, or a hint id
+    notice: str | None = None         # a transient hint on the current screen (e.g. 'max_reached')
+    tracking_code: str | None = None
+    polls_open: bool = False
+    problems: frozenset[str] = frozenset()
+    pending_payload: str | None = field(default=None, repr=False)
+    last_activity: float = 0.0
+    warning_since: float | None = None
+    pin: str = field(default="", repr=False)      # digits typed so far (never logged)
+    role: str | None = None                       # the unlocked poll worker's role
+    actions: tuple[str, ...] = ()                 # what the menu offers now
+    status: tuple[str, ...] = ()                  # status lines for the menu
+
+
+Handler = Callable[[BoothState, object, float, Election], tuple[BoothState, list]]
+
+
+def fresh(state: BoothState, now: float) -> BoothState:
+    """The screen a new voter should see, with nothing of the previous voter kept."""
+    if state.problems:
+        screen = Screen.OUT_OF_SERVICE
+    elif not state.polls_open:
+        screen = Screen.POLLS_CLOSED
+    else:
+        screen = Screen.ATTRACT
+    message = sorted(state.problems)[0] if state.problems else None
+    return BoothState(screen=screen, prefs=Prefs(), polls_open=state.polls_open, problems=state.problems,
+                      message=message, last_activity=now)
+
+
+def pages(election: Election, style: str, text_size: int = 1) -> list[tuple[str, list[str]]]:
+    """The ballot's pages at a text size: (contest id, option ids), each contest on its own pages."""
+    per_page = OPTIONS_PER_PAGE[text_size]
+    out = []
+    for contest_id in election.style(style).contests:
+        options = [o.id for o in election.contest(contest_id).options]
+        for i in range(0, len(options), per_page):
+            out.append((contest_id, options[i:i + per_page]))
+    return out
+
+
+def _same_place(election: Election, vote: "Vote", old_size: int, new_size: int) -> int:
+    """The page at ``new_size`` that shows the first option of the current page at ``old_size``."""
+    contest, options = pages(election, vote.style, old_size)[vote.page]
+    for i, (c, opts) in enumerate(pages(election, vote.style, new_size)):
+        if c == contest and options[0] in opts:
+            return i
+    return 0
+
+
+
+Handler = Callable[["BoothState", object, float, Election], tuple["BoothState", list]]
