@@ -59,6 +59,14 @@ class VerifyKey:
             raise SignatureError(f"the {context} signature does not verify",
                                  hint="the data was changed or signed by another key") from e
 
+    def is_valid_note(self, text: bytes, signature: bytes) -> bool:
+        """True when ``signature`` is this key's plain Ed25519 signature over a signed note's text."""
+        try:
+            nacl.signing.VerifyKey(self.raw).verify(text, signature)
+        except (nacl.exceptions.BadSignatureError, ValueError, TypeError):
+            return False
+        return True
+
     def is_valid(self, context: str, message: bytes, signature: bytes) -> bool:
         """True when the signature verifies (for counting, not for control flow)."""
         try:
@@ -86,6 +94,16 @@ class SigningKey:
     def sign(self, context: str, message: bytes) -> bytes:
         """The 64-byte signature over (context, message)."""
         return self._key.sign(signed_message(context, message)).signature
+
+    def sign_note(self, text: bytes) -> bytes:
+        """Plain Ed25519 over a C2SP signed note's text (no context: other verifiers must check it).
+
+        Safe beside :meth:`sign` because a note's text never holds a NUL byte while every
+        context-signed message does (``context 0x00 message``): neither can pass for the other.
+        """
+        if b"\x00" in text:
+            raise ValueError("a signed note's text never holds a NUL byte")
+        return self._key.sign(text).signature
 
     def __repr__(self) -> str:  # never print key material
         return f"SigningKey(public={self.verify_key.fingerprint})"

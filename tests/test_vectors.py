@@ -50,3 +50,28 @@ def test_vectors_verify():
     statement = parse_closing(closing["payload"])
     assert statement.body == closing["body"]
     assert check_closing(statement, parse_election(make_vectors.election_body())) == []
+
+
+def test_checkpoint_vector_verifies_with_plain_ed25519():
+    import base64
+    import hashlib
+
+    import nacl.signing
+
+    v = json.loads((HERE / "checkpoint.json").read_text())
+    text = bytes.fromhex(v["signed_text_hex"])
+    assert text.decode() == f"{v['origin']}\n{v['tree_size']}\n{base64.b64encode(bytes.fromhex(v['root_hex'])).decode()}\n"
+    for note, signers in ((v["note"], [(v["origin"], "node")]),
+                          (v["cosigned_note"], [(v["origin"], "node"), (v["witness_name"], "witness")])):
+        head, sigs = note.split("\n\n")
+        assert (head + "\n").encode() == text
+        lines = sigs.rstrip("\n").split("\n")
+        assert len(lines) == len(signers)
+        for line, (name, who) in zip(lines, signers):
+            dash, found_name, b64 = line.split(" ")
+            raw = base64.b64decode(b64)
+            public = bytes.fromhex(v[f"{who}_public_hex"])
+            assert (dash, found_name) == ("\u2014", name)
+            assert raw[:4] == hashlib.sha256(name.encode() + b"\n\x01" + public).digest()[:4] \
+                == bytes.fromhex(v[f"{who}_key_id_hex"])
+            nacl.signing.VerifyKey(public).verify(text, raw[4:])  # raises if it does not verify

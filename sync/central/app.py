@@ -11,6 +11,7 @@
 ``GET /v1/kiosks/{key}/batches/{n}/ack``   one acknowledgement; 404 ``not_found``
 ``GET /v1/checkpoint``                     ``{"root_hex", "tree_size"}`` of the board
 ``GET /v1/node``                           node id, key, election, mode, checkpoint
+``GET /v1/board/...``                      the public bulletin board (:mod:`sync.central.board_api`)
 =========================================  ===============================================
 
 Errors are ``{"error": CODE, "detail": TEXT}``. Acknowledgements are canonical JSON, so a line
@@ -27,6 +28,8 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sync.central.board import Board
+from sync.central.board_api import board_routes
 from sync.central.node import CentralNode, Malformed
 
 DEFAULT_MAX_BATCH_BYTES = 32 * 1024 * 1024
@@ -108,4 +111,5 @@ def create_app(node: CentralNode, max_batch_bytes: int = DEFAULT_MAX_BATCH_BYTES
         Route("/v1/kiosks/{key}/batches/{number}/ack", one_ack),
         Route("/v1/checkpoint", checkpoint),
         Route("/v1/node", info),
+        *board_routes(Board(node)),
     ])

@@ -18,7 +18,8 @@ from typing import Iterable, Iterator
 from kiosk.batch import BatchHeader, SealedBallot, header_from_json
 from kiosk.canonical import parse_json
 from kiosk.errors import StorageError
-from kiosk.merkle import MerkleFrontier
+from kiosk.merkle import MerkleFrontier, leaf_hash
+from kiosk.proofs import TILE_HEIGHT, tiles_at
 from sync.central.store import BoardLeaf, NodeMeta, StoredBatch
 
 STORE_FORMAT = "kiosk-node-store/1"
@@ -36,8 +37,14 @@ SCHEMA = [
     "CREATE INDEX IF NOT EXISTS board_batch ON board (kiosk, number)",
     "CREATE TABLE IF NOT EXISTS acks (id INTEGER PRIMARY KEY, kiosk TEXT NOT NULL, number INTEGER NOT NULL,"
     " header_hash BLOB NOT NULL, verdict TEXT NOT NULL, body BLOB NOT NULL, UNIQUE (kiosk, number, header_hash))",
+    # the board's hashes for proofs: every leaf hash (and by prefix, for tracking codes), and the
+    # roots of aligned perfect subtrees at heights 8, 16, ... (kiosk/proofs.py, TiledHashes)
+    "CREATE TABLE IF NOT EXISTS board_hash (leaf_index INTEGER PRIMARY KEY, hash BLOB NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS board_hash_hash ON board_hash (hash)",
+    "CREATE TABLE IF NOT EXISTS board_tile (height INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL,"
+    " PRIMARY KEY (height, idx)) WITHOUT ROWID",
     *(f"CREATE TRIGGER IF NOT EXISTS {t}_no_{op.lower()} BEFORE {op} ON {t} BEGIN {_NO_CHANGE.format(t)}; END"
-      for t in ("board", "batches") for op in ("UPDATE", "DELETE")),
+      for t in ("board", "batches", "board_hash", "board_tile") for op in ("UPDATE", "DELETE")),
 ]
 
 
@@ -72,6 +79,7 @@ class SQLiteNodeStore:
                                hint="give each election, node key and mode (official or test) its own --data directory")
         self.meta = meta
         self._frontier = self._load_frontier()
+        self._backfill_board_hashes()
 
     def close(self) -> None:
         self.db.close()
@@ -151,10 +159,12 @@ class SQLiteNodeStore:
             self.db.executemany("INSERT INTO board VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (
                 (start + i, header.kiosk_key_hex, header.number, ref, b.ballot_id, b.serial, b.style, b.sealed,
                  b.signature) for i, (b, ref) in enumerate(ballots)))
+            leaf_hashes = list(leaf_hashes)
             for digest in leaf_hashes:
                 self._frontier.append(digest)
             if self._frontier.size != start + header.count:
                 raise StorageError("the board's leaves and the batch's count disagree")
+            self._add_board_hashes(start, leaf_hashes)
             self.db.execute("UPDATE meta SET value=? WHERE key='frontier'", (self._encode_frontier(),))
         return self._frontier.size, self._frontier.root()
 
@@ -234,6 +244,43 @@ class SQLiteNodeStore:
                 "ORDER BY leaf_index"):
             out.setdefault(row[3], []).append(_leaf(row))
         return out
+
+    # -- the board's hashes, for proofs -----------------------------------------------------
+    def board_hashes(self, height: int, start: int, end: int) -> list[bytes]:
+        if height == 0:
+            rows = self._all("SELECT hash FROM board_hash WHERE leaf_index >= ? AND leaf_index < ? "
+                             "ORDER BY leaf_index", (start, end))
+        else:
+            rows = self._all("SELECT hash FROM board_tile WHERE height=? AND idx >= ? AND idx < ? ORDER BY idx",
+                             (height, start, end))
+        return [r[0] for r in rows]
+
+    def leaf_hashes_with_prefix(self, prefix: bytes) -> list[tuple[int, bytes]]:
+        upper = (int.from_bytes(prefix, "big") + 1).to_bytes(len(prefix) + 1, "big")[-len(prefix):] \
+            if prefix.strip(b"\xff") else None
+        sql, args = "SELECT leaf_index, hash FROM board_hash WHERE hash >= ?", (prefix,)
+        if upper is not None:
+            sql, args = sql + " AND hash < ?", (prefix, upper)
+        return [(i, h) for i, h in self._all(sql + " ORDER BY leaf_index LIMIT 16", args) if h.startswith(prefix)]
+
+    def _add_board_hashes(self, start: int, hashes: list[bytes]) -> None:
+        """Keep the new leaf hashes and every tile they complete (inside the batch's transaction)."""
+        self.db.executemany("INSERT INTO board_hash VALUES (?, ?)", ((start + i, h) for i, h in enumerate(hashes)))
+        end = start + len(hashes)
+        height = TILE_HEIGHT
+        while end >> height:
+            self.db.executemany("INSERT INTO board_tile VALUES (?, ?, ?)",
+                                ((height, i, h) for i, h in tiles_at(height, start, end, self.board_hashes)))
+            height += TILE_HEIGHT
+
+    def _backfill_board_hashes(self) -> None:
+        """A store from before the board kept its hashes: hash its leaves once, at opening."""
+        have = self._one("SELECT count(*) FROM board_hash", ())[0]
+        if have >= self._frontier.size:
+            return
+        with self.transaction():
+            hashes = [leaf_hash(b.ballot.leaf()) for b in self.leaves_at(list(range(have, self._frontier.size)))]
+            self._add_board_hashes(have, hashes)
 
     # -- the frontier -----------------------------------------------------------------------
     def _load_frontier(self) -> MerkleFrontier:

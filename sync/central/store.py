@@ -6,7 +6,8 @@ A node store holds, for one election and one mode:
   header signature; with the leaves below, each batch can be rebuilt byte for byte;
 * **the board**: every accepted sealed ballot as a leaf, in the order accepted (leaf index =
   position in the append-only Merkle log), with its kiosk, batch number, token reference and
-  style; the tree's frontier, so the root after each batch costs O(log n);
+  style; the tree's frontier, so the root after each batch costs O(log n); every leaf hash and
+  the tiles above them (:mod:`kiosk.proofs`), so a proof costs a few thousand reads at most;
 * **held batches**: early batches (their raw bytes) waiting for the gap to fill;
 * **acknowledgements**: the latest signed acknowledgement per (kiosk, number, header hash).
 
@@ -124,3 +125,10 @@ class NodeStore(Protocol):
 
     def double_uses(self) -> dict[bytes, list[BoardLeaf]]:
         """Every token reference carried by more than one ballot on the board, with those ballots."""
+
+    # -- the board's hashes (kept with each accepted batch, for proofs) ---------------------
+    def board_hashes(self, height: int, start: int, end: int) -> list[bytes]:
+        """Kept hashes at a height (0: leaf hashes; 8, 16, ...: tiles) with index in [start, end)."""
+
+    def leaf_hashes_with_prefix(self, prefix: bytes) -> list[tuple[int, bytes]]:
+        """(leaf index, leaf hash) of the first few leaves whose hash starts with ``prefix``."""

@@ -14,6 +14,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
+from kiosk.board_checkpoint import (board_origin, checkpoint_text, cosign, key_id, parse_checkpoint,  # noqa: E402
+                                    sign_checkpoint, witness_name)
 from kiosk.canonical import b64url, canonical_bytes  # noqa: E402
 from kiosk.cards import CARD_CONTEXT, card_body, sign_card  # noqa: E402
 from kiosk.closing import CLOSING_CONTEXT, CLOSING_FORMAT, sign_closing  # noqa: E402
@@ -26,6 +28,8 @@ from kiosk.tokens import token_payload, token_ref  # noqa: E402
 
 AUTHORITY_SEED = bytes(range(32))
 KIOSK_SEED = bytes(range(100, 132))
+NODE_SEED = bytes(range(96, 128))
+WITNESS_SEED = bytes(range(128, 160))
 ENCRYPTION_SECRET = bytes(range(32, 64))
 # a fixed argon2id hash of the PIN "2017" (made once with nacl.pwhash.argon2id.str)
 PIN_HASH = ("$argon2id$v=19$m=65536,t=2,p=1$rEea7ROjh8tNozwodtx8lg$"
@@ -99,7 +103,27 @@ def build_vectors() -> dict[str, dict]:
                              "seed_hex": AUTHORITY_SEED.hex(), "public_hex": authority.verify_key.hex,
                              "context": "kiosk-test/1", "message_hex": msg.hex(),
                              "signature_b64": b64url(authority.sign("kiosk-test/1", msg))}
+    out["checkpoint.json"] = checkpoint_vector(fp.hex())
     return out
+
+
+def checkpoint_vector(election_hex: str) -> dict:
+    """A board checkpoint of 5 leaves signed by a node, then cosigned by a witness."""
+    node, witness = SigningKey(NODE_SEED), SigningKey(WITNESS_SEED)
+    origin = board_origin(election_hex, "official", "n1")
+    size, root = root_from_leaf_hashes(leaf_hash(bytes([i])) for i in range(5))
+    note = sign_checkpoint(node, origin, size, root)
+    wname = witness_name(election_hex, "n2")
+    cosigned = cosign(parse_checkpoint(note, origin, node.verify_key), witness, wname).note()
+    return {"description": "C2SP tlog-checkpoint note: Ed25519 (no context) over the three text lines; key ID "
+                           "= SHA-256(name 0x0A 0x01 public key)[:4]; leaves are the bytes 0..4",
+            "node_seed_hex": NODE_SEED.hex(), "node_public_hex": node.verify_key.hex,
+            "witness_seed_hex": WITNESS_SEED.hex(), "witness_public_hex": witness.verify_key.hex,
+            "origin": origin, "tree_size": size, "root_hex": root.hex(),
+            "signed_text_hex": checkpoint_text(origin, size, root).hex(),
+            "node_key_id_hex": key_id(origin, node.verify_key).hex(), "witness_name": wname,
+            "witness_key_id_hex": key_id(wname, witness.verify_key).hex(),
+            "note": note.decode("utf-8"), "cosigned_note": cosigned.decode("utf-8")}
 
 
 def main() -> None:

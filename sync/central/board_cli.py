@@ -1,0 +1,50 @@
+"""``kiosk-central board check``: a voter's (or an observer's) receipt check against a node."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from kiosk.cliutil import EXIT_BAD, EXIT_OK, print_json
+from kiosk.errors import KioskError
+from kiosk.package import load_package
+from kiosk.receipts import ReceiptFound
+from sync.central.board_client import check_code_on_node
+
+
+def cmd_board_check(args: argparse.Namespace) -> int:
+    """Exit 0 when the code's ballot is proven on a signed checkpoint, 1 when not (for any reason)."""
+    election = load_package(args.election).election
+    if args.node:
+        url = args.node
+    elif election.nodes:
+        url = election.nodes[0].url
+    else:
+        raise KioskError("the election lists no nodes", hint="give --node URL")
+    node_id, outcome = check_code_on_node(url, args.code, election, args.mode)
+    found = isinstance(outcome, ReceiptFound)
+    if args.json:
+        print_json({"code": outcome.code, "found": found, "node": url, "node_id": node_id,
+                    **({"leaf_hash_hex": outcome.leaf_hash.hex(), "leaf_index": outcome.leaf_index,
+                        "root_hex": outcome.root.hex(), "tree_size": outcome.tree_size} if found else {})})
+    elif found:
+        print(f"found: {outcome.code} is ballot {outcome.leaf_index + 1} of {outcome.tree_size} on node {node_id}'s "
+              f"board; the proof leads to its signed root {outcome.root.hex()[:16]}…")
+    else:  # the same words whether the code is unknown, mistyped or the node's answer did not check out
+        print(f"not found: {outcome.code} is not shown on a signed checkpoint of {url}")
+    return EXIT_OK if found else EXIT_BAD
+
+
+def add_board_verbs(verbs) -> None:
+    """The ``board`` verbs of ``kiosk-central``."""
+    board = verbs.add_parser("board", help="the public bulletin board").add_subparsers(metavar="ACTION")
+    check = board.add_parser("check", help="is the ballot of a receipt's tracking code on a node's signed board?")
+    check.add_argument("code", help="the tracking code on the receipt (XXXX-XXXX-XXXX-XXXX)")
+    check.add_argument("--election", required=True, type=Path, help="the election package (lists the nodes' keys)")
+    check.add_argument("--node", metavar="URL", help="the node to ask (default: the first the package lists)")
+    check.add_argument("--mode", choices=["official", "test"], default="official",
+                       help="the board to check (default official)")
+    check.add_argument("--json", action="store_true")
+    check.set_defaults(func=cmd_board_check)
+
+

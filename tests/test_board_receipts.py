@@ -1,0 +1,64 @@
+"""Receipt checks: a code on the board is found; an unknown code and a lying node look the same."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+
+from centralhelp import batches, post, running_node
+from kiosk.batch import parse_batch, tracking_code
+from kiosk.receipts import ReceiptNotFound, code_prefix, normalise_code
+from sync.central.board_client import check_code_on_node
+from sync.central.cli import main
+from synchelp import kiosk_with_batches
+
+
+class FlipProofs(httpx.BaseTransport):
+    """A node that answers everything honestly except that its inclusion proofs are altered."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        answer = self.inner.handle_request(request)
+        if request.url.path != "/v1/board/proof/inclusion" or answer.status_code != 200:
+            return answer
+        body = json.loads(answer.read())
+        body["proof"][0] = ("A" if body["proof"][0][0] != "A" else "B") + body["proof"][0][1:]
+        return httpx.Response(200, json=body)
+
+
+def test_codes_read_back_as_typed():
+    assert normalise_code("abcd efgh-ijkl mnop") == "ABCD-EFGH-IJKL-MNOP"
+    assert normalise_code("ABCD-EFGH-IJKL-MNO1") is None and code_prefix("nope") is None
+    digest = bytes(range(32))
+    assert code_prefix(tracking_code(digest)) == digest[:10]
+
+
+def test_a_receipt_is_found_and_refusals_look_like_unknown_codes(central, tmp_path, capsys):
+    kiosk = kiosk_with_batches(central, tmp_path / "k", sizes=(6, 2))
+    with running_node(central, tmp_path / "n1") as (node, server):
+        for body in batches(kiosk):
+            post(server, body, central)
+        ballot = parse_batch(batches(kiosk)[1]).ballots[1]
+        code = tracking_code(ballot.leaf_hash())
+        args = ["board", "check", "--election", str(central.directory), "--node", server.url, "--json"]
+        assert main(args + [code.lower().replace("-", " ")]) == 0
+        found = json.loads(capsys.readouterr().out)
+        assert (found["found"], found["leaf_index"], found["tree_size"], found["node_id"]) == (True, 7, 8, "n1")
+        assert found["leaf_hash_hex"] == ballot.leaf_hash().hex()
+
+        unknown = "AAAA-BBBB-CCCC-DDDD"
+        assert main(args + [unknown]) == 1
+        assert json.loads(capsys.readouterr().out) == {"code": unknown, "found": False, "node": server.url,
+                                                       "node_id": "n1"}
+        _, lied = check_code_on_node(server.url, code, central.election, transport=FlipProofs())
+        assert lied == ReceiptNotFound(code)
+        _, other_board = check_code_on_node(server.url, code, central.election, mode="test")
+        assert other_board == ReceiptNotFound(code)
+        assert main(args[:-1] + [unknown]) == 1 and main(args[:-1] + [code]) == 0
+        words = capsys.readouterr().out.splitlines()
+        assert words[0] == f"not found: {unknown} is not shown on a signed checkpoint of {server.url}"
+        assert words[1].startswith(f"found: {code} is ballot 8 of 8 on node n1's board")
+    assert main(args + [code]) == 2  # the node is gone: an error, not an answer about the code
