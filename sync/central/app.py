@@ -12,6 +12,7 @@
 ``GET /v1/checkpoint``                     ``{"root_hex", "tree_size"}`` of the board
 ``GET /v1/node``                           node id, key, election, mode, checkpoint
 ``GET /v1/board/...``                      the public bulletin board (:mod:`sync.central.board_api`)
+``/v1/witness/cosign``, ``/v1/board/cos...``  witnessing (:mod:`sync.central.witness_api`)
 =========================================  ===============================================
 
 Errors are ``{"error": CODE, "detail": TEXT}``. Acknowledgements are canonical JSON, so a line
@@ -31,6 +32,8 @@ from starlette.routing import Route
 from sync.central.board import Board
 from sync.central.board_api import board_routes
 from sync.central.node import CentralNode, Malformed
+from sync.central.witness_api import witness_routes
+from sync.central.witnessing import Witnessing
 
 DEFAULT_MAX_BATCH_BYTES = 32 * 1024 * 1024
 KEY_HEX = re.compile(r"^[0-9a-f]{64}$")
@@ -57,6 +60,7 @@ async def _bounded_body(request: Request, limit: int) -> bytes | None:
 
 def create_app(node: CentralNode, max_batch_bytes: int = DEFAULT_MAX_BATCH_BYTES) -> Starlette:
     """The ASGI app of one node."""
+    board = Board(node)
 
     async def submit(request: Request) -> Response:
         try:
@@ -111,5 +115,6 @@ def create_app(node: CentralNode, max_batch_bytes: int = DEFAULT_MAX_BATCH_BYTES
         Route("/v1/kiosks/{key}/batches/{number}/ack", one_ack),
         Route("/v1/checkpoint", checkpoint),
         Route("/v1/node", info),
-        *board_routes(Board(node)),
+        *board_routes(board),
+        *witness_routes(Witnessing(board)),
     ])

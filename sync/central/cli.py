@@ -1,7 +1,7 @@
 """``kiosk-central``: the election authority's and central staff's command.
 
 Verbs: ``election init|show``, ``tokens mint|freeze|check``, ``cards mint|check``, ``node init``,
-``kiosks add``, ``serve``, ``ingest``, ``verify``, ``tally``, ``board check``.
+``kiosks add``, ``serve``, ``ingest``, ``verify``, ``tally``, ``board check``, ``witness``.
 Exit codes: 0 ok, 1 the thing checked is bad, 2 usage or input error.
 """
 
@@ -24,6 +24,7 @@ from kiosk.spec import read_spec
 from kiosk.tokens import REFUSAL_TEXT, Refused, check_token
 from kiosk.ttabok import TTABOK_COMMUNITIES, ttabok_spec
 from sync.central.board_cli import add_board_verbs
+from sync.central.witness_cli import add_witness_verb
 from sync.central.node_cli import add_node_verbs
 from sync.central.nodes import demo_nodes, parse_node_option, save_demo_keys
 from sync.central.sheets import card_qr, save_png, write_token_pngs, write_token_sheet
@@ -276,6 +277,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_node_verbs(verbs)
     add_board_verbs(verbs)
+    add_witness_verb(verbs)
     return p
 
 
