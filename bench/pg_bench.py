@@ -14,25 +14,11 @@ import argparse
 import json
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from central_bench import ROOT, fresh_node, kiosk_batches, make_central_election  # noqa: E402
+from central_bench import ROOT, ingest_in_process, kiosk_batches, make_central_election  # noqa: E402
 from pghelp import postgres_server, schema_url  # noqa: E402 (central_bench put tests/ on the path)
-from kiosk.keys import save_signing_key  # noqa: E402
-from sync.central.node import NODE_KEY, CentralNode  # noqa: E402
-
-
-def ingest(node: CentralNode, bodies: list[bytes]) -> float:
-    """Seconds for the node to judge and store every batch (each must be accepted)."""
-    try:
-        start = time.perf_counter()
-        for body in bodies:
-            assert node.submit(body).ack.verdict == "accepted"
-        return time.perf_counter() - start
-    finally:
-        node.close()
 
 
 def main() -> None:
@@ -44,12 +30,10 @@ def main() -> None:
         work = Path(tmp)
         central = make_central_election(work / "election", per_style=args.ballots // 48 + 1, communities=48)
         bodies = kiosk_batches(central, work / "kiosk", args.batch, args.ballots)
-        results = {}
-        sqlite_node = fresh_node(central, work / "sqlite")
-        results["sqlite"] = ingest(sqlite_node, bodies)
-        (work / "pg").mkdir()
-        save_signing_key(work / "pg" / NODE_KEY, central.node_keys["n1"])  # the key stays in --data
-        results["postgresql"] = ingest(CentralNode(central.directory, work / "pg", db=schema_url(url, "bench")), bodies)
+        (work / "sqlite").mkdir()
+        (work / "pg").mkdir()  # holds only the node key: the store is in PostgreSQL
+        results = {"sqlite": ingest_in_process(central, work / "sqlite", bodies),
+                   "postgresql": ingest_in_process(central, work / "pg", bodies, db=schema_url(url, "bench"))}
     report = {"ballots": args.ballots, "batch_size": args.batch, "batches": len(bodies),
               **{f"{k}_ballots_per_s": round(args.ballots / v) for k, v in results.items()},
               **{f"{k}_s": round(v, 2) for k, v in results.items()}}
