@@ -72,9 +72,9 @@ def kiosk_batches(central, root: Path, size: int, total: int) -> list[bytes]:
     return [p.read_bytes() for p in sorted((root / "outbox" / "official").glob("batch-*.json"))]
 
 
-def fresh_node(central, folder: Path) -> CentralNode:
+def fresh_node(central, folder: Path, db: str | None = None) -> CentralNode:
     save_signing_key(folder / NODE_KEY, central.node_keys["n1"])
-    return CentralNode(central.directory, folder)
+    return CentralNode(central.directory, folder, db=db)
 
 
 def bare_insert(folder: Path, bodies: list[bytes], fingerprint: bytes) -> float:
@@ -102,8 +102,8 @@ def bare_insert(folder: Path, bodies: list[bytes], fingerprint: bytes) -> float:
     return elapsed
 
 
-def ingest_in_process(central, folder: Path, bodies: list[bytes]) -> float:
-    node = fresh_node(central, folder)
+def ingest_in_process(central, folder: Path, bodies: list[bytes], db: str | None = None) -> float:
+    node = fresh_node(central, folder, db)
     try:
         start = time.perf_counter()
         for body in bodies:

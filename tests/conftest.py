@@ -85,3 +85,47 @@ def cards(store_election):
     from pollhelp import make_cards
 
     return make_cards(store_election)
+
+
+# -- the node store: SQLite and PostgreSQL ---------------------------------------------------
+# These modules run once per store: every CentralNode they make (directly or through
+# centralhelp.running_node) keeps its board in SQLite, then in a real PostgreSQL server.
+BOTH_STORES = {"test_node_api", "test_node_bitflip_batch", "test_node_double_use", "test_node_duplicate_batch",
+               "test_node_forged_batch", "test_node_reordered_batches", "test_node_test_batch_official",
+               "test_node_token_not_on_roll", "test_node_truncated_batch", "test_node_unknown_kiosk",
+               "test_board_node", "test_board_receipts", "test_central_tally"}
+
+
+def pytest_generate_tests(metafunc):
+    if "node_db" in metafunc.fixturenames and metafunc.module.__name__.rpartition(".")[2] in BOTH_STORES:
+        metafunc.parametrize("node_db", ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """The URL of a database on a throwaway PostgreSQL server of this test session (skips, saying why, if none)."""
+    from pghelp import NoServer, postgres_server
+
+    try:
+        with postgres_server() as url:
+            yield url
+    except NoServer as e:
+        pytest.skip(f"no PostgreSQL server: {e}")
+
+
+@pytest.fixture(autouse=True)
+def node_db(request):
+    """Which store the test's nodes use: "sqlite" (the default) or "postgresql" (BOTH_STORES modules)."""
+    kind = getattr(request, "param", "sqlite")
+    if kind == "postgresql":
+        from pghelp import schema_url
+
+        import sync.central.node as node_module
+        from sync.central.stores import open_store
+
+        url = request.getfixturevalue("pg_server")
+        # one schema per data directory and mode, as one SQLite file per data directory and mode
+        request.getfixturevalue("monkeypatch").setattr(
+            node_module, "open_store",
+            lambda db, sqlite_path, meta: open_store(db or schema_url(url, str(sqlite_path)), sqlite_path, meta))
+    return kind

@@ -25,13 +25,13 @@ def test_test_batch_to_official_node(central, tmp_path):
 
 
 def test_a_store_is_for_one_mode_only(central, tmp_path):
-    from sync.central.node import store_path
-    from sync.central.sqlite_store import SQLiteNodeStore
+    import sync.central.node as node_module
     from sync.central.store import NodeMeta
 
     with running_node(central, tmp_path / "n1"):
         pass
     wrong = NodeMeta(central.election.fingerprint_hex, central.node_keys["n1"].verify_key.hex, "test")
     with pytest.raises(StorageError):
-        SQLiteNodeStore(store_path(tmp_path / "n1", "official"), wrong)
+        # the node's own way to its store: the SQLite file, or the PostgreSQL run's database
+        node_module.open_store(None, node_module.store_path(tmp_path / "n1", "official"), wrong)
     CentralNode(central.directory, tmp_path / "n1", mode="test").close()  # its own file: fine

@@ -8,7 +8,8 @@ they need from the store and the roll, records the outcome in one transaction, a
 Layout of a node's data directory::
 
     DATA/node.key               the node's Ed25519 key (mode 0600; signs acknowledgements)
-    DATA/store-official.sqlite  the official board (or store-test.sqlite for a test node)
+    DATA/store-official.sqlite  the official board (or store-test.sqlite for a test node),
+                                unless --db names a PostgreSQL database
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ from kiosk.package import load_package
 from kiosk.roster import ROSTER_FILE, Roster, load_roster
 from kiosk.tokens import token_ref
 from sync.central import acceptance as acc
-from sync.central.sqlite_store import SQLiteNodeStore
 from sync.central.store import NodeMeta, NodeStore
+from sync.central.stores import open_store
 
 log = logging.getLogger(__name__)
 NODE_KEY = "node.key"
@@ -80,7 +81,8 @@ class CentralNode:
     """One node for one election and one mode (official or test: never both in one store)."""
 
     def __init__(self, election_dir: Path, data_dir: Path, mode: str = "official",
-                 clock: Callable[[], float] = time.time, store: NodeStore | None = None) -> None:
+                 clock: Callable[[], float] = time.time, store: NodeStore | None = None,
+                 db: str | None = None) -> None:
         if mode not in MODES:
             raise KioskError(f"a node's mode is official or test, not {mode!r}")
         self.election_dir, self.data_dir, self.mode, self.clock = Path(election_dir), Path(data_dir), mode, clock
@@ -100,7 +102,7 @@ class CentralNode:
         if not self.roll.frozen:
             raise KioskError("the token roll is not frozen", hint="run: kiosk-central tokens freeze --election DIR")
         meta = NodeMeta(self.election.fingerprint_hex, self.key.verify_key.hex, mode)
-        self.store = store or SQLiteNodeStore(store_path(self.data_dir, mode), meta)
+        self.store = store or open_store(db, store_path(self.data_dir, mode), meta)  # db: --db postgresql://…
         self._lock = threading.Lock()  # one batch at a time: judging reads what the last one wrote
         self._roster_stamp: tuple[int, int] | None = None
         self._roster = Roster(self.election.fingerprint_hex, ())

@@ -48,7 +48,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from sync.central.app import create_app
     from sync.central.serve import serve_forever
 
-    node = CentralNode(args.election, args.data, mode=args.mode)
+    node = CentralNode(args.election, args.data, mode=args.mode, db=args.db)
     # uvicorn shuts down gracefully on SIGTERM, then raises it again for the previous handler:
     # this one makes a stop by systemd an orderly exit 0
     signal.signal(signal.SIGTERM, lambda *_: None)
@@ -73,7 +73,7 @@ def _progress(done: int, total: int) -> None:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from sync.central.ingest import ingest
 
-    node = CentralNode(args.election, args.data, mode=args.mode)
+    node = CentralNode(args.election, args.data, mode=args.mode, db=args.db)
     try:
         summaries = ingest(node, args.paths, None if args.json else _progress)
         size, root = node.store.checkpoint()
@@ -100,7 +100,7 @@ def cmd_tally(args: argparse.Namespace) -> int:
     from sync.central.results import table, write_results
     from sync.central.tally import tally
 
-    node = CentralNode(args.election, args.data, mode=args.mode)
+    node = CentralNode(args.election, args.data, mode=args.mode, db=args.db)
     try:
         report = tally(node, args.shares, override_open=args.override_open_stations, workers=args.workers)
     finally:
@@ -118,7 +118,7 @@ def cmd_tally(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from sync.central.verify import verify_node
 
-    node = CentralNode(args.election, args.data, mode=args.mode)
+    node = CentralNode(args.election, args.data, mode=args.mode, db=args.db)
     try:
         report = verify_node(node)
     finally:
@@ -139,6 +139,8 @@ def _node_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--election", required=True, type=Path, help="the election package (with roster.json)")
     p.add_argument("--mode", choices=["official", "test"], default="official",
                    help="official or test board (never both in one store; default official)")
+    p.add_argument("--db", metavar="URL", help="keep the store in PostgreSQL (postgresql://USER@HOST:PORT/DBNAME, "
+                   "one database per node and mode) instead of DATA/store-MODE.sqlite")
 
 
 def add_node_verbs(verbs) -> None:

@@ -11,7 +11,6 @@ are listed as notes (they are expected to be flagged, not to be absent).
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -24,6 +23,7 @@ from kiosk.merkle import MerkleFrontier
 from kiosk.tokens import token_ref
 from kiosk.verify import Finding
 from sync.central.node import CentralNode
+from sync.central.stores import store_errors
 
 
 @dataclass
@@ -48,7 +48,7 @@ def verify_node(node: CentralNode) -> NodeVerifyReport:
     report = NodeVerifyReport()
     try:
         _verify(node, report)
-    except (sqlite3.Error, KioskError, TypeError, ValueError) as e:  # a store too damaged to read on
+    except (*store_errors(), KioskError, TypeError, ValueError) as e:  # a store too damaged to read on
         report.problems.append(Finding("node store", f"cannot be read: {type(e).__name__}: {e}"[:300]))
     return report
 
