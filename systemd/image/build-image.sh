@@ -110,6 +110,7 @@ if ! step_done project; then
   SITE="$ROOTFS/usr/local/lib/python3.11/dist-packages"
   WHEELS="$OUT/wheels"
   rm -rf "$WHEELS" && mkdir -p "$WHEELS" "$SITE"
+  export PIP_BREAK_SYSTEM_PACKAGES=1  # --target writes into the image, not into this machine
   python3 -m pip wheel -q --no-deps -w "$WHEELS" "$REPO"
   # shellcheck disable=SC2086
   python3 -m pip download -q --no-deps --only-binary=:all: --python-version 3.11 --implementation cp \
@@ -137,6 +138,11 @@ if ! step_done project; then
   PYTHONPATH="$REPO" python3 -c 'from kiosk.config import config_toml; print(config_toml(), end="")' \
     > "$ROOTFS/etc/kiosk/kiosk.toml"
   echo kiosk > "$ROOTFS/etc/hostname"
+  # The technician logs in as root on tty2 only if the image was built with a password hash
+  # (openssl passwd -6); the hash, never the password, passes through here.
+  if [ -n "${ROOT_PASSWORD_HASH:-}" ]; then
+    sed -i "s|^root:[^:]*:|root:${ROOT_PASSWORD_HASH}:|" "$ROOTFS/etc/shadow"
+  fi
   printf 'LABEL=kioskroot / ext4 defaults,noatime,commit=5 0 1\nLABEL=KIOSKBOOT /boot/firmware vfat defaults,noatime 0 2\n' \
     > "$ROOTFS/etc/fstab"
   systemd-sysusers --root="$ROOTFS"
