@@ -22,6 +22,27 @@ MIN_FRAMES = 5
 INPUT_DEVICES = Path("/proc/bus/input/devices")
 
 
+# (Korean, English) hint per problem: what a technician can do about it, without tools.
+HINTS: dict[str, tuple[str, str]] = {
+    "camera_failed": ("카메라 케이블을 확인하고 다시 연결한 뒤 자가 점검을 다시 하십시오.",
+                      "Check the camera cable, reconnect it and run the self-test again."),
+    "camera_few_frames": ("카메라가 가려져 있지 않은지, 케이블이 꽂혀 있는지 확인하십시오.",
+                          "Make sure the camera is not covered and its cable is plugged in."),
+    "printer_silent": ("프린터 전원과 USB 케이블을 확인하십시오.", "Check the printer's power and its USB cable."),
+    "paper_near_end": ("새 용지 롤을 넣으십시오.", "Put in a new paper roll."),
+    "paper_out": ("용지 롤을 넣으십시오.", "Put in a paper roll."),
+    "cover_open": ("프린터 덮개를 닫으십시오.", "Close the printer's cover."),
+    "printer_other": ("프린터를 껐다 켠 뒤 다시 점검하십시오.", "Switch the printer off and on, then check again."),
+    "no_input": ("터치스크린 USB 케이블 또는 키패드를 연결하십시오.", "Connect the touch screen's USB cable or a keypad."),
+    "disk_unreadable": ("저장 장치를 확인하십시오. 필요하면 이미지를 다시 기록하십시오.",
+                        "Check the storage card; reflash the kiosk if needed."),
+    "disk_low": ("더 큰 저장 카드를 쓰거나 이미지를 다시 기록하십시오.", "Use a larger storage card or reflash the kiosk."),
+    "clock_wrong": ("시계가 맞지 않습니다. 'date -s' 로 현재 시각을 맞추십시오.",
+                    "The clock is wrong. Set the current time with 'date -s'."),
+}
+PRINTER_PROBLEMS = {"paper_near_end": "paper near its end", "paper_out": "out of paper", "cover_open": "cover open"}
+
+
 @dataclass(frozen=True)
 class CheckResult:
     """One check's outcome. ``detail`` is what was measured (for the log and the screen)."""
@@ -37,8 +58,14 @@ class CheckResult:
                 "hint_ko": self.hint_ko, "hint_en": self.hint_en}
 
 
-def _problem(check: str, detail: str, hint_ko: str, hint_en: str) -> CheckResult:
-    return CheckResult(check, False, detail, hint_ko, hint_en)
+def _problem(check: str, detail: str, hint: str) -> CheckResult:
+    return CheckResult(check, False, detail, *HINTS[hint])
+
+
+def _at_least(check: str, value: int, minimum: int, shown: str, hint: str) -> CheckResult:
+    if value < minimum:
+        return _problem(check, shown, hint)
+    return CheckResult(check, True, shown.split(" (")[0])
 
 
 def check_camera(count_frames: Callable[[], int], min_frames: int = MIN_FRAMES) -> CheckResult:
@@ -46,14 +73,9 @@ def check_camera(count_frames: Callable[[], int], min_frames: int = MIN_FRAMES) 
     try:
         frames = int(count_frames())
     except Exception as e:  # any failure of the camera adapter is the camera's problem here
-        return _problem("camera", f"camera failed: {e}",
-                        "카메라 케이블을 확인하고 다시 연결한 뒤 자가 점검을 다시 하십시오.",
-                        "Check the camera cable, reconnect it and run the self-test again.")
-    if frames < min_frames:
-        return _problem("camera", f"{frames} frames (at least {min_frames} expected)",
-                        "카메라가 가려져 있지 않은지, 케이블이 꽂혀 있는지 확인하십시오.",
-                        "Make sure the camera is not covered and its cable is plugged in.")
-    return CheckResult("camera", True, f"{frames} frames")
+        return _problem("camera", f"camera failed: {e}", "camera_failed")
+    return _at_least("camera", frames, min_frames, f"{frames} frames (at least {min_frames} expected)",
+                     "camera_few_frames")
 
 
 def check_printer(printer_status: Callable[[], str]) -> CheckResult:
@@ -62,32 +84,20 @@ def check_printer(printer_status: Callable[[], str]) -> CheckResult:
     try:
         condition = str(printer_status())
     except Exception as e:  # not connected, not responding: all mean "no answer"
-        return _problem("printer", f"no answer: {e}",
-                        "프린터 전원과 USB 케이블을 확인하십시오.",
-                        "Check the printer's power and its USB cable.")
+        return _problem("printer", f"no answer: {e}", "printer_silent")
     if condition == "ok":
         return CheckResult("printer", True, "ok")
-    if condition == "paper_near_end":
-        return _problem("printer", "paper near its end",
-                        "새 용지 롤을 넣으십시오.", "Put in a new paper roll.")
-    if condition == "paper_out":
-        return _problem("printer", "out of paper", "용지 롤을 넣으십시오.", "Put in a paper roll.")
-    if condition == "cover_open":
-        return _problem("printer", "cover open", "프린터 덮개를 닫으십시오.", "Close the printer's cover.")
-    return _problem("printer", f"printer says {condition}",
-                    "프린터를 껐다 켠 뒤 다시 점검하십시오.", "Switch the printer off and on, then check again.")
+    if condition in PRINTER_PROBLEMS:
+        return _problem("printer", PRINTER_PROBLEMS[condition], condition)
+    return _problem("printer", f"printer says {condition}", "printer_other")
 
 
 def check_input(devices: Iterable[InputDevice]) -> CheckResult:
     """A touch screen or a keypad is attached (a voter must be able to choose)."""
     devices = list(devices)
-    touch = [d.name for d in devices if d.is_touch]
-    keypads = [d.name for d in devices if d.is_keypad]
-    if not touch and not keypads:
-        return _problem("input", f"no touch screen or keypad among {len(devices)} input devices",
-                        "터치스크린 USB 케이블 또는 키패드를 연결하십시오.",
-                        "Connect the touch screen's USB cable or a keypad.")
-    found = [f"touch: {n}" for n in touch] + [f"keys: {n}" for n in keypads]
+    found = [f"touch: {d.name}" for d in devices if d.is_touch] + [f"keys: {d.name}" for d in devices if d.is_keypad]
+    if not found:
+        return _problem("input", f"no touch screen or keypad among {len(devices)} input devices", "no_input")
     return CheckResult("input", True, "; ".join(found))
 
 
@@ -105,14 +115,9 @@ def check_disk(path: Path, min_free_mb: int,
     try:
         free_mb = disk_usage(Path(path))[2] // 1_000_000
     except OSError as e:
-        return _problem("disk", f"cannot measure {path}: {e.strerror}",
-                        "저장 장치를 확인하십시오. 필요하면 이미지를 다시 기록하십시오.",
-                        "Check the storage card; reflash the kiosk if needed.")
-    if free_mb < min_free_mb:
-        return _problem("disk", f"{free_mb} MB free (at least {min_free_mb} MB needed)",
-                        "더 큰 저장 카드를 쓰거나 이미지를 다시 기록하십시오.",
-                        "Use a larger storage card or reflash the kiosk.")
-    return CheckResult("disk", True, f"{free_mb} MB free")
+        return _problem("disk", f"cannot measure {path}: {e.strerror}", "disk_unreadable")
+    return _at_least("disk", free_mb, min_free_mb, f"{free_mb} MB free (at least {min_free_mb} MB needed)",
+                     "disk_low")
 
 
 def check_clock(now_s: int, not_before_s: int | None = None, not_after_s: int | None = None) -> CheckResult:
@@ -121,9 +126,7 @@ def check_clock(now_s: int, not_before_s: int | None = None, not_after_s: int | 
     earliest = max(EARLIEST_SANE_TIME, not_before_s or 0)
     shown = datetime.fromtimestamp(now_s, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     if now_s < earliest or (not_after_s is not None and now_s > not_after_s):
-        return _problem("clock", f"the clock says {shown}",
-                        "시계가 맞지 않습니다. 'date -s' 로 현재 시각을 맞추십시오.",
-                        "The clock is wrong. Set the current time with 'date -s'.")
+        return _problem("clock", f"the clock says {shown}", "clock_wrong")
     return CheckResult("clock", True, shown)
 
 

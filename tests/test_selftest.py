@@ -154,3 +154,11 @@ def test_the_report_runs_every_check_and_lists_problems(tmp_path):
     body = report.as_json()
     assert body["ok"] is False and body["checks"][0] == {"check": "camera", "ok": True, "detail": "30 frames",
                                                           "hint_ko": "", "hint_en": ""}
+
+
+def test_every_hint_is_in_korean_and_english():
+    from kiosk.selftest import HINTS
+
+    for name, (ko, en) in HINTS.items():
+        assert any("\uac00" <= ch <= "\ud7a3" for ch in ko), f"{name}: the Korean hint has no Hangul"
+        assert en.isascii() and en.endswith("."), f"{name}: the English hint"
