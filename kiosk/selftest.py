@@ -62,10 +62,10 @@ def _problem(check: str, detail: str, hint: str) -> CheckResult:
     return CheckResult(check, False, detail, *HINTS[hint])
 
 
-def _at_least(check: str, value: int, minimum: int, shown: str, hint: str) -> CheckResult:
+def _at_least(check: str, value: int, minimum: int, shown: str, needed: str, hint: str) -> CheckResult:
     if value < minimum:
-        return _problem(check, shown, hint)
-    return CheckResult(check, True, shown.split(" (")[0])
+        return _problem(check, f"{shown} ({needed})", hint)
+    return CheckResult(check, True, shown)
 
 
 def check_camera(count_frames: Callable[[], int], min_frames: int = MIN_FRAMES) -> CheckResult:
@@ -74,7 +74,7 @@ def check_camera(count_frames: Callable[[], int], min_frames: int = MIN_FRAMES) 
         frames = int(count_frames())
     except Exception as e:  # any failure of the camera adapter is the camera's problem here
         return _problem("camera", f"camera failed: {e}", "camera_failed")
-    return _at_least("camera", frames, min_frames, f"{frames} frames (at least {min_frames} expected)",
+    return _at_least("camera", frames, min_frames, f"{frames} frames", f"at least {min_frames} expected",
                      "camera_few_frames")
 
 
@@ -116,7 +116,7 @@ def check_disk(path: Path, min_free_mb: int,
         free_mb = disk_usage(Path(path))[2] // 1_000_000
     except OSError as e:
         return _problem("disk", f"cannot measure {path}: {e.strerror}", "disk_unreadable")
-    return _at_least("disk", free_mb, min_free_mb, f"{free_mb} MB free (at least {min_free_mb} MB needed)",
+    return _at_least("disk", free_mb, min_free_mb, f"{free_mb} MB free", f"at least {min_free_mb} MB needed",
                      "disk_low")
 
 
