@@ -8,6 +8,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kiosk.config import (DEFAULT_CONFIG, SECTIONS, ConfigError, KioskConfig, config_toml, load_config,
                           parse_config, toml_value)
@@ -126,3 +128,22 @@ def test_a_missing_or_broken_file_is_a_kiosk_error_with_a_hint(tmp_path):
     with pytest.raises(ConfigError, match="not valid TOML") as e:
         load_config(write(tmp_path, "[camera\nfps = 1"))
     assert e.value.hint
+
+
+toml_values = st.recursive(
+    st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=10),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    max_leaves=10)
+key_names = st.sampled_from(sorted({f.name for _, f in ALL_KEYS} | {"x"}))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(sorted(SECTIONS) + ["other"]),
+                       st.dictionaries(key_names, toml_values, max_size=4) | toml_values, max_size=4))
+def test_any_parsed_toml_gives_a_config_or_a_config_error(data):
+    try:
+        config = parse_config(data)
+    except ConfigError as e:
+        assert e.problems and all(where.startswith("[") for where, _ in e.problems)
+    else:
+        assert isinstance(config, KioskConfig)
