@@ -42,10 +42,12 @@ class Registration:
 
     @property
     def kiosk_key(self) -> VerifyKey:
+        """The kiosk's public key."""
         return VerifyKey.from_hex(self.kiosk_key_hex)
 
     @property
     def kiosk_fingerprint(self) -> str:
+        """The key's short fingerprint, as printed on the kiosk's label and zero report."""
         return self.kiosk_key.fingerprint
 
 

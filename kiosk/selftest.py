@@ -54,6 +54,7 @@ class CheckResult:
     hint_en: str = ""
 
     def as_json(self) -> dict:
+        """The result for ``--json`` output."""
         return {"check": self.check, "ok": self.ok, "detail": self.detail,
                 "hint_ko": self.hint_ko, "hint_en": self.hint_en}
 
@@ -138,13 +139,16 @@ class SelfTestReport:
 
     @property
     def ok(self) -> bool:
+        """True when every check passed: the kiosk may be handed over."""
         return all(r.ok for r in self.results)
 
     @property
     def problems(self) -> tuple[CheckResult, ...]:
+        """The checks that did not pass."""
         return tuple(r for r in self.results if not r.ok)
 
     def as_json(self) -> dict:
+        """The report for ``--json`` output."""
         return {"ok": self.ok, "checks": [r.as_json() for r in self.results]}
 
 
