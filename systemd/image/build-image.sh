@@ -99,8 +99,11 @@ if ! step_done packages; then
   echo "quiet consoleblank=0 vt.global_cursor_default=0 fsck.repair=yes" > "$ROOTFS/etc/default/raspi-extra-cmdline"
   mount_virtual
   in_root apt-get update -q
+  # our /etc/default/raspi-firmware is a conffile the package also ships: keep ours, never ask
+  in_root dpkg --force-confold --force-confdef --configure -a
   # shellcheck disable=SC2086
-  in_root apt-get install -y -q --no-install-recommends $PACKAGES
+  in_root apt-get install -y -q --no-install-recommends \
+    -o Dpkg::Options::=--force-confold -o Dpkg::Options::=--force-confdef $PACKAGES
   in_root apt-get clean
   umount_virtual
   done_step packages
