@@ -99,11 +99,18 @@ if ! step_done packages; then
   echo "quiet consoleblank=0 vt.global_cursor_default=0 fsck.repair=yes" > "$ROOTFS/etc/default/raspi-extra-cmdline"
   mount_virtual
   in_root apt-get update -q
+  # mkinitramfs takes minutes under qemu and apt would run it twice (kernel, then trigger):
+  # hold it off during the install and run it once after
+  in_root dpkg-divert --local --rename --add /usr/sbin/update-initramfs
+  ln -sf /bin/true "$ROOTFS/usr/sbin/update-initramfs"
   # our /etc/default/raspi-firmware is a conffile the package also ships: keep ours, never ask
   in_root dpkg --force-confold --force-confdef --configure -a
   # shellcheck disable=SC2086
   in_root apt-get install -y -q --no-install-recommends \
     -o Dpkg::Options::=--force-confold -o Dpkg::Options::=--force-confdef $PACKAGES
+  rm -f "$ROOTFS/usr/sbin/update-initramfs"
+  in_root dpkg-divert --local --rename --remove /usr/sbin/update-initramfs
+  in_root update-initramfs -u -k all   # raspi-firmware's hook copies kernel and initrd to /boot/firmware
   in_root apt-get clean
   umount_virtual
   done_step packages
