@@ -96,7 +96,7 @@ if ! step_done packages; then
   # raspi-firmware writes cmdline.txt from these when the kernel is installed
   mkdir -p "$ROOTFS/etc/default"
   printf 'ROOTPART=LABEL=kioskroot\nCONSOLES="tty2"\nKERNEL_ARCH=arm64\n' > "$ROOTFS/etc/default/raspi-firmware"
-  echo "quiet consoleblank=0 vt.global_cursor_default=0 fsck.repair=yes" > "$ROOTFS/etc/default/raspi-extra-cmdline"
+  echo "quiet consoleblank=0 vt.global_cursor_default=0" > "$ROOTFS/etc/default/raspi-extra-cmdline"
   mount_virtual
   in_root apt-get update -q
   # mkinitramfs takes minutes under qemu and apt would run it twice (kernel, then trigger):
