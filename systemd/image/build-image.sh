@@ -124,11 +124,12 @@ if ! step_done project; then
   rm -rf "$WHEELS" && mkdir -p "$WHEELS" "$SITE"
   export PIP_BREAK_SYSTEM_PACKAGES=1  # --target writes into the image, not into this machine
   python3 -m pip wheel -q --no-deps -w "$WHEELS" "$REPO"
+  # the image's Python (3.11, aarch64), not this machine's, decides which wheels fit
+  target=(--only-binary=:all: --python-version 3.11 --implementation cp --platform manylinux2014_aarch64
+          --platform manylinux_2_28_aarch64 --platform manylinux_2_17_aarch64)
   # shellcheck disable=SC2086
-  python3 -m pip download -q --no-deps --only-binary=:all: --python-version 3.11 --implementation cp \
-    --platform manylinux2014_aarch64 --platform manylinux_2_28_aarch64 --platform manylinux_2_17_aarch64 \
-    -d "$WHEELS" $PIP_PACKAGES
-  python3 -m pip install -q --no-deps --no-compile --target "$SITE" "$WHEELS"/*.whl
+  python3 -m pip download -q --no-deps "${target[@]}" -d "$WHEELS" $PIP_PACKAGES
+  python3 -m pip install -q --no-deps --no-compile --no-index "${target[@]}" --target "$SITE" "$WHEELS"/*.whl
   rm -rf "${SITE:?}/bin"  # console scripts made for this machine's Python; the image gets its own
   for script in kiosk:kiosk.cli kiosk-sync:sync.cli kiosk-central:sync.central.cli; do
     name="${script%%:*}" module="${script#*:}"
