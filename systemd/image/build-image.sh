@@ -159,7 +159,7 @@ if ! step_done project; then
   printf 'LABEL=kioskroot / ext4 defaults,noatime,commit=5 0 1\nLABEL=KIOSKBOOT /boot/firmware vfat defaults,noatime 0 2\n' \
     > "$ROOTFS/etc/fstab"
   systemd-sysusers --root="$ROOTFS"
-  systemd-tmpfiles --root="$ROOTFS" --create /usr/lib/tmpfiles.d/kiosk.conf || true
+  systemd-tmpfiles --root="$ROOTFS" --create kiosk.conf
   # the booth owns tty1 and the display; networking is a client only (DHCP, NTP); no server
   systemctl --root="$ROOTFS" enable kiosk-booth.service kiosk-sync.service systemd-networkd.service \
     systemd-timesyncd.service

@@ -28,4 +28,4 @@ mountpoint -q "$ROOTFS/sys" || mount -t sysfs sysfs "$ROOTFS/sys"
 mountpoint -q "$ROOTFS/dev" || mount --bind /dev "$ROOTFS/dev"
 echo "architecture inside: $(chroot "$ROOTFS" /usr/bin/uname -m)"
 chroot "$ROOTFS" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 HOME=/root \
-  SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy /usr/lib/polling-kiosk/check-inside.sh
+  SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy PYGAME_HIDE_SUPPORT_PROMPT=1 /usr/lib/polling-kiosk/check-inside.sh
