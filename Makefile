@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 SYSTEM_PACKAGES := python3-venv libzbar0 fonts-nanum socat espeak-ng poppler-utils postgresql
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test system clean bench
+.PHONY: demo test system clean bench image image-check
 
 demo: $(STAMP)
 	$(VENV)/bin/kiosk demo
@@ -29,6 +29,20 @@ $(STAMP): setup.cfg pyproject.toml | system
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $@
+
+# The kiosk's flashable image (Debian bookworm arm64, Raspberry Pi): minutes, root, binfmt.
+# Not part of `make test`; see docs/image.md. ROOT_PASSWORD_HASH (openssl passwd -6) lets a
+# technician log in on tty2; MIRROR overrides the Debian mirror this machine's apt uses.
+IMAGE_PACKAGES := debootstrap qemu-user-static binfmt-support dosfstools mtools fdisk e2fsprogs python3-pip
+IMAGE_OUT ?= build/image
+
+image:
+	$(MAKE) system SYSTEM_PACKAGES="$(IMAGE_PACKAGES)"
+	$(if $(filter 0,$(shell id -u)),,sudo) env ROOT_PASSWORD_HASH='$(value ROOT_PASSWORD_HASH)' \
+	  MIRROR='$(value MIRROR)' systemd/image/build-image.sh $(IMAGE_OUT)
+
+image-check:
+	$(if $(filter 0,$(shell id -u)),,sudo) systemd/image/check-image.sh $(IMAGE_OUT)
 
 bench: $(STAMP)
 	$(PY) bench/mint_bench.py

@@ -1,0 +1,45 @@
+#!/bin/sh
+# Run inside the kiosk's root file system (chroot, through qemu-user on another architecture):
+# the software starts, its units verify cleanly, and no network service is enabled.
+# Prints one line per check; exits 1 on the first failure.
+set -u
+fail() { echo "FAIL: $*"; exit 1; }
+ok() { echo "ok: $*"; }
+
+version=$(kiosk --version) || fail "kiosk --version"
+ok "$version"
+kiosk-sync --version >/dev/null || fail "kiosk-sync --version"
+PYGAME_HIDE_SUPPORT_PROMPT=1 python3 -c 'import pygame, cv2, nacl, serial, zxingcpp, segno, sqlite_utils; from pyzbar import pyzbar' \
+  2>/tmp/imports.err || fail "imports: $(cat /tmp/imports.err)"
+ok "python imports (pygame, cv2, nacl, serial, zxingcpp, segno, sqlite_utils, pyzbar)"
+python3 -c 'import pygame, sys; sys.exit(0 if pygame.get_sdl_version() >= (2, 0, 0) else 1)' || fail "SDL 2"
+ok "SDL $(python3 -c 'import pygame; print(".".join(map(str, pygame.get_sdl_version())))')"
+grep -q KMSDRM "$(python3 -c 'import ctypes.util; print("/usr/lib/" + __import__("sysconfig").get_config_var("MULTIARCH") + "/" + ctypes.util.find_library("SDL2-2.0"))')" \
+  || fail "SDL without its KMS/DRM video driver"
+ok "SDL has its KMS/DRM video driver"
+
+for unit in kiosk-booth.service kiosk-sync.service; do
+  err=$(systemd-analyze verify --man=no "/usr/lib/systemd/system/$unit" 2>&1) || fail "verify $unit: $err"
+  [ -z "$err" ] || fail "verify $unit: $err"
+  ok "systemd-analyze verify $unit: nothing to say"
+  systemd-analyze security --offline=true --no-pager "/usr/lib/systemd/system/$unit" 2>/dev/null \
+    | grep 'Overall exposure' | sed 's/^→ /ok: /'
+  systemctl is-enabled "$unit" >/dev/null 2>&1 || fail "$unit is not enabled"
+done
+
+for unit in ssh.service sshd.service telnet.socket avahi-daemon.service cups.service exim4.service \
+            rpcbind.service apache2.service nginx.service; do
+  if systemctl is-enabled "$unit" >/dev/null 2>&1; then fail "network service $unit is enabled"; fi
+done
+ok "no network service enabled (ssh, avahi, cups, mail, rpc, web)"
+[ "$(systemctl is-enabled getty@tty1.service 2>/dev/null)" = masked ] || fail "getty@tty1 is not masked"
+ok "getty@tty1 masked: the booth owns the first screen"
+{ id kiosk && id kiosk-sync; } >/dev/null || fail "service users"
+ok "users kiosk and kiosk-sync"
+[ "$(stat -c '%U:%G %a' /var/lib/kiosk)" = "kiosk:kiosk 750" ] || fail "/var/lib/kiosk is $(stat -c '%U:%G %a' /var/lib/kiosk)"
+ok "/var/lib/kiosk: kiosk:kiosk 750, empty for provisioning"
+runuser -u kiosk -- kiosk --version >/dev/null || fail "the kiosk user cannot run kiosk"
+ok "the kiosk user runs kiosk"
+hash=$(python3 -c 'from kiosk.attest import attest_installed; print(attest_installed("/etc/kiosk/kiosk.toml").software_hash_hex)') \
+  || fail "software hash"
+ok "software hash $hash"
