@@ -170,3 +170,24 @@ def test_usage_and_input_errors_exit_2(central, tmp_path, capsys):
     assert main(["verify", "--from", str(tmp_path / "empty"), "--election", str(central.directory)]) == 2
     assert main(["verify", "--from", str(tmp_path / "empty"), "--data", str(tmp_path),
                  "--election", str(central.directory)]) == 2
+
+
+def test_cosignatures_reaching_the_quorum_are_shown_and_a_forged_one_is_caught(filled, central, tmp_path, capsys):
+    import httpx
+
+    from kiosk.board_checkpoint import cosign, witness_name
+
+    url, package, _, _, _ = filled
+    note = httpx.get(url + "/v1/board/checkpoint").content
+    cp = parse_checkpoint(note, None, None)
+    name = witness_name(central.election.fingerprint_hex, "n2")
+    cosigned = cosign(cp, central.node_keys["n2"], name)
+    assert httpx.post(url + "/v1/board/cosignatures", content=cosigned.note()).json() == {"kept": 1}
+    code, out = run(capsys, "--from", url, "--election", package)
+    assert code == 0 and "ok: cosignatures: the tree of 16 leaves carries 2 of 3 nodes' signatures, quorum 2" in out
+    dump, package, _ = export(filled, central, tmp_path, capsys)
+    forged = cosign(cp, central.node_keys["n1"], witness_name(central.election.fingerprint_hex, "n3"))
+    (dump / "cosigned.txt").write_bytes(forged.note())
+    code, out = run(capsys, "--from", dump, "--election", package)
+    assert code == 1 and "problem: cosignatures: node n3's cosignature does not verify with its key" in out
+
