@@ -191,3 +191,22 @@ def test_cosignatures_reaching_the_quorum_are_shown_and_a_forged_one_is_caught(f
     code, out = run(capsys, "--from", dump, "--election", package)
     assert code == 1 and "problem: cosignatures: node n3's cosignature does not verify with its key" in out
 
+
+
+def test_a_token_spent_at_two_kiosks_is_flagged_from_the_published_board(central, tmp_path, capsys):
+    from centralhelp import close_station, make_kiosk, vote
+
+    shared = central.official[0]
+    a = make_kiosk(central, tmp_path / "a", station="S-0001")
+    b = make_kiosk(central, tmp_path / "b", station="S-0002")
+    vote(a, [shared] + central.official[1:4], central.election)  # both offline: each kiosk accepts it
+    vote(b, [shared] + central.official[4:6], central.election)
+    close_station(a)
+    close_station(b)
+    with running_node(central, tmp_path / "n1") as (node, server):
+        for body in batches(a) + batches(b):
+            post(server, body, central)  # the node keeps both and flags the double use
+        code, out = run(capsys, "--from", server.url, "--election", observer_package(central, tmp_path / "p"))
+    assert code == 1
+    assert "ok: board root: recomputed from all 7 leaves" in out
+    assert "(double use)" in out and out.count("problem:") == 1
