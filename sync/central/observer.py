@@ -392,7 +392,8 @@ def check_closings(election: Election, mode: str, roster: Roster | None, facts: 
         board = facts.by_kiosk.get(body["kiosk_key_hex"], Counter())
         on_board = sum(board.values())
         if body["ballots"] != on_board:
-            out.append(problem(where, f"{body['ballots']} ballots on the tape, {on_board} on the board from that kiosk"))
+            out.append(problem(where, f"{body['ballots']} ballots on the tape, "
+                                      f"{on_board} on the board from that kiosk"))
         elif {s: n for s, n in board.items() if n} != body["turnout"]:
             out.append(problem(where, f"turnout by style on the tape {body['turnout']} is not the board's "
                                       f"{dict(sorted(board.items()))}"))

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from kiosk.board_checkpoint import parse_checkpoint
 from kiosk.cliutil import EXIT_BAD, EXIT_OK, EXIT_USAGE, print_json
 from sync.central.observer import (InputError, Published, fetch_board, read_board, read_closing_lines,
                                    report_json, verify_published, write_board)
@@ -53,8 +54,6 @@ def cmd_board_export(args: argparse.Namespace) -> int:
     try:
         board = Board(node)
         checkpoint = board.checkpoint()
-        from kiosk.board_checkpoint import parse_checkpoint
-
         size = parse_checkpoint(checkpoint, board.origin, None).tree_size
         leaves = []
         for start in range(0, size, MAX_LEAVES_PER_REQUEST):
