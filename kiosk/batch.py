@@ -175,6 +175,16 @@ def _parse_ballot(value: Any, what: str) -> SealedBallot:
                         from_hex(d["serial_hex"], f"{what}.serial_hex", 16), d["style"], sealed, signature)
 
 
+def parse_sealed_ballot(data: bytes, what: str = "the leaf") -> SealedBallot:
+    """Parse one board leaf (a sealed ballot's canonical JSON) strictly; raises only FormatError."""
+    if not isinstance(data, bytes):
+        raise FormatError(f"{what} is bytes")
+    ballot = _parse_ballot(parse_json(data, what), what)
+    if ballot.leaf() != data:
+        raise FormatError(f"{what} is not in canonical form (key order, spacing or encoding differ)")
+    return ballot
+
+
 def header_from_json(value: Any) -> BatchHeader:
     """Check and read a parsed header object (FormatError naming the first problem)."""
     d = _fields(value, {"count", "cumulative", "election_hex", "format", "kiosk_key_hex", "merkle_root_hex",

@@ -47,4 +47,16 @@ def add_board_verbs(verbs) -> None:
     check.add_argument("--json", action="store_true")
     check.set_defaults(func=cmd_board_check)
 
+    export = board.add_parser("export", help="write a node's published board to a directory (for verify --from)")
+    export.add_argument("--data", required=True, type=Path, help="the node's data directory")
+    export.add_argument("--election", required=True, type=Path, help="the election package")
+    export.add_argument("--mode", choices=["official", "test"], default="official", help="the board (default official)")
+    export.add_argument("--db", metavar="URL", help="the node's PostgreSQL store (see serve)")
+    export.add_argument("--out", required=True, type=Path, help="the directory to write")
+    export.set_defaults(func=_export)
 
+
+def _export(args: argparse.Namespace) -> int:
+    from sync.central.observer_cli import cmd_board_export
+
+    return cmd_board_export(args)

@@ -1,7 +1,8 @@
 """``kiosk-central``: the election authority's and central staff's command.
 
 Verbs: ``election init|show``, ``tokens mint|freeze|check``, ``cards mint|check``, ``node init``,
-``kiosks add``, ``serve``, ``ingest``, ``verify``, ``tally``, ``board check``, ``witness``.
+``kiosks add``, ``serve``, ``ingest``, ``verify`` (a node's store, or ``--from`` published data),
+``tally``, ``board check|export``, ``witness``.
 Exit codes: 0 ok, 1 the thing checked is bad, 2 usage or input error.
 """
 

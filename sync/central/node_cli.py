@@ -12,7 +12,7 @@ import signal
 import sys
 from pathlib import Path
 
-from kiosk.cliutil import EXIT_BAD, EXIT_OK, print_findings, print_json
+from kiosk.cliutil import EXIT_BAD, EXIT_OK, EXIT_USAGE, print_findings, print_json
 from kiosk.errors import KioskError
 from kiosk.keys import VerifyKey
 from kiosk.package import load_package
@@ -118,6 +118,18 @@ def cmd_tally(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from sync.central.verify import verify_node
 
+    if args.source is not None:
+        if args.data is not None or args.db is not None:
+            print("error: give either --data (the node's own store) or --from URL|DIR (published data)",
+                  file=sys.stderr)
+            return EXIT_USAGE
+        from sync.central.observer_cli import cmd_verify_from
+
+        return cmd_verify_from(args)
+    if args.data is None or args.closing:
+        print("error: give --data DIR (a node's store) or --from URL|DIR (--closing goes with --from)",
+              file=sys.stderr)
+        return EXIT_USAGE
     node = CentralNode(args.election, args.data, mode=args.mode, db=args.db)
     try:
         report = verify_node(node)
@@ -134,8 +146,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_BAD
 
 
-def _node_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data", required=True, type=Path, help="the node's data directory (node.key, store)")
+def _node_args(p: argparse.ArgumentParser, data_required: bool = True) -> None:
+    p.add_argument("--data", required=data_required, type=Path, help="the node's data directory (node.key, store)")
     p.add_argument("--election", required=True, type=Path, help="the election package (with roster.json)")
     p.add_argument("--mode", choices=["official", "test"], default="official",
                    help="official or test board (never both in one store; default official)")
@@ -181,7 +193,12 @@ def add_node_verbs(verbs) -> None:
     tal.add_argument("--json", action="store_true")
     tal.set_defaults(func=cmd_tally)
 
-    ver = verbs.add_parser("verify", help="re-verify everything the node holds (exit 1 naming what is wrong)")
-    _node_args(ver)
+    ver = verbs.add_parser("verify", help="re-verify a node's store (--data), or a published board from its URL "
+                           "or an export (--from), exit 1 naming what is wrong")
+    _node_args(ver, data_required=False)
+    ver.add_argument("--from", dest="source", metavar="URL|DIR",
+                     help="verify from published data only: a node's URL or a 'board export' directory")
+    ver.add_argument("--closing", nargs="+", type=Path, metavar="FILE",
+                     help="with --from: files of signed closing statements (results-tape QR payloads, one a line)")
     ver.add_argument("--json", action="store_true")
     ver.set_defaults(func=cmd_verify)

@@ -1,0 +1,436 @@
+"""The standalone verifier: what an observer can check from published data only.
+
+Nothing here touches a node's store or key. The inputs are the public election package (a
+directory holding ``election.json``, ``roll.sqlite``, ``roll-root.json`` and, when published,
+``roster.json``), a node's published board (:class:`Published`: its signed checkpoint, the
+checkpoint with the cosignatures it collected, every leaf) fetched over HTTP
+(:func:`fetch_board`) or read from an export directory (:func:`read_board`, written by
+:func:`write_board`), and optionally the signed closing statements read from photos of the
+results tapes. Every check gives one :class:`Finding` naming its place; nothing is hidden:
+double uses of a token, leaves off the roll and counts that do not reconcile are problems.
+
+The checks themselves (:func:`check_board`, :func:`check_leaves`, :func:`check_closings`)
+are pure: they see bytes and the parsed package, never a network or a file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import httpx
+
+from kiosk.batch import MODES, SealedBallot, parse_sealed_ballot
+from kiosk.board_checkpoint import ORIGIN_PREFIX, BoardCheckpoint, parse_checkpoint, witness_name
+from kiosk.closing import check_closing, parse_closing
+from kiosk.election import Election
+from kiosk.errors import FormatError, KioskError, SignatureError
+from kiosk.keys import VerifyKey
+from kiosk.merkle import leaf_hash, root_from_leaf_hashes
+from kiosk.package import ElectionPackage, load_package
+from kiosk.roll import TokenRoll
+from kiosk.roster import ROSTER_FILE, Roster, load_roster
+from kiosk.tokens import token_ref
+from kiosk.witness import quorum
+
+CHECKPOINT_FILE = "checkpoint.txt"
+COSIGNED_FILE = "cosigned.txt"
+LEAVES_FILE = "leaves.ndjson"
+PAGE = 1000  # the most leaves the node serves per request
+MAX_LEAF_LINES = 50  # per-leaf problem lines printed before a summary of the rest
+
+
+class InputError(KioskError):
+    """The published data cannot be read at all (exit 2: nothing was verified)."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One check's outcome: ``level`` is ok, note (shown, not a failure) or problem."""
+
+    level: str
+    place: str
+    detail: str
+
+    def line(self) -> str:
+        """The printed line."""
+        return f"{self.level}: {self.place}: {self.detail}"
+
+    def to_json(self) -> dict:
+        return {"level": self.level, "place": self.place, "detail": self.detail}
+
+
+def ok(place: str, detail: str) -> Finding:
+    return Finding("ok", place, detail)
+
+
+def note(place: str, detail: str) -> Finding:
+    return Finding("note", place, detail)
+
+
+def problem(place: str, detail: str) -> Finding:
+    return Finding("problem", place, detail)
+
+
+@dataclass(frozen=True)
+class Published:
+    """A node's published board: its checkpoint note, the cosigned note (if any), every leaf."""
+
+    checkpoint: bytes
+    cosigned: bytes | None
+    leaves: list[bytes]
+
+
+# ---------------------------------------------------------------- getting the published data
+
+def fetch_board(url: str, transport: httpx.BaseTransport | None = None, timeout_s: float = 30.0) -> Published:
+    """Download a node's checkpoint, cosigned checkpoint and every leaf (in pages) over HTTP."""
+    try:
+        with httpx.Client(base_url=url, transport=transport, timeout=timeout_s) as http:
+            answer = http.get("/v1/board/checkpoint")
+            if answer.status_code != 200:
+                raise InputError(f"{url} serves no board checkpoint (HTTP {answer.status_code})")
+            checkpoint = answer.content
+            try:
+                size = parse_checkpoint(checkpoint, None, None).tree_size
+            except FormatError as e:
+                raise InputError(f"the checkpoint {url} serves is not a checkpoint: {e}") from e
+            leaves: list[bytes] = []
+            for start in range(0, size, PAGE):
+                end = min(size, start + PAGE)
+                page = http.get("/v1/board/leaves", params={"start": start, "end": end})
+                if page.status_code != 200:
+                    raise InputError(f"{url} did not serve leaves {start}..{end - 1} (HTTP {page.status_code})")
+                leaves += page.content.splitlines()
+            cosigned = None
+            answer = http.get("/v1/board/cosigned")
+            if answer.status_code == 200:
+                try:
+                    cosigned = answer.json()["note"].encode("utf-8")
+                except (ValueError, KeyError, TypeError, AttributeError):
+                    cosigned = b"(not a JSON answer with a note)"
+    except httpx.HTTPError as e:
+        raise InputError(f"cannot reach {url}: {e}", hint="check the URL, or verify an exported directory") from e
+    return Published(checkpoint, cosigned, leaves)
+
+
+def read_board(directory: Path) -> Published:
+    """Read an exported board: ``checkpoint.txt``, ``leaves.ndjson``, optionally ``cosigned.txt``."""
+    directory = Path(directory)
+    if not (directory / CHECKPOINT_FILE).is_file() or not (directory / LEAVES_FILE).is_file():
+        raise InputError(f"{directory} holds no {CHECKPOINT_FILE} and {LEAVES_FILE}",
+                         hint="give a directory 'kiosk-central board export' wrote, or a node's URL")
+    cosigned = directory / COSIGNED_FILE
+    return Published((directory / CHECKPOINT_FILE).read_bytes(),
+                     cosigned.read_bytes() if cosigned.is_file() else None,
+                     (directory / LEAVES_FILE).read_bytes().splitlines())
+
+
+def write_board(published: Published, directory: Path) -> list[Path]:
+    """Write a board the way :func:`read_board` reads it; the files written."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = [directory / CHECKPOINT_FILE, directory / LEAVES_FILE]
+    written[0].write_bytes(published.checkpoint)
+    written[1].write_bytes(b"".join(leaf + b"\n" for leaf in published.leaves))
+    if published.cosigned is not None:
+        written.append(directory / COSIGNED_FILE)
+        written[-1].write_bytes(published.cosigned)
+    return written
+
+
+# ---------------------------------------------------------------- the package
+
+@dataclass
+class PackageFacts:
+    """What the package checks leave for the board checks."""
+
+    package: ElectionPackage | None = None
+    roll: TokenRoll | None = None
+    roster: Roster | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+    def close(self) -> None:
+        """Close the roll file."""
+        if self.roll is not None:
+            self.roll.close()
+
+
+def check_package(directory: Path) -> PackageFacts:
+    """The package's signature, the roll's signed root over every entry, the signed roster."""
+    facts = PackageFacts()
+    try:
+        facts.package = package = load_package(directory)
+    except KioskError as e:
+        facts.findings.append(problem("package", f"election.json does not verify: {e}"))
+        return facts
+    e = package.election
+    facts.findings.append(ok("package", f"election {e.id} ({e.fingerprint_hex[:16]}…) signed by the authority key "
+                                        f"{package.authority.fingerprint} it names"))
+    try:
+        facts.roll = roll = package.roll()
+        root = roll.root
+        if root is None:
+            facts.findings.append(problem("roll", "no signed roll-root.json: the roll is not frozen"))
+        elif roll.verify():
+            facts.findings.append(ok("roll", f"the authority's signed root covers exactly the {root.size} "
+                                             f"tokens of roll.sqlite"))
+        else:
+            facts.findings.append(problem("roll", "the root recomputed from roll.sqlite is not the signed root"))
+    except KioskError as e:
+        facts.findings.append(problem("roll", str(e)))
+    if not (Path(directory) / ROSTER_FILE).exists():
+        facts.findings.append(note("roster", "no roster.json published: kiosk signatures cannot be checked"))
+        return facts
+    try:
+        facts.roster = load_roster(directory, e.fingerprint_hex, package.authority)
+        facts.findings.append(ok("roster", f"{len(facts.roster.kiosks)} kiosks, signed by the authority"))
+    except KioskError as err:
+        facts.findings.append(problem("roster", f"roster.json does not verify: {err}"))
+    return facts
+
+
+# ---------------------------------------------------------------- the board
+
+@dataclass(frozen=True)
+class BoardFacts:
+    """The board's identity once its checkpoint verified."""
+
+    node_id: str
+    mode: str
+    checkpoint: BoardCheckpoint
+    leaf_hashes: list[bytes]
+
+
+def _origin_parts(origin: str, election: Election) -> tuple[str, str] | str:
+    parts = origin.split("/")
+    if len(parts) != 5 or "/".join(parts[:2]) != ORIGIN_PREFIX:
+        return f"the origin {origin[:120]!r} is not a kiosk board's"
+    if parts[2] != election.fingerprint_hex:
+        return "the checkpoint is of another election's board"
+    if parts[3] not in MODES:
+        return f"the checkpoint names an unknown mode {parts[3][:20]!r}"
+    return parts[3], parts[4]
+
+
+def check_board(election: Election, published: Published) -> tuple[list[Finding], BoardFacts | None]:
+    """The node's signature on the checkpoint, the root recomputed from every leaf, the cosignatures."""
+    out: list[Finding] = []
+    try:
+        found = parse_checkpoint(published.checkpoint, None, None)
+    except FormatError as e:
+        return [problem("checkpoint", f"not a checkpoint note: {e}")], None
+    parts = _origin_parts(found.origin, election)
+    if isinstance(parts, str):
+        return [problem("checkpoint", parts)], None
+    mode, node_id = parts
+    entry = next((n for n in election.nodes if n.id == node_id), None)
+    if entry is None:
+        return [problem("checkpoint", f"node {node_id[:40]!r} is not a node the package lists")], None
+    key = VerifyKey.from_hex(entry.key_hex)
+    try:
+        checkpoint = parse_checkpoint(published.checkpoint, found.origin, key)
+    except (FormatError, SignatureError) as e:
+        return [problem("checkpoint", str(e))], None
+    out.append(ok("checkpoint", f"node {node_id}'s {mode} board: {checkpoint.tree_size} leaves, root "
+                                f"{checkpoint.root.hex()[:16]}…, signed by the node key {key.fingerprint}"))
+    hashes = [leaf_hash(x) for x in published.leaves]
+    if len(hashes) != checkpoint.tree_size:
+        out.append(problem("leaves", f"{len(hashes)} leaves published, the checkpoint says {checkpoint.tree_size}"))
+    elif root_from_leaf_hashes(hashes) != (checkpoint.tree_size, checkpoint.root):
+        out.append(problem("board root", f"the Merkle root recomputed from the {len(hashes)} leaves is not the "
+                                         "checkpoint's root: a leaf was changed, added, dropped or reordered"))
+    else:
+        out.append(ok("board root", f"recomputed from all {len(hashes)} leaves, equal to the checkpoint's root"))
+    out += _check_cosigned(election, published.cosigned, found.origin, key, node_id, hashes)
+    return out, BoardFacts(node_id, mode, checkpoint, hashes)
+
+
+def _check_cosigned(election: Election, cosigned: bytes | None, origin: str, key: VerifyKey, node_id: str,
+                    hashes: list[bytes]) -> list[Finding]:
+    needed = quorum(election)
+    if cosigned is None:
+        return [note("cosignatures", f"no cosigned checkpoint published: not shown to be witnessed "
+                                     f"(quorum {needed} of {len(election.nodes)} nodes)")]
+    try:
+        checkpoint = parse_checkpoint(cosigned, origin, key)
+    except (FormatError, SignatureError) as e:
+        return [problem("cosigned checkpoint", str(e))]
+    size = checkpoint.tree_size
+    if size > len(hashes) or root_from_leaf_hashes(hashes[:size]) != (size, checkpoint.root):
+        return [problem("cosigned checkpoint", f"its tree of {size} leaves is not a prefix of the published "
+                                               "board: the node shows another history to its witnesses")]
+    out, signers = [], 1
+    names = {s.name for s in checkpoint.signatures}
+    for entry in election.nodes:
+        name = witness_name(election.fingerprint_hex, entry.id)
+        if entry.id == node_id or name not in names:
+            continue
+        if checkpoint.signed_by(name, VerifyKey.from_hex(entry.key_hex)):
+            signers += 1
+        else:
+            out.append(problem("cosignatures", f"node {entry.id}'s cosignature does not verify with its key"))
+    known = {witness_name(election.fingerprint_hex, n.id) for n in election.nodes} | {origin}
+    for name in sorted(names - known):
+        out.append(note("cosignatures", f"a signature by {name[:80]!r}, not a node of the package: ignored"))
+    text = f"the tree of {size} leaves carries {signers} of {len(election.nodes)} nodes' signatures, quorum {needed}"
+    out.append(ok("cosignatures", text) if signers >= needed else note("cosignatures", "below quorum: " + text))
+    return out
+
+
+# ---------------------------------------------------------------- the leaves
+
+@dataclass
+class LeafFacts:
+    """Per kiosk key (hex), how many leaves of each ballot style the board holds."""
+
+    by_kiosk: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    unattributed: int = 0
+
+
+def _signer(ballot: SealedBallot, keys: list[tuple[str, VerifyKey]], last: list[int]) -> str | None:
+    order = last + [i for i in range(len(keys)) if i not in last]
+    for i in order:  # the kiosk of the previous leaf first: a batch's leaves come together
+        if ballot.signature_valid(keys[i][1]):
+            last[:] = [i]
+            return keys[i][0]
+    return None
+
+
+def check_leaves(election: Election, mode: str, leaves: Sequence[bytes], roll: TokenRoll | None,
+                 roster: Roster | None) -> tuple[list[Finding], LeafFacts]:
+    """Every leaf a sealed ballot, signed by a roster kiosk, its token on the roll for its style and
+    mode, no token twice."""
+    out: list[Finding] = []
+    facts = LeafFacts()
+    keys = [(k.kiosk_key_hex, VerifyKey.from_hex(k.kiosk_key_hex)) for k in roster.kiosks] if roster else []
+    last: list[int] = []
+    ballots: dict[int, SealedBallot] = {}
+    for i, data in enumerate(leaves):
+        try:
+            ballots[i] = parse_sealed_ballot(data, f"leaf {i}")
+        except FormatError as e:
+            out.append(problem(f"leaf {i}", f"not a sealed ballot: {e}"))
+    if roster is not None:
+        for i, ballot in ballots.items():
+            signer = _signer(ballot, keys, last)
+            if signer is None:
+                facts.unattributed += 1
+                out.append(problem(f"leaf {i}", "its signature is by no kiosk on the roster"))
+            else:
+                facts.by_kiosk[signer][ballot.style] += 1
+    refs = {i: token_ref(election.fingerprint, b.serial) for i, b in ballots.items()}
+    on_roll = roll.lookup_many(list(set(refs.values()))) if roll is not None else {}
+    for i, ballot in ballots.items():
+        if roll is None:
+            break
+        found = on_roll.get(refs[i])
+        if found is None:
+            out.append(problem(f"leaf {i}", "its token is not on the roll"))
+        elif found != (mode, ballot.style):
+            out.append(problem(f"leaf {i}", f"its token is on the roll for {found[0]} style {found[1]}, "
+                                            f"not {mode} style {ballot.style}"))
+    seen: dict[bytes, list[int]] = defaultdict(list)
+    for i, ballot in ballots.items():
+        seen[ballot.serial].append(i)
+    for indexes in seen.values():
+        if len(indexes) > 1:
+            out.append(problem("leaves " + ", ".join(map(str, indexes)), "the same token was used more than once "
+                                                                       "(double use)"))
+    if len(out) > MAX_LEAF_LINES:
+        out = out[:MAX_LEAF_LINES] + [problem("leaves", f"{len(out) - MAX_LEAF_LINES} more problems not listed")]
+    if not out:
+        checked = ["parse as sealed ballots"]
+        checked += ["are signed by kiosks on the roster"] if roster is not None else []
+        checked += ["hold tokens on the roll for their style and mode"] if roll is not None else []
+        out.append(ok("leaves", f"all {len(leaves)} {', '.join(checked)}; no token twice"))
+    return out, facts
+
+
+# ---------------------------------------------------------------- closing statements
+
+def read_closing_lines(paths: Iterable[Path]) -> list[tuple[str, str]]:
+    """(place, payload) of every non-blank line of the files (one photographed QR payload a line)."""
+    out = []
+    for path in paths:
+        for n, line in enumerate(Path(path).read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+            if line.strip():
+                out.append((f"{Path(path).name} line {n}", line.strip()))
+    return out
+
+
+def check_closings(election: Election, mode: str, roster: Roster | None, facts: LeafFacts,
+                   payloads: Sequence[tuple[str, str]]) -> list[Finding]:
+    """Each statement's kiosk signature, its agreement with the election, its kiosk on the roster,
+    and its ballot count and turnout against the board's leaves from that kiosk."""
+    out = []
+    for place, payload in payloads:
+        try:
+            statement = parse_closing(payload)
+        except KioskError as e:
+            out.append(problem(f"closing {place}", f"not a valid signed closing statement: {e}"))
+            continue
+        body = statement.body
+        where = f"closing {place} (station {body['station']}, kiosk {statement.kiosk_key.fingerprint})"
+        found = check_closing(statement, election)
+        if found:
+            out += [problem(where, p) for p in found]
+            continue
+        if body["mode"] != mode:
+            out.append(problem(where, f"a {body['mode']} statement, this is the {mode} board"))
+            continue
+        if roster is None:
+            out.append(note(where, "no roster published: the kiosk key and its leaves cannot be matched"))
+            continue
+        entry = roster.kiosk(body["kiosk_key_hex"])
+        if entry is None or entry.station != body["station"]:
+            out.append(problem(where, "the kiosk key is not on the roster for that station"))
+            continue
+        board = facts.by_kiosk.get(body["kiosk_key_hex"], Counter())
+        on_board = sum(board.values())
+        if body["ballots"] != on_board:
+            out.append(problem(where, f"{body['ballots']} ballots on the tape, "
+                                      f"{on_board} on the board from that kiosk"))
+        elif {s: n for s, n in board.items() if n} != body["turnout"]:
+            out.append(problem(where, f"turnout by style on the tape {body['turnout']} is not the board's "
+                                      f"{dict(sorted(board.items()))}"))
+        else:
+            out.append(ok(where, f"signed by the kiosk; {on_board} ballots, equal to its leaves on the board, "
+                                 "style by style"))
+    return out
+
+
+# ---------------------------------------------------------------- all together
+
+def verify_published(package_dir: Path, published: Published, payloads: Sequence[tuple[str, str]] = ()) \
+        -> list[Finding]:
+    """Every check, in order: package, roll, roster, checkpoint, root, cosignatures, leaves, closings."""
+    facts = check_package(package_dir)
+    try:
+        out = list(facts.findings)
+        if facts.package is None:
+            return out
+        election = facts.package.election
+        found, board = check_board(election, published)
+        out += found
+        if board is None:
+            return out
+        leaf_findings, leaf_facts = check_leaves(election, board.mode, published.leaves, facts.roll, facts.roster)
+        out += leaf_findings
+        out += check_closings(election, board.mode, facts.roster, leaf_facts, payloads)
+        return out
+    finally:
+        facts.close()
+
+
+def report_json(findings: Sequence[Finding]) -> dict:
+    """The ``--json`` form of a report."""
+    return {"ok": all(f.level != "problem" for f in findings), "checks": [f.to_json() for f in findings]}
+
+
+def dumps(findings: Sequence[Finding]) -> str:
+    """The ``--json`` report as text."""
+    return json.dumps(report_json(findings), sort_keys=True)
