@@ -23,7 +23,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_booth(args: argparse.Namespace) -> int:
     from kiosk.app import run_booth
 
-    return run_booth(args.data, args.camera, args.printer, args.fullscreen, args.scanner)
+    from kiosk.config import load_config
+
+    config = load_config(args.config) if args.config else None
+    pick = lambda given, configured: given if given is not None else configured  # noqa: E731
+    return run_booth(args.data, pick(args.camera, config.camera.url if config else "0"),
+                     pick(args.printer, config.printer.url if config else None),
+                     args.fullscreen or bool(config and config.booth.fullscreen),
+                     pick(args.scanner, (config.scanner.url or None) if config else None), args.config)
 
 
 def cmd_diag_scanner(args: argparse.Namespace) -> int:
@@ -178,7 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo)
     booth = verbs.add_parser("booth", help="the voting booth (what the appliance starts)")
     booth.add_argument("--data", required=True, type=Path, help="the station's data directory")
-    booth.add_argument("--camera", default="0", help="camera URL: 0, /dev/video0, file:VIDEO or dir:FOLDER (default 0)")
+    booth.add_argument("--config", type=Path, help="the kiosk's configuration file (e.g. /etc/kiosk/kiosk.toml)")
+    booth.add_argument("--camera", help="camera URL: 0, /dev/video0, file:VIDEO or dir:FOLDER (default: the "
+                                        "configuration's, else 0)")
     booth.add_argument("--printer", help="printer URL: a serial device, any pyserial URL, or file:PATH")
     booth.add_argument("--scanner", help="a handheld serial QR scanner's device or pyserial URL (optional)")
     booth.add_argument("--fullscreen", action="store_true", help="fill the screen (the appliance)")

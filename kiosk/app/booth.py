@@ -20,7 +20,10 @@ from booth_ui.display import run_window
 from kiosk.app.port import StationPort
 from kiosk.app.printing import open_printer
 from kiosk.cliutil import EXIT_OK
+from kiosk.attest import attest_installed
 from kiosk.cards import PREFIX as CARD_PREFIX
+from kiosk.notify import Notifier, Watchdog, watchdog_interval_s
+from kiosk.station_reports import SOFTWARE_ATTESTED
 from kiosk.scanning import DeviceBack, DeviceLost, HintShown, PayloadScanned
 from kiosk.station import Station
 from kiosk.tokens import BallotToken, parse_token
@@ -101,13 +104,48 @@ class Appliance:
         self.station.close()
 
 
-def run_booth(data: Path, camera: str, printer: str | None, fullscreen: bool, scanner: str | None = None) -> int:
-    """The voting booth in a window until it is closed (what the appliance's unit runs)."""
+def attest(appliance: "Appliance", config_path: Path | None) -> None:
+    """Log ``software_attested`` (the hash of the installed code and configuration) at every start."""
+    attestation = attest_installed(config_path)
+    station = appliance.station
+    if not station.archived:
+        with station.store.transaction():
+            station.store.append(SOFTWARE_ATTESTED, {**attestation.event_body(), "time": int(time.time())})
+    log.info("software attested: %s", attestation.short)
+
+
+def run_booth(data: Path, camera: str, printer: str | None, fullscreen: bool, scanner: str | None = None,
+              config_path: Path | None = None) -> int:
+    """The voting booth in a window until it is closed (what the appliance's unit runs).
+
+    Tells systemd it is ready only after the first frame is drawn and the store answered, and
+    beats the watchdog only while both stay true.
+    """
     appliance = Appliance(data, camera, printer, scanner_url=scanner).start()
     stop = threading.Event()
+    notifier = Notifier()
+    drawn = threading.Event()
+
+    def store_answers() -> bool:
+        try:
+            return appliance.station.store.db.execute("SELECT 1").fetchone() == (1,)
+        except Exception:
+            return False
+
+    watchdog = Watchdog(notifier, {"first_frame": drawn.is_set, "store": store_answers})
+    interval_s = watchdog_interval_s() or 5.0
+
+    def beat() -> None:
+        while not stop.wait(interval_s):
+            watchdog.tick()
+
     try:
+        attest(appliance, config_path)
+        threading.Thread(target=beat, name="watchdog", daemon=True).start()
         run_window(appliance.booth, SCREEN_SIZE, fullscreen, stop,
-                   first_frame=lambda: log.info("booth ready at %s", time.strftime("%H:%M:%S")))
+                   first_frame=lambda: (drawn.set(), watchdog.tick()))
     finally:
+        stop.set()
+        notifier.stopping()
         appliance.stop()
     return EXIT_OK
