@@ -22,7 +22,6 @@ from pathlib import Path
 
 from kiosk.canonical import canonical_bytes, parse_json
 from kiosk.election import ID_PATTERN
-from kiosk.envelope import seal_envelope, write_envelope
 from kiosk.errors import FormatError, KioskError, StorageError
 from kiosk.files import write_atomic
 from kiosk.keys import SigningKey, save_signing_key
@@ -152,9 +151,12 @@ def provision(election_dir: Path, station: str, data_root: Path, now: int, mode:
     key = SigningKey.generate()
     save_signing_key(data.key_file, key)
     config = StationConfig(station, package.election.fingerprint_hex, key.verify_key.hex, seal_interval_s)
-    registration = {"format": REGISTRATION_CONTEXT, "station": station, "election_hex": config.election_hex,
-                    "kiosk_key_hex": config.kiosk_key_hex, "time": now}
-    write_envelope(data.registration_file, seal_envelope(REGISTRATION_CONTEXT, registration, key))
+    from kiosk.attest import attest_installed  # the software this kiosk was provisioned with
+    from kiosk.registration import make_registration, write_registration
+
+    registration = make_registration(station, key, config.election_hex,
+                                     attest_installed(None).software_hash_hex, now)
+    write_registration(registration, data.registration_file, data.root / "registration.png")
     for mode_name in MODES:
         (data.outbox / mode_name).mkdir(parents=True, exist_ok=True)
     data.acks.mkdir(exist_ok=True)

@@ -19,12 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk.canonical import parse_json
-from kiosk.datadir import REGISTRATION_CONTEXT
 from kiosk.election import ID_PATTERN
-from kiosk.envelope import open_envelope, read_envelope, seal_envelope, write_envelope
-from kiosk.errors import FormatError, KioskError, SignatureError
+from kiosk.envelope import read_envelope, seal_envelope, write_envelope
+from kiosk.errors import FormatError, KioskError
 from kiosk.keys import SigningKey, VerifyKey
+from kiosk.registration import parse_registration as read_kiosk_registration
 
 ROSTER_FILE = "roster.json"
 ROSTER_CONTEXT = "kiosk-roster/1"
@@ -67,26 +66,14 @@ class Roster:
 
 
 def parse_registration(data: bytes, election_hex: str) -> RosterEntry:
-    """Check a kiosk's registration file (the exact JSON ``kiosk provision`` writes) for this election."""
+    """Check a kiosk's registration file (what ``kiosk provision`` writes) for this election."""
     if len(data) > MAX_REGISTRATION_BYTES:
         raise FormatError("a registration file is at most 2 KiB", hint="give DATA/registration.json of the kiosk")
-    envelope = parse_json(data, "the registration")
-    body = open_envelope(envelope, REGISTRATION_CONTEXT, None, "the registration")
-    fields = {"election_hex", "format", "kiosk_key_hex", "station", "time"}
-    if set(body) != fields or body["format"] != REGISTRATION_CONTEXT:
-        raise FormatError(f"the registration must have exactly the fields {sorted(fields)} and format "
-                          f"{REGISTRATION_CONTEXT!r}")
-    if body["kiosk_key_hex"] != envelope["signer_hex"]:
-        raise SignatureError("the registration is not signed by the kiosk key it names")
-    if not isinstance(body["station"], str) or not ID_PATTERN.match(body["station"]):
-        raise FormatError("the registration's station is not a station id")
-    if isinstance(body["time"], bool) or not isinstance(body["time"], int) or body["time"] < 0:
-        raise FormatError("the registration's time must be a whole number of seconds")
-    if body["election_hex"] != election_hex:
+    registration = read_kiosk_registration(data)
+    if registration.election_hex != election_hex:
         raise KioskError("the kiosk was provisioned for another election",
                          hint="provision the kiosk with this election package, then register it")
-    VerifyKey.from_hex(body["kiosk_key_hex"], "the registration's kiosk_key_hex")
-    return RosterEntry(body["station"], body["kiosk_key_hex"], body["time"])
+    return RosterEntry(registration.station, registration.kiosk_key_hex, registration.time)
 
 
 def _roster_from_body(body: Any, election_hex: str) -> Roster:
