@@ -33,6 +33,22 @@ def cmd_booth(args: argparse.Namespace) -> int:
                      pick(args.scanner, (config.scanner.url or None) if config else None), args.config)
 
 
+def cmd_selftest(args: argparse.Namespace) -> int:
+    from kiosk.app.selftest_run import station_selftest
+
+    report = station_selftest(args.data, args.camera, args.printer, args.min_free_mb, int(time.time()))
+    if args.json:
+        print_json(report.as_json())
+    else:
+        for r in report.results:
+            print(f"{'ok' if r.ok else 'PROBLEM'}: {r.check}: {r.detail}")
+            if not r.ok:
+                print(f"  할 일: {r.hint_ko}\n  what to do: {r.hint_en}")
+        print("self-test passed: the kiosk may be handed over" if report.ok
+              else f"self-test failed: {len(report.problems)} problems")
+    return EXIT_OK if report.ok else EXIT_BAD
+
+
 def cmd_diag_scanner(args: argparse.Namespace) -> int:
     from scanner.diagnostics import diagnose_scanner
 
@@ -89,6 +105,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(f"{info['ballots']} ballots ({info['unsealed']} not yet sealed), {info['batches']} batches, "
               f"{info['outbox_files']} in the outbox, {info['acks']} acknowledgements")
         print(f"log: {info['log']['events']} events, head {info['log']['head_hex']}")
+        print(f"software: {info['software_hash']}")
         refused = ", ".join(f"{k} {v}" for k, v in info["tokens_refused"].items() if v) or "none"
         print(f"tokens refused: {refused}")
     return EXIT_OK
@@ -192,6 +209,13 @@ def build_parser() -> argparse.ArgumentParser:
     booth.add_argument("--scanner", help="a handheld serial QR scanner's device or pyserial URL (optional)")
     booth.add_argument("--fullscreen", action="store_true", help="fill the screen (the appliance)")
     booth.set_defaults(func=cmd_booth)
+    st = verbs.add_parser("selftest", help="the technician's self-test: camera, printer, input, disk, clock")
+    st.add_argument("--data", required=True, type=Path, help="the station's data directory (for free disk)")
+    st.add_argument("--camera", default="0", help="camera URL (default 0)")
+    st.add_argument("--printer", help="printer URL; without one the printer check fails")
+    st.add_argument("--min-free-mb", type=int, default=512, help="least free space in MB (default 512)")
+    st.add_argument("--json", action="store_true")
+    st.set_defaults(func=cmd_selftest)
     diag = verbs.add_parser("diag", help="bench checks of the kiosk's devices (technician)")
     checks = diag.add_subparsers(title="checks", metavar="CHECK")
     scan = checks.add_parser("scanner", help="what the camera reads, its frame rate and decode latency",

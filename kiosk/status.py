@@ -8,6 +8,7 @@ from kiosk.datadir import DataDir, read_config
 from kiosk.keys import VerifyKey
 from kiosk.lifecycle import Role, allowed_actions
 from kiosk.station import current_mode, state_of
+from kiosk.station_reports import software_hash
 from kiosk.store import Connect, Store, sqlite_connect
 from kiosk.tokens import RefusalReason
 from kiosk import eventlog as ev
@@ -29,13 +30,14 @@ def station_status(root: Path, connect: Connect = sqlite_connect) -> dict:
             reason = entry.fields().get("reason")
             refused[reason] = refused.get(reason, 0) + 1
         head_seq, head_hex = store.head_seq, store.head_hash.hex()
+        software = software_hash(store)
     finally:
         store.close()
     outbox = sorted(p.name for p in (data.outbox / mode).glob("batch-*.json"))
     return {
         "station": config.station, "election_hex": config.election_hex,
         "kiosk_key": VerifyKey.from_hex(config.kiosk_key_hex).fingerprint, "kiosk_key_hex": config.kiosk_key_hex,
-        "mode": mode, "state": state.value, "archived": archived,
+        "mode": mode, "state": state.value, "archived": archived, "software_hash": software,
         "allowed_actions": {} if archived else {r.value: [a.value for a in allowed_actions(state, r)] for r in Role},
         "ballots": ballots, "unsealed": ballots - members, "tokens_refused": refused,
         "log": {"events": head_seq, "head_hex": head_hex},
