@@ -76,8 +76,14 @@ def cmd_provision(args: argparse.Namespace) -> int:
                      seal_interval_s=args.seal_minutes * 60)
     print(f"station {done['station']} provisioned in {done['data']} ({done['mode']} mode)")
     print(f"kiosk key {done['kiosk_key']}; register it with: "
-          f"kiosk-central kiosks add --election DIR {args.data}/registration.json")
-    return EXIT_OK
+          f"kiosk-central kiosks add --election DIR {args.data}/registration.json "
+          f"(or scan {args.data}/registration.png)")
+    if args.camera is None and args.printer is None:
+        print("next: run the self-test on the devices: kiosk selftest --data DIR --camera URL --printer URL")
+        return EXIT_OK
+    args.min_free_mb, args.json = 512, False
+    args.camera = args.camera or "0"
+    return cmd_selftest(args)
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -238,6 +244,8 @@ def build_parser() -> argparse.ArgumentParser:
     prov.add_argument("--mode", choices=["test", "official"], default="test",
                       help="the mode to start in (default test: logic-and-accuracy testing comes first)")
     prov.add_argument("--seal-minutes", type=int, default=30, help="seal a batch at most this often (default 30)")
+    prov.add_argument("--camera", help="run the self-test afterwards with this camera URL")
+    prov.add_argument("--printer", help="run the self-test afterwards with this printer URL")
     prov.set_defaults(func=cmd_provision)
     verify = verbs.add_parser("verify", help="check every entry, ballot and batch (exit 1 naming the first bad one)")
     verify.add_argument("--data", required=True, type=Path)
