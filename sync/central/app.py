@@ -13,6 +13,8 @@
 ``GET /v1/node``                           node id, key, election, mode, checkpoint
 ``GET /v1/board/...``                      the public bulletin board (:mod:`sync.central.board_api`)
 ``/v1/witness/cosign``, ``/v1/board/cos...``  witnessing (:mod:`sync.central.witness_api`)
+``GET /``                                  the central staff's dashboard, HTML
+                                           (:mod:`sync.central.dashboard`)
 =========================================  ===============================================
 
 Errors are ``{"error": CODE, "detail": TEXT}``. Acknowledgements are canonical JSON, so a line
@@ -31,6 +33,7 @@ from starlette.routing import Route
 
 from sync.central.board import Board
 from sync.central.board_api import board_routes
+from sync.central.dashboard import dashboard_routes
 from sync.central.node import CentralNode, Malformed
 from sync.central.witness_api import witness_routes
 from sync.central.witnessing import Witnessing
@@ -61,6 +64,7 @@ async def _bounded_body(request: Request, limit: int) -> bytes | None:
 def create_app(node: CentralNode, max_batch_bytes: int = DEFAULT_MAX_BATCH_BYTES) -> Starlette:
     """The ASGI app of one node."""
     board = Board(node)
+    witnessing = Witnessing(board)
 
     async def submit(request: Request) -> Response:
         try:
@@ -116,5 +120,6 @@ def create_app(node: CentralNode, max_batch_bytes: int = DEFAULT_MAX_BATCH_BYTES
         Route("/v1/checkpoint", checkpoint),
         Route("/v1/node", info),
         *board_routes(board),
-        *witness_routes(Witnessing(board)),
+        *witness_routes(witnessing),
+        *dashboard_routes(node, witnessing),
     ])
