@@ -55,6 +55,7 @@ def test_the_dashboard_in_headless_chromium(central, tmp_path):
     assert "마감 투표소 · stations closed" in page and "1 / 3" in page  # only S-0001 sent its closing batch
     assert "접수 투표지 · ballots accepted" in page and ">17<" in dom.stdout  # 7 + 5 + 4 + 1 on the board
     assert "게시판 크기 · board size (leaves)" in page
+    assert "3 (2 기다림 · waiting for 2)" in page
     assert "정족수 미달 · below quorum" in page  # nobody cosigned yet: 1 signer of 3 nodes
     assert refs[0].hex()[:12] in page and refs[0].hex() not in page  # the reference's short form only
     assert serial.hex() not in page and payload not in page

@@ -142,7 +142,7 @@ def turnout_svg(per_hour: dict[int, int], width: int = 640, height: int = 200) -
     hours = list(range(first, last + 3600, 3600))[-24:]
     top = max(per_hour.values())
     left, bottom, plot_h = 48, height - 28, height - 48
-    bar_w = (width - left - 8) / len(hours)
+    bar_w = min((width - left - 8) / len(hours), 48)
     parts = [f'<svg class="chart" width="{width}" height="{height}" viewBox="0 0 {width} {height}" {label}>',
              f'<line x1="{left}" y1="{bottom}" x2="{width - 4}" y2="{bottom}" stroke="#555"/>',
              f'<text x="{left - 6}" y="{bottom - plot_h + 4}" text-anchor="end" class="axis">{top}</text>',
@@ -181,6 +181,12 @@ def _tile(ko: str, en: str, value: object, css: str = "") -> str:
     return f'<div class="tile"><span>{e(ko)} · {e(en)}</span><b class="{css}">{e(value)}</b></div>'
 
 
+def _held(r: KioskRow) -> str:
+    if not r.held:
+        return "—"
+    return f"{e(', '.join(map(str, r.held)))} ({r.last_batch + 1} 기다림 · waiting for {r.last_batch + 1})"
+
+
 def render(s: Snapshot) -> str:
     """The dashboard page (every value escaped)."""
     all_rows = [r for rows in s.stations.values() for r in rows]
@@ -215,7 +221,7 @@ def render(s: Snapshot) -> str:
             out.append(f"<tr><td>{e(station) if i == 0 else ''}</td><td>{status if i == 0 else ''}</td>"
                        f"<td><code>{e(r.fingerprint)}</code>{kiosk_state}</td>"
                        f'<td class="num">{r.last_batch or "—"}</td><td class="num">{r.ballots}</td>'
-                       f'<td class="{"bad" if r.held else ""}">{e(", ".join(map(str, r.held))) or "—"}</td>'
+                       f'<td class="{"bad" if r.held else ""}">{_held(r)}</td>'
                        f"<td>{acked}</td></tr>")
     out.append("</table>")
     if s.other_nodes:
@@ -227,7 +233,7 @@ def render(s: Snapshot) -> str:
               '<span class="bad">정족수 미달 · below quorum</span>')
     out += ['<h2>게시판 · Bulletin board</h2><div class="tiles">',
             _tile("게시판 크기", "board size (leaves)", s.board_size),
-            _tile("서명된 크기", "cosigned tree size", c["tree_size"]),
+            _tile("서명된 크기", "cosigned tree size", c["tree_size"] if c["cosigners"] else "—"),
             _tile("서명 노드", "signers / quorum", f'{c["signers"]} / {c["quorum"]}', "ok" if c["quorate"] else "bad"),
             "</div>",
             f'<p>{quorum} — 공동서명 cosigned by: {e(", ".join(c["cosigners"])) or "—"}</p>',
