@@ -62,3 +62,20 @@ def test_a_receipt_is_found_and_refusals_look_like_unknown_codes(central, tmp_pa
         assert words[0] == f"not found: {unknown} is not shown on a signed checkpoint of {server.url}"
         assert words[1].startswith(f"found: {code} is ballot 8 of 8 on node n1's board")
     assert main(args + [code]) == 2  # the node is gone: an error, not an answer about the code
+
+
+def test_the_dashboard_receipt_page(central, tmp_path):
+    """A typed code found on the page; an unknown and a mistyped code give the same page."""
+    kiosk = kiosk_with_batches(central, tmp_path / "k", sizes=(6,))
+    with running_node(central, tmp_path / "n1") as (node, server):
+        for body in batches(kiosk):
+            post(server, body, central)
+        code = tracking_code(parse_batch(batches(kiosk)[0]).ballots[2].leaf_hash())
+        found = httpx.get(f"{server.url}/receipt", params={"code": code.lower()}).text
+        assert "This ballot is on the board" in found and "checkpoint of 6 ballots" in found
+        unknown = httpx.get(f"{server.url}/receipt", params={"code": "AAAA-BBBB-CCCC-DDDD"}).text
+        garbage = httpx.get(f"{server.url}/receipt", params={"code": "<script>x</script>"}).text
+        assert "This code is not on the board" in unknown and "<script>x" not in garbage
+        strip = lambda page: page.split("<form")[1].split("</form>")[1]  # noqa: E731 - the answer part
+        assert strip(unknown) == strip(garbage)
+        assert "XXXX-XXXX" in httpx.get(f"{server.url}/receipt").text

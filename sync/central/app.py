@@ -34,6 +34,7 @@ from starlette.routing import Route
 from sync.central.board import Board
 from sync.central.board_api import board_routes
 from sync.central.dashboard import dashboard_routes
+from sync.central.receipt_page import receipt_routes
 from sync.central.node import CentralNode, Malformed
 from sync.central.witness_api import witness_routes
 from sync.central.witnessing import Witnessing
@@ -122,4 +123,5 @@ def create_app(node: CentralNode, max_batch_bytes: int = DEFAULT_MAX_BATCH_BYTES
         *board_routes(board),
         *witness_routes(witnessing),
         *dashboard_routes(node, witnessing),
+        *receipt_routes(board),
     ])
