@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from kiosk.batch import (SealedBallot, build_batch, check_batch, encode_batch, parse_batch,
                          sign_sealed_ballot)
+from kiosk.canonical import parse_json
 from kiosk.errors import FormatError
 from kiosk.keys import SigningKey
 
@@ -59,11 +60,39 @@ def test_strict_parsing_names_the_problem(edit, message):
         parse_batch(json.dumps(data, sort_keys=True, separators=(",", ":")).encode())
 
 
+def parse_or_refuse(data: bytes):
+    """parse_batch, and when it accepts, what the former parser required: strict JSON (no
+    duplicate key, no float) and a full re-encoding of the parsed batch equal to the input."""
+    try:
+        batch = parse_batch(data)
+    except FormatError:
+        return None
+    parse_json(data, "the batch")
+    assert encode_batch(batch) == data
+    return batch
+
+
 def test_only_the_canonical_bytes_parse():
     data = encode_batch(two_batches()[0])
-    for variant in (data + b"\n", json.dumps(json.loads(data), indent=1).encode(), b" " + data):
+    text = data.decode()
+    ballot_id = two_batches()[0].ballots[0].ballot_id.hex()
+    sig = json.loads(data)["header_sig_b64"]
+    variants = [data + b"\n", json.dumps(json.loads(data), indent=1).encode(), b" " + data,
+                text.replace(ELECTION_HEX, ELECTION_HEX.upper(), 1),              # upper-case hex
+                text.replace(ballot_id, ballot_id[:2] + " " + ballot_id[2:], 1),  # hex with a space
+                text.replace('"format":"kiosk-batch/1"', '"format":"kiosk-b\\u0061tch/1"'),  # an escape
+                text.replace('"format":', '"format":"x","format":', 1),         # a duplicate key
+                text.replace('"count":3', '"count":3.0'), text.replace('"count":3', '"count":03'),
+                text.replace('"count":3', '"count":3e0'), text.replace(sig, sig + "=="),
+                text.replace(sig, sig[:-1] + chr(ord(sig[-1]) + 1)),             # stray low bits
+                text.replace(sig, sig[:10] + "\\n" + sig[10:])]
+    for variant in variants:
+        variant = variant if isinstance(variant, bytes) else variant.encode()
+        assert variant != data
         with pytest.raises(FormatError):
             parse_batch(variant)
+    with pytest.raises(FormatError, match="duplicate key"):
+        parse_batch(variants[6].encode())
 
 
 def test_check_batch_catches_a_changed_ballot_a_wrong_key_and_a_broken_link():
@@ -85,10 +114,7 @@ def test_check_batch_catches_a_changed_ballot_a_wrong_key_and_a_broken_link():
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=600))
 def test_arbitrary_bytes_raise_only_format_error(data):
-    try:
-        parse_batch(data)
-    except FormatError:
-        pass
+    parse_or_refuse(data)
 
 
 JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=12),
@@ -107,11 +133,8 @@ def test_any_json_in_any_field_raises_only_format_error(path, value):
     for part in parents:
         target = target[int(part)] if part.isdigit() else target[part]
     target[int(last) if last.isdigit() else last] = value
-    try:
-        parse_batch(json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8",
-                                                                                                          "surrogatepass"))
-    except FormatError:
-        pass
+    parse_or_refuse(json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8", "surrogatepass"))
 
 
 @settings(max_examples=100, deadline=None)
@@ -123,9 +146,8 @@ def test_any_flipped_byte_is_refused_or_fails_the_check(position, flip):
     if flip == 0 or flip == data[position]:
         return
     data[position] ^= flip
-    try:
-        parsed = parse_batch(bytes(data))
-    except FormatError:
+    parsed = parse_or_refuse(bytes(data))
+    if parsed is None:
         return
     assert check_batch(parsed, ELECTION_HEX, KEY.verify_key, None) != []  # one byte is enough to notice
 
