@@ -151,8 +151,7 @@ class SQLiteNodeStore:
             self.db.executemany("INSERT INTO board VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (
                 (start + i, header.kiosk_key_hex, header.number, ref, b.ballot_id, b.serial, b.style, b.sealed,
                  b.signature) for i, (b, ref) in enumerate(ballots)))
-            for digest in leaf_hashes:
-                self._frontier.append(digest)
+            self._frontier.extend(leaf_hashes)
             if self._frontier.size != start + header.count:
                 raise StorageError("the board's leaves and the batch's count disagree")
             self.db.execute("UPDATE meta SET value=? WHERE key='frontier'", (self._encode_frontier(),))
