@@ -52,6 +52,12 @@ def test_an_unknown_version_is_refused_naming_it():
     (lambda d: d["header"].update(number=True), "whole number"),
     (lambda d: d["ballots"][0].update(style="C 01"), "style"),
     (lambda d: d["header"].update(prev_header_hex="11" * 32), "zero bytes"),
+    (lambda d: d["ballots"][1].update(sealed_b64=""), r"ballots\[1\]\.sealed_b64 must hold 1 to"),
+    (lambda d: d["ballots"][2].update(sig_b64="A" * 84), r"ballots\[2\]\.sig_b64 must be a 64"),
+    (lambda d: d["ballots"][0].update(serial_hex="0" * 30), r"ballots\[0\]\.serial_hex must be 16 bytes"),
+    (lambda d: d["ballots"][0].update(ballot_id_hex="0" * 31 + "g"), r"ballots\[0\]\.ballot_id_hex is not valid hex"),
+    (lambda d: d["ballots"][0].update(ballot_id_hex=7), r"ballots\[0\]\.ballot_id_hex must be lowercase hex"),
+    (lambda d: d["ballots"][1].pop("style"), r"ballots\[1\] has missing fields \['style'\]"),
 ])
 def test_strict_parsing_names_the_problem(edit, message):
     data = json.loads(encode_batch(two_batches()[0]))
@@ -124,7 +130,8 @@ JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(["format", "header", "header_sig_b64", "ballots", "ballots.0", "ballots.0.style",
-                        "ballots.0.sealed_b64", "header.count", "header.mode", "header.election_hex",
+                        "ballots.0.sealed_b64", "ballots.1.sig_b64", "ballots.2.serial_hex", "ballots.1.ballot_id_hex",
+                        "header.count", "header.mode", "header.election_hex",
                         "header.polls_closed", "header.number", "header.format"]), JSON)
 def test_any_json_in_any_field_raises_only_format_error(path, value):
     document = json.loads(encode_batch(two_batches()[0]))
