@@ -181,40 +181,6 @@ def _parse_ballot(value: Any, what: str) -> SealedBallot:
                         from_hex(d["serial_hex"], f"{what}.serial_hex", 16), d["style"], sealed, signature)
 
 
-def _parse_ballots(values: list) -> tuple[SealedBallot, ...]:
-    """The ballots of a batch: :func:`_parse_ballot`'s rules, with the problem named by it.
-
-    The common case inline, without a call per field: the same checks (a style id, canonical
-    base64url of 1 to MAX_SEALED_BYTES and of 64 bytes, 32 lowercase hex digits); anything
-    else goes to :func:`_parse_ballot`, which names the problem.
-    """
-    out = []
-    match, hex_digits, b2a, a2b = ID_PATTERN.match, _HEX_DIGITS.fullmatch, binascii.b2a_base64, binascii.a2b_base64
-    for i, d in enumerate(values):
-        try:
-            if type(d) is not dict or d.keys() != _BALLOT_FIELDS:
-                raise ValueError
-            style, sealed_text, sig_text = d["style"], d["sealed_b64"].encode("ascii"), d["sig_b64"].encode("ascii")
-            id_text, serial_text = d["ballot_id_hex"], d["serial_hex"]
-            if type(style) is not str or not match(style) or not hex_digits(id_text) or not hex_digits(serial_text):
-                raise ValueError
-            sealed = a2b(sealed_text.translate(_FROM_URL) + b"=" * (-len(sealed_text) % 4))
-            signature = a2b(sig_text.translate(_FROM_URL) + b"=" * (-len(sig_text) % 4))
-            if not (0 < len(sealed) <= MAX_SEALED_BYTES and len(signature) == 64
-                    and b2a(sealed, newline=False).translate(_TO_URL).rstrip(b"=") == sealed_text
-                    and b2a(signature, newline=False).translate(_TO_URL).rstrip(b"=") == sig_text):
-                raise ValueError
-            out.append(SealedBallot(bytes.fromhex(id_text), bytes.fromhex(serial_text), style, sealed, signature))
-        except (ValueError, TypeError, AttributeError, binascii.Error):  # UnicodeEncodeError is a ValueError
-            out.append(_parse_ballot(d, f"ballots[{i}]"))  # raises FormatError naming the problem
-    return tuple(out)
-
-
-_HEX_DIGITS = re.compile("[0-9a-f]{32}")
-_TO_URL = bytes.maketrans(b"+/", b"-_")
-_FROM_URL = bytes.maketrans(b"-_", b"+/")
-
-
 def header_from_json(value: Any) -> BatchHeader:
     """Check and read a parsed header object (FormatError naming the first problem)."""
     d = _fields(value, {"count", "cumulative", "election_hex", "format", "kiosk_key_hex", "merkle_root_hex",
@@ -247,8 +213,86 @@ def _canonical_text(value: Any) -> bytes | None:
         return None
 
 
+_SIG64 = rb"[A-Za-z0-9_-]{85}[AQgw]"  # 64 bytes: the last character's 4 unused low bits are 0
+# One sealed ballot as the canonical encoder writes it (keys sorted, no space, no escape); the
+# sealed form's base64url is checked for canonical form in _read_canonical
+_CANONICAL_BALLOT = re.compile(
+    rb'\{"ballot_id_hex":"([0-9a-f]{32})","sealed_b64":"([A-Za-z0-9_-]+)","serial_hex":"([0-9a-f]{32})",'
+    rb'"sig_b64":"(' + _SIG64 + rb')","style":"([A-Za-z0-9][A-Za-z0-9_.-]{0,39})"\}')
+_CANONICAL_HEAD = b'{"ballots":['
+_CANONICAL_TAIL = re.compile(rb'\],"format":"kiosk-batch/1","header":(\{[^{}]*\}),"header_sig_b64":"(' + _SIG64 +
+                             rb')"\}')
+
+
+# the last character of canonical unpadded base64url, by length mod 4: its unused low bits are 0
+_B64_LAST = {0: None, 1: b"", 2: b"AQgw", 3: b"AEIMQUYcgkosw048"}
+
+
+def _b64url_known_canonical(text: bytes) -> bytes:
+    return binascii.a2b_base64(text.translate(_FROM_URL) + b"=" * (-len(text) % 4))
+
+
+_FROM_URL = bytes.maketrans(b"-_", b"+/")
+
+
+def _read_canonical(data: bytes) -> SealedBatch | None:
+    """The batch, if ``data`` is byte for byte a valid batch's canonical encoding; else None.
+
+    Reads and checks canonical form in one pass: every ballot must be exactly the canonical
+    object (the pattern admits only lowercase hex of 16 bytes, canonical base64url, a style id),
+    one after another with a comma between, then exactly the canonical tail with a header that
+    is its own canonical encoding. What this accepts, :func:`_read_general` accepts with the
+    same result (the tests check it); anything else (refusals included) is left to it.
+    """
+    if not data.startswith(_CANONICAL_HEAD):
+        return None
+    end = data.find(b'],"format":', len(_CANONICAL_HEAD))
+    tail = _CANONICAL_TAIL.fullmatch(data, end) if end >= 0 else None
+    if tail is None:
+        return None
+    ballots, pos, match, unhex, b64, last = [], len(_CANONICAL_HEAD), _CANONICAL_BALLOT.match, binascii.a2b_hex, \
+        _b64url_known_canonical, _B64_LAST
+    while pos < end:
+        m = match(data, pos, end)
+        if m is None:
+            return None
+        ballot_id, sealed, serial, signature, style = m.groups()
+        tail_chars = last[len(sealed) % 4]
+        if tail_chars is not None and sealed[-1] not in tail_chars:
+            return None
+        sealed = b64(sealed)
+        if len(sealed) > MAX_SEALED_BYTES:
+            return None
+        ballots.append(SealedBallot(unhex(ballot_id), unhex(serial), style.decode(), sealed, b64(signature)))
+        pos = m.end() + 1
+        if pos <= end and data[pos - 1] != 0x2C:  # a comma between ballots
+            return None
+    if pos != end + (1 if ballots else 0):  # no comma after the last ballot
+        return None
+    try:
+        header = header_from_json(json.loads(tail[1], parse_float=_no_number, parse_constant=_no_number))
+    except (ValueError, RecursionError, FormatError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        return None
+    if header.encoded() != tail[1] or len(ballots) != header.count or \
+            any(a.ballot_id >= b.ballot_id for a, b in zip(ballots, ballots[1:])):
+        return None
+    return SealedBatch(header, b64(tail[2]), tuple(ballots))
+
+
 def parse_batch(data: bytes) -> SealedBatch:
     """Parse batch file bytes strictly; raises only :class:`FormatError`.
+
+    A batch is accepted only as its canonical encoding. The common case is read by
+    :func:`_read_canonical`, which checks canonical form as it reads; anything it does not take
+    goes through :func:`_read_general`, which names the first problem.
+    """
+    if not isinstance(data, bytes):
+        raise FormatError("a batch is bytes")
+    return _read_canonical(data) or _read_general(data)
+
+
+def _read_general(data: bytes) -> SealedBatch:
+    """Parse any bytes as a batch; FormatError naming the first problem.
 
     Every field is checked to be the one text of its value (lowercase hex of the right length,
     canonical unpadded base64url, a style id, a whole number), so the file is canonical exactly
@@ -256,8 +300,6 @@ def parse_batch(data: bytes) -> SealedBatch:
     C-accelerated ``json.dumps`` instead of building every object again. A duplicate key, a
     float, white space, an escape or another key order all come out different.
     """
-    if not isinstance(data, bytes):
-        raise FormatError("a batch is bytes")
     try:  # the common case without a Python call per object; a refusal is named by parse_json
         top = json.loads(data.decode("utf-8"), parse_float=_no_number, parse_constant=_no_number)
     except (UnicodeDecodeError, ValueError, RecursionError):
@@ -272,7 +314,7 @@ def parse_batch(data: bytes) -> SealedBatch:
         raise FormatError("header_sig_b64 must be a 64-byte signature")
     if not isinstance(top["ballots"], list):
         raise FormatError("ballots must be a list")
-    ballots = _parse_ballots(top["ballots"])
+    ballots = tuple(_parse_ballot(b, f"ballots[{i}]") for i, b in enumerate(top["ballots"]))
     if len(ballots) != header.count:
         raise FormatError(f"the header counts {header.count} ballots, the batch holds {len(ballots)}")
     if any(a.ballot_id >= b.ballot_id for a, b in zip(ballots, ballots[1:])):

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.batch import (SealedBallot, build_batch, check_batch, encode_batch, parse_batch,
-                         sign_sealed_ballot)
+from kiosk.batch import (SealedBallot, _read_canonical, _read_general, build_batch, check_batch, encode_batch,
+                         parse_batch, sign_sealed_ballot)
 from kiosk.canonical import parse_json
 from kiosk.errors import FormatError
 from kiosk.keys import SigningKey
@@ -68,14 +68,38 @@ def test_strict_parsing_names_the_problem(edit, message):
 
 def parse_or_refuse(data: bytes):
     """parse_batch, and when it accepts, what the former parser required: strict JSON (no
-    duplicate key, no float) and a full re-encoding of the parsed batch equal to the input."""
+    duplicate key, no float) and a full re-encoding of the parsed batch equal to the input.
+    The canonical reader takes only what the general one accepts, with the same result."""
+    fast = _read_canonical(data)
     try:
-        batch = parse_batch(data)
+        batch = _read_general(data)
     except FormatError:
+        assert fast is None
+        with pytest.raises(FormatError):
+            parse_batch(data)
         return None
+    assert fast is None or fast == batch
+    assert parse_batch(data) == batch
     parse_json(data, "the batch")
     assert encode_batch(batch) == data
     return batch
+
+
+@pytest.mark.parametrize("sealed_length", [1, 2, 3, 78, 79, 80, 81, 101])
+def test_the_canonical_reader_takes_every_length_and_only_canonical_base64(sealed_length):
+    ballots = [SealedBallot(bytes([i]) * 16, bytes([9 - i]) * 16, "C-1_x.y", bytes([i]) * sealed_length, b"")
+               for i in range(3)]
+    ballots = [SealedBallot(b.ballot_id, b.serial, b.style, b.sealed, sign_sealed_ballot(KEY, b)) for b in ballots]
+    batch = build_batch(KEY, ELECTION_HEX, "test", 1, None, ballots, True)
+    data = encode_batch(batch)
+    assert _read_canonical(data) == batch == parse_or_refuse(data)
+    text = json.loads(data)["ballots"][1]["sealed_b64"]
+    for last in "ABCDEFGHIJQRSTghijwxyz0123456789-_":  # stray low bits, or a length that cannot be
+        if last != text[-1]:
+            parse_or_refuse(data.replace(text.encode(), (text[:-1] + last).encode()))
+    for extra in ("A", "AA", "AAA", "AAAA", "="):
+        parse_or_refuse(data.replace(text.encode(), (text + extra).encode()))
+    assert _read_canonical(encode_batch(build_batch(KEY, ELECTION_HEX, "test", 1, None, [], True))) is not None
 
 
 def test_only_the_canonical_bytes_parse():
@@ -158,3 +182,19 @@ def test_any_flipped_byte_is_refused_or_fails_the_check(position, flip):
         return
     assert check_batch(parsed, ELECTION_HEX, KEY.verify_key, None) != []  # one byte is enough to notice
 
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.integers(min_value=0, max_value=10_000), st.sampled_from(["replace", "insert", "delete"]),
+                          st.sampled_from(list(b'{}[],:"\\ 0aAfgz-_=Qw\n\xc3'))), min_size=1, max_size=3))
+def test_edited_batches_read_alike_by_both_readers(edits):
+    data = bytearray(encode_batch(two_batches()[0]))
+    for position, kind, byte in edits:
+        position %= len(data)
+        if kind == "replace":
+            data[position] = byte
+        elif kind == "insert":
+            data.insert(position, byte)
+        else:
+            del data[position]
+    parse_or_refuse(bytes(data))
