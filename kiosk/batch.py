@@ -57,8 +57,7 @@ class SealedBallot:
 
     def message(self) -> bytes:
         """The bytes the kiosk signs (after the context)."""
-        return canonical_bytes({"ballot_id_hex": self.ballot_id.hex(), "sealed_b64": b64url(self.sealed),
-                                "serial_hex": self.serial.hex(), "style": self.style})
+        return sealed_ballot_message(self.ballot_id, self.serial, self.style, self.sealed)
 
     def to_json(self) -> dict:
         """The object in the batch file (signature included)."""
@@ -79,6 +78,22 @@ class SealedBallot:
 
     def __repr__(self) -> str:
         return f"SealedBallot(style={self.style})"
+
+
+_PLAIN_TEXT = re.compile("[A-Za-z0-9_.-]*")  # JSON strings of these characters need no escape
+
+
+def sealed_ballot_message(ballot_id: bytes, serial: bytes, style: str, sealed: bytes) -> bytes:
+    """The canonical JSON a sealed ballot's signature covers (after the context).
+
+    Hex, base64url and a style id of plain characters are written as they are, which is what
+    the canonical encoder writes for them; any other style goes through the encoder.
+    """
+    if isinstance(style, str) and _PLAIN_TEXT.fullmatch(style):
+        return ('{"ballot_id_hex":"%s","sealed_b64":"%s","serial_hex":"%s","style":"%s"}'
+                % (ballot_id.hex(), b64url(sealed), serial.hex(), style)).encode("ascii")
+    return canonical_bytes({"ballot_id_hex": ballot_id.hex(), "sealed_b64": b64url(sealed),
+                            "serial_hex": serial.hex(), "style": style})
 
 
 def sign_sealed_ballot(key: SigningKey, ballot: SealedBallot) -> bytes:

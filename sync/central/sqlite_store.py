@@ -215,15 +215,22 @@ class SQLiteNodeStore:
         return dict(self._all("SELECT kiosk, count(*) FROM board GROUP BY kiosk"))
 
     def leaves_at(self, indexes: list[int]) -> list[BoardLeaf]:
-        found: dict[int, BoardLeaf] = {}
+        found = self._rows_at("leaf_index, kiosk, number, token_ref, ballot_id, serial, style, sealed, sig", indexes)
+        return [_leaf(found[i]) for i in indexes]
+
+    def sealed_rows(self, indexes: list[int]) -> list[tuple[str, bytes, bytes, str, bytes, bytes]]:
+        found = self._rows_at("leaf_index, kiosk, ballot_id, serial, style, sealed, sig", indexes)
+        return [found[i][1:] for i in indexes]
+
+    def _rows_at(self, columns: str, indexes: list[int]) -> dict[int, tuple]:
+        found: dict[int, tuple] = {}
         with self._lock:
             for i in range(0, len(indexes), 500):
                 chunk = indexes[i:i + 500]
-                for row in self.db.execute(
-                        "SELECT leaf_index, kiosk, number, token_ref, ballot_id, serial, style, sealed, sig FROM board "
-                        f"WHERE leaf_index IN ({','.join('?' * len(chunk))})", chunk):
-                    found[row[0]] = _leaf(row)
-        return [found[i] for i in indexes]
+                for row in self.db.execute(f"SELECT {columns} FROM board WHERE leaf_index IN "
+                                           f"({','.join('?' * len(chunk))})", chunk):
+                    found[row[0]] = row
+        return found
 
     def double_uses(self) -> dict[bytes, list[BoardLeaf]]:
         out: dict[bytes, list[BoardLeaf]] = {}
