@@ -90,8 +90,9 @@ def sealed_ballot_message(ballot_id: bytes, serial: bytes, style: str, sealed: b
     the canonical encoder writes for them; any other style goes through the encoder.
     """
     if isinstance(style, str) and _PLAIN_TEXT.fullmatch(style):
-        return ('{"ballot_id_hex":"%s","sealed_b64":"%s","serial_hex":"%s","style":"%s"}'
-                % (ballot_id.hex(), b64url(sealed), serial.hex(), style)).encode("ascii")
+        return b'{"ballot_id_hex":"%s","sealed_b64":"%s","serial_hex":"%s","style":"%s"}' % (
+            binascii.hexlify(ballot_id), binascii.b2a_base64(sealed, newline=False).translate(_TO_URL).rstrip(b"="),
+            binascii.hexlify(serial), style.encode("ascii"))
     return canonical_bytes({"ballot_id_hex": ballot_id.hex(), "sealed_b64": b64url(sealed),
                             "serial_hex": serial.hex(), "style": style})
 
@@ -248,6 +249,7 @@ def _b64url_known_canonical(text: bytes) -> bytes:
 
 
 _FROM_URL = bytes.maketrans(b"-_", b"+/")
+_TO_URL = bytes.maketrans(b"+/", b"-_")
 
 
 def _read_canonical(data: bytes) -> SealedBatch | None:

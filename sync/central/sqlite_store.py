@@ -219,7 +219,14 @@ class SQLiteNodeStore:
         return [_leaf(found[i]) for i in indexes]
 
     def sealed_rows(self, indexes: list[int]) -> list[tuple[str, bytes, bytes, str, bytes, bytes]]:
-        found = self._rows_at("leaf_index, kiosk, ballot_id, serial, style, sealed, sig", indexes)
+        columns = "kiosk, ballot_id, serial, style, sealed, sig"
+        with self._lock:
+            size = self._one("SELECT coalesce(max(leaf_index) + 1, 0) FROM board", ())[0]
+            if len(indexes) * 2 >= size:  # most of the board: one pass in board order beats lookups
+                rows = self.db.execute(f"SELECT {columns} FROM board ORDER BY leaf_index").fetchall()
+                if len(rows) == size:  # leaf_index runs 0..size-1 (the board is append-only)
+                    return [rows[i] for i in indexes]
+        found = self._rows_at("leaf_index, " + columns, indexes)
         return [found[i][1:] for i in indexes]
 
     def _rows_at(self, columns: str, indexes: list[int]) -> dict[int, tuple]:

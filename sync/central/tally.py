@@ -135,8 +135,7 @@ def tally(node: CentralNode, share_files: list[Path], override_open: bool = Fals
     count, problems, kiosks = Count(), Counter(), {}
     for start in range(0, len(order), SEGMENT):  # read, then open with the main process idle
         rows = [(kiosks.get(k) or kiosks.setdefault(k, bytes.fromhex(k)), *ballot)
-                for part in range(start, min(start + SEGMENT, len(order)), 5000)
-                for k, *ballot in node.store.sealed_rows(order[part:min(part + 5000, start + SEGMENT)])]
+                for k, *ballot in node.store.sealed_rows(order[start:start + SEGMENT])]
         segment_count, segment_problems = open_all(key, election, rows, workers)
         count.merge(segment_count)
         problems.update(segment_problems)
