@@ -27,7 +27,7 @@ from kiosk.keys import VerifyKey, load_signing_key
 from kiosk.merkle import leaf_hashes
 from kiosk.package import load_package
 from kiosk.roster import ROSTER_FILE, Roster, load_roster
-from kiosk.tokens import token_ref
+from kiosk.tokens import token_refs
 from sync.central import acceptance as acc
 from sync.central.sqlite_store import SQLiteNodeStore
 from sync.central.store import NodeMeta, NodeStore
@@ -172,7 +172,7 @@ class CentralNode:
             acc.judge_link(batch, problems, facts.previous)
         if verdict:
             return verdict, []
-        refs = [token_ref(self.election.fingerprint, b.serial) for b in batch.ballots]
+        refs = token_refs(self.election.fingerprint, [b.serial for b in batch.ballots])
         tokens = acc.TokenFacts(tuple(refs), self.roll.lookup_many(refs), self.store.spent_by(refs))
         return acc.judge_ballots(batch, ctx, tokens), refs
 
