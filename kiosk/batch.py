@@ -130,8 +130,12 @@ class BatchHeader:
                 "polls_closed": self.polls_closed, "prev_header_hex": self.prev_header_hex}
 
     def encoded(self) -> bytes:
-        """Canonical bytes of the header: what the signature covers."""
-        return canonical_bytes(self.to_json())
+        """Canonical bytes of the header: what the signature covers (encoded once: the fields are frozen)."""
+        cached = self.__dict__.get("_encoded")
+        if cached is None:
+            cached = canonical_bytes(self.to_json())
+            object.__setattr__(self, "_encoded", cached)
+        return cached
 
     def hash(self) -> bytes:
         """SHA-256 of the canonical header: what the next batch links to."""
