@@ -22,7 +22,10 @@ file order. The header hash is SHA-256 of canonical(header); batch 1 links to 32
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
+import json
+import re
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -54,8 +57,7 @@ class SealedBallot:
 
     def message(self) -> bytes:
         """The bytes the kiosk signs (after the context)."""
-        return canonical_bytes({"ballot_id_hex": self.ballot_id.hex(), "sealed_b64": b64url(self.sealed),
-                                "serial_hex": self.serial.hex(), "style": self.style})
+        return sealed_ballot_message(self.ballot_id, self.serial, self.style, self.sealed)
 
     def to_json(self) -> dict:
         """The object in the batch file (signature included)."""
@@ -76,6 +78,23 @@ class SealedBallot:
 
     def __repr__(self) -> str:
         return f"SealedBallot(style={self.style})"
+
+
+_PLAIN_TEXT = re.compile("[A-Za-z0-9_.-]*")  # JSON strings of these characters need no escape
+
+
+def sealed_ballot_message(ballot_id: bytes, serial: bytes, style: str, sealed: bytes) -> bytes:
+    """The canonical JSON a sealed ballot's signature covers (after the context).
+
+    Hex, base64url and a style id of plain characters are written as they are, which is what
+    the canonical encoder writes for them; any other style goes through the encoder.
+    """
+    if isinstance(style, str) and _PLAIN_TEXT.fullmatch(style):
+        return b'{"ballot_id_hex":"%s","sealed_b64":"%s","serial_hex":"%s","style":"%s"}' % (
+            binascii.hexlify(ballot_id), binascii.b2a_base64(sealed, newline=False).translate(_TO_URL).rstrip(b"="),
+            binascii.hexlify(serial), style.encode("ascii"))
+    return canonical_bytes({"ballot_id_hex": ballot_id.hex(), "sealed_b64": b64url(sealed),
+                            "serial_hex": serial.hex(), "style": style})
 
 
 def sign_sealed_ballot(key: SigningKey, ballot: SealedBallot) -> bytes:
@@ -111,8 +130,12 @@ class BatchHeader:
                 "polls_closed": self.polls_closed, "prev_header_hex": self.prev_header_hex}
 
     def encoded(self) -> bytes:
-        """Canonical bytes of the header: what the signature covers."""
-        return canonical_bytes(self.to_json())
+        """Canonical bytes of the header: what the signature covers (encoded once: the fields are frozen)."""
+        cached = self.__dict__.get("_encoded")
+        if cached is None:
+            cached = canonical_bytes(self.to_json())
+            object.__setattr__(self, "_encoded", cached)
+        return cached
 
     def hash(self) -> bytes:
         """SHA-256 of the canonical header: what the next batch links to."""
@@ -161,8 +184,11 @@ def _count(value: Any, what: str, low: int) -> int:
     return value
 
 
+_BALLOT_FIELDS = frozenset({"ballot_id_hex", "sealed_b64", "serial_hex", "sig_b64", "style"})
+
+
 def _parse_ballot(value: Any, what: str) -> SealedBallot:
-    d = _fields(value, {"ballot_id_hex", "sealed_b64", "serial_hex", "sig_b64", "style"}, what)
+    d = _fields(value, _BALLOT_FIELDS, what)
     if not isinstance(d["style"], str) or not ID_PATTERN.match(d["style"]):
         raise FormatError(f"{what}.style is not a ballot style id")
     sealed = from_b64url(d["sealed_b64"], f"{what}.sealed_b64")
@@ -208,11 +234,108 @@ def header_from_json(value: Any) -> BatchHeader:
     return header
 
 
+def _canonical_text(value: Any) -> bytes | None:
+    """The canonical JSON of an already parsed value (C-encoded); None when it cannot be encoded."""
+    try:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                          allow_nan=False).encode("utf-8")
+    except (UnicodeEncodeError, ValueError):  # a lone surrogate
+        return None
+
+
+_SIG64 = rb"[A-Za-z0-9_-]{85}[AQgw]"  # 64 bytes: the last character's 4 unused low bits are 0
+# One sealed ballot as the canonical encoder writes it (keys sorted, no space, no escape); the
+# sealed form's base64url is checked for canonical form in _read_canonical
+_CANONICAL_BALLOT = re.compile(
+    rb'\{"ballot_id_hex":"([0-9a-f]{32})","sealed_b64":"([A-Za-z0-9_-]+)","serial_hex":"([0-9a-f]{32})",'
+    rb'"sig_b64":"(' + _SIG64 + rb')","style":"([A-Za-z0-9][A-Za-z0-9_.-]{0,39})"\}')
+_CANONICAL_HEAD = b'{"ballots":['
+_CANONICAL_TAIL = re.compile(rb'\],"format":"kiosk-batch/1","header":(\{[^{}]*\}),"header_sig_b64":"(' + _SIG64 +
+                             rb')"\}')
+
+
+# the last character of canonical unpadded base64url, by length mod 4: its unused low bits are 0
+_B64_LAST = {0: None, 1: b"", 2: b"AQgw", 3: b"AEIMQUYcgkosw048"}
+
+
+def _b64url_known_canonical(text: bytes) -> bytes:
+    return binascii.a2b_base64(text.translate(_FROM_URL) + b"=" * (-len(text) % 4))
+
+
+_FROM_URL = bytes.maketrans(b"-_", b"+/")
+_TO_URL = bytes.maketrans(b"+/", b"-_")
+
+
+def _read_canonical(data: bytes) -> SealedBatch | None:
+    """The batch, if ``data`` is byte for byte a valid batch's canonical encoding; else None.
+
+    Reads and checks canonical form in one pass: every ballot must be exactly the canonical
+    object (the pattern admits only lowercase hex of 16 bytes, canonical base64url, a style id),
+    one after another with a comma between, then exactly the canonical tail with a header that
+    is its own canonical encoding. What this accepts, :func:`_read_general` accepts with the
+    same result (the tests check it); anything else (refusals included) is left to it.
+    """
+    if not data.startswith(_CANONICAL_HEAD):
+        return None
+    end = data.find(b'],"format":', len(_CANONICAL_HEAD))
+    tail = _CANONICAL_TAIL.fullmatch(data, end) if end >= 0 else None
+    if tail is None:
+        return None
+    ballots, pos, match, unhex, b64, last = [], len(_CANONICAL_HEAD), _CANONICAL_BALLOT.match, binascii.a2b_hex, \
+        _b64url_known_canonical, _B64_LAST
+    while pos < end:
+        m = match(data, pos, end)
+        if m is None:
+            return None
+        ballot_id, sealed, serial, signature, style = m.groups()
+        tail_chars = last[len(sealed) % 4]
+        if tail_chars is not None and sealed[-1] not in tail_chars:
+            return None
+        sealed = b64(sealed)
+        if len(sealed) > MAX_SEALED_BYTES:
+            return None
+        ballots.append(SealedBallot(unhex(ballot_id), unhex(serial), style.decode(), sealed, b64(signature)))
+        pos = m.end() + 1
+        if pos <= end and data[pos - 1] != 0x2C:  # a comma between ballots
+            return None
+    if pos != end + (1 if ballots else 0):  # no comma after the last ballot
+        return None
+    try:
+        header = header_from_json(json.loads(tail[1], parse_float=_no_number, parse_constant=_no_number))
+    except (ValueError, RecursionError, FormatError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        return None
+    if header.encoded() != tail[1] or len(ballots) != header.count or \
+            any(a.ballot_id >= b.ballot_id for a, b in zip(ballots, ballots[1:])):
+        return None
+    return SealedBatch(header, b64(tail[2]), tuple(ballots))
+
+
 def parse_batch(data: bytes) -> SealedBatch:
-    """Parse batch file bytes strictly; raises only :class:`FormatError`."""
+    """Parse batch file bytes strictly; raises only :class:`FormatError`.
+
+    A batch is accepted only as its canonical encoding. The common case is read by
+    :func:`_read_canonical`, which checks canonical form as it reads; anything it does not take
+    goes through :func:`_read_general`, which names the first problem.
+    """
     if not isinstance(data, bytes):
         raise FormatError("a batch is bytes")
-    top = _fields(parse_json(data, "the batch"), {"ballots", "format", "header", "header_sig_b64"}, "the batch")
+    return _read_canonical(data) or _read_general(data)
+
+
+def _read_general(data: bytes) -> SealedBatch:
+    """Parse any bytes as a batch; FormatError naming the first problem.
+
+    Every field is checked to be the one text of its value (lowercase hex of the right length,
+    canonical unpadded base64url, a style id, a whole number), so the file is canonical exactly
+    when the parsed value, encoded again as canonical JSON, gives back the same bytes: one
+    C-accelerated ``json.dumps`` instead of building every object again. A duplicate key, a
+    float, white space, an escape or another key order all come out different.
+    """
+    try:  # the common case without a Python call per object; a refusal is named by parse_json
+        top = json.loads(data.decode("utf-8"), parse_float=_no_number, parse_constant=_no_number)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        top = parse_json(data, "the batch")
+    top = _fields(top, {"ballots", "format", "header", "header_sig_b64"}, "the batch")
     if top["format"] != BATCH_FORMAT:
         raise FormatError(f"the batch has format {str(top['format'])[:40]!r}; this version reads {BATCH_FORMAT!r}",
                           hint="update the software that reads this batch")
@@ -227,10 +350,14 @@ def parse_batch(data: bytes) -> SealedBatch:
         raise FormatError(f"the header counts {header.count} ballots, the batch holds {len(ballots)}")
     if any(a.ballot_id >= b.ballot_id for a, b in zip(ballots, ballots[1:])):
         raise FormatError("the ballots are not in strictly increasing ballot_id order")
-    batch = SealedBatch(header, signature, ballots)
-    if encode_batch(batch) != data:
+    if _canonical_text(top) != data:
+        parse_json(data, "the batch")  # a duplicate key is named as such
         raise FormatError("the batch is not in canonical form (key order, spacing or encoding differ)")
-    return batch
+    return SealedBatch(header, signature, ballots)
+
+
+def _no_number(text: str) -> Any:
+    raise ValueError(f"{text} is not allowed")
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ over them means the same everywhere.
 
 from __future__ import annotations
 
-import base64
+import binascii
 import json
 from typing import Any
 
@@ -69,9 +69,13 @@ def parse_json(data: bytes | str, what: str) -> Any:
                           hint="check that the file is complete and was not edited by hand") from e
 
 
+_TO_URL = bytes.maketrans(b"+/", b"-_")
+_FROM_URL = bytes.maketrans(b"-_", b"+/")
+
+
 def b64url(data: bytes) -> str:
     """Unpadded base64url text of ``data``."""
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+    return binascii.b2a_base64(data, newline=False).translate(_TO_URL).rstrip(b"=").decode("ascii")
 
 
 def from_b64url(text: str, what: str) -> bytes:
@@ -79,10 +83,13 @@ def from_b64url(text: str, what: str) -> bytes:
     if not isinstance(text, str):
         raise FormatError(f"{what} must be base64url text")
     try:
-        data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except (ValueError, TypeError) as e:
+        raw = text.encode("ascii")
+        data = binascii.a2b_base64(raw.translate(_FROM_URL) + b"=" * (-len(raw) % 4))
+    except (UnicodeEncodeError, binascii.Error) as e:
         raise FormatError(f"{what} is not valid base64url") from e
-    if b64url(data) != text:
+    # a2b_base64 skips characters outside the alphabet: the re-encoding refuses them, padding
+    # and stray low bits alike
+    if binascii.b2a_base64(data, newline=False).translate(_TO_URL).rstrip(b"=") != raw:
         raise FormatError(f"{what} is not canonical unpadded base64url")
     return data
 
@@ -97,4 +104,6 @@ def from_hex(text: str, what: str, length: int | None = None) -> bytes:
         raise FormatError(f"{what} is not valid hex") from e
     if length is not None and len(data) != length:
         raise FormatError(f"{what} must be {length} bytes, got {len(data)}")
+    if len(text) != 2 * len(data):  # bytes.fromhex skips white space between bytes
+        raise FormatError(f"{what} must be hex digits only")
     return data

@@ -54,7 +54,10 @@ class Contest:
     options: tuple[Option, ...]
 
     def option(self, option_id: str) -> Option | None:
-        return next((o for o in self.options if o.id == option_id), None)
+        return self._options.get(option_id)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_options", {o.id: o for o in self.options})
 
 
 @dataclass(frozen=True)

@@ -36,13 +36,18 @@ class MerkleFrontier:
 
     def append(self, leaf_digest: bytes) -> None:
         """Add the next leaf hash."""
-        self.size += 1
-        height, node = 0, leaf_digest
-        while self.stack and self.stack[-1][0] == height:
-            _, left = self.stack.pop()
-            node = node_hash(left, node)
-            height += 1
-        self.stack.append((height, node))
+        self.extend((leaf_digest,))
+
+    def extend(self, leaf_digests: Iterable[bytes]) -> None:
+        """Add the next leaf hashes, in order."""
+        stack, sha256 = self.stack, hashlib.sha256
+        for node in leaf_digests:
+            self.size += 1
+            height = 0
+            while stack and stack[-1][0] == height:
+                node = sha256(b"\x01" + stack.pop()[1] + node).digest()
+                height += 1
+            stack.append((height, node))
 
     def root(self) -> bytes:
         """The Merkle tree head of the leaves appended so far."""
@@ -55,13 +60,30 @@ class MerkleFrontier:
 
 
 def root_from_leaf_hashes(hashes: Iterable[bytes]) -> tuple[int, bytes]:
-    """Return (tree size, Merkle tree head) over leaf hashes given in order."""
-    frontier = MerkleFrontier()
-    for h in hashes:
-        frontier.append(h)
-    return frontier.size, frontier.root()
+    """Return (tree size, Merkle tree head) over leaf hashes given in order.
+
+    Level by level: pair neighbours, carry an odd last node up unchanged. That is RFC 6962's
+    split at the largest power of two (the left subtrees are perfect, the right edge is the
+    carried node), computed without a Python call per node.
+    """
+    level = list(hashes)
+    size, sha256 = len(level), hashlib.sha256
+    if not level:
+        return 0, EMPTY_ROOT
+    while len(level) > 1:
+        odd = level[-1] if len(level) % 2 else None
+        level = [sha256(b"\x01" + left + right).digest() for left, right in zip(level[::2], level[1::2])]
+        if odd is not None:
+            level.append(odd)
+    return size, level[0]
+
+
+def leaf_hashes(leaves: Iterable[bytes]) -> list[bytes]:
+    """RFC 6962 leaf hashes of the given leaf data, in order."""
+    sha256 = hashlib.sha256
+    return [sha256(b"\x00" + d).digest() for d in leaves]
 
 
 def merkle_root(leaves: Iterable[bytes]) -> bytes:
     """Merkle tree head of the given leaf data."""
-    return root_from_leaf_hashes(leaf_hash(d) for d in leaves)[1]
+    return root_from_leaf_hashes(leaf_hashes(leaves))[1]

@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from typing import Iterable, Union
 
 from kiosk.election import Election
+from kiosk.tally_rules import Count
 from kiosk.words import catalogue, word
 
 
@@ -115,15 +116,17 @@ def _reason(language: str, reason: str) -> str:
 
 
 def count_contests(election: Election, ballots: Iterable[tuple[str, dict]]) -> list[ContestCount]:
-    """Per-contest counts from (ballot style, selections) pairs, in election order."""
-    ballots_per: Counter = Counter()
-    options: dict[str, Counter] = {c.id: Counter() for c in election.contests}
+    """Per-contest counts from (ballot style, selections) pairs, in election order.
+
+    Counted by :class:`kiosk.tally_rules.Count`, the central tally's counter: a station's tape
+    and the tally add ballots up the same way.
+    """
+    count = Count()
     for style_id, selections in ballots:
-        for contest_id in election.style(style_id).contests:
-            ballots_per[contest_id] += 1
-            options[contest_id].update(selections.get(contest_id, []))
-    return [ContestCount(c.id, ballots_per[c.id], c.max, {o.id: options[c.id][o.id] for o in c.options})
-            for c in election.contests if ballots_per[c.id]]
+        count.add(election, style_id, selections)
+    return [ContestCount(c.id, count.ballots_by_contest[c.id], c.max,
+                         {o.id: count.selections.get(c.id, Counter())[o.id] for o in c.options})
+            for c in election.contests if count.ballots_by_contest[c.id]]
 
 
 def _header(kind: str, facts: StationFacts, language: str) -> list[Block]:

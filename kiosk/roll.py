@@ -168,6 +168,10 @@ class TokenRoll:
             sql, args = sql + " AND mode = ?", args + [mode]
         return self._db.execute(sql, args).fetchone()[0]
 
+    def count_by_style(self, mode: str) -> dict[str, int]:
+        """How many entries of each ballot style in a mode (one pass, not a query per style)."""
+        return dict(self._db.execute("SELECT style, count(*) FROM entries WHERE mode = ? GROUP BY style", (mode,)))
+
     @contextlib.contextmanager
     def _tx(self) -> Iterator[None]:
         self._db.execute("BEGIN IMMEDIATE")

@@ -27,9 +27,14 @@ class Count:
     def add(self, election: Election, style: str, selections: dict) -> None:
         """Count one valid ballot (its selections already checked against the style's rules)."""
         self.ballots_by_style[style] += 1
+        by_contest, chosen = self.ballots_by_contest, self.selections
         for contest_id in election.style(style).contests:
-            self.ballots_by_contest[contest_id] += 1
-            self.selections.setdefault(contest_id, Counter()).update(selections.get(contest_id, []))
+            by_contest[contest_id] += 1
+            counter = chosen.get(contest_id)
+            if counter is None:
+                counter = chosen[contest_id] = Counter()
+            for option_id in selections.get(contest_id, ()):
+                counter[option_id] += 1
 
     def merge(self, other: "Count") -> None:
         """Add another count (from a worker) to this one."""

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.batch import (SealedBallot, build_batch, check_batch, encode_batch, parse_batch,
-                         sign_sealed_ballot)
+from kiosk.batch import (SealedBallot, _read_canonical, _read_general, build_batch, check_batch, encode_batch,
+                         parse_batch, sign_sealed_ballot)
+from kiosk.canonical import parse_json
 from kiosk.errors import FormatError
 from kiosk.keys import SigningKey
 
@@ -51,6 +52,12 @@ def test_an_unknown_version_is_refused_naming_it():
     (lambda d: d["header"].update(number=True), "whole number"),
     (lambda d: d["ballots"][0].update(style="C 01"), "style"),
     (lambda d: d["header"].update(prev_header_hex="11" * 32), "zero bytes"),
+    (lambda d: d["ballots"][1].update(sealed_b64=""), r"ballots\[1\]\.sealed_b64 must hold 1 to"),
+    (lambda d: d["ballots"][2].update(sig_b64="A" * 84), r"ballots\[2\]\.sig_b64 must be a 64"),
+    (lambda d: d["ballots"][0].update(serial_hex="0" * 30), r"ballots\[0\]\.serial_hex must be 16 bytes"),
+    (lambda d: d["ballots"][0].update(ballot_id_hex="0" * 31 + "g"), r"ballots\[0\]\.ballot_id_hex is not valid hex"),
+    (lambda d: d["ballots"][0].update(ballot_id_hex=7), r"ballots\[0\]\.ballot_id_hex must be lowercase hex"),
+    (lambda d: d["ballots"][1].pop("style"), r"ballots\[1\] has missing fields \['style'\]"),
 ])
 def test_strict_parsing_names_the_problem(edit, message):
     data = json.loads(encode_batch(two_batches()[0]))
@@ -59,11 +66,63 @@ def test_strict_parsing_names_the_problem(edit, message):
         parse_batch(json.dumps(data, sort_keys=True, separators=(",", ":")).encode())
 
 
+def parse_or_refuse(data: bytes):
+    """parse_batch, and when it accepts, what the former parser required: strict JSON (no
+    duplicate key, no float) and a full re-encoding of the parsed batch equal to the input.
+    The canonical reader takes only what the general one accepts, with the same result."""
+    fast = _read_canonical(data)
+    try:
+        batch = _read_general(data)
+    except FormatError:
+        assert fast is None
+        with pytest.raises(FormatError):
+            parse_batch(data)
+        return None
+    assert fast is None or fast == batch
+    assert parse_batch(data) == batch
+    parse_json(data, "the batch")
+    assert encode_batch(batch) == data
+    return batch
+
+
+@pytest.mark.parametrize("sealed_length", [1, 2, 3, 78, 79, 80, 81, 101])
+def test_the_canonical_reader_takes_every_length_and_only_canonical_base64(sealed_length):
+    ballots = [SealedBallot(bytes([i]) * 16, bytes([9 - i]) * 16, "C-1_x.y", bytes([i]) * sealed_length, b"")
+               for i in range(3)]
+    ballots = [SealedBallot(b.ballot_id, b.serial, b.style, b.sealed, sign_sealed_ballot(KEY, b)) for b in ballots]
+    batch = build_batch(KEY, ELECTION_HEX, "test", 1, None, ballots, True)
+    data = encode_batch(batch)
+    assert _read_canonical(data) == batch == parse_or_refuse(data)
+    text = json.loads(data)["ballots"][1]["sealed_b64"]
+    for last in "ABCDEFGHIJQRSTghijwxyz0123456789-_":  # stray low bits, or a length that cannot be
+        if last != text[-1]:
+            parse_or_refuse(data.replace(text.encode(), (text[:-1] + last).encode()))
+    for extra in ("A", "AA", "AAA", "AAAA", "="):
+        parse_or_refuse(data.replace(text.encode(), (text + extra).encode()))
+    assert _read_canonical(encode_batch(build_batch(KEY, ELECTION_HEX, "test", 1, None, [], True))) is not None
+
+
 def test_only_the_canonical_bytes_parse():
     data = encode_batch(two_batches()[0])
-    for variant in (data + b"\n", json.dumps(json.loads(data), indent=1).encode(), b" " + data):
+    text = data.decode()
+    ballot_id = two_batches()[0].ballots[0].ballot_id.hex()
+    sig = json.loads(data)["header_sig_b64"]
+    variants = [data + b"\n", json.dumps(json.loads(data), indent=1).encode(), b" " + data,
+                text.replace(ELECTION_HEX, ELECTION_HEX.upper(), 1),              # upper-case hex
+                text.replace(ballot_id, ballot_id[:2] + " " + ballot_id[2:], 1),  # hex with a space
+                text.replace('"format":"kiosk-batch/1"', '"format":"kiosk-b\\u0061tch/1"'),  # an escape
+                text.replace('"format":', '"format":"x","format":', 1),         # a duplicate key
+                text.replace('"count":3', '"count":3.0'), text.replace('"count":3', '"count":03'),
+                text.replace('"count":3', '"count":3e0'), text.replace(sig, sig + "=="),
+                text.replace(sig, sig[:-1] + chr(ord(sig[-1]) + 1)),             # stray low bits
+                text.replace(sig, sig[:10] + "\\n" + sig[10:])]
+    for variant in variants:
+        variant = variant if isinstance(variant, bytes) else variant.encode()
+        assert variant != data
         with pytest.raises(FormatError):
             parse_batch(variant)
+    with pytest.raises(FormatError, match="duplicate key"):
+        parse_batch(variants[6].encode())
 
 
 def test_check_batch_catches_a_changed_ballot_a_wrong_key_and_a_broken_link():
@@ -85,10 +144,7 @@ def test_check_batch_catches_a_changed_ballot_a_wrong_key_and_a_broken_link():
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=600))
 def test_arbitrary_bytes_raise_only_format_error(data):
-    try:
-        parse_batch(data)
-    except FormatError:
-        pass
+    parse_or_refuse(data)
 
 
 JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=12),
@@ -98,7 +154,8 @@ JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(["format", "header", "header_sig_b64", "ballots", "ballots.0", "ballots.0.style",
-                        "ballots.0.sealed_b64", "header.count", "header.mode", "header.election_hex",
+                        "ballots.0.sealed_b64", "ballots.1.sig_b64", "ballots.2.serial_hex", "ballots.1.ballot_id_hex",
+                        "header.count", "header.mode", "header.election_hex",
                         "header.polls_closed", "header.number", "header.format"]), JSON)
 def test_any_json_in_any_field_raises_only_format_error(path, value):
     document = json.loads(encode_batch(two_batches()[0]))
@@ -107,11 +164,8 @@ def test_any_json_in_any_field_raises_only_format_error(path, value):
     for part in parents:
         target = target[int(part)] if part.isdigit() else target[part]
     target[int(last) if last.isdigit() else last] = value
-    try:
-        parse_batch(json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8",
-                                                                                                          "surrogatepass"))
-    except FormatError:
-        pass
+    parse_or_refuse(json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8", "surrogatepass"))
 
 
 @settings(max_examples=100, deadline=None)
@@ -123,9 +177,24 @@ def test_any_flipped_byte_is_refused_or_fails_the_check(position, flip):
     if flip == 0 or flip == data[position]:
         return
     data[position] ^= flip
-    try:
-        parsed = parse_batch(bytes(data))
-    except FormatError:
+    parsed = parse_or_refuse(bytes(data))
+    if parsed is None:
         return
     assert check_batch(parsed, ELECTION_HEX, KEY.verify_key, None) != []  # one byte is enough to notice
 
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.integers(min_value=0, max_value=10_000), st.sampled_from(["replace", "insert", "delete"]),
+                          st.sampled_from(list(b'{}[],:"\\ 0aAfgz-_=Qw\n\xc3'))), min_size=1, max_size=3))
+def test_edited_batches_read_alike_by_both_readers(edits):
+    data = bytearray(encode_batch(two_batches()[0]))
+    for position, kind, byte in edits:
+        position %= len(data)
+        if kind == "replace":
+            data[position] = byte
+        elif kind == "insert":
+            data.insert(position, byte)
+        else:
+            del data[position]
+    parse_or_refuse(bytes(data))

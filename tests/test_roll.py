@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.errors import FormatError
-from kiosk.merkle import EMPTY_ROOT, merkle_root
+from kiosk.merkle import EMPTY_ROOT, MerkleFrontier, leaf_hashes, merkle_root
 from kiosk.minting import mint_tokens
 from kiosk.package import create_package
 from kiosk.roll import ROLL_FILE, RollFrozen
@@ -41,6 +41,16 @@ def test_merkle_root_matches_rfc6962_for_every_size_up_to_130():
 @given(st.lists(st.binary(max_size=40), max_size=300))
 def test_merkle_root_matches_rfc6962_on_random_leaves(leaves):
     assert merkle_root(leaves) == naive_mth(leaves)
+
+
+def test_the_frontier_grown_in_batches_matches_rfc6962_at_every_size():
+    leaves = [bytes([i % 256, i // 256]) for i in range(70)]
+    frontier, digests = MerkleFrontier(), leaf_hashes(leaves)
+    for start in range(0, 70, 7):  # extend by 3, append one, extend by 3
+        frontier.extend(digests[start:start + 3])
+        frontier.append(digests[start + 3])
+        frontier.extend(digests[start + 4:start + 7])
+        assert (frontier.size, frontier.root()) == (start + 7, naive_mth(leaves[:start + 7])), start
 
 
 def test_freeze_then_no_more_minting(tmp_path):

@@ -87,6 +87,12 @@ class NodeContext:
     election: Election
     mode: str
     roster: Roster
+    sealed_lengths: dict[str, int] = field(default_factory=dict)  # style -> length; see sealed_lengths()
+
+
+def sealed_lengths(election: Election) -> dict[str, int]:
+    """The one length of every sealed form of each ballot style (computed once per node)."""
+    return {s.id: padded_length(election, s.id) + SEALED_OVERHEAD for s in election.styles}
 
 
 def _rejected(reason: str, detail: str) -> Verdict:
@@ -155,15 +161,12 @@ def judge_link(batch: SealedBatch, problems: list[BatchProblem], previous: Batch
 
 def judge_ballots(batch: SealedBatch, ctx: NodeContext, tokens: TokenFacts) -> Verdict:
     """Ballot styles, sealed lengths, the roll, spent tokens: accepted (with double uses) or rejected."""
-    e, kiosk = ctx.election, batch.header.kiosk_key_hex
-    lengths: dict[str, int] = {}
+    kiosk, lengths = batch.header.kiosk_key_hex, ctx.sealed_lengths or sealed_lengths(ctx.election)
     seen: set[bytes] = set()
     double: list[bytes] = []
     for ballot, ref in zip(batch.ballots, tokens.refs, strict=True):
-        if e.style(ballot.style) is None:
-            return _rejected("unknown_style", f"ballot style {ballot.style} is not in this election")
         if ballot.style not in lengths:
-            lengths[ballot.style] = padded_length(e, ballot.style) + SEALED_OVERHEAD
+            return _rejected("unknown_style", f"ballot style {ballot.style} is not in this election")
         if len(ballot.sealed) != lengths[ballot.style]:
             return _rejected("bad_sealed_length", f"a sealed form has the wrong length for style {ballot.style}")
         if tokens.roll.get(ref) != (ctx.mode, ballot.style):

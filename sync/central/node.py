@@ -25,10 +25,10 @@ from kiosk.ack import Acknowledgement, BatchRef, Checkpoint, sign_ack
 from kiosk.batch import MODES, SealedBatch, parse_batch
 from kiosk.errors import FormatError, KioskError
 from kiosk.keys import VerifyKey, load_signing_key
-from kiosk.merkle import leaf_hash
+from kiosk.merkle import leaf_hashes
 from kiosk.package import load_package
 from kiosk.roster import ROSTER_FILE, Roster, load_roster
-from kiosk.tokens import token_ref
+from kiosk.tokens import token_refs
 from sync.central import acceptance as acc
 from sync.central.store import NodeMeta, NodeStore
 from sync.central.stores import open_store
@@ -106,6 +106,7 @@ class CentralNode:
         self._lock = threading.Lock()  # one batch at a time: judging reads what the last one wrote
         self._roster_stamp: tuple[int, int] | None = None
         self._roster = Roster(self.election.fingerprint_hex, ())
+        self._sealed_lengths = acc.sealed_lengths(self.election)
 
     def close(self) -> None:
         """Close the store and the roll."""
@@ -125,7 +126,7 @@ class CentralNode:
 
     def context(self) -> acc.NodeContext:
         """The fixed facts the acceptance rules judge by (election, mode, current roster)."""
-        return acc.NodeContext(self.election, self.mode, self.roster)
+        return acc.NodeContext(self.election, self.mode, self.roster, self._sealed_lengths)
 
     # -- submitting --------------------------------------------------------------------------
     def submit(self, body: bytes) -> Submitted | Malformed:
@@ -142,11 +143,11 @@ class CentralNode:
 
     def _submit_parsed(self, batch: SealedBatch, body: bytes) -> Submitted:
         h = batch.header
-        leaf_hashes = [leaf_hash(leaf) for leaf in leaves_of(body, batch)]  # for the root check and the board
+        leaf_digests = leaf_hashes(leaves_of(body, batch))  # for the root check and the board
         with self.store.transaction():
-            verdict, refs = self._judge(batch, leaf_hashes)
+            verdict, refs = self._judge(batch, leaf_digests)
             if verdict.verdict == acc.ACCEPTED:
-                self.store.add_accepted(h, batch.signature, zip(batch.ballots, refs), leaf_hashes)
+                self.store.add_accepted(h, batch.signature, zip(batch.ballots, refs), leaf_digests)
                 if verdict.double_use:  # never the token: only how many and where
                     log.warning("double use: %d ballots of batch %d from kiosk %s carry tokens another kiosk spent",
                                 len(verdict.double_use), h.number, VerifyKey.from_hex(h.kiosk_key_hex).fingerprint)
@@ -157,7 +158,7 @@ class CentralNode:
                  verdict.verdict, f" ({verdict.reason})" if verdict.reason else "")
         return result
 
-    def _judge(self, batch: SealedBatch, leaf_hashes: list[bytes]) -> tuple[acc.Verdict, list[bytes]]:
+    def _judge(self, batch: SealedBatch, leaf_digests: list[bytes]) -> tuple[acc.Verdict, list[bytes]]:
         ctx, h = self.context(), batch.header
         verdict = acc.precheck(batch, ctx)
         if verdict:
@@ -168,12 +169,12 @@ class CentralNode:
         facts = acc.KioskFacts(acc.HeldBatch(same.header_hash, True) if same else
                                acc.HeldBatch(held, False) if held else None,
                                previous.header if previous else None)
-        problems = acc.integrity_problems(batch, ctx, facts.previous, leaf_hashes)
+        problems = acc.integrity_problems(batch, ctx, facts.previous, leaf_digests)
         verdict = acc.judge_integrity(problems) or acc.judge_repeat(batch, facts) or \
             acc.judge_link(batch, problems, facts.previous)
         if verdict:
             return verdict, []
-        refs = [token_ref(self.election.fingerprint, b.serial) for b in batch.ballots]
+        refs = token_refs(self.election.fingerprint, [b.serial for b in batch.ballots])
         tokens = acc.TokenFacts(tuple(refs), self.roll.lookup_many(refs), self.store.spent_by(refs))
         return acc.judge_ballots(batch, ctx, tokens), refs
 

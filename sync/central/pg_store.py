@@ -244,6 +244,12 @@ class PostgresNodeStore:
                  self._all(f"SELECT {_LEAF_COLUMNS} FROM board WHERE leaf_index = ANY(%s)", (list(indexes),))}
         return [found[i] for i in indexes]
 
+    def sealed_rows(self, indexes: list[int]) -> list[tuple[str, bytes, bytes, str, bytes, bytes]]:
+        found = {row[0]: tuple(bytes(v) if isinstance(v, memoryview) else v for v in row[1:]) for row in
+                 self._all("SELECT leaf_index, kiosk, ballot_id, serial, style, sealed, sig FROM board "
+                           "WHERE leaf_index = ANY(%s)", (list(indexes),))}
+        return [found[i] for i in indexes]
+
     def double_uses(self) -> dict[bytes, list[BoardLeaf]]:
         out: dict[bytes, list[BoardLeaf]] = {}
         for row in self._all(

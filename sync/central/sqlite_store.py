@@ -159,9 +159,8 @@ class SQLiteNodeStore:
             self.db.executemany("INSERT INTO board VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (
                 (start + i, header.kiosk_key_hex, header.number, ref, b.ballot_id, b.serial, b.style, b.sealed,
                  b.signature) for i, (b, ref) in enumerate(ballots)))
-            leaf_hashes = list(leaf_hashes)
-            for digest in leaf_hashes:
-                self._frontier.append(digest)
+            leaf_hashes = list(leaf_hashes)  # the board's tables are written from them below
+            self._frontier.extend(leaf_hashes)
             if self._frontier.size != start + header.count:
                 raise StorageError("the board's leaves and the batch's count disagree")
             self._add_board_hashes(start, leaf_hashes)
@@ -226,15 +225,29 @@ class SQLiteNodeStore:
         return dict(self._all("SELECT kiosk, count(*) FROM board GROUP BY kiosk"))
 
     def leaves_at(self, indexes: list[int]) -> list[BoardLeaf]:
-        found: dict[int, BoardLeaf] = {}
+        found = self._rows_at("leaf_index, kiosk, number, token_ref, ballot_id, serial, style, sealed, sig", indexes)
+        return [_leaf(found[i]) for i in indexes]
+
+    def sealed_rows(self, indexes: list[int]) -> list[tuple[str, bytes, bytes, str, bytes, bytes]]:
+        columns = "kiosk, ballot_id, serial, style, sealed, sig"
+        with self._lock:
+            size = self._one("SELECT coalesce(max(leaf_index) + 1, 0) FROM board", ())[0]
+            if len(indexes) * 2 >= size:  # most of the board: one pass in board order beats lookups
+                rows = self.db.execute(f"SELECT {columns} FROM board ORDER BY leaf_index").fetchall()
+                if len(rows) == size:  # leaf_index runs 0..size-1 (the board is append-only)
+                    return [rows[i] for i in indexes]
+        found = self._rows_at("leaf_index, " + columns, indexes)
+        return [found[i][1:] for i in indexes]
+
+    def _rows_at(self, columns: str, indexes: list[int]) -> dict[int, tuple]:
+        found: dict[int, tuple] = {}
         with self._lock:
             for i in range(0, len(indexes), 500):
                 chunk = indexes[i:i + 500]
-                for row in self.db.execute(
-                        "SELECT leaf_index, kiosk, number, token_ref, ballot_id, serial, style, sealed, sig FROM board "
-                        f"WHERE leaf_index IN ({','.join('?' * len(chunk))})", chunk):
-                    found[row[0]] = _leaf(row)
-        return [found[i] for i in indexes]
+                for row in self.db.execute(f"SELECT {columns} FROM board WHERE leaf_index IN "
+                                           f"({','.join('?' * len(chunk))})", chunk):
+                    found[row[0]] = row
+        return found
 
     def double_uses(self) -> dict[bytes, list[BoardLeaf]]:
         out: dict[bytes, list[BoardLeaf]] = {}

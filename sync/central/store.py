@@ -123,6 +123,9 @@ class NodeStore(Protocol):
     def leaves_at(self, indexes: list[int]) -> list[BoardLeaf]:
         """The leaves at these board positions, in the order given."""
 
+    def sealed_rows(self, indexes: list[int]) -> list[tuple[str, bytes, bytes, str, bytes, bytes]]:
+        """(kiosk key hex, ballot id, serial, style, sealed, signature) at these positions, in the order given."""
+
     def double_uses(self) -> dict[bytes, list[BoardLeaf]]:
         """Every token reference carried by more than one ballot on the board, with those ballots."""
 

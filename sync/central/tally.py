@@ -27,12 +27,13 @@ from pathlib import Path
 from kiosk.errors import KioskError
 from kiosk.keys import VerifyKey
 from kiosk.roster import Roster
-from kiosk.tally_rules import ContestResult, contest_results
+from kiosk.tally_rules import ContestResult, Count, contest_results
 from kiosk.trustees import combine_shares, load_share
 from sync.central.node import CentralNode
-from sync.central.opening import ToOpen, open_all
+from sync.central.opening import open_all
 
 log = logging.getLogger(__name__)
+SEGMENT = 200_000  # ballots read into memory at a time, then opened by the workers
 
 
 @dataclass
@@ -131,12 +132,13 @@ def tally(node: CentralNode, share_files: list[Path], override_open: bool = Fals
     order = [i for i in range(size) if i not in excluded]
     random.SystemRandom().shuffle(order)  # the board's order is arrival order: forget it
 
-    def to_open():
-        for start in range(0, len(order), 5000):
-            for leaf in node.store.leaves_at(order[start:start + 5000]):
-                yield ToOpen(leaf.ballot, bytes.fromhex(leaf.kiosk_key_hex))
-
-    count, problems = open_all(key, election, to_open(), workers, expected=len(order))
+    count, problems, kiosks = Count(), Counter(), {}
+    for start in range(0, len(order), SEGMENT):  # read, then open with the main process idle
+        rows = [(kiosks.get(k) or kiosks.setdefault(k, bytes.fromhex(k)), *ballot)
+                for k, *ballot in node.store.sealed_rows(order[start:start + SEGMENT])]
+        segment_count, segment_problems = open_all(key, election, rows, workers)
+        count.merge(segment_count)
+        problems.update(segment_problems)
     return TallyReport(election.id, node.mode, _stations(node, roster, still_open, dropped),
                        _styles(node, count.ballots_by_style), double, len(order), problems,
                        contest_results(election, count), election.privacy_floor, still_open)
@@ -157,4 +159,5 @@ def _stations(node: CentralNode, roster: Roster, still_open: list[str], dropped:
 
 
 def _styles(node: CentralNode, counted: Counter) -> dict[str, tuple[int, int]]:
-    return {s.id: (counted[s.id], node.roll.count(style=s.id, mode=node.mode)) for s in node.election.styles}
+    on_roll = node.roll.count_by_style(node.mode)
+    return {s.id: (counted[s.id], on_roll.get(s.id, 0)) for s in node.election.styles}
