@@ -24,8 +24,9 @@ from kiosk.batch import BatchHeader, SealedBallot
 from kiosk.errors import StorageError
 from kiosk.merkle import MerkleFrontier, leaf_hash
 from kiosk.proofs import TILE_HEIGHT, tiles_at
-from sync.central.sqlite_store import STORE_FORMAT, _leaf, _stored
-from sync.central.store import BoardLeaf, NodeMeta, StoredBatch
+from sync.central.sql_common import SharedQueries
+from sync.central.sqlite_store import STORE_FORMAT, _leaf
+from sync.central.store import BoardLeaf, NodeMeta
 
 _LEAF_COLUMNS = "leaf_index, kiosk, number, token_ref, ballot_id, serial, style, sealed, sig"
 SCHEMA = [
@@ -53,7 +54,7 @@ SCHEMA = [
 ]
 
 
-class PostgresNodeStore:
+class PostgresNodeStore(SharedQueries):
     """A :class:`sync.central.store.NodeStore` in a PostgreSQL database; safe to share between threads."""
 
     def __init__(self, url: str, meta: NodeMeta) -> None:
@@ -118,34 +119,19 @@ class PostgresNodeStore:
             finally:
                 self._depth = 0
 
+    # the shared queries are written with SQLite's ? placeholders; psycopg wants %s
     def _one(self, sql: str, args: tuple = ()) -> tuple | None:
         with self._lock:
-            return self.db.execute(sql, args).fetchone()
+            return self.db.execute(sql.replace("?", "%s"), args).fetchone()
 
     def _all(self, sql: str, args: tuple = ()) -> list[tuple]:
         with self._lock:
-            return self.db.execute(sql, args).fetchall()
+            return self.db.execute(sql.replace("?", "%s"), args).fetchall()
+
+    def _execute(self, sql: str, args: tuple = ()) -> None:
+        self.db.execute(sql.replace("?", "%s"), args)
 
     # -- per kiosk --------------------------------------------------------------------------
-    def accepted_header(self, kiosk_key_hex: str, number: int) -> StoredBatch | None:
-        row = self._one("SELECT header, header_hash, signature FROM batches WHERE kiosk=%s AND number=%s",
-                        (kiosk_key_hex, number))
-        return _stored(row) if row else None
-
-    def held_hash(self, kiosk_key_hex: str, number: int) -> bytes | None:
-        row = self._one("SELECT header_hash FROM held WHERE kiosk=%s AND number=%s", (kiosk_key_hex, number))
-        return row[0] if row else None
-
-    def last_accepted(self, kiosk_key_hex: str) -> int:
-        return self._one("SELECT coalesce(max(number), 0) FROM batches WHERE kiosk=%s", (kiosk_key_hex,))[0]
-
-    def held_numbers(self, kiosk_key_hex: str) -> list[int]:
-        return [r[0] for r in self._all("SELECT number FROM held WHERE kiosk=%s ORDER BY number", (kiosk_key_hex,))]
-
-    def held_body(self, kiosk_key_hex: str, number: int) -> bytes | None:
-        row = self._one("SELECT body FROM held WHERE kiosk=%s AND number=%s", (kiosk_key_hex, number))
-        return row[0] if row else None
-
     # -- tokens -----------------------------------------------------------------------------
     def spent_by(self, refs: Iterable[bytes]) -> dict[bytes, frozenset[str]]:
         out: dict[bytes, set[str]] = {}
@@ -183,10 +169,6 @@ class PostgresNodeStore:
                             "DO UPDATE SET header_hash=EXCLUDED.header_hash, body=EXCLUDED.body",
                             (header.kiosk_key_hex, header.number, header.hash(), body))
 
-    def drop_held(self, kiosk_key_hex: str, number: int) -> None:
-        with self.transaction():
-            self.db.execute("DELETE FROM held WHERE kiosk=%s AND number=%s", (kiosk_key_hex, number))
-
     def put_ack(self, kiosk_key_hex: str, number: int, header_hash: bytes, verdict: str, ack: bytes) -> None:
         # a replaced acknowledgement takes a new id, as SQLite's INSERT OR REPLACE does: the latest wins
         with self.transaction():
@@ -196,18 +178,8 @@ class PostgresNodeStore:
                             (kiosk_key_hex, number, header_hash, verdict, ack))
 
     # -- reads ------------------------------------------------------------------------------
-    def checkpoint(self) -> tuple[int, bytes]:
-        with self._lock:
-            if not self._depth:
-                self._frontier = self._load_frontier()
-            return self._frontier.size, self._frontier.root()
-
     def acks(self, kiosk_key_hex: str, from_number: int = 1) -> list[bytes]:
         return self._best_acks(kiosk_key_hex, from_number, 2**62)
-
-    def ack(self, kiosk_key_hex: str, number: int) -> bytes | None:
-        found = self._best_acks(kiosk_key_hex, number, number)
-        return found[0] if found else None
 
     def _best_acks(self, kiosk_key_hex: str, low: int, high: int) -> list[bytes]:
         # per number: the accepted batch's acknowledgement wins, then the latest
@@ -215,13 +187,6 @@ class PostgresNodeStore:
                          "ORDER BY number, verdict IN ('accepted', 'duplicate') DESC, id DESC",
                          (kiosk_key_hex, low, high))
         return [r[0] for r in rows]
-
-    def kiosks(self) -> list[str]:
-        return [r[0] for r in self._all("SELECT kiosk FROM batches UNION SELECT kiosk FROM held ORDER BY 1")]
-
-    def batches(self) -> Iterator[StoredBatch]:
-        for row in self._all("SELECT header, header_hash, signature FROM batches ORDER BY kiosk, number"):
-            yield _stored(row)
 
     def leaves(self, kiosk_key_hex: str | None = None, number: int | None = None) -> Iterator[BoardLeaf]:
         where, args = "", ()
@@ -235,9 +200,6 @@ class PostgresNodeStore:
             if len(rows) < 5000:
                 return
             after = rows[-1][0]
-
-    def leaf_counts(self) -> dict[str, int]:
-        return dict(self._all("SELECT kiosk, count(*) FROM board GROUP BY kiosk"))
 
     def leaves_at(self, indexes: list[int]) -> list[BoardLeaf]:
         found = {row[0]: _leaf(row) for row in
@@ -260,15 +222,6 @@ class PostgresNodeStore:
         return out
 
     # -- the board's hashes, for proofs -----------------------------------------------------
-    def board_hashes(self, height: int, start: int, end: int) -> list[bytes]:
-        if height == 0:
-            rows = self._all("SELECT hash FROM board_hash WHERE leaf_index >= %s AND leaf_index < %s "
-                             "ORDER BY leaf_index", (start, end))
-        else:
-            rows = self._all("SELECT hash FROM board_tile WHERE height=%s AND idx >= %s AND idx < %s ORDER BY idx",
-                             (height, start, end))
-        return [r[0] for r in rows]
-
     def leaf_hashes_with_prefix(self, prefix: bytes) -> list[tuple[int, bytes]]:
         # bytea compares bytewise: the range [prefix, prefix+1) is exactly the hashes starting with it
         upper = (int.from_bytes(prefix, "big") + 1).to_bytes(len(prefix) + 1, "big")[-len(prefix):] \
@@ -302,6 +255,3 @@ class PostgresNodeStore:
         stack = [(h, bytes.fromhex(x)) for h, x in json.loads(row[0])] if row else []
         size = self._one("SELECT coalesce(max(leaf_index) + 1, 0) FROM board")[0]
         return MerkleFrontier(size, stack)
-
-    def _encode_frontier(self) -> str:
-        return json.dumps([[h, x.hex()] for h, x in self._frontier.stack])

@@ -15,12 +15,12 @@ import threading
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from kiosk.batch import BatchHeader, SealedBallot, header_from_json
-from kiosk.canonical import parse_json
+from kiosk.batch import BatchHeader, SealedBallot
 from kiosk.errors import StorageError
 from kiosk.merkle import MerkleFrontier, leaf_hash
 from kiosk.proofs import TILE_HEIGHT, tiles_at
-from sync.central.store import BoardLeaf, NodeMeta, StoredBatch
+from sync.central.sql_common import SharedQueries
+from sync.central.store import BoardLeaf, NodeMeta
 
 STORE_FORMAT = "kiosk-node-store/1"
 _NO_CHANGE = "SELECT RAISE(ABORT, '{} is append-only')"
@@ -48,7 +48,7 @@ SCHEMA = [
 ]
 
 
-class SQLiteNodeStore:
+class SQLiteNodeStore(SharedQueries):
     """A :class:`sync.central.store.NodeStore` in one SQLite file; safe to share between threads."""
 
     def __init__(self, path: Path, meta: NodeMeta) -> None:
@@ -117,26 +117,10 @@ class SQLiteNodeStore:
         with self._lock:
             return self.db.execute(sql, args).fetchall()
 
+    def _execute(self, sql: str, args: tuple = ()) -> None:
+        self.db.execute(sql, args)
+
     # -- per kiosk --------------------------------------------------------------------------
-    def accepted_header(self, kiosk_key_hex: str, number: int) -> StoredBatch | None:
-        row = self._one("SELECT header, header_hash, signature FROM batches WHERE kiosk=? AND number=?",
-                        (kiosk_key_hex, number))
-        return _stored(row) if row else None
-
-    def held_hash(self, kiosk_key_hex: str, number: int) -> bytes | None:
-        row = self._one("SELECT header_hash FROM held WHERE kiosk=? AND number=?", (kiosk_key_hex, number))
-        return row[0] if row else None
-
-    def last_accepted(self, kiosk_key_hex: str) -> int:
-        return self._one("SELECT coalesce(max(number), 0) FROM batches WHERE kiosk=?", (kiosk_key_hex,))[0]
-
-    def held_numbers(self, kiosk_key_hex: str) -> list[int]:
-        return [r[0] for r in self._all("SELECT number FROM held WHERE kiosk=? ORDER BY number", (kiosk_key_hex,))]
-
-    def held_body(self, kiosk_key_hex: str, number: int) -> bytes | None:
-        row = self._one("SELECT body FROM held WHERE kiosk=? AND number=?", (kiosk_key_hex, number))
-        return row[0] if row else None
-
     # -- tokens -----------------------------------------------------------------------------
     def spent_by(self, refs: Iterable[bytes]) -> dict[bytes, frozenset[str]]:
         out: dict[bytes, set[str]] = {}
@@ -172,28 +156,14 @@ class SQLiteNodeStore:
             self.db.execute("INSERT OR REPLACE INTO held VALUES (?, ?, ?, ?)",
                             (header.kiosk_key_hex, header.number, header.hash(), body))
 
-    def drop_held(self, kiosk_key_hex: str, number: int) -> None:
-        with self.transaction():
-            self.db.execute("DELETE FROM held WHERE kiosk=? AND number=?", (kiosk_key_hex, number))
-
     def put_ack(self, kiosk_key_hex: str, number: int, header_hash: bytes, verdict: str, ack: bytes) -> None:
         with self.transaction():
             self.db.execute("INSERT OR REPLACE INTO acks (kiosk, number, header_hash, verdict, body) "
                             "VALUES (?, ?, ?, ?, ?)", (kiosk_key_hex, number, header_hash, verdict, ack))
 
     # -- reads ------------------------------------------------------------------------------
-    def checkpoint(self) -> tuple[int, bytes]:
-        with self._lock:
-            if not self._depth:
-                self._frontier = self._load_frontier()
-            return self._frontier.size, self._frontier.root()
-
     def acks(self, kiosk_key_hex: str, from_number: int = 1) -> list[bytes]:
         return self._best_acks(kiosk_key_hex, from_number, None)
-
-    def ack(self, kiosk_key_hex: str, number: int) -> bytes | None:
-        found = self._best_acks(kiosk_key_hex, number, number)
-        return found[0] if found else None
 
     def _best_acks(self, kiosk_key_hex: str, low: int, high: int | None) -> list[bytes]:
         best: dict[int, tuple[tuple[bool, int], bytes]] = {}
@@ -205,13 +175,6 @@ class SQLiteNodeStore:
                 best[number] = (rank, body)
         return [best[n][1] for n in sorted(best)]
 
-    def kiosks(self) -> list[str]:
-        return [r[0] for r in self._all("SELECT kiosk FROM batches UNION SELECT kiosk FROM held ORDER BY 1")]
-
-    def batches(self) -> Iterator[StoredBatch]:
-        for row in self._all("SELECT header, header_hash, signature FROM batches ORDER BY kiosk, number"):
-            yield _stored(row)
-
     def leaves(self, kiosk_key_hex: str | None = None, number: int | None = None) -> Iterator[BoardLeaf]:
         sql, args = "SELECT leaf_index, kiosk, number, token_ref, ballot_id, serial, style, sealed, sig FROM board", ()
         if kiosk_key_hex is not None:
@@ -220,9 +183,6 @@ class SQLiteNodeStore:
             rows = self.db.execute(sql + " ORDER BY leaf_index", args)
             while chunk := rows.fetchmany(5000):
                 yield from map(_leaf, chunk)
-
-    def leaf_counts(self) -> dict[str, int]:
-        return dict(self._all("SELECT kiosk, count(*) FROM board GROUP BY kiosk"))
 
     def leaves_at(self, indexes: list[int]) -> list[BoardLeaf]:
         found = self._rows_at("leaf_index, kiosk, number, token_ref, ballot_id, serial, style, sealed, sig", indexes)
@@ -259,15 +219,6 @@ class SQLiteNodeStore:
         return out
 
     # -- the board's hashes, for proofs -----------------------------------------------------
-    def board_hashes(self, height: int, start: int, end: int) -> list[bytes]:
-        if height == 0:
-            rows = self._all("SELECT hash FROM board_hash WHERE leaf_index >= ? AND leaf_index < ? "
-                             "ORDER BY leaf_index", (start, end))
-        else:
-            rows = self._all("SELECT hash FROM board_tile WHERE height=? AND idx >= ? AND idx < ? ORDER BY idx",
-                             (height, start, end))
-        return [r[0] for r in rows]
-
     def leaf_hashes_with_prefix(self, prefix: bytes) -> list[tuple[int, bytes]]:
         upper = (int.from_bytes(prefix, "big") + 1).to_bytes(len(prefix) + 1, "big")[-len(prefix):] \
             if prefix.strip(b"\xff") else None
@@ -302,15 +253,9 @@ class SQLiteNodeStore:
         size = self._one("SELECT coalesce(max(leaf_index) + 1, 0) FROM board", ())[0]
         return MerkleFrontier(size, stack)
 
-    def _encode_frontier(self) -> str:
-        return json.dumps([[h, x.hex()] for h, x in self._frontier.stack])
-
 
 def _leaf(row: tuple) -> BoardLeaf:
     i, kiosk, n, ref, bid, serial, style, sealed, sig = row
     return BoardLeaf(i, kiosk, n, ref, SealedBallot(bid, serial, style, sealed, sig))
 
 
-def _stored(row: tuple) -> StoredBatch:
-    header = header_from_json(parse_json(row[0], "a stored batch header"))
-    return StoredBatch(header, row[1], row[2])
