@@ -18,7 +18,6 @@ import logging
 from dataclasses import dataclass
 from typing import Iterable
 
-from kiosk import eventlog as ev
 from kiosk.cards import Card, CardRefused, check_card, pin_matches
 from kiosk.eventlog import Entry
 from kiosk.lifecycle import Role

@@ -80,32 +80,28 @@ def test_root_does_not_depend_on_minting_order(tmp_path):
     roll2.close()
 
 
-def test_a_row_added_after_freezing_is_noticed(tmp_path):
+def frozen_roll_then(tmp_path, sql: str, args: tuple = ()):
+    """A package with three frozen tokens whose roll file is then changed behind its back by ``sql``."""
     package = create_package(tmp_path / "e", ttabok_spec(4))
     mint_tokens(package, [("C001", 3)], "official")
     roll = package.roll()
     roll.freeze(package.authority_key())
     roll.close()
     db = sqlite3.connect(tmp_path / "e" / ROLL_FILE)
-    db.execute("INSERT INTO entries VALUES (?, 'official', 'C002')", (b"\x01" * 32,))
+    db.execute(sql, args)
     db.commit()
     db.close()
-    roll = package.roll()
+    return package.roll()
+
+
+def test_a_row_added_after_freezing_is_noticed(tmp_path):
+    roll = frozen_roll_then(tmp_path, "INSERT INTO entries VALUES (?, 'official', 'C002')", (b"\x01" * 32,))
     with pytest.raises(FormatError, match="changed after freezing"):
         roll.frozen
     roll.close()
 
 
 def test_an_edited_row_fails_verify(tmp_path):
-    package = create_package(tmp_path / "e", ttabok_spec(4))
-    mint_tokens(package, [("C001", 3)], "official")
-    roll = package.roll()
-    roll.freeze(package.authority_key())
-    roll.close()
-    db = sqlite3.connect(tmp_path / "e" / ROLL_FILE)
-    db.execute("UPDATE entries SET style = 'C004' WHERE ref = (SELECT min(ref) FROM entries)")
-    db.commit()
-    db.close()
-    roll = package.roll()
+    roll = frozen_roll_then(tmp_path, "UPDATE entries SET style = 'C004' WHERE ref = (SELECT min(ref) FROM entries)")
     assert roll.frozen and not roll.verify()
     roll.close()

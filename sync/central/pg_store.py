@@ -131,7 +131,6 @@ class PostgresNodeStore(SharedQueries):
     def _execute(self, sql: str, args: tuple = ()) -> None:
         self.db.execute(sql.replace("?", "%s"), args)
 
-    # -- per kiosk --------------------------------------------------------------------------
     # -- tokens -----------------------------------------------------------------------------
     def spent_by(self, refs: Iterable[bytes]) -> dict[bytes, frozenset[str]]:
         out: dict[bytes, set[str]] = {}

@@ -120,7 +120,6 @@ class SQLiteNodeStore(SharedQueries):
     def _execute(self, sql: str, args: tuple = ()) -> None:
         self.db.execute(sql, args)
 
-    # -- per kiosk --------------------------------------------------------------------------
     # -- tokens -----------------------------------------------------------------------------
     def spent_by(self, refs: Iterable[bytes]) -> dict[bytes, frozenset[str]]:
         out: dict[bytes, set[str]] = {}
