@@ -7,7 +7,9 @@ checkpoint with the cosignatures it collected, every leaf) fetched over HTTP
 (:func:`fetch_board`) or read from an export directory (:func:`read_board`, written by
 :func:`write_board`), and optionally the signed closing statements read from photos of the
 results tapes. Every check gives one :class:`Finding` naming its place; nothing is hidden:
-double uses of a token, leaves off the roll and counts that do not reconcile are problems.
+leaves off the roll and counts that do not reconcile are problems; a token used twice is a note
+(shown, never hidden, not a failure): the nodes accept it by design, since a kiosk offline
+cannot know another kiosk spent the token, and the tally counts it once, as ``verify --data`` says.
 
 The checks themselves (:func:`check_board`, :func:`check_leaves`, :func:`check_closings`)
 are pure: they see bytes and the parsed package, never a network or a file.
@@ -336,17 +338,18 @@ def check_leaves(election: Election, mode: str, leaves: Sequence[bytes], roll: T
     seen: dict[bytes, list[int]] = defaultdict(list)
     for i, ballot in ballots.items():
         seen[ballot.serial].append(i)
-    for indexes in seen.values():
-        if len(indexes) > 1:
-            out.append(problem("leaves " + ", ".join(map(str, indexes)), "the same token was used more than once "
-                                                                       "(double use)"))
+    doubles = [indexes for indexes in seen.values() if len(indexes) > 1]
+    for indexes in doubles:
+        out.append(note("leaves " + ", ".join(map(str, indexes)), "the same token was used more than once "
+                                                                 "(double use: counted once by the tally)"))
     if len(out) > MAX_LEAF_LINES:
         out = out[:MAX_LEAF_LINES] + [problem("leaves", f"{len(out) - MAX_LEAF_LINES} more problems not listed")]
-    if not out:
+    if all(f.level == "note" for f in out):
         checked = ["parse as sealed ballots"]
         checked += ["are signed by kiosks on the roster"] if roster is not None else []
         checked += ["hold tokens on the roll for their style and mode"] if roll is not None else []
-        out.append(ok("leaves", f"all {len(leaves)} {', '.join(checked)}; no token twice"))
+        twice = f"{len(doubles)} token(s) twice, noted" if doubles else "no token twice"
+        out.insert(0, ok("leaves", f"all {len(leaves)} {', '.join(checked)}; {twice}"))
     return out, facts
 
 
