@@ -60,3 +60,15 @@ def read_pin(stream=None) -> str:
     """Read a PIN from standard input (one line), never echoing or logging it."""
     line = (stream or sys.stdin).readline()
     return line.strip()
+
+
+def call(main: Callable[[list[str]], int], *argv: object, stdin: str = "") -> tuple[int, str]:
+    """Run one of our commands in-process with ``stdin`` as standard input: (exit code, its stdout)."""
+    import contextlib
+    import io
+    from unittest import mock
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), mock.patch("sys.stdin", io.StringIO(stdin)):
+        code = main([str(a) for a in argv])
+    return code, out.getvalue()

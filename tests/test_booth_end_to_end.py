@@ -16,7 +16,8 @@ import pytest
 from booth_ui import flow
 from booth_ui.display import HeadlessScreen
 from kiosk.app.booth import SCREEN_SIZE, Appliance
-from kiosk.app.demo import prepare, vote, wait_for
+from kiosk.app.demo import prepare
+from kiosk.app.voter import vote as scripted_vote, wait_for
 from kiosk.station import Station
 from kiosk.verify import verify_data
 from scanner.errors import SourceLost
@@ -67,6 +68,11 @@ def running(demo_station):
     appliance.stop()
 
 
+def vote(screen, camera, png, likes, tries=()):
+    """The scripted voter holding ``png`` up to the camera; the screen it ended on."""
+    return scripted_vote(screen, lambda: camera.hold_up(png), likes, list(tries)).screen
+
+
 def ballots(root):
     with Station.open(root / "station") as station:
         return {r.ballot_id.hex(): (r.style, json.loads(r.selections)) for r in station.store.ballots()}
@@ -76,8 +82,10 @@ def test_voter_refusal_and_seventh_approval(running):
     root, tokens, camera, clock, appliance, screen = running
     before = ballots_count = appliance.station.ballots
     c005 = [png for style, png in tokens if style == "C005"]
-    seven = ["P001", "P002", "P003", "P004", "P006", "P007", "P008"]
-    assert vote(screen, camera, c005[0], seven) is flow.Screen.CAST_DONE
+    six = ["P001", "P002", "P003", "P004", "P006", "P007"]
+    outcome = scripted_vote(screen, lambda: camera.hold_up(c005[0]), six, ["P008", "P005"])
+    assert outcome.cast and outcome.notices[0] == "max_reached"  # the seventh like refused with a notice
+    assert "P005" in outcome.not_offered or "excluded" in outcome.notices  # their own proposal
     assert appliance.station.ballots == ballots_count + 1
     camera.take_away()
     time.sleep(3.2)  # the loop holds a payload back until it has been away for 3 s

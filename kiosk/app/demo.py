@@ -12,22 +12,20 @@ set of voters runs and the results are printed.
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import random
 import tempfile
 import threading
 import time
-from contextlib import redirect_stdout
 from pathlib import Path
-from unittest import mock
 
 from booth_ui import flow
 from booth_ui.display import HeadlessScreen, has_display, run_window
 from booth_ui.screenshots import save_screenshots
 from kiosk.app.booth import SCREEN_SIZE, Appliance
-from kiosk.cliutil import EXIT_BAD, EXIT_OK
+from kiosk.app.voter import vote
+from kiosk.cliutil import EXIT_BAD, EXIT_OK, call
 from kiosk.lifecycle import Role
 from kiosk.polls import close_polls, open_polls
 from kiosk.reports import count_contests
@@ -43,12 +41,10 @@ STATION = "S01"
 
 def _run(main, *argv: str, stdin: str = "") -> str:
     """Run one of our commands in-process and return what it printed."""
-    out = io.StringIO()
-    with redirect_stdout(out), mock.patch("sys.stdin", io.StringIO(stdin)):
-        code = main([str(a) for a in argv])
+    code, out = call(main, *argv, stdin=stdin)
     if code != EXIT_OK:
         raise RuntimeError(f"{' '.join(map(str, argv))} failed with exit code {code}")
-    return out.getvalue()
+    return out
 
 
 def prepare(root: Path) -> list[tuple[str, Path]]:
@@ -74,39 +70,6 @@ def prepare(root: Path) -> list[tuple[str, Path]]:
     return [(style, tokens / png) for style, _, png, _ in rows]
 
 
-def wait_for(screen: HeadlessScreen, screens: set, timeout_s: float = 10.0) -> flow.Screen:
-    """Draw frames until the booth shows one of ``screens``."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        screen.frame()
-        if screen.booth.state.screen in screens and screen.booth.idle():
-            return screen.booth.state.screen
-        time.sleep(0.02)
-    raise RuntimeError(f"the booth stayed on {screen.booth.state.screen.value}")
-
-
-def vote(screen: HeadlessScreen, camera: ShowcaseSource, png: Path, likes: list[str]) -> flow.Screen:
-    """One voter: hold up the token, touch the likes, review, print, check, cast."""
-    camera.hold_up(png)
-    shown = wait_for(screen, {flow.Screen.BALLOT, flow.Screen.REFUSED})
-    if shown is flow.Screen.REFUSED:
-        screen.touch(lambda e: isinstance(e, flow.Dismiss))
-        return shown
-    for option in likes:
-        while not screen.touch(lambda e, o=option: isinstance(e, flow.Choose) and e.option == o):
-            if not screen.touch(lambda e: isinstance(e, flow.NextPage)):
-                break
-    while screen.touch(lambda e: isinstance(e, flow.NextPage)):
-        pass
-    screen.touch(lambda e: isinstance(e, flow.ToReview))
-    screen.touch(lambda e: isinstance(e, flow.Confirm))
-    wait_for(screen, {flow.Screen.PAPER_CHECK, flow.Screen.REVIEW})
-    screen.touch(lambda e: isinstance(e, flow.CastOnPaper))
-    done = wait_for(screen, {flow.Screen.CAST_DONE, flow.Screen.REFUSED, flow.Screen.OUT_OF_SERVICE})
-    screen.touch(lambda e: isinstance(e, flow.Dismiss))
-    return done
-
-
 def scripted_voters(appliance: Appliance, camera: ShowcaseSource, tokens: list[tuple[str, Path]]) -> dict:
     """Voters of group 1 with a seeded plan; one reuses a token, one tries a seventh like."""
     rng = random.Random(2017)
@@ -117,14 +80,15 @@ def scripted_voters(appliance: Appliance, camera: ShowcaseSource, tokens: list[t
     for style, png in plan:
         others = [o.id for o in e.contest(e.style(style).contests[0]).options if o.id not in e.style(style).exclude]
         likes = rng.sample(others, rng.randint(0, 6))
-        if style == "C002" and not outcome["refused"]:
-            likes = others[:7]  # a seventh like: the booth refuses it with a notice
-        result = vote(screen, camera, png, likes)
-        outcome["cast" if result is flow.Screen.CAST_DONE else "refused"] += 1
+        tries = []
+        if style == "C002" and not outcome.get("seventh_tried"):
+            likes, tries, outcome["seventh_tried"] = others[:6], others[6:7], True  # refused with a notice
+        result = vote(screen, lambda png=png: camera.hold_up(png), likes, tries)  # tries: a seventh like
+        outcome["cast" if result.cast else "refused"] += 1
     camera.take_away()
     time.sleep(3.2)  # the camera holds a payload back until it has been away for 3 s
-    again = vote(screen, camera, plan[0][1], [])
-    outcome["refused_again"] = again is flow.Screen.REFUSED
+    again = vote(screen, lambda: camera.hold_up(plan[0][1]), [])
+    outcome["refused_again"] = again.screen is flow.Screen.REFUSED
     return outcome
 
 

@@ -1,0 +1,528 @@
+"""The 2017 Ttabok vote replayed on kiosks, central nodes and trustees: one whole election day.
+
+Every step is the project's own command or daemon, run as the person would: the authority's
+``kiosk-central`` verbs (election, tokens, poll-worker cards, freeze, the roster), the
+technician's ``kiosk provision``, the poll worker's ``kiosk open`` / ``kiosk close`` with card
+and PIN (reports on a virtual ESC/POS printer on TCP), the booth (``booth_day.py``: the
+appliance's own parts, members touching the screen), ``kiosk-sync run`` per kiosk,
+``kiosk-central serve`` for three nodes on loopback, ``kiosk export`` and ``kiosk-central
+ingest`` for the station without a network, ``kiosk-central witness``, ``tally`` with two
+trustees' shares, ``verify`` on every node, and the standalone ``verify --from`` with the
+closing statements read back from the printed results tapes (the tape rendered to an image and
+decoded by the scanner's decoder). One-shot commands run in-process (``main(argv)``, the very
+code of the scripts); the long-running ones are separate processes.
+
+What happens to the day: one node is killed (-9) a third of the way through and comes back two
+thirds through; one kiosk is killed (-9) while a member is casting and its station carries on
+with a replacement kiosk (the dead kiosk is closed at the end of the day, as a technician
+would, so its ballots are sealed); one member's token is spent at two stations' kiosks; the
+last station has no network and its batches travel on a USB export.
+
+Only :func:`compare` sees the plan's expected result, after everything else is done.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from hardware.tape_image import tape_image
+from hardware.virtual_device import VirtualPrinter
+from hardware.virtual_printer import TcpServer
+from kiosk.cli import main as kiosk
+from kiosk.cliutil import EXIT_OK, call
+from kiosk.closing import PREFIX as CLOSING_PREFIX, parse_closing
+from kiosk.keys import VerifyKey
+from kiosk.ttabok import ttabok_spec
+from replay.plan import Attempt, Plan, Voter, expected_results, make_plan
+from scanner.decode import decode_frame
+from sync.central.cli import main as central
+from sync.cli import main as kiosk_sync
+
+HERE = Path(__file__).resolve().parent
+NODES = ("n1", "n2", "n3")
+DOWN_NODE = "n2"
+SHARES = ("trustee-1.share", "trustee-3.share")   # any two of the three trustees
+PUBLIC_FILES = ("election.json", "roll.sqlite", "roll-root.json", "roster.json")
+
+
+class ReplayError(RuntimeError):
+    """A step of the day did not go as a person would expect; the message names it."""
+
+
+@dataclass
+class Options:
+    communities: int = 872
+    stations: int = 12
+    seed: int = 2017
+    camera_share: float = 0.03
+    seal_minutes: int = 0
+    workdir: Path = Path("replay")
+    log: object = print
+
+
+@dataclass
+class Kiosk:
+    """One kiosk: its data directory, its printer, its processes and what its members saw."""
+
+    station: str
+    name: str
+    data: Path
+    printer: VirtualPrinter
+    server: TcpServer
+    sync: subprocess.Popen | None = None
+    booth: subprocess.Popen | None = None
+    seen: list[dict] = field(default_factory=list)
+    casting: threading.Event = field(default_factory=threading.Event)
+    closing_payload: str | None = None
+
+    @property
+    def printer_url(self) -> str:
+        return self.server.url
+
+    def key_fingerprint(self) -> str:
+        config = json.loads((self.data / "station.json").read_text())
+        return VerifyKey.from_hex(config["kiosk_key_hex"]).fingerprint
+
+
+@dataclass
+class Outcome:
+    """Everything the day produced, for the summary and the comparison."""
+
+    plan: Plan
+    tally: dict
+    results_csv: Path
+    mismatches: list[str]
+    checks: dict[str, bool]
+    figures: dict
+    notes: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.mismatches and all(self.checks.values())
+
+
+def ok(main, *argv, stdin: str = "") -> str:
+    code, out = call(main, *argv, stdin=stdin)
+    if code != EXIT_OK:
+        raise ReplayError(f"{' '.join(str(a) for a in argv[:2])} exited {code}: {out[-600:]}")
+    return out
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def python(*args: object, **kw) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE.parents[1]), str(HERE.parent)])}
+    return subprocess.Popen([sys.executable, *map(str, args)], env=env, **kw)
+
+
+class Day:
+    """One replayed election day in ``options.workdir``; :meth:`run` does it all."""
+
+    def __init__(self, options: Options) -> None:
+        self.o = options
+        self.w = Path(options.workdir)
+        self.rng = random.Random(options.seed)
+        self.authority = self.w / "authority"
+        self.nodes: dict[str, subprocess.Popen | None] = {}
+        self.ports = {n: free_port() for n in NODES}
+        self.kiosks: list[Kiosk] = []
+        self.pins: dict[str, str] = {}
+        self.timings: dict[str, float] = {}
+        self.notes: list[str] = []
+        self.cleanup = contextlib.ExitStack()
+        self.in_flight_committed: bool | None = None
+
+    # ------------------------------------------------------------------ the authority
+
+    def prepare_election(self) -> None:
+        """Node keys, the election with its nodes, the tokens, a second election, cards, the frozen roll."""
+        node_args = []
+        for n in NODES:
+            out = ok(central, "node", "init", "--out", self.w / "nodes" / n)
+            key = out.split("public key ")[1].split()[0]
+            node_args += ["--node", f"{n}=http://127.0.0.1:{self.ports[n]}={key}"]
+        ok(central, "election", "init", "--out", self.authority, "--demo", "ttabok",
+           "--communities", self.o.communities, *node_args)
+        ok(central, "tokens", "mint", "--election", self.authority, "--all-styles", "--count", 9,
+           "--mode", "official", "--out", self.w / "tokens")
+        ok(central, "election", "init", "--out", self.w / "other-election", "--demo", "ttabok", "--communities", 12)
+        ok(central, "tokens", "mint", "--election", self.w / "other-election", "--style", "C001", "--count", 9,
+           "--mode", "official", "--out", self.w / "other-tokens")
+        for station in self.station_names:
+            self.pins[station] = f"{self.rng.randrange(10 ** 6):06d}"
+            ok(central, "cards", "mint", "--election", self.authority, "--role", "poll-worker", "--station", station,
+               "--out", self.w / "cards", stdin=self.pins[station] + "\n")
+        ok(central, "tokens", "freeze", "--election", self.authority)
+
+    @property
+    def station_names(self) -> list[str]:
+        return [f"S{i:02d}" for i in range(1, self.o.stations + 1)]
+
+    def tokens(self, folder: str) -> list[tuple[str, str, str]]:
+        """(style, PNG path, payload) of a ``payloads.tsv``, in minting order."""
+        rows = [line.split("\t") for line in (self.w / folder / "payloads.tsv").read_text().splitlines()]
+        return [(style, str(self.w / folder / png), payload) for style, _, png, payload in rows]
+
+    def publish(self) -> None:
+        """Copy the public package (no authority key, no trustee share) to every node and the observer."""
+        for place in [self.w / "nodes" / n / "election" for n in NODES] + [self.w / "public"]:
+            place.mkdir(parents=True, exist_ok=True)
+            for name in PUBLIC_FILES:
+                if (self.authority / name).exists():
+                    shutil.copy2(self.authority / name, place / name)
+
+    # ------------------------------------------------------------------ central nodes
+
+    def start_node(self, n: str) -> None:
+        data = self.w / "nodes" / n
+        log = open(data / "serve.log", "ab")
+        self.nodes[n] = python("-m", "sync.central", "serve", "--data", data, "--election", data / "election",
+                               "--port", self.ports[n], stdout=log, stderr=log)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{self.ports[n]}/v1/node", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise ReplayError(f"node {n} did not answer on port {self.ports[n]}")
+
+    def stop_node(self, n: str, kill: bool = False) -> None:
+        proc = self.nodes.pop(n, None)
+        if proc is not None:
+            proc.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
+            proc.wait(timeout=60)
+
+    # ------------------------------------------------------------------ kiosks
+
+    def new_kiosk(self, station: str, name: str) -> Kiosk:
+        """A technician provisions a kiosk, the authority puts it on the roster, the nodes get the roster."""
+        data = self.w / "kiosks" / name
+        ok(kiosk, "provision", "--election", self.authority, "--station", station, "--data", data,
+           "--mode", "official", "--seal-minutes", self.o.seal_minutes)
+        ok(central, "kiosks", "add", "--election", self.authority, data / "registration.json")
+        self.publish()
+        printer = VirtualPrinter()
+        server = TcpServer(printer).start()
+        self.cleanup.callback(server.stop)
+        k = Kiosk(station, name, data, printer, server)
+        self.kiosks.append(k)
+        return k
+
+    def open_polls(self, k: Kiosk, mistype: bool = False) -> None:
+        """The poll worker's card and PIN (one mistyped first, when asked), then the zero report."""
+        card = self.w / "cards" / f"poll-worker-{k.station}.txt"
+        if mistype:
+            wrong = f"{(int(self.pins[k.station]) + 1) % 10 ** 6:06d}"
+            code, _ = call(kiosk, "open", "--data", k.data, "--card", card, "--printer", k.printer_url, stdin=wrong + "\n")
+            if code != 1:
+                raise ReplayError(f"a wrong PIN at {k.name} was not refused (exit {code})")
+        before = len(k.printer.printed)
+        ok(kiosk, "open", "--data", k.data, "--card", card, "--printer", k.printer_url,
+           stdin=self.pins[k.station] + "\n")
+        if len(k.printer.printed) <= before:
+            raise ReplayError(f"no zero report came out of {k.name}'s printer")
+
+    def close_polls(self, k: Kiosk) -> None:
+        """The poll worker closes the polls; the closing statement is read back from the tape's QR."""
+        card = self.w / "cards" / f"poll-worker-{k.station}.txt"
+        before = len(k.printer.printed)
+        ok(kiosk, "close", "--data", k.data, "--card", card, "--printer", k.printer_url,
+           stdin=self.pins[k.station] + "\n")
+        tape = tape_image(k.printer.printed[before:])
+        tape.save(self.w / "tapes" / f"{k.name}.png")
+        import numpy as np
+
+        found = [t for t in decode_frame(np.array(tape.convert("RGB"))[:, :, ::-1].copy())
+                 if t.startswith(CLOSING_PREFIX)]
+        if len(found) != 1:
+            raise ReplayError(f"the results tape of {k.name} has no readable closing QR")
+        k.closing_payload = found[0]
+
+    def start_sync(self, k: Kiosk) -> None:
+        log = open(k.data.parent / f"{k.name}-sync.log", "ab")
+        k.sync = python("-m", "sync", "run", "--data", k.data, "--max-backoff-s", 2, "--idle-s", 0.5,
+                        "--timeout-s", 10, stdout=log, stderr=log)
+
+    def start_booth(self, k: Kiosk, queue: list[dict]) -> None:
+        """The booth process with its members' queue; a thread reads what they saw."""
+        path = k.data.parent / f"{k.name}-queue.json"
+        path.write_text(json.dumps(queue))
+        err = open(k.data.parent / f"{k.name}-booth.log", "ab")
+        k.booth = python(HERE / "booth_day.py", "--data", k.data, "--printer", k.printer_url, "--queue", path,
+                         stdout=subprocess.PIPE, stderr=err, text=True)
+
+        def read() -> None:
+            for line in k.booth.stdout:
+                if line.startswith("CASTING"):  # killed at once, from this thread: mid-cast
+                    k.booth.send_signal(signal.SIGKILL)
+                    k.casting.set()
+                elif line.startswith("{"):
+                    k.seen.append(json.loads(line))
+        threading.Thread(target=read, daemon=True).start()
+
+    # ------------------------------------------------------------------ the day
+
+    def queue_for(self, items: list, payloads: list, other: list, kill_at: int | None = None) -> list[dict]:
+        out = []
+        for i, item in enumerate(items):
+            if isinstance(item, Voter):
+                _, png, payload = payloads[item.token]
+                out.append({"kind": "vote", "payload": payload, "png": png if item.camera else None,
+                            "likes": list(item.likes), "tries": list(item.tries), "kill": i == kill_at})
+            else:
+                payload = payloads[item.token][2] if item.kind == "used" else other[item.token][2]
+                out.append({"kind": "present", "payload": payload, "png": None})
+        return out
+
+    def run(self) -> Outcome:
+        with self.cleanup:
+            self.cleanup.callback(self.stop_everything)
+            return self._run()
+
+    def _run(self) -> Outcome:
+        o, t0 = self.o, time.monotonic()
+        for folder in ("tapes", "kiosks", "usb"):
+            (self.w / folder).mkdir(parents=True, exist_ok=True)
+        o.log(f"authority: the {o.communities}-community election, {o.communities * 9} tokens, cards, roll frozen")
+        self.prepare_election()
+        self.publish()
+        payloads, other = self.tokens("tokens"), self.tokens("other-tokens")
+        by_style: dict[str, list[int]] = {}
+        for i, (style, _, _) in enumerate(payloads):
+            by_style.setdefault(style, []).append(i)
+        spec = ttabok_spec(o.communities)
+        plan = make_plan(spec, by_style, o.stations, o.seed, o.camera_share, len(other))
+        self.timings["authority_s"] = time.monotonic() - t0
+
+        t1 = time.monotonic()
+        for n in NODES:
+            self.start_node(n)
+        o.log(f"nodes {', '.join(NODES)} serving on loopback; {o.stations} stations: provision, open with card and PIN")
+        first = {}
+        for s in plan.stations:
+            k = self.new_kiosk(s.station, f"{s.station}-a")
+            self.open_polls(k, mistype=s is plan.stations[0])
+            if s.station != plan.usb_station:
+                self.start_sync(k)
+            first[s.station] = k
+        self.timings["stations_s"] = time.monotonic() - t1
+
+        t2 = time.monotonic()
+        total = sum(len(s.queue) for s in plan.stations)
+        o.log(f"polls open: {total} members come ({len(plan.voters)} ballots to cast)")
+        for s in plan.stations:
+            kill_at = plan.kill_at if s.station == plan.killed_station else None
+            queue = s.queue[:kill_at + 1] if kill_at is not None else s.queue
+            self.start_booth(first[s.station], self.queue_for(queue, payloads, other, kill_at))
+        dead = first[plan.killed_station]
+        replacement, node_down, node_back = None, False, False
+        while True:
+            done = sum(len(k.seen) for k in self.kiosks)
+            if not node_down and done >= total * 0.3:
+                o.log(f"node {DOWN_NODE} killed (-9) after {done} members")
+                self.stop_node(DOWN_NODE, kill=True)
+                node_down = True
+            if node_down and not node_back and done >= total * 0.7:
+                o.log(f"node {DOWN_NODE} back after {done} members")
+                self.start_node(DOWN_NODE)
+                node_back = True
+            if replacement is None and dead.casting.is_set():
+                dead.booth.wait(timeout=30)
+                replacement = self.replace(dead, plan, payloads, other)
+            if all(k.booth.poll() is not None for k in self.kiosks) and replacement is not None:
+                break
+            if any(k.booth.poll() not in (None, 0) for k in self.kiosks if k is not dead):
+                bad = [k.name for k in self.kiosks if k is not dead and k.booth.poll() not in (None, 0)]
+                raise ReplayError(f"the booth of {', '.join(bad)} stopped with an error (see its booth log)")
+            time.sleep(0.2)
+        if not node_back:
+            self.start_node(DOWN_NODE)
+        self.timings["voting_s"] = time.monotonic() - t2
+
+        t3 = time.monotonic()
+        o.log("polls close: results tapes printed; the dead kiosk is closed too, to seal its ballots")
+        for k in self.kiosks:
+            self.close_polls(k)
+        self.wait_delivered([k for k in self.kiosks if k.sync is not None])
+        usb = first[plan.usb_station]
+        ok(kiosk, "export", "--data", usb.data, "--to", self.w / "usb")
+        o.log(f"{usb.name} exported to USB; each node ingests it")
+        for n in NODES:
+            self.stop_node(n)
+            ok(central, "ingest", "--data", self.w / "nodes" / n, "--election", self.w / "nodes" / n / "election",
+               self.w / "usb")
+            self.start_node(n)
+        for n in NODES:
+            ok(central, "witness", "--data", self.w / "nodes" / n, "--election", self.w / "nodes" / n / "election")
+        self.timings["closing_s"] = time.monotonic() - t3
+
+        t4 = time.monotonic()
+        o.log("trustees tally on every node; every node verifies; the observer verifies from published data")
+        tallies = {}
+        for n in NODES:
+            data, out = self.w / "nodes" / n, self.w / "results" / n
+            code, text = call(central, "tally", "--data", data, "--election", data / "election", "--shares",
+                              *[self.authority / "trustees" / s for s in SHARES], "--out", out, "--json")
+            tallies[n] = (code, json.loads(text), (out / "results.csv").read_bytes())
+        verified = {n: call(central, "verify", "--data", self.w / "nodes" / n, "--election",
+                            self.w / "nodes" / n / "election")[0] == EXIT_OK for n in NODES}
+        closings = self.w / "tapes" / "closing-statements.txt"
+        closings.write_text("".join(k.closing_payload + "\n" for k in self.kiosks))
+        code, observer = call(central, "verify", "--from", f"http://127.0.0.1:{self.ports['n3']}",
+                              "--election", self.w / "public", "--closing", closings)
+        (self.w / "observer.txt").write_text(observer)
+        self.timings["tally_verify_s"] = time.monotonic() - t4
+        self.timings["total_s"] = time.monotonic() - t0
+        return self.outcome(plan, spec, tallies, verified, code == EXIT_OK, observer, dead, replacement)
+
+    def replace(self, dead: Kiosk, plan: Plan, payloads, other) -> Kiosk:
+        """The station's kiosk died mid-cast: a technician brings a spare, the poll worker opens it."""
+        cast_seen = sum(1 for s in dead.seen if s["screen"] == "cast_done")
+        status = json.loads(ok(kiosk, "status", "--data", dead.data, "--json"))
+        self.in_flight_committed = status["ballots"] > cast_seen
+        self.o.log(f"{dead.name} killed (-9) mid-cast after {len(dead.seen)} members; the ballot being cast "
+                   f"was {'on disk' if self.in_flight_committed else 'not on disk'}; a replacement opens")
+        k = self.new_kiosk(dead.station, f"{dead.station}-b")
+        self.open_polls(k)
+        self.start_sync(k)
+        station = next(s for s in plan.stations if s.station == dead.station)
+        # the member being cast when the kiosk died votes again at the replacement, then the rest
+        self.start_booth(k, self.queue_for(station.queue[plan.kill_at:], payloads, other))
+        return k
+
+    def wait_delivered(self, kiosks: list[Kiosk], timeout_s: float = 600) -> None:
+        """Until every node holds every batch of every networked kiosk (the daemons' checked acks)."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            pending = []
+            for k in kiosks:
+                status = json.loads(ok(kiosk_sync, "status", "--data", k.data, "--json"))
+                pending += [k.name for b in status["batches"] if set(b["acknowledged_by"]) != set(NODES)]
+            if not pending:
+                for k in kiosks:
+                    k.sync.terminate()
+                    k.sync.wait(timeout=30)
+                    k.sync = None
+                return
+            time.sleep(0.5)
+        raise ReplayError(f"not delivered to every node after {timeout_s:.0f} s: {sorted(set(pending))}")
+
+    def stop_everything(self) -> None:
+        for k in self.kiosks:
+            for proc in (k.booth, k.sync):
+                if proc is not None and proc.poll() is None:
+                    proc.kill()
+                    proc.wait(timeout=30)
+        for n in list(self.nodes):
+            self.stop_node(n)
+
+    # ------------------------------------------------------------------ the comparison
+
+    def outcome(self, plan, spec, tallies, verified, observer_ok, observer, dead, replacement) -> Outcome:
+        code, report, csv_bytes = tallies["n1"]
+        results_csv = self.w / "results" / "n1" / "results.csv"
+        checks = {
+            "members saw what they should": not (seen := self.check_members(plan, dead, replacement)),
+            "tally reconciles (exit 0, no findings)": code == EXIT_OK and report["ok"],
+            "three nodes give the same results": all(t[2] == csv_bytes for t in tallies.values()),
+            "every node verifies its store": all(verified.values()),
+            "the standalone verifier passes": observer_ok,
+            "results tapes reconcile with the tally": not (tapes := self.check_tapes(report)),
+            "double uses flagged and counted once": not (doubles := self.check_doubles(plan, report, dead,
+                                                                                         replacement)),
+        }
+        mismatches = compare(expected_results(spec, plan), results_csv) + seen + tapes + doubles
+        figures = {"members": sum(len(s.queue) for s in plan.stations), "ballots_cast": len(plan.voters),
+                   "ballots_on_board": sum(s["on_board"] for s in report["stations"]),
+                   "ballots_counted": report["ballots_counted"], "double_uses": len(report["double_uses"]),
+                   "kiosks": len(self.kiosks), "unused_tokens": sum(plan.unused_by_style.values()),
+                   "camera_voters": sum(1 for v in plan.voters if v.camera),
+                   "in_flight_ballot_committed": self.in_flight_committed, **{k: round(v, 1) for k, v in self.timings.items()}}
+        return Outcome(plan, report, results_csv, mismatches, checks, figures, self.notes)
+
+    def check_members(self, plan: Plan, dead: Kiosk, replacement: Kiosk) -> list[str]:
+        """Every member's booth showed what a person would expect (cast, or refused with the reason)."""
+        out = []
+        for s in plan.stations:
+            kiosks = [k for k in self.kiosks if k.station == s.station]
+            seen = [x for k in kiosks for x in (k.seen[:plan.kill_at] if k is dead else k.seen)]
+            if len(seen) != len(s.queue):
+                out.append(f"{s.station}: {len(seen)} members seen, {len(s.queue)} came")
+                continue
+            for item, saw in zip(s.queue, seen):
+                want = ("cast_done", None) if isinstance(item, Voter) else (
+                    "refused", "already_used" if item.kind == "used" else "other_election")
+                if (saw["screen"], saw["message"] if want[1] else None) != want:
+                    out.append(f"{s.station} member {saw['n']}: saw {saw['screen']} {saw['message']}, "
+                               f"expected {want[0]} {want[1] or ''}")
+                elif isinstance(item, Voter) and len(item.tries) != len(saw["notices"]) + len(saw["not_offered"]):
+                    out.append(f"{s.station} member {saw['n']}: tried {len(item.tries)} options the booth must "
+                               f"refuse, {len(saw['notices']) + len(saw['not_offered'])} were")
+        return out
+
+    def check_tapes(self, report: dict) -> list[str]:
+        """Each station's closing statements (read off the tapes) add up to the tally's station count."""
+        by_station = Counter()
+        for k in self.kiosks:
+            statement = parse_closing(k.closing_payload)
+            by_station[statement["station"]] += statement["ballots"]
+        out = []
+        for s in report["stations"]:
+            if by_station[s["station"]] != s["on_board"] or s["closing_count"] != s["on_board"]:
+                out.append(f"{s['station']}: tapes say {by_station[s['station']]} ballots, the board holds "
+                           f"{s['on_board']}, the closing batches {s['closing_count']}")
+        return out
+
+    def check_doubles(self, plan: Plan, report: dict, dead: Kiosk, replacement: Kiosk) -> list[str]:
+        """The token spent at two stations (and the dead kiosk's last ballot, if it reached the disk)."""
+        by = {k.name: k.key_fingerprint() for k in self.kiosks}
+        first, second = plan.double_use_stations
+        expected = [sorted([by[first + "-a"], by[second + "-a"]])]
+        if self.in_flight_committed:
+            expected.append(sorted([dead.key_fingerprint(), replacement.key_fingerprint()]))
+        found = [sorted(d["kiosks"]) for d in report["double_uses"]]
+        if sorted(found) != sorted(expected) or any(d["ballots"] != 2 for d in report["double_uses"]):
+            return [f"double uses: expected {expected}, the tally flagged {report['double_uses']}"]
+        return []
+
+
+def compare(expected: dict, results_csv: Path) -> list[str]:
+    """Every (contest, option) row of the tally's CSV against the plan's expected result."""
+    out, seen = [], set()
+    with open(results_csv, newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            key = (row["contest"], row["option"])
+            seen.add(key)
+            want = expected.get(key)
+            if want is None:
+                out.append(f"{key}: in the results, not in the election")
+                continue
+            got = {"ballots": int(row["contest_ballots"]), "proposed_by": row["proposed_by"],
+                   "participation": int(row["participation"]), "bonus": int(row["bonus"]),
+                   "likes": int(row["likes"]) if row["likes"] else None,
+                   "score": int(row["score"]) if row["score"] else None}
+            if got != want:
+                out.append(f"{key}: tally {got}, plan {want}")
+    out += [f"{key}: missing from the results" for key in expected if key not in seen]
+    return out
