@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 import tempfile
@@ -86,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--printer", required=True)
     p.add_argument("--queue", required=True, type=Path)
     args = p.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     queue = json.loads(args.queue.read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory(prefix="handheld-") as folder, PtyPair(Path(folder)) as cable:
         camera = ShowcaseSource()

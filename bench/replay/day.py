@@ -49,7 +49,7 @@ from kiosk.cliutil import EXIT_OK, call
 from kiosk.closing import PREFIX as CLOSING_PREFIX, parse_closing
 from kiosk.keys import VerifyKey
 from kiosk.ttabok import ttabok_spec
-from replay.plan import Attempt, Plan, Voter, expected_results, make_plan
+from replay.plan import Plan, Voter, expected_results, make_plan
 from scanner.decode import decode_frame
 from sync.central.cli import main as central
 from sync.cli import main as kiosk_sync
@@ -482,16 +482,40 @@ class Day:
         return out
 
     def check_tapes(self, report: dict) -> list[str]:
-        """Each station's closing statements (read off the tapes) add up to the tally's station count."""
-        by_station = Counter()
-        for k in self.kiosks:
-            statement = parse_closing(k.closing_payload)
-            by_station[statement["station"]] += statement["ballots"]
-        out = []
-        for s in report["stations"]:
-            if by_station[s["station"]] != s["on_board"] or s["closing_count"] != s["on_board"]:
-                out.append(f"{s['station']}: tapes say {by_station[s['station']]} ballots, the board holds "
-                           f"{s['on_board']}, the closing batches {s['closing_count']}")
+        """The closing statements read off the tapes against the tally.
+
+        Per station, the kiosks' ballots equal the board's and the closing batches'. Election-wide,
+        the tapes count every ballot cast and the tally each token once, so per ballot style the
+        tapes exceed the tally by the ballots left out for double use (in all, exactly that many),
+        and per contest and option by at most that many (options only where every tape shows them).
+        """
+        statements = [parse_closing(k.closing_payload) for k in self.kiosks]
+        by_station, turnout, contests, options, withheld = Counter(), Counter(), Counter(), Counter(), set()
+        for st in statements:
+            by_station[st["station"]] += st["ballots"]
+            turnout.update(st["turnout"])
+            for contest, counts in st["contests"].items():
+                contests[contest] += counts["ballots"]
+                if "options" in counts:
+                    options.update({(contest, o): n for o, n in counts["options"].items()})
+                else:
+                    withheld.add(contest)
+        out = [f"{s['station']}: tapes say {by_station[s['station']]} ballots, the board holds {s['on_board']}, "
+               f"the closing batches {s['closing_count']}"
+               for s in report["stations"]
+               if not by_station[s["station"]] == s["on_board"] == s["closing_count"]]
+        left_out = sum(d["ballots"] - 1 for d in report["double_uses"])
+        style_gap = {s: turnout[s] - report["styles"].get(s, {}).get("counted", 0) for s in turnout}
+        if min(style_gap.values(), default=0) < 0 or sum(style_gap.values()) != left_out:
+            out.append(f"turnout on the tapes and ballots counted differ by {sum(style_gap.values())}, "
+                       f"not by the {left_out} ballots left out for double use")
+        for c in report["results"]:
+            gaps = [(c["contest"], contests[c["contest"]] - c["ballots"])]
+            if c["contest"] not in withheld and not c["suppressed"]:
+                gaps += [((c["contest"], o["option"]), options[(c["contest"], o["option"])] - o["likes"])
+                         for o in c["options"]]
+            out += [f"{where}: the tapes and the tally differ by {gap}" for where, gap in gaps
+                    if not 0 <= gap <= left_out]
         return out
 
     def check_doubles(self, plan: Plan, report: dict, dead: Kiosk, replacement: Kiosk) -> list[str]:
