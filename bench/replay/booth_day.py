@@ -78,7 +78,8 @@ def run_queue(appliance: Appliance, camera: ShowcaseSource, handheld: serial.Ser
         camera.take_away()
         last[payload] = time.monotonic()
         report({"n": n, "screen": outcome.screen.value, "message": outcome.message,
-                "notices": list(outcome.notices), "not_offered": list(outcome.not_offered)})
+                "notices": list(outcome.notices), "not_offered": list(outcome.not_offered),
+                "print_retries": getattr(outcome, "print_retries", 0)})
 
 
 def main(argv: list[str] | None = None) -> int:

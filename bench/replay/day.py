@@ -458,6 +458,7 @@ class Day:
                    "ballots_counted": report["ballots_counted"], "double_uses": len(report["double_uses"]),
                    "kiosks": len(self.kiosks), "unused_tokens": sum(plan.unused_by_style.values()),
                    "camera_voters": sum(1 for v in plan.voters if v.camera),
+                   "paper_records_tried_again": sum(x.get("print_retries", 0) for k in self.kiosks for x in k.seen),
                    "in_flight_ballot_committed": self.in_flight_committed, **{k: round(v, 1) for k, v in self.timings.items()}}
         return Outcome(plan, report, results_csv, mismatches, checks, figures, self.notes)
 

@@ -16,6 +16,8 @@ from booth_ui import flow
 from booth_ui.display import HeadlessScreen
 
 DONE_SCREENS = {flow.Screen.CAST_DONE, flow.Screen.REFUSED, flow.Screen.OUT_OF_SERVICE}
+FRAME_S = 1 / 60          # a display's frame interval: the booth draws no faster for a person
+PRINT_TRIES = 5           # a voter told the printer did not answer tries again, then asks for help
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class Outcome:
     message: str | None = None
     not_offered: tuple[str, ...] = ()   # options looked for on every page and not found
     notices: tuple[str, ...] = ()       # e.g. 'max_reached' for a like over the limit
+    print_retries: int = 0              # times the paper record did not print and the voter tried again
 
     @property
     def cast(self) -> bool:
@@ -39,7 +42,7 @@ def wait_for(screen: HeadlessScreen, screens: set, timeout_s: float = 10.0) -> f
         screen.frame()
         if screen.booth.state.screen in screens and screen.booth.idle():
             return screen.booth.state.screen
-        time.sleep(0.005)
+        time.sleep(FRAME_S)
     raise RuntimeError(f"the booth stayed on {screen.booth.state.screen.value}")
 
 
@@ -85,11 +88,17 @@ def vote(screen: HeadlessScreen, present: Callable[[], None], likes: list[str], 
     while screen.touch(lambda e: isinstance(e, flow.NextPage)):
         pass
     screen.touch(lambda e: isinstance(e, flow.ToReview))
-    screen.touch(lambda e: isinstance(e, flow.Confirm))
-    wait_for(screen, {flow.Screen.PAPER_CHECK, flow.Screen.REVIEW}, timeout_s)
+    retries = -1
+    while retries < PRINT_TRIES:  # back on the review screen with a printer notice: try once more
+        retries += 1
+        if retries:
+            time.sleep(1.0)
+        screen.touch(lambda e: isinstance(e, flow.Confirm))
+        if wait_for(screen, {flow.Screen.PAPER_CHECK, flow.Screen.REVIEW}, timeout_s) is flow.Screen.PAPER_CHECK:
+            break
     before_cast()
     screen.touch(lambda e: isinstance(e, flow.CastOnPaper))
     done = wait_for(screen, DONE_SCREENS, timeout_s)
     message = screen.booth.state.message
     screen.touch(lambda e: isinstance(e, flow.Dismiss))
-    return Outcome(done, message, tuple(not_offered), tuple(notices))
+    return Outcome(done, message, tuple(not_offered), tuple(notices), retries)
