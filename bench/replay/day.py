@@ -67,6 +67,8 @@ class ReplayError(RuntimeError):
 
 @dataclass
 class Options:
+    """The day's size and seed; ``log`` gets one line per phase (never a token, PIN or choice)."""
+
     communities: int = 872
     stations: int = 12
     seed: int = 2017
@@ -118,6 +120,7 @@ class Outcome:
 
 
 def ok(main, *argv, stdin: str = "") -> str:
+    """Run one of our commands in-process; its output, or :class:`ReplayError` naming the verb."""
     code, out = call(main, *argv, stdin=stdin)
     if code != EXIT_OK:
         raise ReplayError(f"{' '.join(str(a) for a in argv[:2])} exited {code}: {out[-600:]}")
@@ -125,12 +128,14 @@ def ok(main, *argv, stdin: str = "") -> str:
 
 
 def free_port() -> int:
+    """A loopback port free right now (the nodes' URLs go into the package before they start)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
 def python(*args: object, **kw) -> subprocess.Popen:
+    """A child process on this interpreter that imports the project and the replay."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE.parents[1]), str(HERE.parent)])}
     return subprocess.Popen([sys.executable, *map(str, args)], env=env, **kw)
 
@@ -283,7 +288,9 @@ class Day:
 
     # ------------------------------------------------------------------ the day
 
-    def queue_for(self, items: list, payloads: list, other: list, kill_at: int | None = None) -> list[dict]:
+    def queue_for(self, items: list, kill_at: int | None = None) -> list[dict]:
+        """The booth's queue file: each member's token payload (and PNG for the camera) and intentions."""
+        payloads, other = self.payloads, self.other
         out = []
         for i, item in enumerate(items):
             if isinstance(item, Voter):
@@ -296,78 +303,94 @@ class Day:
         return out
 
     def run(self) -> Outcome:
+        """The whole day, phase by phase; every process is stopped on the way out, whatever happens."""
         with self.cleanup:
             self.cleanup.callback(self.stop_everything)
-            return self._run()
+            t0 = time.monotonic()
+            for folder in ("tapes", "kiosks", "usb"):
+                (self.w / folder).mkdir(parents=True, exist_ok=True)
+            for phase in (self.authority_phase, self.stations_phase, self.voting_phase, self.closing_phase):
+                with self.timed(phase.__name__.replace("_phase", "_s")):
+                    phase()
+            with self.timed("tally_verify_s"):
+                counted = self.counting_phase()
+            self.timings["total_s"] = time.monotonic() - t0
+            return self.outcome(*counted)
 
-    def _run(self) -> Outcome:
-        o, t0 = self.o, time.monotonic()
-        for folder in ("tapes", "kiosks", "usb"):
-            (self.w / folder).mkdir(parents=True, exist_ok=True)
+    @contextlib.contextmanager
+    def timed(self, name: str):
+        start = time.monotonic()
+        yield
+        self.timings[name] = time.monotonic() - start
+
+    def authority_phase(self) -> None:
+        """The election, its tokens and cards, the frozen roll; then the members' plan."""
+        o = self.o
         o.log(f"authority: the {o.communities}-community election, {o.communities * 9} tokens, cards, roll frozen")
         self.prepare_election()
         self.publish()
-        payloads, other = self.tokens("tokens"), self.tokens("other-tokens")
+        self.payloads, self.other = self.tokens("tokens"), self.tokens("other-tokens")
         by_style: dict[str, list[int]] = {}
-        for i, (style, _, _) in enumerate(payloads):
+        for i, (style, _, _) in enumerate(self.payloads):
             by_style.setdefault(style, []).append(i)
-        spec = ttabok_spec(o.communities)
-        plan = make_plan(spec, by_style, o.stations, o.seed, o.camera_share, len(other))
-        self.timings["authority_s"] = time.monotonic() - t0
+        self.spec = ttabok_spec(o.communities)
+        self.plan = make_plan(self.spec, by_style, o.stations, o.seed, o.camera_share, len(self.other))
 
-        t1 = time.monotonic()
+    def stations_phase(self) -> None:
+        """Three nodes serving; each station provisioned, on the roster, opened; its sync daemon."""
         for n in NODES:
             self.start_node(n)
-        o.log(f"nodes {', '.join(NODES)} serving on loopback; {o.stations} stations: provision, open with card and PIN")
-        first = {}
-        for s in plan.stations:
+        self.o.log(f"nodes {', '.join(NODES)} serving on loopback; {self.o.stations} stations: provision, "
+                   "open with card and PIN")
+        self.first = {}
+        for s in self.plan.stations:
             k = self.new_kiosk(s.station, f"{s.station}-a")
-            self.open_polls(k, mistype=s is plan.stations[0])
-            if s.station != plan.usb_station:
+            self.open_polls(k, mistype=s is self.plan.stations[0])
+            if s.station != self.plan.usb_station:
                 self.start_sync(k)
-            first[s.station] = k
-        self.timings["stations_s"] = time.monotonic() - t1
+            self.first[s.station] = k
 
-        t2 = time.monotonic()
+    def voting_phase(self) -> None:
+        """Every booth's members; a node down for the middle third; a kiosk killed mid-cast and replaced."""
+        plan = self.plan
         total = sum(len(s.queue) for s in plan.stations)
-        o.log(f"polls open: {total} members come ({len(plan.voters)} ballots to cast)")
+        self.o.log(f"polls open: {total} members come ({len(plan.voters)} ballots to cast)")
         for s in plan.stations:
             kill_at = plan.kill_at if s.station == plan.killed_station else None
             queue = s.queue[:kill_at + 1] if kill_at is not None else s.queue
-            self.start_booth(first[s.station], self.queue_for(queue, payloads, other, kill_at))
-        dead = first[plan.killed_station]
-        replacement, node_down, node_back = None, False, False
-        while True:
+            self.start_booth(self.first[s.station], self.queue_for(queue, kill_at))
+        self.dead = dead = self.first[plan.killed_station]
+        self.replacement, node_down = None, None
+        while self.replacement is None or any(k.booth.poll() is None for k in self.kiosks):
             done = sum(len(k.seen) for k in self.kiosks)
-            if not node_down and done >= total * 0.3:
-                o.log(f"node {DOWN_NODE} killed (-9) after {done} members")
+            if node_down is None and done >= total * 0.3:
+                self.o.log(f"node {DOWN_NODE} killed (-9) after {done} members")
                 self.stop_node(DOWN_NODE, kill=True)
                 node_down = True
-            if node_down and not node_back and done >= total * 0.7:
-                o.log(f"node {DOWN_NODE} back after {done} members")
+            if node_down and done >= total * 0.7:
+                self.o.log(f"node {DOWN_NODE} back after {done} members")
                 self.start_node(DOWN_NODE)
-                node_back = True
-            if replacement is None and dead.casting.is_set():
+                node_down = False
+            if self.replacement is None and dead.casting.is_set():
                 dead.booth.wait(timeout=30)
-                replacement = self.replace(dead, plan, payloads, other)
-            if all(k.booth.poll() is not None for k in self.kiosks) and replacement is not None:
-                break
-            if any(k.booth.poll() not in (None, 0) for k in self.kiosks if k is not dead):
-                bad = [k.name for k in self.kiosks if k is not dead and k.booth.poll() not in (None, 0)]
+                self.replacement = self.replace(dead)
+            bad = [k.name for k in self.kiosks if k is not dead and k.booth.poll() not in (None, 0)]
+            bad += [dead.name] if dead.booth.poll() is not None and not dead.casting.is_set() else []
+            if bad:
                 raise ReplayError(f"the booth of {', '.join(bad)} stopped with an error (see its booth log)")
             time.sleep(0.2)
-        if not node_back:
+        if node_down:  # the day ended before two thirds were through
             self.start_node(DOWN_NODE)
-        self.timings["voting_s"] = time.monotonic() - t2
 
-        t3 = time.monotonic()
-        o.log("polls close: results tapes printed; the dead kiosk is closed too, to seal its ballots")
+    def closing_phase(self) -> None:
+        """Close every kiosk (tapes), deliver to every node, carry the USB station, witness."""
+        self.o.log("polls close: results tapes printed; the dead kiosk is closed too, to seal its ballots")
         for k in self.kiosks:
             self.close_polls(k)
         self.wait_delivered([k for k in self.kiosks if k.sync is not None])
-        usb = first[plan.usb_station]
+        usb = self.first[self.plan.usb_station]
         ok(kiosk, "export", "--data", usb.data, "--to", self.w / "usb")
-        o.log(f"{usb.name} exported to USB; each node ingests it")
+        self.o.log(f"{usb.name} exported to USB; each node ingests it")
         for n in NODES:
             self.stop_node(n)
             ok(central, "ingest", "--data", self.w / "nodes" / n, "--election", self.w / "nodes" / n / "election",
@@ -375,10 +398,10 @@ class Day:
             self.start_node(n)
         for n in NODES:
             ok(central, "witness", "--data", self.w / "nodes" / n, "--election", self.w / "nodes" / n / "election")
-        self.timings["closing_s"] = time.monotonic() - t3
 
-        t4 = time.monotonic()
-        o.log("trustees tally on every node; every node verifies; the observer verifies from published data")
+    def counting_phase(self) -> tuple[dict, dict, bool]:
+        """Two trustees' tally on every node, each node's verify, the standalone verifier."""
+        self.o.log("trustees tally on every node; every node verifies; the observer verifies from published data")
         tallies = {}
         for n in NODES:
             data, out = self.w / "nodes" / n, self.w / "results" / n
@@ -392,11 +415,9 @@ class Day:
         code, observer = call(central, "verify", "--from", f"http://127.0.0.1:{self.ports['n3']}",
                               "--election", self.w / "public", "--closing", closings)
         (self.w / "observer.txt").write_text(observer)
-        self.timings["tally_verify_s"] = time.monotonic() - t4
-        self.timings["total_s"] = time.monotonic() - t0
-        return self.outcome(plan, spec, tallies, verified, code == EXIT_OK, observer, dead, replacement)
+        return tallies, verified, code == EXIT_OK
 
-    def replace(self, dead: Kiosk, plan: Plan, payloads, other) -> Kiosk:
+    def replace(self, dead: Kiosk) -> Kiosk:
         """The station's kiosk died mid-cast: a technician brings a spare, the poll worker opens it."""
         cast_seen = sum(1 for s in dead.seen if s["screen"] == "cast_done")
         status = json.loads(ok(kiosk, "status", "--data", dead.data, "--json"))
@@ -406,9 +427,9 @@ class Day:
         k = self.new_kiosk(dead.station, f"{dead.station}-b")
         self.open_polls(k)
         self.start_sync(k)
-        station = next(s for s in plan.stations if s.station == dead.station)
+        station = next(s for s in self.plan.stations if s.station == dead.station)
         # the member being cast when the kiosk died votes again at the replacement, then the rest
-        self.start_booth(k, self.queue_for(station.queue[plan.kill_at:], payloads, other))
+        self.start_booth(k, self.queue_for(station.queue[self.plan.kill_at:]))
         return k
 
     def wait_delivered(self, kiosks: list[Kiosk], timeout_s: float = 600) -> None:
@@ -439,7 +460,9 @@ class Day:
 
     # ------------------------------------------------------------------ the comparison
 
-    def outcome(self, plan, spec, tallies, verified, observer_ok, observer, dead, replacement) -> Outcome:
+    def outcome(self, tallies: dict, verified: dict, observer_ok: bool) -> Outcome:
+        """Every check, then the comparison with the plan's expected result (the only use of it)."""
+        plan, spec, dead, replacement = self.plan, self.spec, self.dead, self.replacement
         code, report, csv_bytes = tallies["n1"]
         results_csv = self.w / "results" / "n1" / "results.csv"
         checks = {
