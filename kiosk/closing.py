@@ -8,13 +8,14 @@ ASCII), QR byte mode. The statement::
      "ballots": ballots cast in this store,
      "turnout": {ballot style: ballots}                      (styles with at least one ballot)
      "contests": {contest: {"ballots": n, "options": {option: selections}}}
-                 ("options" only when n >= the privacy floor k; every option then, zeros too)
+                 ("options" only when every option was on at least k ballots, the privacy
+                  floor: kiosk.tally_rules.counts_shown; every option then, zeros too)
      "log_head": {"seq", "hash_hex"}                         (the closing batch_sealed entry)
      "batch": {"number", "header_hash_hex"}                  (the closing batch)
      "time": Unix s of the closing}
 
 Turnout shows no selection, so it is given per ballot style whatever its size (the Ttabok
-participation bonus needs it); selection counts only for contests at or above the floor.
+participation bonus needs it); selection counts only for contests the floor allows.
 :func:`parse_closing` is strict (anything but exactly this, in exactly these bytes, raises
 :class:`~kiosk.errors.FormatError`, a wrong signature :class:`~kiosk.errors.SignatureError`);
 :func:`check_closing` sets a statement beside its election. Pure: no storage, no clock.
@@ -28,6 +29,7 @@ from kiosk.canonical import b64url, canonical_bytes, from_b64url, from_hex, pars
 from kiosk.election import ID_PATTERN, Election
 from kiosk.errors import FormatError
 from kiosk.keys import SigningKey, VerifyKey
+from kiosk.tally_rules import counts_shown
 
 PREFIX = "KS1:"
 CLOSING_FORMAT = "kiosk-closing/1"
@@ -141,7 +143,7 @@ def check_closing(statement: ClosingStatement, election: Election) -> list[str]:
     """What does not agree between a statement and its election (empty: it agrees).
 
     Known styles, contests and options; each contest's ballots equal to the turnout of the
-    styles that show it; option counts present exactly at or above the privacy floor, listing
+    styles that show it; option counts present exactly when the privacy floor allows them, listing
     every option, none above the ballots, in all no more than ballots × allowed.
     """
     b, k = statement.body, election.privacy_floor
@@ -159,8 +161,9 @@ def check_closing(statement: ClosingStatement, election: Election) -> list[str]:
         if counts["ballots"] != shown_on:
             problems.append(f"contests.{contest_id}: {counts['ballots']} ballots, but {shown_on} by the turnout")
         options = counts.get("options")
-        if (options is not None) != (counts["ballots"] >= k):
-            problems.append(f"contests.{contest_id}: option counts must be given exactly when ballots >= {k}")
+        if (options is not None) != counts_shown(election, contest_id, b["turnout"]):
+            problems.append(f"contests.{contest_id}: option counts must be given exactly when every option "
+                            f"was on at least {k} ballots")
         elif options is not None:
             if set(options) != {o.id for o in contest.options}:
                 problems.append(f"contests.{contest_id}: the options are not the contest's")

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from typing import Iterable, Union
 
 from kiosk.election import Election
-from kiosk.tally_rules import Count
+from kiosk.tally_rules import Count, counts_shown
 from kiosk.words import catalogue, word
 
 
@@ -83,6 +83,7 @@ class ContestCount:
     ballots: int
     allowed: int
     by_option: dict = field(default_factory=dict)
+    shown: bool = True    # the privacy floor allows the option counts (kiosk.tally_rules.counts_shown)
 
     @property
     def selections(self) -> int:
@@ -125,7 +126,8 @@ def count_contests(election: Election, ballots: Iterable[tuple[str, dict]]) -> l
     for style_id, selections in ballots:
         count.add(election, style_id, selections)
     return [ContestCount(c.id, count.ballots_by_contest[c.id], c.max,
-                         {o.id: count.selections.get(c.id, Counter())[o.id] for o in c.options})
+                         {o.id: count.selections.get(c.id, Counter())[o.id] for o in c.options},
+                         counts_shown(election, c.id, count.ballots_by_style))
             for c in election.contests if count.ballots_by_contest[c.id]]
 
 
@@ -184,8 +186,8 @@ def results_tape(facts: StationFacts, counts: list[ContestCount], ballots_cast: 
         contest = e.contest(count.contest)
         blocks += [Rule(), Heading(contest.title.in_language(language)),
                    Pair(w(language, "ballots_cast"), str(count.ballots))]
-        if count.ballots < k:
-            blocks.append(Line(w(language, "withheld", k=k)))
+        if not count.shown:  # too few ballots, or an option some styles leave out on too few of them
+            blocks.append(Line(w(language, "withheld" if count.ballots < k else "withheld_option", k=k)))
             continue
         for option in contest.options:
             blocks.append(Pair(option.title.in_language(language), str(count.by_option[option.id])))

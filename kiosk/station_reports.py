@@ -110,8 +110,7 @@ def closing_body(station: Station, closed: Entry, counts: list, turnout: dict[st
     a reprint signs the very same bytes (Ed25519 signatures are deterministic)."""
     sealed = closing_batch_entry(station.store, closed)
     sealed_body = sealed.fields()
-    k = station.election.privacy_floor
-    contests = {c.contest: ({"ballots": c.ballots, "options": dict(c.by_option)} if c.ballots >= k
+    contests = {c.contest: ({"ballots": c.ballots, "options": dict(c.by_option)} if c.shown
                             else {"ballots": c.ballots}) for c in counts}
     return {"format": CLOSING_FORMAT, "election_hex": station.config.election_hex,
             "station": station.config.station, "mode": station.mode, "kiosk_key_hex": station.config.kiosk_key_hex,

@@ -3,17 +3,37 @@
 :class:`Count` adds up (ballot style, selections) pairs; :func:`contest_results` turns a count
 into published rows: per option the selections ("likes"), the participation bonus of the
 community that proposed it (the band its participation reaches, participation = ballots cast
-with that community's ballot style), and the score = likes + bonus. A contest with fewer than
-the privacy floor *k* ballots has its selection counts suppressed (never shown, not merely
-flagged); participation counts show no selection and are always shown.
+with that community's ballot style), and the score = likes + bonus. A contest's selection counts
+are shown only when every one of its options was on at least the privacy floor *k* ballots
+(:func:`counts_shown`); otherwise they are suppressed (never shown, not merely flagged).
+Participation counts show no selection and are always shown.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Mapping
 
 from kiosk.election import Election, bonus_points
+
+
+def counts_shown(election: Election, contest_id: str, ballots_by_style: Mapping[str, int]) -> bool:
+    """May a contest's option counts be shown? Only when every option was on at least k ballots.
+
+    A ballot style may leave an option out (a Ttabok community's own proposal): that option can
+    be chosen only on the other styles' ballots. Were those fewer than k, its count would tell
+    how those few voted, even when the contest as a whole has k ballots. When every style shows
+    every option, this is the contest's ballots >= k. The station's tape, its signed closing
+    statement and the central tally all decide with this one rule.
+    """
+    contest = election.contest(contest_id)
+    on = Counter()
+    for style_id, n in ballots_by_style.items():
+        style = election.style(style_id)
+        if style is not None and contest_id in style.contests:
+            on.update({o.id: n for o in contest.options if o.id not in style.exclude})
+    return all(on[o.id] >= election.privacy_floor for o in contest.options)
 
 
 @dataclass
@@ -76,7 +96,7 @@ def contest_results(election: Election, count: Count) -> list[ContestResult]:
     out = []
     for contest in election.contests:
         ballots = count.ballots_by_contest[contest.id]
-        suppressed = ballots < election.privacy_floor
+        suppressed = not counts_shown(election, contest.id, count.ballots_by_style)
         chosen = count.selections.get(contest.id, Counter())
         rows = []
         for option in contest.options:

@@ -43,7 +43,7 @@ def test_round_trip_and_agreement():
 
 @pytest.mark.parametrize("changed, problem", [
     ({"contests": {"k1": {"ballots": 3, "options": {"no": 1, "yes": 2}}}, "ballots": 3, "turnout": {"s1": 3}},
-     "option counts must be given exactly when ballots >= 10"),
+     "option counts must be given exactly when every option was on at least 10 ballots"),
     ({"contests": {"k1": {"ballots": 12}}}, "option counts must be given exactly"),
     ({"contests": {"k1": {"ballots": 12, "options": {"no": 6, "yes": 7}}}}, "more selections than the ballots allow"),
     ({"contests": {"k1": {"ballots": 12, "options": {"yes": 7}}}}, "the options are not the contest's"),

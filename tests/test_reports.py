@@ -56,18 +56,30 @@ def ballots(n, style="C002", chosen=("P001", "P003")):
 
 
 def test_results_tape_counts_and_check():
-    box = ballots(8) + ballots(4, "C001", ("P002",))
+    box = ballots(10) + ballots(10, "C001", ("P002",)) + ballots(4, "C003", ("P001",))
     counts = count_contests(E, box)
-    assert [(c.contest, c.ballots, c.selections, c.unused) for c in counts] == [("G01", 12, 20, 12 * 6 - 20)]
-    assert all(c.balanced for c in counts)
-    report = results_tape(facts(), counts, 12, {"C001": 4, "C002": 8}, {"already_used": 2}, "#3 abcd",
+    assert [(c.contest, c.ballots, c.selections, c.unused) for c in counts] == [("G01", 24, 34, 24 * 6 - 34)]
+    assert all(c.balanced and c.shown for c in counts)
+    report = results_tape(facts(), counts, 24, {"C001": 10, "C002": 10, "C003": 4}, {"already_used": 2}, "#3 abcd",
                           ["node-1", "node-2"], "KR1:{}.sig", "en")
     p = pairs(report)
-    assert p["Proposal of community 001"] == "8" and p["Proposal of community 002"] == "4"
-    assert p["Check: selections + unused = ballots x allowed"] == "20 + 52 = 12 x 6 ok"
+    assert p["Proposal of community 001"] == "14" and p["Proposal of community 002"] == "10"
+    assert p["Check: selections + unused = ballots x allowed"] == "34 + 110 = 24 x 6 ok"
     assert p["already used"] == "2" and p["Acknowledged by"] == "node-1, node-2"
-    assert "Ttabok community 001" not in p  # 4 and 8 participants: under k=10, withheld
+    assert p["Ttabok community 001"] == "10"
+    assert "Ttabok community 003" not in p  # 4 participants: under k=10, withheld
     assert any(isinstance(b, Code) and b.payload == "KR1:{}.sig" for b in report.blocks)
+
+
+def test_an_option_left_off_most_ballots_withholds_the_contest_even_above_the_floor():
+    # 12 ballots in all, but community 001's own proposal is only on the 8 others' ballots and
+    # 002's only on the 4 of 001: printing them would tell how those few voted
+    counts = count_contests(E, ballots(8) + ballots(4, "C001", ("P002",)))
+    assert [(c.ballots, c.shown) for c in counts] == [(12, False)]
+    report = results_tape(facts(), counts, 12, {"C001": 4, "C002": 8}, {}, None, [], "KR1", "en")
+    p = pairs(report)
+    assert "Proposal of community 001" not in p and "Proposal of community 002" not in p
+    assert any("an option was on fewer than 10 ballots" in t for t in lines(report))
 
 
 def test_contest_under_the_privacy_floor_is_withheld_not_printed():

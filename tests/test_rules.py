@@ -88,3 +88,22 @@ def test_every_problem_has_words(problem):
 def test_any_selection_gives_a_list_of_problems(selections):
     result = check_selections(TTABOK, "C001", selections)
     assert all(isinstance(p, SelectionProblem) for p in result)
+
+
+
+def test_counts_are_shown_only_when_every_option_was_on_k_ballots():
+    from kiosk.tally_rules import Count, contest_results, counts_shown
+
+    # G01 has 12 ballots, k = 10; but P001 (community 001's own) is only on C002's 2 ballots:
+    # its count would tell how those 2 voted
+    assert not counts_shown(TTABOK, "G01", {"C001": 10, "C002": 2})
+    assert counts_shown(TTABOK, "G01", {"C001": 10, "C002": 10})
+    assert counts_shown(TTABOK, "G01", {"C001": 5, "C002": 5, "C003": 5})  # each option on >= 10
+    assert not counts_shown(TTABOK, "G01", {"C001": 9})
+    count = Count()
+    for style, n in (("C001", 10), ("C002", 2)):
+        for _ in range(n):
+            count.add(TTABOK, style, {"G01": []})
+    g01 = next(c for c in contest_results(TTABOK, count) if c.contest == "G01")
+    assert g01.ballots == 12 and g01.suppressed and all(o.likes is None for o in g01.options)
+    assert [o.participation for o in g01.options[:2]] == [10, 2]  # turnout is no selection: shown
