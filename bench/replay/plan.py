@@ -149,15 +149,18 @@ def expected_results(spec: dict, plan: Plan) -> dict[tuple[str, str], dict]:
     by_style = Counter(v.style for v in cast.values())
     likes = Counter(o for v in cast.values() for o in v.likes)
     bands = sorted(spec["tally"]["participation_bonus"]["bands"], key=lambda b: -b["min_participants"])
-    style_contests = {s["id"]: s["contests"] for s in spec["styles"]}
+    styles = {s["id"]: s for s in spec["styles"]}
     floor = spec["privacy_floor"]
     out = {}
     for contest in spec["contests"]:
-        ballots = sum(n for style, n in by_style.items() if contest["id"] in style_contests[style])
+        showing = [style for style in by_style if contest["id"] in styles[style]["contests"]]
+        ballots = sum(by_style[style] for style in showing)
+        # the privacy floor: likes are published only if every option was on at least k ballots
+        shown = all(sum(by_style[s] for s in showing if option["id"] not in styles[s]["exclude"]) >= floor
+                    for option in contest["options"])
         for option in contest["options"]:
             came = by_style[option["proposed_by"]]
             bonus = next(b["points"] for b in bands if came >= b["min_participants"])
-            shown = ballots >= floor
             out[(contest["id"], option["id"])] = {
                 "ballots": ballots, "proposed_by": option["proposed_by"], "participation": came, "bonus": bonus,
                 "likes": likes[option["id"]] if shown else None,
