@@ -20,7 +20,7 @@ from dataclasses import replace
 from kiosk import eventlog as ev
 from kiosk.canonical import parse_json
 from kiosk.closing import CLOSING_FORMAT, sign_closing
-from kiosk.datadir import DataDir
+from kiosk.delivery import deliveries
 from kiosk.eventlog import Entry
 from kiosk.reports import Report, StationFacts, count_contests, results_tape, slip, zero_report
 from kiosk.station import Station
@@ -66,14 +66,14 @@ def ballots_before(store: Store, seq: int) -> int:
     return count
 
 
-def acknowledged_by(data: DataDir, mode: str, number: int) -> list[str]:
-    """Node ids holding an acknowledgement file of batch ``number`` (``DATA/acks/<mode>/<node>/``).
+def acknowledged_by(station: Station, number: int) -> list[str]:
+    """The nodes whose acknowledgement of outbox batch ``number`` verifies now.
 
-    Presence only: the sync daemon keeps only acknowledgements it verified.
+    Each is checked again (the node key the package lists, the very batch it names), not taken
+    from the file's presence: a file copied in by hand or damaged on the card is not listed.
     """
-    folder = data.acks / mode
-    name = f"batch-{number:06d}.json"
-    return sorted(p.name for p in folder.iterdir() if (p / name).is_file()) if folder.is_dir() else []
+    found, _ = deliveries(station.data.root, station.election, (station.mode,))
+    return next((d.acknowledged_by for d in found if d.batch.header.number == number), [])
 
 
 def step_entry(store: Store, kind: str) -> Entry | None:
@@ -141,5 +141,5 @@ def report_of(station: Station, kind: str, printed_at: int, language: str, repri
                     state_changed_at=entry.fields().get("time", 0))
     return results_tape(facts, counts, station.ballots, turnout, refused_by_reason(store, sealed.seq),
                         f"#{batch['number']} {batch['header_hash_hex'][:16]}",
-                        acknowledged_by(station.data, station.mode, batch["number"]),
+                        acknowledged_by(station, batch["number"]),
                         sign_closing(station.key, body), language)

@@ -15,7 +15,7 @@ import httpx
 
 from kiosk.datadir import DataDir
 from kiosk.package import load_package
-from storehelp import kiosk_cli
+from storehelp import NOW, kiosk_cli
 from sync.central.cli import main as central_main
 from sync.central.serve import bind
 from sync.cli import main as sync_main
@@ -90,5 +90,12 @@ def test_served_node_and_kiosk_sync_commands(central, tmp_path):
     from kiosk.delivery import closing_acknowledged_by  # what the results tape prints
 
     assert closing_acknowledged_by(kiosk, central.election, "official") == ["n2"]
+    from kiosk.reports import as_text
+    from kiosk.station import Station
+    from kiosk.station_reports import report_of
+
+    with Station.open(kiosk) as station:  # the results tape lists the node whose signed ack verifies
+        tape = as_text(report_of(station, "results_tape", NOW, "en"))
+    assert "Acknowledged by" in tape and tape.split("Acknowledged by")[1].split("\n")[0].strip().endswith("n2")
     code, out = kiosk_cli("status", "--data", kiosk, "--json")
     assert json.loads(out)["acks"] == 2  # one per batch from n2

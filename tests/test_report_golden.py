@@ -70,9 +70,8 @@ def polling_day(tokens, cards, root: Path, printer, language: str) -> tuple[list
         cast(station, first_token(tokens, "C001"), choices(tokens.election, "C001"), NOW + 200)  # refused: used
         for when, action in ((NOW + 3600, Action.PAUSE), (NOW + 3700, Action.RESUME), (NOW + 7200, Action.CLOSE)):
             printed(station, take_step(station, action, worker, when, language).job, when + 1)
-        for node in ("node-a", "node-b"):  # the sync daemon's acknowledgements of the closing batch
-            (root / "acks" / "official" / node).mkdir(parents=True)
-            (root / "acks" / "official" / node / "batch-000001.json").write_text("{}")
+        # no node acknowledged the closing batch (this election lists none): the tape says so; a tape
+        # listing nodes whose signed acknowledgements verify is in test_central_commands.py
         printed(station, print_job(station, "results_tape", NOW + 7300, language, reprint=True), NOW + 7300)
         printed(station, print_job(station, "zero_report", NOW + 7400, language, reprint=True), NOW + 7400)
         technician = check_unlock(station, cards.technician, TECH_PIN, NOW + 7500)
