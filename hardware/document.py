@@ -44,7 +44,8 @@ class Text:
 class Columns:
     """A label on the left and a value on the right of one line (``Option A ...... 123``).
 
-    A long label wraps; the value goes on its last line. Hangul is measured in dots, so the
+    A long label wraps; the value goes on its last line. A value too wide to leave the label a
+    third of the paper goes flush right on a line of its own under the label. Hangul is measured in dots, so the
     values line up on the right edge even though NanumGothic is proportional.
     """
 

@@ -99,8 +99,16 @@ def _text_lines(block: Text, profile: Profile) -> Iterator[Line]:
 
 
 def _column_lines(block: Columns, profile: Profile) -> Iterator[Line]:
+    """Label and value on one line; a value too wide to leave the label a third of the paper goes
+    on a line of its own under the label (a label is never chopped into pieces of two letters)."""
     if is_plain_ascii(block.left + block.right):
-        room = max(1, profile.columns - len(block.right) - 1)
+        room = profile.columns - len(block.right) - 1
+        if room < profile.columns // 3:
+            for part in textwrap.wrap(block.left, profile.columns) or [""]:
+                yield TextLine(part, 1, block.bold)
+            for part in textwrap.wrap(block.right, profile.columns) or [""]:
+                yield TextLine(part.rjust(profile.columns), 1, block.bold)
+            return
         parts = textwrap.wrap(block.left, room) or [""]
         for part in parts[:-1]:
             yield TextLine(part, 1, block.bold)
@@ -108,6 +116,13 @@ def _column_lines(block: Columns, profile: Profile) -> Iterator[Line]:
         return
     size_px, height = profile.font_px, profile.line_dots
     gap = text_width(block.right + "  ", size_px, block.bold)  # keep two spaces before the value
+    if profile.width_dots - gap < profile.width_dots // 3:
+        for part in wrap_measured(block.left, profile.width_dots, size_px, block.bold):
+            yield ImageLine(render_text(part, size_px, height, block.bold), Align.LEFT, part)
+        for part in wrap_measured(block.right, profile.width_dots, size_px, block.bold):
+            yield ImageLine(render_text("", size_px, height, block.bold, right=part, width=profile.width_dots),
+                            Align.LEFT, f" | {part}")
+        return
     parts = wrap_measured(block.left, max(size_px, profile.width_dots - gap), size_px, block.bold)
     for part in parts[:-1]:
         yield ImageLine(render_text(part, size_px, height, block.bold), Align.LEFT, part)

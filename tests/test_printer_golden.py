@@ -117,3 +117,21 @@ def test_newlines_start_new_lines_in_both_scripts():
 
     lines = layout(Document([Text("one\ntwo"), Text("하나\n둘")]), PAPER_80MM)
     assert [getattr(line, "text", None) or line.source for line in lines] == ["one", "two", "하나", "둘"]
+
+
+@pytest.mark.parametrize("label, value", [
+    ("Software hash", "0123456789abcdef0123456789abcdef0123"),
+    ("단말기 소프트웨어", "2026-11-22 16:16:22 UTC 0123456789abcdef"),
+])
+def test_a_value_too_wide_goes_under_its_label_which_stays_whole(label, value):
+    lines = layout(Document([Columns(label, value)]), PAPER_80MM)
+    sources = [getattr(line, "text", None) or line.source for line in lines]
+    assert sources[0].strip() == label  # the label whole on its own line, not in pieces of two letters
+    assert " ".join(s.replace(" | ", "").strip() for s in sources[1:]) == value  # then the value, flush right
+
+
+def test_a_short_value_stays_beside_its_label():
+    (ascii_line,) = layout(Document([Columns("Ballots cast", "34")]), PAPER_80MM)
+    (hangul_line,) = layout(Document([Columns("투표 수", "34")]), PAPER_80MM)
+    assert ascii_line.text.startswith("Ballots cast") and ascii_line.text.endswith("34")
+    assert hangul_line.source == "투표 수 | 34"
