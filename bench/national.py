@@ -20,7 +20,7 @@ The corpus (election, roll, kiosks' batches) is made once and cached (bench/nati
 ``--cache``); its generation is timed and reported apart: it is not the node's figure.
 
     .venv/bin/python bench/national.py --ballots 1000000 [--steps 10000 30000 ...] [--db sqlite|postgresql|both]
-        [--workers 2] [--batch 250] [--per-kiosk 1000] [--roll-size N] [--gen-workers 2] [--repeat 1] [--cache DIR] [--json]
+        [--workers 2] [--batch 250] [--per-kiosk 1000] [--roll-size N] [--gen-workers 2] [--repeat 1] [--cache DIR] [--verify] [--json]
 """
 
 from __future__ import annotations
@@ -203,6 +203,22 @@ def run_tally(corpus: Corpus, folder: Path, db: str | None, workers: int) -> dic
             "styles": {s: v["counted"] for s, v in data["styles"].items()}, "likes": likes}
 
 
+def run_verify(corpus: Corpus, folder: Path, db: str | None) -> dict:
+    """``kiosk-central verify``'s whole check of the node's store (it must pass)."""
+    from sync.central.verify import verify_node
+
+    node = node_for(corpus, folder, db)
+    try:
+        start = time.perf_counter()
+        report = verify_node(node)
+        elapsed = time.perf_counter() - start
+    finally:
+        node.close()
+    if not report.ok:
+        raise AssertionError(f"verify found {report.problems[:3]}")
+    return {"verify_s": elapsed}
+
+
 _raw: dict = {}
 
 
@@ -295,7 +311,11 @@ def measure_step(corpus: Corpus, n: int, stores: tuple[str, ...], pg_url: str | 
                            tally_ratio=round(raw_s / tally_s, 3),
                            tally_rss_mib=max(t["rss_mib"] for t in tallies[store]),
                            tally_workers_rss_mib=max(t["workers_rss_mib"] for t in tallies[store]),
-                           tally_matches_truth=True)
+                           tally_counted=tallies[store][0]["counted"], tally_matches_truth=True)
+        if args.verify:
+            v = in_child(run_verify, corpus, *urls[store])
+            step[store].update(verify_s=round(v["verify_s"], 1), verify_per_s=round(n / v["verify_s"]),
+                               verify_rss_mib=v["rss_mib"])
         shutil.rmtree(urls[store][0], ignore_errors=True)
     step["step_s"] = round(time.perf_counter() - started, 1)
     return step
@@ -339,6 +359,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repeat", type=int, default=1, help="runs of each measurement; medians are quoted (default 1)")
     p.add_argument("--cache", type=Path, default=default_cache(), help=f"corpus cache (default {default_cache()})")
     p.add_argument("--work", type=Path, help="where the node stores go (default: a temporary directory)")
+    p.add_argument("--verify", action="store_true", help="also time kiosk-central verify on each step's store")
     p.add_argument("--json", action="store_true")
     return p
 
@@ -350,7 +371,8 @@ def main(argv: list[str] | None = None) -> int:
     corpus = Corpus(args.cache, args.per_kiosk, args.batch)
     t = time.perf_counter()
     corpus.ensure_roll(max(args.roll_size, max(steps)))
-    corpus.ensure(max(steps), args.gen_workers)
+    for n in steps:  # a step that is not a multiple of --per-kiosk has a partial last kiosk of its own
+        corpus.ensure(n, args.gen_workers)
     out: dict = {"ballots": max(steps), "workers": args.workers, "batch": args.batch, "per_kiosk": args.per_kiosk,
                  "cache": str(args.cache), "corpus_s": round(time.perf_counter() - t, 1),
                  "corpus": corpus.timings, "corpus_mib": round(corpus.size_bytes() / 2**20), "steps": []}
