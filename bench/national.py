@@ -36,18 +36,17 @@ import statistics
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from national_corpus import Corpus, default_cache  # noqa: E402 (puts the repository and tests/ on the path)
+import central_bench  # noqa: E402
 from kiosk.batch import SEALED_BALLOT_CONTEXT, parse_batch  # noqa: E402
 from kiosk.keys import save_signing_key  # noqa: E402
 from kiosk.tokens import token_ref  # noqa: E402
 from kiosk.trustees import combine_shares, load_share  # noqa: E402
 from sync.central.node import CentralNode, NODE_KEY, store_path  # noqa: E402
-from sync.central.opening import chunk_size  # noqa: E402
 from sync.central.tally import SEGMENT, tally  # noqa: E402
 
 STORES = {"sqlite": ("sqlite",), "postgresql": ("postgresql",), "both": ("sqlite", "postgresql")}
@@ -219,40 +218,15 @@ def run_verify(corpus: Corpus, folder: Path, db: str | None) -> dict:
     return {"verify_s": elapsed}
 
 
-_raw: dict = {}
-
-
-def _raw_range(span: tuple[int, int]) -> int:
-    """libsodium's two calls and nothing else (the signed messages are built in advance)."""
-    from nacl.bindings import crypto_box_seal_open, crypto_sign_open
-
-    secret, public = _raw["secret"], _raw["public"]
-    for sealed, signed, kiosk in _raw["items"][span[0]:span[1]]:
-        crypto_box_seal_open(sealed, public, secret)
-        crypto_sign_open(signed, kiosk)
-    return span[1] - span[0]
-
-
 def raw_open_verify(corpus: Corpus, files: list[Path], workers: int) -> dict:
     """Seconds for the raw crypto on the step's ballots: the tally's segments, workers and chunks."""
-    from kiosk.keys import EncryptionKey
-
     secret = combine_shares([load_share(s) for s in corpus.shares()]).secret
     context = SEALED_BALLOT_CONTEXT.encode("ascii") + b"\x00"
     items, busy = [], 0.0
 
     def flush() -> float:
         random.SystemRandom().shuffle(items)  # as the tally does
-        size = chunk_size(len(items), workers)
-        spans = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
-        _raw.update(secret=secret, public=EncryptionKey(secret).public_raw, items=items)
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            list(pool.map(_raw_range, [(0, 1)] * workers))  # warm the workers up
-            t = time.perf_counter()
-            assert sum(pool.map(_raw_range, spans)) == len(items)
-            took = time.perf_counter() - t
-        _raw.clear()
-        return took
+        return central_bench.raw_open_verify(secret, items, workers)
 
     opened = 0
     for path in files:
