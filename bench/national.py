@@ -107,8 +107,8 @@ def node_for(corpus: Corpus, folder: Path, db: str | None) -> CentralNode:
 def store_bytes(node: CentralNode, folder: Path) -> int:
     if hasattr(node.store, "path"):
         return sum(p.stat().st_size for p in folder.glob(store_path(folder, "official").name + "*"))
-    return node.store.db.execute("SELECT sum(pg_total_relation_size(oid)) FROM pg_class "
-                                 "WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r'").fetchone()[0]
+    return int(node.store.db.execute("SELECT sum(pg_total_relation_size(oid)) FROM pg_class WHERE relnamespace = "
+                                     "current_schema()::regnamespace AND relkind = 'r'").fetchone()[0])
 
 
 def ingest(corpus: Corpus, files: list[Path], folder: Path, db: str | None) -> dict:
@@ -359,8 +359,9 @@ def main(argv: list[str] | None = None) -> int:
             pg_url = stack.enter_context(postgres_server(durable=True))
         for n in steps:
             out["steps"].append(measure_step(corpus, n, stores, pg_url, work, args))
-            if not args.json:
-                print_step(out["steps"][-1], stores, flush=True)
+            print_step(out["steps"][-1], stores, sys.stderr if args.json else sys.stdout)  # as each step ends
+            if args.json:  # a long run's steps survive whatever befalls the end
+                print(json.dumps(out["steps"][-1]), file=sys.stderr, flush=True)
     if args.json:
         print(json.dumps(out, indent=1))
     else:
@@ -368,14 +369,14 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def print_step(s: dict, stores: tuple[str, ...], flush: bool = False) -> None:
+def print_step(s: dict, stores: tuple[str, ...], out) -> None:
     for store in stores:
         r = s[store]
         print(f"{store:10} {s['ballots']:>9} ballots ({s['kiosks']} kiosks): ingest {r['ingest_per_s']}/s "
               f"bare {r['bare_per_s']}/s ratio {r['ingest_ratio']} | tally {r['tally_per_s']}/s "
               f"raw {s['raw_per_s']}/s ratio {r['tally_ratio']} | RSS ingest {r['ingest_rss_mib']} MiB, "
               f"tally {r['tally_rss_mib']}+{r['tally_workers_rss_mib']} MiB | disk {r['disk_mib']} MiB | "
-              f"step {s['step_s']} s", flush=flush)
+              f"step {s['step_s']} s", file=out, flush=True)
 
 
 if __name__ == "__main__":
