@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from kiosk.election import ID_PATTERN
 from kiosk.envelope import read_envelope, seal_envelope, write_envelope
@@ -106,11 +106,26 @@ def load_roster(directory: Path, election_hex: str, authority: VerifyKey) -> Ros
 
 def add_kiosk(directory: Path, election_hex: str, authority: SigningKey, registration: bytes) -> RosterEntry:
     """Append a registered kiosk to the roster and sign it again (refuses a key already on it)."""
-    entry = parse_registration(registration, election_hex)
+    return add_kiosks(directory, election_hex, authority, [registration])[0]
+
+
+def add_kiosks(directory: Path, election_hex: str, authority: SigningKey,
+               registrations: Iterable[bytes]) -> list[RosterEntry]:
+    """Append registered kiosks to the roster and sign it once (refuses a key already on it).
+
+    One signature for many kiosks: adding thousands one at a time would re-read and re-sign
+    a growing roster each time.
+    """
     roster = load_roster(directory, election_hex, authority.verify_key)
-    if roster.kiosk(entry.kiosk_key_hex) is not None:
-        raise KioskError(f"kiosk {VerifyKey.from_hex(entry.kiosk_key_hex).fingerprint} is already on the roster",
-                         hint="nothing to do")
-    updated = Roster(election_hex, roster.kiosks + (entry,))
+    known = {k.kiosk_key_hex for k in roster.kiosks}
+    entries = []
+    for registration in registrations:
+        entry = parse_registration(registration, election_hex)
+        if entry.kiosk_key_hex in known:
+            raise KioskError(f"kiosk {VerifyKey.from_hex(entry.kiosk_key_hex).fingerprint} is already on the roster",
+                             hint="nothing to do")
+        known.add(entry.kiosk_key_hex)
+        entries.append(entry)
+    updated = Roster(election_hex, roster.kiosks + tuple(entries))
     write_envelope(Path(directory) / ROSTER_FILE, seal_envelope(ROSTER_CONTEXT, updated.body(), authority))
-    return entry
+    return entries

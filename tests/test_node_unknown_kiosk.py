@@ -22,3 +22,20 @@ def test_unknown_kiosk_then_registered(central, tmp_path):
                   DataDir(kiosk).registration_file.read_bytes())  # the roster is reread when it changes
         assert post(server, batch, central).verdict == "accepted"
         assert node.store.checkpoint()[0] == 10
+
+
+def test_many_kiosks_added_with_one_signature_and_none_twice(central, tmp_path):
+    import pytest
+
+    from kiosk.errors import KioskError
+    from kiosk.roster import add_kiosks, load_roster
+
+    election = central.copy(tmp_path / "own-election")
+    roots = [make_kiosk(election, tmp_path / f"k{i}", station=f"S-{i}", register=False) for i in range(3)]
+    package = load_package(election.directory)
+    registrations = [DataDir(r).registration_file.read_bytes() for r in roots]
+    added = add_kiosks(election.directory, election.election.fingerprint_hex, package.authority_key(), registrations)
+    roster = load_roster(election.directory, election.election.fingerprint_hex, package.authority)
+    assert [k.station for k in roster.kiosks] == ["S-0", "S-1", "S-2"] == [k.station for k in added]
+    with pytest.raises(KioskError, match="already on the roster"):
+        add_kiosks(election.directory, election.election.fingerprint_hex, package.authority_key(), registrations[2:])
