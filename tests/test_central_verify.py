@@ -62,9 +62,21 @@ def test_honest_node_verifies(central, honest_node):
      "hash is wrong"),
     ("UPDATE board SET token_ref = zeroblob(32) WHERE leaf_index = 5", "token reference"),
     ("UPDATE board SET sealed = 'text, not bytes' WHERE leaf_index = 2", "cannot be read"),
+    # checked batch by batch (the board is streamed, never held): a leaf moved to a batch never
+    # accepted, a kiosk spending one token twice
+    ("UPDATE board SET number = 7 WHERE leaf_index = 4", "did not accept"),
+    ("UPDATE board SET token_ref = (SELECT token_ref FROM board WHERE leaf_index = 0) WHERE leaf_index = 1",
+     "already spent by the same kiosk (leaf 0)"),
 ])
 def test_tampering_is_named(central, honest_node, statement, expected):
     tamper(honest_node, statement)
     code, report = verify(central, honest_node)
     assert code == 1
     assert any(expected in p["problem"] for p in report["problems"]), report["problems"]
+
+
+def test_a_board_with_a_leaf_missing_is_a_named_error_not_a_crash(central, honest_node, capsys):
+    tamper(honest_node, "UPDATE board SET leaf_index = 100 WHERE leaf_index = 20")
+    code = central_main(["verify", "--data", str(honest_node), "--election", str(central.directory)])
+    err = capsys.readouterr().err
+    assert code == 2 and "board has no leaf" in err and "what to do:" in err

@@ -24,7 +24,7 @@ from kiosk.batch import BatchHeader, SealedBallot
 from kiosk.errors import StorageError
 from kiosk.merkle import MerkleFrontier, leaf_hash
 from kiosk.proofs import TILE_HEIGHT, tiles_at
-from sync.central.sql_common import SharedQueries
+from sync.central.sql_common import SharedQueries, in_order
 from sync.central.sqlite_store import STORE_FORMAT, _leaf
 from sync.central.store import BoardLeaf, NodeMeta
 
@@ -203,13 +203,13 @@ class PostgresNodeStore(SharedQueries):
     def leaves_at(self, indexes: list[int]) -> list[BoardLeaf]:
         found = {row[0]: _leaf(row) for row in
                  self._all(f"SELECT {_LEAF_COLUMNS} FROM board WHERE leaf_index = ANY(%s)", (list(indexes),))}
-        return [found[i] for i in indexes]
+        return in_order(found, indexes)
 
     def sealed_rows(self, indexes: list[int]) -> list[tuple[str, bytes, bytes, str, bytes, bytes]]:
         found = {row[0]: tuple(bytes(v) if isinstance(v, memoryview) else v for v in row[1:]) for row in
                  self._all("SELECT leaf_index, kiosk, ballot_id, serial, style, sealed, sig FROM board "
                            "WHERE leaf_index = ANY(%s)", (list(indexes),))}
-        return [found[i] for i in indexes]
+        return in_order(found, indexes)
 
     def double_uses(self) -> dict[bytes, list[BoardLeaf]]:
         out: dict[bytes, list[BoardLeaf]] = {}

@@ -13,7 +13,17 @@ from typing import Iterator
 
 from kiosk.batch import header_from_json
 from kiosk.canonical import parse_json
+from kiosk.errors import StorageError
 from sync.central.store import StoredBatch
+
+
+def in_order(found: dict, indexes: list[int]) -> list:
+    """``found[i]`` for each board index asked for; a missing leaf is a damaged store, said so."""
+    try:
+        return [found[i] for i in indexes]
+    except KeyError as e:
+        raise StorageError(f"the node store's board has no leaf {e.args[0]}: the store was altered or damaged",
+                           "restore the node's store from a copy, or ingest the batches again into a new one") from None
 
 
 def _stored(row: tuple) -> StoredBatch:

@@ -19,7 +19,7 @@ from kiosk.batch import BatchHeader, SealedBallot
 from kiosk.errors import StorageError
 from kiosk.merkle import MerkleFrontier, leaf_hash
 from kiosk.proofs import TILE_HEIGHT, tiles_at
-from sync.central.sql_common import SharedQueries
+from sync.central.sql_common import SharedQueries, in_order
 from sync.central.store import BoardLeaf, NodeMeta
 
 STORE_FORMAT = "kiosk-node-store/1"
@@ -185,7 +185,7 @@ class SQLiteNodeStore(SharedQueries):
 
     def leaves_at(self, indexes: list[int]) -> list[BoardLeaf]:
         found = self._rows_at("leaf_index, kiosk, number, token_ref, ballot_id, serial, style, sealed, sig", indexes)
-        return [_leaf(found[i]) for i in indexes]
+        return [_leaf(row) for row in in_order(found, indexes)]
 
     def sealed_rows(self, indexes: list[int]) -> list[tuple[str, bytes, bytes, str, bytes, bytes]]:
         columns = "kiosk, ballot_id, serial, style, sealed, sig"
@@ -196,7 +196,7 @@ class SQLiteNodeStore(SharedQueries):
                 if len(rows) == size:  # leaf_index runs 0..size-1 (the board is append-only)
                     return [rows[i] for i in indexes]
         found = self._rows_at("leaf_index, " + columns, indexes)
-        return [found[i][1:] for i in indexes]
+        return [row[1:] for row in in_order(found, indexes)]
 
     def _rows_at(self, columns: str, indexes: list[int]) -> dict[int, tuple]:
         found: dict[int, tuple] = {}

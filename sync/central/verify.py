@@ -11,7 +11,7 @@ are listed as notes (they are expected to be flagged, not to be absent).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
 from kiosk.ack import parse_ack
@@ -64,9 +64,10 @@ def _verify(node: CentralNode, report: NodeVerifyReport) -> None:
         return
     fp = node.election.fingerprint_hex
     lengths = {s.id: padded_length(node.election, s.id) + SEALED_OVERHEAD for s in node.election.styles}
-    leaves_by_batch = defaultdict(list)
+    # pass 1, the board in leaf order: only the Merkle frontier and a count per batch are kept,
+    # so memory does not grow with the board (a national board holds millions of leaves)
+    leaves_per_batch: Counter = Counter()
     frontier, expected_index = MerkleFrontier(), 0
-    spent: dict[tuple[str, bytes], int] = {}
     for leaf in node.store.leaves():
         place = f"board leaf {leaf.index}"
         if leaf.index != expected_index:
@@ -74,21 +75,21 @@ def _verify(node: CentralNode, report: NodeVerifyReport) -> None:
         expected_index = leaf.index + 1
         b = leaf.ballot
         frontier.append(b.leaf_hash())
-        leaves_by_batch[(leaf.kiosk_key_hex, leaf.number)].append(b)
+        leaves_per_batch[(leaf.kiosk_key_hex, leaf.number)] += 1
         if leaf.token_ref != token_ref(node.election.fingerprint, b.serial):
             bad(Finding(place, "the stored token reference does not match the ballot's serial"))
         if node.roll.lookup(leaf.token_ref) != (node.mode, b.style):
             bad(Finding(place, f"its token is not on the roll for style {b.style} in {node.mode} mode"))
         if lengths.get(b.style) != len(b.sealed):
             bad(Finding(place, "the sealed form has the wrong length for its ballot style"))
-        if (leaf.kiosk_key_hex, leaf.token_ref) in spent:
-            bad(Finding(place, f"its token was already spent by the same kiosk (leaf {spent[(leaf.kiosk_key_hex, leaf.token_ref)]})"))
-        spent[(leaf.kiosk_key_hex, leaf.token_ref)] = leaf.index
     size, root = node.store.checkpoint()
     if (frontier.size, frontier.root()) != (size, root):
         bad(Finding("board", f"the root over the {frontier.size} leaves is not the checkpoint ({size}, {root.hex()})"))
+    # pass 2, batch by batch (ordered by kiosk, then number): each batch rebuilt from its own
+    # leaves; a kiosk's spent tokens are kept only while its batches are checked
     accepted: dict[tuple[str, int], bytes] = {}
     previous: dict[str, BatchHeader] = {}
+    spent: dict[bytes, int] = {}
     for stored in node.store.batches():
         h = stored.header
         place = f"kiosk {VerifyKey.from_hex(h.kiosk_key_hex).fingerprint} batch {h.number}"
@@ -97,7 +98,15 @@ def _verify(node: CentralNode, report: NodeVerifyReport) -> None:
             bad(Finding(place, "the kiosk is not on the roster"))
         if h.mode != node.mode or h.hash() != stored.header_hash:
             bad(Finding(place, "the stored header's mode or hash is wrong"))
-        ballots = tuple(sorted(leaves_by_batch.pop((h.kiosk_key_hex, h.number), []), key=lambda b: b.ballot_id))
+        if h.kiosk_key_hex not in previous:
+            spent = {}
+        leaves = list(node.store.leaves(h.kiosk_key_hex, h.number))
+        for leaf in leaves:
+            if leaf.token_ref in spent:
+                bad(Finding(f"board leaf {leaf.index}",
+                            f"its token was already spent by the same kiosk (leaf {spent[leaf.token_ref]})"))
+            spent[leaf.token_ref] = leaf.index
+        ballots = tuple(sorted((leaf.ballot for leaf in leaves), key=lambda b: b.ballot_id))
         last = previous.get(h.kiosk_key_hex)
         if (last.number if last else 0) + 1 != h.number:
             bad(Finding(place, "the chain of accepted batches has a gap before it"))
@@ -107,9 +116,9 @@ def _verify(node: CentralNode, report: NodeVerifyReport) -> None:
             if not (problem.code == "not_linked" and last is None and h.number > 1):
                 bad(Finding(place, f"{problem.code}: {problem.detail}"))
         previous[h.kiosk_key_hex] = h
-    for (kiosk, number) in leaves_by_batch:
+    for (kiosk, number) in sorted(set(leaves_per_batch) - set(accepted)):
         bad(Finding(f"kiosk {VerifyKey.from_hex(kiosk).fingerprint} batch {number}",
-                        "board leaves name a batch the node did not accept"))
+                    "board leaves name a batch the node did not accept"))
     _check_acks(node, accepted, report)
     for ref, leaves in node.store.double_uses().items():
         kiosks = sorted({VerifyKey.from_hex(leaf.kiosk_key_hex).fingerprint for leaf in leaves})
