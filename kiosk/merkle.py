@@ -7,6 +7,7 @@ the same root iteratively, in one pass and O(log n) memory.
 from __future__ import annotations
 
 import hashlib
+from itertools import islice
 from typing import Iterable
 
 EMPTY_ROOT = hashlib.sha256(b"").digest()
@@ -59,23 +60,48 @@ class MerkleFrontier:
         return root
 
 
-def root_from_leaf_hashes(hashes: Iterable[bytes]) -> tuple[int, bytes]:
-    """Return (tree size, Merkle tree head) over leaf hashes given in order.
+CHUNK = 1 << 16   # leaf hashes held at once by root_from_leaf_hashes (a power of two)
 
-    Level by level: pair neighbours, carry an odd last node up unchanged. That is RFC 6962's
-    split at the largest power of two (the left subtrees are perfect, the right edge is the
-    carried node), computed without a Python call per node.
+
+def _level_root(level: list[bytes]) -> bytes:
+    """RFC 6962 root of a non-empty list of leaf hashes, level by level.
+
+    Pair neighbours, carry an odd last node up unchanged: that is RFC 6962's split at the
+    largest power of two (the left subtrees are perfect, the right edge is the carried node),
+    computed without a Python call per node.
     """
-    level = list(hashes)
-    size, sha256 = len(level), hashlib.sha256
-    if not level:
-        return 0, EMPTY_ROOT
+    sha256 = hashlib.sha256
     while len(level) > 1:
         odd = level[-1] if len(level) % 2 else None
         level = [sha256(b"\x01" + left + right).digest() for left, right in zip(level[::2], level[1::2])]
         if odd is not None:
             level.append(odd)
-    return size, level[0]
+    return level[0]
+
+
+def root_from_leaf_hashes(hashes: Iterable[bytes], chunk: int = CHUNK) -> tuple[int, bytes]:
+    """Return (tree size, Merkle tree head) over leaf hashes given in order.
+
+    Reads ``chunk`` hashes at a time, so memory stays bounded whatever the size (a national
+    roll holds millions of tokens): each full chunk is a perfect subtree, merged with its equal
+    neighbour as they come (the sizes of n's binary digits, largest first); the last, partial
+    chunk is the rightmost subtree, and the root folds them right to left, as RFC 6962 splits.
+    """
+    items = iter(hashes)
+    stack: list[tuple[int, bytes]] = []      # perfect subtrees (leaves, root), sizes decreasing
+    size = 0
+    while block := list(islice(items, chunk)):
+        size += len(block)
+        n, node = len(block), _level_root(block)
+        while stack and stack[-1][0] == n:
+            n, node = 2 * n, node_hash(stack.pop()[1], node)
+        stack.append((n, node))
+    if not stack:
+        return 0, EMPTY_ROOT
+    root = stack[-1][1]
+    for _, left in reversed(stack[:-1]):
+        root = node_hash(left, root)
+    return size, root
 
 
 def leaf_hashes(leaves: Iterable[bytes]) -> list[bytes]:

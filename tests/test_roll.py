@@ -43,6 +43,17 @@ def test_merkle_root_matches_rfc6962_on_random_leaves(leaves):
     assert merkle_root(leaves) == naive_mth(leaves)
 
 
+@pytest.mark.parametrize("chunk", [1, 2, 4, 8, 16])
+def test_the_root_read_in_chunks_equals_the_naive_root(chunk):
+    """Memory stays bounded by reading leaf hashes a chunk at a time; the root must not change."""
+    from kiosk.merkle import root_from_leaf_hashes
+
+    leaves = [bytes([i % 256, i // 256]) for i in range(131)]
+    for n in range(0, 131):
+        hashes = leaf_hashes(leaves[:n])
+        assert root_from_leaf_hashes(iter(hashes), chunk) == (n, naive_mth(leaves[:n]) if n else EMPTY_ROOT), n
+
+
 def test_the_frontier_grown_in_batches_matches_rfc6962_at_every_size():
     leaves = [bytes([i % 256, i // 256]) for i in range(70)]
     frontier, digests = MerkleFrontier(), leaf_hashes(leaves)
