@@ -17,7 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
-from replay.day import Day, Options, compare  # noqa: E402
+from replay.checks import compare  # noqa: E402
+from replay.day import Day, Options  # noqa: E402
 from replay.plan import Attempt, Voter, expected_results, make_plan  # noqa: E402
 
 from kiosk.ttabok import ttabok_spec  # noqa: E402

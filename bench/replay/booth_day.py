@@ -79,7 +79,7 @@ def run_queue(appliance: Appliance, camera: ShowcaseSource, handheld: serial.Ser
         last[payload] = time.monotonic()
         report({"n": n, "screen": outcome.screen.value, "message": outcome.message,
                 "notices": list(outcome.notices), "not_offered": list(outcome.not_offered),
-                "print_retries": getattr(outcome, "print_retries", 0)})
+                "print_retries": outcome.print_retries})
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,7 +24,6 @@ Only :func:`compare` sees the plan's expected result, after everything else is d
 from __future__ import annotations
 
 import contextlib
-import csv
 import json
 import os
 import random
@@ -35,20 +34,21 @@ import subprocess
 import sys
 import threading
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import numpy as np
 
 from hardware.tape_image import tape_image
 from hardware.virtual_device import VirtualPrinter
 from hardware.virtual_printer import TcpServer
 from kiosk.cli import main as kiosk
 from kiosk.cliutil import EXIT_OK, call
-from kiosk.closing import PREFIX as CLOSING_PREFIX, parse_closing
+from kiosk.closing import PREFIX as CLOSING_PREFIX
 from kiosk.keys import VerifyKey
 from kiosk.ttabok import ttabok_spec
+from replay.checks import compare, doubles_as_expected, members_saw, tapes_reconcile
 from replay.plan import Plan, Voter, expected_results, make_plan
 from scanner.decode import decode_frame
 from sync.central.cli import main as central
@@ -112,7 +112,6 @@ class Outcome:
     mismatches: list[str]
     checks: dict[str, bool]
     figures: dict
-    notes: list[str]
 
     @property
     def ok(self) -> bool:
@@ -153,7 +152,6 @@ class Day:
         self.kiosks: list[Kiosk] = []
         self.pins: dict[str, str] = {}
         self.timings: dict[str, float] = {}
-        self.notes: list[str] = []
         self.cleanup = contextlib.ExitStack()
         self.in_flight_committed: bool | None = None
 
@@ -256,8 +254,6 @@ class Day:
            stdin=self.pins[k.station] + "\n")
         tape = tape_image(k.printer.printed[before:])
         tape.save(self.w / "tapes" / f"{k.name}.png")
-        import numpy as np
-
         found = [t for t in decode_frame(np.array(tape.convert("RGB"))[:, :, ::-1].copy())
                  if t.startswith(CLOSING_PREFIX)]
         if len(found) != 1:
@@ -466,14 +462,16 @@ class Day:
         code, report, csv_bytes = tallies["n1"]
         results_csv = self.w / "results" / "n1" / "results.csv"
         checks = {
-            "members saw what they should": not (seen := self.check_members(plan, dead, replacement)),
+            "members saw what they should": not (seen := members_saw(plan, self.kiosks, dead)),
             "tally reconciles (exit 0, no findings)": code == EXIT_OK and report["ok"],
             "three nodes give the same results": all(t[2] == csv_bytes for t in tallies.values()),
             "every node verifies its store": all(verified.values()),
             "the standalone verifier passes": observer_ok,
-            "results tapes reconcile with the tally": not (tapes := self.check_tapes(report)),
-            "double uses flagged and counted once": not (doubles := self.check_doubles(plan, report, dead,
-                                                                                         replacement)),
+            "results tapes reconcile with the tally": not (tapes := tapes_reconcile(
+                [k.closing_payload for k in self.kiosks], report)),
+            "double uses flagged and counted once": not (doubles := doubles_as_expected(
+                plan, report, {k.name: k.key_fingerprint() for k in self.kiosks}, (dead.name, replacement.name),
+                self.in_flight_committed)),
         }
         mismatches = compare(expected_results(spec, plan), results_csv) + seen + tapes + doubles
         figures = {"members": sum(len(s.queue) for s in plan.stations), "ballots_cast": len(plan.voters),
@@ -483,94 +481,4 @@ class Day:
                    "camera_voters": sum(1 for v in plan.voters if v.camera),
                    "paper_records_tried_again": sum(x.get("print_retries", 0) for k in self.kiosks for x in k.seen),
                    "in_flight_ballot_committed": self.in_flight_committed, **{k: round(v, 1) for k, v in self.timings.items()}}
-        return Outcome(plan, report, results_csv, mismatches, checks, figures, self.notes)
-
-    def check_members(self, plan: Plan, dead: Kiosk, replacement: Kiosk) -> list[str]:
-        """Every member's booth showed what a person would expect (cast, or refused with the reason)."""
-        out = []
-        for s in plan.stations:
-            kiosks = [k for k in self.kiosks if k.station == s.station]
-            seen = [x for k in kiosks for x in (k.seen[:plan.kill_at] if k is dead else k.seen)]
-            if len(seen) != len(s.queue):
-                out.append(f"{s.station}: {len(seen)} members seen, {len(s.queue)} came")
-                continue
-            for item, saw in zip(s.queue, seen):
-                want = ("cast_done", None) if isinstance(item, Voter) else (
-                    "refused", "already_used" if item.kind == "used" else "other_election")
-                if (saw["screen"], saw["message"] if want[1] else None) != want:
-                    out.append(f"{s.station} member {saw['n']}: saw {saw['screen']} {saw['message']}, "
-                               f"expected {want[0]} {want[1] or ''}")
-                elif isinstance(item, Voter) and len(item.tries) != len(saw["notices"]) + len(saw["not_offered"]):
-                    out.append(f"{s.station} member {saw['n']}: tried {len(item.tries)} options the booth must "
-                               f"refuse, {len(saw['notices']) + len(saw['not_offered'])} were")
-        return out
-
-    def check_tapes(self, report: dict) -> list[str]:
-        """The closing statements read off the tapes against the tally.
-
-        Per station, the kiosks' ballots equal the board's and the closing batches'. Election-wide,
-        the tapes count every ballot cast and the tally each token once, so per ballot style the
-        tapes exceed the tally by the ballots left out for double use (in all, exactly that many),
-        and per contest and option by at most that many (options only where every tape shows them).
-        """
-        statements = [parse_closing(k.closing_payload) for k in self.kiosks]
-        by_station, turnout, contests, options, withheld = Counter(), Counter(), Counter(), Counter(), set()
-        for st in statements:
-            by_station[st["station"]] += st["ballots"]
-            turnout.update(st["turnout"])
-            for contest, counts in st["contests"].items():
-                contests[contest] += counts["ballots"]
-                if "options" in counts:
-                    options.update({(contest, o): n for o, n in counts["options"].items()})
-                else:
-                    withheld.add(contest)
-        out = [f"{s['station']}: tapes say {by_station[s['station']]} ballots, the board holds {s['on_board']}, "
-               f"the closing batches {s['closing_count']}"
-               for s in report["stations"]
-               if not by_station[s["station"]] == s["on_board"] == s["closing_count"]]
-        left_out = sum(d["ballots"] - 1 for d in report["double_uses"])
-        style_gap = {s: turnout[s] - report["styles"].get(s, {}).get("counted", 0) for s in turnout}
-        if min(style_gap.values(), default=0) < 0 or sum(style_gap.values()) != left_out:
-            out.append(f"turnout on the tapes and ballots counted differ by {sum(style_gap.values())}, "
-                       f"not by the {left_out} ballots left out for double use")
-        for c in report["results"]:
-            gaps = [(c["contest"], contests[c["contest"]] - c["ballots"])]
-            if c["contest"] not in withheld and not c["suppressed"]:
-                gaps += [((c["contest"], o["option"]), options[(c["contest"], o["option"])] - o["likes"])
-                         for o in c["options"]]
-            out += [f"{where}: the tapes and the tally differ by {gap}" for where, gap in gaps
-                    if not 0 <= gap <= left_out]
-        return out
-
-    def check_doubles(self, plan: Plan, report: dict, dead: Kiosk, replacement: Kiosk) -> list[str]:
-        """The token spent at two stations (and the dead kiosk's last ballot, if it reached the disk)."""
-        by = {k.name: k.key_fingerprint() for k in self.kiosks}
-        first, second = plan.double_use_stations
-        expected = [sorted([by[first + "-a"], by[second + "-a"]])]
-        if self.in_flight_committed:
-            expected.append(sorted([dead.key_fingerprint(), replacement.key_fingerprint()]))
-        found = [sorted(d["kiosks"]) for d in report["double_uses"]]
-        if sorted(found) != sorted(expected) or any(d["ballots"] != 2 for d in report["double_uses"]):
-            return [f"double uses: expected {expected}, the tally flagged {report['double_uses']}"]
-        return []
-
-
-def compare(expected: dict, results_csv: Path) -> list[str]:
-    """Every (contest, option) row of the tally's CSV against the plan's expected result."""
-    out, seen = [], set()
-    with open(results_csv, newline="", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            key = (row["contest"], row["option"])
-            seen.add(key)
-            want = expected.get(key)
-            if want is None:
-                out.append(f"{key}: in the results, not in the election")
-                continue
-            got = {"ballots": int(row["contest_ballots"]), "proposed_by": row["proposed_by"],
-                   "participation": int(row["participation"]), "bonus": int(row["bonus"]),
-                   "likes": int(row["likes"]) if row["likes"] else None,
-                   "score": int(row["score"]) if row["score"] else None}
-            if got != want:
-                out.append(f"{key}: tally {got}, plan {want}")
-    out += [f"{key}: missing from the results" for key in expected if key not in seen]
-    return out
+        return Outcome(plan, report, results_csv, mismatches, checks, figures)

@@ -76,13 +76,14 @@ def scripted_voters(appliance: Appliance, camera: ShowcaseSource, tokens: list[t
     screen = HeadlessScreen(appliance.booth, SCREEN_SIZE)
     e = appliance.station.election
     outcome = {"cast": 0, "refused": 0}
+    seventh_tried = False
     plan = [(style, png) for style, png in tokens if style in {"C001", "C002", "C003", "C004"}][:12]
     for style, png in plan:
         others = [o.id for o in e.contest(e.style(style).contests[0]).options if o.id not in e.style(style).exclude]
         likes = rng.sample(others, rng.randint(0, 6))
         tries = []
-        if style == "C002" and not outcome.get("seventh_tried"):
-            likes, tries, outcome["seventh_tried"] = others[:6], others[6:7], True  # refused with a notice
+        if style == "C002" and not seventh_tried:
+            likes, tries, seventh_tried = others[:6], others[6:7], True  # the seventh is refused with a notice
         result = vote(screen, lambda png=png: camera.hold_up(png), likes, tries)  # tries: a seventh like
         outcome["cast" if result.cast else "refused"] += 1
     camera.take_away()

@@ -88,9 +88,7 @@ def vote(screen: HeadlessScreen, present: Callable[[], None], likes: list[str], 
     while screen.touch(lambda e: isinstance(e, flow.NextPage)):
         pass
     screen.touch(lambda e: isinstance(e, flow.ToReview))
-    retries = -1
-    while retries < PRINT_TRIES:  # back on the review screen with a printer notice: try once more
-        retries += 1
+    for retries in range(PRINT_TRIES + 1):  # back on the review screen with a printer notice: try again
         if retries:
             time.sleep(1.0)
         screen.touch(lambda e: isinstance(e, flow.Confirm))
