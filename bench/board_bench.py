@@ -1,7 +1,7 @@
 """Board proof figures at millions of leaves, beside the raw SHA-256 rate in the same run.
 
 Random 32-byte leaf hashes are held in memory as one bytes object per kept height and served
-to :class:`kiosk.proofs.TiledHashes` the way the node's store serves its board tables (heights
+to :class:`kiosk.contract.proofs.TiledHashes` the way the node's store serves its board tables (heights
 0, 8, 16, ...), so the figures are those of the proof code itself, not of SQLite. Measured:
 
 - inclusion proofs per second (random leaves, tree of N) and consistency proofs per second
@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kiosk.proofs import (TILE_HEIGHT, TiledHashes, consistency_proof, fold_perfect, inclusion_proof,  # noqa: E402
+from kiosk.contract.proofs import (TILE_HEIGHT, TiledHashes, consistency_proof, fold_perfect, inclusion_proof,  # noqa: E402
                           verify_consistency, verify_inclusion)
 
 H = 32

@@ -29,9 +29,9 @@ import pygame  # noqa: E402
 
 from booth_ui import flow  # noqa: E402
 from booth_ui.booth import Booth  # noqa: E402
-from kiosk.election import parse_election  # noqa: E402
+from kiosk.contract.election import parse_election  # noqa: E402
 from kiosk.fonts import hangul_font  # noqa: E402
-from kiosk.ttabok import ttabok_spec  # noqa: E402
+from kiosk.contract.ttabok import ttabok_spec  # noqa: E402
 
 SIZE = (800, 480)
 BUDGET_MS = 1000 / 60

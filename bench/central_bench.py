@@ -38,17 +38,17 @@ sys.path.insert(0, str(ROOT / "tests"))
 import httpx  # noqa: E402
 
 from centralhelp import make_central_election  # noqa: E402
-from kiosk.batch import SEALED_BALLOT_CONTEXT, parse_batch  # noqa: E402
-from kiosk.casting import cast  # noqa: E402
-from kiosk.datadir import DataDir, provision  # noqa: E402
-from kiosk.keys import save_signing_key  # noqa: E402
-from kiosk.package import load_package  # noqa: E402
-from kiosk.polls import close_polls, open_polls  # noqa: E402
-from kiosk.roster import add_kiosk  # noqa: E402
-from kiosk.sealing import seal  # noqa: E402
-from kiosk.station import Station  # noqa: E402
-from kiosk.tokens import token_ref  # noqa: E402
-from kiosk.trustees import combine_shares, load_share  # noqa: E402
+from kiosk.contract.batch import SEALED_BALLOT_CONTEXT, parse_batch  # noqa: E402
+from kiosk.station.casting import cast  # noqa: E402
+from kiosk.station.datadir import DataDir, provision  # noqa: E402
+from kiosk.contract.keys import save_signing_key  # noqa: E402
+from kiosk.contract.package import load_package  # noqa: E402
+from kiosk.station.polls import close_polls, open_polls  # noqa: E402
+from kiosk.contract.roster import add_kiosk  # noqa: E402
+from kiosk.station.sealing import seal  # noqa: E402
+from kiosk.station.station import Station  # noqa: E402
+from kiosk.contract.tokens import token_ref  # noqa: E402
+from kiosk.contract.trustees import combine_shares, load_share  # noqa: E402
 from storehelp import NOW, choices  # noqa: E402
 from sync.central.app import create_app  # noqa: E402
 from sync.central.node import NODE_KEY, CentralNode  # noqa: E402
@@ -149,7 +149,7 @@ def _raw_range(span: tuple[int, int]) -> int:
 def raw_open_verify(secret: bytes, items: list, workers: int) -> float:
     """Seconds for the raw crypto on ``workers`` forked processes that inherit the items, as the
     tally's do, in the tally's chunk size (pool start-up not counted, unlike the tally's)."""
-    from kiosk.keys import EncryptionKey
+    from kiosk.contract.keys import EncryptionKey
 
     size = chunk_size(len(items), workers)
     spans = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]

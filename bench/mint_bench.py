@@ -23,9 +23,9 @@ import segno
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kiosk.package import create_package  # noqa: E402
-from kiosk.tokens import new_serial, token_payload  # noqa: E402
-from kiosk.ttabok import TOKENS_PER_COMMUNITY, ttabok_spec  # noqa: E402
+from kiosk.contract.package import create_package  # noqa: E402
+from kiosk.contract.tokens import new_serial, token_payload  # noqa: E402
+from kiosk.contract.ttabok import TOKENS_PER_COMMUNITY, ttabok_spec  # noqa: E402
 from sync.central.cli import main as central  # noqa: E402
 
 

@@ -42,10 +42,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from national_corpus import Corpus, default_cache  # noqa: E402 (puts the repository and tests/ on the path)
 import central_bench  # noqa: E402
-from kiosk.batch import SEALED_BALLOT_CONTEXT, parse_batch  # noqa: E402
-from kiosk.keys import save_signing_key  # noqa: E402
-from kiosk.tokens import token_ref  # noqa: E402
-from kiosk.trustees import combine_shares, load_share  # noqa: E402
+from kiosk.contract.batch import SEALED_BALLOT_CONTEXT, parse_batch  # noqa: E402
+from kiosk.contract.keys import save_signing_key  # noqa: E402
+from kiosk.contract.tokens import token_ref  # noqa: E402
+from kiosk.contract.trustees import combine_shares, load_share  # noqa: E402
 from sync.central.node import CentralNode, NODE_KEY, store_path  # noqa: E402
 from sync.central.tally import SEGMENT, tally  # noqa: E402
 
@@ -183,7 +183,7 @@ def bare_insert(corpus: Corpus, files: list[Path], folder: Path, db: str | None)
 
 
 def _fingerprint(corpus: Corpus) -> bytes:
-    from kiosk.package import load_package
+    from kiosk.contract.package import load_package
 
     return load_package(corpus.election_dir).election.fingerprint
 

@@ -2,18 +2,18 @@
 
 Minting through ``kiosk-central tokens mint`` draws a PNG and a PDF slip per token (about 150
 tokens/s): far too slow for millions. Here the roll is minted with the authority's own
-:func:`kiosk.minting.mint_tokens` (the same entries, no images), and each kiosk's ballots are
+:func:`kiosk.contract.minting.mint_tokens` (the same entries, no images), and each kiosk's ballots are
 made with the kiosk's own functions, on ``--gen-workers`` forked processes, one kiosk per job:
 
-* a fresh Ed25519 kiosk key and its signed registration (:func:`kiosk.registration.make_registration`),
-  put on the authority-signed roster by :func:`kiosk.roster.add_kiosks` when a step uses it;
+* a fresh Ed25519 kiosk key and its signed registration (:func:`kiosk.contract.registration.make_registration`),
+  put on the authority-signed roster by :func:`kiosk.contract.roster.add_kiosks` when a step uses it;
 * per ballot: a real token serial from the roll, selections valid for its style
-  (:func:`kiosk.rules.normalise_selections`), padded (:func:`kiosk.ballot.pad_selections`),
-  sealed to the election key (:func:`kiosk.keys.seal_to`) and signed
-  (:func:`kiosk.batch.sign_sealed_ballot`): what :func:`kiosk.ballot.make_ballot` does, less the
+  (:func:`kiosk.contract.rules.normalise_selections`), padded (:func:`kiosk.contract.ballot.pad_selections`),
+  sealed to the election key (:func:`kiosk.contract.keys.seal_to`) and signed
+  (:func:`kiosk.contract.batch.sign_sealed_ballot`): what :func:`kiosk.contract.ballot.make_ballot` does, less the
   ballot-row signature that never leaves a kiosk;
-* batches of ``batch`` ballots chained and signed by :func:`kiosk.batch.build_batch`, the last one
-  closing the polls, written by :func:`kiosk.batch.encode_batch`.
+* batches of ``batch`` ballots chained and signed by :func:`kiosk.contract.batch.build_batch`, the last one
+  closing the polls, written by :func:`kiosk.contract.batch.encode_batch`.
 
 What is skipped is the kiosk's own SQLite store and event log (bench/store_bench.py measures the
 cast): the node never sees them. The ground truth (ballots per style, likes per option) is
@@ -46,19 +46,19 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from storehelp import NOW, choices  # noqa: E402
-from kiosk.attest import attest_installed  # noqa: E402
-from kiosk.ballot import pad_selections, padded_length  # noqa: E402
-from kiosk.batch import SealedBallot, build_batch, encode_batch, sign_sealed_ballot  # noqa: E402
-from kiosk.canonical import canonical_bytes  # noqa: E402
-from kiosk.keys import SigningKey, load_signing_key, save_signing_key, seal_to  # noqa: E402
-from kiosk.minting import mint_tokens  # noqa: E402
-from kiosk.package import create_package, load_package  # noqa: E402
-from kiosk.registration import make_registration  # noqa: E402
-from kiosk.envelope import write_envelope  # noqa: E402
-from kiosk.roster import ROSTER_FILE, add_kiosks  # noqa: E402
-from kiosk.rules import normalise_selections  # noqa: E402
-from kiosk.tokens import parse_token  # noqa: E402
-from kiosk.ttabok import ttabok_spec  # noqa: E402
+from kiosk.station.attest import attest_installed  # noqa: E402
+from kiosk.contract.ballot import pad_selections, padded_length  # noqa: E402
+from kiosk.contract.batch import SealedBallot, build_batch, encode_batch, sign_sealed_ballot  # noqa: E402
+from kiosk.contract.canonical import canonical_bytes  # noqa: E402
+from kiosk.contract.keys import SigningKey, load_signing_key, save_signing_key, seal_to  # noqa: E402
+from kiosk.contract.minting import mint_tokens  # noqa: E402
+from kiosk.contract.package import create_package, load_package  # noqa: E402
+from kiosk.contract.registration import make_registration  # noqa: E402
+from kiosk.contract.envelope import write_envelope  # noqa: E402
+from kiosk.contract.roster import ROSTER_FILE, add_kiosks  # noqa: E402
+from kiosk.contract.rules import normalise_selections  # noqa: E402
+from kiosk.contract.tokens import parse_token  # noqa: E402
+from kiosk.contract.ttabok import ttabok_spec  # noqa: E402
 
 CORPUS_FORMAT = 1
 COMMUNITIES = 48        # ballot styles (as bench/central_bench.py)

@@ -71,7 +71,7 @@ def print_rates(rows, size: str) -> dict:
 
 def presentations(payloads, seed: int, count: int) -> dict:
     """Time to accept over ``count`` simulated hand presentations."""
-    from kiosk.tokens import BallotToken, parse_token
+    from kiosk.contract.tokens import BallotToken, parse_token
 
     results = {"two frames": [], "one frame + token check": []}
     rng = np.random.default_rng([seed, 99])

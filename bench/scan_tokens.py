@@ -14,9 +14,9 @@ for path in (ROOT, ROOT / "tests"):
 
 def minted_payloads(count: int, communities: int = 4) -> list[str]:
     """``count`` test-mode token payloads minted onto the roll of a fresh throwaway election."""
-    from kiosk.minting import mint_tokens
-    from kiosk.package import create_package
-    from kiosk.ttabok import ttabok_spec
+    from kiosk.contract.minting import mint_tokens
+    from kiosk.contract.package import create_package
+    from kiosk.contract.ttabok import ttabok_spec
 
     with tempfile.TemporaryDirectory(prefix="scan-corpus-") as tmp:
         package = create_package(Path(tmp) / "election", ttabok_spec(communities))

@@ -28,11 +28,11 @@ import nacl.signing
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from kiosk import eventlog as ev  # noqa: E402
-from kiosk.casting import Cast, admit_token, cast, commit_ballot, prepare_ballot  # noqa: E402
-from kiosk.sealing import seal  # noqa: E402
-from kiosk.station import Station  # noqa: E402
-from kiosk.verify import verify_data  # noqa: E402
+from kiosk.station import eventlog as ev  # noqa: E402
+from kiosk.station.casting import Cast, admit_token, cast, commit_ballot, prepare_ballot  # noqa: E402
+from kiosk.station.sealing import seal  # noqa: E402
+from kiosk.station.station import Station  # noqa: E402
+from kiosk.station.verify import verify_data  # noqa: E402
 from storehelp import NOW, choices, make_election, make_station  # noqa: E402
 
 BARE_SCHEMA = [

@@ -18,7 +18,7 @@ import pygame
 
 from booth_ui import flow
 from booth_ui.render import Frame, Renderer
-from kiosk.election import Election
+from kiosk.contract.election import Election
 
 log = logging.getLogger(__name__)
 

@@ -24,8 +24,8 @@ from booth_ui.state import (BUSY, DONE_SHOW_S, IDLE_SCREENS, INACTIVITY_S, MENU_
                             VOTING, WARNING_S, WORKER, BoothState, Handler, Screen, Vote, _same_place, fresh, pages)
 from booth_ui.worker_flow import (on_card, on_digit, on_erase, on_lock, on_menu_action, on_step_result, on_submit,
                                   on_unlock_refused, on_unlocked)
-from kiosk.election import Election
-from kiosk.rules import check_selections
+from kiosk.contract.election import Election
+from kiosk.contract.rules import check_selections
 
 
 def on_scan(state, event: CodeScanned, now, election):

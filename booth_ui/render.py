@@ -17,7 +17,7 @@ from booth_ui import flow
 from booth_ui.i18n import reason_text, t
 from booth_ui.render_worker import WorkerScreens
 from booth_ui.theme import BODY_PT, Theme, min_target_px, theme
-from kiosk.election import Election
+from kiosk.contract.election import Election
 from kiosk.fonts import hangul_font
 
 

@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Callable
 
-from kiosk.election import Election
+from kiosk.contract.election import Election
 
 INACTIVITY_S = 60.0      # a voter idle this long gets a warning ...
 WARNING_S = 20.0         # ... and this long to answer it before the booth resets

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from kiosk import __version__
-from kiosk.cliutil import EXIT_BAD, EXIT_OK, print_findings, print_json, run
+from kiosk.app.cliutil import EXIT_BAD, EXIT_OK, print_findings, print_json, run
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -23,7 +23,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_booth(args: argparse.Namespace) -> int:
     from kiosk.app import run_booth
 
-    from kiosk.config import load_config
+    from kiosk.app.config import load_config
 
     config = load_config(args.config) if args.config else None
     pick = lambda given, configured: given if given is not None else configured  # noqa: E731
@@ -70,7 +70,7 @@ def cmd_diag_scanner(args: argparse.Namespace) -> int:
 
 
 def cmd_provision(args: argparse.Namespace) -> int:
-    from kiosk.datadir import provision
+    from kiosk.station.datadir import provision
 
     done = provision(args.election, args.station, args.data, int(time.time()), mode=args.mode,
                      seal_interval_s=args.seal_minutes * 60)
@@ -87,7 +87,7 @@ def cmd_provision(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from kiosk.verify import verify_data
+    from kiosk.station.verify import verify_data
 
     report = verify_data(args.data)
     if args.json:
@@ -101,7 +101,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from kiosk.status import station_status
+    from kiosk.station.status import station_status
 
     info = station_status(args.data)
     if args.json:
@@ -118,7 +118,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_test_deck(args: argparse.Namespace) -> int:
-    from kiosk.testdeck import run_test_deck
+    from kiosk.station.testdeck import run_test_deck
 
     report = run_test_deck(args.data, args.tokens, int(time.time()), seed=args.seed)
     if args.json:
@@ -146,8 +146,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 def cmd_step(args: argparse.Namespace) -> int:
     from kiosk.app.pollworker import run_step
-    from kiosk.cliutil import read_pin
-    from kiosk.lifecycle import Action
+    from kiosk.app.cliutil import read_pin
+    from kiosk.station.lifecycle import Action
 
     return run_step(args.data, Action(args.step), args.card, read_pin(), int(time.time()),
                     printer_url=args.printer, language=args.language)
@@ -155,7 +155,7 @@ def cmd_step(args: argparse.Namespace) -> int:
 
 def cmd_mode(args: argparse.Namespace) -> int:
     from kiosk.app.pollworker import run_mode
-    from kiosk.cliutil import read_pin
+    from kiosk.app.cliutil import read_pin
 
     return run_mode(args.data, args.mode, args.card, read_pin(), int(time.time()))
 

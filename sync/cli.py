@@ -14,10 +14,10 @@ import threading
 from pathlib import Path
 
 from kiosk import __version__
-from kiosk.cliutil import EXIT_BAD, EXIT_OK, print_json, run
-from kiosk.datadir import DataDir, read_config
-from kiosk.delivery import deliveries
-from kiosk.package import load_package
+from kiosk.app.cliutil import EXIT_BAD, EXIT_OK, print_json, run
+from kiosk.station.datadir import DataDir, read_config
+from kiosk.station.delivery import deliveries
+from kiosk.contract.package import load_package
 from sync.client import DEFAULT_TIMEOUT_S
 from sync.daemon import SyncDaemon, SyncSettings
 from sync.pusher import RoundResult

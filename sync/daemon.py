@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from kiosk.datadir import DataDir
-from kiosk.election import Election
+from kiosk.station.datadir import DataDir
+from kiosk.contract.election import Election
 from kiosk.errors import KioskError
-from kiosk.keys import VerifyKey
-from kiosk.package import load_package
+from kiosk.contract.keys import VerifyKey
+from kiosk.contract.package import load_package
 from sync.client import DEFAULT_TIMEOUT_S, NodeClient
 from sync.pusher import NodeTarget, RoundResult, push_round
 from sync.schedule import RetryPolicy, next_attempt

@@ -11,12 +11,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from kiosk.ack import Acknowledgement
-from kiosk.datadir import DataDir, read_config
-from kiosk.delivery import OutboxBatch, ack_path, check_ack, outbox_batches, save_ack
-from kiosk.election import Election
+from kiosk.contract.ack import Acknowledgement
+from kiosk.station.datadir import DataDir, read_config
+from kiosk.station.delivery import OutboxBatch, ack_path, check_ack, outbox_batches, save_ack
+from kiosk.contract.election import Election
 from kiosk.errors import KioskError
-from kiosk.keys import VerifyKey
+from kiosk.contract.keys import VerifyKey
 from sync.client import NodeClient
 
 log = logging.getLogger(__name__)

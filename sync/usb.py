@@ -21,12 +21,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.canonical import canonical_bytes, parse_json
-from kiosk.datadir import DataDir, read_config
-from kiosk.delivery import BATCH_FILE
+from kiosk.contract.canonical import canonical_bytes, parse_json
+from kiosk.station.datadir import DataDir, read_config
+from kiosk.station.delivery import BATCH_FILE
 from kiosk.errors import FormatError, KioskError, StorageError
 from kiosk.files import write_atomic
-from kiosk.keys import VerifyKey
+from kiosk.contract.keys import VerifyKey
 
 EXPORT_FORMAT = "kiosk-usb-export/1"
 MANIFEST = "manifest.json"

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import time
 
-from kiosk.casting import Cast, cast
-from kiosk.sealing import seal
-from kiosk.station import Station
+from kiosk.station.casting import Cast, cast
+from kiosk.station.sealing import seal
+from kiosk.station.station import Station
 from storehelp import NOW, choices
 
 

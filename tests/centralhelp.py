@@ -13,17 +13,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from kiosk.casting import Cast, cast
-from kiosk.datadir import DataDir, provision
-from kiosk.election import Election
-from kiosk.keys import SigningKey, save_signing_key
-from kiosk.minting import mint_tokens
-from kiosk.package import create_package, load_package
-from kiosk.polls import close_polls, open_polls
-from kiosk.roster import add_kiosk
-from kiosk.sealing import seal
-from kiosk.station import Station
-from kiosk.ttabok import ttabok_spec
+from kiosk.station.casting import Cast, cast
+from kiosk.station.datadir import DataDir, provision
+from kiosk.contract.election import Election
+from kiosk.contract.keys import SigningKey, save_signing_key
+from kiosk.contract.minting import mint_tokens
+from kiosk.contract.package import create_package, load_package
+from kiosk.station.polls import close_polls, open_polls
+from kiosk.contract.roster import add_kiosk
+from kiosk.station.sealing import seal
+from kiosk.station.station import Station
+from kiosk.contract.ttabok import ttabok_spec
 from storehelp import NOW, choices
 from sync.central.app import create_app
 from sync.central.node import NODE_KEY, CentralNode
@@ -133,7 +133,7 @@ def post(server: NodeServer, body: bytes, central: CentralElection | None = None
     """POST a batch to a real node: the checked Acknowledgement, or (status, error JSON) for a refusal."""
     import httpx
 
-    from kiosk.ack import parse_ack
+    from kiosk.contract.ack import parse_ack
 
     client = getattr(server, "test_client", None)
     if client is None:  # one client per server: making an httpx client costs tens of milliseconds
@@ -147,7 +147,7 @@ def post(server: NodeServer, body: bytes, central: CentralElection | None = None
 
 def serial_of(payload: str) -> bytes:
     """The token serial inside a payload (what a sealed ballot carries)."""
-    from kiosk.tokens import parse_token
+    from kiosk.contract.tokens import parse_token
 
     return parse_token(payload).serial
 
@@ -159,11 +159,11 @@ def signed_batch(root: Path, election: Election, ballots: list[tuple[str, bytes]
     For refusals a real kiosk would never produce (its store stops them): a serial off the
     roll, a token it already spent. Everything else is the kiosk's own code.
     """
-    from kiosk.ballot import make_ballot
-    from kiosk.batch import build_batch, encode_batch
-    from kiosk.canonical import canonical_bytes
-    from kiosk.keys import load_signing_key
-    from kiosk.rules import normalise_selections
+    from kiosk.contract.ballot import make_ballot
+    from kiosk.contract.batch import build_batch, encode_batch
+    from kiosk.contract.canonical import canonical_bytes
+    from kiosk.contract.keys import load_signing_key
+    from kiosk.contract.rules import normalise_selections
 
     key = key or load_signing_key(DataDir(root).key_file)
     records = [make_ballot(key, election, style, serial,

@@ -36,9 +36,9 @@ def small_election(tmp_path_factory):
     Returns (package, {style: [official payloads]}, {style: [test payloads]}). Session-wide:
     tests must not mint into it or change it.
     """
-    from kiosk.minting import mint_tokens
-    from kiosk.package import create_package
-    from kiosk.ttabok import ttabok_spec
+    from kiosk.contract.minting import mint_tokens
+    from kiosk.contract.package import create_package
+    from kiosk.contract.ttabok import ttabok_spec
 
     package = create_package(tmp_path_factory.mktemp("election") / "e", ttabok_spec(24), trustees=3, threshold=2)
     styles = [s.id for s in package.election.styles]

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from storehelp import NOW, Tokens
 
-from kiosk.cards import card_body, hash_pin, sign_card
-from kiosk.keys import SigningKey
-from kiosk.package import load_package
+from kiosk.contract.cards import card_body, hash_pin, sign_card
+from kiosk.contract.keys import SigningKey
+from kiosk.contract.package import load_package
 
 PIN, TECH_PIN = "2017", "7102"
 STATION = "S-0001"

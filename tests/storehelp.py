@@ -8,13 +8,13 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.datadir import provision
-from kiosk.election import Election
-from kiosk.minting import mint_tokens
-from kiosk.package import create_package
-from kiosk.polls import open_polls
-from kiosk.station import Station
-from kiosk.ttabok import ttabok_spec
+from kiosk.station.datadir import provision
+from kiosk.contract.election import Election
+from kiosk.contract.minting import mint_tokens
+from kiosk.contract.package import create_package
+from kiosk.station.polls import open_polls
+from kiosk.station.station import Station
+from kiosk.contract.ttabok import ttabok_spec
 
 NOW = 1_495_850_400  # 2017-05-27 02:00 UTC, the Ttabok vote's morning
 

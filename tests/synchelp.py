@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from centralhelp import CentralElection, close_station, make_kiosk, seal_batch, vote
-from kiosk.datadir import DataDir
-from kiosk.delivery import deliveries
+from kiosk.station.datadir import DataDir
+from kiosk.station.delivery import deliveries
 from sync.daemon import SyncDaemon, SyncSettings
 from sync.pusher import RoundResult
 from sync.schedule import RetryPolicy

@@ -90,10 +90,10 @@ def test_every_module_keeps_the_dependency_rules():
     ("kiosk/rules2.py", "from scanner.decode import decode_frame", "the core imports no adapter"),
     ("scanner/x.py", "import serial", "only hardware/"),
     ("scanner/x.py", "from hardware import serial_scanner", "adapters never import each other"),
-    ("scanner/x.py", "from kiosk.tokens import parse_token", "knows nothing of elections"),
+    ("scanner/x.py", "from kiosk.contract.tokens import parse_token", "knows nothing of elections"),
     ("hardware/sub/x.py", "from ...kiosk import tokens", "knows nothing of elections"),
     ("hardware/x.py", "import urllib.request", "only sync/"),
-    ("booth_ui/x.py", "from kiosk.tokens import parse_token", None),
+    ("booth_ui/x.py", "from kiosk.contract.tokens import parse_token", None),
     ("scanner/x.py", "from kiosk.scanning import RepeatFilter", None),
     ("sync/cli.py", "import cv2, serial, pygame", None),
 ])

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.attest import (ATTESTED_PACKAGES, CONFIG_NAME, attest_installed, installed_package_dirs,
+from kiosk.station.attest import (ATTESTED_PACKAGES, CONFIG_NAME, attest_installed, installed_package_dirs,
                           read_software, software_hash)
-from kiosk.config import config_toml
+from kiosk.app.config import config_toml
 from kiosk.errors import StorageError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +42,7 @@ def test_the_hash_is_stable_across_runs_and_processes(installed):
     dirs, config = installed
     first = software_hash(read_software(dirs, config))
     assert software_hash(read_software(dirs, config)) == first
-    code = ("import sys, pathlib; from kiosk.attest import read_software, software_hash;"
+    code = ("import sys, pathlib; from kiosk.station.attest import read_software, software_hash;"
             "dirs = {n: pathlib.Path(sys.argv[1]) / n for n in sys.argv[3:]};"
             "print(software_hash(read_software(dirs, pathlib.Path(sys.argv[2]))).software_hash_hex)")
     site = next(iter(dirs.values())).parent
@@ -62,11 +62,11 @@ def test_order_of_reading_does_not_matter(installed):
 def test_one_byte_of_code_changes_the_hash(installed):
     dirs, config = installed
     before = software_hash(read_software(dirs, config))
-    flip_one_byte(dirs["kiosk"] / "tokens.py")
+    flip_one_byte(dirs["kiosk"] / "contract" / "tokens.py")
     after = software_hash(read_software(dirs, config))
     assert after.software_hash_hex != before.software_hash_hex
     changed = {p for (p, d), (_, e) in zip(before.manifest, after.manifest) if d != e}
-    assert changed == {"kiosk/tokens.py"}
+    assert changed == {"kiosk/contract/tokens.py"}
 
 
 def test_one_byte_of_data_or_config_changes_the_hash(installed):
@@ -93,7 +93,7 @@ def test_compiled_files_are_left_out_and_the_config_has_a_fixed_name(installed):
     att = software_hash(read_software(*installed))
     paths = [p for p, _ in att.manifest]
     assert not any("__pycache__" in p or p.endswith(".pyc") for p in paths)
-    assert CONFIG_NAME in paths and "booth_ui/messages/ko.toml" in paths and "kiosk/attest.py" in paths
+    assert CONFIG_NAME in paths and "booth_ui/messages/ko.toml" in paths and "kiosk/station/attest.py" in paths
     assert paths == sorted(paths)
 
 

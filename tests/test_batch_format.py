@@ -8,11 +8,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.batch import (SealedBallot, _read_canonical, _read_general, build_batch, check_batch, encode_batch,
+from kiosk.contract.batch import (SealedBallot, _read_canonical, _read_general, build_batch, check_batch, encode_batch,
                          parse_batch, sign_sealed_ballot)
-from kiosk.canonical import parse_json
+from kiosk.contract.canonical import parse_json
 from kiosk.errors import FormatError
-from kiosk.keys import SigningKey
+from kiosk.contract.keys import SigningKey
 
 KEY = SigningKey(bytes(range(32)))
 ELECTION_HEX = "ab" * 32

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.board_checkpoint import (BoardCheckpoint, board_origin, cosign, parse_checkpoint, sign_checkpoint,
+from kiosk.contract.board_checkpoint import (BoardCheckpoint, board_origin, cosign, parse_checkpoint, sign_checkpoint,
                                     witness_name)
 from kiosk.errors import FormatError, SignatureError
-from kiosk.keys import SigningKey
+from kiosk.contract.keys import SigningKey
 
 NODE, WITNESS, OTHER = SigningKey(bytes(32)), SigningKey(bytes([1]) * 32), SigningKey(bytes([2]) * 32)
 ORIGIN = board_origin("ab" * 32, "official", "n1")

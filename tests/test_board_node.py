@@ -8,10 +8,10 @@ import dataclasses
 import httpx
 
 from centralhelp import batches, post, running_node
-from kiosk.batch import parse_batch, tracking_code
-from kiosk.board_checkpoint import board_origin, parse_checkpoint
-from kiosk.merkle import leaf_hash, root_from_leaf_hashes
-from kiosk.proofs import verify_consistency, verify_inclusion
+from kiosk.contract.batch import parse_batch, tracking_code
+from kiosk.contract.board_checkpoint import board_origin, parse_checkpoint
+from kiosk.contract.merkle import leaf_hash, root_from_leaf_hashes
+from kiosk.contract.proofs import verify_consistency, verify_inclusion
 from sync.central.board import Board
 from sync.central.node import CentralNode
 from synchelp import kiosk_with_batches

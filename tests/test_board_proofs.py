@@ -1,7 +1,7 @@
 """Board proofs against a naive RFC 6962 section 2.1 implementation, and altered proofs fail.
 
 The naive functions below are the RFC's recursive definitions of MTH, PATH and PROOF/SUBPROOF
-written over Python lists, as plainly as possible; :mod:`kiosk.proofs` must produce exactly the
+written over Python lists, as plainly as possible; :mod:`kiosk.contract.proofs` must produce exactly the
 same hashes, for every tree size up to 300 and every index and old size in it.
 """
 
@@ -12,8 +12,8 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.merkle import EMPTY_ROOT, leaf_hash, merkle_root, node_hash
-from kiosk.proofs import (TILE_HEIGHT, TiledHashes, consistency_proof, inclusion_proof, tiles_at,
+from kiosk.contract.merkle import EMPTY_ROOT, leaf_hash, merkle_root, node_hash
+from kiosk.contract.proofs import (TILE_HEIGHT, TiledHashes, consistency_proof, inclusion_proof, tiles_at,
                           verify_consistency, verify_inclusion)
 
 

@@ -7,8 +7,8 @@ import json
 import httpx
 
 from centralhelp import batches, post, running_node
-from kiosk.batch import parse_batch, tracking_code
-from kiosk.receipts import ReceiptNotFound, code_prefix, normalise_code
+from kiosk.contract.batch import parse_batch, tracking_code
+from kiosk.contract.receipts import ReceiptNotFound, code_prefix, normalise_code
 from sync.central.board_client import check_code_on_node
 from sync.central.cli import main
 from synchelp import kiosk_with_batches

@@ -9,8 +9,8 @@ import pygame
 
 from kiosk.app.booth import run_booth
 from kiosk.app.demo import prepare
-from kiosk.station import Station
-from kiosk.station_reports import software_hash
+from kiosk.station.station import Station
+from kiosk.station.station_reports import software_hash
 
 
 def test_ready_after_first_frame_attested_and_stopping(tmp_path, monkeypatch):

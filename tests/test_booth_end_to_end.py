@@ -18,8 +18,8 @@ from booth_ui.display import HeadlessScreen
 from kiosk.app.booth import SCREEN_SIZE, Appliance
 from kiosk.app.demo import prepare
 from kiosk.app.voter import vote as scripted_vote, wait_for
-from kiosk.station import Station
-from kiosk.verify import verify_data
+from kiosk.station.station import Station
+from kiosk.station.verify import verify_data
 from scanner.errors import SourceLost
 from scanner.showcase import ShowcaseSource
 

@@ -7,8 +7,8 @@ from dataclasses import replace
 import pytest
 
 from booth_ui import flow as f
-from kiosk.election import parse_election
-from kiosk.ttabok import ttabok_spec
+from kiosk.contract.election import parse_election
+from kiosk.contract.ttabok import ttabok_spec
 
 KEY = "ab" * 32
 

@@ -11,8 +11,8 @@ import pytest
 
 from booth_ui import flow
 from booth_ui.booth import Booth
-from kiosk.election import parse_election
-from kiosk.ttabok import ttabok_spec
+from kiosk.contract.election import parse_election
+from kiosk.contract.ttabok import ttabok_spec
 
 KEY = "ab" * 32
 E = parse_election(dict(ttabok_spec(24), format="kiosk-election/1", authority_key_hex=KEY,

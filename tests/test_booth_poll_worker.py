@@ -12,8 +12,8 @@ from booth_ui.display import HeadlessScreen
 from kiosk.app.booth import SCREEN_SIZE, Appliance
 from kiosk.app.demo import DEMO_PIN, prepare
 from kiosk.app.voter import wait_for
-from kiosk.lifecycle import StationState
-from kiosk.station import Station
+from kiosk.station.lifecycle import StationState
+from kiosk.station.station import Station
 from scanner.showcase import ShowcaseSource
 
 

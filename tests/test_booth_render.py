@@ -18,8 +18,8 @@ from booth_ui import flow
 from booth_ui.i18n import catalog
 from booth_ui.render import Renderer
 from booth_ui.theme import min_target_px
-from kiosk.election import parse_election
-from kiosk.ttabok import ttabok_spec
+from kiosk.contract.election import parse_election
+from kiosk.contract.ttabok import ttabok_spec
 
 KEY = "ab" * 32
 E = parse_election(dict(ttabok_spec(24), format="kiosk-election/1", authority_key_hex=KEY,
@@ -91,7 +91,7 @@ def test_every_key_used_in_code_exists():
 
 
 def test_every_reason_and_problem_has_words():
-    from kiosk.tokens import RefusalReason
+    from kiosk.contract.tokens import RefusalReason
 
     for reason in RefusalReason:
         assert f"reason_{reason.value}" in catalog("ko")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pollhelp import PIN, card_file, cli
 from storehelp import NOW, make_station
 
-from kiosk.pinpolicy import CARD_REFUSED, UnlockRefused, check_unlock
-from kiosk.station import Station
+from kiosk.station.pinpolicy import CARD_REFUSED, UnlockRefused, check_unlock
+from kiosk.station.station import Station
 
 
 def test_an_expired_card_is_refused_and_logged(store_election, cards, tmp_path):

@@ -6,8 +6,8 @@ import pytest
 from pollhelp import PIN, card_file, cli
 from storehelp import NOW, make_station
 
-from kiosk.pinpolicy import CARD_REFUSED, UnlockRefused, check_unlock
-from kiosk.station import Station
+from kiosk.station.pinpolicy import CARD_REFUSED, UnlockRefused, check_unlock
+from kiosk.station.station import Station
 
 
 @pytest.mark.parametrize("kind, reason, english, korean", [

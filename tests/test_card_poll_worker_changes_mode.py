@@ -5,7 +5,7 @@ from __future__ import annotations
 from pollhelp import PIN, TECH_PIN, card_file, cli
 from storehelp import make_station
 
-from kiosk.station import Station
+from kiosk.station.station import Station
 
 
 def test_a_poll_worker_may_not_change_the_mode(store_election, cards, tmp_path):

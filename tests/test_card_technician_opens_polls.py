@@ -5,11 +5,11 @@ from __future__ import annotations
 from pollhelp import TECH_PIN, card_file, cli
 from storehelp import NOW, make_station
 
-from kiosk.lifecycle import Action
-from kiosk.pinpolicy import Unlocked, check_unlock
-from kiosk.pollsteps import take_step
-from kiosk.polls import StepRefused
-from kiosk.station import Station
+from kiosk.station.lifecycle import Action
+from kiosk.station.pinpolicy import Unlocked, check_unlock
+from kiosk.station.pollsteps import take_step
+from kiosk.station.polls import StepRefused
+from kiosk.station.station import Station
 
 
 def test_a_technician_may_not_open_the_polls(store_election, cards, tmp_path):

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.cards import (Card, CardRefusal, CardRefused, check_card, mint_card, parse_card, pin_matches)
+from kiosk.contract.cards import (Card, CardRefusal, CardRefused, check_card, mint_card, parse_card, pin_matches)
 from kiosk.errors import ValidationError
-from kiosk.keys import SigningKey
+from kiosk.contract.keys import SigningKey
 
 NOW = 1_495_850_000  # 2017-05-27
 AUTHORITY = SigningKey(bytes(range(32)))

@@ -6,9 +6,9 @@ disk does, without needing a small file system.
 
 from __future__ import annotations
 
-from kiosk.casting import Cast, cast
-from kiosk.station import Station
-from kiosk.tokens import REFUSAL_TEXT, RefusalReason, Refused, parse_token
+from kiosk.station.casting import Cast, cast
+from kiosk.station.station import Station
+from kiosk.contract.tokens import REFUSAL_TEXT, RefusalReason, Refused, parse_token
 from storehelp import NOW, choices, make_station, verify_json
 
 

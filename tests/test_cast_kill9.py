@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from cast_loop import cast_loop
-from kiosk.verify import verify_data
+from kiosk.station.verify import verify_data
 from storehelp import make_election, make_station
 
 
@@ -31,7 +31,7 @@ def forkserver():
     context = multiprocessing.get_context("forkserver")
     # the fork server does not apply our sys.path before preloading (Python 3.11), so preload
     # what the child needs from the installed package; cast_loop itself is then cheap to import
-    context.set_forkserver_preload(["kiosk.casting", "kiosk.sealing", "kiosk.minting", "kiosk.package"])
+    context.set_forkserver_preload(["kiosk.station.casting", "kiosk.station.sealing", "kiosk.contract.minting", "kiosk.contract.package"])
     return context
 
 

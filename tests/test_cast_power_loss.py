@@ -21,11 +21,11 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.casting import Cast, cast
+from kiosk.station.casting import Cast, cast
 from kiosk.errors import KioskError
-from kiosk.sealing import seal
-from kiosk.station import Station
-from kiosk.verify import verify_data
+from kiosk.station.sealing import seal
+from kiosk.station.station import Station
+from kiosk.station.verify import verify_data
 from powercut import ApswConnection, PowerCutVFS
 from storehelp import NOW, choices, make_station
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from kiosk.casting import Cast, admit_token, cast, commit_ballot, prepare_ballot
-from kiosk.station import Station
-from kiosk.tokens import RefusalReason, Refused
+from kiosk.station.casting import Cast, admit_token, cast, commit_ballot, prepare_ballot
+from kiosk.station.station import Station
+from kiosk.contract.tokens import RefusalReason, Refused
 from storehelp import NOW, choices, make_station, verify_json
 
 
@@ -48,7 +48,7 @@ def test_a_token_spent_by_another_process_is_refused(store_election, tmp_path):
     """The restart is a real one: a separate Python process casts, this one replays."""
     root = make_station(store_election, tmp_path / "s")
     style, payload = store_election.test[0]
-    script = ("import sys; from kiosk.station import Station; from kiosk.casting import cast, Cast\n"
+    script = ("import sys; from kiosk.station.station import Station; from kiosk.station.casting import cast, Cast\n"
               "with Station.open(sys.argv[1]) as s:\n"
               "    r = cast(s, sys.argv[2], {}, 0)\n"
               "    sys.exit(0 if isinstance(r, Cast) else 1)\n")

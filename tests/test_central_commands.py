@@ -13,8 +13,8 @@ import time
 
 import httpx
 
-from kiosk.datadir import DataDir
-from kiosk.package import load_package
+from kiosk.station.datadir import DataDir
+from kiosk.contract.package import load_package
 from storehelp import NOW, kiosk_cli
 from sync.central.cli import main as central_main
 from sync.central.serve import bind
@@ -58,7 +58,7 @@ def test_kiosks_add_command(central, tmp_path):
 
 def test_served_node_and_kiosk_sync_commands(central, tmp_path):
     kiosk = kiosk_with_batches(central, tmp_path / "k")
-    from kiosk.keys import save_signing_key
+    from kiosk.contract.keys import save_signing_key
 
     save_signing_key(tmp_path / "n2" / "node.key", central.node_keys["n2"])
     spare = bind("127.0.0.1", 0)
@@ -87,12 +87,12 @@ def test_served_node_and_kiosk_sync_commands(central, tmp_path):
     status = json.loads(out)
     assert code == 0 and [b["acknowledged_by"] for b in status["batches"]] == [["n2"], ["n2"]]
     assert status["batches"][1]["polls_closed"]
-    from kiosk.delivery import closing_acknowledged_by  # what the results tape prints
+    from kiosk.station.delivery import closing_acknowledged_by  # what the results tape prints
 
     assert closing_acknowledged_by(kiosk, central.election, "official") == ["n2"]
-    from kiosk.reports import as_text
-    from kiosk.station import Station
-    from kiosk.station_reports import report_of
+    from kiosk.station.reports import as_text
+    from kiosk.station.station import Station
+    from kiosk.station.station_reports import report_of
 
     with Station.open(kiosk) as station:  # the results tape lists the node whose signed ack verifies
         tape = as_text(report_of(station, "results_tape", NOW, "en"))

@@ -10,7 +10,7 @@ from collections import Counter
 import pytest
 
 from centralhelp import batches, close_station, make_kiosk, post, running_node, vote
-from kiosk.election import bonus_points
+from kiosk.contract.election import bonus_points
 from kiosk.errors import KioskError
 from storehelp import choices
 from sync.central.cli import main as central_main

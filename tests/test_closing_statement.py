@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.closing import CLOSING_FORMAT, check_closing, parse_closing, sign_closing
-from kiosk.election import parse_election
+from kiosk.contract.closing import CLOSING_FORMAT, check_closing, parse_closing, sign_closing
+from kiosk.contract.election import parse_election
 from kiosk.errors import FormatError, KioskError, SignatureError
-from kiosk.keys import SigningKey
+from kiosk.contract.keys import SigningKey
 
 HERE = Path(__file__).resolve().parent / "vectors"
 spec = importlib.util.spec_from_file_location("make_vectors", HERE / "make_vectors.py")

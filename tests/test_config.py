@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.config import (DEFAULT_CONFIG, SECTIONS, ConfigError, KioskConfig, config_toml, load_config,
+from kiosk.app.config import (DEFAULT_CONFIG, SECTIONS, ConfigError, KioskConfig, config_toml, load_config,
                           parse_config, toml_value)
 from kiosk.errors import KioskError
 

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.election import bonus_points, parse_election
+from kiosk.contract.election import bonus_points, parse_election
 from kiosk.errors import FormatError, SignatureError, ValidationError
-from kiosk.package import create_package, load_package
-from kiosk.spec import read_spec
-from kiosk.ttabok import ttabok_spec
+from kiosk.contract.package import create_package, load_package
+from kiosk.contract.spec import read_spec
+from kiosk.contract.ttabok import ttabok_spec
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "examples" / "apartment.toml"
 KEY = "ab" * 32

@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.canonical import b64url, canonical_bytes, from_b64url, parse_json
+from kiosk.contract.canonical import b64url, canonical_bytes, from_b64url, parse_json
 from kiosk.errors import FormatError, KeyFileError, SignatureError, ValidationError
-from kiosk.keys import (EncryptionKey, SigningKey, load_encryption_key, load_signing_key, save_encryption_key,
+from kiosk.contract.keys import (EncryptionKey, SigningKey, load_encryption_key, load_signing_key, save_encryption_key,
                         save_signing_key, seal_to)
-from kiosk.trustees import combine_shares, load_share, save_share, split_secret
+from kiosk.contract.trustees import combine_shares, load_share, save_share, split_secret
 
 
 def test_signature_is_bound_to_its_context():

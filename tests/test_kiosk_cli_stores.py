@@ -9,8 +9,8 @@ from contextlib import redirect_stdout
 
 import pytest
 
-from kiosk.envelope import read_envelope
-from kiosk.keys import VerifyKey
+from kiosk.contract.envelope import read_envelope
+from kiosk.contract.keys import VerifyKey
 from storehelp import kiosk_cli, verify_json
 
 

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from kiosk.lifecycle import (Action, Allowed, Denial, Denied, Role, StationState, accepts_ballots,
+from kiosk.station.lifecycle import (Action, Allowed, Denial, Denied, Role, StationState, accepts_ballots,
                              allowed_actions, decide, state_from_events)
 
 S, A, R = StationState, Action, Role

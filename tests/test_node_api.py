@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from centralhelp import batches, post, running_node
-from kiosk.ack import parse_ack
+from kiosk.contract.ack import parse_ack
 from synchelp import kiosk_with_batches
 
 
@@ -36,7 +36,7 @@ def test_read_endpoints(central, tmp_path):
 
 
 def test_leaves_sliced_from_the_body_are_the_leaves(central, tmp_path):
-    from kiosk.batch import parse_batch
+    from kiosk.contract.batch import parse_batch
     from sync.central.node import leaves_of
 
     kiosk = kiosk_with_batches(central, tmp_path / "k", sizes=(10, 1))

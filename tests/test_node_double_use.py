@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from centralhelp import batches, close_station, make_kiosk, post, running_node, seal_batch, serial_of, signed_batch, vote
-from kiosk.batch import parse_batch
-from kiosk.tokens import token_ref
+from kiosk.contract.batch import parse_batch
+from kiosk.contract.tokens import token_ref
 
 
 def test_token_spent_at_two_kiosks(central, tmp_path):

@@ -4,8 +4,8 @@ and a ballot whose own signature is not the kiosk's inside a batch the kiosk key
 from __future__ import annotations
 
 from centralhelp import batches, make_kiosk, post, running_node, serial_of, signed_batch
-from kiosk.batch import build_batch, encode_batch, parse_batch
-from kiosk.keys import SigningKey, load_signing_key
+from kiosk.contract.batch import build_batch, encode_batch, parse_batch
+from kiosk.contract.keys import SigningKey, load_signing_key
 from synchelp import kiosk_with_batches
 
 

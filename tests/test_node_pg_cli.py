@@ -10,7 +10,7 @@ import pytest
 
 from centralhelp import batches, close_station, make_kiosk, vote
 from kiosk.errors import KioskError
-from kiosk.keys import save_signing_key
+from kiosk.contract.keys import save_signing_key
 from pghelp import schema_url
 from sync.central.cli import main as central_main
 from sync.central.node import NODE_KEY, CentralNode

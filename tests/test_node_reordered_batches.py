@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from centralhelp import batches, post, running_node
-from kiosk.ack import parse_ack
+from kiosk.contract.ack import parse_ack
 from synchelp import kiosk_with_batches
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from centralhelp import batches, close_station, make_kiosk, post, running_node, vote
-from kiosk.datadir import DataDir
-from kiosk.package import load_package
-from kiosk.roster import add_kiosk
+from kiosk.station.datadir import DataDir
+from kiosk.contract.package import load_package
+from kiosk.contract.roster import add_kiosk
 
 
 def test_unknown_kiosk_then_registered(central, tmp_path):
@@ -28,7 +28,7 @@ def test_many_kiosks_added_with_one_signature_and_none_twice(central, tmp_path):
     import pytest
 
     from kiosk.errors import KioskError
-    from kiosk.roster import add_kiosks, load_roster
+    from kiosk.contract.roster import add_kiosks, load_roster
 
     election = central.copy(tmp_path / "own-election")
     roots = [make_kiosk(election, tmp_path / f"k{i}", station=f"S-{i}", register=False) for i in range(3)]

@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from kiosk.notify import Notifier, Watchdog, socket_address, watchdog_interval_s
+from kiosk.app.notify import Notifier, Watchdog, socket_address, watchdog_interval_s
 
 
 @pytest.fixture

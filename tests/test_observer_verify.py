@@ -8,13 +8,13 @@ import shutil
 import pytest
 
 from centralhelp import NOW, batches, post, running_node, serial_of, signed_batch
-from kiosk.board_checkpoint import parse_checkpoint, sign_checkpoint
-from kiosk.datadir import DataDir
-from kiosk.package import copy_public
-from kiosk.reports import Code
-from kiosk.roster import ROSTER_FILE
-from kiosk.station import Station
-from kiosk.station_reports import report_of
+from kiosk.contract.board_checkpoint import parse_checkpoint, sign_checkpoint
+from kiosk.station.datadir import DataDir
+from kiosk.contract.package import copy_public
+from kiosk.station.reports import Code
+from kiosk.contract.roster import ROSTER_FILE
+from kiosk.station.station import Station
+from kiosk.station.station_reports import report_of
 from sync.central.cli import main
 from sync.central.observer import CHECKPOINT_FILE, LEAVES_FILE
 from synchelp import kiosk_with_batches
@@ -118,13 +118,13 @@ def test_a_leaf_not_on_the_roll_and_a_double_use_are_named(central, tmp_path, ca
     dump = tmp_path / "dump"
     assert main(["board", "export", "--data", str(tmp_path / "n1"), "--election", str(central.directory),
                  "--out", str(dump)]) == 0
-    from kiosk.batch import parse_batch
+    from kiosk.contract.batch import parse_batch
 
     extra = [b.leaf() for b in parse_batch(rogue).ballots]
     again = (dump / LEAVES_FILE).read_bytes().splitlines()[:1]
     leaves = (dump / LEAVES_FILE).read_bytes().splitlines() + extra + again
     (dump / LEAVES_FILE).write_bytes(b"".join(x + b"\n" for x in leaves))
-    from kiosk.merkle import leaf_hash, root_from_leaf_hashes
+    from kiosk.contract.merkle import leaf_hash, root_from_leaf_hashes
 
     cp = parse_checkpoint((dump / CHECKPOINT_FILE).read_bytes(), None, None)
     size, root = root_from_leaf_hashes([leaf_hash(x) for x in leaves])
@@ -149,7 +149,7 @@ def test_a_closing_statement_whose_count_does_not_match_is_caught(filled, centra
     leaves = (dump / LEAVES_FILE).read_bytes().splitlines()
     kept = leaves[:7] + leaves[12:]
     (dump / LEAVES_FILE).write_bytes(b"".join(x + b"\n" for x in kept))
-    from kiosk.merkle import leaf_hash, root_from_leaf_hashes
+    from kiosk.contract.merkle import leaf_hash, root_from_leaf_hashes
 
     cp = parse_checkpoint((dump / CHECKPOINT_FILE).read_bytes(), None, None)
     size, root = root_from_leaf_hashes([leaf_hash(x) for x in kept])
@@ -175,7 +175,7 @@ def test_usage_and_input_errors_exit_2(central, tmp_path, capsys):
 def test_cosignatures_reaching_the_quorum_are_shown_and_a_forged_one_is_caught(filled, central, tmp_path, capsys):
     import httpx
 
-    from kiosk.board_checkpoint import cosign, witness_name
+    from kiosk.contract.board_checkpoint import cosign, witness_name
 
     url, package, _, _, _ = filled
     note = httpx.get(url + "/v1/board/checkpoint").content

@@ -27,12 +27,12 @@ import random
 import struct
 from pathlib import Path
 
-from kiosk.batch import parse_batch
-from kiosk.keys import SigningKey
-from kiosk.casting import cast
-from kiosk.sealing import seal
-from kiosk.station import Station
-from kiosk.store import Store
+from kiosk.contract.batch import parse_batch
+from kiosk.contract.keys import SigningKey
+from kiosk.station.casting import cast
+from kiosk.station.sealing import seal
+from kiosk.station.station import Station
+from kiosk.station.store import Store
 from storehelp import NOW, choices, make_station
 
 N = 120

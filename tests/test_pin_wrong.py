@@ -6,10 +6,10 @@ from __future__ import annotations
 from pollhelp import PIN, TECH_PIN, card_file, cli
 from storehelp import NOW, make_station, verify_json
 
-from kiosk.lifecycle import Role
-from kiosk.pinpolicy import (CARD_LOCKED, MUST_WAIT, PIN_REFUSED, UNLOCKED, WRONG_PIN, Unlocked, UnlockRefused,
+from kiosk.station.lifecycle import Role
+from kiosk.station.pinpolicy import (CARD_LOCKED, MUST_WAIT, PIN_REFUSED, UNLOCKED, WRONG_PIN, Unlocked, UnlockRefused,
                              check_unlock)
-from kiosk.station import Station
+from kiosk.station.station import Station
 
 WRONG = "86420"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.pinpolicy import (CARD_LOCKED, FIRST_WAIT_S, LOCK_AT, MUST_WAIT, PIN_REFUSED, UNLOCKED, WRONG_PIN,
+from kiosk.station.pinpolicy import (CARD_LOCKED, FIRST_WAIT_S, LOCK_AT, MUST_WAIT, PIN_REFUSED, UNLOCKED, WRONG_PIN,
                              Attempts, attempts, wait_after)
 
 

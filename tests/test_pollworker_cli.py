@@ -9,7 +9,7 @@ from pollhelp import PIN, TECH_PIN, card_file, cli
 from storehelp import make_station, verify_json
 
 from hardware.virtual_printer import VirtualPrinter
-from kiosk.station import Station
+from kiosk.station.station import Station
 
 
 def paper(path) -> list[str]:

@@ -8,8 +8,8 @@ from printer_rig import printer_rig
 from storehelp import make_station
 
 from hardware.virtual_printer import VirtualPrinter
-from kiosk.pollsteps import REPORT_PRINTED
-from kiosk.station import Station
+from kiosk.station.pollsteps import REPORT_PRINTED
+from kiosk.station.station import Station
 
 
 def test_cover_open_at_opening(store_election, cards, tmp_path):

@@ -14,8 +14,8 @@ from storehelp import NOW, choices, make_station, verify_json
 from booth_ui import flow
 from hardware.virtual_printer import VirtualPrinter
 from kiosk.app.port import StationPort
-from kiosk.pollsteps import REPORT_PRINTED
-from kiosk.station import Station
+from kiosk.station.pollsteps import REPORT_PRINTED
+from kiosk.station.station import Station
 
 
 def test_out_of_paper_mid_results_tape(store_election, cards, tmp_path):

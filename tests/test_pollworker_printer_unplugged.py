@@ -8,7 +8,7 @@ from printer_rig import printer_rig
 from storehelp import make_station, verify_json
 
 from hardware.virtual_printer import SerialServer, VirtualPrinter
-from kiosk.station import Station
+from kiosk.station.station import Station
 
 
 def test_unplugged_at_closing_then_plugged_back(store_election, cards, tmp_path):

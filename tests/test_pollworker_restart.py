@@ -7,12 +7,12 @@ import pytest
 from pollhelp import PIN, TECH_PIN, card_file, cli
 from storehelp import NOW, choices, make_station, verify_json
 
-from kiosk import eventlog as ev
-from kiosk.casting import Cast, cast
-from kiosk.lifecycle import Action, Role, StationState, allowed_actions
-from kiosk.pinpolicy import ARCHIVED, Unlocked, UnlockRefused, check_unlock
-from kiosk.pollsteps import StepTaken, take_step
-from kiosk.station import Station
+from kiosk.station import eventlog as ev
+from kiosk.station.casting import Cast, cast
+from kiosk.station.lifecycle import Action, Role, StationState, allowed_actions
+from kiosk.station.pinpolicy import ARCHIVED, Unlocked, UnlockRefused, check_unlock
+from kiosk.station.pollsteps import StepTaken, take_step
+from kiosk.station.station import Station
 
 S = StationState
 ROUTES = {  # the steps that lead to a state, each by (role, action)
@@ -58,7 +58,7 @@ def test_restart_in_every_state(store_election, cards, tmp_path, target):
 
 def test_a_change_of_mode_cut_short_is_finished_by_a_technician(store_election, cards, tmp_path):
     root = make_station(store_election, tmp_path / "s", polls_open=False)
-    with Station.open(root) as station:  # the first half of kiosk.polls.change_mode, then the power went
+    with Station.open(root) as station:  # the first half of kiosk.station.polls.change_mode, then the power went
         with station.store.transaction():
             station.store.append(ev.MODE_CHANGED, {"station": "S-0001", "time": NOW, "to": "official"})
     with Station.open(root) as station:

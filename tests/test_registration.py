@@ -9,11 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.canonical import canonical_bytes
-from kiosk.envelope import seal_envelope
+from kiosk.contract.canonical import canonical_bytes
+from kiosk.contract.envelope import seal_envelope
 from kiosk.errors import FormatError, ValidationError
-from kiosk.keys import SigningKey
-from kiosk.registration import (REGISTRATION_CONTEXT, make_registration, parse_registration, read_registration,
+from kiosk.contract.keys import SigningKey
+from kiosk.contract.registration import (REGISTRATION_CONTEXT, make_registration, parse_registration, read_registration,
                                 registration_payload, registration_qr, write_registration)
 from scanner.decode import decode_frame
 

@@ -26,12 +26,12 @@ from hardware.document import PAPER_80MM
 from hardware.layout import ImageLine
 from hardware.virtual_printer import legend_of
 from kiosk.app.printing import Printed, print_and_record, report_document
-from kiosk.casting import Cast, cast
-from kiosk.closing import check_closing, parse_closing
-from kiosk.lifecycle import Action
-from kiosk.pinpolicy import check_unlock
-from kiosk.pollsteps import print_job, take_step
-from kiosk.station import Station
+from kiosk.station.casting import Cast, cast
+from kiosk.contract.closing import check_closing, parse_closing
+from kiosk.station.lifecycle import Action
+from kiosk.station.pinpolicy import check_unlock
+from kiosk.station.pollsteps import print_job, take_step
+from kiosk.station.station import Station
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 G01 = [f"C{i:03d}" for i in range(1, 13)]   # group 1: twelve communities, 12 ballots (>= k)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.election import parse_election
-from kiosk.reports import (Code, Heading, Line, Pair, StationFacts, count_contests, results_tape, slip,
+from kiosk.contract.election import parse_election
+from kiosk.station.reports import (Code, Heading, Line, Pair, StationFacts, count_contests, results_tape, slip,
                            zero_report, _words)
-from kiosk.ttabok import ttabok_spec
+from kiosk.contract.ttabok import ttabok_spec
 
 KEY = "ab" * 32
 E = parse_election(dict(ttabok_spec(24), format="kiosk-election/1", authority_key_hex=KEY,

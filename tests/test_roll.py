@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.errors import FormatError
-from kiosk.merkle import EMPTY_ROOT, MerkleFrontier, leaf_hashes, merkle_root
-from kiosk.minting import mint_tokens
-from kiosk.package import create_package
-from kiosk.roll import ROLL_FILE, RollFrozen
-from kiosk.ttabok import ttabok_spec
+from kiosk.contract.merkle import EMPTY_ROOT, MerkleFrontier, leaf_hashes, merkle_root
+from kiosk.contract.minting import mint_tokens
+from kiosk.contract.package import create_package
+from kiosk.contract.roll import ROLL_FILE, RollFrozen
+from kiosk.contract.ttabok import ttabok_spec
 
 
 def naive_mth(leaves: list[bytes]) -> bytes:
@@ -46,7 +46,7 @@ def test_merkle_root_matches_rfc6962_on_random_leaves(leaves):
 @pytest.mark.parametrize("chunk", [1, 2, 4, 8, 16])
 def test_the_root_read_in_chunks_equals_the_naive_root(chunk):
     """Memory stays bounded by reading leaf hashes a chunk at a time; the root must not change."""
-    from kiosk.merkle import root_from_leaf_hashes
+    from kiosk.contract.merkle import root_from_leaf_hashes
 
     leaves = [bytes([i % 256, i // 256]) for i in range(131)]
     for n in range(0, 131):

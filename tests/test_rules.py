@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.election import parse_election
-from kiosk.rules import Problem, SelectionProblem, check_selections, normalise_selections
-from kiosk.spec import read_spec
-from kiosk.ttabok import ttabok_spec
+from kiosk.contract.election import parse_election
+from kiosk.contract.rules import Problem, SelectionProblem, check_selections, normalise_selections
+from kiosk.contract.spec import read_spec
+from kiosk.contract.ttabok import ttabok_spec
 
 KEY = "ab" * 32
 
@@ -92,7 +92,7 @@ def test_any_selection_gives_a_list_of_problems(selections):
 
 
 def test_counts_are_shown_only_when_every_option_was_on_k_ballots():
-    from kiosk.tally_rules import Count, contest_results, counts_shown
+    from kiosk.contract.tally_rules import Count, contest_results, counts_shown
 
     # G01 has 12 ballots, k = 10; but P001 (community 001's own) is only on C002's 2 ballots:
     # its count would tell how those 2 voted

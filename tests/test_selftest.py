@@ -8,8 +8,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from kiosk.input_devices import BTN_TOUCH, bitmask, parse_input_devices
-from kiosk.selftest import (EARLIEST_SANE_TIME, check_camera, check_clock, check_disk, check_input,
+from kiosk.station.input_devices import BTN_TOUCH, bitmask, parse_input_devices
+from kiosk.station.selftest import (EARLIEST_SANE_TIME, check_camera, check_clock, check_disk, check_input,
                             check_printer, read_input_devices, run_selftest)
 
 # /proc/bus/input/devices as a Raspberry Pi with a USB touch screen, a keyboard, a touchpad and
@@ -157,7 +157,7 @@ def test_the_report_runs_every_check_and_lists_problems(tmp_path):
 
 
 def test_every_hint_is_in_korean_and_english():
-    from kiosk.selftest import HINTS
+    from kiosk.station.selftest import HINTS
 
     for name, (ko, en) in HINTS.items():
         assert any("\uac00" <= ch <= "\ud7a3" for ch in ko), f"{name}: the Korean hint has no Hangul"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from storehelp import NOW, choices, make_station
 
-from kiosk.casting import cast
-from kiosk.reports import as_text
-from kiosk.station import Station
-from kiosk.station_reports import (SOFTWARE_ATTESTED, UNATTESTED, acknowledged_by, ballots_before, refused_by_reason,
+from kiosk.station.casting import cast
+from kiosk.station.reports import as_text
+from kiosk.station.station import Station
+from kiosk.station.station_reports import (SOFTWARE_ATTESTED, UNATTESTED, acknowledged_by, ballots_before, refused_by_reason,
                                    report_of, software_hash)
 
 

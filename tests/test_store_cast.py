@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from kiosk import eventlog as ev
-from kiosk.ballot import SEALED_OVERHEAD, padded_length, unpad_selections
-from kiosk.batch import tracking_code
-from kiosk.canonical import canonical_bytes, parse_json
-from kiosk.casting import Cast, admit_token, cast, commit_ballot, prepare_ballot
-from kiosk.eventlog import Entry
-from kiosk.polls import StepRefused, close_polls, open_polls, pause_polls, reopen_polls, resume_polls
-from kiosk.lifecycle import Action, Role, StationState, allowed_actions
-from kiosk.station import Station
-from kiosk.tokens import RefusalReason, Refused
-from kiosk.trustees import combine_shares, load_share
+from kiosk.station import eventlog as ev
+from kiosk.contract.ballot import SEALED_OVERHEAD, padded_length, unpad_selections
+from kiosk.contract.batch import tracking_code
+from kiosk.contract.canonical import canonical_bytes, parse_json
+from kiosk.station.casting import Cast, admit_token, cast, commit_ballot, prepare_ballot
+from kiosk.station.eventlog import Entry
+from kiosk.station.polls import StepRefused, close_polls, open_polls, pause_polls, reopen_polls, resume_polls
+from kiosk.station.lifecycle import Action, Role, StationState, allowed_actions
+from kiosk.station.station import Station
+from kiosk.contract.tokens import RefusalReason, Refused
+from kiosk.contract.trustees import combine_shares, load_share
 from storehelp import NOW, choices, make_station, verify_json
 
 

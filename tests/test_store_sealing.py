@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from kiosk import eventlog as ev
-from kiosk.batch import check_batch, parse_batch
-from kiosk.casting import Cast, cast
-from kiosk.keys import VerifyKey
-from kiosk.polls import StepRefused, change_mode, close_polls, open_polls
-from kiosk.sealing import restore_outbox, seal, seal_due, seal_if_due
-from kiosk.lifecycle import StationState
-from kiosk.station import Station
+from kiosk.station import eventlog as ev
+from kiosk.contract.batch import check_batch, parse_batch
+from kiosk.station.casting import Cast, cast
+from kiosk.contract.keys import VerifyKey
+from kiosk.station.polls import StepRefused, change_mode, close_polls, open_polls
+from kiosk.station.sealing import restore_outbox, seal, seal_due, seal_if_due
+from kiosk.station.lifecycle import StationState
+from kiosk.station.station import Station
 from storehelp import NOW, choices, make_station, verify_json
 
 

@@ -11,11 +11,11 @@ import sqlite3
 import pytest
 import sqlite_utils
 
-from kiosk.casting import cast
-from kiosk.eventlog import SIGNATURE_CONTEXT
-from kiosk.keys import SigningKey
-from kiosk.sealing import seal
-from kiosk.station import Station
+from kiosk.station.casting import cast
+from kiosk.station.eventlog import SIGNATURE_CONTEXT
+from kiosk.contract.keys import SigningKey
+from kiosk.station.sealing import seal
+from kiosk.station.station import Station
 from storehelp import NOW, choices, make_station, verify_json
 
 

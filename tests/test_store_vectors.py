@@ -13,8 +13,8 @@ from pathlib import Path
 
 import nacl.signing
 
-from kiosk.batch import parse_batch
-from kiosk.keys import EncryptionKey
+from kiosk.contract.batch import parse_batch
+from kiosk.contract.keys import EncryptionKey
 
 HERE = Path(__file__).resolve().parent / "vectors"
 spec = importlib.util.spec_from_file_location("store_vectors", HERE / "store_vectors.py")

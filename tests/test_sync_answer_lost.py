@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from centralhelp import running_node
 from faultproxy import Fault, FaultProxy
-from kiosk.ack import parse_ack
-from kiosk.datadir import DataDir
-from kiosk.delivery import ack_path
+from kiosk.contract.ack import parse_ack
+from kiosk.station.datadir import DataDir
+from kiosk.station.delivery import ack_path
 from synchelp import acknowledged, kiosk_with_batches, once
 
 

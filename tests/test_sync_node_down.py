@@ -63,7 +63,7 @@ def test_daemon_waits_with_backoff_until_the_node_comes_up(central, tmp_path):
 
 def test_node_restarted_mid_day_keeps_its_board(central, tmp_path):
     """A node stopped and started again on the same data continues its board where it was."""
-    from kiosk.merkle import root_from_leaf_hashes
+    from kiosk.contract.merkle import root_from_leaf_hashes
 
     kiosk = kiosk_with_batches(central, tmp_path / "k", sizes=(10, 10, 3))
     port = free_port()

@@ -13,11 +13,11 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from kiosk.ack import Acknowledgement, BatchRef, Checkpoint, ack_from_body, parse_ack, sign_ack
-from kiosk.canonical import canonical_bytes
+from kiosk.contract.ack import Acknowledgement, BatchRef, Checkpoint, ack_from_body, parse_ack, sign_ack
+from kiosk.contract.canonical import canonical_bytes
 from kiosk.errors import KioskError
-from kiosk.keys import SigningKey
-from kiosk.roster import parse_registration
+from kiosk.contract.keys import SigningKey
+from kiosk.contract.roster import parse_registration
 from sync.client import NodeClient, SyncError
 
 NODE = SigningKey(bytes(range(96, 128)))
@@ -98,7 +98,7 @@ def test_usb_manifest_on_any_json(tmp_path_factory, value):
 
 @pytest.fixture(scope="module")
 def api(central_template, tmp_path_factory):
-    from kiosk.keys import save_signing_key
+    from kiosk.contract.keys import save_signing_key
     from sync.central.app import create_app
     from sync.central.node import NODE_KEY, CentralNode
 

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.ack import ACK_CONTEXT, Acknowledgement, BatchRef, Checkpoint, parse_ack, sign_ack
-from kiosk.canonical import canonical_bytes
-from kiosk.keys import SigningKey, signed_message
-from kiosk.roster import ROSTER_CONTEXT, Roster, RosterEntry, _roster_from_body
-from kiosk.merkle import EMPTY_ROOT
+from kiosk.contract.ack import ACK_CONTEXT, Acknowledgement, BatchRef, Checkpoint, parse_ack, sign_ack
+from kiosk.contract.canonical import canonical_bytes
+from kiosk.contract.keys import SigningKey, signed_message
+from kiosk.contract.roster import ROSTER_CONTEXT, Roster, RosterEntry, _roster_from_body
+from kiosk.contract.merkle import EMPTY_ROOT
 
 VECTORS = Path(__file__).parent / "vectors"
 NODE_SEED = bytes(range(96, 128))

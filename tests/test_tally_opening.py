@@ -9,12 +9,12 @@ import struct
 
 import pytest
 
-from kiosk.ballot import padded_length
-from kiosk.batch import SealedBallot, sign_sealed_ballot
-from kiosk.keys import EncryptionKey, SigningKey, seal_to
-from kiosk.package import create_package
-from kiosk.tally_rules import Count
-from kiosk.ttabok import ttabok_spec
+from kiosk.contract.ballot import padded_length
+from kiosk.contract.batch import SealedBallot, sign_sealed_ballot
+from kiosk.contract.keys import EncryptionKey, SigningKey, seal_to
+from kiosk.contract.package import create_package
+from kiosk.contract.tally_rules import Count
+from kiosk.contract.ttabok import ttabok_spec
 from storehelp import choices
 from sync.central import opening
 

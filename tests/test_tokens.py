@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyzbar import pyzbar
 
-from kiosk.tokens import (PAYLOAD_LENGTH, BallotToken, RefusalReason, Refused, Valid, check_token,
+from kiosk.contract.tokens import (PAYLOAD_LENGTH, BallotToken, RefusalReason, Refused, Valid, check_token,
                           parse_token, token_payload)
 from sync.central.sheets import save_png, token_qr
 
@@ -71,9 +71,9 @@ def test_forged_serial_is_not_on_roll(small_election):
 
 
 def test_unfrozen_roll_refuses(tmp_path):
-    from kiosk.minting import mint_tokens
-    from kiosk.package import create_package
-    from kiosk.ttabok import ttabok_spec
+    from kiosk.contract.minting import mint_tokens
+    from kiosk.contract.package import create_package
+    from kiosk.contract.ttabok import ttabok_spec
 
     package = create_package(tmp_path / "e", ttabok_spec(4))
     [token] = mint_tokens(package, [("C001", 1)], "official")

@@ -21,7 +21,7 @@ from replay.checks import compare  # noqa: E402
 from replay.day import Day, Options  # noqa: E402
 from replay.plan import Attempt, Voter, expected_results, make_plan  # noqa: E402
 
-from kiosk.ttabok import ttabok_spec  # noqa: E402
+from kiosk.contract.ttabok import ttabok_spec  # noqa: E402
 
 
 def tokens_by_style(spec: dict) -> dict[str, list[int]]:

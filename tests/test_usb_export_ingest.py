@@ -11,7 +11,7 @@ import pytest
 
 from centralhelp import make_kiosk, seal_batch, close_station, vote
 from kiosk.errors import StorageError
-from kiosk.keys import save_signing_key
+from kiosk.contract.keys import save_signing_key
 from storehelp import kiosk_cli
 from sync.central.cli import main as central_main
 from sync.usb import export

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.canonical import from_b64url
-from kiosk.cards import Card, check_card, pin_matches
-from kiosk.closing import check_closing, parse_closing
-from kiosk.election import parse_election
-from kiosk.envelope import open_envelope
-from kiosk.keys import VerifyKey
-from kiosk.tokens import BallotToken, parse_token
+from kiosk.contract.canonical import from_b64url
+from kiosk.contract.cards import Card, check_card, pin_matches
+from kiosk.contract.closing import check_closing, parse_closing
+from kiosk.contract.election import parse_election
+from kiosk.contract.envelope import open_envelope
+from kiosk.contract.keys import VerifyKey
+from kiosk.contract.tokens import BallotToken, parse_token
 
 HERE = Path(__file__).resolve().parent / "vectors"
 spec = importlib.util.spec_from_file_location("make_vectors", HERE / "make_vectors.py")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.board_checkpoint import board_origin, parse_checkpoint, sign_checkpoint, witness_name
-from kiosk.keys import SigningKey
-from kiosk.merkle import leaf_hash, root_from_leaf_hashes
-from kiosk.proofs import consistency_proof
-from kiosk.witness import Cosigned, Refused, Tree, judge
+from kiosk.contract.board_checkpoint import board_origin, parse_checkpoint, sign_checkpoint, witness_name
+from kiosk.contract.keys import SigningKey
+from kiosk.contract.merkle import leaf_hash, root_from_leaf_hashes
+from kiosk.contract.proofs import consistency_proof
+from kiosk.contract.witness import Cosigned, Refused, Tree, judge
 
 LOG, WITNESS, OTHER = SigningKey(bytes(32)), SigningKey(bytes([1]) * 32), SigningKey(bytes([2]) * 32)
 ORIGIN = board_origin("ab" * 32, "official", "n1")

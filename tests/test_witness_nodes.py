@@ -7,7 +7,7 @@ import shutil
 import httpx
 
 from centralhelp import batches, post, running_node
-from kiosk.witness import Cosigned, Refused
+from kiosk.contract.witness import Cosigned, Refused
 from sync.central.board import Board
 from sync.central.witness_cli import witness_node
 from sync.central.witnessing import Witnessing

@@ -11,7 +11,7 @@ import csv
 from collections import Counter
 from pathlib import Path
 
-from kiosk.closing import parse_closing
+from kiosk.contract.closing import parse_closing
 from replay.plan import Plan, Voter
 
 

@@ -44,10 +44,10 @@ from hardware.tape_image import tape_image
 from hardware.virtual_device import VirtualPrinter
 from hardware.virtual_printer import TcpServer
 from kiosk.cli import main as kiosk
-from kiosk.cliutil import EXIT_OK, call
-from kiosk.closing import PREFIX as CLOSING_PREFIX
-from kiosk.keys import VerifyKey
-from kiosk.ttabok import ttabok_spec
+from kiosk.app.cliutil import EXIT_OK, call
+from kiosk.contract.closing import PREFIX as CLOSING_PREFIX
+from kiosk.contract.keys import VerifyKey
+from kiosk.contract.ttabok import ttabok_spec
 from replay.checks import compare, doubles_as_expected, members_saw, tapes_reconcile
 from replay.plan import Plan, Voter, expected_results, make_plan
 from scanner.decode import decode_frame

@@ -19,14 +19,14 @@ from booth_ui.booth import Booth
 from booth_ui.display import run_window
 from kiosk.app.port import StationPort
 from kiosk.app.printing import open_printer
-from kiosk.cliutil import EXIT_OK
-from kiosk.attest import attest_installed
-from kiosk.cards import PREFIX as CARD_PREFIX
-from kiosk.notify import Notifier, Watchdog, watchdog_interval_s
-from kiosk.station_reports import SOFTWARE_ATTESTED
+from kiosk.app.cliutil import EXIT_OK
+from kiosk.station.attest import attest_installed
+from kiosk.contract.cards import PREFIX as CARD_PREFIX
+from kiosk.app.notify import Notifier, Watchdog, watchdog_interval_s
+from kiosk.station.station_reports import SOFTWARE_ATTESTED
 from kiosk.scanning import DeviceBack, DeviceLost, HintShown, PayloadScanned
-from kiosk.station import Station
-from kiosk.tokens import BallotToken, parse_token
+from kiosk.station.station import Station
+from kiosk.contract.tokens import BallotToken, parse_token
 from hardware.serial_scanner import SerialScanner
 from scanner.loop import CameraLoop
 from scanner.sources import open_source

@@ -25,12 +25,12 @@ from booth_ui.display import HeadlessScreen, has_display, run_window
 from booth_ui.screenshots import save_screenshots
 from kiosk.app.booth import SCREEN_SIZE, Appliance
 from kiosk.app.voter import vote
-from kiosk.cliutil import EXIT_BAD, EXIT_OK, call
-from kiosk.lifecycle import Role
-from kiosk.polls import close_polls, open_polls
-from kiosk.reports import count_contests
-from kiosk.station import Station
-from kiosk.verify import verify_data
+from kiosk.app.cliutil import EXIT_BAD, EXIT_OK, call
+from kiosk.station.lifecycle import Role
+from kiosk.station.polls import close_polls, open_polls
+from kiosk.station.reports import count_contests
+from kiosk.station.station import Station
+from kiosk.station.verify import verify_data
 from scanner.showcase import ShowcaseSource
 
 log = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """The poll worker's commands: open, pause, resume, close, reopen, mode, report.
 
 Each step: read the card file and the PIN, open the station (its one-writer lock), unlock
-(:func:`kiosk.pinpolicy.check_unlock`), take the step (:func:`kiosk.pollsteps.take_step`), then
+(:func:`kiosk.station.pinpolicy.check_unlock`), take the step (:func:`kiosk.station.pollsteps.take_step`), then
 print its report (:func:`kiosk.app.printing.print_and_record`). What happened is said in Korean
 and English. Exit codes: 0 done; 1 refused (a card, a PIN, a step) or the report did not
 print (the step stands; ``kiosk report`` prints it later); 2 usage or input error.
@@ -14,14 +14,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, TextIO
 
-from kiosk.cliutil import EXIT_BAD, EXIT_OK, EXIT_USAGE
+from kiosk.app.cliutil import EXIT_BAD, EXIT_OK, EXIT_USAGE
 from kiosk.errors import KioskError
-from kiosk.lifecycle import PERMITTED, Action
-from kiosk.pinpolicy import Unlocked, UnlockRefused, check_unlock
-from kiosk.pollsteps import PrintJob, print_job, take_step
-from kiosk.polls import StepRefused
-from kiosk.reports import as_text
-from kiosk.station import Station
+from kiosk.station.lifecycle import PERMITTED, Action
+from kiosk.station.pinpolicy import Unlocked, UnlockRefused, check_unlock
+from kiosk.station.pollsteps import PrintJob, print_job, take_step
+from kiosk.station.polls import StepRefused
+from kiosk.station.reports import as_text
+from kiosk.station.station import Station
 from kiosk.words import LANGUAGES, word
 from kiosk.app.printing import NO_PRINTER, Printed, open_printer, print_and_record
 

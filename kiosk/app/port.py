@@ -14,17 +14,17 @@ from typing import Callable
 from booth_ui import flow
 from hardware.errors import PrinterError, Problem
 from hardware.printer import Printer
-from kiosk import eventlog as ev
+from kiosk.station import eventlog as ev
 from kiosk.app.printing import report_document
-from kiosk.casting import Cast, PreparedBallot, admit_token, commit_ballot, prepare_ballot
-from kiosk.reports import paper_record, spoiled_slip
-from kiosk.sealing import seal_if_due
+from kiosk.station.casting import Cast, PreparedBallot, admit_token, commit_ballot, prepare_ballot
+from kiosk.station.reports import paper_record, spoiled_slip
+from kiosk.station.sealing import seal_if_due
 from kiosk.app.steps import MENU_ACTIONS, menu_step, status_lines
-from kiosk.lifecycle import Action, allowed_actions
-from kiosk.pinpolicy import Unlocked, UnlockRefused, check_unlock
-from kiosk.station_reports import software_hash
-from kiosk.station import Station
-from kiosk.tokens import Refused
+from kiosk.station.lifecycle import Action, allowed_actions
+from kiosk.station.pinpolicy import Unlocked, UnlockRefused, check_unlock
+from kiosk.station.station_reports import software_hash
+from kiosk.station.station import Station
+from kiosk.contract.tokens import Refused
 
 log = logging.getLogger(__name__)
 PRINTER_PROBLEM = {Problem.PAPER_OUT: "printer_out_of_paper", Problem.COVER_OPEN: "printer_cover_open"}

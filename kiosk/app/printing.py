@@ -1,4 +1,4 @@
-"""Report models (kiosk.reports) rendered as printer documents (hardware.document), and printed.
+"""Report models (kiosk.station.reports) rendered as printer documents (hardware.document), and printed.
 
 A print is an expected outcome either way: :class:`Printed`, or :class:`NotPrinted` with the
 printer's words in Korean and English. Only a print that came out to the end is logged as
@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from hardware.document import QR, Align, Columns, Cut, Document, Feed, Rule, Text
 from hardware.errors import PrinterError
 from hardware.printer import Printer
-from kiosk.pollsteps import PrintJob, record_printed
-from kiosk.reports import Code, Heading, Line, Pair, Report
-from kiosk.reports import Rule as ReportRule
-from kiosk.station import Station
+from kiosk.station.pollsteps import PrintJob, record_printed
+from kiosk.station.reports import Code, Heading, Line, Pair, Report
+from kiosk.station.reports import Rule as ReportRule
+from kiosk.station.station import Station
 from kiosk.words import LANGUAGES
 
 log = logging.getLogger(__name__)

@@ -1,5 +1,5 @@
 """The technician's self-test on the real devices: camera frames, printer status, touch or
-keypad, free disk, a sane clock (the checks are kiosk.selftest's; this wires the devices)."""
+keypad, free disk, a sane clock (the checks are kiosk.station.selftest's; this wires the devices)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from functools import partial
 from pathlib import Path
 
 from hardware.printer import Printer
-from kiosk.selftest import (MIN_FRAMES, SelfTestReport, check_camera, check_clock, check_disk, check_input,
+from kiosk.station.selftest import (MIN_FRAMES, SelfTestReport, check_camera, check_clock, check_disk, check_input,
                             check_printer, read_input_devices, run_selftest)
 from scanner.sources import open_source
 

@@ -1,7 +1,7 @@
 """The poll worker's menu at the booth, on the same core as ``kiosk open/close/...``.
 
-Unlocking is :func:`kiosk.pinpolicy.check_unlock` (card, PIN, attempts policy, every attempt
-logged); a step is :func:`kiosk.pollsteps.take_step` followed by printing its report with
+Unlocking is :func:`kiosk.station.pinpolicy.check_unlock` (card, PIN, attempts policy, every attempt
+logged); a step is :func:`kiosk.station.pollsteps.take_step` followed by printing its report with
 :func:`kiosk.app.printing.print_and_record`. This module only turns their outcomes into the
 booth's message keys and status lines.
 """
@@ -13,12 +13,12 @@ import shutil
 from hardware.errors import PrinterError
 from hardware.printer import Printer
 from kiosk.app.printing import NotPrinted, print_and_record
-from kiosk.delivery import deliveries
-from kiosk.lifecycle import Action, StationState
-from kiosk.pinpolicy import Unlocked
-from kiosk.polls import StepRefused
-from kiosk.pollsteps import print_job, take_step
-from kiosk.station import Station
+from kiosk.station.delivery import deliveries
+from kiosk.station.lifecycle import Action, StationState
+from kiosk.station.pinpolicy import Unlocked
+from kiosk.station.polls import StepRefused
+from kiosk.station.pollsteps import print_job, take_step
+from kiosk.station.station import Station
 
 MENU_ACTIONS = frozenset({Action.OPEN, Action.PAUSE, Action.RESUME, Action.CLOSE, Action.REOPEN, Action.PRINT_REPORT})
 PRINTER_WORDS = {"paper_out": "printer_out_of_paper", "cover_open": "printer_cover_open"}

@@ -30,12 +30,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kiosk.ballot import SEALED_OVERHEAD, padded_length
-from kiosk.batch import HEADER_CONTEXT, BatchHeader, BatchProblem, SealedBatch, check_batch
-from kiosk.election import Election
-from kiosk.keys import VerifyKey
-from kiosk.merkle import root_from_leaf_hashes
-from kiosk.roster import Roster
+from kiosk.contract.ballot import SEALED_OVERHEAD, padded_length
+from kiosk.contract.batch import HEADER_CONTEXT, BatchHeader, BatchProblem, SealedBatch, check_batch
+from kiosk.contract.election import Election
+from kiosk.contract.keys import VerifyKey
+from kiosk.contract.merkle import root_from_leaf_hashes
+from kiosk.contract.roster import Roster
 
 ACCEPTED, DUPLICATE, HELD, REJECTED = "accepted", "duplicate", "held", "rejected"
 
@@ -129,7 +129,7 @@ LINK_CODES = ("not_linked", "cumulative_mismatch")
 
 def integrity_problems(batch: SealedBatch, ctx: NodeContext, previous: BatchHeader | None,
                        leaf_hashes: list[bytes]) -> list[BatchProblem]:
-    """The Merkle root over the leaves, and the chain link (:func:`kiosk.batch.check_batch`'s rules).
+    """The Merkle root over the leaves, and the chain link (:func:`kiosk.contract.batch.check_batch`'s rules).
 
     Each ballot's own signature is not checked here: the header signature covers the Merkle
     root, which covers every leaf byte for byte (signatures included), so the batch is exactly

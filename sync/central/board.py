@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kiosk.batch import tracking_code
-from kiosk.board_checkpoint import board_origin, sign_checkpoint
-from kiosk.proofs import TiledHashes, consistency_proof, inclusion_proof
-from kiosk.receipts import code_prefix, normalise_code
+from kiosk.contract.batch import tracking_code
+from kiosk.contract.board_checkpoint import board_origin, sign_checkpoint
+from kiosk.contract.proofs import TiledHashes, consistency_proof, inclusion_proof
+from kiosk.contract.receipts import code_prefix, normalise_code
 from sync.central.node import CentralNode
 
 MAX_LEAVES_PER_REQUEST = 1000

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kiosk.cliutil import EXIT_BAD, EXIT_OK, print_json
+from kiosk.app.cliutil import EXIT_BAD, EXIT_OK, print_json
 from kiosk.errors import KioskError
-from kiosk.package import load_package
-from kiosk.receipts import ReceiptFound
+from kiosk.contract.package import load_package
+from kiosk.contract.receipts import ReceiptFound
 from sync.central.board_client import check_code_on_node
 
 

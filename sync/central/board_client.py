@@ -14,11 +14,11 @@ import binascii
 
 import httpx
 
-from kiosk.board_checkpoint import BoardCheckpoint, board_origin, parse_checkpoint
-from kiosk.election import Election
+from kiosk.contract.board_checkpoint import BoardCheckpoint, board_origin, parse_checkpoint
+from kiosk.contract.election import Election
 from kiosk.errors import FormatError, KioskError, SignatureError
-from kiosk.keys import VerifyKey
-from kiosk.receipts import ReceiptFound, ReceiptNotFound, check_receipt, normalise_code
+from kiosk.contract.keys import VerifyKey
+from kiosk.contract.receipts import ReceiptFound, ReceiptNotFound, check_receipt, normalise_code
 
 
 class NodeUnreachable(KioskError):

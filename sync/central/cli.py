@@ -16,14 +16,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from kiosk import __version__
-from kiosk.cards import CardRefused, check_card, mint_card
-from kiosk.cliutil import EXIT_BAD, EXIT_OK, EXIT_USAGE, print_json, read_pin, run
+from kiosk.contract.cards import CardRefused, check_card, mint_card
+from kiosk.app.cliutil import EXIT_BAD, EXIT_OK, EXIT_USAGE, print_json, read_pin, run
 from kiosk.errors import KioskError
-from kiosk.minting import mint_tokens
-from kiosk.package import create_package, load_package
-from kiosk.spec import read_spec
-from kiosk.tokens import REFUSAL_TEXT, Refused, check_token
-from kiosk.ttabok import TTABOK_COMMUNITIES, ttabok_spec
+from kiosk.contract.minting import mint_tokens
+from kiosk.contract.package import create_package, load_package
+from kiosk.contract.spec import read_spec
+from kiosk.contract.tokens import REFUSAL_TEXT, Refused, check_token
+from kiosk.contract.ttabok import TTABOK_COMMUNITIES, ttabok_spec
 from sync.central.board_cli import add_board_verbs
 from sync.central.witness_cli import add_witness_verb
 from sync.central.node_cli import add_node_verbs

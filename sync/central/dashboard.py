@@ -28,9 +28,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from kiosk.ack import parse_ack
+from kiosk.contract.ack import parse_ack
 from kiosk.errors import KioskError
-from kiosk.keys import VerifyKey
+from kiosk.contract.keys import VerifyKey
 from sync.central.node import CentralNode
 from sync.central.witnessing import Witnessing
 

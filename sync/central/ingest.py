@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from kiosk.keys import VerifyKey
+from kiosk.contract.keys import VerifyKey
 from sync.central.node import CentralNode, Malformed
 from sync.usb import find_exports, read_export
 

@@ -21,14 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from kiosk.ack import Acknowledgement, BatchRef, Checkpoint, sign_ack
-from kiosk.batch import MODES, SealedBatch, parse_batch
+from kiosk.contract.ack import Acknowledgement, BatchRef, Checkpoint, sign_ack
+from kiosk.contract.batch import MODES, SealedBatch, parse_batch
 from kiosk.errors import FormatError, KioskError
-from kiosk.keys import VerifyKey, load_signing_key
-from kiosk.merkle import leaf_hashes
-from kiosk.package import load_package
-from kiosk.roster import ROSTER_FILE, Roster, load_roster
-from kiosk.tokens import token_refs
+from kiosk.contract.keys import VerifyKey, load_signing_key
+from kiosk.contract.merkle import leaf_hashes
+from kiosk.contract.package import load_package
+from kiosk.contract.roster import ROSTER_FILE, Roster, load_roster
+from kiosk.contract.tokens import token_refs
 from sync.central import acceptance as acc
 from sync.central.store import NodeMeta, NodeStore
 from sync.central.stores import open_store

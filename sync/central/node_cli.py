@@ -12,11 +12,11 @@ import signal
 import sys
 from pathlib import Path
 
-from kiosk.cliutil import EXIT_BAD, EXIT_OK, EXIT_USAGE, print_findings, print_json
+from kiosk.app.cliutil import EXIT_BAD, EXIT_OK, EXIT_USAGE, print_findings, print_json
 from kiosk.errors import KioskError
-from kiosk.keys import VerifyKey
-from kiosk.package import load_package
-from kiosk.roster import add_kiosk
+from kiosk.contract.keys import VerifyKey
+from kiosk.contract.package import load_package
+from kiosk.contract.roster import add_kiosk
 from sync.central.app import DEFAULT_MAX_BATCH_BYTES
 from sync.central.node import CentralNode
 from sync.central.nodes import init_node

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from kiosk.errors import KioskError
-from kiosk.keys import SigningKey, save_signing_key
+from kiosk.contract.keys import SigningKey, save_signing_key
 from sync.central.node import NODE_KEY
 
 DEMO_FIRST_PORT = 8471

@@ -25,18 +25,18 @@ from typing import Iterable, Sequence
 
 import httpx
 
-from kiosk.batch import MODES, SealedBallot, parse_sealed_ballot
-from kiosk.board_checkpoint import ORIGIN_PREFIX, BoardCheckpoint, parse_checkpoint, witness_name
-from kiosk.closing import check_closing, parse_closing
-from kiosk.election import Election
+from kiosk.contract.batch import MODES, SealedBallot, parse_sealed_ballot
+from kiosk.contract.board_checkpoint import ORIGIN_PREFIX, BoardCheckpoint, parse_checkpoint, witness_name
+from kiosk.contract.closing import check_closing, parse_closing
+from kiosk.contract.election import Election
 from kiosk.errors import FormatError, KioskError, SignatureError
-from kiosk.keys import VerifyKey
-from kiosk.merkle import leaf_hash, root_from_leaf_hashes
-from kiosk.package import ElectionPackage, load_package
-from kiosk.roll import TokenRoll
-from kiosk.roster import ROSTER_FILE, Roster, load_roster
-from kiosk.tokens import token_ref
-from kiosk.witness import quorum
+from kiosk.contract.keys import VerifyKey
+from kiosk.contract.merkle import leaf_hash, root_from_leaf_hashes
+from kiosk.contract.package import ElectionPackage, load_package
+from kiosk.contract.roll import TokenRoll
+from kiosk.contract.roster import ROSTER_FILE, Roster, load_roster
+from kiosk.contract.tokens import token_ref
+from kiosk.contract.witness import quorum
 
 CHECKPOINT_FILE = "checkpoint.txt"
 COSIGNED_FILE = "cosigned.txt"

@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from kiosk.board_checkpoint import parse_checkpoint
-from kiosk.cliutil import EXIT_BAD, EXIT_OK, EXIT_USAGE, print_json
+from kiosk.contract.board_checkpoint import parse_checkpoint
+from kiosk.app.cliutil import EXIT_BAD, EXIT_OK, EXIT_USAGE, print_json
 from sync.central.observer import (InputError, Published, fetch_board, read_board, read_closing_lines,
                                    report_json, verify_published, write_board)
 

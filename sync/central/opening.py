@@ -4,7 +4,7 @@ The rows (kiosk key, ballot id, serial, style, sealed form, signature: plain tup
 objects) are read from the store first; then worker processes are forked and inherit them
 with the rebuilt election key (never sent through a pipe or written anywhere), and each is
 given ranges of the list to open: nothing is pickled per ballot and the main process only
-waits. Each worker returns a :class:`kiosk.tally_rules.Count` and a
+waits. Each worker returns a :class:`kiosk.contract.tally_rules.Count` and a
 tally of problems by reason; nothing per ballot leaves a worker, so the order of opening is
 nowhere recorded.
 """
@@ -20,14 +20,14 @@ from typing import Iterable, Sequence
 import nacl.bindings
 import nacl.exceptions
 
-from kiosk.ballot import unpad_selections
-from kiosk.batch import SEALED_BALLOT_CONTEXT, SealedBallot, sealed_ballot_message
-from kiosk.canonical import canonical_bytes, parse_json
-from kiosk.election import Election
+from kiosk.contract.ballot import unpad_selections
+from kiosk.contract.batch import SEALED_BALLOT_CONTEXT, SealedBallot, sealed_ballot_message
+from kiosk.contract.canonical import canonical_bytes, parse_json
+from kiosk.contract.election import Election
 from kiosk.errors import FormatError
-from kiosk.keys import EncryptionKey, VerifyKey
-from kiosk.rules import check_selections
-from kiosk.tally_rules import Count
+from kiosk.contract.keys import EncryptionKey, VerifyKey
+from kiosk.contract.rules import check_selections
+from kiosk.contract.tally_rules import Count
 
 CHUNK = 2000
 Row = tuple  # (kiosk key raw, ballot id, serial, style, sealed, signature)

@@ -20,10 +20,10 @@ from typing import Iterable, Iterator
 
 import psycopg
 
-from kiosk.batch import BatchHeader, SealedBallot
+from kiosk.contract.batch import BatchHeader, SealedBallot
 from kiosk.errors import StorageError
-from kiosk.merkle import MerkleFrontier, leaf_hash
-from kiosk.proofs import TILE_HEIGHT, tiles_at
+from kiosk.contract.merkle import MerkleFrontier, leaf_hash
+from kiosk.contract.proofs import TILE_HEIGHT, tiles_at
 from sync.central.sql_common import SharedQueries, in_order
 from sync.central.sqlite_store import STORE_FORMAT, _leaf
 from sync.central.store import BoardLeaf, NodeMeta

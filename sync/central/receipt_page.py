@@ -2,7 +2,7 @@
 
 The node looks the code up on its own board, builds the inclusion proof and checks it
 against its own signed checkpoint with the same decision the ``kiosk-central board check``
-command uses (kiosk.receipts.check_receipt). Every way of not finding the ballot (an unknown
+command uses (kiosk.contract.receipts.check_receipt). Every way of not finding the ballot (an unknown
 code, a mistyped one, a proof that fails) gives the same page, so a refusal leaks nothing.
 """
 
@@ -15,8 +15,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from kiosk.board_checkpoint import parse_checkpoint
-from kiosk.receipts import ReceiptFound, check_receipt
+from kiosk.contract.board_checkpoint import parse_checkpoint
+from kiosk.contract.receipts import ReceiptFound, check_receipt
 from sync.central.board import Board
 
 MAX_CODE_CHARS = 40

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from typing import Iterator
 
-from kiosk.batch import header_from_json
-from kiosk.canonical import parse_json
+from kiosk.contract.batch import header_from_json
+from kiosk.contract.canonical import parse_json
 from kiosk.errors import StorageError
 from sync.central.store import StoredBatch
 

@@ -15,10 +15,10 @@ import threading
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from kiosk.batch import BatchHeader, SealedBallot
+from kiosk.contract.batch import BatchHeader, SealedBallot
 from kiosk.errors import StorageError
-from kiosk.merkle import MerkleFrontier, leaf_hash
-from kiosk.proofs import TILE_HEIGHT, tiles_at
+from kiosk.contract.merkle import MerkleFrontier, leaf_hash
+from kiosk.contract.proofs import TILE_HEIGHT, tiles_at
 from sync.central.sql_common import SharedQueries, in_order
 from sync.central.store import BoardLeaf, NodeMeta
 
@@ -38,7 +38,7 @@ SCHEMA = [
     "CREATE TABLE IF NOT EXISTS acks (id INTEGER PRIMARY KEY, kiosk TEXT NOT NULL, number INTEGER NOT NULL,"
     " header_hash BLOB NOT NULL, verdict TEXT NOT NULL, body BLOB NOT NULL, UNIQUE (kiosk, number, header_hash))",
     # the board's hashes for proofs: every leaf hash (and by prefix, for tracking codes), and the
-    # roots of aligned perfect subtrees at heights 8, 16, ... (kiosk/proofs.py, TiledHashes)
+    # roots of aligned perfect subtrees at heights 8, 16, ... (kiosk/contract/proofs.py, TiledHashes)
     "CREATE TABLE IF NOT EXISTS board_hash (leaf_index INTEGER PRIMARY KEY, hash BLOB NOT NULL)",
     "CREATE INDEX IF NOT EXISTS board_hash_hash ON board_hash (hash)",
     "CREATE TABLE IF NOT EXISTS board_tile (height INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL,"

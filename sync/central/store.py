@@ -7,7 +7,7 @@ A node store holds, for one election and one mode:
 * **the board**: every accepted sealed ballot as a leaf, in the order accepted (leaf index =
   position in the append-only Merkle log), with its kiosk, batch number, token reference and
   style; the tree's frontier, so the root after each batch costs O(log n); every leaf hash and
-  the tiles above them (:mod:`kiosk.proofs`), so a proof costs a few thousand reads at most;
+  the tiles above them (:mod:`kiosk.contract.proofs`), so a proof costs a few thousand reads at most;
 * **held batches**: early batches (their raw bytes) waiting for the gap to fill;
 * **acknowledgements**: the latest signed acknowledgement per (kiosk, number, header hash).
 
@@ -22,7 +22,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Protocol
 
-from kiosk.batch import BatchHeader, SealedBallot
+from kiosk.contract.batch import BatchHeader, SealedBallot
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@
 5. Reconciliation per station: ballots on the board against the cumulative count of each
    kiosk's closing batch (its signed statement); per ballot style: ballots counted against
    the tokens the roll holds for it.
-6. Results by :func:`kiosk.tally_rules.contest_results`: the privacy floor applied.
+6. Results by :func:`kiosk.contract.tally_rules.contest_results`: the privacy floor applied.
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.errors import KioskError
-from kiosk.keys import VerifyKey
-from kiosk.roster import Roster
-from kiosk.tally_rules import ContestResult, Count, contest_results
-from kiosk.trustees import combine_shares, load_share
+from kiosk.contract.keys import VerifyKey
+from kiosk.contract.roster import Roster
+from kiosk.contract.tally_rules import ContestResult, Count, contest_results
+from kiosk.contract.trustees import combine_shares, load_share
 from sync.central.node import CentralNode
 from sync.central.opening import open_all
 

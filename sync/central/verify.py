@@ -14,14 +14,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from kiosk.ack import parse_ack
-from kiosk.ballot import SEALED_OVERHEAD, padded_length
-from kiosk.batch import BatchHeader, SealedBatch, check_batch
+from kiosk.contract.ack import parse_ack
+from kiosk.contract.ballot import SEALED_OVERHEAD, padded_length
+from kiosk.contract.batch import BatchHeader, SealedBatch, check_batch
 from kiosk.errors import KioskError
-from kiosk.keys import VerifyKey
-from kiosk.merkle import MerkleFrontier
-from kiosk.tokens import token_ref
-from kiosk.verify import Finding
+from kiosk.contract.keys import VerifyKey
+from kiosk.contract.merkle import MerkleFrontier
+from kiosk.contract.tokens import token_ref
+from kiosk.station.verify import Finding
 from sync.central.node import CentralNode
 from sync.central.stores import store_errors
 

@@ -5,7 +5,7 @@
                                    (another node's checkpoint, and the consistency proof from the tree
                                    this node cosigned last, size M). 200 ``{"cosignature": LINE,
                                    "checkpoint": NOTE}``; 409 ``{"error": REASON, "detail",
-                                   "cosigned_size"}`` with a reason of :data:`kiosk.witness.REASONS`
+                                   "cosigned_size"}`` with a reason of :data:`kiosk.contract.witness.REASONS`
 ``POST /v1/board/cosignatures``    body: a checkpoint of this node's board carrying witnesses' lines;
                                    200 ``{"kept": N}`` (the lines that verify with the package's keys)
 ``GET /v1/board/cosigned``         ``{"note", "tree_size", "cosigners", "signers", "quorum",
@@ -23,8 +23,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from kiosk.board_checkpoint import MAX_NOTE_BYTES
-from kiosk.witness import Refused
+from kiosk.contract.board_checkpoint import MAX_NOTE_BYTES
+from kiosk.contract.witness import Refused
 from sync.central.witnessing import Witnessing
 
 MAX_BODY = 16 * 1024

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import httpx
 
-from kiosk.cliutil import EXIT_BAD, EXIT_OK, print_json
-from kiosk.witness import Cosigned, Refused, read_checkpoint
+from kiosk.app.cliutil import EXIT_BAD, EXIT_OK, print_json
+from kiosk.contract.witness import Cosigned, Refused, read_checkpoint
 from sync.central.board import Board
 from sync.central.node import CentralNode
 from sync.central.witnessing import Witnessing

@@ -14,8 +14,8 @@ import threading
 from pathlib import Path
 from typing import Callable
 
-from kiosk.board_checkpoint import NoteSignature
-from kiosk.witness import Cosigned, Refused, Tree
+from kiosk.contract.board_checkpoint import NoteSignature
+from kiosk.contract.witness import Cosigned, Refused, Tree
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS cosigned (origin TEXT PRIMARY KEY, tree_size INTEGER NOT NULL, root BLOB NOT NULL);

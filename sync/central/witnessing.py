@@ -1,6 +1,6 @@
 """A node as a witness of the others' boards, and as a log collecting its own cosignatures.
 
-:class:`Witnessing` ties :func:`kiosk.witness.judge` to the node's key and package and to its
+:class:`Witnessing` ties :func:`kiosk.contract.witness.judge` to the node's key and package and to its
 durable :class:`~sync.central.witness_store.WitnessStore`. It is what the witness routes of
 :mod:`sync.central.witness_api` and ``kiosk-central witness`` call.
 """
@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from kiosk.board_checkpoint import BoardCheckpoint, parse_checkpoint, sign_checkpoint, witness_name
+from kiosk.contract.board_checkpoint import BoardCheckpoint, parse_checkpoint, sign_checkpoint, witness_name
 from kiosk.errors import FormatError, SignatureError
-from kiosk.keys import VerifyKey
-from kiosk.merkle import EMPTY_ROOT
-from kiosk.witness import Cosigned, Refused, Tree, judge, origin_keys, quorum, read_checkpoint
+from kiosk.contract.keys import VerifyKey
+from kiosk.contract.merkle import EMPTY_ROOT
+from kiosk.contract.witness import Cosigned, Refused, Tree, judge, origin_keys, quorum, read_checkpoint
 from sync.central.board import Board
 from sync.central.witness_store import WitnessStore, witness_path
 

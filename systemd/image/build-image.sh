@@ -148,7 +148,7 @@ if ! step_done project; then
   done
   # default configuration: every key with its default; provisioning rewrites it for the station
   mkdir -p "$ROOTFS/etc/kiosk"
-  PYTHONPATH="$REPO" python3 -c 'from kiosk.config import config_toml; print(config_toml(), end="")' \
+  PYTHONPATH="$REPO" python3 -c 'from kiosk.app.config import config_toml; print(config_toml(), end="")' \
     > "$ROOTFS/etc/kiosk/kiosk.toml"
   echo kiosk > "$ROOTFS/etc/hostname"
   # The technician logs in as root on tty2 only if the image was built with a password hash

@@ -40,6 +40,6 @@ ok "users kiosk and kiosk-sync"
 ok "/var/lib/kiosk: kiosk:kiosk 750, empty for provisioning"
 runuser -u kiosk -- kiosk --version >/dev/null || fail "the kiosk user cannot run kiosk"
 ok "the kiosk user runs kiosk"
-hash=$(python3 -c 'from kiosk.attest import attest_installed; print(attest_installed("/etc/kiosk/kiosk.toml").software_hash_hex)') \
+hash=$(python3 -c 'from kiosk.station.attest import attest_installed; print(attest_installed("/etc/kiosk/kiosk.toml").software_hash_hex)') \
   || fail "software hash"
 ok "software hash $hash"

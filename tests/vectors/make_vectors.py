@@ -14,17 +14,17 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-from kiosk.board_checkpoint import (board_origin, checkpoint_text, cosign, key_id, parse_checkpoint,  # noqa: E402
+from kiosk.contract.board_checkpoint import (board_origin, checkpoint_text, cosign, key_id, parse_checkpoint,  # noqa: E402
                                     sign_checkpoint, witness_name)
-from kiosk.canonical import b64url, canonical_bytes  # noqa: E402
-from kiosk.cards import CARD_CONTEXT, card_body, sign_card  # noqa: E402
-from kiosk.closing import CLOSING_CONTEXT, CLOSING_FORMAT, sign_closing  # noqa: E402
-from kiosk.election import ELECTION_CONTEXT, ELECTION_FORMAT, election_fingerprint, parse_election  # noqa: E402
-from kiosk.envelope import seal_envelope  # noqa: E402
-from kiosk.keys import EncryptionKey, SigningKey  # noqa: E402
-from kiosk.merkle import leaf_hash, root_from_leaf_hashes  # noqa: E402
-from kiosk.roll import ROOT_CONTEXT, ROOT_FORMAT, roll_leaf  # noqa: E402
-from kiosk.tokens import token_payload, token_ref  # noqa: E402
+from kiosk.contract.canonical import b64url, canonical_bytes  # noqa: E402
+from kiosk.contract.cards import CARD_CONTEXT, card_body, sign_card  # noqa: E402
+from kiosk.contract.closing import CLOSING_CONTEXT, CLOSING_FORMAT, sign_closing  # noqa: E402
+from kiosk.contract.election import ELECTION_CONTEXT, ELECTION_FORMAT, election_fingerprint, parse_election  # noqa: E402
+from kiosk.contract.envelope import seal_envelope  # noqa: E402
+from kiosk.contract.keys import EncryptionKey, SigningKey  # noqa: E402
+from kiosk.contract.merkle import leaf_hash, root_from_leaf_hashes  # noqa: E402
+from kiosk.contract.roll import ROOT_CONTEXT, ROOT_FORMAT, roll_leaf  # noqa: E402
+from kiosk.contract.tokens import token_payload, token_ref  # noqa: E402
 
 AUTHORITY_SEED = bytes(range(32))
 KIOSK_SEED = bytes(range(100, 132))

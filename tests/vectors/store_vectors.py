@@ -15,13 +15,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
 
-from kiosk.ballot import BALLOT_CONTEXT, ballot_message, pad_selections, padded_length, sign_ballot  # noqa: E402
-from kiosk.batch import HEADER_CONTEXT, SEALED_BALLOT_CONTEXT, build_batch, encode_batch, tracking_code  # noqa: E402
-from kiosk.canonical import canonical_bytes  # noqa: E402
-from kiosk.election import ELECTION_FORMAT, parse_election  # noqa: E402
-from kiosk.eventlog import ENTRY_TAG, SIGNATURE_CONTEXT, genesis_hash, make_entry  # noqa: E402
-from kiosk.keys import EncryptionKey, SigningKey, seal_to, signed_message  # noqa: E402
-from kiosk.ttabok import ttabok_spec  # noqa: E402
+from kiosk.contract.ballot import BALLOT_CONTEXT, ballot_message, pad_selections, padded_length, sign_ballot  # noqa: E402
+from kiosk.contract.batch import HEADER_CONTEXT, SEALED_BALLOT_CONTEXT, build_batch, encode_batch, tracking_code  # noqa: E402
+from kiosk.contract.canonical import canonical_bytes  # noqa: E402
+from kiosk.contract.election import ELECTION_FORMAT, parse_election  # noqa: E402
+from kiosk.station.eventlog import ENTRY_TAG, SIGNATURE_CONTEXT, genesis_hash, make_entry  # noqa: E402
+from kiosk.contract.keys import EncryptionKey, SigningKey, seal_to, signed_message  # noqa: E402
+from kiosk.contract.ttabok import ttabok_spec  # noqa: E402
 
 VECTORS = Path(__file__).resolve().parent
 KIOSK_SEED = bytes(range(32))

@@ -1,0 +1,165 @@
+"""Poll-worker and technician cards: a QR signed by the authority, unlocked with a PIN.
+
+Payload: ``KC1:`` + the canonical JSON of the body + ``.`` + the authority's signature
+(unpadded base64url) over ``kiosk-card/1 || 0x00 || body``: ASCII only, QR byte mode. The body names the role, the station (or ``*``), the election tag, a validity window
+in Unix seconds, a random card id, and the PIN only as an argon2id hash (NaCl ``pwhash``).
+``check_card`` returns the card or a refusal reason; ``pin_matches`` checks a PIN.
+"""
+
+from __future__ import annotations
+
+import base64
+import enum
+import os
+import re
+from dataclasses import dataclass
+
+import nacl.exceptions
+import nacl.pwhash
+
+from kiosk.contract.canonical import b64url, canonical_bytes, from_b64url, parse_json
+from kiosk.errors import KioskError, SignatureError, ValidationError
+from kiosk.contract.keys import SigningKey, VerifyKey
+
+PREFIX = "KC1:"
+CARD_CONTEXT = "kiosk-card/1"
+ROLES = ("poll-worker", "technician")
+PIN_PATTERN = re.compile(r"^[0-9]{4,12}$")
+MAX_PAYLOAD = 2000
+
+
+class CardRefusal(enum.Enum):
+    MALFORMED = "malformed"
+    UNKNOWN_VERSION = "unknown_version"
+    BAD_SIGNATURE = "bad_signature"
+    OTHER_ELECTION = "other_election"
+    WRONG_STATION = "wrong_station"
+    NOT_YET_VALID = "not_yet_valid"
+    EXPIRED = "expired"
+
+
+CARD_REFUSAL_TEXT = {
+    CardRefusal.MALFORMED: "this is not a poll-worker card, or it is damaged",
+    CardRefusal.UNKNOWN_VERSION: "this card is of a format version this kiosk does not know",
+    CardRefusal.BAD_SIGNATURE: "this card is not signed by the election authority",
+    CardRefusal.OTHER_ELECTION: "this card belongs to another election",
+    CardRefusal.WRONG_STATION: "this card is for another station",
+    CardRefusal.NOT_YET_VALID: "this card is not valid yet",
+    CardRefusal.EXPIRED: "this card has expired",
+}
+
+
+@dataclass(frozen=True)
+class Card:
+    card_id: str
+    role: str
+    station: str
+    election_tag: str
+    not_before: int
+    not_after: int
+    pin_hash: str = ""
+
+    def __repr__(self) -> str:  # the PIN hash stays out of logs
+        return f"Card({self.card_id}, {self.role}, station={self.station})"
+
+
+@dataclass(frozen=True)
+class CardRefused:
+    reason: CardRefusal
+
+    def __str__(self) -> str:
+        return CARD_REFUSAL_TEXT[self.reason]
+
+
+def hash_pin(pin: str) -> str:
+    """A slow salted argon2id hash of a PIN (the only form a PIN is ever kept in)."""
+    if not PIN_PATTERN.match(pin):
+        raise ValidationError("the PIN", [("pin", "must be 4 to 12 digits")])
+    return nacl.pwhash.argon2id.str(pin.encode("ascii"),
+                                    opslimit=nacl.pwhash.argon2id.OPSLIMIT_INTERACTIVE,
+                                    memlimit=nacl.pwhash.argon2id.MEMLIMIT_INTERACTIVE).decode("ascii")
+
+
+def pin_matches(card: Card, pin: str) -> bool:
+    """True when ``pin`` is the card's PIN."""
+    if not isinstance(pin, str) or not PIN_PATTERN.match(pin):
+        return False
+    try:
+        return nacl.pwhash.verify(card.pin_hash.encode("ascii"), pin.encode("ascii"))
+    except (nacl.exceptions.InvalidkeyError, nacl.exceptions.CryptoError, ValueError):
+        return False
+
+
+def card_body(election_tag: str, role: str, station: str, pin_hash: str, not_before: int,
+              not_after: int, card_id: str | None = None) -> dict:
+    """The body of a card, checked; ``card_id`` defaults to 50 random bits in base32."""
+    problems = []
+    if role not in ROLES:
+        problems.append(("role", f"must be one of {', '.join(ROLES)}"))
+    if station != "*" and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}", station):
+        problems.append(("station", "must be a station id or *"))
+    if not_after <= not_before:
+        problems.append(("valid_until", "must be after the start of validity"))
+    if problems:
+        raise ValidationError("the card", problems)
+    return {"v": 1, "card_id": card_id or base64.b32encode(os.urandom(10)).decode("ascii"), "role": role,
+            "station": station, "election": election_tag, "not_before": not_before,
+            "not_after": not_after, "pin_hash": pin_hash}
+
+
+def sign_card(key: SigningKey, body: dict) -> str:
+    """The QR payload of a card body signed by the authority."""
+    message = canonical_bytes(body)
+    return PREFIX + message.decode("ascii") + "." + b64url(key.sign(CARD_CONTEXT, message))
+
+
+def mint_card(key: SigningKey, election_tag: str, role: str, station: str, pin: str,
+              not_before: int, not_after: int) -> str:
+    """Sign a new card for ``pin`` and return its QR payload."""
+    if not isinstance(pin, str) or not PIN_PATTERN.match(pin):
+        raise ValidationError("the card", [("pin", "must be 4 to 12 digits")])
+    return sign_card(key, card_body(election_tag, role, station, hash_pin(pin), not_before, not_after))
+
+
+def parse_card(text: object, authority: VerifyKey) -> Card | CardRefused:
+    """Parse a card payload and check the authority's signature; any text gives a value."""
+    if not isinstance(text, str) or not text.startswith("KC") or len(text) > MAX_PAYLOAD:
+        return CardRefused(CardRefusal.MALFORMED)
+    if not text.startswith(PREFIX):
+        return CardRefused(CardRefusal.UNKNOWN_VERSION if text[2:3].isdigit() else CardRefusal.MALFORMED)
+    message, _, sig_text = text[len(PREFIX):].rpartition(".")
+    try:
+        body = parse_json(message, "card")
+        if not isinstance(body, dict) or canonical_bytes(body).decode("utf-8") != message:
+            return CardRefused(CardRefusal.MALFORMED)
+        authority.verify(CARD_CONTEXT, message.encode("utf-8"), from_b64url(sig_text, "card signature"))
+    except SignatureError:
+        return CardRefused(CardRefusal.BAD_SIGNATURE)
+    except KioskError:
+        return CardRefused(CardRefusal.MALFORMED)
+    fields = {"v", "card_id", "role", "station", "election", "not_before", "not_after", "pin_hash"}
+    if set(body) != fields or body["v"] != 1:
+        return CardRefused(CardRefusal.MALFORMED)
+    ints = (body["not_before"], body["not_after"])
+    if any(isinstance(i, bool) or not isinstance(i, int) for i in ints) or body["role"] not in ROLES \
+            or not all(isinstance(body[k], str) for k in ("card_id", "station", "election", "pin_hash")):
+        return CardRefused(CardRefusal.MALFORMED)
+    return Card(body["card_id"], body["role"], body["station"], body["election"],
+                body["not_before"], body["not_after"], body["pin_hash"])
+
+
+def check_card(text: object, authority: VerifyKey, election_tag: str, station: str,
+               now: int) -> Card | CardRefused:
+    """A card valid for this election and station at ``now`` (Unix seconds), or the refusal."""
+    card = parse_card(text, authority)
+    if isinstance(card, CardRefused):
+        return card
+    if card.election_tag != election_tag:
+        return CardRefused(CardRefusal.OTHER_ELECTION)
+    if card.station not in ("*", station):
+        return CardRefused(CardRefusal.WRONG_STATION)
+    if now < card.not_before:
+        return CardRefused(CardRefusal.NOT_YET_VALID)
+    if now >= card.not_after:
+        return CardRefused(CardRefusal.EXPIRED)
+    return card

@@ -1,0 +1,122 @@
+"""Casting a ballot: check the station, the token and the selections, then one transaction.
+
+The booth calls the three steps apart, because a paper record is printed between choosing and
+casting and must carry the ballot's id::
+
+    admitted = admit_token(station, payload, now)          # at the camera
+    prepared = prepare_ballot(station, admitted, choices)  # after review (sealed, signed)
+    result = commit_ballot(station, prepared, now)         # "cast" only if this returns Cast
+
+:func:`cast` does all three. Every outcome is a value: :class:`Cast`, or
+:class:`~kiosk.contract.tokens.Refused` with the reason; each refusal is logged as ``token_refused``
+with the reason only. Nothing here logs a token, a serial or a selection.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+
+from kiosk.station import eventlog as ev
+from kiosk.contract.ballot import BallotRecord, make_ballot
+from kiosk.contract.batch import tracking_code
+from kiosk.contract.canonical import canonical_bytes
+from kiosk.errors import StorageError
+from kiosk.contract.rules import check_selections, normalise_selections
+from kiosk.station.station import Station
+from kiosk.station.store import is_disk_full
+from kiosk.contract.tokens import RefusalReason, Refused, Valid, check_token
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Cast:
+    """The ballot is on disk: its random id (for the paper record) and the receipt's tracking code."""
+
+    ballot_id: bytes
+    tracking_code: str
+
+
+@dataclass(frozen=True)
+class PreparedBallot:
+    """A sealed, signed ballot not yet in the box."""
+
+    record: BallotRecord
+
+    @property
+    def ballot_id(self) -> bytes:
+        """The id the paper record prints before the cast."""
+        return self.record.ballot_id
+
+
+def refuse(station: Station, reason: RefusalReason, now: int) -> Refused:
+    """Log ``token_refused`` (the reason only) and return the refusal."""
+    log.info("token refused: %s", reason.value)
+    try:
+        with station.store.transaction():
+            station.store.append(ev.TOKEN_REFUSED, {"reason": reason.value, "time": now})
+    except sqlite3.Error as e:  # the refusal stands even when it cannot be logged (e.g. disk full)
+        log.error("could not log a token refusal: %s", e)
+    return Refused(reason)
+
+
+def admit_token(station: Station, payload: object, now: int) -> Valid | Refused:
+    """Is this token good for a ballot here and now? (polls open, right election and mode, on the roll, unused)."""
+    if not station.accepts_ballots:
+        return refuse(station, RefusalReason.POLLS_NOT_OPEN, now)
+    e = station.election
+    result = check_token(payload, e.tag, e.fingerprint, station.mode, station.roll)
+    if isinstance(result, Refused):
+        return refuse(station, result.reason, now)
+    if station.store.token_used(result.ref):
+        return refuse(station, RefusalReason.ALREADY_USED, now)
+    return result
+
+
+def prepare_ballot(station: Station, admitted: Valid, selections: object, now: int) -> PreparedBallot | Refused:
+    """Check the selections against the ballot style's rules, then seal and sign the ballot."""
+    if check_selections(station.election, admitted.style, selections):
+        return refuse(station, RefusalReason.SELECTIONS_INVALID, now)
+    chosen = canonical_bytes(normalise_selections(station.election, admitted.style, selections))
+    return PreparedBallot(make_ballot(station.key, station.election, admitted.style, admitted.token.serial, chosen))
+
+
+def commit_ballot(station: Station, prepared: PreparedBallot, now: int) -> Cast | Refused:
+    """Write the ballot and its ``ballot_cast`` event in one transaction; Cast only after COMMIT."""
+    if not station.accepts_ballots:
+        return refuse(station, RefusalReason.POLLS_NOT_OPEN, now)
+    store, record = station.store, prepared.record
+    try:
+        with store.transaction():
+            if store.token_used(record.token_ref):
+                raise _AlreadyUsed
+            store.insert_ballot(record)
+            store.append(ev.BALLOT_CAST, {"count": station.ballots + 1, "time": now})
+    except _AlreadyUsed:
+        return refuse(station, RefusalReason.ALREADY_USED, now)
+    except sqlite3.Error as e:
+        station.refresh()
+        if is_disk_full(e):
+            log.error("the store is full: ballot not cast")
+            return refuse(station, RefusalReason.DISK_FULL, now)
+        raise StorageError(f"the ballot could not be written: {e}",
+                           hint="the kiosk is out of service; call the technician") from e
+    station.ballots += 1
+    return Cast(record.ballot_id, tracking_code(record.sealed_ballot.leaf_hash()))
+
+
+def cast(station: Station, payload: object, selections: object, now: int) -> Cast | Refused:
+    """Admit the token, prepare the ballot and commit it."""
+    admitted = admit_token(station, payload, now)
+    if isinstance(admitted, Refused):
+        return admitted
+    prepared = prepare_ballot(station, admitted, selections, now)
+    if isinstance(prepared, Refused):
+        return prepared
+    return commit_ballot(station, prepared, now)
+
+
+class _AlreadyUsed(Exception):
+    """Raised inside the transaction only to roll it back."""

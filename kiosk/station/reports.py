@@ -1,0 +1,255 @@
+"""The poll workers' reports as pure models: zero report, pause/resume slips, results tape.
+
+A report is a title and a list of blocks (heading, line, label/value pair, QR payload,
+rule) in one language; the printer adapter and the screen each render the same model.
+Selection counts of any slice with fewer than *k* ballots (the privacy floor) are withheld,
+never printed; turnout counts show no selection and are printed. Every contest on the
+results tape carries the check *selections + unused = ballots × allowed*.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Iterable, Union
+
+from kiosk.contract.election import Election
+from kiosk.contract.tally_rules import Count, counts_shown
+from kiosk.words import catalogue, word
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+
+
+@dataclass(frozen=True)
+class Pair:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Code:
+    """A QR code of ``payload`` with a caption."""
+
+    payload: str
+    caption: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    pass
+
+
+Block = Union[Heading, Line, Pair, Code, Rule]
+
+
+@dataclass(frozen=True)
+class Report:
+    kind: str
+    language: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class StationFacts:
+    """What every report names about the station (supplied by the store and the config)."""
+
+    election: Election
+    station: str
+    mode: str
+    kiosk_fingerprint: str
+    software_hash: str
+    roll_root_hex: str
+    log_head_seq: int
+    log_head_hex: str
+    state_changed_at: int          # Unix seconds of the step the report is about
+    printed_at: int
+    reprint: bool = False
+
+
+@dataclass(frozen=True)
+class ContestCount:
+    """Counts of one contest at a station (computed from the ballot box)."""
+
+    contest: str
+    ballots: int
+    allowed: int
+    by_option: dict = field(default_factory=dict)
+    shown: bool = True    # the privacy floor allows the option counts (kiosk.contract.tally_rules.counts_shown)
+
+    @property
+    def selections(self) -> int:
+        return sum(self.by_option.values())
+
+    @property
+    def unused(self) -> int:
+        return self.ballots * self.allowed - self.selections
+
+    @property
+    def balanced(self) -> bool:
+        return self.selections + self.unused == self.ballots * self.allowed and self.unused >= 0
+
+
+def _words() -> dict:
+    return catalogue("reports")
+
+
+def w(language: str, key: str, **params: object) -> str:
+    """A report word in ``language``."""
+    return word("reports", language, key, **params)
+
+
+def _time(ts: int) -> str:
+    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _reason(language: str, reason: str) -> str:
+    """A token refusal reason in words (an unknown id as it is)."""
+    return _words()[language].get(f"refused_{reason}", reason)
+
+
+def count_contests(election: Election, ballots: Iterable[tuple[str, dict]]) -> list[ContestCount]:
+    """Per-contest counts from (ballot style, selections) pairs, in election order.
+
+    Counted by :class:`kiosk.contract.tally_rules.Count`, the central tally's counter: a station's tape
+    and the tally add ballots up the same way.
+    """
+    count = Count()
+    for style_id, selections in ballots:
+        count.add(election, style_id, selections)
+    return [ContestCount(c.id, count.ballots_by_contest[c.id], c.max,
+                         {o.id: count.selections.get(c.id, Counter())[o.id] for o in c.options},
+                         counts_shown(election, c.id, count.ballots_by_style))
+            for c in election.contests if count.ballots_by_contest[c.id]]
+
+
+def _header(kind: str, facts: StationFacts, language: str) -> list[Block]:
+    e = facts.election
+    blocks: list[Block] = [Heading(w(language, kind))]
+    if facts.reprint:
+        blocks.append(Line(w(language, "reprint")))
+    if facts.mode == "test":
+        blocks.append(Line(w(language, "test_mode")))
+    blocks += [
+        # a line, not a pair: a title is longer than the room beside a label on 80 mm paper
+        Line(f"{w(language, 'election')}: {e.title.in_language(language)}"),
+        Pair(w(language, "station"), facts.station),
+        Pair(w(language, "mode"), w(language, f"mode_{facts.mode}")),
+        Pair(w(language, "kiosk_key"), facts.kiosk_fingerprint),
+        Pair(w(language, "software"), facts.software_hash[:16]),
+        Pair(w(language, "log_head"), f"#{facts.log_head_seq} {facts.log_head_hex[:16]}"),
+        Pair(w(language, "state_changed"), _time(facts.state_changed_at)),
+        Pair(w(language, "printed"), _time(facts.printed_at)),
+        Rule(),
+    ]
+    return blocks
+
+
+def zero_report(facts: StationFacts, ballots_in_box: int, language: str) -> Report:
+    """Printed at opening: proves on paper that the box was empty."""
+    blocks = _header("zero_report", facts, language)
+    # the whole root, for observers to compare with the published one; lines of its own, because
+    # beside a Korean label its drawn width (a proportional font) would decide the wrapping
+    blocks += [Line(w(language, "roll_root") + ":"), Line(facts.roll_root_hex[:32]), Line(facts.roll_root_hex[32:]),
+               Pair(w(language, "ballots_in_box"), str(ballots_in_box))]
+    if ballots_in_box == 0:
+        blocks.append(Line(w(language, "box_empty")))
+    blocks += [Rule(), Line(w(language, "signature_worker"))]
+    return Report("zero_report", language, tuple(blocks))
+
+
+def slip(kind: str, facts: StationFacts, ballots_cast: int, language: str) -> Report:
+    """A pause, resume or reopen slip: counts only."""
+    if kind not in ("pause_slip", "resume_slip", "reopen_slip"):
+        raise ValueError(f"unknown slip {kind}")
+    blocks = _header(kind, facts, language) + [Pair(w(language, "ballots_cast"), str(ballots_cast)), Rule(),
+                                               Line(w(language, "signature_worker"))]
+    return Report(kind, language, tuple(blocks))
+
+
+def results_tape(facts: StationFacts, counts: list[ContestCount], ballots_cast: int,
+                 participation: dict[str, int], refused: dict[str, int], last_batch: str | None,
+                 acknowledged_by: list[str], closing_payload: str, language: str) -> Report:
+    """The results tape printed at close. Slices under the privacy floor are withheld."""
+    e, k = facts.election, facts.election.privacy_floor
+    blocks = _header("results_tape", facts, language)
+    blocks.append(Pair(w(language, "ballots_cast"), str(ballots_cast)))
+    for count in counts:
+        contest = e.contest(count.contest)
+        blocks += [Rule(), Heading(contest.title.in_language(language)),
+                   Pair(w(language, "ballots_cast"), str(count.ballots))]
+        if not count.shown:  # too few ballots, or an option some styles leave out on too few of them
+            blocks.append(Line(w(language, "withheld" if count.ballots < k else "withheld_option", k=k)))
+            continue
+        for option in contest.options:
+            blocks.append(Pair(option.title.in_language(language), str(count.by_option[option.id])))
+        blocks += [Pair(w(language, "selections"), str(count.selections)),
+                   Pair(w(language, "unused"), str(count.unused)),
+                   Pair(w(language, "check"), f"{count.selections} + {count.unused} = {count.ballots} x "
+                                              f"{count.allowed} " + (w(language, "check_ok") if count.balanced else "!!"))]
+    blocks += [Rule(), Heading(w(language, "participation"))]
+    shown = {s: n for s, n in participation.items() if n >= k}
+    for style_id, n in sorted(shown.items()):
+        blocks.append(Pair(e.style(style_id).title.in_language(language), str(n)))
+    if len(shown) < len(participation):
+        blocks.append(Line(w(language, "withheld", k=k)))
+    elif not participation:
+        blocks.append(Line(w(language, "none")))
+    blocks += [Rule(), Heading(w(language, "refused_tokens"))]
+    blocks += [Pair(_reason(language, reason), str(n)) for reason, n in sorted(refused.items())] \
+        or [Line(w(language, "none"))]
+    blocks += [Rule(), Pair(w(language, "last_batch"), last_batch or w(language, "none")),
+               Pair(w(language, "acknowledged_by"), ", ".join(acknowledged_by) or w(language, "none")),
+               Rule(), Code(closing_payload, w(language, "closing_qr")), Line(w(language, "signature_worker"))]
+    return Report("results_tape", language, tuple(blocks))
+
+
+def paper_record(election: Election, style_id: str, selections: dict, ballot_id_hex: str, mode: str,
+                 language: str) -> Report:
+    """The voter-verified paper record: the selections in words and the ballot's random id as a QR.
+
+    It names no time and no station order; the id lets an audit find this paper's ballot.
+    """
+    blocks: list[Block] = [Heading(w(language, "paper_record"))]
+    if mode == "test":
+        blocks.append(Line(w(language, "test_mode")))
+    blocks.append(Line(election.title.in_language(language)))
+    for contest_id in election.style(style_id).contests:
+        contest = election.contest(contest_id)
+        blocks += [Rule(), Heading(contest.title.in_language(language))]
+        chosen = selections.get(contest_id, [])
+        blocks += [Line(f"[V] {contest.option(o).title.in_language(language)}") for o in chosen] \
+            or [Line(w(language, "no_choice"))]
+    blocks += [Rule(), Code(ballot_id_hex, w(language, "ballot_id"))]
+    return Report("paper_record", language, tuple(blocks))
+
+
+def spoiled_slip(ballot_id_hex: str, language: str) -> Report:
+    """Printed when the voter rejects a paper record: that paper is void."""
+    return Report("spoiled", language, (Heading(w(language, "spoiled")), Line(w(language, "spoiled_help")),
+                                        Pair(w(language, "ballot_id"), ballot_id_hex[:16])))
+
+
+def as_text(report: Report, width: int = 48) -> str:
+    """A report as plain text, one block a line (for a terminal, or when no printer is there)."""
+    out = []
+    for block in report.blocks:
+        if isinstance(block, Heading):
+            out.append(f"== {block.text} ==")
+        elif isinstance(block, Line):
+            out.append(block.text)
+        elif isinstance(block, Pair):
+            out.append(f"{block.label}: {block.value}")
+        elif isinstance(block, Code):
+            out += [f"[QR] {block.caption}", block.payload]
+        else:
+            out.append("-" * width)
+    return "\n".join(out) + "\n"
