@@ -36,12 +36,11 @@ def test_read_endpoints(central, tmp_path):
 
 
 def test_leaves_sliced_from_the_body_are_the_leaves(central, tmp_path):
-    from kiosk.contract.batch import parse_batch
-    from sync.central.node import leaves_of
+    from kiosk.contract.batch import ballot_leaves, parse_batch
 
     kiosk = kiosk_with_batches(central, tmp_path / "k", sizes=(10, 1))
     bodies = batches(kiosk)
     for body in bodies:
         batch = parse_batch(body)
-        assert leaves_of(body, batch) == [b.leaf() for b in batch.ballots]
+        assert ballot_leaves(body, batch) == [b.leaf() for b in batch.ballots]
 

@@ -22,13 +22,15 @@ strand every later batch of the kiosk behind a broken chain): the batch is accep
 ballots are kept, and the ballot is reported in ``double_use`` for central staff. The tally
 counts exactly one ballot per token (see :mod:`sync.central.tally`).
 
-Nothing here reads a store or a clock: the node gathers :class:`KioskFacts` and
-:class:`TokenFacts` and records what :func:`judge` returns.
+Nothing here reads a store or a clock: :func:`judge` is the one entry point; it asks the node's
+:class:`FactSource` for :class:`KioskFacts` and :class:`TokenFacts` as the checks need them, and
+the node records what it returns.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from kiosk.contract.ballot import SEALED_OVERHEAD, padded_length
 from kiosk.contract.batch import HEADER_CONTEXT, BatchHeader, BatchProblem, SealedBatch, check_batch
@@ -182,11 +184,28 @@ def judge_ballots(batch: SealedBatch, ctx: NodeContext, tokens: TokenFacts) -> V
     return Verdict(ACCEPTED, double_use=tuple(double))
 
 
-def judge(batch: SealedBatch, ctx: NodeContext, facts: KioskFacts, tokens: TokenFacts) -> Verdict:
-    """The whole decision (see the module docstring for the order)."""
+class FactSource(Protocol):
+    """Where :func:`judge` asks for the store's facts, only as far as the checks go."""
+
+    def kiosk_facts(self, header: BatchHeader) -> KioskFacts:
+        """What the store holds under this kiosk: the same number, the accepted number - 1."""
+
+    def token_facts(self, batch: SealedBatch) -> TokenFacts:
+        """Every ballot's token reference, roll entry and spenders (read only for a linked batch)."""
+
+
+def judge(batch: SealedBatch, ctx: NodeContext, leaf_hashes: list[bytes], facts: FactSource) -> Verdict:
+    """The whole decision, in the order of the module docstring; the node calls only this.
+
+    ``leaf_hashes`` are the batch's RFC 6962 leaf hashes in file order (the node slices them from
+    the body with :func:`kiosk.contract.batch.ballot_leaves`). The store is asked for the
+    kiosk's facts only after the precheck, and for the tokens only once the chain links, so a
+    refused batch costs no roll lookup.
+    """
     verdict = precheck(batch, ctx)
     if verdict:
         return verdict
-    problems = integrity_problems(batch, ctx, facts.previous, [b.leaf_hash() for b in batch.ballots])
-    return (judge_integrity(problems) or judge_repeat(batch, facts) or judge_link(batch, problems, facts.previous)
-            or judge_ballots(batch, ctx, tokens))
+    kiosk = facts.kiosk_facts(batch.header)
+    problems = integrity_problems(batch, ctx, kiosk.previous, leaf_hashes)
+    return (judge_integrity(problems) or judge_repeat(batch, kiosk) or judge_link(batch, problems, kiosk.previous)
+            or judge_ballots(batch, ctx, facts.token_facts(batch)))

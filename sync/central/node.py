@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable
 
 from kiosk.contract.ack import Acknowledgement, BatchRef, Checkpoint, sign_ack
-from kiosk.contract.batch import MODES, SealedBatch, parse_batch
+from kiosk.contract.batch import MODES, BatchHeader, SealedBatch, ballot_leaves, parse_batch
 from kiosk.errors import FormatError, KioskError
 from kiosk.contract.keys import VerifyKey, load_signing_key
 from kiosk.contract.merkle import leaf_hashes
@@ -55,21 +55,27 @@ class Malformed:
     detail: str
 
 
-def leaves_of(body: bytes, batch: SealedBatch) -> list[bytes]:
-    """The Merkle leaves of a batch, as slices of its body rather than encoded again.
+class _StoreFacts:
+    """The store's and the roll's answers to :func:`acceptance.judge`'s questions (it asks; this reads).
 
-    ``parse_batch`` accepted the body only if it is exactly the canonical encoding, so the
-    ballots' canonical objects stand in it one after another, separated by ``,``; no value
-    of a sealed ballot (hex, base64url, a ballot style id) can hold a brace or a quote, so
-    splitting on ``},{`` finds exactly them. The first is compared with its encoding as a check.
+    The token references it computed are kept: the node stores them with an accepted batch.
     """
-    if not batch.ballots:
-        return []
-    start, end = len(b'{"ballots":['), body.index(b'],"format":"')
-    leaves = [b"{" + part + b"}" for part in body[start + 1:end - 1].split(b"},{")]
-    if len(leaves) != len(batch.ballots) or leaves[0] != batch.ballots[0].leaf():
-        return [b.leaf() for b in batch.ballots]  # never expected; the slow way is always right
-    return leaves
+
+    def __init__(self, node: "CentralNode") -> None:
+        self.node, self.refs = node, ()
+
+    def kiosk_facts(self, header: BatchHeader) -> acc.KioskFacts:
+        store = self.node.store
+        same = store.accepted_header(header.kiosk_key_hex, header.number)
+        held = store.held_hash(header.kiosk_key_hex, header.number) if same is None else None
+        previous = store.accepted_header(header.kiosk_key_hex, header.number - 1) if header.number > 1 else None
+        return acc.KioskFacts(acc.HeldBatch(same.header_hash, True) if same else
+                              acc.HeldBatch(held, False) if held else None,
+                              previous.header if previous else None)
+
+    def token_facts(self, batch: SealedBatch) -> acc.TokenFacts:
+        self.refs = tuple(token_refs(self.node.election.fingerprint, [b.serial for b in batch.ballots]))
+        return acc.TokenFacts(self.refs, self.node.roll.lookup_many(self.refs), self.node.store.spent_by(self.refs))
 
 
 def store_path(data: Path, mode: str) -> Path:
@@ -143,7 +149,7 @@ class CentralNode:
 
     def _submit_parsed(self, batch: SealedBatch, body: bytes) -> Submitted:
         h = batch.header
-        leaf_digests = leaf_hashes(leaves_of(body, batch))  # for the root check and the board
+        leaf_digests = leaf_hashes(ballot_leaves(body, batch))  # for the root check and the board
         with self.store.transaction():
             verdict, refs = self._judge(batch, leaf_digests)
             if verdict.verdict == acc.ACCEPTED:
@@ -159,24 +165,9 @@ class CentralNode:
         return result
 
     def _judge(self, batch: SealedBatch, leaf_digests: list[bytes]) -> tuple[acc.Verdict, list[bytes]]:
-        ctx, h = self.context(), batch.header
-        verdict = acc.precheck(batch, ctx)
-        if verdict:
-            return verdict, []
-        same = self.store.accepted_header(h.kiosk_key_hex, h.number)
-        held = self.store.held_hash(h.kiosk_key_hex, h.number) if same is None else None
-        previous = self.store.accepted_header(h.kiosk_key_hex, h.number - 1) if h.number > 1 else None
-        facts = acc.KioskFacts(acc.HeldBatch(same.header_hash, True) if same else
-                               acc.HeldBatch(held, False) if held else None,
-                               previous.header if previous else None)
-        problems = acc.integrity_problems(batch, ctx, facts.previous, leaf_digests)
-        verdict = acc.judge_integrity(problems) or acc.judge_repeat(batch, facts) or \
-            acc.judge_link(batch, problems, facts.previous)
-        if verdict:
-            return verdict, []
-        refs = token_refs(self.election.fingerprint, [b.serial for b in batch.ballots])
-        tokens = acc.TokenFacts(tuple(refs), self.roll.lookup_many(refs), self.store.spent_by(refs))
-        return acc.judge_ballots(batch, ctx, tokens), refs
+        facts = _StoreFacts(self)
+        verdict = acc.judge(batch, self.context(), leaf_digests, facts)
+        return verdict, list(facts.refs)
 
     def _acknowledge(self, batch: SealedBatch, verdict: acc.Verdict) -> Submitted:
         h = batch.header
