@@ -47,7 +47,7 @@ def test_ballot_not_signed_by_its_kiosk_is_caught_at_verify_and_tally(central, t
     with running_node(central, tmp_path / "n1") as (node, server):
         assert post(server, forged, central).verdict == "accepted"
         report = verify_node(node)
-        assert not report.ok and "bad_ballot_signature" in report.problems[0].problem
+        assert not report.ok and "bad_ballot_signature" in report.problems[0].detail
         shares = sorted((central.directory / "trustees").glob("*.share"))[:2]
         counted = tally(node, shares, workers=1)
     assert counted.problems == {"bad_ballot_signature": 10} and not counted.ok

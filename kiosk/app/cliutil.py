@@ -25,11 +25,11 @@ def print_json(value: Any) -> None:
 
 
 def print_findings(notes, problems, ok_text: str) -> None:
-    """Notes, then problems, then one verdict line (findings have ``place`` and ``problem``)."""
+    """Notes, then problems, then one verdict line (findings have ``place`` and ``detail``)."""
     for f in notes:
-        print(f"note: {f.place}: {f.problem}")
+        print(f"note: {f.place}: {f.detail}")
     for f in problems:
-        print(f"BAD: {f.place}: {f.problem}")
+        print(f"BAD: {f.place}: {f.detail}")
     print(f"verified: {ok_text}" if not problems
           else f"NOT verified: {len(problems)} problems, the first at {problems[0].place}")
 

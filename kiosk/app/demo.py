@@ -146,5 +146,5 @@ def _close_and_report(root: Path, outcome: dict) -> int:
     print(f"polls closed, the closing batch sealed into {root / 'station' / 'outbox'}")
     print(f"paper records and reports printed to {root / 'printer.escpos'}")
     print("kiosk verify: " + ("every entry, ballot and batch verifies" if report.ok
-                              else f"PROBLEMS: {report.problems[0].place}: {report.problems[0].problem}"))
+                              else f"PROBLEMS: {report.problems[0].place}: {report.problems[0].detail}"))
     return EXIT_OK if report.ok and outcome.get("refused_again", True) else EXIT_BAD

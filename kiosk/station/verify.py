@@ -20,6 +20,7 @@ from kiosk.contract.ballot import check_ballot
 from kiosk.contract.batch import BatchHeader, check_batch, encode_batch, parse_batch
 from kiosk.station.datadir import MODES, DataDir, StationConfig, read_config
 from kiosk.contract.election import Election
+from kiosk.contract.findings import Finding, note, problem
 from kiosk.errors import FormatError, KioskError
 from kiosk.station.eventlog import check_entry
 from kiosk.contract.keys import VerifyKey
@@ -40,14 +41,6 @@ def legal_steps(state: StationState) -> set[str]:
             | {event for states, event in STAYING.values() if event and state in states})
 
 
-@dataclass(frozen=True)
-class Finding:
-    """A place and what is wrong there (or, as a note, what is missing)."""
-
-    place: str      # "official event seq 17", "test ballot 3fa2...", "outbox/test/batch-000002.json"
-    problem: str
-
-
 @dataclass
 class VerifyReport:
     """Problems (verify fails), notes (it does not), and counts per store."""
@@ -63,8 +56,8 @@ class VerifyReport:
 
     def to_json(self) -> dict:
         """What ``kiosk verify --json`` prints."""
-        return {"ok": self.ok, "problems": [f.__dict__ for f in self.problems],
-                "notes": [f.__dict__ for f in self.notes], "stores": self.stores}
+        return {"ok": self.ok, "problems": [f.place_and_problem() for f in self.problems],
+                "notes": [f.place_and_problem() for f in self.notes], "stores": self.stores}
 
 
 def verify_data(root: Path, connect: Connect = sqlite_connect) -> VerifyReport:
@@ -75,11 +68,11 @@ def verify_data(root: Path, connect: Connect = sqlite_connect) -> VerifyReport:
     try:
         package = load_package(data.election)  # checks the authority's signature
     except KioskError as e:
-        report.problems.append(Finding("election/election.json", str(e)))
+        report.problems.append(problem("election/election.json", str(e)))
         return report
     election = package.election
     if election.fingerprint_hex != config.election_hex:
-        report.problems.append(Finding("station.json", "names another election than the package beside it"))
+        report.problems.append(problem("station.json", "names another election than the package beside it"))
         return report
     roll = package.roll()
     try:
@@ -88,7 +81,7 @@ def verify_data(root: Path, connect: Connect = sqlite_connect) -> VerifyReport:
         except KioskError:
             roll_ok = False
         if not roll_ok:
-            report.problems.append(Finding("election/roll.sqlite", "the token roll does not match its signed root"))
+            report.problems.append(problem("election/roll.sqlite", "the token roll does not match its signed root"))
         for mode in MODES:
             if data.store_file(mode).exists():
                 _verify_store(data, mode, config, election, roll, connect, report)
@@ -103,12 +96,12 @@ def _verify_store(data: DataDir, mode: str, config: StationConfig, election: Ele
     try:
         store = Store.open(data.store_file(mode), read_only=True, connect=connect)
     except KioskError as e:
-        report.problems.append(Finding(f"{mode} store", str(e)))
+        report.problems.append(problem(f"{mode} store", str(e)))
         return
     try:
         _StoreCheck(data, mode, config, election, roll, store, report).run()
     except (sqlite3.Error, FormatError) as e:  # a store too damaged to read on
-        report.problems.append(Finding(f"{mode} store", f"cannot be read: {e}"))
+        report.problems.append(problem(f"{mode} store", f"cannot be read: {e}"))
     finally:
         store.close()
 
@@ -120,7 +113,7 @@ class _StoreCheck:
         self.key = VerifyKey.from_hex(config.kiosk_key_hex)
 
     def problem(self, place: str, text: str) -> None:
-        self.report.problems.append(Finding(f"{self.mode} {place}", text))
+        self.report.problems.append(problem(f"{self.mode} {place}", text))
 
     def run(self) -> None:
         expected = {"format": STORE_FORMAT, "election_hex": self.config.election_hex,
@@ -220,16 +213,16 @@ class _StoreCheck:
         path = self.data.batch_file(self.mode, batch.header.number)
         name = f"outbox/{self.mode}/{path.name}"
         if not path.exists():
-            self.report.notes.append(Finding(name, "missing; the kiosk writes it again on its next start"))
+            self.report.notes.append(note(name, "missing; the kiosk writes it again on its next start"))
             return
         data = path.read_bytes()
         try:
             parse_batch(data)
         except FormatError as e:
-            self.report.problems.append(Finding(name, f"does not parse: {e}"))
+            self.report.problems.append(problem(name, f"does not parse: {e}"))
             return
         if data != encode_batch(batch):
-            self.report.problems.append(Finding(name, "differs from the batch the store holds"))
+            self.report.problems.append(problem(name, "differs from the batch the store holds"))
 
 
 def _check_orphan_files(data: DataDir, mode: str, report: VerifyReport) -> None:
@@ -240,7 +233,7 @@ def _check_orphan_files(data: DataDir, mode: str, report: VerifyReport) -> None:
         match = BATCH_NAME.match(path.name)
         if match is None:
             if not path.name.startswith("."):  # write_atomic's temporary files
-                report.problems.append(Finding(f"outbox/{mode}/{path.name}", "is not a batch file"))
+                report.problems.append(problem(f"outbox/{mode}/{path.name}", "is not a batch file"))
         elif not 1 <= int(match.group(1)) <= held:
-            report.problems.append(Finding(f"outbox/{mode}/{path.name}", "is a batch the store does not hold"))
+            report.problems.append(problem(f"outbox/{mode}/{path.name}", "is a batch the store does not hold"))
 

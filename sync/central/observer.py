@@ -29,6 +29,7 @@ from kiosk.contract.batch import MODES, SealedBallot, parse_sealed_ballot
 from kiosk.contract.board_checkpoint import ORIGIN_PREFIX, BoardCheckpoint, parse_checkpoint, witness_name
 from kiosk.contract.closing import check_closing, parse_closing
 from kiosk.contract.election import Election
+from kiosk.contract.findings import Finding, note, ok, problem
 from kiosk.errors import FormatError, KioskError, SignatureError
 from kiosk.contract.keys import VerifyKey
 from kiosk.contract.merkle import leaf_hash, root_from_leaf_hashes
@@ -47,34 +48,6 @@ MAX_LEAF_LINES = 50  # per-leaf problem lines printed before a summary of the re
 
 class InputError(KioskError):
     """The published data cannot be read at all (exit 2: nothing was verified)."""
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One check's outcome: ``level`` is ok, note (shown, not a failure) or problem."""
-
-    level: str
-    place: str
-    detail: str
-
-    def line(self) -> str:
-        """The printed line."""
-        return f"{self.level}: {self.place}: {self.detail}"
-
-    def to_json(self) -> dict:
-        return {"level": self.level, "place": self.place, "detail": self.detail}
-
-
-def ok(place: str, detail: str) -> Finding:
-    return Finding("ok", place, detail)
-
-
-def note(place: str, detail: str) -> Finding:
-    return Finding("note", place, detail)
-
-
-def problem(place: str, detail: str) -> Finding:
-    return Finding("problem", place, detail)
 
 
 @dataclass(frozen=True)

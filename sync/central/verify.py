@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from kiosk.contract.ack import parse_ack
 from kiosk.contract.ballot import SEALED_OVERHEAD, padded_length
 from kiosk.contract.batch import BatchHeader, SealedBatch, check_batch
+from kiosk.contract.findings import Finding, note, problem
 from kiosk.errors import KioskError
 from kiosk.contract.keys import VerifyKey
 from kiosk.contract.merkle import MerkleFrontier
 from kiosk.contract.tokens import token_ref
-from kiosk.station.verify import Finding
 from sync.central.node import CentralNode
 from sync.central.stores import store_errors
 
@@ -39,8 +39,8 @@ class NodeVerifyReport:
         return not self.problems
 
     def to_json(self) -> dict:
-        return {"ok": self.ok, "problems": [f.__dict__ for f in self.problems],
-                "notes": [f.__dict__ for f in self.notes], "counts": self.counts}
+        return {"ok": self.ok, "problems": [f.place_and_problem() for f in self.problems],
+                "notes": [f.place_and_problem() for f in self.notes], "counts": self.counts}
 
 
 def verify_node(node: CentralNode) -> NodeVerifyReport:
@@ -49,7 +49,7 @@ def verify_node(node: CentralNode) -> NodeVerifyReport:
     try:
         _verify(node, report)
     except (*store_errors(), KioskError, TypeError, ValueError) as e:  # a store too damaged to read on
-        report.problems.append(Finding("node store", f"cannot be read: {type(e).__name__}: {e}"[:300]))
+        report.problems.append(problem("node store", f"cannot be read: {type(e).__name__}: {e}"[:300]))
     return report
 
 
@@ -57,10 +57,10 @@ def _verify(node: CentralNode, report: NodeVerifyReport) -> None:
     bad = report.problems.append
     try:
         if not node.roll.verify():
-            bad(Finding("roll.sqlite", "the token roll does not match its signed root"))
+            bad(problem("roll.sqlite", "the token roll does not match its signed root"))
         roster = node.roster
     except KioskError as e:
-        bad(Finding("election package", e.message))
+        bad(problem("election package", e.message))
         return
     fp = node.election.fingerprint_hex
     lengths = {s.id: padded_length(node.election, s.id) + SEALED_OVERHEAD for s in node.election.styles}
@@ -71,20 +71,20 @@ def _verify(node: CentralNode, report: NodeVerifyReport) -> None:
     for leaf in node.store.leaves():
         place = f"board leaf {leaf.index}"
         if leaf.index != expected_index:
-            bad(Finding(place, f"the board skips from {expected_index - 1} to {leaf.index}"))
+            bad(problem(place, f"the board skips from {expected_index - 1} to {leaf.index}"))
         expected_index = leaf.index + 1
         b = leaf.ballot
         frontier.append(b.leaf_hash())
         leaves_per_batch[(leaf.kiosk_key_hex, leaf.number)] += 1
         if leaf.token_ref != token_ref(node.election.fingerprint, b.serial):
-            bad(Finding(place, "the stored token reference does not match the ballot's serial"))
+            bad(problem(place, "the stored token reference does not match the ballot's serial"))
         if node.roll.lookup(leaf.token_ref) != (node.mode, b.style):
-            bad(Finding(place, f"its token is not on the roll for style {b.style} in {node.mode} mode"))
+            bad(problem(place, f"its token is not on the roll for style {b.style} in {node.mode} mode"))
         if lengths.get(b.style) != len(b.sealed):
-            bad(Finding(place, "the sealed form has the wrong length for its ballot style"))
+            bad(problem(place, "the sealed form has the wrong length for its ballot style"))
     size, root = node.store.checkpoint()
     if (frontier.size, frontier.root()) != (size, root):
-        bad(Finding("board", f"the root over the {frontier.size} leaves is not the checkpoint ({size}, {root.hex()})"))
+        bad(problem("board", f"the root over the {frontier.size} leaves is not the checkpoint ({size}, {root.hex()})"))
     # pass 2, batch by batch (ordered by kiosk, then number): each batch rebuilt from its own
     # leaves; a kiosk's spent tokens are kept only while its batches are checked
     accepted: dict[tuple[str, int], bytes] = {}
@@ -95,34 +95,34 @@ def _verify(node: CentralNode, report: NodeVerifyReport) -> None:
         place = f"kiosk {VerifyKey.from_hex(h.kiosk_key_hex).fingerprint} batch {h.number}"
         accepted[(h.kiosk_key_hex, h.number)] = stored.header_hash
         if roster.kiosk(h.kiosk_key_hex) is None:
-            bad(Finding(place, "the kiosk is not on the roster"))
+            bad(problem(place, "the kiosk is not on the roster"))
         if h.mode != node.mode or h.hash() != stored.header_hash:
-            bad(Finding(place, "the stored header's mode or hash is wrong"))
+            bad(problem(place, "the stored header's mode or hash is wrong"))
         if h.kiosk_key_hex not in previous:
             spent = {}
         leaves = list(node.store.leaves(h.kiosk_key_hex, h.number))
         for leaf in leaves:
             if leaf.token_ref in spent:
-                bad(Finding(f"board leaf {leaf.index}",
+                bad(problem(f"board leaf {leaf.index}",
                             f"its token was already spent by the same kiosk (leaf {spent[leaf.token_ref]})"))
             spent[leaf.token_ref] = leaf.index
         ballots = tuple(sorted((leaf.ballot for leaf in leaves), key=lambda b: b.ballot_id))
         last = previous.get(h.kiosk_key_hex)
         if (last.number if last else 0) + 1 != h.number:
-            bad(Finding(place, "the chain of accepted batches has a gap before it"))
+            bad(problem(place, "the chain of accepted batches has a gap before it"))
             last = None if h.number == 1 else last
-        for problem in check_batch(SealedBatch(h, stored.signature, ballots), fp, VerifyKey.from_hex(h.kiosk_key_hex),
+        for found in check_batch(SealedBatch(h, stored.signature, ballots), fp, VerifyKey.from_hex(h.kiosk_key_hex),
                                    last if last and last.number + 1 == h.number else None):
-            if not (problem.code == "not_linked" and last is None and h.number > 1):
-                bad(Finding(place, f"{problem.code}: {problem.detail}"))
+            if not (found.code == "not_linked" and last is None and h.number > 1):
+                bad(problem(place, f"{found.code}: {found.detail}"))
         previous[h.kiosk_key_hex] = h
     for (kiosk, number) in sorted(set(leaves_per_batch) - set(accepted)):
-        bad(Finding(f"kiosk {VerifyKey.from_hex(kiosk).fingerprint} batch {number}",
+        bad(problem(f"kiosk {VerifyKey.from_hex(kiosk).fingerprint} batch {number}",
                     "board leaves name a batch the node did not accept"))
     _check_acks(node, accepted, report)
     for ref, leaves in node.store.double_uses().items():
         kiosks = sorted({VerifyKey.from_hex(leaf.kiosk_key_hex).fingerprint for leaf in leaves})
-        report.notes.append(Finding(f"board leaves {', '.join(str(leaf.index) for leaf in leaves)}",
+        report.notes.append(note(f"board leaves {', '.join(str(leaf.index) for leaf in leaves)}",
                                         f"one token used at kiosks {', '.join(kiosks)} (flagged; counted once)"))
     report.counts = {"leaves": size, "root_hex": root.hex(), "batches": len(accepted), "kiosks": len(previous)}
 
@@ -133,9 +133,9 @@ def _check_acks(node: CentralNode, accepted: dict[tuple[str, int], bytes], repor
             try:
                 ack = parse_ack(raw, node.key.verify_key)
             except KioskError as e:
-                report.problems.append(Finding(f"acknowledgement from kiosk {kiosk[:16]}", e.message))
+                report.problems.append(problem(f"acknowledgement from kiosk {kiosk[:16]}", e.message))
                 continue
             held = accepted.get((ack.batch.kiosk_key_hex, ack.batch.number))
             if ack.delivered and held != bytes.fromhex(ack.batch.header_hex):
-                report.problems.append(Finding(
+                report.problems.append(problem(
                     f"acknowledgement of batch {ack.batch.number}", "says delivered, but the node holds no such batch"))
