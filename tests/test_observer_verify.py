@@ -16,7 +16,7 @@ from kiosk.contract.roster import ROSTER_FILE
 from kiosk.station.station import Station
 from kiosk.station.station_reports import report_of
 from sync.central.cli import main
-from sync.central.observer import CHECKPOINT_FILE, LEAVES_FILE
+from sync.central.observer_export import CHECKPOINT_FILE, LEAVES_FILE
 from synchelp import kiosk_with_batches
 
 

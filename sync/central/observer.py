@@ -4,8 +4,8 @@ Nothing here touches a node's store or key. The inputs are the public election p
 directory holding ``election.json``, ``roll.sqlite``, ``roll-root.json`` and, when published,
 ``roster.json``), a node's published board (:class:`Published`: its signed checkpoint, the
 checkpoint with the cosignatures it collected, every leaf) fetched over HTTP
-(:func:`fetch_board`) or read from an export directory (:func:`read_board`, written by
-:func:`write_board`), and optionally the signed closing statements read from photos of the
+(:func:`sync.central.observer_fetch.fetch_board`) or read from an export directory
+(:mod:`sync.central.observer_export`), and optionally the signed closing statements read from photos of the
 results tapes. Every check gives one :class:`Finding` naming its place; nothing is hidden:
 leaves off the roll and counts that do not reconcile are problems; a token used twice is a note
 (shown, never hidden, not a failure): the nodes accept it by design, since a kiosk offline
@@ -21,9 +21,7 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
-
-import httpx
+from typing import Sequence
 
 from kiosk.contract.batch import MODES, SealedBallot, parse_sealed_ballot
 from kiosk.contract.board_checkpoint import ORIGIN_PREFIX, BoardCheckpoint, parse_checkpoint, witness_name
@@ -39,10 +37,6 @@ from kiosk.contract.roster import ROSTER_FILE, Roster, load_roster
 from kiosk.contract.tokens import token_ref
 from kiosk.contract.witness import quorum
 
-CHECKPOINT_FILE = "checkpoint.txt"
-COSIGNED_FILE = "cosigned.txt"
-LEAVES_FILE = "leaves.ndjson"
-PAGE = 1000  # the most leaves the node serves per request
 MAX_LEAF_LINES = 50  # per-leaf problem lines printed before a summary of the rest
 
 
@@ -57,64 +51,6 @@ class Published:
     checkpoint: bytes
     cosigned: bytes | None
     leaves: list[bytes]
-
-
-# ---------------------------------------------------------------- getting the published data
-
-def fetch_board(url: str, transport: httpx.BaseTransport | None = None, timeout_s: float = 30.0) -> Published:
-    """Download a node's checkpoint, cosigned checkpoint and every leaf (in pages) over HTTP."""
-    try:
-        with httpx.Client(base_url=url, transport=transport, timeout=timeout_s) as http:
-            answer = http.get("/v1/board/checkpoint")
-            if answer.status_code != 200:
-                raise InputError(f"{url} serves no board checkpoint (HTTP {answer.status_code})")
-            checkpoint = answer.content
-            try:
-                size = parse_checkpoint(checkpoint, None, None).tree_size
-            except FormatError as e:
-                raise InputError(f"the checkpoint {url} serves is not a checkpoint: {e}") from e
-            leaves: list[bytes] = []
-            for start in range(0, size, PAGE):
-                end = min(size, start + PAGE)
-                page = http.get("/v1/board/leaves", params={"start": start, "end": end})
-                if page.status_code != 200:
-                    raise InputError(f"{url} did not serve leaves {start}..{end - 1} (HTTP {page.status_code})")
-                leaves += page.content.splitlines()
-            cosigned = None
-            answer = http.get("/v1/board/cosigned")
-            if answer.status_code == 200:
-                try:
-                    cosigned = answer.json()["note"].encode("utf-8")
-                except (ValueError, KeyError, TypeError, AttributeError):
-                    cosigned = b"(not a JSON answer with a note)"
-    except httpx.HTTPError as e:
-        raise InputError(f"cannot reach {url}: {e}", hint="check the URL, or verify an exported directory") from e
-    return Published(checkpoint, cosigned, leaves)
-
-
-def read_board(directory: Path) -> Published:
-    """Read an exported board: ``checkpoint.txt``, ``leaves.ndjson``, optionally ``cosigned.txt``."""
-    directory = Path(directory)
-    if not (directory / CHECKPOINT_FILE).is_file() or not (directory / LEAVES_FILE).is_file():
-        raise InputError(f"{directory} holds no {CHECKPOINT_FILE} and {LEAVES_FILE}",
-                         hint="give a directory 'kiosk-central board export' wrote, or a node's URL")
-    cosigned = directory / COSIGNED_FILE
-    return Published((directory / CHECKPOINT_FILE).read_bytes(),
-                     cosigned.read_bytes() if cosigned.is_file() else None,
-                     (directory / LEAVES_FILE).read_bytes().splitlines())
-
-
-def write_board(published: Published, directory: Path) -> list[Path]:
-    """Write a board the way :func:`read_board` reads it; the files written."""
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    written = [directory / CHECKPOINT_FILE, directory / LEAVES_FILE]
-    written[0].write_bytes(published.checkpoint)
-    written[1].write_bytes(b"".join(leaf + b"\n" for leaf in published.leaves))
-    if published.cosigned is not None:
-        written.append(directory / COSIGNED_FILE)
-        written[-1].write_bytes(published.cosigned)
-    return written
 
 
 # ---------------------------------------------------------------- the package
@@ -327,16 +263,6 @@ def check_leaves(election: Election, mode: str, leaves: Sequence[bytes], roll: T
 
 
 # ---------------------------------------------------------------- closing statements
-
-def read_closing_lines(paths: Iterable[Path]) -> list[tuple[str, str]]:
-    """(place, payload) of every non-blank line of the files (one photographed QR payload a line)."""
-    out = []
-    for path in paths:
-        for n, line in enumerate(Path(path).read_text(encoding="utf-8", errors="replace").splitlines(), 1):
-            if line.strip():
-                out.append((f"{Path(path).name} line {n}", line.strip()))
-    return out
-
 
 def check_closings(election: Election, mode: str, roster: Roster | None, facts: LeafFacts,
                    payloads: Sequence[tuple[str, str]]) -> list[Finding]:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from kiosk.contract.board_checkpoint import parse_checkpoint
 from kiosk.app.cliutil import EXIT_BAD, EXIT_OK, EXIT_USAGE, print_json
-from sync.central.observer import (InputError, Published, fetch_board, read_board, read_closing_lines,
-                                   report_json, verify_published, write_board)
+from sync.central.observer import InputError, Published, report_json, verify_published
+from sync.central.observer_export import read_board, read_closing_lines, write_board
+from sync.central.observer_fetch import fetch_board
 
 
 def load_published(source: str) -> Published:
