@@ -7,19 +7,17 @@ tests, never a blank on screen.
 
 from __future__ import annotations
 
-import tomllib
-from functools import lru_cache
 from pathlib import Path
+
+from kiosk.words import load_catalogue
 
 LANGUAGES = ("ko", "en")
 MESSAGES = Path(__file__).resolve().parent / "messages"
 
 
-@lru_cache(maxsize=None)
 def catalog(language: str) -> dict[str, str]:
-    """All messages of a language."""
-    with open(MESSAGES / f"{language}.toml", "rb") as f:
-        return tomllib.load(f)
+    """All messages of a language (``booth_ui/messages/<language>.toml``)."""
+    return load_catalogue(MESSAGES, language)
 
 
 def t(language: str, key: str, **params: object) -> str:

@@ -14,10 +14,15 @@ MESSAGES = Path(__file__).resolve().parent / "messages"
 
 
 @lru_cache(maxsize=None)
+def load_catalogue(directory: Path, name: str) -> dict:
+    """``directory/<name>.toml``, read once: the one loader of every message catalogue (booth_ui's too)."""
+    with open(directory / f"{name}.toml", "rb") as f:
+        return tomllib.load(f)
+
+
 def catalogue(name: str) -> dict:
     """The tables of ``kiosk/messages/<name>.toml``, by language."""
-    with open(MESSAGES / f"{name}.toml", "rb") as f:
-        return tomllib.load(f)
+    return load_catalogue(MESSAGES, name)
 
 
 def word(name: str, language: str, key: str, **params: object) -> str:

@@ -28,7 +28,6 @@ from kiosk.contract.keys import SigningKey, save_signing_key
 from kiosk.contract.package import copy_public, load_package
 
 STATION_FORMAT = "kiosk-station/1"
-REGISTRATION_CONTEXT = "kiosk-registration/1"
 DEFAULT_SEAL_INTERVAL_S = 30 * 60
 MODES = ("test", "official")
 
@@ -73,8 +72,8 @@ class DataDir:
 
 
 @dataclass(frozen=True)
-class StationConfig:
-    """``station.json``: what provisioning fixed."""
+class StationIdentity:
+    """``station.json``: who this kiosk is, as provisioning fixed it (not the [station] settings of kiosk.ini)."""
 
     station: str
     election_hex: str
@@ -87,7 +86,7 @@ class StationConfig:
                 "kiosk_key_hex": self.kiosk_key_hex, "seal_interval_s": self.seal_interval_s}
 
 
-def read_config(data: DataDir) -> StationConfig:
+def read_config(data: DataDir) -> StationIdentity:
     """Read ``station.json`` strictly: a missing or unknown field is an error naming it."""
     path = data.station_file
     if not path.exists():
@@ -102,7 +101,7 @@ def read_config(data: DataDir) -> StationConfig:
     interval = body["seal_interval_s"]
     if isinstance(interval, bool) or not isinstance(interval, int) or not 0 <= interval <= 86_400:
         raise FormatError(f"{path}: seal_interval_s must be a whole number of seconds from 0 to 86400")
-    return StationConfig(body["station"], body["election_hex"], body["kiosk_key_hex"], interval)
+    return StationIdentity(body["station"], body["election_hex"], body["kiosk_key_hex"], interval)
 
 
 @contextlib.contextmanager
@@ -150,7 +149,7 @@ def provision(election_dir: Path, station: str, data_root: Path, now: int, mode:
         roll.close()
     key = SigningKey.generate()
     save_signing_key(data.key_file, key)
-    config = StationConfig(station, package.election.fingerprint_hex, key.verify_key.hex, seal_interval_s)
+    config = StationIdentity(station, package.election.fingerprint_hex, key.verify_key.hex, seal_interval_s)
     from kiosk.station.attest import attest_installed  # the software this kiosk was provisioned with
     from kiosk.contract.registration import make_registration, write_registration
 

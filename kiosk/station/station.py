@@ -11,7 +11,7 @@ import contextlib
 from pathlib import Path
 
 from kiosk.station import eventlog as ev
-from kiosk.station.datadir import DataDir, StationConfig, read_config, writer_lock
+from kiosk.station.datadir import DataDir, StationIdentity, read_config, writer_lock
 from kiosk.errors import FormatError, StorageError
 from kiosk.contract.keys import SigningKey, load_signing_key
 from kiosk.station.lifecycle import EVENT_STATE, StationState, state_from_events
@@ -29,7 +29,7 @@ def state_of(store: Store) -> tuple[StationState, bool]:
     return state_from_events(kinds), ev.MODE_CHANGED in kinds
 
 
-def create_store(data: DataDir, config: StationConfig, key: SigningKey, mode: str, now: int,
+def create_store(data: DataDir, config: StationIdentity, key: SigningKey, mode: str, now: int,
                  extra: dict | None = None, connect: Connect = sqlite_connect) -> None:
     """Create a mode's store file, its first entry ``station_provisioned`` naming everything."""
     store = Store.open(data.store_file(mode), key, connect=connect)
@@ -64,7 +64,7 @@ def current_mode(data: DataDir, connect: Connect = sqlite_connect) -> str:
 class Station:
     """A provisioned station opened by its one writer: election, roll, kiosk key, current store."""
 
-    def __init__(self, data: DataDir, config: StationConfig, package: ElectionPackage, key: SigningKey,
+    def __init__(self, data: DataDir, config: StationIdentity, package: ElectionPackage, key: SigningKey,
                  connect: Connect, synchronous: str) -> None:
         self.data, self.config, self.package, self.key = data, config, package, key
         self.election = package.election

@@ -18,7 +18,7 @@ from pathlib import Path
 from kiosk.station import eventlog as ev
 from kiosk.contract.ballot import check_ballot
 from kiosk.contract.batch import BatchHeader, check_batch, encode_batch, parse_batch
-from kiosk.station.datadir import MODES, DataDir, StationConfig, read_config
+from kiosk.station.datadir import MODES, DataDir, StationIdentity, read_config
 from kiosk.contract.election import Election
 from kiosk.contract.findings import Finding, note, problem
 from kiosk.errors import FormatError, KioskError
@@ -91,7 +91,7 @@ def verify_data(root: Path, connect: Connect = sqlite_connect) -> VerifyReport:
     return report
 
 
-def _verify_store(data: DataDir, mode: str, config: StationConfig, election: Election, roll: TokenRoll,
+def _verify_store(data: DataDir, mode: str, config: StationIdentity, election: Election, roll: TokenRoll,
                   connect: Connect, report: VerifyReport) -> None:
     try:
         store = Store.open(data.store_file(mode), read_only=True, connect=connect)
