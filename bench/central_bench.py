@@ -40,7 +40,8 @@ import httpx  # noqa: E402
 from centralhelp import make_central_election  # noqa: E402
 from kiosk.contract.batch import SEALED_BALLOT_CONTEXT, parse_batch  # noqa: E402
 from kiosk.station.casting import cast  # noqa: E402
-from kiosk.station.datadir import DataDir, provision  # noqa: E402
+from kiosk.station.datadir import DataDir
+from kiosk.station.provisioning import provision  # noqa: E402
 from kiosk.contract.keys import save_signing_key  # noqa: E402
 from kiosk.contract.package import load_package  # noqa: E402
 from kiosk.station.polls import close_polls, open_polls  # noqa: E402

@@ -70,9 +70,9 @@ def cmd_diag_scanner(args: argparse.Namespace) -> int:
 
 
 def cmd_provision(args: argparse.Namespace) -> int:
-    from kiosk.station.datadir import provision
+    from kiosk.app.provision import provision_station
 
-    done = provision(args.election, args.station, args.data, int(time.time()), mode=args.mode,
+    done = provision_station(args.election, args.station, args.data, int(time.time()), mode=args.mode,
                      seal_interval_s=args.seal_minutes * 60)
     print(f"station {done['station']} provisioned in {done['data']} ({done['mode']} mode)")
     print(f"kiosk key {done['kiosk_key']}; register it with: "

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Iterator
 
 from kiosk.station.casting import Cast, cast
-from kiosk.station.datadir import DataDir, provision
+from kiosk.station.datadir import DataDir
+from kiosk.station.provisioning import provision
 from kiosk.contract.election import Election
 from kiosk.contract.keys import SigningKey, save_signing_key
 from kiosk.contract.minting import mint_tokens

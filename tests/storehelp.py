@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.station.datadir import provision
+from kiosk.station.provisioning import provision
 from kiosk.contract.election import Election
 from kiosk.contract.minting import mint_tokens
 from kiosk.contract.package import create_package

@@ -10,11 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kiosk.contract.canonical import canonical_bytes
-from kiosk.contract.envelope import seal_envelope
+from kiosk.app.provision import write_registration_png
+from kiosk.contract.envelope import seal_envelope, write_envelope
 from kiosk.errors import FormatError, ValidationError
 from kiosk.contract.keys import SigningKey
 from kiosk.contract.registration import (REGISTRATION_CONTEXT, make_registration, parse_registration, read_registration,
-                                registration_payload, registration_qr, write_registration)
+                                registration_payload, registration_qr)
 from scanner.decode import decode_frame
 
 KEY = SigningKey(bytes(range(32)))
@@ -35,7 +36,7 @@ def envelope(**changes) -> dict:
 
 def test_round_trip_through_file_and_bytes(tmp_path):
     env = envelope()
-    write_registration(env, tmp_path / "registration.json", tmp_path / "registration.png")
+    write_envelope(tmp_path / "registration.json", env)
     reg = read_registration(tmp_path / "registration.json")
     assert (reg.station, reg.election_hex, reg.kiosk_key_hex, reg.software_hash_hex, reg.time) == \
         ("suwon-01", ELECTION, KEY.verify_key.hex, SOFTWARE, NOW)
@@ -45,7 +46,7 @@ def test_round_trip_through_file_and_bytes(tmp_path):
 
 def test_the_qr_png_decodes_to_the_registration(tmp_path):
     env = envelope()
-    write_registration(env, tmp_path / "r.json", tmp_path / "r.png")
+    write_registration_png(env, tmp_path / "r.png")
     texts = decode_frame(cv2.imread(str(tmp_path / "r.png")))
     assert texts and parse_registration(texts[0]) == parse_registration(registration_payload(env))
     assert registration_qr(env).version <= 20  # small enough for a phone or a webcam at arm's length

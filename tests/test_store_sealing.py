@@ -7,7 +7,8 @@ from kiosk.contract.batch import check_batch, parse_batch
 from kiosk.station.casting import Cast, cast
 from kiosk.contract.keys import VerifyKey
 from kiosk.station.polls import StepRefused, change_mode, close_polls, open_polls
-from kiosk.station.sealing import restore_outbox, seal, seal_due, seal_if_due
+from kiosk.station.outbox import restore_outbox
+from kiosk.station.sealing import seal, seal_due, seal_if_due
 from kiosk.station.lifecycle import StationState
 from kiosk.station.station import Station
 from storehelp import NOW, choices, make_station, verify_json
@@ -92,7 +93,7 @@ def test_a_missing_outbox_file_is_a_note_and_is_written_again_byte_for_byte(stor
         path.unlink()
         code, report = verify_json(root)
         assert code == 0 and report["notes"][0]["place"] == "outbox/test/batch-000001.json"
-        assert restore_outbox(station) == [path]
+        assert restore_outbox(station.data, station.store) == [path]
     assert path.read_bytes() == original
 
 

@@ -12,6 +12,8 @@ __all__ = ["run_booth", "run_demo"]
 
 
 def __getattr__(name: str):
+    # Lazy on purpose, not to dodge a circle (tests/test_architecture.py counts in-function imports
+    # in its circle check): the booth and the demo load pygame, which a printing command must not pay for.
     if name == "run_booth":
         from kiosk.app.booth import run_booth
 

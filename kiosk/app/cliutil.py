@@ -8,10 +8,12 @@ happened and one saying what to do, on stderr.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import logging
 import sys
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from kiosk.errors import KioskError
 
@@ -64,11 +66,17 @@ def read_pin(stream=None) -> str:
 
 def call(main: Callable[[list[str]], int], *argv: object, stdin: str = "") -> tuple[int, str]:
     """Run one of our commands in-process with ``stdin`` as standard input: (exit code, its stdout)."""
-    import contextlib
-    import io
-    from unittest import mock
-
     out = io.StringIO()
-    with contextlib.redirect_stdout(out), mock.patch("sys.stdin", io.StringIO(stdin)):
+    with contextlib.redirect_stdout(out), _standard_input(io.StringIO(stdin)):
         code = main([str(a) for a in argv])
     return code, out.getvalue()
+
+
+@contextlib.contextmanager
+def _standard_input(stream: io.StringIO) -> Iterator[None]:
+    """``sys.stdin`` is ``stream`` inside the block (as :func:`contextlib.redirect_stdout` does for stdout)."""
+    saved, sys.stdin = sys.stdin, stream
+    try:
+        yield
+    finally:
+        sys.stdin = saved

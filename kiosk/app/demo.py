@@ -26,12 +26,14 @@ from booth_ui.screenshots import save_screenshots
 from kiosk.app.booth import SCREEN_SIZE, Appliance
 from kiosk.app.voter import vote
 from kiosk.app.cliutil import EXIT_BAD, EXIT_OK, call
+from kiosk.app.provision import provision_station
 from kiosk.station.lifecycle import Role
 from kiosk.station.polls import close_polls, open_polls
 from kiosk.station.reports import count_contests
 from kiosk.station.station import Station
 from kiosk.station.verify import verify_data
 from scanner.showcase import ShowcaseSource
+from sync.central.cli import main as central
 
 log = logging.getLogger(__name__)
 COMMUNITIES = 24
@@ -49,9 +51,6 @@ def _run(main, *argv: str, stdin: str = "") -> str:
 
 def prepare(root: Path) -> list[tuple[str, Path]]:
     """Election, tokens, cards, a provisioned station with its polls open; returns (style, token PNG)."""
-    from kiosk.cli import main as kiosk_main
-    from sync.central.cli import main as central
-
     election, tokens = root / "election", root / "tokens"
     if not (root / "station" / "station.json").exists():
         print(_run(central, "election", "init", "--out", election, "--demo", "ttabok",
@@ -61,8 +60,8 @@ def prepare(root: Path) -> list[tuple[str, Path]]:
         print(_run(central, "cards", "mint", "--election", election, "--role", "poll-worker", "--station",
                    STATION, "--out", root / "cards", stdin=DEMO_PIN + "\n"), end="")
         print(_run(central, "tokens", "freeze", "--election", election), end="")
-        print(_run(kiosk_main, "provision", "--election", election, "--station", STATION, "--data",
-                   root / "station", "--mode", "test"), end="")
+        done = provision_station(election, STATION, root / "station", int(time.time()), mode="test")
+        print(f"station {done['station']} provisioned in {done['data']} ({done['mode']} mode)")
         with Station.open(root / "station") as station:
             open_polls(station, int(time.time()), by="demo", role=Role.POLL_WORKER)
         print(f"polls opened at station {STATION} in test mode (poll-worker card PIN {DEMO_PIN})")

@@ -20,14 +20,14 @@ import segno
 
 from kiosk.contract.canonical import canonical_bytes, parse_json
 from kiosk.contract.election import ID_PATTERN
-from kiosk.contract.envelope import open_envelope, seal_envelope, write_envelope
+from kiosk.contract.envelope import open_envelope, seal_envelope
 from kiosk.errors import FormatError, SignatureError, ValidationError
 from kiosk.contract.keys import SigningKey, VerifyKey
 
 REGISTRATION_CONTEXT = "kiosk-registration/1"
 FIELDS = ("election_hex", "format", "kiosk_fingerprint", "kiosk_key_hex", "software_hash_hex", "station", "time")
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
-QUIET_ZONE = 4  # modules, as ISO/IEC 18004 asks
+QUIET_ZONE = 4  # modules, as ISO/IEC 18004 asks (for whoever draws registration_qr)
 
 
 @dataclass(frozen=True)
@@ -69,12 +69,6 @@ def registration_payload(envelope: dict) -> bytes:
 def registration_qr(envelope: dict) -> segno.QRCode:
     """The QR code of a registration (byte mode, ECC level M)."""
     return segno.make(registration_payload(envelope), error="m", mode="byte", micro=False)
-
-
-def write_registration(envelope: dict, json_path: Path, png_path: Path, scale: int = 6) -> None:
-    """Write the registration file and a PNG of its QR code beside it."""
-    write_envelope(json_path, envelope)
-    registration_qr(envelope).save(str(png_path), kind="png", scale=scale, border=QUIET_ZONE)
 
 
 def _check_body(body: dict) -> None:

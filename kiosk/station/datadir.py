@@ -1,4 +1,6 @@
-"""A station's data directory, and provisioning it (the technician's ``kiosk provision``).
+"""A station's data directory: where each file lives, ``station.json``, the one-writer lock.
+
+Provisioning one (the technician's ``kiosk provision``) is :mod:`kiosk.station.provisioning`.
 
 Layout::
 
@@ -21,14 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.contract.canonical import canonical_bytes, parse_json
-from kiosk.contract.election import ID_PATTERN
-from kiosk.errors import FormatError, KioskError, StorageError
-from kiosk.files import write_atomic
-from kiosk.contract.keys import SigningKey, save_signing_key
-from kiosk.contract.package import copy_public, load_package
+from kiosk.errors import FormatError, StorageError
 
 STATION_FORMAT = "kiosk-station/1"
-DEFAULT_SEAL_INTERVAL_S = 30 * 60
 MODES = ("test", "official")
 
 
@@ -117,50 +114,3 @@ def writer_lock(data: DataDir):
         yield
     finally:
         os.close(fd)
-
-
-def provision(election_dir: Path, station: str, data_root: Path, now: int, mode: str = "test",
-              seal_interval_s: int = DEFAULT_SEAL_INTERVAL_S) -> dict:
-    """Make a new station: package copy (checked), kiosk key, config, registration, first store.
-
-    Returns a summary (station, election, kiosk key fingerprint, mode) for the technician.
-    """
-    from kiosk.station.station import create_store  # the store's first entry is the station's business
-
-    if not isinstance(station, str) or not ID_PATTERN.match(station):
-        raise KioskError(f"station id {station!r} must be 1-40 letters, digits, '_', '.' or '-'")
-    if mode not in MODES:
-        raise KioskError(f"mode must be test or official, not {mode!r}")
-    if not 0 <= seal_interval_s <= 86_400:
-        raise KioskError("the sealing interval must be from 0 to 1440 minutes")
-    data = DataDir(Path(data_root))
-    if data.root.exists() and any(data.root.iterdir()):
-        raise KioskError(f"{data.root} is not empty", hint="provision into a new, empty directory")
-    load_package(election_dir)  # refuse a package whose signature does not check before copying
-    data.root.mkdir(parents=True, exist_ok=True)
-    copy_public(election_dir, data.election)
-    package = load_package(data.election)
-    roll = package.roll()
-    try:
-        if not roll.verify():
-            raise KioskError("the token roll is not frozen, or does not match its signed root",
-                             hint="run 'kiosk-central tokens freeze' and copy the package again")
-    finally:
-        roll.close()
-    key = SigningKey.generate()
-    save_signing_key(data.key_file, key)
-    config = StationIdentity(station, package.election.fingerprint_hex, key.verify_key.hex, seal_interval_s)
-    from kiosk.station.attest import attest_installed  # the software this kiosk was provisioned with
-    from kiosk.contract.registration import make_registration, write_registration
-
-    registration = make_registration(station, key, config.election_hex,
-                                     attest_installed(None).software_hash_hex, now)
-    write_registration(registration, data.registration_file, data.root / "registration.png")
-    for mode_name in MODES:
-        (data.outbox / mode_name).mkdir(parents=True, exist_ok=True)
-    data.acks.mkdir(exist_ok=True)
-    with writer_lock(data):
-        create_store(data, config, key, mode, now)
-    write_atomic(data.station_file, canonical_bytes(config.to_json()) + b"\n")  # last: marks it complete
-    return {"station": station, "election_hex": config.election_hex, "kiosk_key": key.verify_key.fingerprint,
-            "kiosk_key_hex": key.verify_key.hex, "mode": mode, "data": str(data.root)}

@@ -5,7 +5,8 @@ order, as sealed ballots; its header links to the previous batch's. The batch ro
 members and the ``batch_sealed`` event are one transaction; the outbox file is written after
 COMMIT (temporary name, fsync, rename, fsync the directory), so a batch file never exists
 that the store does not hold. A crash between the two leaves the file missing;
-:func:`restore_outbox` writes it again from the store, byte for byte.
+:func:`kiosk.station.outbox.restore_outbox` writes it again from the store, byte for byte, when
+the station opens.
 
 After sealing, the store is compacted (:meth:`kiosk.station.store.Store.compact`): the file is
 rewritten in key order and the WAL emptied, so the storage layout forgets the casting order.
@@ -16,9 +17,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from kiosk.station import eventlog as ev
-from kiosk.contract.batch import BatchHeader, SealedBatch, build_batch, encode_batch, header_from_json
+from kiosk.contract.batch import BatchHeader, SealedBatch, build_batch, header_from_json
 from kiosk.contract.canonical import parse_json
-from kiosk.files import write_atomic
+from kiosk.station.outbox import write_batch_file
 from kiosk.station.station import Station
 from kiosk.station.store import Store
 
@@ -68,15 +69,8 @@ def seal_in_transaction(station: Station, now: int, polls_closed: bool) -> Seale
 
 def finish_batch(station: Station, batch: SealedBatch) -> Path:
     """After COMMIT: the outbox file, then compaction."""
-    path = write_batch_file(station, batch)
+    path = write_batch_file(station.data, batch)
     station.store.compact()
-    return path
-
-
-def write_batch_file(station: Station, batch: SealedBatch) -> Path:
-    """Write a batch file atomically (temporary name, fsync, rename, fsync the directory)."""
-    path = station.data.batch_file(batch.header.mode, batch.header.number)
-    write_atomic(path, encode_batch(batch))
     return path
 
 
@@ -84,19 +78,3 @@ def last_header(store: Store) -> BatchHeader | None:
     """The header of the store's latest batch, or None before the first."""
     rows = store.db.execute("SELECT header FROM batches ORDER BY number DESC LIMIT 1").fetchall()
     return header_from_json(parse_json(rows[0][0], "batch header")) if rows else None
-
-
-def batch_from_store(store: Store, number: int, header: bytes, signature: bytes) -> SealedBatch:
-    """Rebuild a sealed batch from the store: the same bytes as the file it wrote."""
-    ballots = tuple(r.sealed_ballot for r in store.ballots(batch=number))
-    return SealedBatch(header_from_json(parse_json(header, f"batch {number} header")), signature, ballots)
-
-
-def restore_outbox(station: Station) -> list[Path]:
-    """Write any batch file the outbox lacks (a crash after COMMIT, or a deleted file)."""
-    written = []
-    for number, header, _, signature in station.store.batches():
-        path = station.data.batch_file(station.mode, number)
-        if not path.exists():
-            written.append(write_batch_file(station, batch_from_store(station.store, number, header, signature)))
-    return written

@@ -14,6 +14,7 @@ from kiosk.station import eventlog as ev
 from kiosk.station.datadir import DataDir, StationIdentity, read_config, writer_lock
 from kiosk.errors import FormatError, StorageError
 from kiosk.contract.keys import SigningKey, load_signing_key
+from kiosk.station.outbox import restore_outbox
 from kiosk.station.lifecycle import EVENT_STATE, StationState, state_from_events
 from kiosk.contract.package import ElectionPackage, load_package
 from kiosk.station.store import Connect, Store, sqlite_connect
@@ -97,8 +98,7 @@ class Station:
         station._lock = lock
         try:
             station.use_store(current_mode(data, connect))
-            from kiosk.station.sealing import restore_outbox  # sealing builds on the station
-            restore_outbox(station)  # a crash between a sealing's COMMIT and its file
+            restore_outbox(data, station.store)  # a crash between a sealing's COMMIT and its file
         except BaseException:
             station.close()
             raise

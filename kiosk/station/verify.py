@@ -26,7 +26,7 @@ from kiosk.station.eventlog import check_entry
 from kiosk.contract.keys import VerifyKey
 from kiosk.contract.package import load_package
 from kiosk.contract.roll import TokenRoll
-from kiosk.station.sealing import batch_from_store
+from kiosk.station.outbox import batch_from_store
 from kiosk.station.lifecycle import EVENT_STATE, STAYING, TRANSITIONS, StationState, accepts_ballots
 from kiosk.station.store import STORE_FORMAT, Connect, Store, sqlite_connect
 

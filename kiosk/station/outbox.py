@@ -1,0 +1,39 @@
+"""The outbox: sealed batch files, written from the store and written again when one is missing.
+
+A batch file is written only after the COMMIT that recorded its batch, so a crash between the
+two leaves the file missing, never a file the store does not hold; :func:`restore_outbox`
+(run by :meth:`kiosk.station.station.Station.open`) writes any missing file again from the
+store, byte for byte.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kiosk.contract.batch import SealedBatch, encode_batch, header_from_json
+from kiosk.contract.canonical import parse_json
+from kiosk.files import write_atomic
+from kiosk.station.datadir import DataDir
+from kiosk.station.store import Store
+
+
+def write_batch_file(data: DataDir, batch: SealedBatch) -> Path:
+    """Write a batch file atomically (temporary name, fsync, rename, fsync the directory)."""
+    path = data.batch_file(batch.header.mode, batch.header.number)
+    write_atomic(path, encode_batch(batch))
+    return path
+
+
+def batch_from_store(store: Store, number: int, header: bytes, signature: bytes) -> SealedBatch:
+    """Rebuild a sealed batch from the store: the same bytes as the file it wrote."""
+    ballots = tuple(r.sealed_ballot for r in store.ballots(batch=number))
+    return SealedBatch(header_from_json(parse_json(header, f"batch {number} header")), signature, ballots)
+
+
+def restore_outbox(data: DataDir, store: Store) -> list[Path]:
+    """Write any batch file of ``store``'s mode the outbox lacks (a crash after COMMIT, or a deleted file)."""
+    written = []
+    for number, header, _, signature in store.batches():
+        if not data.batch_file(store.mode, number).exists():
+            written.append(write_batch_file(data, batch_from_store(store, number, header, signature)))
+    return written
