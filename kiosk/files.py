@@ -1,9 +1,11 @@
-"""Durable file writes: temporary name, fsync, rename, fsync the directory."""
+"""Files: durable writes (temporary name, fsync, rename, fsync the directory) and reading a named input."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+from kiosk.errors import FormatError
 
 
 def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
@@ -23,3 +25,11 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def read_input(path: Path, what: str, hint: str = "") -> bytes:
+    """The bytes of a file a person named; a :class:`FormatError` "cannot read WHAT: why" if it cannot be read."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as e:
+        raise FormatError(f"cannot read {what}: {e.strerror}", hint=hint) from e

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import functools
+import shutil
 from collections import namedtuple
 from datetime import datetime, timezone
 
 import pytest
 
 from kiosk.station.input_devices import BTN_TOUCH, bitmask, parse_input_devices
+from kiosk.app.selftest_run import read_input_devices
 from kiosk.station.selftest import (EARLIEST_SANE_TIME, check_camera, check_clock, check_disk, check_input,
-                            check_printer, read_input_devices, run_selftest)
+                            check_printer, run_selftest)
 
 # /proc/bus/input/devices as a Raspberry Pi with a USB touch screen, a keyboard, a touchpad and
 # the power button shows it (64-bit kernel).
@@ -126,9 +128,9 @@ def test_disk_free_above_or_below_threshold(tmp_path):
     assert check_disk(tmp_path, 512, lambda p: Usage(10**10, 0, 600_000_000)).ok
     low = check_disk(tmp_path, 512, lambda p: Usage(10**10, 0, 100_000_000))
     assert not low.ok and low.detail == "100 MB free (at least 512 MB needed)"
-    gone = check_disk(tmp_path / "missing", 512)
+    gone = check_disk(tmp_path / "missing", 512, shutil.disk_usage)
     assert not gone.ok and "cannot measure" in gone.detail
-    assert check_disk(tmp_path, 16).ok  # this machine's real disk through shutil.disk_usage
+    assert check_disk(tmp_path, 16, shutil.disk_usage).ok  # this machine's real disk through shutil.disk_usage
 
 
 def test_clock_in_1970_or_before_the_election_is_refused():
@@ -146,7 +148,7 @@ def test_the_report_runs_every_check_and_lists_problems(tmp_path):
     report = run_selftest([
         functools.partial(check_camera, lambda: 30),
         functools.partial(check_printer, lambda: "paper_out"),
-        functools.partial(check_disk, tmp_path, 16),
+        functools.partial(check_disk, tmp_path, 16, shutil.disk_usage),
         functools.partial(check_clock, 0),
     ])
     assert [r.check for r in report.results] == ["camera", "printer", "disk", "clock"]

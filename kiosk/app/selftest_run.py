@@ -3,14 +3,27 @@ keypad, free disk, a sane clock (the checks are kiosk.station.selftest's; this w
 
 from __future__ import annotations
 
+import shutil
 import time
 from functools import partial
 from pathlib import Path
 
 from hardware.printer import Printer
+from kiosk.station.input_devices import InputDevice, parse_input_devices
 from kiosk.station.selftest import (MIN_FRAMES, SelfTestReport, check_camera, check_clock, check_disk, check_input,
-                            check_printer, read_input_devices, run_selftest)
+                                    check_printer, run_selftest)
 from scanner.sources import open_source
+
+
+INPUT_DEVICES = Path("/proc/bus/input/devices")
+
+
+def read_input_devices(path: Path = INPUT_DEVICES) -> list[InputDevice]:
+    """The kernel's list of input devices (empty when it cannot be read); the check itself takes them parsed."""
+    try:
+        return parse_input_devices(Path(path).read_text(errors="replace"))
+    except OSError:
+        return []
 
 
 def count_frames(camera_url: str, timeout_s: float = 5.0) -> int:
@@ -39,6 +52,6 @@ def station_selftest(data: Path, camera_url: str, printer_url: str | None, min_f
         partial(check_camera, partial(count_frames, camera_url)),
         partial(check_printer, partial(printer_status, printer_url) if printer_url else lambda: "not configured"),
         partial(check_input, read_input_devices()),
-        partial(check_disk, Path(data), min_free_mb),
+        partial(check_disk, Path(data), min_free_mb, shutil.disk_usage),
         partial(check_clock, now),
     ])

@@ -22,6 +22,7 @@ from kiosk.contract.canonical import canonical_bytes, parse_json
 from kiosk.contract.election import ID_PATTERN
 from kiosk.contract.envelope import open_envelope, seal_envelope
 from kiosk.errors import FormatError, SignatureError, ValidationError
+from kiosk.files import read_input
 from kiosk.contract.keys import SigningKey, VerifyKey
 
 REGISTRATION_CONTEXT = "kiosk-registration/1"
@@ -115,9 +116,5 @@ def parse_registration(data: bytes | str, what: str = "registration") -> Registr
 
 def read_registration(path: Path) -> Registration:
     """Read a registration file."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as e:
-        raise FormatError(f"cannot read the registration {path}: {e.strerror}",
-                          hint="give the registration.json the kiosk wrote") from e
+    data = read_input(path, f"the registration {path}", hint="give the registration.json the kiosk wrote")
     return parse_registration(data, str(path))

@@ -14,6 +14,7 @@ from pathlib import Path
 from kiosk.contract.canonical import parse_json
 from kiosk.contract.election import DEFAULT_PRIVACY_FLOOR
 from kiosk.errors import FormatError, ValidationError
+from kiosk.files import read_input
 
 SPEC_FIELDS = {"id", "title", "contests", "styles", "tally", "privacy_floor", "paper_record", "nodes"}
 
@@ -21,10 +22,7 @@ SPEC_FIELDS = {"id", "title", "contests", "styles", "tally", "privacy_floor", "p
 def read_spec(path: Path) -> dict:
     """Read a spec file into an election body without keys (defaults filled in)."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise FormatError(f"cannot read the spec {path}: {e.strerror}") from e
+    raw = read_input(path, f"the spec {path}")
     if path.suffix.lower() == ".toml":
         try:
             spec = tomllib.loads(raw.decode("utf-8"))

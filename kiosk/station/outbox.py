@@ -37,3 +37,20 @@ def restore_outbox(data: DataDir, store: Store) -> list[Path]:
         if not data.batch_file(store.mode, number).exists():
             written.append(write_batch_file(data, batch_from_store(store, number, header, signature)))
     return written
+
+
+def read_batch_file(data: DataDir, mode: str, number: int) -> bytes | None:
+    """The bytes of outbox batch ``number`` of ``mode``; None when the file is missing."""
+    path = data.batch_file(mode, number)
+    return path.read_bytes() if path.exists() else None
+
+
+def outbox_names(data: DataDir, mode: str) -> list[str]:
+    """The names of every file in ``mode``'s outbox folder, sorted (none when there is no folder)."""
+    folder = data.outbox / mode
+    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+
+def ack_file_count(data: DataDir) -> int:
+    """How many acknowledgement files the sync daemon saved (``DATA/acks/MODE/NODE/batch-*.json``)."""
+    return len(list(data.acks.rglob("batch-*.json"))) if data.acks.is_dir() else 0

@@ -8,18 +8,16 @@ query) so the core stays free of OpenCV and pyserial; the composition root passe
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
-from kiosk.station.input_devices import InputDevice, parse_input_devices
+from kiosk.station.input_devices import InputDevice
 
 # A clock before this is surely unset (a Raspberry Pi has no battery clock and starts in 1970).
 EARLIEST_SANE_TIME = int(datetime(2025, 1, 1, tzinfo=timezone.utc).timestamp())
 MIN_FRAMES = 5
-INPUT_DEVICES = Path("/proc/bus/input/devices")
 
 
 # (Korean, English) hint per problem: what a technician can do about it, without tools.
@@ -102,17 +100,11 @@ def check_input(devices: Iterable[InputDevice]) -> CheckResult:
     return CheckResult("input", True, "; ".join(found))
 
 
-def read_input_devices(path: Path = INPUT_DEVICES) -> list[InputDevice]:
-    """The kernel's list of input devices (empty when it cannot be read)."""
-    try:
-        return parse_input_devices(Path(path).read_text(errors="replace"))
-    except OSError:
-        return []
+def check_disk(path: Path, min_free_mb: int, disk_usage: Callable[[Path], tuple]) -> CheckResult:
+    """The data directory's file system has at least ``min_free_mb`` megabytes free.
 
-
-def check_disk(path: Path, min_free_mb: int,
-               disk_usage: Callable[[Path], tuple] = shutil.disk_usage) -> CheckResult:
-    """The data directory's file system has at least ``min_free_mb`` megabytes free."""
+    ``disk_usage`` measures (``shutil.disk_usage`` on the kiosk, passed in by the composition root).
+    """
     try:
         free_mb = disk_usage(Path(path))[2] // 1_000_000
     except OSError as e:

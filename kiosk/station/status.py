@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from fnmatch import fnmatch
 from pathlib import Path
 
 from kiosk.station.datadir import DataDir, read_config
 from kiosk.contract.keys import VerifyKey
 from kiosk.station.lifecycle import Role, allowed_actions
+from kiosk.station.outbox import ack_file_count, outbox_names
 from kiosk.station.station import current_mode, state_of
 from kiosk.station.station_reports import software_hash
 from kiosk.station.store import Connect, Store, sqlite_connect
@@ -33,7 +35,7 @@ def station_status(root: Path, connect: Connect = sqlite_connect) -> dict:
         software = software_hash(store)
     finally:
         store.close()
-    outbox = sorted(p.name for p in (data.outbox / mode).glob("batch-*.json"))
+    outbox = [name for name in outbox_names(data, mode) if fnmatch(name, "batch-*.json")]
     return {
         "station": config.station, "election_hex": config.election_hex,
         "kiosk_key": VerifyKey.from_hex(config.kiosk_key_hex).fingerprint, "kiosk_key_hex": config.kiosk_key_hex,
@@ -42,5 +44,5 @@ def station_status(root: Path, connect: Connect = sqlite_connect) -> dict:
         "ballots": ballots, "unsealed": ballots - members, "tokens_refused": refused,
         "log": {"events": head_seq, "head_hex": head_hex},
         "batches": len(batches), "outbox_files": len(outbox),
-        "acks": len(list(data.acks.rglob("batch-*.json"))) if data.acks.is_dir() else 0,  # acks/MODE/NODE/
+        "acks": ack_file_count(data),
     }

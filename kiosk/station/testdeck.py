@@ -18,6 +18,7 @@ from kiosk.contract.election import Election
 from kiosk.errors import FormatError, KioskError
 from kiosk.station.polls import StepRefused, close_polls, open_polls
 from kiosk.contract.rules import normalise_selections
+from kiosk.files import read_input
 from kiosk.station.lifecycle import StationState
 from kiosk.station.station import Station
 from kiosk.contract.tokens import Refused, parse_token
@@ -28,7 +29,8 @@ DEFAULT_SEED = 2017
 def read_payloads(path: Path) -> list[tuple[str, str, str]]:
     """(style, mode, payload) of every line of a ``payloads.tsv`` (style, mode, png, payload)."""
     rows = []
-    for n, line in enumerate(Path(path).read_text(encoding="ascii").splitlines(), 1):
+    text = read_input(path, f"the payloads file {path}").decode("ascii")
+    for n, line in enumerate(text.splitlines(), 1):
         parts = line.split("\t")
         if len(parts) != 4 or parts[1] not in ("test", "official"):
             raise FormatError(f"{path} line {n} is not 'style, mode, png, payload' separated by tabs",

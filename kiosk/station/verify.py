@@ -26,7 +26,7 @@ from kiosk.station.eventlog import check_entry
 from kiosk.contract.keys import VerifyKey
 from kiosk.contract.package import load_package
 from kiosk.contract.roll import TokenRoll
-from kiosk.station.outbox import batch_from_store
+from kiosk.station.outbox import batch_from_store, outbox_names, read_batch_file
 from kiosk.station.lifecycle import EVENT_STATE, STAYING, TRANSITIONS, StationState, accepts_ballots
 from kiosk.station.store import STORE_FORMAT, Connect, Store, sqlite_connect
 
@@ -210,12 +210,11 @@ class _StoreCheck:
         return len(rows)
 
     def check_file(self, batch) -> None:
-        path = self.data.batch_file(self.mode, batch.header.number)
-        name = f"outbox/{self.mode}/{path.name}"
-        if not path.exists():
+        name = f"outbox/{self.mode}/{self.data.batch_file(self.mode, batch.header.number).name}"
+        data = read_batch_file(self.data, self.mode, batch.header.number)
+        if data is None:
             self.report.notes.append(note(name, "missing; the kiosk writes it again on its next start"))
             return
-        data = path.read_bytes()
         try:
             parse_batch(data)
         except FormatError as e:
@@ -228,12 +227,11 @@ class _StoreCheck:
 def _check_orphan_files(data: DataDir, mode: str, report: VerifyReport) -> None:
     """Every outbox file must be a batch the store holds (checked above) or it is a problem."""
     held = report.stores.get(mode, {}).get("batches", 0)
-    folder = data.outbox / mode
-    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
-        match = BATCH_NAME.match(path.name)
+    for name in outbox_names(data, mode):
+        match = BATCH_NAME.match(name)
         if match is None:
-            if not path.name.startswith("."):  # write_atomic's temporary files
-                report.problems.append(problem(f"outbox/{mode}/{path.name}", "is not a batch file"))
+            if not name.startswith("."):  # write_atomic's temporary files
+                report.problems.append(problem(f"outbox/{mode}/{name}", "is not a batch file"))
         elif not 1 <= int(match.group(1)) <= held:
-            report.problems.append(problem(f"outbox/{mode}/{path.name}", "is a batch the store does not hold"))
+            report.problems.append(problem(f"outbox/{mode}/{name}", "is a batch the store does not hold"))
 
