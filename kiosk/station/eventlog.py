@@ -32,7 +32,7 @@ GENESIS_TAG = b"kiosk-log-genesis/1\x00"
 SIGNATURE_CONTEXT = "kiosk-log/1"
 KIND_PATTERN = re.compile(r"^[a-z][a-z_]{0,63}$")
 
-# The kinds this version writes; issue-by-issue the station adds more (see DESIGN.md 5).
+# Names for some of the kinds; the catalogue of every kind written is kiosk/station/events.py.
 STATION_PROVISIONED = "station_provisioned"
 POLLS_OPENED = "polls_opened"
 POLLS_OPEN_REFUSED = "polls_open_refused"
@@ -43,7 +43,6 @@ MODE_CHANGED = "mode_changed"
 BALLOT_CAST = "ballot_cast"
 TOKEN_REFUSED = "token_refused"
 BATCH_SEALED = "batch_sealed"
-DEVICE_ERROR = "device_error"
 PAPER_SPOILED = "paper_record_spoiled"   # a voter rejected a paper record (count only, no id)
 
 

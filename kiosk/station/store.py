@@ -22,6 +22,7 @@ from urllib.parse import quote
 from kiosk.contract.ballot import BallotRecord
 from kiosk.errors import StorageError
 from kiosk.station.eventlog import Entry, genesis_hash, make_entry
+from kiosk.station.events import catalogued
 from kiosk.contract.keys import SigningKey, VerifyKey
 
 log = logging.getLogger(__name__)
@@ -163,7 +164,11 @@ class Store:
             raise
 
     def append(self, kind: str, body: dict) -> Entry:
-        """Append one signed event; call inside :meth:`transaction` (the head moves at once)."""
+        """Append one signed event; call inside :meth:`transaction` (the head moves at once).
+
+        Only a kind of the catalogue (:mod:`kiosk.station.events`) is written; any other is a bug.
+        """
+        catalogued(kind)
         entry = make_entry(self.key, self.head_hash, self.head_seq + 1, kind, body)
         self.db.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
                         (entry.seq, entry.kind, entry.body.decode("utf-8"), entry.prev_hash,
