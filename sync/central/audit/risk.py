@@ -1,0 +1,106 @@
+"""The risk measurements of a risk-limiting audit: the ALPHA martingale and BRAVO. Pure.
+
+Every assertion of an audit (:mod:`sync.central.audit.outcomes`) is a claim that the mean of
+an *assorter* over the ballots is greater than 1/2. The audit tests the complementary null
+"the mean is at most 1/2"; the measured risk is the p-value of that test, and the assertion is
+confirmed when it falls to the risk limit.
+
+- :func:`alpha_risk` is the ALPHA test supermartingale of Stark (2023), "ALPHA: Audit that
+  Learns from Previously Hand-Audited Ballots", Annals of Applied Statistics 17(1), eq. (2)-(4),
+  for sampling *without* replacement, with the truncated shrinkage estimator of section 2.5.2:
+
+      mu_j  = (N/2 - S_{j-1}) / (N - j + 1)                      (the null mean of what is left)
+      eta_j = min(max((d*eta0 + S_{j-1}) / (d + j - 1), mu_j + c/sqrt(d + j - 1)), u*(1 - 1e-12))
+      T_j   = T_{j-1} * (x_j*eta_j/mu_j + (u - x_j)*(u - eta_j)/(u - mu_j)) / u
+      risk  = min(1, 1 / max_j T_j)
+
+  with S the sum of the values seen, u the assorter's upper bound, d = 100 and c = (eta0 - 1/2)/2
+  (SHANGRLA's defaults). When mu_j < 0 the null is impossible (risk 0); when mu_j > u it can
+  no longer be rejected.
+- :func:`bravo_risk` is BRAVO (Lindeman, Stark and Yates 2012, section 5) for a plurality pair
+  w, l: each ballot for w multiplies T by 2*s_w, each for l by 2*(1 - s_w), with s_w the reported
+  share of w among the votes for w and l; :func:`bravo_asn` its expected sample size (their
+  approximation, eq. on p. 6): (ln(1/alpha) + ln(2 s_w)/2) / (p_w ln(2 s_w) + p_l ln(2 - 2 s_w)).
+
+Both are checked against the published figures in ``tests/test_audit_risk.py``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Iterable
+
+D_SHRINK = 100      # ALPHA's d: how strongly eta stays at eta0 before the sample speaks
+TOP = 1 - 1e-12     # eta must stay below u
+
+
+@dataclass(frozen=True)
+class Measured:
+    """What a sequence of sampled assorter values says: the risk and how many were used."""
+
+    risk: float
+    sampled: int
+
+
+def alpha_risk(values: Iterable[float], population: int, upper: float, eta0: float) -> Measured:
+    """The ALPHA p-value of "mean <= 1/2" after ``values`` drawn without replacement.
+
+    ``values`` are assorter values in [0, ``upper``] in sample order, ``population`` the number
+    of ballots the sample is drawn from, ``eta0`` the alternative's mean guessed in advance (for
+    a polling audit the reported assorter mean; for a comparison audit the mean with no errors).
+    """
+    if population <= 0:
+        raise ValueError("an audit needs a population of at least one ballot")
+    if upper <= 0.5:
+        raise ValueError("an assorter's upper bound must be above 1/2")
+    eta0 = min(max(eta0, 0.5 + 1e-9), upper * TOP)
+    c = (eta0 - 0.5) / 2
+    t, best, total, j = 1.0, 1.0, 0.0, 0
+    for x in values:
+        j += 1
+        if x < 0 or x > upper + 1e-12:
+            raise ValueError(f"assorter value {x} outside [0, {upper}]")
+        if j > population:
+            raise ValueError("more values than ballots in the population")
+        mu = (population * 0.5 - total) / (population - j + 1)
+        if mu < 0:      # what was seen already exceeds the null's whole total
+            return Measured(0.0, j)
+        if mu >= upper:  # the null can no longer be rejected
+            total += x
+            continue
+        eta = min(max((D_SHRINK * eta0 + total) / (D_SHRINK + j - 1), mu + c / math.sqrt(D_SHRINK + j - 1)),
+                  upper * TOP)
+        if mu == 0:
+            t = math.inf if x > 0 else t
+        else:
+            t *= (x * eta / mu + (upper - x) * (upper - eta) / (upper - mu)) / upper
+        best = max(best, t)
+        total += x
+    return Measured(min(1.0, 1.0 / best), j)
+
+
+def bravo_risk(votes: Iterable[str], winner: str, loser: str, share_winner: float) -> Measured:
+    """BRAVO's p-value that ``loser`` really got at least as many votes as ``winner``.
+
+    ``votes`` is the sample in order: the candidate each paper shows ("" for neither);
+    ``share_winner`` is s_w, the winner's reported share of the votes for the two.
+    """
+    if not 0.5 < share_winner <= 1:
+        raise ValueError("BRAVO needs the reported winner ahead of the loser")
+    t, best, n = 1.0, 1.0, 0
+    for vote in votes:
+        n += 1
+        if vote == winner:
+            t *= 2 * share_winner
+        elif vote == loser:
+            t *= 2 * (1 - share_winner)
+        best = max(best, t)
+    return Measured(min(1.0, 1.0 / best), n)
+
+
+def bravo_asn(risk_limit: float, p_winner: float, p_loser: float) -> float:
+    """BRAVO's approximate expected sample size; ``p_*`` are shares of *all* ballots."""
+    s = p_winner / (p_winner + p_loser)
+    z_w, z_l = math.log(2 * s), math.log(2 - 2 * s)
+    return (math.log(1 / risk_limit) + z_w / 2) / (p_winner * z_w + p_loser * z_l)
