@@ -144,6 +144,23 @@ def cmd_export(args: argparse.Namespace) -> int:
     print(f"exported {len(done['files'])} files ({size} bytes) of station {done['station']} to {done['folder']}")
     print("the manifest is written last: if this line shows, the stick can be taken out")
     return EXIT_OK
+
+
+def cmd_export_cvr(args: argparse.Namespace) -> int:
+    from kiosk.files import write_atomic
+    from kiosk.station.cvr_export import cvr_export
+    from kiosk.station.station import Station
+
+    with Station.open(args.data) as station:
+        data, count = cvr_export(station)
+        name = f"cvr-{station.config.station}-{station.mode}.json"
+    target = args.to / name if args.to.is_dir() else args.to
+    write_atomic(target, data, mode=0o600)  # the audit board's, not the public's
+    print(f"{count} cast vote records written to {target} / 투표 기록 {count}건 저장")
+    print("give this file to the audit board only: with a tracking code it leads to a voter's record")
+    return EXIT_OK
+
+
 def cmd_step(args: argparse.Namespace) -> int:
     from kiosk.app.pollworker import run_step
     from kiosk.app.cliutil import read_pin
@@ -265,6 +282,10 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--data", required=True, type=Path)
     exp.add_argument("--to", required=True, type=Path, help="the stick's mount point")
     exp.set_defaults(func=cmd_export)
+    cvr = verbs.add_parser("export-cvr", help="after closing: the signed cast vote records, for a comparison audit")
+    cvr.add_argument("--data", required=True, type=Path)
+    cvr.add_argument("--to", required=True, type=Path, help="a folder (or file name) for the records file")
+    cvr.set_defaults(func=cmd_export_cvr)
     _add_steps(verbs)
     return p
 

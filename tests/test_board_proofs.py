@@ -108,7 +108,8 @@ def test_every_size_and_index_up_to_300_matches_the_rfc_definitions():
             got = consistency_proof(m, n, SUBTREE)
             assert got == proof(m, d), (m, n)
             assert verify_consistency(m, n, roots[m], roots[n], got), (m, n)
-        assert consistency_proof(0, n, SUBTREE) == [] and verify_consistency(0, n, EMPTY_ROOT, roots[n], [])
+        assert consistency_proof(0, n, SUBTREE) == [] and not verify_consistency(0, n, EMPTY_ROOT, roots[n], [])
+    assert verify_consistency(0, 0, EMPTY_ROOT, EMPTY_ROOT, [])  # RFC 9162 has no proof from 0 to more
 
 
 def test_random_larger_trees_match_the_rfc_definitions():

@@ -4,7 +4,12 @@ Generation walks the same splits as RFC 6962's recursive PATH and SUBPROOF defin
 index ranges and through a ``subtree(start, end)`` function that gives MTH(D[start:end]), so the
 caller decides where hashes come from (the node's stored tiles, a list in a test). Verification
 follows RFC 9162 sections 2.1.3.2 and 2.1.4.2: it needs only the proof, the sizes and the roots,
-and answers True or False (an altered proof is an expected outcome, not a bug).
+and answers True or False (an altered proof is an expected outcome, not a bug). Every hash given
+to a verifier (leaf, roots, proof) must be 32 bytes; any other length is refused, the empty one
+included. A consistency proof from the empty tree to a larger one is refused as RFC 9162 2.1.4.2
+says (an empty path fails, and there is no non-empty one): the empty tree is a prefix of every
+tree, so a caller that starts from nothing (a witness's first cosignature) decides that itself.
+The published transparency-dev/merkle vectors run against both in tests/test_merkle_vectors.py.
 
 :class:`TiledHashes` answers ``subtree`` from hashes kept at every 8th height (leaf hashes at
 height 0, then the roots of aligned perfect subtrees of 256, 65,536, ... leaves), so a proof in
@@ -66,13 +71,17 @@ def consistency_proof(old_size: int, new_size: int, subtree: Subtree) -> list[by
     return path[::-1]
 
 
+def _is_hash(value: object) -> bool:
+    return isinstance(value, bytes) and len(value) == HASH_BYTES
+
+
 def _valid_hashes(proof: Sequence[bytes]) -> bool:
-    return len(proof) <= MAX_PROOF_HASHES and all(isinstance(p, bytes) and len(p) == HASH_BYTES for p in proof)
+    return len(proof) <= MAX_PROOF_HASHES and all(_is_hash(p) for p in proof)
 
 
 def root_from_inclusion(leaf_digest: bytes, index: int, size: int, proof: Sequence[bytes]) -> bytes | None:
     """The root an inclusion proof leads to (RFC 9162 2.1.3.2), or None when it cannot be one."""
-    if not 0 <= index < size or not _valid_hashes(proof):
+    if not 0 <= index < size or not _is_hash(leaf_digest) or not _valid_hashes(proof):
         return None
     fn, sn, r = index, size - 1, leaf_digest
     for p in proof:
@@ -90,16 +99,16 @@ def root_from_inclusion(leaf_digest: bytes, index: int, size: int, proof: Sequen
 
 def verify_inclusion(leaf_digest: bytes, index: int, size: int, proof: Sequence[bytes], root: bytes) -> bool:
     """True when ``proof`` shows leaf ``index`` of the tree of ``size`` leaves with head ``root``."""
-    return root_from_inclusion(leaf_digest, index, size, proof) == root
+    return _is_hash(root) and root_from_inclusion(leaf_digest, index, size, proof) == root
 
 
 def verify_consistency(old_size: int, new_size: int, old_root: bytes, new_root: bytes,
                        proof: Sequence[bytes]) -> bool:
     """True when ``proof`` shows the tree (old_size, old_root) is a prefix of (new_size, new_root)."""
-    if not 0 <= old_size <= new_size or not _valid_hashes(proof):
+    if not 0 <= old_size <= new_size or not (_is_hash(old_root) and _is_hash(new_root) and _valid_hashes(proof)):
         return False
-    if old_size == 0:  # the empty tree is a prefix of every tree; nothing to prove
-        return not proof and old_root == EMPTY_ROOT
+    if old_size == 0:  # only 0 -> 0 holds here; from the empty tree to more, RFC 9162 has no proof
+        return new_size == 0 and not proof and old_root == new_root == EMPTY_ROOT
     if old_size == new_size:
         return not proof and old_root == new_root
     if not proof:

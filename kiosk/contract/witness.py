@@ -97,6 +97,13 @@ def read_checkpoint(note: bytes, keys: Mapping[str, VerifyKey]) -> BoardCheckpoi
         return Refused("bad_signature", str(e))
 
 
+def _extends(last: Tree, new: Tree, proof: Sequence[bytes]) -> bool:
+    """True when ``proof`` shows ``last`` is a prefix of the larger ``new``; the empty tree needs none."""
+    if last.size == 0:  # a prefix of every tree (RFC 9162 has no proof from it, so none is taken)
+        return not proof and last.root == EMPTY_ROOT
+    return verify_consistency(last.size, new.size, last.root, new.root, proof)
+
+
 def judge(last: Tree | None, note: bytes, keys: Mapping[str, VerifyKey], old_size: int,
           proof: Sequence[bytes], key: SigningKey, name: str) -> Cosigned | Refused:
     """Cosign ``note`` under ``name`` with ``key``, or refuse it (see the module doc).
@@ -116,7 +123,7 @@ def judge(last: Tree | None, note: bytes, keys: Mapping[str, VerifyKey], old_siz
     if new.size > last.size and old_size != last.size:
         return Refused("wrong_old_size", f"the proof is from {old_size}; this witness cosigned {last.size}",
                        last.size)
-    if new.size > last.size and not verify_consistency(last.size, new.size, last.root, new.root, proof):
+    if new.size > last.size and not _extends(last, new, proof):
         return Refused("not_consistent", f"the tree of {last.size} cosigned is not shown to be a prefix "
                                          f"of the new one of {new.size} (a fork, or a bad proof)", last.size)
     try:

@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from typing import Iterable, Union
 
 from kiosk.contract.election import Election
+from kiosk.contract.paper_qr import paper_qr
 from kiosk.contract.tally_rules import Count, counts_shown
 from kiosk.words import catalogue, word
 
@@ -228,7 +229,7 @@ def paper_record(election: Election, style_id: str, selections: dict, ballot_id_
         chosen = selections.get(contest_id, [])
         blocks += [Line(f"[V] {contest.option(o).title.in_language(language)}") for o in chosen] \
             or [Line(w(language, "no_choice"))]
-    blocks += [Rule(), Code(ballot_id_hex, w(language, "ballot_id"))]
+    blocks += [Rule(), Code(paper_qr(election.tag, ballot_id_hex), w(language, "ballot_id"))]
     return Report("paper_record", language, tuple(blocks))
 
 

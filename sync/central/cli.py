@@ -24,6 +24,7 @@ from kiosk.contract.package import create_package, load_package
 from kiosk.contract.spec import read_spec
 from kiosk.contract.tokens import REFUSAL_TEXT, Refused, check_token
 from kiosk.contract.ttabok import TTABOK_COMMUNITIES, ttabok_spec
+from sync.central.audit.cli import add_audit_verbs
 from sync.central.board_cli import add_board_verbs
 from sync.central.witness_cli import add_witness_verb
 from sync.central.node_cli import add_node_verbs
@@ -278,6 +279,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_node_verbs(verbs)
     add_board_verbs(verbs)
+    add_audit_verbs(verbs)
     add_witness_verb(verbs)
     return p
 

@@ -43,7 +43,10 @@ def _statements(paths: list[Path], election_hex: str) -> list:
 def cmd_plan(args: argparse.Namespace) -> int:
     package = load_package(args.election)
     election = package.election
-    sampling.check_seed(args.seed)
+    try:
+        sampling.check_seed(args.seed)
+    except sampling.SeedRefused as e:
+        raise FormatError(str(e), hint="roll ten-sided dice in public after the results are published") from None
     if not 0 < args.risk_limit < 0.5:
         raise FormatError("the risk limit must be between 0 and 0.5, e.g. 0.05")
     statements = _statements(args.closing, election.fingerprint_hex)

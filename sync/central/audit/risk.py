@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Iterator
 
 D_SHRINK = 100      # ALPHA's d: how strongly eta stays at eta0 before the sample speaks
 TOP = 1 - 1e-12     # eta must stay below u
@@ -43,12 +43,13 @@ class Measured:
     sampled: int
 
 
-def alpha_risk(values: Iterable[float], population: int, upper: float, eta0: float) -> Measured:
-    """The ALPHA p-value of "mean <= 1/2" after ``values`` drawn without replacement.
+def alpha_trajectory(values: Iterable[float], population: int, upper: float, eta0: float) -> Iterator[float]:
+    """The ALPHA p-value of "mean <= 1/2" after each of ``values``, drawn without replacement.
 
     ``values`` are assorter values in [0, ``upper``] in sample order, ``population`` the number
     of ballots the sample is drawn from, ``eta0`` the alternative's mean guessed in advance (for
     a polling audit the reported assorter mean; for a comparison audit the mean with no errors).
+    The p-value never rises: it is 1 / the largest T so far.
     """
     if population <= 0:
         raise ValueError("an audit needs a population of at least one ballot")
@@ -64,20 +65,35 @@ def alpha_risk(values: Iterable[float], population: int, upper: float, eta0: flo
         if j > population:
             raise ValueError("more values than ballots in the population")
         mu = (population * 0.5 - total) / (population - j + 1)
-        if mu < 0:      # what was seen already exceeds the null's whole total
-            return Measured(0.0, j)
-        if mu >= upper:  # the null can no longer be rejected
-            total += x
-            continue
-        eta = min(max((D_SHRINK * eta0 + total) / (D_SHRINK + j - 1), mu + c / math.sqrt(D_SHRINK + j - 1)),
-                  upper * TOP)
-        if mu == 0:
-            t = math.inf if x > 0 else t
-        else:
-            t *= (x * eta / mu + (upper - x) * (upper - eta) / (upper - mu)) / upper
-        best = max(best, t)
         total += x
-    return Measured(min(1.0, 1.0 / best), j)
+        if mu < 0:      # what was seen already exceeds the null's whole total
+            best = math.inf
+        elif mu < upper:  # (at mu >= u the null can no longer be rejected: T stays)
+            eta = min(max((D_SHRINK * eta0 + total - x) / (D_SHRINK + j - 1), mu + c / math.sqrt(D_SHRINK + j - 1)),
+                      upper * TOP)
+            if mu == 0:
+                t = math.inf if x > 0 else t
+            else:
+                t *= (x * eta / mu + (upper - x) * (upper - eta) / (upper - mu)) / upper
+            best = max(best, t)
+        yield min(1.0, 1.0 / best)
+
+
+def alpha_risk(values: Iterable[float], population: int, upper: float, eta0: float) -> Measured:
+    """The ALPHA p-value after all of ``values`` (see :func:`alpha_trajectory`), and how many."""
+    risk, n = 1.0, 0
+    for n, risk in enumerate(alpha_trajectory(values, population, upper, eta0), 1):
+        pass
+    return Measured(risk, n)
+
+
+def alpha_stops_at(values: Iterable[float], population: int, upper: float, eta0: float,
+                   risk_limit: float) -> int | None:
+    """The sample size at which a sequential ALPHA audit stops (None: never, within ``values``)."""
+    for n, risk in enumerate(alpha_trajectory(values, population, upper, eta0), 1):
+        if risk <= risk_limit:
+            return n
+    return None
 
 
 def bravo_risk(votes: Iterable[str], winner: str, loser: str, share_winner: float) -> Measured:
