@@ -173,3 +173,41 @@ def test_udev_rules_are_well_formed_and_name_both_devices():
             if key == "SYMLINK":
                 names.add(value)
     assert names == {"kiosk-printer", "kiosk-scanner"}
+
+
+CENTRAL = UNITS / "central" / "kiosk-central.service"
+
+
+def _limit(d: dict[str, list[str]], key: str) -> int:
+    return int(d[key][-1])
+
+
+def test_every_unit_bounds_descriptors_tasks_and_core_dumps():
+    for unit in [*unit_files(), CENTRAL]:
+        d = directives(unit)
+        assert d["LimitCORE"] == ["0"], unit.name
+        assert 256 <= _limit(d, "LimitNOFILE") <= 1 << 20, unit.name
+        assert 16 <= _limit(d, "TasksMax") <= 1024, unit.name
+
+
+def test_central_node_has_descriptors_for_its_connection_cap():
+    d = directives(CENTRAL)
+    argv = d["ExecStart"][0].split()
+    assert argv[:2] == ["/usr/bin/kiosk-central", "serve"]
+    connections = int(argv[argv.index("--max-connections") + 1])
+    assert int(argv[argv.index("--connections-per-address") + 1]) < connections
+    assert _limit(d, "LimitNOFILE") >= 2 * connections  # room for the store, the roll, the listener
+    assert _limit(d, "LimitNOFILE") >= 65536  # well above the usual 1,024 a flood exhausted
+    assert d["MemoryMax"] and d["ProtectSystem"] == ["strict"] and d["ReadWritePaths"] == ["/var/lib/kiosk-central"]
+
+
+@needs_analyze
+def test_central_unit_verifies_and_is_hardened(tmp_path):
+    text = CENTRAL.read_text().replace("/usr/bin/kiosk-central", console_script("kiosk-central", tmp_path))
+    (tmp_path / CENTRAL.name).write_text(text)
+    result = verify([tmp_path / CENTRAL.name])
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    result = subprocess.run([ANALYZE, "security", "--offline=true", "--no-pager", str(CENTRAL)],
+                            capture_output=True, text=True, timeout=60)
+    m = re.search(r"Overall exposure level for kiosk-central.service: (\d+\.\d+)", result.stdout)
+    assert m and float(m.group(1)) <= 3.0, result.stdout + result.stderr

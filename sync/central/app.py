@@ -4,7 +4,8 @@
 ``POST /v1/batches``                       body: the exact batch file bytes (at most
                                            ``max_batch_bytes``). 200 with the signed
                                            acknowledgement (any verdict); 400 ``malformed``;
-                                           413 ``too_large``
+                                           413 ``too_large``; 503 ``busy`` (in-flight budget
+                                           of :class:`sync.central.limits.NodeLimits` spent)
 ``GET /v1/kiosks/{key}``                   what the node holds from that kiosk (resume)
 ``GET /v1/kiosks/{key}/acks?from=N``       the latest acknowledgement of each batch from N on,
                                            one per line (``application/x-ndjson``)
@@ -23,8 +24,6 @@ of the ``acks`` answer is byte for byte what the node signed.
 
 from __future__ import annotations
 
-import re
-
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
@@ -34,13 +33,13 @@ from starlette.routing import Route
 from sync.central.board import Board
 from sync.central.board_api import board_routes
 from sync.central.dashboard import dashboard_routes
+from sync.central.limits import BodyBudget, BodyTooLarge, NodeBusy, NodeLimits, ascii_int, bounded_body, busy, is_key_hex, too_large
 from sync.central.receipt_page import receipt_routes
 from sync.central.node import CentralNode, Malformed
 from sync.central.witness_api import witness_routes
 from sync.central.witnessing import Witnessing
 
 DEFAULT_MAX_BATCH_BYTES = 32 * 1024 * 1024
-KEY_HEX = re.compile(r"^[0-9a-f]{64}$")
 ACK_TYPE = "application/json"
 
 
@@ -48,40 +47,31 @@ def _error(status: int, code: str, detail: str) -> JSONResponse:
     return JSONResponse({"error": code, "detail": detail}, status_code=status)
 
 
-async def _bounded_body(request: Request, limit: int) -> bytes | None:
-    """The request body, or None as soon as it is longer than ``limit`` (never read further)."""
-    declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > limit):
-        return None
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def create_app(node: CentralNode, max_batch_bytes: int = DEFAULT_MAX_BATCH_BYTES) -> Starlette:
-    """The ASGI app of one node."""
+def create_app(node: CentralNode, max_batch_bytes: int = DEFAULT_MAX_BATCH_BYTES,
+               limits: NodeLimits | None = None) -> Starlette:
+    """The ASGI app of one node (``limits``: its in-flight body budget)."""
     board = Board(node)
     witnessing = Witnessing(board)
+    limits = limits or NodeLimits()
+    budget = BodyBudget(limits.inflight_bytes, limits.inflight_per_address)
 
     async def submit(request: Request) -> Response:
         try:
-            body = await _bounded_body(request, max_batch_bytes)
+            async with bounded_body(request, max_batch_bytes, budget) as body:  # held until judged
+                result = await run_in_threadpool(node.submit, body)
         except ClientDisconnect:  # a cut upload: nothing was judged, nothing recorded
             return Response(status_code=400)
-        if body is None:
-            return _error(413, "too_large", f"a batch is at most {max_batch_bytes} bytes")
-        result = await run_in_threadpool(node.submit, body)
+        except BodyTooLarge:
+            return too_large(max_batch_bytes, "batch")
+        except NodeBusy:
+            return busy()
         if isinstance(result, Malformed):
             return _error(400, result.reason, result.detail)
         return Response(result.ack_bytes, media_type=ACK_TYPE)
 
     def kiosk_key(request: Request) -> str | None:
         key = request.path_params["key"]
-        return key if KEY_HEX.match(key) else None
+        return key if is_key_hex(key) else None
 
     async def holdings(request: Request) -> Response:
         key = kiosk_key(request)
@@ -90,19 +80,19 @@ def create_app(node: CentralNode, max_batch_bytes: int = DEFAULT_MAX_BATCH_BYTES
         return JSONResponse(await run_in_threadpool(node.holdings, key))
 
     async def acks(request: Request) -> Response:
-        key, start = kiosk_key(request), request.query_params.get("from", "1")
+        key, start = kiosk_key(request), ascii_int(request.query_params.get("from", "1"), 1, 2**31)
         if key is None:
             return _error(400, "bad_kiosk_key", "a kiosk key is 64 lowercase hex characters")
-        if not start.isdigit() or not 1 <= int(start) <= 2**31:
+        if start is None:
             return _error(400, "bad_number", "from must be a batch number")
-        found = await run_in_threadpool(node.store.acks, key, int(start))
+        found = await run_in_threadpool(node.store.acks, key, start)
         return Response(b"".join(a + b"\n" for a in found), media_type="application/x-ndjson")
 
     async def one_ack(request: Request) -> Response:
-        key, number = kiosk_key(request), request.path_params["number"]
-        if key is None or not number.isdigit() or not 1 <= int(number) <= 2**31:
+        key, number = kiosk_key(request), ascii_int(request.path_params["number"], 1, 2**31)
+        if key is None or number is None:
             return _error(400, "bad_number", "give a kiosk key and a batch number")
-        found = await run_in_threadpool(node.store.ack, key, int(number))
+        found = await run_in_threadpool(node.store.ack, key, number)
         if found is None:
             return _error(404, "not_found", "the node has no acknowledgement of that batch")
         return Response(found, media_type=ACK_TYPE)

@@ -24,9 +24,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from sync.central.board import Board
+from sync.central.limits import ascii_int
 
 NOTE_TYPE = "text/plain; charset=utf-8"
-_HEX32 = re.compile(r"^[0-9a-f]{64}$")
+_HEX32 = re.compile(r"[0-9a-f]{64}")
 MAX_SIZE = 2**62
 
 
@@ -35,10 +36,8 @@ def _error(status: int, code: str, detail: str) -> JSONResponse:
 
 
 def _sizes(request: Request, *names: str) -> list[int] | None:
-    values = [request.query_params.get(n, "") for n in names]
-    if not all(v.isdigit() and len(v) <= 19 and int(v) <= MAX_SIZE for v in values):
-        return None
-    return [int(v) for v in values]
+    values = [ascii_int(request.query_params.get(n, ""), 0, MAX_SIZE) for n in names]
+    return None if None in values else values
 
 
 def _b64(hashes: list[bytes]) -> list[str]:
@@ -68,7 +67,7 @@ def board_routes(board: Board) -> list[Route]:
 
     async def inclusion(request: Request) -> Response:
         leaf, sizes = request.query_params.get("leaf_hash", ""), _sizes(request, "tree_size")
-        if not _HEX32.match(leaf) or sizes is None:
+        if not _HEX32.fullmatch(leaf) or sizes is None:
             return _error(400, "bad_request", "give leaf_hash (64 lowercase hex) and tree_size")
         found = await run_in_threadpool(board.inclusion, bytes.fromhex(leaf), sizes[0])
         if found is None:

@@ -18,6 +18,7 @@ from kiosk.contract.keys import VerifyKey
 from kiosk.contract.package import load_package
 from kiosk.contract.roster import add_kiosk
 from sync.central.app import DEFAULT_MAX_BATCH_BYTES
+from sync.central.limits import NodeLimits
 from sync.central.node import CentralNode
 from sync.central.nodes import init_node
 
@@ -55,7 +56,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         print(f"node {node.node_id} ({node.mode}) for election {node.election.id} on http://{args.host}:{args.port}",
               flush=True)
-        serve_forever(create_app(node, args.max_batch_bytes), args.host, args.port)
+        limits = NodeLimits(max_connections=args.max_connections, connections_per_address=args.connections_per_address)
+        serve_forever(create_app(node, args.max_batch_bytes, limits), args.host, args.port, limits)
     finally:
         node.close()
     return EXIT_OK
@@ -174,6 +176,10 @@ def add_node_verbs(verbs) -> None:
     serve.add_argument("--port", type=int, default=8471, help="port (default 8471)")
     serve.add_argument("--max-batch-bytes", type=int, default=DEFAULT_MAX_BATCH_BYTES,
                        help=f"largest batch accepted (default {DEFAULT_MAX_BATCH_BYTES})")
+    serve.add_argument("--max-connections", type=int, default=NodeLimits.max_connections,
+                       help=f"connections held at once (default {NodeLimits.max_connections}; keep under LimitNOFILE)")
+    serve.add_argument("--connections-per-address", type=int, default=NodeLimits.connections_per_address,
+                       help=f"connections one client address may hold (default {NodeLimits.connections_per_address})")
     serve.set_defaults(func=cmd_serve)
 
     ing = verbs.add_parser("ingest", help="judge batches from USB sticks ('kiosk export') by the node's rules")

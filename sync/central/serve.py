@@ -13,6 +13,9 @@ import threading
 
 import uvicorn
 
+from sync.central.guard import guarded_protocol
+from sync.central.limits import NodeLimits
+
 log = logging.getLogger(__name__)
 
 
@@ -25,32 +28,35 @@ def bind(host: str, port: int) -> socket.socket:
     # the body waiting 40 ms for the client's delayed ACK (Nagle)
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind((host, port))
-    sock.listen(128)
+    sock.listen(1024)
     return sock
 
 
-def _config(app, host: str, port: int) -> uvicorn.Config:
+def _config(app, host: str, port: int, limits: NodeLimits) -> uvicorn.Config:
     # log_config None: the command's own logging stays in charge; no access log (one line per
-    # request would drown the node's own events)
+    # request would drown the node's own events). The protocol adds the header and body deadlines
+    # and the connection caps uvicorn lacks (sync.central.guard).
     return uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False, lifespan="off",
-                          timeout_keep_alive=5, limit_concurrency=256, timeout_graceful_shutdown=5)
+                          http=guarded_protocol(limits), timeout_keep_alive=5,
+                          limit_concurrency=limits.max_connections + 1, timeout_graceful_shutdown=5,
+                          h11_max_incomplete_event_size=16 * 1024)
 
 
-def serve_forever(app, host: str, port: int) -> None:
+def serve_forever(app, host: str, port: int, limits: NodeLimits | None = None) -> None:
     """Run until interrupted (Ctrl-C or SIGTERM: uvicorn finishes the requests in flight)."""
     sock = bind(host, port)
     log.info("node listening on http://%s:%d", host, sock.getsockname()[1])
-    uvicorn.Server(_config(app, host, port)).run(sockets=[sock])
+    uvicorn.Server(_config(app, host, port, limits or NodeLimits())).run(sockets=[sock])
 
 
 class NodeServer:
     """A node's app served from a background thread; ``with NodeServer(app) as s: s.url``."""
 
-    def __init__(self, app, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, app, host: str = "127.0.0.1", port: int = 0, limits: NodeLimits | None = None) -> None:
         self.app, self.host = app, host
         self.sock = bind(host, port)
         self.port = self.sock.getsockname()[1]
-        self.server = uvicorn.Server(_config(app, host, self.port))
+        self.server = uvicorn.Server(_config(app, host, self.port, limits or NodeLimits()))
         self.thread: threading.Thread | None = None
 
     @property

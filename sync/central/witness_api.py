@@ -8,6 +8,8 @@
                                    "cosigned_size"}`` with a reason of :data:`kiosk.contract.witness.REASONS`
 ``POST /v1/board/cosignatures``    body: a checkpoint of this node's board carrying witnesses' lines;
                                    200 ``{"kept": N}`` (the lines that verify with the package's keys)
+(both POSTs)                       413 ``too_large`` past 16 KiB / the largest note, refused before
+                                   the rest of the body is read
 ``GET /v1/board/cosigned``         ``{"note", "tree_size", "cosigners", "signers", "quorum",
                                    "quorate"}``: the latest checkpoint with the cosignatures collected
 =================================  ====================================================================
@@ -17,14 +19,16 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from kiosk.contract.board_checkpoint import MAX_NOTE_BYTES
 from kiosk.contract.witness import Refused
+from sync.central.limits import BodyTooLarge, bounded_body, too_large
 from sync.central.witnessing import Witnessing
 
 MAX_BODY = 16 * 1024
@@ -50,10 +54,12 @@ def witness_routes(witnessing: Witnessing) -> list[Route]:
     """The routes of one node's witnessing."""
 
     async def cosign(request: Request) -> Response:
-        raw = await request.body()
         try:
-            found = _cosign_request(await request.json()) if len(raw) <= MAX_BODY else None
-        except ValueError:
+            async with bounded_body(request, MAX_BODY) as raw:
+                found = _cosign_request(json.loads(raw))
+        except BodyTooLarge:
+            return too_large(MAX_BODY, "cosigning request")
+        except (ValueError, ClientDisconnect):
             found = None
         if found is None:
             return _error(400, "bad_request", "give {checkpoint, old_size, proof} as JSON")
@@ -64,10 +70,13 @@ def witness_routes(witnessing: Witnessing) -> list[Route]:
                              "checkpoint": result.checkpoint.note().decode("utf-8")})
 
     async def collect(request: Request) -> Response:
-        raw = await request.body()
-        if len(raw) > MAX_NOTE_BYTES:
-            return _error(400, "bad_request", f"a checkpoint is at most {MAX_NOTE_BYTES} bytes")
-        return JSONResponse({"kept": await run_in_threadpool(witnessing.collect, raw)})
+        try:
+            async with bounded_body(request, MAX_NOTE_BYTES) as raw:
+                return JSONResponse({"kept": await run_in_threadpool(witnessing.collect, raw)})
+        except BodyTooLarge:
+            return too_large(MAX_NOTE_BYTES, "checkpoint")
+        except ClientDisconnect:
+            return _error(400, "bad_request", "the checkpoint was cut off: send it whole")
 
     async def cosigned(request: Request) -> Response:
         return JSONResponse(await run_in_threadpool(witnessing.cosigned))
