@@ -42,3 +42,7 @@ class KeyFileError(KioskError):
 
 class StorageError(KioskError):
     """A store file that cannot be read or written."""
+
+
+class ProofError(KioskError):
+    """A zero-knowledge proof or a published cryptographic value that does not check; names the item."""
