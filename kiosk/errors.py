@@ -69,3 +69,9 @@ class NetworkError(KioskError):
     """A node or other peer that cannot be reached, or whose answer was lost on the way."""
 
     origin = NETWORK
+
+
+class ProofError(KioskError):
+    """A zero-knowledge proof or a published cryptographic value that does not check; names the item."""
+
+    origin = CHECKED

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from kiosk.app.cliutil import EXIT_BAD, EXIT_OK, print_json
 from kiosk.contract.closing import parse_closing
+from kiosk.contract.election import Election
 from kiosk.contract.cvr import parse_cvrs
 from kiosk.contract.package import load_package
 from kiosk.contract.paper_qr import parse_paper_qr
@@ -151,18 +152,22 @@ def cmd_draw(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def parse_shows(text: str) -> Paper:
-    """``C1:A,B;C2:;C3:P1=5`` -> the contests shown and each option's value."""
+def parse_shows(text: str, election: Election) -> Paper:
+    """``C1:A,B;C2:;C3:P1=5`` -> the contests shown and each option's value, in ``election``'s ids."""
     shown, votes = set(), {}
     for part in filter(None, (p.strip() for p in text.split(";"))):
-        contest, colon, rest = part.partition(":")
-        if not colon or not contest:
-            raise FormatError(f"--shows {text!r}: write CONTEST:OPTION,OPTION;CONTEST: (an empty list for no choice) / "
-                              "형식: 경선:선택,선택;경선:")
-        shown.add(contest)
+        contest_id, colon, rest = part.partition(":")
+        contest = election.contest(contest_id.strip())
+        if not colon or contest is None:
+            raise FormatError(f"--shows {text!r}: write CONTEST:OPTION,OPTION;CONTEST: with this election's contest "
+                              f"ids (an empty list for no choice) / 형식: 경선:선택,선택;경선:")
+        shown.add(contest.id)
         for item in filter(None, (i.strip() for i in rest.split(","))):
             option, eq, grade = item.partition("=")
-            if eq and not grade.isdigit():
+            if contest.option(option) is None:
+                raise FormatError(f"--shows: {option!r} is not an option of contest {contest.id} / "
+                                  f"{contest.id} 경선에 없는 선택지입니다")
+            if eq and not (grade.isascii() and grade.isdigit() and len(grade) <= 3):
                 raise FormatError(f"--shows: the grade of {option} must be a number")
             votes[option] = int(grade) if eq else 1
     return Paper(frozenset(shown), votes)
@@ -205,7 +210,7 @@ def cmd_record(args: argparse.Namespace) -> int:
     if audit.method == COMPARISON and ballot_id is not None and ballot_id != label:
         raise FormatError(f"this paper's ballot id is not the drawn one ({label}): keep looking in the box / "
                           "찾는 용지가 아닙니다")
-    paper = parse_shows(args.shows) if status in (READ, NO_QR) and args.shows is not None else None
+    paper = parse_shows(args.shows, election) if status in (READ, NO_QR) and args.shows is not None else None
     if status in (READ, NO_QR) and paper is None:
         raise FormatError("say what the paper shows: --shows 'CONTEST:OPTION,...;CONTEST:' / 용지 내용을 입력하세요")
     folder.add_entry(Entry(label, args.board, status, paper, ballot_id))
