@@ -72,7 +72,7 @@ def test_wrong_pin_then_pause_resume_close(booth):
 
 
 def test_close_can_be_cancelled(booth):
-    root, camera, appliance, screen = booth
+    root, camera, appliance, screen, _ = booth
     show_card(screen, camera, root)
     type_pin(screen, DEMO_PIN)
     wait_for(screen, {flow.Screen.WORKER_MENU})
