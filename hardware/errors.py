@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from kiosk.errors import KioskError
+from kiosk.errors import DeviceError
 
 
 class Problem(Enum):
@@ -84,7 +84,7 @@ def say(problem: Problem, lang: str = "en") -> tuple[str, str]:
     return texts.get(lang, texts["en"])
 
 
-class PrinterError(KioskError):
+class PrinterError(DeviceError):
     """Base of every printer error; ``problem`` says why, ``say(lang)`` says it to a person."""
 
     def __init__(self, problem: Problem, detail: str = "") -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.errors import KioskError
+from kiosk.errors import DeviceError, KioskError
 
 
 class ScannerError(KioskError):
@@ -13,9 +13,9 @@ class SourceURLError(ScannerError):
     """A camera URL that does not parse (untrusted input: a setting or a command line)."""
 
 
-class SourceUnavailable(ScannerError):
+class SourceUnavailable(ScannerError, DeviceError):
     """A frame source that cannot be opened now (no camera there, no such file or folder)."""
 
 
-class SourceLost(ScannerError):
+class SourceLost(ScannerError, DeviceError):
     """A frame source that stopped giving frames (a camera unplugged, a folder removed)."""

@@ -2,7 +2,8 @@
 
 Verbs: ``run`` (the daemon), ``once`` (one round with every node), ``status`` (which node
 acknowledged which batch; reads files only). Exit codes: 0 ok (``once``: every node holds
-every batch), 1 some node does not hold everything yet, 2 usage or input error.
+every batch), 1 some node does not hold everything yet (a batch refused, or not sent yet),
+2 usage or input error, 3 storage, 4 ``once`` could not reach a node (and none refused a batch).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import threading
 from pathlib import Path
 
 from kiosk import __version__
-from kiosk.app.cliutil import EXIT_BAD, EXIT_OK, print_json, run
+from kiosk.app.cliutil import EXIT_BAD, EXIT_CODES, EXIT_OK, print_json, run
 from kiosk.station.datadir import DataDir, read_config
 from kiosk.station.delivery import deliveries
 from kiosk.contract.package import load_package
@@ -44,7 +45,18 @@ def cmd_once(args: argparse.Namespace) -> int:
     else:
         for r in results:
             _print_round(r)
-    return EXIT_OK if all(r.ok for r in results) else EXIT_BAD
+    return round_exit(results)
+
+
+def round_exit(results: list[RoundResult]) -> int:
+    """0 when every node holds everything; 1 when a node refused a batch or still lacks one;
+    otherwise the exit code of the first failed round's error (4: a node could not be reached)."""
+    if all(r.ok for r in results):
+        return EXIT_OK
+    if any(r.rejected for r in results):
+        return EXIT_BAD
+    failed = [r.error_origin for r in results if r.error_origin]
+    return EXIT_CODES.get(failed[0], EXIT_BAD) if failed else EXIT_BAD
 
 
 def cmd_run(args: argparse.Namespace) -> int:

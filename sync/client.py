@@ -12,7 +12,7 @@ import json
 
 import httpx
 
-from kiosk.errors import KioskError
+from kiosk.errors import CHECKED, KioskError, NetworkError
 
 DEFAULT_TIMEOUT_S = 30.0
 
@@ -21,12 +21,14 @@ class SyncError(KioskError):
     """Base of the sync daemon's errors."""
 
 
-class NodeUnavailable(SyncError):
+class NodeUnavailable(SyncError, NetworkError):
     """The node could not be reached or its answer was lost or garbled: try again later."""
 
 
 class NodeRefused(SyncError):
     """The node refused the request itself (``code`` is its reason code)."""
+
+    origin = CHECKED
 
     def __init__(self, code: str, detail: str) -> None:
         super().__init__(f"the node refused the request: {code}: {detail}",

@@ -42,6 +42,7 @@ class RoundResult:
     pushed: int = 0
     rejected: list[tuple[int, str]] = field(default_factory=list)
     error: str | None = None
+    error_origin: str | None = None  # the failed round's error origin (kiosk/errors.py): its exit code
 
     @property
     def ok(self) -> bool:
@@ -79,7 +80,7 @@ def push_round(data: DataDir, election: Election, target: NodeTarget, client: No
     try:
         _push(data, election, target, client, result)
     except KioskError as e:
-        result.error = e.message
+        result.error, result.error_origin = e.message, e.origin
         log.warning("node %s: %s", target.node_id, e.message)
     return result
 

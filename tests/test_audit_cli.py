@@ -249,3 +249,25 @@ def test_a_missing_count_of_papers_is_a_problem_named(election_day, tmp_path):
     assert code == 0
     assert "PROBLEM: station S-0001: 131 papers in the boxes, 130 ballots" in out
     assert "PROBLEM: station S-0002: no count of papers" in out
+
+
+def test_the_report_is_a_pdf_in_both_languages(election_day, tmp_path):
+    import subprocess
+
+    central, _, _, cvrs, papers = election_day
+    by_id = {bid: shows for p in papers.values() for bid, shows in p}
+    folder = tmp_path / "r"
+    _plan(election_day, folder, "--method", "comparison", "--cvr", *cvrs)
+    rows = _drawn(central_cli("audit", "draw", "--dir", folder, "--n", 6)[1])
+    for _, ballot_id in rows[:5]:
+        _record_both(folder, "--qr", paper_qr(central.election.tag, ballot_id), "--shows", by_id[ballot_id])
+    central_cli("audit", "record", "--dir", folder, "--board", "1", "--label", rows[5][1], "--missing")
+    central_cli("audit", "record", "--dir", folder, "--board", "2", "--label", rows[5][1], "--missing")
+    code, out = central_cli("audit", "report", "--dir", folder, "--out", tmp_path / "audit.pdf")
+    assert code == 0 and "escalate" in out
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "audit.pdf"), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    for words in ["위험 제한 감사 보고서", "Risk-limiting audit report", "표본 확대", SEED, "P001>P003",
+                  "paper not found / 용지 없음", "top:2:G01", central.election.fingerprint_hex]:
+        assert words in text, words
+    assert all(bid not in text for _, bid in rows)  # no ballot id on the public report

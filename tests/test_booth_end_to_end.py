@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 
 import pytest
 
 from booth_ui import flow
+from fakeclock import SkipClock
 from booth_ui.display import HeadlessScreen
 from kiosk.app.booth import SCREEN_SIZE, Appliance
 from kiosk.app.demo import prepare
 from kiosk.app.voter import vote as scripted_vote, wait_for
+from kiosk.scanning import REPEAT_HOLD_S
 from kiosk.station.station import Station
 from kiosk.station.verify import verify_data
 from scanner.errors import SourceLost
@@ -27,8 +28,8 @@ from scanner.showcase import ShowcaseSource
 class UnpluggableCamera(ShowcaseSource):
     """The showcase camera, with a cable that can be pulled."""
 
-    def __init__(self):
-        super().__init__()
+    def __init__(self, clock):
+        super().__init__(clock=clock)
         self.unplugged = threading.Event()
 
     def open(self):
@@ -43,14 +44,6 @@ class UnpluggableCamera(ShowcaseSource):
         return super().read()
 
 
-class Clock:
-    def __init__(self):
-        self.offset = 0.0
-
-    def __call__(self):
-        return time.monotonic() + self.offset
-
-
 @pytest.fixture(scope="module")
 def demo_station(tmp_path_factory):
     root = tmp_path_factory.mktemp("booth-e2e")
@@ -61,7 +54,8 @@ def demo_station(tmp_path_factory):
 @pytest.fixture
 def running(demo_station):
     root, tokens = demo_station
-    camera, clock = UnpluggableCamera(), Clock()
+    clock = SkipClock()  # the camera's frames and the booth's timers both run on it
+    camera = UnpluggableCamera(clock)
     appliance = Appliance(root / "station", camera, f"file:{root / 'printer.escpos'}", clock=clock).start()
     screen = HeadlessScreen(appliance.booth, SCREEN_SIZE)
     yield root, tokens, camera, clock, appliance, screen
@@ -88,7 +82,7 @@ def test_voter_refusal_and_seventh_approval(running):
     assert "P005" in outcome.not_offered or "excluded" in outcome.notices  # their own proposal
     assert appliance.station.ballots == ballots_count + 1
     camera.take_away()
-    time.sleep(3.2)  # the loop holds a payload back until it has been away for 3 s
+    clock.skip(REPEAT_HOLD_S + 0.2)  # the loop holds a payload back until it has been away for 3 s
     assert vote(screen, camera, c005[0], []) is flow.Screen.REFUSED  # the same token again
     appliance.stop()
     stored = [sel for style, sel in ballots(root).values() if style == "C005"]
@@ -104,15 +98,15 @@ def test_timeout_in_the_middle_of_a_ballot_keeps_nothing(running):
     camera.hold_up(png)
     wait_for(screen, {flow.Screen.BALLOT})
     screen.touch(lambda e: isinstance(e, flow.Choose) and e.option == "P002")
-    clock.offset += flow.INACTIVITY_S + 1
+    clock.skip(flow.INACTIVITY_S + 1)
     screen.frame()
     assert appliance.booth.state.warning_since is not None
-    clock.offset += flow.WARNING_S + 1
+    clock.skip(flow.WARNING_S + 1)
     screen.frame()
     assert appliance.booth.state.screen is flow.Screen.ATTRACT and appliance.booth.state.vote is None
     assert appliance.station.ballots == count  # nothing was cast
     camera.take_away()
-    time.sleep(3.2)
+    clock.skip(REPEAT_HOLD_S + 0.2)
     assert vote(screen, camera, png, ["P003"]) is flow.Screen.CAST_DONE  # the token is still good
 
 

@@ -3,15 +3,15 @@ then pause, resume and close from the menu, each step logged and its report prin
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from booth_ui import flow
+from fakeclock import SkipClock
 from booth_ui.display import HeadlessScreen
 from kiosk.app.booth import SCREEN_SIZE, Appliance
 from kiosk.app.demo import DEMO_PIN, prepare
 from kiosk.app.voter import wait_for
+from kiosk.scanning import REPEAT_HOLD_S
 from kiosk.station.lifecycle import StationState
 from kiosk.station.station import Station
 from scanner.showcase import ShowcaseSource
@@ -20,9 +20,10 @@ from scanner.showcase import ShowcaseSource
 @pytest.fixture
 def booth(tmp_path):
     prepare(tmp_path)
-    camera = ShowcaseSource()
-    appliance = Appliance(tmp_path / "station", camera, f"file:{tmp_path / 'printer.escpos'}").start()
-    yield tmp_path, camera, appliance, HeadlessScreen(appliance.booth, SCREEN_SIZE)
+    clock = SkipClock()  # the camera's frames and the booth's timers both run on it
+    camera = ShowcaseSource(clock=clock)
+    appliance = Appliance(tmp_path / "station", camera, f"file:{tmp_path / 'printer.escpos'}", clock=clock).start()
+    yield tmp_path, camera, appliance, HeadlessScreen(appliance.booth, SCREEN_SIZE), clock
     appliance.stop()
 
 
@@ -39,7 +40,7 @@ def show_card(screen, camera, root):
 
 
 def test_wrong_pin_then_pause_resume_close(booth):
-    root, camera, appliance, screen = booth
+    root, camera, appliance, screen, clock = booth
     show_card(screen, camera, root)
     type_pin(screen, "9999")
     wait_for(screen, {flow.Screen.WORKER_PIN})
@@ -66,11 +67,11 @@ def test_wrong_pin_then_pause_resume_close(booth):
 
 
 def test_menu_locks_when_the_card_is_shown_again(booth):
-    root, camera, appliance, screen = booth
+    root, camera, appliance, screen, clock = booth
     show_card(screen, camera, root)
     type_pin(screen, DEMO_PIN)
     wait_for(screen, {flow.Screen.WORKER_MENU})
-    time.sleep(3.2)  # the camera holds the same code back until it has been away 3 s
+    clock.skip(REPEAT_HOLD_S + 0.2)  # the camera holds the same code back until it has been away 3 s
     camera.hold_up(root / "cards" / "poll-worker-S01.png", seconds=2.0)
     wait_for(screen, {flow.Screen.ATTRACT})
     assert appliance.booth.state.role is None and appliance.booth.state.actions == ()

@@ -79,4 +79,4 @@ def test_a_board_with_a_leaf_missing_is_a_named_error_not_a_crash(central, hones
     tamper(honest_node, "UPDATE board SET leaf_index = 100 WHERE leaf_index = 20")
     code = central_main(["verify", "--data", str(honest_node), "--election", str(central.directory)])
     err = capsys.readouterr().err
-    assert code == 2 and "board has no leaf" in err and "what to do:" in err
+    assert code == 3 and "board has no leaf" in err and "what to do:" in err

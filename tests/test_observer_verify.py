@@ -162,10 +162,10 @@ def test_a_closing_statement_whose_count_does_not_match_is_caught(filled, centra
     assert "ok: closing tapes.txt line 3 (station S-0002" in out
 
 
-def test_usage_and_input_errors_exit_2(central, tmp_path, capsys):
+def test_usage_and_input_errors_exit_2_and_an_unreachable_node_4(central, tmp_path, capsys):
     assert main(["verify", "--election", str(central.directory)]) == 2
     assert main(["verify", "--from", str(tmp_path / "nowhere"), "--election", str(central.directory)]) == 2
-    assert main(["verify", "--from", "http://127.0.0.1:9", "--election", str(central.directory)]) == 2
+    assert main(["verify", "--from", "http://127.0.0.1:9", "--election", str(central.directory)]) == 4
     (tmp_path / "empty").mkdir()
     assert main(["verify", "--from", str(tmp_path / "empty"), "--election", str(central.directory)]) == 2
     assert main(["verify", "--from", str(tmp_path / "empty"), "--data", str(tmp_path),

@@ -90,5 +90,5 @@ def test_export_refuses_a_full_stick(central, tmp_path, monkeypatch):
     usage = namedtuple("usage", "total used free")
     monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(10**6, 10**6 - 4096, 4096))
     code, _ = kiosk_cli("export", "--data", kiosk, "--to", stick)
-    assert code == 2
+    assert code == 3  # storage
     assert not list(stick.iterdir())  # nothing half-written

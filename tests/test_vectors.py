@@ -75,3 +75,30 @@ def test_checkpoint_vector_verifies_with_plain_ed25519():
             assert raw[:4] == hashlib.sha256(name.encode() + b"\n\x01" + public).digest()[:4] \
                 == bytes.fromhex(v[f"{who}_key_id_hex"])
             nacl.signing.VerifyKey(public).verify(text, raw[4:])  # raises if it does not verify
+
+
+def test_registration_vector_verifies_with_plain_ed25519_and_reads_back_from_its_qr():
+    import hashlib
+
+    import cv2
+    import nacl.signing
+    import numpy as np
+
+    from kiosk.contract.registration import parse_registration, registration_qr
+    from scanner.decode import decode_frame
+
+    v = json.loads((HERE / "registration.json").read_text())
+    envelope, public = v["envelope"], bytes.fromhex(v["kiosk_public_hex"])
+    assert bytes.fromhex(v["signed_bytes_hex"]) == b"kiosk-registration/1\x00" + v["canonical_body"].encode()
+    assert json.loads(v["canonical_body"]) == envelope["body"] and envelope["signer_hex"] == public.hex()
+    nacl.signing.VerifyKey(public).verify(bytes.fromhex(v["signed_bytes_hex"]),
+                                          from_b64url(envelope["sig_b64"], "sig"))  # raises if it does not verify
+    fingerprint = hashlib.sha256(public).hexdigest()[:16]
+    assert v["kiosk_fingerprint"].replace("-", "").replace(" ", "").lower() == fingerprint
+    found = parse_registration(v["qr_text"])
+    assert (found.station, found.kiosk_key_hex, found.time) == ("S-0001", public.hex(), 1495850400)
+    assert found.election_hex == json.loads((HERE / "election.json").read_text())["fingerprint_hex"]
+    image = np.array(registration_qr(envelope).matrix, dtype=np.uint8)
+    image = np.pad(image, 4)  # the quiet zone
+    image = cv2.resize(((1 - image) * 255).astype(np.uint8), None, fx=8, fy=8, interpolation=cv2.INTER_NEAREST)
+    assert decode_frame(image) == [v["qr_text"]]

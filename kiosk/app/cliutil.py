@@ -1,8 +1,11 @@
 """What every command shares: exit codes, the one broad ``except``, output helpers.
 
-Exit codes: 0 ok; 1 the thing checked is bad (a refused token, a tampered store);
-2 usage or input error (a missing file, an invalid spec). Errors print one line saying what
-happened and one saying what to do, on stderr.
+Exit codes, by where the failure comes from (the error's ``origin``, see kiosk/errors.py):
+0 ok; 1 the thing checked is bad (a refused token, a tampered store, a bad signature); 2 usage
+or input (a missing file, an invalid spec); 3 storage or a device (a store that cannot be
+written, a printer or camera gone); 4 network (a node that cannot be reached). Errors print one
+line saying what happened and one saying what to do, on stderr: the error's own hint, or the
+hint of its exit code (:data:`EXIT_HINTS`) when it has none.
 """
 
 from __future__ import annotations
@@ -15,9 +18,16 @@ import logging
 import sys
 from typing import Any, Callable, Iterator
 
-from kiosk.errors import KioskError
+from kiosk.errors import CHECKED, INPUT, NETWORK, STORAGE, KioskError
 
-EXIT_OK, EXIT_BAD, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_BAD, EXIT_USAGE, EXIT_STORAGE, EXIT_NETWORK = 0, 1, 2, 3, 4
+EXIT_CODES = {CHECKED: EXIT_BAD, INPUT: EXIT_USAGE, STORAGE: EXIT_STORAGE, NETWORK: EXIT_NETWORK}
+EXIT_HINTS = {
+    EXIT_BAD: "keep what was checked as it is and report it to the election office",
+    EXIT_USAGE: "check the command line and the files it names (--help lists the options)",
+    EXIT_STORAGE: "check the disk (free space, permissions) or the device (cable, power), then run it again",
+    EXIT_NETWORK: "check the network and the node's address, then run it again; nothing was lost",
+}
 log = logging.getLogger(__name__)
 
 
@@ -36,6 +46,19 @@ def print_findings(notes, problems, ok_text: str) -> None:
           else f"NOT verified: {len(problems)} problems, the first at {problems[0].place}")
 
 
+def exit_code(error: KioskError) -> int:
+    """The exit code of ``error``'s origin (2, usage or input, for an origin not known)."""
+    return EXIT_CODES.get(getattr(error, "origin", INPUT), EXIT_USAGE)
+
+
+def report_error(error: KioskError) -> int:
+    """Print ``error`` and what to do on stderr; return its exit code."""
+    code = exit_code(error)
+    print(f"error: {error.message}", file=sys.stderr)
+    print(f"  what to do: {error.hint or EXIT_HINTS[code]}", file=sys.stderr)
+    return code
+
+
 def run(parser: argparse.ArgumentParser, argv: list[str] | None) -> int:
     """Parse ``argv``, call the chosen verb's ``func(args) -> int``, map errors to exit codes."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
@@ -50,10 +73,7 @@ def run(parser: argparse.ArgumentParser, argv: list[str] | None) -> int:
     try:
         return func(args)
     except KioskError as e:
-        print(f"error: {e.message}", file=sys.stderr)
-        if e.hint:
-            print(f"  what to do: {e.hint}", file=sys.stderr)
-        return EXIT_USAGE
+        return report_error(e)
     except KeyboardInterrupt:
         return 130
 

@@ -16,12 +16,12 @@ import httpx
 
 from kiosk.contract.board_checkpoint import BoardCheckpoint, board_origin, parse_checkpoint
 from kiosk.contract.election import Election
-from kiosk.errors import FormatError, KioskError, SignatureError
+from kiosk.errors import FormatError, NetworkError, SignatureError
 from kiosk.contract.keys import VerifyKey
 from kiosk.contract.receipts import ReceiptFound, ReceiptNotFound, check_receipt, normalise_code
 
 
-class NodeUnreachable(KioskError):
+class NodeUnreachable(NetworkError):
     """The node did not answer at all."""
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from kiosk.contract.board_checkpoint import parse_checkpoint
-from kiosk.errors import FormatError
+from kiosk.errors import FormatError, NetworkError
 from sync.central.observer import InputError, Published
 
 PAGE = 1000  # the most leaves the node serves per request
@@ -38,5 +38,5 @@ def fetch_board(url: str, transport: httpx.BaseTransport | None = None, timeout_
                 except (ValueError, KeyError, TypeError, AttributeError):
                     cosigned = b"(not a JSON answer with a note)"
     except httpx.HTTPError as e:
-        raise InputError(f"cannot reach {url}: {e}", hint="check the URL, or verify an exported directory") from e
+        raise NetworkError(f"cannot reach {url}: {e}", hint="check the URL, or verify an exported directory") from e
     return Published(checkpoint, cosigned, leaves)

@@ -65,7 +65,8 @@ def write_token_pngs(items: list[tuple[str, Path]], workers: int | None = None) 
         return list(pool.map(_encode_and_save, work, chunksize=64))
 
 
-def _register_font() -> str:
+def hangul_pdf_font() -> str:
+    """The Hangul TrueType font registered with reportlab (NanumGothic); its name."""
     name = "NanumGothic"
     if name not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont(name, str(hangul_font())))
@@ -101,7 +102,7 @@ def _cut_marks(c: canvas.Canvas, x: float, y: float, w: float, h: float) -> None
 def write_token_sheet(path: Path, election_title: str, slips: Iterable[tuple[Matrix, str]],
                       mode_label: str = "") -> int:
     """Write the PDF of (QR module matrix, ballot style name) slips; returns the number of pages."""
-    font = _register_font()
+    font = hangul_pdf_font()
     c = canvas.Canvas(str(path), pagesize=A4, pageCompression=1)
     c.setTitle(election_title)
     page_w, page_h = A4

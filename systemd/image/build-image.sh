@@ -28,12 +28,12 @@ BOOT_MB=256
 # Debian packages of the kiosk (see docs/image.md for why each is there).
 PACKAGES="linux-image-arm64 raspi-firmware systemd-sysv systemd-timesyncd udev kmod dbus
   python3 python3-pygame python3-opencv python3-numpy python3-nacl python3-serial python3-pil
-  python3-pyzbar libzbar0 fonts-nanum espeak-ng alsa-utils ca-certificates"
+  python3-pyzbar libzbar0 libsodium23 fonts-nanum espeak-ng alsa-utils ca-certificates"
 # Python packages the kiosk needs that bookworm lacks or has too old (installed with --no-deps),
 # pinned to the versions the test suite ran with, so the same commit gives the same image.
 PIP_PACKAGES="zxing-cpp==3.1.1 segno==1.6.6 sqlite-utils==4.2.1 sqlite-fts4==1.0.3 click==8.5.1
   click-default-group==1.2.4 tabulate==0.10.0 python-dateutil==4.0.0 six==1.17.0 pluggy==1.7.0
-  reportlab==5.1.0 pycryptodome==4.4.0 pillow==13.0.0 charset-normalizer==3.5.2"
+  reportlab==5.1.0 pycryptodome==4.4.0 pysodium==0.7.19 pillow==13.0.0 charset-normalizer==3.5.2"
 
 log() { printf '\n== %s\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

@@ -22,7 +22,9 @@ from kiosk.contract.closing import CLOSING_CONTEXT, CLOSING_FORMAT, sign_closing
 from kiosk.contract.election import ELECTION_CONTEXT, ELECTION_FORMAT, election_fingerprint, parse_election  # noqa: E402
 from kiosk.contract.envelope import seal_envelope  # noqa: E402
 from kiosk.contract.keys import EncryptionKey, SigningKey  # noqa: E402
+from kiosk.contract.keys import signed_message  # noqa: E402
 from kiosk.contract.merkle import leaf_hash, root_from_leaf_hashes  # noqa: E402
+from kiosk.contract.registration import REGISTRATION_CONTEXT, make_registration, registration_payload  # noqa: E402
 from kiosk.contract.roll import ROOT_CONTEXT, ROOT_FORMAT, roll_leaf  # noqa: E402
 from kiosk.contract.tokens import token_payload, token_ref  # noqa: E402
 
@@ -104,7 +106,24 @@ def build_vectors() -> dict[str, dict]:
                              "context": "kiosk-test/1", "message_hex": msg.hex(),
                              "signature_b64": b64url(authority.sign("kiosk-test/1", msg))}
     out["checkpoint.json"] = checkpoint_vector(fp.hex())
+    out["registration.json"] = registration_vector(fp.hex())
     return out
+
+
+SOFTWARE_HASH_HEX = "33" * 32
+
+
+def registration_vector(election_hex: str) -> dict:
+    """A kiosk's registration (registration.json and its QR text), self-signed by the kiosk key."""
+    kiosk = SigningKey(KIOSK_SEED)
+    envelope = make_registration("S-0001", kiosk, election_hex, SOFTWARE_HASH_HEX, 1495850400)
+    body = canonical_bytes(envelope["body"])
+    return {"description": "kiosk registration: envelope 'kiosk-registration/1' signed by the kiosk key itself "
+                           "(Ed25519 over context 0x00 canonical(body)); the QR text is canonical(envelope)",
+            "kiosk_seed_hex": KIOSK_SEED.hex(), "kiosk_public_hex": kiosk.verify_key.hex,
+            "kiosk_fingerprint": kiosk.verify_key.fingerprint, "context": REGISTRATION_CONTEXT,
+            "canonical_body": body.decode("ascii"), "signed_bytes_hex": signed_message(REGISTRATION_CONTEXT, body).hex(),
+            "envelope": envelope, "qr_text": registration_payload(envelope).decode("ascii")}
 
 
 def checkpoint_vector(election_hex: str) -> dict:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from kiosk.app.cliutil import EXIT_BAD, EXIT_OK, print_json
 from kiosk.contract.closing import parse_closing
+from kiosk.contract.election import Election
 from kiosk.contract.cvr import parse_cvrs
 from kiosk.contract.package import load_package
 from kiosk.contract.paper_qr import parse_paper_qr
@@ -28,6 +29,11 @@ from sync.central.audit.outcomes import Paper, Reported
 from sync.central.audit.planning import check_cvrs, comparison_population, outcomes, reported_from_results
 from sync.central.audit.state import (PLAN_FORMAT, AuditFolder, Entry, agreed, assertion_from_json,
                                       assertion_to_json, sha256_file)
+
+
+STOP, ESCALATE, FULL_COUNT = ("stop: risk limit met", "escalate: draw more papers",
+                              "full hand count: the whole population was drawn")
+VERDICT_KO = {STOP: "감사 종료: 위험 한도 충족", ESCALATE: "표본 확대", FULL_COUNT: "전수 수작업 개표"}
 
 
 def _statements(paths: list[Path], election_hex: str) -> list:
@@ -146,18 +152,22 @@ def cmd_draw(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def parse_shows(text: str) -> Paper:
-    """``C1:A,B;C2:;C3:P1=5`` -> the contests shown and each option's value."""
+def parse_shows(text: str, election: Election) -> Paper:
+    """``C1:A,B;C2:;C3:P1=5`` -> the contests shown and each option's value, in ``election``'s ids."""
     shown, votes = set(), {}
     for part in filter(None, (p.strip() for p in text.split(";"))):
-        contest, colon, rest = part.partition(":")
-        if not colon or not contest:
-            raise FormatError(f"--shows {text!r}: write CONTEST:OPTION,OPTION;CONTEST: (an empty list for no choice) / "
-                              "형식: 경선:선택,선택;경선:")
-        shown.add(contest)
+        contest_id, colon, rest = part.partition(":")
+        contest = election.contest(contest_id.strip())
+        if not colon or contest is None:
+            raise FormatError(f"--shows {text!r}: write CONTEST:OPTION,OPTION;CONTEST: with this election's contest "
+                              f"ids (an empty list for no choice) / 형식: 경선:선택,선택;경선:")
+        shown.add(contest.id)
         for item in filter(None, (i.strip() for i in rest.split(","))):
             option, eq, grade = item.partition("=")
-            if eq and not grade.isdigit():
+            if contest.option(option) is None:
+                raise FormatError(f"--shows: {option!r} is not an option of contest {contest.id} / "
+                                  f"{contest.id} 경선에 없는 선택지입니다")
+            if eq and not (grade.isascii() and grade.isdigit() and len(grade) <= 3):
                 raise FormatError(f"--shows: the grade of {option} must be a number")
             votes[option] = int(grade) if eq else 1
     return Paper(frozenset(shown), votes)
@@ -200,7 +210,7 @@ def cmd_record(args: argparse.Namespace) -> int:
     if audit.method == COMPARISON and ballot_id is not None and ballot_id != label:
         raise FormatError(f"this paper's ballot id is not the drawn one ({label}): keep looking in the box / "
                           "찾는 용지가 아닙니다")
-    paper = parse_shows(args.shows) if status in (READ, NO_QR) and args.shows is not None else None
+    paper = parse_shows(args.shows, election) if status in (READ, NO_QR) and args.shows is not None else None
     if status in (READ, NO_QR) and paper is None:
         raise FormatError("say what the paper shows: --shows 'CONTEST:OPTION,...;CONTEST:' / 용지 내용을 입력하세요")
     folder.add_entry(Entry(label, args.board, status, paper, ballot_id))
@@ -214,37 +224,59 @@ def cmd_record(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_status(args: argparse.Namespace) -> int:
-    audit = _Audit(AuditFolder(args.dir))
+def summary(audit: _Audit) -> dict:
+    """Where the audit stands: the verdict, each assertion's risk, what does not agree."""
     readings, disagree = agreed(audit.folder.entries())
     states = audit.states(readings)
     alpha = audit.plan["risk_limit"]
     met = bool(states) and all(s.met(alpha) for s in states) and not disagree
     drawn = audit.folder.drawn()
-    worst = max(states, key=lambda s: s.risk, default=None)
-    verdict = ("stop: risk limit met / 감사 종료: 위험 한도 충족" if met else
-               "full hand count: the whole population was drawn / 전수 수작업 개표" if drawn >= len(audit.labels)
-               else "escalate: draw more papers / 표본 확대")
+    verdict = (STOP if met else FULL_COUNT if drawn >= len(audit.labels) else ESCALATE)
+    statuses = {}
+    for r in readings.values():
+        statuses[r.status] = statuses.get(r.status, 0) + 1
+    return {"verdict": verdict, "verdict_ko": VERDICT_KO[verdict], "method": audit.method, "risk_limit": alpha,
+            "seed": audit.plan["seed"], "population": len(audit.labels), "drawn": drawn, "agreed": len(readings),
+            "statuses": statuses, "disagree": disagree, "problems": audit.plan["problems"],
+            "not_auditable": audit.plan["not_auditable"], "outcomes": audit.plan["outcomes"],
+            "assertions": sorted(({**s.__dict__, "contests": list(s.contests), "met": s.met(alpha)} for s in states),
+                                 key=lambda a: -a["risk"])}
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    audit = _Audit(AuditFolder(args.dir))
+    now = summary(audit)
     if args.json:
-        print_json({"verdict": verdict.split(" /")[0], "risk_limit": alpha, "drawn": drawn,
-                    "agreed": len(readings), "disagree": disagree, "problems": audit.plan["problems"],
-                    "not_auditable": audit.plan["not_auditable"],
-                    "assertions": [s.__dict__ | {"met": s.met(alpha)} for s in states]})
-    else:
-        print(f"{audit.method} audit, risk limit {alpha:g}: {drawn} drawn, {len(readings)} agreed by both boards")
-        for s in sorted(states, key=lambda s: -s.risk)[:args.show]:
-            print(f"  {s.name:30} risk {s.risk:.4f} after {s.sampled} of {s.population}"
-                  f"{'  met' if s.met(alpha) else ''}{'  (' + s.note + ')' if s.note else ''}")
-        if len(states) > args.show:
-            print(f"  ... {len(states) - args.show} more assertions, {sum(s.met(alpha) for s in states)} met in all")
-        for label in disagree:
-            print(f"boards disagree: {label}")
-        for line in audit.plan["not_auditable"]:
-            print(f"not auditable by this tool: {line}")
-        for line in audit.plan["problems"]:
-            print(f"PROBLEM: {line}")
-        print(verdict + (f" (worst: {worst.name}, risk {worst.risk:.4f})" if worst and not met else ""))
-    return EXIT_OK if met else EXIT_BAD
+        print_json(now)
+        return EXIT_OK if now["verdict"] == STOP else EXIT_BAD
+    alpha, states = now["risk_limit"], now["assertions"]
+    print(f"{now['method']} audit, risk limit {alpha:g}: {now['drawn']} drawn, {now['agreed']} agreed by both boards")
+    for s in states[:args.show]:
+        print(f"  {s['name']:30} risk {s['risk']:.4f} after {s['sampled']} of {s['population']}"
+              f"{'  met' if s['met'] else ''}{'  (' + s['note'] + ')' if s['note'] else ''}")
+    if len(states) > args.show:
+        print(f"  ... {len(states) - args.show} more assertions, {sum(s['met'] for s in states)} met in all")
+    for label in now["disagree"]:
+        print(f"boards disagree: {label}")
+    for line in now["not_auditable"]:
+        print(f"not auditable by this tool: {line}")
+    for line in now["problems"]:
+        print(f"PROBLEM: {line}")
+    worst = f" (worst: {states[0]['name']}, risk {states[0]['risk']:.4f})" if states and now["verdict"] != STOP else ""
+    print(f"{now['verdict']} / {now['verdict_ko']}{worst}")
+    return EXIT_OK if now["verdict"] == STOP else EXIT_BAD
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from sync.central.audit.report import write_report  # reportlab only when a report is asked for
+
+    folder = AuditFolder(args.dir)
+    audit = _Audit(folder)
+    now = summary(audit)
+    election = load_package(Path(audit.plan["election"])).election
+    write_report(args.out, election, now, sha256_file(folder.folder / "plan.json"))
+    print(f"audit report written to {args.out}: {now['verdict']} / {now['verdict_ko']}")
+    return EXIT_OK
 
 
 def add_audit_verbs(verbs) -> None:
@@ -284,3 +316,7 @@ def add_audit_verbs(verbs) -> None:
     status.add_argument("--show", type=int, default=10, help="how many assertions to list (the riskiest first)")
     status.add_argument("--json", action="store_true")
     status.set_defaults(func=cmd_status)
+    report = audit.add_parser("report", help="the audit's report as a PDF, in Korean and English")
+    report.add_argument("--dir", required=True, type=Path)
+    report.add_argument("--out", required=True, type=Path, help="the PDF file to write")
+    report.set_defaults(func=cmd_report)

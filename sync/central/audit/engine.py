@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
 from sync.central.audit.outcomes import BLANK, Assertion, Beats, Paper, Reported
-from sync.central.audit.risk import alpha_risk
+from sync.central.audit.risk import D_COMPARISON, alpha_risk
 
 POLLING, COMPARISON = "polling", "comparison"
 METHODS = (POLLING, COMPARISON)
@@ -137,7 +137,7 @@ def comparison_state(assertion: Assertion, cvrs: Mapping[str, Paper], order: Seq
     mine = [label for label in order if label in cvrs]
     values = [setup.value(assertion.assort(cvrs[r.label], n), r.value(assertion, n, True))
               for r in _prefix(mine, readings)]
-    measured = alpha_risk(values, n, setup.overstatement_upper, setup.eta0)
+    measured = alpha_risk(values, n, setup.overstatement_upper, setup.eta0, D_COMPARISON)
     return AssertionState(assertion.name(), contests, n, measured.risk, measured.sampled)
 
 

@@ -18,6 +18,7 @@ from typing import Mapping
 from kiosk.contract.closing import ClosingStatement
 from kiosk.contract.cvr import CvrFile
 from kiosk.contract.election import Election
+from kiosk.contract.rules import check_selections
 from kiosk.errors import FormatError
 from sync.central.audit.outcomes import AuditPlanOutcomes, Candidate, Paper, Reported, merge, plurality, threshold, top_n
 
@@ -136,6 +137,9 @@ def check_cvrs(election: Election, files: list[CvrFile], statements: list[Closin
             if election.style(r.style) is None:
                 problems.append(f"{where}: unknown ballot style {r.style}")
                 continue
+            if check_selections(election, r.style, r.selections):
+                problems.append(f"{where}: ballot id {r.ballot_id_hex[:8]}… holds selections the rules do not allow")
+                continue
             counts.update(paper_of(election, r.style, r.selections).votes)
         for contest, c in statement["contests"].items():
             for option, n in c.get("options", {}).items():
@@ -164,7 +168,10 @@ def comparison_population(election: Election, files: list[CvrFile], contests: fr
         for r in f.records:
             style = election.style(r.style)
             if style is not None and contests & set(style.contests):
-                out[r.ballot_id_hex] = paper_of(election, r.style, r.selections)
+                # a record the rules refuse is named by check_cvrs; here it shows nothing
+                valid = not check_selections(election, r.style, r.selections)
+                out[r.ballot_id_hex] = paper_of(election, r.style, r.selections) if valid \
+                    else Paper(frozenset(style.contests), {})
     for station, n in sorted(papers.items()):
         for i in range(1, n - per_station[station] + 1):
             out[f"phantom:{station}:{i}"] = Paper(frozenset(), {})

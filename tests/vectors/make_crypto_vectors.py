@@ -1,0 +1,69 @@
+"""Known-answer vectors of the verifiable count's protocol core, from a fixed seed.
+
+``python tests/vectors/make_crypto_vectors.py`` rewrites ``crypto.json`` beside it;
+``tests/test_crypto_core.py`` rebuilds it in memory and compares, then checks every vector with
+the verifier alone. A stranger re-implementing ``docs/crypto.md`` checks their code against it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent))
+
+from kiosk.contract.canonical import b64url  # noqa: E402
+from kiosk.contract.crypto import group  # noqa: E402
+from kiosk.contract.crypto.contest import ContestRule, ballot_context, encrypt_contest  # noqa: E402
+from kiosk.contract.crypto.elgamal import encrypt  # noqa: E402
+from kiosk.contract.crypto.proofs import proofs_to_json, prove_equal_logs, prove_knowledge, prove_range  # noqa: E402
+
+SEED = b"kiosk crypto vectors 1"
+FINGERPRINT = bytes(range(32))
+
+
+def build() -> dict:
+    """The vectors as a JSON-ready dict (deterministic: every random scalar comes from SEED)."""
+    rng = group.SeededScalars(SEED)
+    x = rng()
+    y = group.mul_base(x)
+    out: dict = {"seed": SEED.decode(), "order": str(group.L)}
+    out["group"] = {
+        "generator": b64url(group.G),
+        "multiples": [b64url(group.mul_base(k)) for k in (2, 3, 5, group.L - 1)],
+        "identity": b64url(group.IDENTITY),
+        "hash_to_scalar": {"tag": "test", "parts": ["", "abc"],
+                           "scalar": b64url(group.scalar_bytes(group.hash_to_scalar(b"test", b"", b"abc")))},
+        "hash_to_point": {"tag": "test", "parts": ["abc"], "point": b64url(group.hash_to_point(b"test", b"abc"))},
+    }
+    out["key"] = {"secret": b64url(group.scalar_bytes(x)), "public": b64url(y)}
+    ctx = b"vector context"
+    out["knowledge"] = {"context": ctx.decode(), "proof": prove_knowledge(x, y, ctx, rng).to_json()}
+    r = rng()
+    ct = encrypt(y, 1, r)
+    share = group.mul(x, ct.alpha)
+    out["encryption"] = {"m": 1, "nonce": b64url(group.scalar_bytes(r)), "ciphertext": ct.to_json()}
+    out["equal_logs"] = {"context": ctx.decode(), "base": b64url(ct.alpha), "share": b64url(share),
+                         "proof": prove_equal_logs(x, ct.alpha, y, share, ctx, rng).to_json()}
+    out["range"] = {"context": ctx.decode(), "values": [0, 1],
+                    "proof": proofs_to_json(prove_range(y, ct, r, 1, [0, 1], ctx, rng))}
+    rule = ContestRule(options=4, option_max=1, min_sum=1, max_sum=2)
+    bctx = ballot_context(FINGERPRINT, "S1", "vector-ballot", "C1")
+    contest, nonces = encrypt_contest(y, rule, [0, 1, 1, 0], bctx, rng)
+    out["contest"] = {"fingerprint": FINGERPRINT.hex(), "style": "S1", "ballot_id": "vector-ballot",
+                      "contest_id": "C1", "rule": {"options": 4, "option_max": 1, "min_sum": 1, "max_sum": 2},
+                      "selections": [0, 1, 1, 0], "nonces": [b64url(group.scalar_bytes(n)) for n in nonces],
+                      "encrypted": contest.to_json()}
+    score = ContestRule(options=3, option_max=3, min_sum=0, max_sum=9)
+    sctx = ballot_context(FINGERPRINT, "S1", "vector-ballot", "C2")
+    scored, _ = encrypt_contest(y, score, [3, 0, 2], sctx, rng)
+    out["score_contest"] = {"contest_id": "C2", "rule": {"options": 3, "option_max": 3, "min_sum": 0, "max_sum": 9},
+                            "selections": [3, 0, 2], "encrypted": scored.to_json()}
+    return out
+
+
+if __name__ == "__main__":
+    (HERE / "crypto.json").write_text(json.dumps(build(), indent=1, sort_keys=True) + "\n")
+    print("wrote", HERE / "crypto.json")
