@@ -185,3 +185,25 @@ def test_top_n_names_a_tie_at_the_cut_and_gives_every_pair():
     two = top_n("top", cands, 2)
     assert {(a.winner, a.loser) for a in two.assertions} == {("a", "c"), ("b", "c")}
     assert [a.offset for a in two.assertions if a.winner == "b"] == [2]
+
+
+# -- SHANGRLA's worked examples (pbstark/SHANGRLA, shangrla/tests/test_NonnegMean.py) -------------
+
+def test_shangrla_values_at_one_half_give_no_evidence():
+    assert alpha_risk([0.5] * 5, 10**6, 1.0, 0.6).risk == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("value, papers", [(1.0, 8), (0.75, 14)])
+def test_shangrla_sample_sizes_with_a_fixed_alternative(value, papers):
+    # eta = 0.75, u = 1, N = 1000, alpha = 0.05: (1.5 x + 0.5 (1 - x))^n passes 20 at n = 8 for x = 1
+    # and n = 14 for x = 0.75. A huge d holds ALPHA's estimate at eta0: SHANGRLA's fixed alternative.
+    assert alpha_stops_at([value] * 100, 1000, 1.0, 0.75, 0.05, d=10**12) == papers
+
+
+def test_shangrla_whole_population_seen():
+    # N = 7: once every ballot is seen, the mean is known: 4/7 > 1/2 gives risk 0, 3/7 does not,
+    # and the two paths agree up to the last value (SHANGRLA's example, with the null at 1/2)
+    path = list(alpha_trajectory([1, 0, 1, 1, 0, 0, 1], 7, 1.0, 0.6))
+    assert path[-1] == 0.0
+    other = list(alpha_trajectory([1, 0, 1, 1, 0, 0, 0], 7, 1.0, 0.6))
+    assert other[:-1] == path[:-1] and other[-1] > 0

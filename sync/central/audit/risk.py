@@ -87,6 +87,8 @@ def alpha_trajectory(values: Iterable[float], population: int, upper: float, eta
             else:
                 t *= (x * eta / mu + (upper - x) * (upper - eta) / (upper - mu)) / upper
             best = max(best, t)
+        if j == population and total > population * 0.5:
+            best = math.inf   # every ballot seen: the mean is known, and it is above 1/2
         yield min(1.0, 1.0 / best)
 
 
