@@ -24,7 +24,7 @@ from sync.central.node import NODE_KEY, CentralNode
 from sync.central.serve import NodeServer
 from synchelp import kiosk_with_batches
 
-FAST = NodeLimits(header_timeout_s=1.0, body_grace_s=1.0, min_body_rate=2000, connections_per_address=4,
+FAST = NodeLimits(header_timeout_s=1.0, body_window_s=1.0, min_body_rate=2000, connections_per_address=4,
                   inflight_per_address=3000, inflight_bytes=5000, tick_s=0.1)
 
 
@@ -115,9 +115,10 @@ def test_half_sent_headers_get_408_and_the_node_still_answers(central, tmp_path)
 def test_a_body_trickled_below_the_minimum_rate_is_cut(central, tmp_path):
     with guarded_node(central, tmp_path / "n") as (node, server):
         s = connect(server)
-        s.sendall(b"POST /v1/batches HTTP/1.1\r\nHost: x\r\nContent-Length: 2500\r\n\r\n")
+        s.sendall(b"POST /v1/batches HTTP/1.1\r\nHost: x\r\nContent-Length: 2900\r\n\r\n")
         status = None
-        for _ in range(60):  # 10 bytes every 0.1 s: 100 B/s against a minimum of 2,000
+        s.sendall(b"x" * 2000)  # a fast start does not buy a stall
+        for _ in range(60):  # then 10 bytes every 0.1 s: 100 B/s against a minimum of 2,000
             try:
                 s.sendall(b"x" * 10)
             except (BrokenPipeError, ConnectionResetError):
@@ -147,8 +148,8 @@ def test_bodies_in_flight_from_one_address_are_budgeted(central, tmp_path):
     kiosk = kiosk_with_batches(central, tmp_path / "k", sizes=(1,))
     (whole,) = batches(kiosk)
     with guarded_node(central, tmp_path / "n", NodeLimits(inflight_per_address=len(whole) + 10)) as (node, server):
-        s = connect(server)  # holds its declared length while it sends slowly
-        s.sendall(f"POST /v1/batches HTTP/1.1\r\nHost: x\r\nContent-Length: {len(whole)}\r\n\r\n".encode() + whole[:10])
+        s = connect(server)  # holds all but the last byte of a body
+        s.sendall(f"POST /v1/batches HTTP/1.1\r\nHost: x\r\nContent-Length: {len(whole)}\r\n\r\n".encode() + whole[:-1])
         time.sleep(0.3)
         r = httpx.post(server.url + "/v1/batches", content=whole, timeout=10)
         assert r.status_code == 503 and r.json()["error"] == "busy" and r.headers["retry-after"]

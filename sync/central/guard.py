@@ -8,8 +8,9 @@ byte a minute holds its buffer. :func:`guarded_protocol` makes a subclass of uvi
 
 - waiting for headers (from connect or the last answer) longer than ``header_timeout_s``: the node
   answers ``408`` and closes;
-- receiving a body at less than ``min_body_rate`` bytes per second, averaged from the headers on
-  after ``body_grace_s`` (time the node itself stopped reading does not count): ``408``, closed;
+- receiving less than ``min_body_rate`` bytes per second of body over any window of
+  ``body_window_s`` from the headers on (time the node itself stopped reading does not count,
+  and a fast start does not buy a long stall): ``408``, closed;
 - a new connection from an address that already holds ``connections_per_address``, or when the
   node holds ``max_connections``: ``503`` and closed at once.
 
@@ -60,8 +61,7 @@ def guarded_protocol(limits: NodeLimits, clock=time.monotonic) -> type:
             self._counted = True
             self._waiting_since = clock()  # for headers
             self._body_since: float | None = None
-            self._body_active = 0.0
-            self._body_bytes = 0
+            self._window_active, self._window_bytes, self._body_bytes = 0.0, 0, 0
             self._ticker = self.loop.call_later(tick_s, self._tick)
 
         def connection_lost(self, exc) -> None:
@@ -101,11 +101,13 @@ def guarded_protocol(limits: NodeLimits, clock=time.monotonic) -> type:
                     return self._give_up()
             elif state is h11.SEND_BODY:
                 if self._body_since is None:
-                    self._body_since, self._body_bytes, self._body_active = now, 0, 0.0
+                    self._body_since, self._body_bytes, self._window_bytes, self._window_active = now, 0, 0, 0.0
                 elif not self.flow.read_paused:  # the node's own pause is not the client's slowness
-                    self._body_active += tick_s
-                    if self._body_bytes < limits.min_body_rate * (self._body_active - limits.body_grace_s):
-                        return self._give_up()
+                    self._window_active += tick_s
+                    if self._window_active >= limits.body_window_s:
+                        if self._body_bytes - self._window_bytes < limits.min_body_rate * self._window_active:
+                            return self._give_up()
+                        self._window_bytes, self._window_active = self._body_bytes, 0.0
             self._ticker = self.loop.call_later(tick_s, self._tick)
 
     return GuardedH11Protocol

@@ -30,8 +30,8 @@ class NodeLimits:
     inflight_bytes: int = 128 * 1024 * 1024      # all bodies being received at once
     inflight_per_address: int = 48 * 1024 * 1024  # what one client address may hold of that
     header_timeout_s: float = 10.0               # from connect (or the last answer) to whole headers
-    body_grace_s: float = 10.0                   # then the body must arrive at min_body_rate
-    min_body_rate: int = 4096                    # bytes per second, averaged since the headers
+    body_window_s: float = 10.0                  # the body must arrive at min_body_rate ...
+    min_body_rate: int = 4096                    # ... bytes per second over every such window
     connections_per_address: int = 32
     max_connections: int = 512                   # below the usual 1,024 descriptors
     tick_s: float = 1.0                          # how often the deadlines are checked
@@ -104,9 +104,8 @@ async def bounded_body(request: Request, limit: int, budget: BodyBudget | None =
     """``async with bounded_body(...) as body``: the whole body, or :class:`BodyTooLarge` as soon as it
     passes ``limit`` (never read further), or :class:`NodeBusy` when the budget is spent.
 
-    With a budget the bytes are reserved before they are read (the declared length at once, a
-    chunked body as it comes) and given back when the ``with`` block ends: a body waiting to be
-    judged still counts.
+    With a budget the bytes are reserved as they arrive (an attacker must send what it holds) and
+    given back when the ``with`` block ends: a body waiting to be judged still counts.
     """
     declared_text = request.headers.get("content-length")
     declared = None if declared_text is None else ascii_int(declared_text.strip(), 0, 2**62)
@@ -116,9 +115,6 @@ async def bounded_body(request: Request, limit: int, budget: BodyBudget | None =
         raise BodyTooLarge()
     address, reserved = client_address(request), 0
     try:
-        if budget is not None and declared:
-            budget.take(address, declared)
-            reserved = declared
         chunks, size = [], 0
         async for chunk in request.stream():
             size += len(chunk)
