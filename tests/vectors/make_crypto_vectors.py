@@ -18,6 +18,9 @@ from kiosk.contract.canonical import b64url  # noqa: E402
 from kiosk.contract.crypto import group  # noqa: E402
 from kiosk.contract.crypto.contest import ContestRule, ballot_context, encrypt_contest  # noqa: E402
 from kiosk.contract.crypto.elgamal import encrypt  # noqa: E402
+from kiosk.contract.crypto.threshold import (Ceremony, election_key, make_trustee, partial_decrypt,  # noqa: E402
+                                             secret_key_share)
+from kiosk.contract.keys import EncryptionKey  # noqa: E402
 from kiosk.contract.crypto.proofs import proofs_to_json, prove_equal_logs, prove_knowledge, prove_range  # noqa: E402
 
 SEED = b"kiosk crypto vectors 1"
@@ -61,7 +64,30 @@ def build() -> dict:
     scored, _ = encrypt_contest(y, score, [3, 0, 2], sctx, rng)
     out["score_contest"] = {"contest_id": "C2", "rule": {"options": 3, "option_max": 3, "min_sum": 0, "max_sum": 9},
                             "selections": [3, 0, 2], "encrypted": scored.to_json()}
+    out["threshold"] = threshold_vectors()
     return out
+
+
+def threshold_vectors() -> dict:
+    """A 2-of-3 ceremony, an aggregate of three ballots, two trustees' partial decryptions."""
+    rng = group.SeededScalars(SEED + b" threshold")
+    ceremony = Ceremony("vector-1", count=3, threshold=2)
+    made = [make_trustee(ceremony, i, rng, EncryptionKey(bytes([i]) * 32)) for i in (1, 2, 3)]
+    announcements = {a.index: a for _, a in made}
+    y = election_key(announcements)
+    key_shares = {s.index: secret_key_share({t.index: t.share_for(s.index) for t, _ in made}) for s, _ in made}
+    rule = ContestRule(options=2, option_max=1, min_sum=0, max_sum=1)
+    from kiosk.contract.crypto.contest import aggregate
+    ballots = [encrypt_contest(y, rule, sel, ballot_context(FINGERPRINT, "S1", f"b{n}", "C1"), rng)[0]
+               for n, sel in enumerate([[1, 0], [0, 1], [1, 0]])]
+    agg = aggregate(ballots, 2)
+    ctx = b"vector tally"
+    return {"election": ceremony.election, "count": 3, "threshold": 2,
+            "announcements": [announcements[i].to_json() for i in (1, 2, 3)], "election_key": b64url(y),
+            "ballots": [b.to_json() for b in ballots], "aggregate": [c.to_json() for c in agg],
+            "context": ctx.decode(),
+            "partials": [partial_decrypt(ceremony, i, key_shares[i], agg, [3, 3], 3, ctx, rng).to_json() for i in (1, 3)],
+            "result": [2, 1]}
 
 
 if __name__ == "__main__":

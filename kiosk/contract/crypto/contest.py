@@ -134,3 +134,14 @@ def verify_contest(public_key: bytes, rule: ContestRule, contest: EncryptedConte
     if sums is not None:
         verify_range(public_key, total(contest.ciphertexts), list(contest.sum_proof), sums, _sum_context(context),
                      f"{what} sum")
+
+
+def aggregate(contests, options: int) -> list[Ciphertext]:
+    """Per option, the homomorphic sum of that option's ciphertext over ``contests`` (verified ones only)."""
+    sums = [[] for _ in range(options)]
+    for contest in contests:
+        if len(contest.ciphertexts) != options:
+            raise ValueError("a contest of another style in the aggregate")
+        for i, ct in enumerate(contest.ciphertexts):
+            sums[i].append(ct)
+    return [total(s) for s in sums]
