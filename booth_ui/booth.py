@@ -47,10 +47,11 @@ class Booth:
     """One voting booth screen. Feed it events; call ``frame()`` once per display frame."""
 
     def __init__(self, election: Election, mode: str, port: BoothPort, size: tuple[int, int],
-                 polls_open: bool, clock: Callable[[], float] = time.monotonic, speaker=None) -> None:
+                 polls_open: bool, clock: Callable[[], float] = time.monotonic, speaker=None,
+                 polls_final: bool = False) -> None:
         self.election, self.port, self.clock, self.speaker = election, port, clock, speaker
         self.renderer = Renderer(election, mode, size)
-        self.state = flow.fresh(flow.BoothState(polls_open=polls_open), clock())
+        self.state = flow.fresh(flow.BoothState(polls_open=polls_open, polls_final=polls_final), clock())
         self.inputs: queue.Queue = queue.Queue()     # scanner and device events, from any thread
         self.results: queue.Queue = queue.Queue()    # answers of the port, from the worker
         self.focus: int | None = None

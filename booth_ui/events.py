@@ -175,6 +175,16 @@ class MenuAction:
 
 
 @dataclass(frozen=True)
+class ConfirmAction:
+    """The poll worker confirms a final step (closing the polls) on its confirmation screen."""
+
+
+@dataclass(frozen=True)
+class CancelAction:
+    """The poll worker goes back to the menu without taking the step."""
+
+
+@dataclass(frozen=True)
 class StepResult:
     message: str                # a catalogue key: step_done_<action> or a refusal / printer problem
     actions: tuple[str, ...]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace  # noqa: F401 - re-exported: callers build states with flow.replace
 
 from booth_ui.events import *  # noqa: F401,F403 - the flow's vocabulary, re-exported
-from booth_ui.events import (Announce, BackToBallot, CardScanned, CastBallot, CastDone, CastFailed, CastOnPaper,
+from booth_ui.events import (Announce, BackToBallot, CancelAction, CardScanned, ConfirmAction, CastBallot, CastDone, CastFailed, CastOnPaper,
                              CheckToken, Choose, CodeScanned, Confirm, DeviceOk, DeviceProblem, Dismiss, Lock,
                              MenuAction, NextPage, PinDigit, PinErase, PinSubmit, PollsChanged, PrevPage, PrintDone,
                              PrintFailed, PrintPaperRecord, PrintSpoiled, SetLanguage, Spoil, StepResult, StillHere,
@@ -22,7 +22,7 @@ from booth_ui.events import (Announce, BackToBallot, CardScanned, CastBallot, Ca
 from booth_ui.state import *  # noqa: F401,F403
 from booth_ui.state import (BUSY, DONE_SHOW_S, IDLE_SCREENS, INACTIVITY_S, MENU_IDLE_S, REFUSED_SHOW_S, TEXT_SIZES,
                             VOTING, WARNING_S, WORKER, BoothState, Handler, Screen, Vote, _same_place, fresh, pages)
-from booth_ui.worker_flow import (on_card, on_digit, on_erase, on_lock, on_menu_action, on_step_result, on_submit,
+from booth_ui.worker_flow import (on_cancel_action, on_card, on_confirm_action, on_digit, on_erase, on_lock, on_menu_action, on_step_result, on_submit,
                                   on_unlock_refused, on_unlocked)
 from kiosk.contract.election import Election
 from kiosk.contract.rules import check_selections
@@ -159,7 +159,7 @@ def on_tick(state, event, now, election):
         return fresh(state, now), []
     elif state.screen == Screen.CAST_DONE and now - state.last_activity >= DONE_SHOW_S:
         return fresh(state, now), []
-    elif state.screen in (Screen.WORKER_MENU, Screen.WORKER_PIN) and now - state.last_activity >= MENU_IDLE_S:
+    elif state.screen in (Screen.WORKER_MENU, Screen.WORKER_PIN, Screen.WORKER_CONFIRM) and now - state.last_activity >= MENU_IDLE_S:
         return on_lock(state, Lock(), now, election)
     return state, []
 
@@ -257,6 +257,9 @@ TRANSITIONS: dict[tuple[Screen, type], Handler] = {
     (Screen.WORKER_BUSY, StepResult): on_step_result,
     (Screen.WORKER_MENU, MenuAction): on_menu_action,
     (Screen.WORKER_MENU, Lock): on_lock,
+    (Screen.WORKER_CONFIRM, ConfirmAction): on_confirm_action,
+    (Screen.WORKER_CONFIRM, CancelAction): on_cancel_action,
+    (Screen.WORKER_CONFIRM, Lock): on_lock,
 }
 
 

@@ -332,7 +332,10 @@ class Renderer(WorkerScreens):
 
     def _screen_polls_closed(self, frame, surface, th, state, area):
         lang = state.prefs.language
-        self._message(frame, surface, th, state, area, t(lang, "polls_closed_title"), [t(lang, "polls_closed_help")])
+        if state.polls_final:
+            self._message(frame, surface, th, state, area, t(lang, "polls_final_title"), [t(lang, "polls_final_help")])
+        else:
+            self._message(frame, surface, th, state, area, t(lang, "polls_closed_title"), [t(lang, "polls_closed_help")])
 
     def _screen_out_of_service(self, frame, surface, th, state, area):
         lang = state.prefs.language

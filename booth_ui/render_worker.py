@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pygame
 
-from booth_ui.flow import Lock, MenuAction, PinDigit, PinErase, PinSubmit
+from booth_ui.flow import CancelAction, ConfirmAction, Lock, MenuAction, PinDigit, PinErase, PinSubmit
 from booth_ui.i18n import reason_text, t
 
 
@@ -43,7 +43,9 @@ class WorkerScreens:
         lang = state.prefs.language
         title = t(lang, "worker_menu_title_technician" if state.role == "technician" else "worker_menu_title")
         font = self.body(state, -2, bold=True)
-        actions = [a for a in state.actions if a != "status"] + ["lock"]
+        # a final step sits last, after Lock, in the warning colour: never where Pause is, never alike
+        actions = [a for a in state.actions if a not in ("status", "close")] + ["lock"]
+        actions += [a for a in state.actions if a == "close"]
         cols = 2
         rows = (len(actions) + cols - 1) // cols
         left = pygame.Rect(area.left, area.top, area.width // 2 - self.gap, area.height)
@@ -68,9 +70,32 @@ class WorkerScreens:
             rect = pygame.Rect(right.left + (i % cols) * (w + self.gap), right.top + (i // cols) * (h + self.gap), w, h)
             if action == "lock":
                 self.button(frame, surface, th, rect, t(lang, "lock"), Lock(), font)
+            elif action == "close":
+                self.button(frame, surface, th, rect, t(lang, "action_close"), MenuAction(action), font,
+                            fill=th.banner, ink=th.banner_text)
             else:
                 self.button(frame, surface, th, rect, t(lang, f"action_{action}"), MenuAction(action), font)
         frame.spoken[:0] = lines
+
+    def _screen_worker_confirm(self, frame, surface, th, state, area):
+        """Are you sure? What the final step means, Cancel on the left, the step itself on the right in red."""
+        lang = state.prefs.language
+        action = state.pending_action or "close"
+        font = self.body(state, -2, bold=True)
+        half = (area.width - self.gap) // 2
+        y = area.bottom - self.target
+        self.button(frame, surface, th, pygame.Rect(area.left, y, half, self.target), t(lang, "confirm_cancel"),
+                    CancelAction(), font)
+        self.button(frame, surface, th, pygame.Rect(area.right - half, y, half, self.target),
+                    t(lang, f"confirm_{action}_yes"), ConfirmAction(), font, fill=th.banner, ink=th.banner_text)
+        area = pygame.Rect(area.left, area.top, area.width, area.height - self.target - self.gap)
+        title = t(lang, f"confirm_{action}_title")
+        lines = [t(lang, f"confirm_{action}_what")]
+        y = area.top + self.text(surface, title, self.body(state, 2, bold=True), th.text, area, center=False)
+        for line in lines:
+            y += self.gap + self.text(surface, line, self.body(state, -2), th.text,
+                                      pygame.Rect(area.left, y + self.gap, area.width, 999), center=False)
+        frame.spoken[:0] = [title, *lines]
 
     def _screen_worker_busy(self, frame, surface, th, state, area):
         self._message(frame, surface, th, state, area, t(state.prefs.language, "worker_busy"), [])

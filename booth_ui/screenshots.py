@@ -31,6 +31,9 @@ def save_screenshots(election, mode: str, folder: Path, size: tuple[int, int] = 
                                          actions=("pause", "close", "print_report"),
                                          status=("state:polls_open", "mode:test", "ballots:12", "batches:1",
                                                  "disk:51200 MB", "printer:ok"))
+    states["worker_confirm"] = flow.replace(states["worker_menu"], screen=flow.Screen.WORKER_CONFIRM,
+                                            pending_action="close")
+    states["polls_final"] = flow.replace(states["polls_closed"], polls_final=True)
     count = 0
     for name, state in states.items():
         for lang in ("ko", "en"):

@@ -31,11 +31,13 @@ class Screen(enum.Enum):
     WORKER_PIN = "worker_pin"          # a poll worker's card was read: the PIN pad
     WORKER_MENU = "worker_menu"        # unlocked: the steps the role may take now
     WORKER_BUSY = "worker_busy"        # a step (and its report) is being carried out
+    WORKER_CONFIRM = "worker_confirm"  # a final step (closing the polls) asks "are you sure?"
 
 
 VOTING = {Screen.BALLOT, Screen.REVIEW, Screen.PAPER_CHECK}       # a voter is choosing
 BUSY = {Screen.CHECKING, Screen.PRINTING, Screen.CASTING, Screen.WORKER_BUSY}  # waiting on the core or a device
-WORKER = {Screen.WORKER_PIN, Screen.WORKER_MENU, Screen.WORKER_BUSY}
+WORKER = {Screen.WORKER_PIN, Screen.WORKER_MENU, Screen.WORKER_BUSY, Screen.WORKER_CONFIRM}
+CONFIRM_ACTIONS = frozenset({"close"})   # final steps: a second touch on a screen that says what they mean
 IDLE_SCREENS = {Screen.ATTRACT, Screen.POLLS_CLOSED, Screen.OUT_OF_SERVICE, Screen.REFUSED, Screen.CAST_DONE}
 MENU_IDLE_S = 120.0      # the poll-worker menu locks itself after two idle minutes
 PIN_MAX_DIGITS = 12
@@ -82,6 +84,8 @@ class BoothState:
     role: str | None = None                       # the unlocked poll worker's role
     actions: tuple[str, ...] = ()                 # what the menu offers now
     status: tuple[str, ...] = ()                  # status lines for the menu
+    pending_action: str | None = None             # the final step waiting for its confirmation
+    polls_final: bool = False                     # the polls were closed for the day (not paused)
 
 
 Handler = Callable[[BoothState, object, float, Election], tuple[BoothState, list]]
@@ -96,7 +100,8 @@ def fresh(state: BoothState, now: float) -> BoothState:
     else:
         screen = Screen.ATTRACT
     message = sorted(state.problems)[0] if state.problems else None
-    return BoothState(screen=screen, prefs=Prefs(), polls_open=state.polls_open, problems=state.problems,
+    return BoothState(screen=screen, prefs=Prefs(), polls_open=state.polls_open, polls_final=state.polls_final,
+                      problems=state.problems,
                       message=message, last_activity=now)
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from booth_ui.events import (Announce, CardScanned, Lock, MenuAction, PinDigit, StepResult, TakeStep, Unlock,
+from booth_ui.events import (Announce, CancelAction, CardScanned, ConfirmAction, Lock, MenuAction, PinDigit, StepResult, TakeStep, Unlock,
                              Unlocked, UnlockRefused)
-from booth_ui.state import PIN_MAX_DIGITS, WORKER, Screen, fresh
+from booth_ui.state import CONFIRM_ACTIONS, PIN_MAX_DIGITS, WORKER, Screen, fresh
 
 def on_card(state, event: CardScanned, now, election):
     if state.screen in WORKER - {Screen.WORKER_PIN}:
@@ -53,16 +53,35 @@ def on_unlock_refused(state, event: UnlockRefused, now, election):
 def on_menu_action(state, event: MenuAction, now, election):
     if event.action not in state.actions:
         return replace(state, last_activity=now), []
+    if event.action in CONFIRM_ACTIONS:   # final: ask first, on a screen that says what it means
+        return replace(state, screen=Screen.WORKER_CONFIRM, pending_action=event.action, notice=None,
+                       last_activity=now), [Announce()]
     return replace(state, screen=Screen.WORKER_BUSY, notice=None, last_activity=now), \
         [TakeStep(event.action, state.prefs.language)]
 
 
+def on_confirm_action(state, event: ConfirmAction, now, election):
+    action = state.pending_action
+    if action not in state.actions:
+        return on_cancel_action(state, CancelAction(), now, election)
+    return replace(state, screen=Screen.WORKER_BUSY, last_activity=now), [TakeStep(action, state.prefs.language)]
+
+
+def on_cancel_action(state, event: CancelAction, now, election):
+    return replace(state, screen=Screen.WORKER_MENU, pending_action=None, last_activity=now), [Announce()]
+
+
 def on_step_result(state, event: StepResult, now, election):
+    final = state.polls_final   # a step that worked says whether the polls are now closed for the day
+    if event.message == "step_done":
+        final = state.pending_action == "close"
     return replace(state, screen=Screen.WORKER_MENU, notice=event.message, actions=event.actions,
-                   polls_open=event.polls_open, status=event.status, last_activity=now), [Announce()]
+                   polls_open=event.polls_open, status=event.status, last_activity=now, pending_action=None,
+                   polls_final=final), [Announce()]
 
 
 def on_lock(state, event, now, election):
-    return fresh(replace(state, role=None, actions=(), status=(), pin="", pending_payload=None), now), [Announce()]
+    return fresh(replace(state, role=None, actions=(), status=(), pin="", pending_payload=None, pending_action=None),
+                 now), [Announce()]
 
 

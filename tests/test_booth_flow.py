@@ -32,7 +32,8 @@ SAMPLE_EVENTS = [
     f.TextSize(1), f.ToggleContrast(), f.TwoCodes(), f.CardScanned("KC1:{}"), f.PinDigit("7"), f.PinErase(),
     f.PinSubmit(), f.Unlocked("poll-worker", ("pause", "close")), f.UnlockRefused("wrong_pin", 0, 4),
     f.UnlockRefused("expired"), f.MenuAction("pause"), f.MenuAction("open"),
-    f.StepResult("step_done", ("resume",), False), f.Lock(),
+    f.StepResult("step_done", ("resume",), False), f.Lock(), f.MenuAction("close"), f.ConfirmAction(),
+    f.CancelAction(),
 ]
 
 
@@ -49,6 +50,8 @@ def state_in(screen: f.Screen) -> f.BoothState:
         base = replace(base, problems=frozenset({"camera_lost"}), message="camera_lost")
     if screen in f.WORKER:
         base = replace(base, pending_payload="KC1:{}", pin="12", role="poll-worker", actions=("pause", "close"))
+    if screen == f.Screen.WORKER_CONFIRM:
+        base = replace(base, pending_action="close")
     return base
 
 
@@ -214,11 +217,29 @@ def test_pin_pad_to_menu_and_lock():
     assert fx == [f.Unlock("KC1:card", "2017")] and state.pin == "" and state.screen == f.Screen.WORKER_BUSY
     state, _ = go(state, f.Unlocked("poll-worker", ("pause", "close")))
     state, fx = go(state, f.MenuAction("close"))
-    assert fx == [f.TakeStep("close", "ko")]
+    assert fx == [f.Announce()] and state.screen == f.Screen.WORKER_CONFIRM  # a final step asks first
+    state, fx = go(state, f.CancelAction())
+    assert state.screen == f.Screen.WORKER_MENU and fx == [f.Announce()] and state.pending_action is None
+    state, fx = go(state, f.MenuAction("close"), f.ConfirmAction())
+    assert fx == [f.Announce(), f.TakeStep("close", "ko")]
     state, _ = go(state, f.StepResult("step_done", (), False))
-    assert state.screen == f.Screen.WORKER_MENU and not state.polls_open
+    assert state.screen == f.Screen.WORKER_MENU and not state.polls_open and state.polls_final
     state, _ = go(state, f.Tick(), now=101.0 + f.MENU_IDLE_S)
-    assert state.screen == f.Screen.POLLS_CLOSED and state.role is None
+    assert state.screen == f.Screen.POLLS_CLOSED and state.role is None and state.polls_final
+
+
+def test_pause_takes_one_touch_and_is_not_final():
+    state = replace(state_in(f.Screen.WORKER_MENU), pending_payload=None)
+    state, fx = go(state, f.MenuAction("pause"))
+    assert fx == [f.TakeStep("pause", "ko")]
+    state, _ = go(state, f.StepResult("step_done", ("resume", "close"), False))
+    assert not state.polls_final
+
+
+def test_the_confirmation_screen_locks_like_the_menu():
+    state = state_in(f.Screen.WORKER_CONFIRM)
+    state, _ = go(state, f.Tick(), now=101.0 + f.MENU_IDLE_S)
+    assert state.screen == f.Screen.ATTRACT and state.pending_action is None and state.role is None
 
 
 def test_a_store_failure_at_cast_puts_the_booth_out_of_service():

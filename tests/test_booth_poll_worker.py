@@ -52,6 +52,10 @@ def test_wrong_pin_then_pause_resume_close(booth):
     for action, state in (("pause", StationState.POLLS_PAUSED), ("resume", StationState.POLLS_OPEN),
                           ("close", StationState.POLLS_CLOSED)):
         assert screen.touch(lambda e, a=action: isinstance(e, flow.MenuAction) and e.action == a)
+        if action == "close":  # final: a second touch on a screen that says what it means
+            wait_for(screen, {flow.Screen.WORKER_CONFIRM})
+            assert appliance.station.state is StationState.POLLS_OPEN
+            assert screen.touch(lambda e: isinstance(e, flow.ConfirmAction))
         wait_for(screen, {flow.Screen.WORKER_MENU})
         assert appliance.booth.state.notice == "step_done", appliance.booth.state.notice
         assert appliance.station.state is state
@@ -59,11 +63,27 @@ def test_wrong_pin_then_pause_resume_close(booth):
     assert not appliance.booth.state.polls_open
     assert screen.touch(lambda e: isinstance(e, flow.Lock))
     wait_for(screen, {flow.Screen.POLLS_CLOSED})
+    assert appliance.booth.state.polls_final  # the voter's screen says the polls are closed, not "not yet open"
     appliance.stop()
     with Station.open(root / "station") as station:
         kinds = [e.kind for e in station.store.events()]
     assert kinds.count("pin_refused") == 1 and kinds.count("poll_worker_unlocked") == 1
     assert kinds[-1] == "batch_sealed" or "polls_closed" in kinds
+
+
+def test_close_can_be_cancelled(booth):
+    root, camera, appliance, screen, _ = booth
+    show_card(screen, camera, root)
+    type_pin(screen, DEMO_PIN)
+    wait_for(screen, {flow.Screen.WORKER_MENU})
+    menu = {type(t.event).__name__ + getattr(t.event, "action", ""): t.rect for t in appliance.booth.last_frame.targets}
+    assert menu["MenuActionclose"] != menu["MenuActionpause"]
+    assert menu["MenuActionclose"].top > menu["MenuActionpause"].top  # not beside Pause: below Lock
+    assert screen.touch(lambda e: isinstance(e, flow.MenuAction) and e.action == "close")
+    wait_for(screen, {flow.Screen.WORKER_CONFIRM})
+    assert screen.touch(lambda e: isinstance(e, flow.CancelAction))
+    wait_for(screen, {flow.Screen.WORKER_MENU})
+    assert appliance.station.state is StationState.POLLS_OPEN
 
 
 def test_menu_locks_when_the_card_is_shown_again(booth):

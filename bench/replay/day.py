@@ -397,6 +397,7 @@ class Day:
 
     def counting_phase(self) -> tuple[dict, dict, bool]:
         """Two trustees' tally on every node, each node's verify, the standalone verifier."""
+        self.decide_double_uses()
         self.o.log("trustees tally on every node; every node verifies; the observer verifies from published data")
         tallies = {}
         for n in NODES:
@@ -412,6 +413,19 @@ class Day:
                               "--election", self.w / "public", "--closing", closings)
         (self.w / "observer.txt").write_text(observer)
         return tallies, verified, code == EXIT_OK
+
+    def decide_double_uses(self) -> None:
+        """Central staff decide each token n1 caught twice (its signed records): the ballot first on
+        the board counts, as if its paper record were found; the decisions go to every node."""
+        records = sorted((self.w / "nodes" / "n1" / "double-uses" / "official").glob("*.json"))
+        for path in records:
+            body = json.loads(path.read_text())["body"]
+            ok(central, "double-use", "decide", "--election", self.authority, "--token", body["token_ref_hex"],
+               "--count", body["ballots"][0]["ballot_id_hex"], "--reason", "paper record found (replay)")
+        self.o.log(f"central staff decide {len(records)} double use(s): the first ballot on the board counts")
+        for place in [self.w / "nodes" / n / "election" for n in NODES] + [self.w / "public"]:
+            if records:  # only this file: the nodes have the roll open
+                shutil.copy2(self.authority / "decisions.json", place / "decisions.json")
 
     def replace(self, dead: Kiosk) -> Kiosk:
         """The station's kiosk died mid-cast: a technician brings a spare, the poll worker opens it."""

@@ -25,6 +25,7 @@ from kiosk.contract.cards import PREFIX as CARD_PREFIX
 from kiosk.app.notify import Notifier, Watchdog, watchdog_interval_s
 from kiosk.station.station_reports import SOFTWARE_ATTESTED
 from kiosk.scanning import DeviceBack, DeviceLost, HintShown, PayloadScanned
+from kiosk.station.lifecycle import StationState
 from kiosk.station.station import Station
 from kiosk.contract.tokens import BallotToken, parse_token
 from hardware.serial_scanner import SerialScanner
@@ -65,7 +66,8 @@ class Appliance:
             self.printer = open_printer(printer_url)
             self.port = StationPort(self.station, self.printer)
             self.booth = Booth(self.station.election, self.station.mode, self.port, size,
-                               polls_open=self.station.accepts_ballots, speaker=speaker, clock=clock)
+                               polls_open=self.station.accepts_ballots, speaker=speaker, clock=clock,
+                               polls_final=self.station.state is StationState.POLLS_CLOSED)
             self.scans: queue.Queue = queue.Queue(maxsize=100)
             self.camera = CameraLoop(open_source(source) if isinstance(source, str) else source, self.scans,
                                      validator=is_token)
