@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from kiosk import __version__
-from kiosk.app.cliutil import EXIT_BAD, EXIT_OK, print_findings, print_json, run
+from kiosk.app.cliutil import EXIT_BAD, EXIT_OK, EXIT_STORAGE, print_findings, print_json, run
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -66,6 +66,8 @@ def cmd_diag_scanner(args: argparse.Namespace) -> int:
             print(f"problem: {report.problem}", file=sys.stderr)
         elif not report.ok:
             print("no code was read: hold a test token in front of the camera and run again", file=sys.stderr)
+    if report.problem:
+        return EXIT_STORAGE   # the device could not be used: exit 3, as every device failure
     return EXIT_OK if report.ok else EXIT_BAD
 
 
@@ -243,8 +245,8 @@ def build_parser() -> argparse.ArgumentParser:
     checks = diag.add_subparsers(title="checks", metavar="CHECK")
     scan = checks.add_parser("scanner", help="what the camera reads, its frame rate and decode latency",
                              description="Read a camera for a while and show what it reads. Exit 0 when "
-                                         "a code was read, 1 when the camera gave no frame or read nothing, "
-                                         "2 for a camera URL that does not parse.")
+                                         "a code was read, 1 when it read nothing, 3 when the camera gave no "
+                                         "frame, 2 for a camera URL that does not parse.")
     scan.add_argument("--source", required=True, metavar="URL",
                       help="camera URL: 0, /dev/video0, file:VIDEO or dir:FOLDER, options after ?")
     scan.add_argument("--seconds", type=float, default=10.0, help="how long to read (default 10)")
