@@ -113,6 +113,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(f"{info['ballots']} ballots ({info['unsealed']} not yet sealed), {info['batches']} batches, "
               f"{info['outbox_files']} in the outbox, {info['acks']} acknowledgements")
         print(f"log: {info['log']['events']} events, head {info['log']['head_hex']}")
+        if info["compaction_pending"]:
+            print("compaction pending: the WAL or the store's layout may hold the casting order "
+                  "(the booth compacts at its next start or sealing)")
         print(f"software: {info['software_hash']}")
         refused = ", ".join(f"{k} {v}" for k, v in info["tokens_refused"].items() if v) or "none"
         print(f"tokens refused: {refused}")

@@ -126,6 +126,9 @@ class _StoreCheck:
         if ballots != cast_events:
             self.problem("ballot box", f"holds {ballots} ballots but the log records {cast_events} ballot_cast events")
         batches = self.check_batches(sealed)
+        if self.store.compaction_pending():
+            self.report.notes.append(note(f"{self.mode} store", "compaction pending: the WAL or the layout may hold "
+                                          "the casting order until the booth's next start or sealing"))
         self.report.stores[self.mode] = {"events": self.store.head_seq, "head_hex": self.store.head_hash.hex(),
                                          "ballots": ballots, "batches": batches}
 
