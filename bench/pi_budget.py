@@ -1,6 +1,6 @@
 """The booth on a Raspberry-Pi-class CPU budget, beside the same booth unthrottled, in one run.
 
-    .venv/bin/python bench/pi_budget.py [--voters 12] [--frames 120] [--quick]
+    .venv/bin/python bench/pi_budget.py [--voters 12] [--frames 120] [--before] [--quick]
 
 What runs (twice: unthrottled, then under a CPU quota, each in a child process of its own):
 the real appliance (station, camera loop on a camera stand-in with the demo's real token
@@ -9,7 +9,9 @@ interpreter up to the first attract screen ("ready"); then voters, each holding 
 to the camera, the ballot screen drawn at 60 fps for a while, likes touched, the paper
 record printed and the ballot cast with its signatures; then the camera decoder alone on
 real token frames, a whole Ttabok ballot encrypted and proved (the verifiable count's cost,
-not yet in the cast path), sealing and ``kiosk verify``.
+not yet in the cast path), sealing and ``kiosk verify``. ``--before`` adds a third child on
+the Pi budget with the camera decoding at full rate on the ballot screen too (as the booth did
+before this bench showed that to cost the ballot screen its 60 fps), for before and after.
 
 The quota (bench/cpu_quota.py: cgroup v2 cpu.max, else cgroup v1 cfs quota, else a systemd
 scope) is calibrated so that libsodium's Ed25519 verify runs at the speed published for the
@@ -87,10 +89,17 @@ def crypto_speed(seconds: float) -> dict:
 
 # ---------------------------------------------------------------- the child: the booth's work
 
-def child(root: Path, voters: int, frames: int, calib_s: float) -> None:
-    """Run the booth's work and print ``READY`` at the first attract screen, then ``RESULT {json}``."""
+def child(root: Path, voters: int, frames: int, calib_s: float, voter_decode_interval_s: float | None = None) -> None:
+    """Run the booth's work and print ``READY`` at the first attract screen, then ``RESULT {json}``.
+
+    ``voter_decode_interval_s`` overrides the booth's camera rate on the voter's screens (0: the
+    camera decodes at full rate everywhere, as before the Pi budget was measured).
+    """
     os.environ["SDL_VIDEODRIVER"] = "dummy"
     os.environ["SDL_AUDIODRIVER"] = "dummy"
+    from kiosk.app import booth as booth_module
+    if voter_decode_interval_s is not None:
+        booth_module.VOTER_DECODE_INTERVAL_S = voter_decode_interval_s
     from booth_ui import flow
     from booth_ui.display import HeadlessScreen
     from kiosk.app.booth import SCREEN_SIZE, Appliance
@@ -123,15 +132,16 @@ def voting(appliance, camera, screen, root: Path, voters: int, frames: int) -> d
 
     tokens = _tokens(root, skip=appliance.station.ballots)
     booth, port = appliance.booth, appliance.port
-    timings = {"frame": [], "accept": [], "paper": [], "cast": []}
+    timings = {"frame": [], "frame_cpu": [], "accept": [], "paper": [], "cast": []}
     shown_at = [0.0]
     original_frame = booth.frame
 
     def timed_frame(surface, events=()):
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.thread_time()
         out = original_frame(surface, events)
         if booth.state.screen is flow.Screen.BALLOT:
             timings["frame"].append((time.perf_counter() - t) * 1000)
+            timings["frame_cpu"].append((time.thread_time() - cpu) * 1000)
         return out
     booth.frame = timed_frame
 
@@ -170,7 +180,8 @@ def voting(appliance, camera, screen, root: Path, voters: int, frames: int) -> d
             selections.append((style, {contest.id: likes}))
         camera.take_away()
     loop = appliance.camera.stats
-    return {"voters": voters, "cast": cast, "frame_ms": timings["frame"], "accept_ms": timings["accept"],
+    voting_s = time.perf_counter() - wall0
+    return {"loop_decoded_per_s": loop.frames_decoded / voting_s, "voters": voters, "cast": cast, "frame_ms": timings["frame"], "frame_cpu_ms": timings["frame_cpu"], "accept_ms": timings["accept"],
             "paper_ms": timings["paper"], "cast_ms": timings["cast"], "cast_selections": selections,
             "booth_cpu_share": (time.process_time() - cpu0) / (time.perf_counter() - wall0),
             "loop_decode_ms_mean": loop.decode_s_total / max(1, loop.frames_decoded) * 1000,
@@ -236,10 +247,12 @@ def sealing_and_verify(root: Path) -> dict:
 
 # ---------------------------------------------------------------- the parent
 
-def run_child(quota: CpuQuota | None, fraction: float, root: Path, args) -> dict:
+def run_child(quota: CpuQuota | None, fraction: float, root: Path, args, voter_decode_interval_s=None) -> dict:
     """Start a child (under ``quota`` when given), time it to READY, and return its results."""
     argv = [sys.executable, __file__, "--child", str(root), "--voters", str(args.voters),
             "--frames", str(args.frames), "--calib-s", str(args.calib_s)]
+    if voter_decode_interval_s is not None:
+        argv += ["--voter-decode-interval", str(voter_decode_interval_s)]
     options = dict(stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                    env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
     t = time.perf_counter()
@@ -283,18 +296,19 @@ def calibrate(quota: CpuQuota, seconds: float) -> tuple[float, dict]:
     return fraction, host
 
 
-def summarise(r: dict) -> dict:
-    """The figures of one child's results."""
+def summarise(r: dict, slowdown: float) -> dict:
+    """The figures of one child's results (``slowdown``: the Pi's, for the modelled frame row)."""
     cast_enc = [c + e for c, e in zip(r["cast_ms"], r["encrypt_ms"])]
     return {
         "frame_p95_ms": p95(r["frame_ms"]), "frame_median_ms": statistics.median(r["frame_ms"]),
+        "frame_cpu_model_p95_ms": p95(r["frame_cpu_ms"]) * slowdown,
         "accept_median_ms": statistics.median(r["accept_ms"]), "accept_p95_ms": p95(r["accept_ms"]),
         "paper_p95_ms": p95(r["paper_ms"]),
         "cast_p95_ms": p95(r["cast_ms"]), "cast_median_ms": statistics.median(r["cast_ms"]),
         "encrypt_p95_ms": p95(r["encrypt_ms"]) if r["encrypt_ms"] else float("nan"),
         "cast_enc_p95_ms": p95(cast_enc) if cast_enc else float("nan"),
         "decode_median_ms": statistics.median(r["decode_ms"]), "decode_p95_ms": p95(r["decode_ms"]),
-        "loop_decode_ms_mean": r["loop_decode_ms_mean"],
+        "loop_decode_ms_mean": r["loop_decode_ms_mean"], "loop_decoded_per_s": r["loop_decoded_per_s"],
         "seal_ms": r["seal_ms"], "verify_s": r["verify_s"], "startup_s": r["startup_s"],
         "rss_mb": r["rss_peak_mb"], "booth_cpu_share": r["booth_cpu_share"],
         "verify_us": r["verify_us"], "mul_us": r["mul_us"],
@@ -305,6 +319,7 @@ def summarise(r: dict) -> dict:
 ROWS = [  # (label, key, format, goal key)
     ("frame on the ballot screen, p95", "frame_p95_ms", "{:.1f} ms", "frame_p95_ms"),
     ("frame on the ballot screen, median", "frame_median_ms", "{:.1f} ms", None),
+    ("frame's own CPU x Pi slowdown, p95 (model)", "frame_cpu_model_p95_ms", "{:.1f} ms", None),
     ("token shown -> accepted, median", "accept_median_ms", "{:.0f} ms", None),
     ("token shown -> accepted, p95", "accept_p95_ms", "{:.0f} ms", None),
     ("paper record (sign + print), p95", "paper_p95_ms", "{:.0f} ms", None),
@@ -314,6 +329,7 @@ ROWS = [  # (label, key, format, goal key)
     ("decode a token frame (full cascade), median", "decode_median_ms", "{:.1f} ms", None),
     ("decode a token frame (full cascade), p95", "decode_p95_ms", "{:.1f} ms", None),
     ("camera loop decode, mean per frame", "loop_decode_ms_mean", "{:.1f} ms", None),
+    ("camera frames decoded per second, voting", "loop_decoded_per_s", "{:.1f}", None),
     ("sealing the batch", "seal_ms", "{:.0f} ms", None),
     ("kiosk verify", "verify_s", "{:.2f} s", None),
     ("start-up to ready (first attract frame)", "startup_s", "{:.2f} s", "startup_s"),
@@ -324,16 +340,22 @@ ROWS = [  # (label, key, format, goal key)
 ]
 
 
-def table(free: dict, pi: dict | None) -> list[str]:
-    """The figures side by side: unthrottled, on the Pi budget, their ratio, the goal and its verdict."""
-    lines = [f"  {'':44s} {'unthrottled':>12s} {'Pi budget':>12s} {'ratio':>6s} {'goal':>9s}  verdict"]
+def table(free: dict, pi: dict | None, before: dict | None = None) -> list[str]:
+    """The figures side by side: unthrottled, (before the fix,) on the Pi budget, ratio, goal, verdict."""
+    head = f"  {'':44s} {'unthrottled':>12s}"
+    if before:
+        head += f" {'Pi, before':>12s}"
+    lines = [head + f" {'Pi budget':>12s} {'ratio':>6s} {'goal':>9s}  verdict"]
     for label, key, fmt, goal_key in ROWS:
         a = free[key]
         b = pi[key] if pi else None
         goal = GOALS.get(goal_key) if goal_key else None
         judged = b if b is not None else a
         verdict = "" if goal is None else ("meets" if judged <= goal else "MISSES")
-        lines.append(f"  {label:44s} {fmt.format(a):>12s} {fmt.format(b) if b is not None else '-':>12s} "
+        line = f"  {label:44s} {fmt.format(a):>12s}"
+        if before:
+            line += f" {fmt.format(before[key]):>12s}"
+        lines.append(line + f" {fmt.format(b) if b is not None else '-':>12s} "
                      f"{(b / a if b is not None and a else float('nan')):6.2f} "
                      f"{fmt.format(goal) if goal is not None else '':>9s}  {verdict}")
     return lines
@@ -347,12 +369,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a few seconds: 2 voters, 10 frames (for the test)")
     parser.add_argument("--data", type=Path, help="reuse a prepared demo directory")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--voter-decode-interval", type=float, help=argparse.SUPPRESS)
+    parser.add_argument("--before", action="store_true",
+                        help="also run the Pi budget as before the fix (camera at full rate on the ballot)")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
     args = parser.parse_args(argv)
     if args.quick:
         args.voters, args.frames, args.calib_s = 2, 10, 0.1
     if args.child:
-        child(args.child, args.voters, args.frames, args.calib_s)
+        child(args.child, args.voters, args.frames, args.calib_s, args.voter_decode_interval)
         return 0
     import contextlib
     import io
@@ -368,10 +393,14 @@ def main(argv: list[str] | None = None) -> int:
           f"{host['verify_us']:.0f} us wall, {host['verify_cpu_us']:.0f} us CPU -> "
           f"{PI4_VERIFY_US / host['verify_cpu_us']:.1f}x slower on the Pi")
     print(f"quota: {quota.describe(fraction)} ({fraction * 100:.1f}% of one core)")
-    free = summarise(run_child(None, 1.0, root, args))
-    pi = summarise(run_child(quota, fraction, root, args)) if quota.kind and fraction < 1.0 else None
-    print(f"{args.voters} voters per run, {args.frames} ballot frames each; medians and p95s over them")
-    print("\n".join(table(free, pi)))
+    slowdown = PI4_VERIFY_US / host["verify_cpu_us"]
+    free = summarise(run_child(None, 1.0, root, args), slowdown)
+    throttled = quota.kind and fraction < 1.0
+    before = summarise(run_child(quota, fraction, root, args, 0.0), slowdown) if throttled and args.before else None
+    pi = summarise(run_child(quota, fraction, root, args), slowdown) if throttled else None
+    print(f"{args.voters} voters per run, {args.frames} ballot frames each; medians and p95s over them"
+          + ("; 'Pi, before': the camera decoding at full rate on the ballot too" if before else ""))
+    print("\n".join(table(free, pi, before)))
     if pi:
         print(f"calibration check: Ed25519 verify under the quota {pi['verify_us']:.0f} us against the "
               f"published {PI4_VERIFY_US:.0f} us ({pi['verify_us'] / PI4_VERIFY_US:.2f}x); ristretto255 mul "
@@ -380,10 +409,10 @@ def main(argv: list[str] | None = None) -> int:
         print("no quota run: " + quota.describe(fraction) + "; judge the unthrottled column against the goals "
               f"scaled by the slowdown ({PI4_VERIFY_US / host['verify_cpu_us']:.1f}x)")
     if args.json:
-        args.json.write_text(json.dumps({"unthrottled": free, "pi_budget": pi, "fraction": fraction,
+        args.json.write_text(json.dumps({"unthrottled": free, "pi_budget": pi, "before": before, "fraction": fraction,
                                          "quota": quota.describe(fraction)}, indent=1))
     wrong = [f"{name}: {c['cast']} of {c['voters']} voters cast, kiosk verify {'ok' if c['verify_ok'] else 'FAILED'}"
-             for name, c in (("unthrottled", free), ("Pi budget", pi)) if c and not (c["verify_ok"] and c["cast"] == c["voters"])]
+             for name, c in (("unthrottled", free), ("before", before), ("Pi budget", pi)) if c and not (c["verify_ok"] and c["cast"] == c["voters"])]
     for line in wrong:
         print("the bench's own check failed: " + line)
     return 1 if wrong else 0
