@@ -106,6 +106,9 @@ def test_qmp_takes_a_screendump_and_sends_a_key_to_a_virt_machine(tmp_path):
         width, height = qmp.screendump(tmp_path / "s.ppm", tmp_path / "s.png")
         assert width > 0 and height > 0 and (tmp_path / "s.png").stat().st_size > 0
         qmp.key("tab")
+        still = qmp.pixels(tmp_path / "w.ppm")
+        screen, changed = boot_image.wait_for_new_screen(qmp, tmp_path / "w.ppm", still, longest_s=0, step_s=0)
+        assert not changed and not boot_image.differs(screen, still, 0.0)   # a stopped guest: same screen
         with pytest.raises(RuntimeError, match="QMP"):
             qmp.command("no-such-command")
         qmp.command("quit")
@@ -114,6 +117,17 @@ def test_qmp_takes_a_screendump_and_sends_a_key_to_a_virt_machine(tmp_path):
     finally:
         if qemu.poll() is None:
             qemu.kill()
+
+
+def test_a_new_screen_is_told_from_a_blink():
+    import numpy as np
+
+    a = np.zeros(10_000, np.uint8)
+    blink, new = a.copy(), a.copy()
+    blink[:30] = 255
+    new[:3000] = 255
+    assert not boot_image.differs(a, blink, 0.02) and boot_image.differs(a, new, 0.02)
+    assert boot_image.differs(a, a[:50], 0.5)   # another display size is another screen
 
 
 def test_the_key_plan_is_made_by_the_real_booth(tmp_path):

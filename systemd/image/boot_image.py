@@ -291,8 +291,36 @@ class Qmp:
         pygame.image.save(image, str(png))
         return image.get_size()
 
+    def pixels(self, ppm: Path):
+        """The guest's display now as a flat array of bytes (to tell whether the screen changed)."""
+        import numpy as np
+
+        self.command("screendump", filename=str(ppm))
+        return np.frombuffer(ppm.read_bytes(), np.uint8)
+
     def close(self) -> None:
         self.sock.close()
+
+
+def differs(a, b, fraction: float) -> bool:
+    """More than ``fraction`` of the bytes of two screendumps differ (a new screen, not a blink)."""
+    return a.shape != b.shape or (a != b).mean() > fraction
+
+
+def wait_for_new_screen(qmp: Qmp, ppm: Path, before, longest_s: float, step_s: float = 2.0):
+    """Screendumps until the display is a new screen (over 2 % of it changed since ``before``)
+    that holds still (under 0.5 % changed over one more dump); after ``longest_s`` go on anyway.
+
+    Returns (the screen now, True when it changed and settled)."""
+    end, last = time.monotonic() + longest_s, None
+    while True:
+        now = qmp.pixels(ppm)
+        if differs(now, before, 0.02) and last is not None and not differs(now, last, 0.005):
+            return now, True
+        if time.monotonic() > end:
+            return now, False
+        last = now
+        time.sleep(step_s)
 
 
 def qemu_command(work: Path, copy: Path, kernel: Path, initrd: Path, printer_port: int) -> list[str]:
@@ -423,8 +451,10 @@ def boot(out: Path, timeout_s: float, keep: bool) -> int:
         time.sleep(5)
         size = qmp.screendump(work / "screen.ppm", work / "attract.png")
         report.check("screendump", size[0] > 0, f"{work / 'attract.png'} ({size[0]}x{size[1]})")
-        _cast_by_keys(qmp, keys, printer, deadline)
+        seen = _cast_by_keys(qmp, keys, work, deadline)
         report.times["ready_to_first_cast_s"] = time.monotonic() - ready
+        report.check("cast-keys", all(s in ("next screen", "ballot shown") for s in seen),
+                     f"{len(keys)} keys; screens: {', '.join(seen)}")
         paper = "\n".join(printer.transcript())
         report.check("paper-record", bool(paper.strip()), f"{len(paper.splitlines())} lines on the virtual printer")
         qmp.screendump(work / "screen.ppm", work / "after-cast.png")
@@ -459,17 +489,24 @@ def boot(out: Path, timeout_s: float, keep: bool) -> int:
     return 0 if all(report.checks.values()) else 1
 
 
-def _cast_by_keys(qmp: Qmp, keys: list[str], printer, deadline: float) -> None:
-    """Wait for the token to be read (the camera frames loop), then press the planned keys."""
-    time.sleep(20)   # the token is in the first frames of a 30 s loop at 5 fps
+def _cast_by_keys(qmp: Qmp, keys: list[str], work: Path, deadline: float) -> list[str]:
+    """Wait for the ballot (the token comes round in the camera's frame loop), press the planned keys.
+
+    After each Enter the next screen is awaited by screendumps (bounded: an emulated A72 takes
+    seconds per screen); what was seen is returned for the report."""
+    ppm, seen = work / "wait.ppm", []
+    screen, changed = wait_for_new_screen(qmp, ppm, qmp.pixels(ppm), longest_s=90)
+    seen.append(f"ballot {'shown' if changed else 'not seen to change in 90 s'}")
     for key in keys:
         if time.monotonic() > deadline:
             raise TimeoutError("out of time while casting")
         if key == "wait":
-            time.sleep(8)   # an emulated A72 draws the next screen in a few seconds
+            screen, changed = wait_for_new_screen(qmp, ppm, screen, longest_s=45)
+            seen.append("next screen" if changed else "no new screen in 45 s")
         else:
             qmp.key(KEYS[key])
-            time.sleep(0.5)
+            time.sleep(0.3)
+    return seen
 
 
 def main(argv: list[str] | None = None) -> int:
