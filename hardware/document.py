@@ -69,6 +69,26 @@ class QR:
 
 
 @dataclass(frozen=True)
+class Slot:
+    """Text in a space of fixed size: as many full-width raster lines as the longest of
+    ``reserve`` needs when wrapped, whatever ``text`` is (it must be one of them, or shorter).
+
+    Every line of it goes to the printer as the same number of bytes, so neither the job's
+    length nor its line count tells which of the reserved texts was printed. ``text`` "" is a
+    blank slot of the same size.
+    """
+
+    text: str
+    reserve: tuple[str, ...] = ()
+    bold: bool = False
+
+    def __init__(self, text: str, reserve=(), bold: bool = False) -> None:
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "reserve", tuple(reserve))
+        object.__setattr__(self, "bold", bold)
+
+
+@dataclass(frozen=True)
 class Rule:
     """A separator across the whole paper width, drawn with ``char`` in the printer's font."""
 
@@ -87,19 +107,25 @@ class Cut:
     """Feed the paper to the cutter and cut partially (a tab holds the slip until torn off)."""
 
 
-Block = Union[Text, Columns, QR, Rule, Feed, Cut]
+Block = Union[Text, Columns, Slot, QR, Rule, Feed, Cut]
 
 
 @dataclass(frozen=True)
 class Document:
-    """An ordered list of blocks; ``title`` is for logs and errors (never printed content)."""
+    """An ordered list of blocks; ``title`` is for logs and errors (never printed content).
+
+    ``private``: a document whose printing must leave no trace per copy (a voter's paper record):
+    the printer logs neither its success nor its size, only a fault, and without a size.
+    """
 
     blocks: tuple[Block, ...]
     title: str = "document"
+    private: bool = False
 
-    def __init__(self, blocks, title: str = "document") -> None:
+    def __init__(self, blocks, title: str = "document", private: bool = False) -> None:
         object.__setattr__(self, "blocks", tuple(blocks))
         object.__setattr__(self, "title", title)
+        object.__setattr__(self, "private", private)
 
 
 @dataclass(frozen=True)

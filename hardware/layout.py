@@ -10,7 +10,7 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Iterator, Union
 
-from hardware.document import QR, Align, Columns, Cut, Document, Feed, Profile, Rule, Text
+from hardware.document import QR, Align, Columns, Cut, Document, Feed, Profile, Rule, Slot, Text
 from hardware.raster import Raster, render_qr, render_text, text_width
 
 
@@ -69,6 +69,8 @@ def _block_lines(block, profile: Profile) -> Iterator[Line]:
         yield from _text_lines(block, profile)
     elif isinstance(block, Columns):
         yield from _column_lines(block, profile)
+    elif isinstance(block, Slot):
+        yield from _slot_lines(block, profile)
     elif isinstance(block, QR):
         raster = render_qr(block.data, block.module_dots, block.error, profile.width_dots)
         yield ImageLine(raster, block.align, "QR:" + block.data)
@@ -96,6 +98,15 @@ def _text_lines(block: Text, profile: Profile) -> Iterator[Line]:
         height = profile.line_dots * block.size
         for part in wrap_measured(paragraph, profile.width_dots, size_px, block.bold):
             yield ImageLine(render_text(part, size_px, height, block.bold), block.align, part)
+
+
+def _slot_lines(block: Slot, profile: Profile) -> Iterator[Line]:
+    """``block.text`` in exactly as many full-width raster lines as the longest reserved text needs."""
+    size_px, height, width = profile.font_px, profile.line_dots, profile.width_dots
+    parts = wrap_measured(block.text, width, size_px, block.bold) if block.text else []
+    room = max([len(wrap_measured(t, width, size_px, block.bold)) for t in block.reserve if t] + [len(parts), 1])
+    for part in parts + [""] * (room - len(parts)):
+        yield ImageLine(render_text(part, size_px, height, block.bold, width=width), Align.LEFT, part)
 
 
 def _column_lines(block: Columns, profile: Profile) -> Iterator[Line]:

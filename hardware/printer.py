@@ -131,11 +131,15 @@ class Printer:
         try:
             near_end = self._dropping_link(lambda link: self._send_and_confirm(link, data))
         except (PrinterUnavailable, PrintIncomplete) as e:
-            log.error("print incomplete: %s, %d bytes (%s)", document.title, len(data), e.problem.value)
+            if document.private:  # no size: it could tell what was printed
+                log.error("print incomplete: %s (%s)", document.title, e.problem.value)
+            else:
+                log.error("print incomplete: %s, %d bytes (%s)", document.title, len(data), e.problem.value)
             if isinstance(e, PrintIncomplete):
                 raise
             raise PrintIncomplete(e.problem, e.detail) from e  # the job was (partly) sent
-        log.info("printed %s: %d lines, %d bytes", document.title, len(lines), len(data))
+        if not document.private:  # a voter's paper record leaves no line per copy (nor its time)
+            log.info("printed %s: %d lines, %d bytes", document.title, len(lines), len(data))
         return PrintResult(document.title, len(data), len(lines),
                            near_end or condition is Condition.PAPER_NEAR_END)
 

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from kiosk import __version__
-from kiosk.app.cliutil import EXIT_BAD, EXIT_OK, print_findings, print_json, run
+from kiosk.app.cliutil import EXIT_BAD, EXIT_OK, EXIT_STORAGE, print_findings, print_json, run
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -66,6 +66,8 @@ def cmd_diag_scanner(args: argparse.Namespace) -> int:
             print(f"problem: {report.problem}", file=sys.stderr)
         elif not report.ok:
             print("no code was read: hold a test token in front of the camera and run again", file=sys.stderr)
+    if report.problem:
+        return EXIT_STORAGE   # the device could not be used: exit 3, as every device failure
     return EXIT_OK if report.ok else EXIT_BAD
 
 
@@ -89,10 +91,15 @@ def cmd_provision(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from kiosk.station.verify import verify_data
 
-    report = verify_data(args.data)
+    report = verify_data(args.data, roster=args.roster)
     if args.json:
         print_json(report.to_json())
     else:
+        first = report.kiosk.get("first_entry_time")
+        when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(first)) if isinstance(first, int) else "unknown"
+        roster = {None: "not checked against a roster (give --roster)", True: "on the roster for this station",
+                  False: "NOT on the roster for this station"}[report.kiosk.get("on_roster")]
+        print(f"kiosk key {report.kiosk['kiosk_key']}, first entry {when}; {roster}")
         for mode, counts in report.stores.items():
             print(f"{mode} store: {counts['events']} events, {counts['ballots']} ballots, "
                   f"{counts['batches']} batches, log head {counts['head_hex']}")
@@ -111,6 +118,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(f"{info['ballots']} ballots ({info['unsealed']} not yet sealed), {info['batches']} batches, "
               f"{info['outbox_files']} in the outbox, {info['acks']} acknowledgements")
         print(f"log: {info['log']['events']} events, head {info['log']['head_hex']}")
+        if info["compaction_pending"]:
+            print("compaction pending: the WAL or the store's layout may hold the casting order "
+                  "(the booth compacts at its next start or sealing)")
         print(f"software: {info['software_hash']}")
         refused = ", ".join(f"{k} {v}" for k, v in info["tokens_refused"].items() if v) or "none"
         print(f"tokens refused: {refused}")
@@ -243,8 +253,8 @@ def build_parser() -> argparse.ArgumentParser:
     checks = diag.add_subparsers(title="checks", metavar="CHECK")
     scan = checks.add_parser("scanner", help="what the camera reads, its frame rate and decode latency",
                              description="Read a camera for a while and show what it reads. Exit 0 when "
-                                         "a code was read, 1 when the camera gave no frame or read nothing, "
-                                         "2 for a camera URL that does not parse.")
+                                         "a code was read, 1 when it read nothing, 3 when the camera gave no "
+                                         "frame, 2 for a camera URL that does not parse.")
     scan.add_argument("--source", required=True, metavar="URL",
                       help="camera URL: 0, /dev/video0, file:VIDEO or dir:FOLDER, options after ?")
     scan.add_argument("--seconds", type=float, default=10.0, help="how long to read (default 10)")
@@ -266,6 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
     prov.set_defaults(func=cmd_provision)
     verify = verbs.add_parser("verify", help="check every entry, ballot and batch (exit 1 naming the first bad one)")
     verify.add_argument("--data", required=True, type=Path)
+    verify.add_argument("--roster", type=Path, help="the authority's roster.json (or its folder): the key must be on it")
     verify.add_argument("--json", action="store_true")
     verify.set_defaults(func=cmd_verify)
     status = verbs.add_parser("status", help="the station's state and counts")

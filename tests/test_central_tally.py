@@ -1,4 +1,5 @@
-"""The tally: refused before the close, counts exactly the ballots cast, double use counted once."""
+"""The tally: refused before the close, counts exactly the ballots cast, a double use counted only
+as central staff decide."""
 
 from __future__ import annotations
 
@@ -15,6 +16,14 @@ from kiosk.errors import KioskError
 from storehelp import choices
 from sync.central.cli import main as central_main
 from sync.central.tally import tally
+
+
+def decide(central, ref_hex: str, ballot_id_hex: str | None, reason: str = "paper record found at S-0001") -> int:
+    """``kiosk-central double-use decide`` on the authority's copy of the package."""
+    which = ["--count", ballot_id_hex] if ballot_id_hex else ["--neither"]
+    with contextlib.redirect_stdout(io.StringIO()):
+        return central_main(["double-use", "decide", "--election", str(central.directory), "--token", ref_hex,
+                             *which, "--reason", reason])
 
 
 def expected(central, plan):
@@ -43,8 +52,15 @@ def test_tally_end_to_end(central, tmp_path):
         assert early.open_stations_overridden == ["S-0002"] and not early.ok
         close_station(b)
         assert post(server, batches(b)[0], central).double_use == 1
+        undecided = tally(node, shares, workers=2)
+        assert not undecided.ok and "none of its ballots counted" in undecided.findings[0]
+        assert undecided.to_json()["ballots_counted"] == 69  # token 0's two ballots set aside
+        (ref, leaves), = node.store.double_uses().items()
+        first = next(leaf for leaf in leaves if leaf.kiosk_key_hex != leaves[-1].kiosk_key_hex)
+        assert decide(central, ref.hex(), first.ballot.ballot_id.hex()) == 0
         report = tally(node, shares, workers=2)
     assert report.ok, report.findings
+    assert report.double_uses[0]["decided"] and report.double_uses[0]["counted"] == first.ballot.ballot_id.hex()
     likes, ballots = expected(central, central.official[:70])  # the doubly used token: once
     j = report.to_json()
     assert j["ballots_counted"] == 70 and j["ballots_opened"] == 70

@@ -1,4 +1,4 @@
-"""``kiosk diag scanner``: what a technician sees, exit codes 0, 1 and 2, no payload shown."""
+"""``kiosk diag scanner``: what a technician sees, exit codes 0, 1, 2 and 3, no payload shown."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def test_text_output(capsys):
     assert "frames at 30.0 frames/s" in out and "decode latency: median" in out
 
 
-@pytest.mark.parametrize("source, code", [("dir:/no/such/folder", 1), ("/dev/video-none", 1),
+@pytest.mark.parametrize("source, code", [("dir:/no/such/folder", 3), ("/dev/video-none", 3),
                                           ("http://camera", 2), ("0?width=10", 2), ("0?colour=1", 2)])
 def test_exit_codes(capsys, tmp_path, source, code):
     assert main(["diag", "scanner", "--source", source, "--seconds", "1"]) == code

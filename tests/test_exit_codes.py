@@ -115,3 +115,14 @@ def test_an_error_without_its_own_hint_gets_its_codes_hint(tmp_path, capsys):
         parser.set_defaults(func=lambda args, e=error: (_ for _ in ()).throw(e))
         assert run(parser, []) == exit_code(error)
         assert said(capsys) == (error.message, EXIT_HINTS[exit_code(error)])
+
+
+def test_4_a_witness_that_cannot_reach_the_node(central, tmp_path, capsys):
+    from kiosk.contract.keys import save_signing_key
+    from sync.central.cli import main as central_main
+    from sync.central.node import NODE_KEY
+
+    save_signing_key(tmp_path / "n1" / NODE_KEY, central.node_keys["n1"])
+    code = central_main(["witness", "--data", str(tmp_path / "n1"), "--election", str(central.directory),
+                         "--node", f"http://127.0.0.1:{free_port()}", "--timeout", "2"])
+    assert code == EXIT_NETWORK and "unreachable" in capsys.readouterr().out

@@ -45,6 +45,7 @@ from hardware.virtual_device import VirtualPrinter
 from hardware.virtual_printer import TcpServer
 from kiosk.cli import main as kiosk
 from kiosk.app.cliutil import EXIT_OK, call
+from kiosk.contract.cards import pin_problem
 from kiosk.contract.closing import PREFIX as CLOSING_PREFIX
 from kiosk.contract.keys import VerifyKey
 from kiosk.contract.ttabok import ttabok_spec
@@ -173,6 +174,8 @@ class Day:
            "--mode", "official", "--out", self.w / "other-tokens")
         for station in self.station_names:
             self.pins[station] = f"{self.rng.randrange(10 ** 6):06d}"
+            while pin_problem(self.pins[station]):  # a trivial PIN is refused at minting
+                self.pins[station] = f"{self.rng.randrange(10 ** 6):06d}"
             ok(central, "cards", "mint", "--election", self.authority, "--role", "poll-worker", "--station", station,
                "--out", self.w / "cards", stdin=self.pins[station] + "\n")
         ok(central, "tokens", "freeze", "--election", self.authority)
@@ -397,6 +400,7 @@ class Day:
 
     def counting_phase(self) -> tuple[dict, dict, bool]:
         """Two trustees' tally on every node, each node's verify, the standalone verifier."""
+        self.decide_double_uses()
         self.o.log("trustees tally on every node; every node verifies; the observer verifies from published data")
         tallies = {}
         for n in NODES:
@@ -412,6 +416,19 @@ class Day:
                               "--election", self.w / "public", "--closing", closings)
         (self.w / "observer.txt").write_text(observer)
         return tallies, verified, code == EXIT_OK
+
+    def decide_double_uses(self) -> None:
+        """Central staff decide each token n1 caught twice (its signed records): the ballot first on
+        the board counts, as if its paper record were found; the decisions go to every node."""
+        records = sorted((self.w / "nodes" / "n1" / "double-uses" / "official").glob("*.json"))
+        for path in records:
+            body = json.loads(path.read_text())["body"]
+            ok(central, "double-use", "decide", "--election", self.authority, "--token", body["token_ref_hex"],
+               "--count", body["ballots"][0]["ballot_id_hex"], "--reason", "paper record found (replay)")
+        self.o.log(f"central staff decide {len(records)} double use(s): the first ballot on the board counts")
+        for place in [self.w / "nodes" / n / "election" for n in NODES] + [self.w / "public"]:
+            if records:  # only this file: the nodes have the roll open
+                shutil.copy2(self.authority / "decisions.json", place / "decisions.json")
 
     def replace(self, dead: Kiosk) -> Kiosk:
         """The station's kiosk died mid-cast: a technician brings a spare, the poll worker opens it."""

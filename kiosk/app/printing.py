@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from hardware.document import QR, Align, Columns, Cut, Document, Feed, Rule, Text
+from hardware.document import QR, Align, Columns, Cut, Document, Feed, Rule, Slot, Text
 from hardware.errors import PrinterError
 from hardware.printer import Printer
 from kiosk.station.pollsteps import PrintJob, record_printed
-from kiosk.station.reports import Code, Heading, Line, Pair, Report
+from kiosk.station.reports import PRIVATE_KINDS, Code, Heading, Line, Pair, Report
+from kiosk.station.reports import Slot as ReportSlot
 from kiosk.station.reports import Rule as ReportRule
 from kiosk.station.station import Station
 from kiosk.words import LANGUAGES
@@ -24,7 +25,8 @@ NO_PRINTER = "no_printer"
 
 
 def report_document(report: Report) -> Document:
-    """The printer document of a report: headings centred and bold, pairs in two columns."""
+    """The printer document of a report: headings centred and bold, pairs in two columns, slots of
+    fixed size; a paper record or spoiled slip is private (the printer logs nothing per copy)."""
     blocks = []
     for block in report.blocks:
         if isinstance(block, Heading):
@@ -35,10 +37,12 @@ def report_document(report: Report) -> Document:
             blocks.append(Columns(block.label, block.value))
         elif isinstance(block, Code):
             blocks += [QR(block.payload), Text(block.caption, align=Align.CENTER)]
+        elif isinstance(block, ReportSlot):
+            blocks.append(Slot(block.text, block.reserve))
         elif isinstance(block, ReportRule):
             blocks.append(Rule())
     blocks += [Feed(3), Cut()]
-    return Document(blocks, title=report.kind)
+    return Document(blocks, title=report.kind, private=report.kind in PRIVATE_KINDS)
 
 
 def open_printer(url: str | None) -> Printer | None:

@@ -45,11 +45,21 @@ class Code:
 
 
 @dataclass(frozen=True)
+class Slot:
+    """A line of fixed size: printed as large as the longest of ``reserve`` whatever ``text`` is
+    ("" is a blank slot), so a paper record's size does not tell the choice."""
+
+    text: str
+    reserve: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Rule:
     pass
 
 
-Block = Union[Heading, Line, Pair, Code, Rule]
+Block = Union[Heading, Line, Pair, Code, Slot, Rule]
+PRIVATE_KINDS = frozenset({"paper_record", "spoiled"})  # one per voter: no log line, no size
 
 
 @dataclass(frozen=True)
@@ -217,18 +227,26 @@ def paper_record(election: Election, style_id: str, selections: dict, ballot_id_
                  language: str) -> Report:
     """The voter-verified paper record: the selections in words and the ballot's random id as a QR.
 
-    It names no time and no station order; the id lets an audit find this paper's ballot.
+    It names no time and no station order; the id lets an audit find this paper's ballot. Each
+    contest has a fixed number of slots of fixed size (:class:`Slot`), so every choice of a
+    ballot style prints the same number of bytes and lines.
     """
     blocks: list[Block] = [Heading(w(language, "paper_record"))]
     if mode == "test":
         blocks.append(Line(w(language, "test_mode")))
     blocks.append(Line(election.title.in_language(language)))
-    for contest_id in election.style(style_id).contests:
+    style = election.style(style_id)
+    for contest_id in style.contests:
         contest = election.contest(contest_id)
         blocks += [Rule(), Heading(contest.title.in_language(language))]
-        chosen = selections.get(contest_id, [])
-        blocks += [Line(f"[V] {contest.option(o).title.in_language(language)}") for o in chosen] \
-            or [Line(w(language, "no_choice"))]
+        none = w(language, "no_choice")
+        reserve = tuple(f"[V] {o.title.in_language(language)}" for o in contest.options
+                        if o.id not in style.exclude) + (none,)
+        texts = [f"[V] {contest.option(o).title.in_language(language)}" for o in selections.get(contest_id, [])]
+        texts = texts or [none]
+        # as many slots as the contest allows choices, each as large as the longest text: the
+        # paper and its printer bytes are one size for every choice of this ballot style
+        blocks += [Slot(t, reserve) for t in texts + [""] * (max(contest.max, 1) - len(texts))]
     blocks += [Rule(), Code(paper_qr(election.tag, ballot_id_hex), w(language, "ballot_id"))]
     return Report("paper_record", language, tuple(blocks))
 
@@ -251,6 +269,8 @@ def as_text(report: Report, width: int = 48) -> str:
             out.append(f"{block.label}: {block.value}")
         elif isinstance(block, Code):
             out += [f"[QR] {block.caption}", block.payload]
+        elif isinstance(block, Slot):
+            out.append(block.text.ljust(max(map(len, block.reserve), default=0)))
         else:
             out.append("-" * width)
     return "\n".join(out) + "\n"

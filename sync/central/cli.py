@@ -2,7 +2,7 @@
 
 Verbs: ``election init|show``, ``tokens mint|freeze|check``, ``cards mint|check``, ``node init``,
 ``kiosks add``, ``serve``, ``ingest``, ``verify`` (a node's store, or ``--from`` published data),
-``tally``, ``board check|export``, ``witness``.
+``tally``, ``board check|export``, ``witness``, ``trustee keygen|share|accept|check|decrypt|combine``.
 Exit codes: 0 ok, 1 the thing checked is bad, 2 usage or input error.
 """
 
@@ -27,6 +27,7 @@ from kiosk.contract.ttabok import TTABOK_COMMUNITIES, ttabok_spec
 from sync.central.audit.cli import add_audit_verbs
 from sync.central.board_cli import add_board_verbs
 from sync.central.witness_cli import add_witness_verb
+from sync.central.trustee_cli import add_trustee_verbs
 from sync.central.node_cli import add_node_verbs
 from sync.central.nodes import demo_nodes, parse_node_option, save_demo_keys
 from sync.central.sheets import card_qr, save_png, write_token_pngs, write_token_sheet
@@ -281,6 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_board_verbs(verbs)
     add_audit_verbs(verbs)
     add_witness_verb(verbs)
+    add_trustee_verbs(verbs)
     return p
 
 

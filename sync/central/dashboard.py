@@ -29,6 +29,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from kiosk.contract.ack import parse_ack
+from kiosk.contract.double_use import distinct_ballots
 from kiosk.errors import KioskError
 from kiosk.contract.keys import VerifyKey
 from sync.central.node import CentralNode
@@ -114,6 +115,8 @@ def snapshot(node: CentralNode, witnessing: Witnessing) -> Snapshot:
         stations.setdefault(row.station, []).append(row)
     doubles = []
     for ref, leaves in sorted(store.double_uses().items()):
+        if len(distinct_ballots(leaves)) < 2:
+            continue  # one ballot delivered twice
         where = sorted({rows[leaf.kiosk_key_hex].station if leaf.kiosk_key_hex in rows else "?" for leaf in leaves})
         doubles.append((ref.hex()[:REF_SHORT], where))
     size, _ = store.checkpoint()

@@ -10,10 +10,13 @@ Layout of a node's data directory::
     DATA/node.key               the node's Ed25519 key (mode 0600; signs acknowledgements)
     DATA/store-official.sqlite  the official board (or store-test.sqlite for a test node),
                                 unless --db names a PostgreSQL database
+    DATA/double-uses/MODE/REF.json  a signed record of each doubly used token the node caught
+                                (:mod:`kiosk.contract.double_use`)
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -23,6 +26,8 @@ from typing import Callable
 
 from kiosk.contract.ack import Acknowledgement, BatchRef, Checkpoint, sign_ack
 from kiosk.contract.batch import MODES, BatchHeader, SealedBatch, ballot_leaves, parse_batch
+from kiosk.contract.double_use import RECORD_CONTEXT, RECORDS_DIR, UsedBallot, distinct_ballots, record_body
+from kiosk.contract.envelope import seal_envelope, write_envelope
 from kiosk.errors import FormatError, KioskError
 from kiosk.contract.keys import VerifyKey, load_signing_key
 from kiosk.contract.merkle import leaf_hashes
@@ -152,17 +157,37 @@ class CentralNode:
         leaf_digests = leaf_hashes(ballot_leaves(body, batch))  # for the root check and the board
         with self.store.transaction():
             verdict, refs = self._judge(batch, leaf_digests)
+            records = []
             if verdict.verdict == acc.ACCEPTED:
                 self.store.add_accepted(h, batch.signature, zip(batch.ballots, refs), leaf_digests)
+                if verdict.double_use:
+                    verdict, records = self._double_uses(verdict)
                 if verdict.double_use:  # never the token: only how many and where
                     log.warning("double use: %d ballots of batch %d from kiosk %s carry tokens another kiosk spent",
                                 len(verdict.double_use), h.number, VerifyKey.from_hex(h.kiosk_key_hex).fingerprint)
             elif verdict.verdict == acc.HELD and self.store.held_hash(h.kiosk_key_hex, h.number) is None:
                 self.store.add_held(h, body)
             result = self._acknowledge(batch, verdict)
+        for body in records:  # after the commit: a record names only ballots the board holds
+            path = self.data_dir / RECORDS_DIR / self.mode / f"{body['token_ref_hex']}.json"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_envelope(path, seal_envelope(RECORD_CONTEXT, body, self.key))
         log.info("batch %d from kiosk %s: %s%s", h.number, VerifyKey.from_hex(h.kiosk_key_hex).fingerprint,
                  verdict.verdict, f" ({verdict.reason})" if verdict.reason else "")
         return result
+
+    def _double_uses(self, verdict: acc.Verdict) -> tuple[acc.Verdict, list[dict]]:
+        """Of the tokens another kiosk spent, those whose ballots differ: the verdict's double uses,
+        and a record to sign for each (the same ballot bytes delivered again are one ballot)."""
+        leaves = self.store.token_leaves(set(verdict.double_use))
+        real, records = [], []
+        for ref in dict.fromkeys(verdict.double_use):
+            if len(distinct_ballots(leaves.get(ref, []))) > 1:
+                real.append(ref)
+                records.append(record_body(self.election.fingerprint_hex, self.node_id, ref, [
+                    UsedBallot(leaf.index, leaf.kiosk_key_hex, leaf.number, leaf.ballot.ballot_id.hex())
+                    for leaf in leaves[ref]]))
+        return dataclasses.replace(verdict, double_use=tuple(real)), records
 
     def _judge(self, batch: SealedBatch, leaf_digests: list[bytes]) -> tuple[acc.Verdict, list[bytes]]:
         facts = _StoreFacts(self)

@@ -45,6 +45,18 @@ def cmd_kiosks_add(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_double_use_decide(args: argparse.Namespace) -> int:
+    from kiosk.contract.double_use import DECISIONS_FILE, Decision, add_decision
+
+    package = load_package(args.election)
+    decision = Decision(args.token.strip().lower(), None if args.neither else args.count.strip().lower(), args.reason)
+    add_decision(args.election, package.election.fingerprint_hex, package.authority_key(), decision)
+    outcome = f"ballot {decision.count_ballot_id_hex} counts" if decision.count_ballot_id_hex else "no ballot counts"
+    print(f"token {decision.token_ref_hex[:16]}: {outcome}; written to {args.election}/{DECISIONS_FILE}")
+    print(f"copy {DECISIONS_FILE} to every central node's election directory, then tally again")
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from sync.central.app import create_app
     from sync.central.serve import serve_forever
@@ -77,7 +89,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     node = CentralNode(args.election, args.data, mode=args.mode, db=args.db)
     try:
-        summaries = ingest(node, args.paths, None if args.json else _progress)
+        summaries = ingest(node, args.paths, None if args.json else _progress, args.max_batch_bytes)
         size, root = node.store.checkpoint()
     finally:
         node.close()
@@ -170,6 +182,17 @@ def add_node_verbs(verbs) -> None:
     kadd.add_argument("registration", type=Path, help="the kiosk's DATA/registration.json")
     kadd.set_defaults(func=cmd_kiosks_add)
 
+    double = verbs.add_parser("double-use", help="central staff's decisions on tokens used twice") \
+        .add_subparsers(metavar="ACTION")
+    decide = double.add_parser("decide", help="count one ballot of a doubly used token (by its paper record), or none")
+    decide.add_argument("--election", required=True, type=Path)
+    decide.add_argument("--token", required=True, help="the token reference (64 hex) the tally's finding names")
+    which = decide.add_mutually_exclusive_group(required=True)
+    which.add_argument("--count", metavar="BALLOT_ID", help="the ballot id (32 hex) printed on the paper record found")
+    which.add_argument("--neither", action="store_true", help="count none of its ballots")
+    decide.add_argument("--reason", required=True, help="why, as it will be published")
+    decide.set_defaults(func=cmd_double_use_decide)
+
     serve = verbs.add_parser("serve", help="run a central node (HTTP)")
     _node_args(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -184,6 +207,8 @@ def add_node_verbs(verbs) -> None:
 
     ing = verbs.add_parser("ingest", help="judge batches from USB sticks ('kiosk export') by the node's rules")
     _node_args(ing)
+    ing.add_argument("--max-batch-bytes", type=int, default=DEFAULT_MAX_BATCH_BYTES,
+                     help=f"largest batch file read from a stick (default {DEFAULT_MAX_BATCH_BYTES})")
     ing.add_argument("--json", action="store_true")
     ing.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a stick's mount point or an export folder")
     ing.set_defaults(func=cmd_ingest)

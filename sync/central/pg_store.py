@@ -211,6 +211,13 @@ class PostgresNodeStore(SharedQueries):
                            "WHERE leaf_index = ANY(%s)", (list(indexes),))}
         return in_order(found, indexes)
 
+    def token_leaves(self, refs: Iterable[bytes]) -> dict[bytes, list[BoardLeaf]]:
+        out: dict[bytes, list[BoardLeaf]] = {}
+        for row in self._all("SELECT leaf_index, kiosk, number, token_ref, ballot_id, serial, style, sealed, sig "
+                             "FROM board WHERE token_ref = ANY(%s) ORDER BY leaf_index", (list(refs),)):
+            out.setdefault(bytes(row[3]), []).append(_leaf(row))
+        return out
+
     def double_uses(self) -> dict[bytes, list[BoardLeaf]]:
         out: dict[bytes, list[BoardLeaf]] = {}
         for row in self._all(

@@ -42,7 +42,9 @@ def table(report: TallyReport) -> str:
         lines.append(f"{s.station:12} {s.kiosks:6} {'yes' if s.closed else 'NO':>6} {s.closing_count:8} "
                      f"{s.on_board:8} {s.counted:8}{'' if s.ok else '  CHECK'}")
     for d in report.double_uses:
-        lines.append(f"double use: one token at kiosks {', '.join(d['kiosks'])}; counted once (at {d['counted_at']})")
+        outcome = ("undecided: none counted" if not d["decided"] else
+                   f"decided: ballot {d['counted']} counted" if d["counted"] else "decided: none counted")
+        lines.append(f"double use: token {d['token_ref_hex'][:16]} at kiosks {', '.join(d['kiosks'])}; {outcome}")
     for c in report.results:
         state = f"suppressed: fewer than {report.privacy_floor} ballots" if c.suppressed else f"{c.ballots} ballots"
         lines.append(f"\ncontest {c.contest} ({state})")

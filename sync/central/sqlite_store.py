@@ -208,6 +208,17 @@ class SQLiteNodeStore(SharedQueries):
                     found[row[0]] = row
         return found
 
+    def token_leaves(self, refs: Iterable[bytes]) -> dict[bytes, list[BoardLeaf]]:
+        out: dict[bytes, list[BoardLeaf]] = {}
+        refs = list(refs)
+        for i in range(0, len(refs), 500):
+            chunk = refs[i:i + 500]
+            for row in self._all("SELECT leaf_index, kiosk, number, token_ref, ballot_id, serial, style, sealed, sig "
+                                 f"FROM board WHERE token_ref IN ({','.join('?' * len(chunk))}) ORDER BY leaf_index",
+                                 tuple(chunk)):
+                out.setdefault(row[3], []).append(_leaf(row))
+        return out
+
     def double_uses(self) -> dict[bytes, list[BoardLeaf]]:
         out: dict[bytes, list[BoardLeaf]] = {}
         for row in self._all(

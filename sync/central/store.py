@@ -126,6 +126,9 @@ class NodeStore(Protocol):
     def sealed_rows(self, indexes: list[int]) -> list[tuple[str, bytes, bytes, str, bytes, bytes]]:
         """(kiosk key hex, ballot id, serial, style, sealed, signature) at these positions, in the order given."""
 
+    def token_leaves(self, refs: Iterable[bytes]) -> dict[bytes, list[BoardLeaf]]:
+        """The board's ballots carrying each of these token references, in board order."""
+
     def double_uses(self) -> dict[bytes, list[BoardLeaf]]:
         """Every token reference carried by more than one ballot on the board, with those ballots."""
 

@@ -4,9 +4,11 @@
    tally is refused; ``override_open`` goes ahead anyway and says so in the log and the report.
 2. The election key is rebuilt from the threshold of trustee shares and checked against the
    package's public key.
-3. A token carried by more than one ballot (double use at two kiosks) is counted once: the
-   ballot with the smallest leaf hash counts, on every node alike whatever the order of
-   arrival; the others are listed (kiosks only, never the token) and not opened.
+3. A token carried by more than one ballot: the same ballot bytes delivered twice count once;
+   distinct ballots (a double use) are all set aside, and a finding stands (exit 1), until the
+   authority-signed ``decisions.json`` (:mod:`kiosk.contract.double_use`) names the one to count
+   (by the ballot id its paper record prints) or none. No rule an attacker could steer (the
+   smallest leaf hash used to win) picks one.
 4. The remaining leaves are shuffled (the board's order is the order batches arrived), and
    opened by :mod:`sync.central.opening`: each kiosk signature checked, each sealed form
    opened and unpadded, each ballot's rules checked, counts added.
@@ -25,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.errors import KioskError
+from kiosk.contract.double_use import distinct_ballots, load_decisions
 from kiosk.contract.keys import VerifyKey
 from kiosk.contract.roster import Roster
 from kiosk.contract.tally_rules import ContestResult, Count, contest_results
@@ -79,6 +82,9 @@ class TallyReport:
         out += [f"ballot style {st}: {n} ballots counted but only {roll} tokens on the roll"
                 for st, (n, roll) in self.styles.items() if n > roll]
         out += [f"{n} ballots not counted: {reason}" for reason, n in sorted(self.problems.items())]
+        out += [f"token {d['token_ref_hex']} used {d['ballots']} times at kiosks {', '.join(d['kiosks'])}: "
+                "none of its ballots counted until central staff decide (kiosk-central double-use decide)"
+                for d in self.double_uses if not d["decided"]]
         return out
 
     @property
@@ -117,17 +123,7 @@ def tally(node: CentralNode, share_files: list[Path], override_open: bool = Fals
         raise KioskError("a trustee share belongs to another election", hint="give this election's shares")
     key = combine_shares(shares)
 
-    excluded: set[int] = set()
-    dropped: Counter = Counter()  # per kiosk: ballots not counted because their token counted elsewhere
-    double = []
-    for leaves in node.store.double_uses().values():
-        keep = min(leaves, key=lambda leaf: leaf.ballot.leaf_hash())
-        for leaf in leaves:
-            if leaf is not keep:
-                excluded.add(leaf.index)
-                dropped[leaf.kiosk_key_hex] += 1
-        double.append({"kiosks": sorted(VerifyKey.from_hex(leaf.kiosk_key_hex).fingerprint for leaf in leaves),
-                       "counted_at": VerifyKey.from_hex(keep.kiosk_key_hex).fingerprint, "ballots": len(leaves)})
+    excluded, dropped, double = _double_uses(node)
     size, _ = node.store.checkpoint()
     order = [i for i in range(size) if i not in excluded]
     random.SystemRandom().shuffle(order)  # the board's order is arrival order: forget it
@@ -142,6 +138,37 @@ def tally(node: CentralNode, share_files: list[Path], override_open: bool = Fals
     return TallyReport(election.id, node.mode, _stations(node, roster, still_open, dropped),
                        _styles(node, count.ballots_by_style), double, len(order), problems,
                        contest_results(election, count), election.privacy_floor, still_open)
+
+
+def _signed(same: list) -> object:
+    """Of one ballot delivered more than once, the leaf whose kiosk signed it (else the first)."""
+    return next((leaf for leaf in same if leaf.ballot.signature_valid(VerifyKey.from_hex(leaf.kiosk_key_hex))), same[0])
+
+
+def _double_uses(node: CentralNode) -> tuple[set[int], Counter, list[dict]]:
+    """Leaves not to open, per kiosk how many, and each double use with its decision (or None)."""
+    decisions = load_decisions(node.election_dir, node.election.fingerprint_hex, node.authority)
+    excluded: set[int] = set()
+    dropped: Counter = Counter()  # per kiosk: ballots not counted
+    double = []
+    for ref, leaves in node.store.double_uses().items():
+        groups = distinct_ballots(leaves)
+        decision = decisions.get(ref.hex()) if len(groups) > 1 else None
+        counted = _signed(groups[0]) if len(groups) == 1 else next(
+            (g[0] for g in groups if decision and g[0].ballot.ballot_id.hex() == decision.count_ballot_id_hex), None)
+        for leaf in leaves:
+            if leaf is not counted:
+                excluded.add(leaf.index)
+                dropped[leaf.kiosk_key_hex] += 1
+        if len(groups) == 1:
+            continue  # one ballot delivered more than once: not a double use
+        double.append({"token_ref_hex": ref.hex(),
+                       "kiosks": sorted(VerifyKey.from_hex(leaf.kiosk_key_hex).fingerprint for leaf in leaves),
+                       "ballot_ids": sorted(g[0].ballot.ballot_id.hex() for g in groups), "ballots": len(leaves),
+                       "decided": decision is not None,
+                       "counted": counted.ballot.ballot_id.hex() if counted is not None else None,
+                       "reason": decision.reason if decision else None})
+    return excluded, dropped, double
 
 
 def _stations(node: CentralNode, roster: Roster, still_open: list[str], dropped: Counter) -> list[StationCheck]:

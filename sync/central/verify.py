@@ -6,7 +6,9 @@ checked like a new arrival (kiosk on the roster, header signature, Merkle root, 
 signature, the chain from batch 1 without gaps), every leaf's token reference and roll entry
 and sealed length, no token twice from one kiosk, the board's root recomputed from its
 leaves, and every stored acknowledgement's signature and batch. Double uses across kiosks
-are listed as notes (they are expected to be flagged, not to be absent).
+are listed as notes (they are expected to be flagged, not to be absent), with the decision on
+each; a decision that is not signed by the authority, or names no ballot of its token, or a
+token that is no double use, is a problem.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 from kiosk.contract.ack import parse_ack
 from kiosk.contract.ballot import SEALED_OVERHEAD, padded_length
 from kiosk.contract.batch import BatchHeader, SealedBatch, check_batch
+from kiosk.contract.double_use import DECISIONS_FILE, distinct_ballots, load_decisions
 from kiosk.contract.findings import Finding, note, problem
 from kiosk.errors import KioskError
 from kiosk.contract.keys import VerifyKey
@@ -120,11 +123,40 @@ def _verify(node: CentralNode, report: NodeVerifyReport) -> None:
         bad(problem(f"kiosk {VerifyKey.from_hex(kiosk).fingerprint} batch {number}",
                     "board leaves name a batch the node did not accept"))
     _check_acks(node, accepted, report)
-    for ref, leaves in node.store.double_uses().items():
-        kiosks = sorted({VerifyKey.from_hex(leaf.kiosk_key_hex).fingerprint for leaf in leaves})
-        report.notes.append(note(f"board leaves {', '.join(str(leaf.index) for leaf in leaves)}",
-                                        f"one token used at kiosks {', '.join(kiosks)} (flagged; counted once)"))
+    _check_double_uses(node, report)
     report.counts = {"leaves": size, "root_hex": root.hex(), "batches": len(accepted), "kiosks": len(previous)}
+
+
+def _check_double_uses(node: CentralNode, report: NodeVerifyReport) -> None:
+    """Each double use noted with its decision; each decision signed and naming a ballot of it."""
+    try:
+        decisions = load_decisions(node.election_dir, node.election.fingerprint_hex, node.authority)
+    except KioskError as e:
+        report.problems.append(problem(DECISIONS_FILE, e.message))
+        decisions = {}
+    doubles = node.store.double_uses()
+    for ref, leaves in doubles.items():
+        groups = distinct_ballots(leaves)
+        if len(groups) < 2:
+            continue  # one ballot delivered more than once
+        kiosks = sorted({VerifyKey.from_hex(leaf.kiosk_key_hex).fingerprint for leaf in leaves})
+        decision = decisions.get(ref.hex())
+        place = f"board leaves {', '.join(str(leaf.index) for leaf in leaves)}"
+        if decision is None:
+            report.notes.append(note(place, f"one token used at kiosks {', '.join(kiosks)}: no ballot counted "
+                                            "until central staff decide (kiosk-central double-use decide)"))
+            continue
+        ids = {g[0].ballot.ballot_id.hex() for g in groups}
+        if decision.count_ballot_id_hex is not None and decision.count_ballot_id_hex not in ids:
+            report.problems.append(problem(DECISIONS_FILE, f"the decision on token {ref.hex()[:16]} counts ballot "
+                                                           f"{decision.count_ballot_id_hex}, not one of its ballots"))
+        else:
+            report.notes.append(note(place, f"one token used at kiosks {', '.join(kiosks)}: decided, "
+                                            f"{decision.count_ballot_id_hex or 'none'} counted ({decision.reason})"))
+    known = {ref.hex() for ref, leaves in doubles.items() if len(distinct_ballots(leaves)) > 1}
+    for ref_hex in sorted(set(decisions) - known):
+        report.problems.append(problem(DECISIONS_FILE, f"a decision on token {ref_hex[:16]}, which the board does "
+                                                       "not hold as a double use"))
 
 
 def _check_acks(node: CentralNode, accepted: dict[tuple[str, int], bytes], report: NodeVerifyReport) -> None:

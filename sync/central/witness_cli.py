@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from kiosk.app.cliutil import EXIT_BAD, EXIT_OK, print_json
+from kiosk.app.cliutil import EXIT_BAD, EXIT_NETWORK, EXIT_OK, print_json
 from kiosk.contract.witness import Cosigned, Refused, read_checkpoint
 from sync.central.board import Board
 from sync.central.node import CentralNode
@@ -43,7 +43,7 @@ def witness_node(witnessing: Witnessing, http: httpx.Client) -> Cosigned | Refus
 
 
 def cmd_witness(args: argparse.Namespace) -> int:
-    """Exit 0 when every node was cosigned, 1 when one was refused (a fork!) or could not be reached."""
+    """Exit 0 when every node was cosigned, 1 when one was refused (a fork!), else 4 when one could not be reached."""
     node = CentralNode(args.election, args.data, mode=args.mode)
     witnessing = Witnessing(Board(node))
     urls = args.node or [n.url for n in node.election.nodes if n.id != node.node_id]
@@ -71,7 +71,9 @@ def cmd_witness(args: argparse.Namespace) -> int:
             print(f"cosigned: {row['node']} at {row['tree_size']} leaves, root {row['root_hex'][:16]}…")
         else:
             print(f"REFUSED: {row['node']}: {row['reason']}: {row['detail']}")
-    return EXIT_OK if all(r["cosigned"] for r in rows) else EXIT_BAD
+    if any(not r["cosigned"] and r["reason"] != "unreachable" for r in rows):
+        return EXIT_BAD       # a refusal outranks a network failure: it is evidence of a fork
+    return EXIT_OK if all(r["cosigned"] for r in rows) else EXIT_NETWORK
 
 
 def add_witness_verb(verbs) -> None:

@@ -120,14 +120,14 @@ def encrypt_contest(public_key: bytes, rule: ContestRule, selections: list[int],
 
 
 def verify_contest(public_key: bytes, rule: ContestRule, contest: EncryptedContest, context: bytes,
-                   what: str = "contest") -> None:
-    """Raise :class:`ProofError` naming the option (or the sum) whose proof fails."""
+                   what: str = "contest", option_names: list[str] | None = None) -> None:
+    """Raise :class:`ProofError` naming the option (by ``option_names``, else 1-based position) or the sum."""
     if len(contest.ciphertexts) != rule.options or len(contest.option_proofs) != rule.options:
         raise ProofError(f"{what}: {len(contest.ciphertexts)} ciphertexts for {rule.options} options",
                          "the ballot is not of this style")
     for i, (ct, proofs) in enumerate(zip(contest.ciphertexts, contest.option_proofs)):
         verify_range(public_key, ct, list(proofs), rule.option_values, _option_context(context, i),
-                     f"{what} option {i + 1}")
+                     f"{what} option {option_names[i] if option_names else i + 1}")
     sums = rule.sum_values
     if (sums is None) != (contest.sum_proof is None):
         raise ProofError(f"{what}: the sum proof is {'missing' if sums else 'not expected'}", "regenerate the ballot")
