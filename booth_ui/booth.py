@@ -51,13 +51,30 @@ class Booth:
                  polls_final: bool = False) -> None:
         self.election, self.port, self.clock, self.speaker = election, port, clock, speaker
         self.renderer = Renderer(election, mode, size)
-        self.state = flow.fresh(flow.BoothState(polls_open=polls_open, polls_final=polls_final), clock())
+        self.state = flow.fresh(flow.BoothState(polls_open=polls_open, polls_final=polls_final,
+                                                per_page=self.renderer.per_page()), clock())
         self.inputs: queue.Queue = queue.Queue()     # scanner and device events, from any thread
         self.results: queue.Queue = queue.Queue()    # answers of the port, from the worker
         self.focus: int | None = None
         self.last_frame = Frame()
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="booth-effects")
         self._announce = True
+
+    def resize(self, size: tuple[int, int], panel_width_mm: float | None = None) -> None:
+        """Lay the booth out for another panel (its native mode); a voter's page stays the same contest."""
+        self.renderer = Renderer(self.election, self.renderer.mode, size, panel_width_mm)
+        per_page = self.renderer.per_page()
+        prefs = self.state.prefs
+        offered = max([i for i, n in enumerate(per_page) if n] or [0])
+        vote = self.state.vote
+        if vote is not None:   # the first option on screen before the change is on screen after it
+            contest, options = flow.pages(self.election, vote.style, prefs.text_size, self.state.per_page)[vote.page]
+            page = next(i for i, (c, o) in enumerate(flow.pages(self.election, vote.style, min(prefs.text_size, offered),
+                                                                 per_page)) if c == contest and options[0] in o)
+            vote = flow.replace(vote, page=page)
+        self.state = flow.replace(self.state, per_page=per_page, vote=vote,
+                                  prefs=flow.replace(prefs, text_size=min(prefs.text_size, offered)))
+        self.focus = None
 
     # -- events -----------------------------------------------------------------------
 

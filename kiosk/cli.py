@@ -91,10 +91,15 @@ def cmd_provision(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from kiosk.station.verify import verify_data
 
-    report = verify_data(args.data)
+    report = verify_data(args.data, roster=args.roster)
     if args.json:
         print_json(report.to_json())
     else:
+        first = report.kiosk.get("first_entry_time")
+        when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(first)) if isinstance(first, int) else "unknown"
+        roster = {None: "not checked against a roster (give --roster)", True: "on the roster for this station",
+                  False: "NOT on the roster for this station"}[report.kiosk.get("on_roster")]
+        print(f"kiosk key {report.kiosk['kiosk_key']}, first entry {when}; {roster}")
         for mode, counts in report.stores.items():
             print(f"{mode} store: {counts['events']} events, {counts['ballots']} ballots, "
                   f"{counts['batches']} batches, log head {counts['head_hex']}")
@@ -113,6 +118,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(f"{info['ballots']} ballots ({info['unsealed']} not yet sealed), {info['batches']} batches, "
               f"{info['outbox_files']} in the outbox, {info['acks']} acknowledgements")
         print(f"log: {info['log']['events']} events, head {info['log']['head_hex']}")
+        if info["compaction_pending"]:
+            print("compaction pending: the WAL or the store's layout may hold the casting order "
+                  "(the booth compacts at its next start or sealing)")
         print(f"software: {info['software_hash']}")
         refused = ", ".join(f"{k} {v}" for k, v in info["tokens_refused"].items() if v) or "none"
         print(f"tokens refused: {refused}")
@@ -268,6 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
     prov.set_defaults(func=cmd_provision)
     verify = verbs.add_parser("verify", help="check every entry, ballot and batch (exit 1 naming the first bad one)")
     verify.add_argument("--data", required=True, type=Path)
+    verify.add_argument("--roster", type=Path, help="the authority's roster.json (or its folder): the key must be on it")
     verify.add_argument("--json", action="store_true")
     verify.set_defaults(func=cmd_verify)
     status = verbs.add_parser("status", help="the station's state and counts")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,53 @@ from kiosk.contract.keys import VerifyKey
 EXPORT_FORMAT = "kiosk-usb-export/1"
 MANIFEST = "manifest.json"
 SPACE_MARGIN = 1024 * 1024  # file system overhead and the manifest itself
+MAX_MANIFEST_BYTES = 8 * 1024 * 1024
+DEFAULT_MAX_BATCH_BYTES = 32 * 1024 * 1024
+
+
+class NotRegular(OSError):
+    """A path on a stick that is not a plain file within its limit (a symlink, a device, too big)."""
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of a plain file of at most ``limit`` bytes, never following a symlink.
+
+    A stick is outside input: ``batch-000001.json`` may be a symlink to ``/dev/zero`` or a file of
+    many gigabytes. ``lstat`` first, then open with ``O_NOFOLLOW`` and check the opened file is the
+    one looked at, and read at most ``limit + 1`` bytes.
+    """
+    before = os.lstat(path)
+    if not stat.S_ISREG(before.st_mode):
+        raise NotRegular(f"{path.name} is not a plain file")
+    if before.st_size > limit:
+        raise NotRegular(f"{path.name} is {before.st_size} bytes, more than the {limit} allowed")
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+    try:
+        opened = os.fstat(fd)
+        if not stat.S_ISREG(opened.st_mode) or (opened.st_dev, opened.st_ino) != (before.st_dev, before.st_ino):
+            raise NotRegular(f"{path.name} changed while it was read")
+        chunks, size = [], 0
+        while chunk := os.read(fd, min(1 << 20, limit + 1 - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                raise NotRegular(f"{path.name} grew past the {limit} bytes allowed")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _plain_dirs(folder: Path, relative: list[str]) -> bool:
+    """True when every folder on the way from ``folder`` to the file is a real folder (no symlink)."""
+    here = Path(folder)
+    for part in relative[:-1]:
+        here = here / part
+        try:
+            if not stat.S_ISDIR(os.lstat(here).st_mode):
+                return False
+        except OSError:
+            return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -100,9 +148,18 @@ def find_exports(paths: list[Path]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def read_export(folder: Path) -> tuple[dict, list[ExportedBatch], list[str]]:
-    """The manifest, the batches whose checksums match (in mode and number order), and the problems."""
-    manifest = parse_json((Path(folder) / MANIFEST).read_bytes(), f"{folder}/{MANIFEST}")
+def read_export(folder: Path, max_batch_bytes: int = DEFAULT_MAX_BATCH_BYTES) -> tuple[dict, list[ExportedBatch], list[str]]:
+    """The manifest, the batches whose checksums match (in mode and number order), and the problems.
+
+    Only plain files are read (no symlink, device or pipe), each within its manifest size and
+    ``max_batch_bytes``; the manifest within 8 MiB.
+    """
+    try:
+        raw = read_regular(Path(folder) / MANIFEST, MAX_MANIFEST_BYTES)
+    except OSError as e:
+        raise FormatError(f"{folder}/{MANIFEST} cannot be read: {e}",
+                          hint="the stick is damaged or not written by 'kiosk export'") from e
+    manifest = parse_json(raw, f"{folder}/{MANIFEST}")
     keys = {"election_hex", "files", "format", "kiosk_key_hex", "station"}
     if not isinstance(manifest, dict) or set(manifest) != keys or manifest["format"] != EXPORT_FORMAT \
             or not isinstance(manifest["files"], list):
@@ -119,8 +176,18 @@ def read_export(folder: Path) -> tuple[dict, list[ExportedBatch], list[str]]:
         if len(parts) != 3 or parts[1] not in ("official", "test") or not BATCH_FILE.match(parts[2]):
             problems.append(f"{entry['path']}: not an outbox batch path")
             continue
+        size = entry["bytes"]
+        if not isinstance(size, int) or isinstance(size, bool) or not 0 <= size <= max_batch_bytes:
+            problems.append(f"{entry['path']}: the manifest gives a size over the {max_batch_bytes} bytes allowed")
+            continue
+        if not _plain_dirs(Path(folder), parts):
+            problems.append(f"{entry['path']}: a folder on its way is a symlink or missing")
+            continue
         try:
-            body = (Path(folder) / entry["path"]).read_bytes()
+            body = read_regular(Path(folder) / entry["path"], size)
+        except NotRegular as e:
+            problems.append(f"{entry['path']}: {e}")
+            continue
         except OSError as e:
             problems.append(f"{entry['path']}: cannot be read ({e.strerror})")
             continue

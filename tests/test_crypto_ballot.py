@@ -9,7 +9,8 @@ from hypothesis import given, settings, strategies as st
 
 from kiosk.contract.crypto import group
 from kiosk.contract.crypto.elgamal import DiscreteLog, decrypt_point
-from kiosk.contract.crypto.encrypted_ballot import (EncryptedBallot, aggregate_ballots, encrypt_ballot, open_with_seed,
+from kiosk.contract.crypto.encrypted_ballot import (EncryptedBallot, aggregate_ballots, ballot_bytes, encrypt_ballot,
+                                                    encrypted_length, open_with_seed, parse_ballot_bytes,
                                                     shown_options, verify_ballot)
 from kiosk.contract.crypto.contest import EncryptedContest
 from kiosk.contract.crypto.proofs import Proof
@@ -103,3 +104,23 @@ def test_a_ballot_missing_a_contest_or_an_option_does_not_parse():
 def test_the_ballot_parser_refuses_junk_with_a_format_error(value):
     with pytest.raises(FormatError):
         EncryptedBallot.from_json(value, ELECTION, "C001", "b")
+
+
+def test_every_ballot_of_a_style_has_the_same_length_whatever_it_holds():
+    from itertools import combinations
+    style = "C007"
+    shown = shown_options(ELECTION, style, ELECTION.contest("G01"))
+    lengths = set()
+    for n in (0, 1, 3, 6):
+        for chosen in list(combinations(shown, n))[:3]:
+            data = ballot_bytes(encrypt_ballot(Y, ELECTION, style, "b", {"G01": list(chosen)}, bytes([n]) * 32))
+            lengths.add(len(data))
+            assert parse_ballot_bytes(data, ELECTION, style, "b").to_json() == json.loads(data)
+    assert lengths == {encrypted_length(ELECTION, style)}
+    assert encrypted_length(ELECTION, style) < 65_536          # fits a sealed ballot's field
+
+
+def test_non_canonical_ballot_bytes_are_refused():
+    data = ballot_bytes(encrypt_ballot(Y, ELECTION, "C001", "b", likes("C001", 1), SEED))
+    with pytest.raises(FormatError, match="not canonical"):
+        parse_ballot_bytes(json.dumps(json.loads(data), indent=1).encode(), ELECTION, "C001", "b")

@@ -2,12 +2,13 @@
 
 A batch file is written only after the COMMIT that recorded its batch, so a crash between the
 two leaves the file missing, never a file the store does not hold; :func:`restore_outbox`
-(run by :meth:`kiosk.station.station.Station.open`) writes any missing file again from the
-store, byte for byte.
+(run by :meth:`kiosk.station.station.Station.open`) writes any missing or differing file again
+from the store, byte for byte.
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from kiosk.contract.batch import SealedBatch, encode_batch, header_from_json
@@ -15,6 +16,8 @@ from kiosk.contract.canonical import parse_json
 from kiosk.files import write_atomic
 from kiosk.station.datadir import DataDir
 from kiosk.station.store import Store
+
+log = logging.getLogger(__name__)
 
 
 def write_batch_file(data: DataDir, batch: SealedBatch) -> Path:
@@ -31,11 +34,21 @@ def batch_from_store(store: Store, number: int, header: bytes, signature: bytes)
 
 
 def restore_outbox(data: DataDir, store: Store) -> list[Path]:
-    """Write any batch file of ``store``'s mode the outbox lacks (a crash after COMMIT, or a deleted file)."""
+    """Write again any batch file of ``store``'s mode that the outbox lacks (a crash after COMMIT, a
+    deleted file) or that differs from the store (a damaged file would hold every later batch
+    behind it at the nodes); the paths written."""
     written = []
     for number, header, _, signature in store.batches():
-        if not data.batch_file(store.mode, number).exists():
-            written.append(write_batch_file(data, batch_from_store(store, number, header, signature)))
+        path = data.batch_file(store.mode, number)
+        expected = encode_batch(batch_from_store(store, number, header, signature))
+        try:
+            if path.read_bytes() == expected:
+                continue
+            log.warning("outbox batch %d of %s differs from the store: written again", number, store.mode)
+        except FileNotFoundError:
+            pass
+        write_atomic(path, expected)
+        written.append(path)
     return written
 
 

@@ -80,7 +80,8 @@ class Station:
     @classmethod
     def open(cls, root: Path, *, connect: Connect = sqlite_connect, synchronous: str = "FULL") -> "Station":
         """Open a station for voting: take the writer lock, check the files agree, load the store,
-        and write any batch file the outbox lacks."""
+        write any batch file the outbox lacks, and compact the store when the WAL or the layout
+        may hold a casting order (:meth:`Store.compaction_pending`)."""
         data = DataDir(Path(root))
         config = read_config(data)
         lock = contextlib.ExitStack()
@@ -99,6 +100,8 @@ class Station:
         try:
             station.use_store(current_mode(data, connect))
             restore_outbox(data, station.store)  # a crash between a sealing's COMMIT and its file
+            if station.store.compaction_pending():  # a crash mid-compaction, or ballots since the last
+                station.store.compact()
         except BaseException:
             station.close()
             raise

@@ -33,6 +33,7 @@ def station_status(root: Path, connect: Connect = sqlite_connect) -> dict:
             refused[reason] = refused.get(reason, 0) + 1
         head_seq, head_hex = store.head_seq, store.head_hash.hex()
         software = software_hash(store)
+        pending = store.compaction_pending()
     finally:
         store.close()
     outbox = [name for name in outbox_names(data, mode) if fnmatch(name, "batch-*.json")]
@@ -44,5 +45,5 @@ def station_status(root: Path, connect: Connect = sqlite_connect) -> dict:
         "ballots": ballots, "unsealed": ballots - members, "tokens_refused": refused,
         "log": {"events": head_seq, "head_hex": head_hex},
         "batches": len(batches), "outbox_files": len(outbox),
-        "acks": ack_file_count(data),
+        "acks": ack_file_count(data), "compaction_pending": pending,
     }

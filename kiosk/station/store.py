@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 from kiosk.contract.ballot import BallotRecord
 from kiosk.errors import StorageError
+from kiosk.files import write_atomic
 from kiosk.station.eventlog import Entry, genesis_hash, make_entry
 from kiosk.station.events import catalogued
 from kiosk.contract.keys import SigningKey, VerifyKey
@@ -241,11 +242,39 @@ class Store:
         for ballot_id in ballot_ids:
             self.db.execute("INSERT INTO batch_members VALUES (?, ?)", (ballot_id, number))
 
-    def compact(self) -> None:
-        """Rewrite the file in key order and empty the WAL, so the layout forgets the casting order."""
+    def compact(self) -> bool:
+        """Rewrite the file in key order and empty the WAL, so the layout forgets the casting order.
+
+        On success the log head is noted beside the store (``STORE.compacted``), so that
+        :meth:`compaction_pending` can tell later whether ballots were cast since. False when
+        SQLite failed (logged; the next sealing, or the next :meth:`Station.open`, tries again).
+        """
         try:
             self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
             self.db.execute("VACUUM")
             self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-        except sqlite3.Error as e:  # the batch is already sealed; compaction can wait for the next one
-            log.warning("store compaction failed (%s); it is retried at the next sealing", e)
+            write_atomic(self.compacted_file, f"{self.head_seq}\n".encode("ascii"))
+            return True
+        except (sqlite3.Error, OSError) as e:  # the batch is already sealed; compaction can wait
+            log.warning("store compaction failed (%s); it is retried at the next sealing or start", e)
+            return False
+
+    @property
+    def compacted_file(self) -> Path:
+        """Where the log head at the last finished compaction is noted."""
+        return self.path.with_name(self.path.name + ".compacted")
+
+    def compaction_pending(self) -> bool:
+        """True when the WAL holds anything, or a ballot was cast after the last finished compaction:
+        then the WAL or the file's layout may still give the casting order away (a crash during
+        the closing's compaction, or ballots not yet sealed)."""
+        wal = self.path.with_name(self.path.name + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            return True
+        try:
+            through = int(self.compacted_file.read_text(encoding="ascii").strip())
+        except (OSError, ValueError):
+            through = 0
+        row = self.db.execute("SELECT 1 FROM events WHERE kind = 'ballot_cast' AND seq > ? LIMIT 1",
+                              (through,)).fetchone()
+        return row is not None

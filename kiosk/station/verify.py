@@ -26,6 +26,7 @@ from kiosk.station.eventlog import check_entry
 from kiosk.contract.keys import VerifyKey
 from kiosk.contract.package import load_package
 from kiosk.contract.roll import TokenRoll
+from kiosk.contract.roster import ROSTER_FILE, load_roster
 from kiosk.station.outbox import batch_from_store, outbox_names, read_batch_file
 from kiosk.station.lifecycle import EVENT_STATE, STAYING, TRANSITIONS, StationState, accepts_ballots
 from kiosk.station.store import STORE_FORMAT, Connect, Store, sqlite_connect
@@ -48,6 +49,7 @@ class VerifyReport:
     problems: list[Finding] = field(default_factory=list)
     notes: list[Finding] = field(default_factory=list)
     stores: dict[str, dict] = field(default_factory=dict)
+    kiosk: dict = field(default_factory=dict)  # the key's fingerprint, first entry time, roster check
 
     @property
     def ok(self) -> bool:
@@ -57,14 +59,21 @@ class VerifyReport:
     def to_json(self) -> dict:
         """What ``kiosk verify --json`` prints."""
         return {"ok": self.ok, "problems": [f.place_and_problem() for f in self.problems],
-                "notes": [f.place_and_problem() for f in self.notes], "stores": self.stores}
+                "notes": [f.place_and_problem() for f in self.notes], "stores": self.stores, "kiosk": self.kiosk}
 
 
-def verify_data(root: Path, connect: Connect = sqlite_connect) -> VerifyReport:
-    """Verify a station's data directory. Raises only for a directory that is not a station at all."""
+def verify_data(root: Path, connect: Connect = sqlite_connect, roster: Path | None = None) -> VerifyReport:
+    """Verify a station's data directory. Raises only for a directory that is not a station at all.
+
+    Everything is checked against the key ``station.json`` names; with ``roster`` (the
+    authority-signed ``roster.json``, or the folder holding it) that key must also be the one the
+    roster lists for this station, so a store re-keyed and re-cast with a new key is caught.
+    """
     data = DataDir(Path(root))
     config = read_config(data)
     report = VerifyReport()
+    report.kiosk = {"kiosk_key": VerifyKey.from_hex(config.kiosk_key_hex).fingerprint,
+                    "kiosk_key_hex": config.kiosk_key_hex, "first_entry_time": None, "on_roster": None}
     try:
         package = load_package(data.election)  # checks the authority's signature
     except KioskError as e:
@@ -88,7 +97,32 @@ def verify_data(root: Path, connect: Connect = sqlite_connect) -> VerifyReport:
             _check_orphan_files(data, mode, report)
     finally:
         roll.close()
+    if roster is not None:
+        _check_roster(Path(roster), config, package, report)
     return report
+
+
+def _check_roster(path: Path, config: StationIdentity, package, report: VerifyReport) -> None:
+    """The kiosk key against the authority-signed roster: listed, and for this station."""
+    folder = path.parent if path.is_file() else path
+    if path.is_file() and path.name != ROSTER_FILE:
+        report.problems.append(problem(str(path), f"give the authority's {ROSTER_FILE} (or its folder)"))
+        return
+    if not (folder / ROSTER_FILE).exists():
+        report.problems.append(problem(str(path), f"no {ROSTER_FILE} there: give the one the central nodes use"))
+        return
+    try:
+        found = load_roster(folder, package.election.fingerprint_hex, package.authority).kiosk(config.kiosk_key_hex)
+    except KioskError as e:
+        report.problems.append(problem(ROSTER_FILE, e.message))
+        return
+    report.kiosk["on_roster"] = found is not None and found.station == config.station
+    if found is None:
+        report.problems.append(problem(ROSTER_FILE, f"does not list this kiosk's key {report.kiosk['kiosk_key']}: "
+                                                    "the store was made with a key the authority never registered"))
+    elif found.station != config.station:
+        report.problems.append(problem(ROSTER_FILE, f"lists this kiosk's key for station {found.station}, "
+                                                    f"not {config.station}"))
 
 
 def _verify_store(data: DataDir, mode: str, config: StationIdentity, election: Election, roll: TokenRoll,
@@ -121,11 +155,17 @@ class _StoreCheck:
         if self.store.meta != expected:
             self.problem("store meta", f"is {self.store.meta}, expected {expected}")
             return
+        first = next(self.store.events(), None)
+        if first is not None and self.report.kiosk.get("first_entry_time") is None:
+            self.report.kiosk["first_entry_time"] = first.fields().get("time")
         cast_events, sealed = self.check_events()
         ballots = self.check_ballots()
         if ballots != cast_events:
             self.problem("ballot box", f"holds {ballots} ballots but the log records {cast_events} ballot_cast events")
         batches = self.check_batches(sealed)
+        if self.store.compaction_pending():
+            self.report.notes.append(note(f"{self.mode} store", "compaction pending: the WAL or the layout may hold "
+                                          "the casting order until the booth's next start or sealing"))
         self.report.stores[self.mode] = {"events": self.store.head_seq, "head_hex": self.store.head_hash.hex(),
                                          "ballots": ballots, "batches": batches}
 

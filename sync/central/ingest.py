@@ -14,7 +14,7 @@ from typing import Callable
 
 from kiosk.contract.keys import VerifyKey
 from sync.central.node import CentralNode, Malformed
-from sync.usb import find_exports, read_export
+from sync.usb import DEFAULT_MAX_BATCH_BYTES, find_exports, read_export
 
 
 @dataclass
@@ -39,9 +39,11 @@ class KioskSummary:
                 "problems": self.problems, "ok": self.ok}
 
 
-def ingest(node: CentralNode, paths: list[Path], progress: Callable[[int, int], None] | None = None) -> list[KioskSummary]:
-    """Judge every batch found under ``paths``; ``progress(done, total)`` after each batch."""
-    exports = [(folder, *read_export(folder)) for folder in find_exports(paths)]
+def ingest(node: CentralNode, paths: list[Path], progress: Callable[[int, int], None] | None = None,
+           max_batch_bytes: int = DEFAULT_MAX_BATCH_BYTES) -> list[KioskSummary]:
+    """Judge every batch found under ``paths``; ``progress(done, total)`` after each batch. Only plain
+    files within their manifest size and ``max_batch_bytes`` are read (:func:`sync.usb.read_regular`)."""
+    exports = [(folder, *read_export(folder, max_batch_bytes)) for folder in find_exports(paths)]
     total = sum(len(batches) for _, _, batches, _ in exports)
     done, out = 0, []
     for folder, manifest, batches, problems in exports:

@@ -89,7 +89,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     node = CentralNode(args.election, args.data, mode=args.mode, db=args.db)
     try:
-        summaries = ingest(node, args.paths, None if args.json else _progress)
+        summaries = ingest(node, args.paths, None if args.json else _progress, args.max_batch_bytes)
         size, root = node.store.checkpoint()
     finally:
         node.close()
@@ -207,6 +207,8 @@ def add_node_verbs(verbs) -> None:
 
     ing = verbs.add_parser("ingest", help="judge batches from USB sticks ('kiosk export') by the node's rules")
     _node_args(ing)
+    ing.add_argument("--max-batch-bytes", type=int, default=DEFAULT_MAX_BATCH_BYTES,
+                     help=f"largest batch file read from a stick (default {DEFAULT_MAX_BATCH_BYTES})")
     ing.add_argument("--json", action="store_true")
     ing.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a stick's mount point or an export folder")
     ing.set_defaults(func=cmd_ingest)

@@ -7,6 +7,11 @@
   disjunctive "encrypts one of M_0..M_k" proof (Belenios ``iprove``) used for 0/1, 0..max and sums.
 - :mod:`.contest`: one contest of a ballot: a ciphertext per shown option, a proof per option and
   a proof that the sum lies in the rule's [min, max].
+- :mod:`.encrypted_ballot`: a whole ballot of an election's style; its canonical bytes and fixed length;
+  the Benaloh check from the nonce seed; aggregates by (contest, option).
+- :mod:`.tally`: aggregates for the trustees (contests at or above the privacy floor only) and the
+  :class:`kiosk.contract.tally_rules.Count` from what they decrypt.
+- :mod:`.records`: the trustee secret, election key and aggregates files.
 - :mod:`.threshold`: the dealer-free key ceremony (Pedersen DKG with Feldman commitments, as in
   ElectionGuard and Belenios), partial decryptions with proofs, and their k-of-n combination.
 

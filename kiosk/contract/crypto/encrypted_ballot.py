@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kiosk.contract.crypto.contest import ContestRule, EncryptedContest, ballot_context, encrypt_contest, verify_contest
+from kiosk.contract.canonical import canonical_bytes, parse_json
 from kiosk.contract.crypto.elgamal import Ciphertext, encrypt, total
 from kiosk.contract.crypto.group import RandomScalar, hash_to_scalar, random_scalar
 from kiosk.contract.election import Contest, Election
@@ -155,3 +156,34 @@ def aggregate_ballots(election: Election, ballots: list[EncryptedBallot]) -> dic
             for option, ct in zip(shown, encrypted.ciphertexts):
                 grouped.setdefault((cid, option), []).append(ct)
     return {key: (total(cts), len(cts)) for key, cts in grouped.items()}
+
+
+def ballot_bytes(ballot: EncryptedBallot) -> bytes:
+    """The canonical JSON of an encrypted ballot: what a sealed ballot's ``sealed`` field carries in format 2.
+
+    Every point and scalar encodes to 43 base64url characters and the structure follows the style,
+    so every ballot of one style has the same length (:func:`encrypted_length`), whatever it holds.
+    """
+    return canonical_bytes(ballot.to_json())
+
+
+def parse_ballot_bytes(data: bytes, election: Election, style_id: str, ballot_id: str) -> EncryptedBallot:
+    """Parse :func:`ballot_bytes` strictly (canonical JSON only); proofs are checked by :func:`verify_ballot`."""
+    value = parse_json(data, "the encrypted ballot")
+    if canonical_bytes(value) != data:
+        raise FormatError("the encrypted ballot is not canonical JSON", "regenerate the ballot")
+    return EncryptedBallot.from_json(value, election, style_id, ballot_id)
+
+
+def encrypted_length(election: Election, style_id: str) -> int:
+    """The byte length of :func:`ballot_bytes` for every ballot of ``style_id``."""
+    style = election.style(style_id)
+    body = {}
+    for cid in style.contests:
+        contest = election.contest(cid)
+        rule = contest_rule(contest, len(shown_options(election, style_id, contest)))
+        p, ct = ["A" * 43] * 2, ["A" * 43] * 2
+        body[cid] = {"ciphertexts": [ct] * rule.options, "proofs": [[p] * len(rule.option_values)] * rule.options}
+        if rule.sum_values is not None:
+            body[cid]["sum_proof"] = [p] * len(rule.sum_values)
+    return len(canonical_bytes(body))

@@ -1,0 +1,58 @@
+"""Checking encrypted ballots' proofs on a pool of processes: the node's new cost per ballot.
+
+The items (style, ballot id, encrypted ballot bytes: plain tuples) and the election are set
+before the workers fork and are inherited, as in :mod:`sync.central.opening`; each worker is
+given index ranges and returns only the failures (index, reason). The caller keeps the rule
+"all or nothing per batch": a batch with any failure is refused whole, the first failure named.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from typing import Sequence
+
+from kiosk.contract.crypto.encrypted_ballot import parse_ballot_bytes, verify_ballot
+from kiosk.contract.election import Election
+from kiosk.errors import FormatError, ProofError
+
+Item = tuple  # (style, ballot id, encrypted ballot bytes)
+_state: dict = {}
+
+
+def check_one(public_key: bytes, election: Election, item: Item) -> str | None:
+    """What is wrong with one encrypted ballot, or None when it parses and every proof verifies."""
+    style, ballot_id, data = item
+    if election.style(style) is None:
+        return f"ballot {ballot_id}: ballot style {style!r} is not in this election"
+    try:
+        verify_ballot(public_key, election, parse_ballot_bytes(data, election, style, ballot_id))
+    except (FormatError, ProofError) as e:
+        return e.message if e.message.startswith("ballot ") else f"ballot {ballot_id}: {e.message}"
+    return None
+
+
+def _check_span(span: tuple[int, int]) -> list[tuple[int, str]]:
+    key, election, items = _state["key"], _state["election"], _state["items"]
+    out = []
+    for n in range(*span):
+        problem = check_one(key, election, items[n])
+        if problem:
+            out.append((n, problem))
+    return out
+
+
+def check_all(public_key: bytes, election: Election, items: Sequence[Item], workers: int = 1,
+              chunk: int = 64) -> list[tuple[int, str]]:
+    """Every failure as (index, reason), in index order, checked on ``workers`` forked processes."""
+    spans = [(s, min(s + chunk, len(items))) for s in range(0, len(items), chunk)]
+    _state.update(key=public_key, election=election, items=items)
+    try:
+        if workers <= 1:
+            found = [f for span in spans for f in _check_span(span)]
+        else:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                found = [f for part in pool.map(_check_span, spans) for f in part]
+    finally:
+        _state.clear()
+    return sorted(found)
