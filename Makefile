@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 SYSTEM_PACKAGES := python3-venv libsodium23 libzbar0 fonts-nanum socat espeak-ng poppler-utils postgresql chromium
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test system clean bench image image-check
+.PHONY: demo test system clean bench image image-check image-boot
 
 demo: $(STAMP)
 	$(VENV)/bin/kiosk demo
@@ -43,6 +43,13 @@ image:
 
 image-check:
 	$(if $(filter 0,$(shell id -u)),,sudo) systemd/image/check-image.sh $(IMAGE_OUT)
+
+# Boot the built image under qemu-system-aarch64 -M virt and check the booth (no root; a bench
+# with its own time limit, not part of `make test`; see docs/image.md, "The emulated boot").
+BOOT_TIMEOUT ?= 1500
+image-boot: $(STAMP)
+	$(MAKE) system SYSTEM_PACKAGES="qemu-system-arm e2fsprogs"
+	$(PY) systemd/image/boot_image.py $(IMAGE_OUT) --timeout $(BOOT_TIMEOUT)
 
 bench: $(STAMP)
 	$(PY) bench/mint_bench.py

@@ -30,10 +30,15 @@ def has_display() -> bool:
 def run_window(booth: Booth, size: tuple[int, int], fullscreen: bool, stop: threading.Event,
                first_frame: Callable[[], None] = lambda: None, frame_rate: int = FRAME_RATE,
                on_key: Callable[[str], None] = lambda name: None) -> None:
-    """Show the booth until ``stop`` is set or the window is closed (``on_key`` hears every key by name)."""
+    """Show the booth until ``stop`` is set or the window is closed (``on_key`` hears every key by name).
+
+    Full screen takes the panel's native resolution and lays the booth out for it; a window is ``size``.
+    """
     pygame.display.init()
     flags = pygame.FULLSCREEN if fullscreen else 0
-    screen = pygame.display.set_mode(size, flags)
+    screen = pygame.display.set_mode((0, 0) if fullscreen else size, flags)   # full screen: the panel's own mode
+    if screen.get_size() != (booth.renderer.width, booth.renderer.height):
+        booth.resize(screen.get_size())
     pygame.display.set_caption("Polling-station kiosk")
     pygame.mouse.set_visible(not fullscreen)
     clock = pygame.time.Clock()

@@ -70,7 +70,7 @@ def on_choose(state, event: Choose, now, election):
 
 
 def on_page(state, event, now, election):
-    n = len(pages(election, state.vote.style, state.prefs.text_size))
+    n = len(pages(election, state.vote.style, state.prefs.text_size, state.per_page))
     page = state.vote.page + (1 if isinstance(event, NextPage) else -1)
     if not 0 <= page < n:
         return replace(state, last_activity=now), []
@@ -205,9 +205,10 @@ def on_language(state, event: SetLanguage, now, election):
 
 
 def on_text_size(state, event: TextSize, now, election):
-    size = min(TEXT_SIZES - 1, max(0, state.prefs.text_size + event.step))
+    offered = [i for i, n in enumerate(state.per_page) if n > 0] or [0]   # the sizes this panel can show
+    size = min(max(offered), max(0, state.prefs.text_size + event.step))
     if state.vote is not None:  # keep the voter on the page that shows what they were looking at
-        page = _same_place(election, state.vote, state.prefs.text_size, size)
+        page = _same_place(election, state.vote, state.prefs.text_size, size, state.per_page)
         state = replace(state, vote=replace(state.vote, page=page))
     return replace(state, prefs=replace(state.prefs, text_size=size), last_activity=now), []
 

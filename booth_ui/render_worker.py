@@ -21,22 +21,34 @@ class WorkerScreens:
         line = t(lang, "worker_pin_entered", n=len(state.pin))
         if state.notice:
             line = f"{reason_text(lang, state.notice)} {line}"
-        head = pygame.Rect(area.left, area.top, area.width // 2 - self.gap, area.height)
-        y = head.top + self.text(surface, title, self.body(state, 2, bold=True), th.text, head, center=False)
+        keys = [(str(d), PinDigit(str(d))) for d in (1, 2, 3, 4, 5, 6, 7, 8, 9)]
+        keys += [(t(lang, "pin_erase"), PinErase()), ("0", PinDigit("0")), (t(lang, "pin_ok"), PinSubmit())]
+        font = self.body(state, 0, bold=True)
+        if 4 * self.target + 3 * self.gap <= area.height:   # a phone-like pad beside the title
+            head = pygame.Rect(area.left, area.top, area.width // 2 - self.gap, area.height - self.target - self.gap)
+            pad = pygame.Rect(area.centerx, area.top, area.width // 2, area.height)
+            cols, rows = 3, 4
+            cancel = pygame.Rect(head.left, area.bottom - self.target, head.width, self.target)
+        else:   # a short panel: two rows of keys across the whole width under the title, Cancel among them
+            cols, rows = 7, 2
+            pad = pygame.Rect(area.left, area.bottom - 2 * self.target - self.gap, area.width, 2 * self.target + self.gap)
+            head = pygame.Rect(area.left, area.top, area.width, pad.top - area.top - self.gap)
+            keys = keys[:9] + [keys[10], keys[9], keys[11]]
+            cancel = None
+        y = head.top + self.text(surface, title, self._fit(title, self.body(state, 2, bold=True), head.width,
+                                                           head.height // 2, bold=True), th.text, head, center=False)
         y += self.gap + self.text(surface, line, self.body(state, -2), th.text,
                                   pygame.Rect(head.left, y + self.gap, head.width, 99), center=False)
         dots = "●" * len(state.pin) or "–"
-        self.text(surface, dots, self.body(state, 6, bold=True), th.text, pygame.Rect(head.left, y + self.gap, head.width, 99))
+        if y + self.body(state, 6, bold=True).get_linesize() <= head.bottom:
+            self.text(surface, dots, self.body(state, 6, bold=True), th.text, pygame.Rect(head.left, y + self.gap, head.width, 99))
         frame.spoken += [title, line]
-        pad = pygame.Rect(area.centerx, area.top, area.width // 2, area.height)
-        keys = [(str(d), PinDigit(str(d))) for d in (1, 2, 3, 4, 5, 6, 7, 8, 9)]
-        keys += [(t(lang, "pin_erase"), PinErase()), ("0", PinDigit("0")), (t(lang, "pin_ok"), PinSubmit())]
-        w, h = (pad.width - 2 * self.gap) // 3, (pad.height - 3 * self.gap) // 4
-        font = self.body(state, 0, bold=True)
+        w, h = (pad.width - (cols - 1) * self.gap) // cols, (pad.height - (rows - 1) * self.gap) // rows
         for i, (label, event) in enumerate(keys):
-            rect = pygame.Rect(pad.left + (i % 3) * (w + self.gap), pad.top + (i // 3) * (h + self.gap), w, h)
+            rect = pygame.Rect(pad.left + (i % cols) * (w + self.gap), pad.top + (i // cols) * (h + self.gap), w, h)
             self.button(frame, surface, th, rect, label, event, font)
-        cancel = pygame.Rect(head.left, area.bottom - self.target, head.width, self.target)
+        if cancel is None:
+            cancel = pygame.Rect(pad.left + 5 * (w + self.gap), pad.top + h + self.gap, 2 * w + self.gap, h)
         self.button(frame, surface, th, cancel, t(lang, "cancel"), Lock(), font)
 
     def _screen_worker_menu(self, frame, surface, th, state, area):
@@ -89,13 +101,8 @@ class WorkerScreens:
         self.button(frame, surface, th, pygame.Rect(area.right - half, y, half, self.target),
                     t(lang, f"confirm_{action}_yes"), ConfirmAction(), font, fill=th.banner, ink=th.banner_text)
         area = pygame.Rect(area.left, area.top, area.width, area.height - self.target - self.gap)
-        title = t(lang, f"confirm_{action}_title")
-        lines = [t(lang, f"confirm_{action}_what")]
-        y = area.top + self.text(surface, title, self.body(state, 2, bold=True), th.text, area, center=False)
-        for line in lines:
-            y += self.gap + self.text(surface, line, self.body(state, -2), th.text,
-                                      pygame.Rect(area.left, y + self.gap, area.width, 999), center=False)
-        frame.spoken[:0] = [title, *lines]
+        self._message(frame, surface, th, state, area, t(lang, f"confirm_{action}_title"),
+                      [t(lang, f"confirm_{action}_what")])
 
     def _screen_worker_busy(self, frame, surface, th, state, area):
         self._message(frame, surface, th, state, area, t(state.prefs.language, "worker_busy"), [])

@@ -19,7 +19,8 @@ def save_screenshots(election, mode: str, folder: Path, size: tuple[int, int] = 
     style = election.styles[2].id
     contest = election.style(style).contests[0]
     vote_ = flow.Vote(payload="demo", style=style, selections=((contest, ("P002", "P005")),), ballot_id="0" * 32)
-    states = {s.value: flow.BoothState(screen=s, polls_open=True, message="already_used", tracking_code="ABCD-1234")
+    states = {s.value: flow.BoothState(screen=s, polls_open=True, message="already_used", tracking_code="ABCD-1234",
+                                       per_page=renderer.per_page())
               for s in flow.Screen}
     for name in ("ballot", "review", "paper_check", "printing", "casting"):
         states[name] = flow.replace(states[name], vote=vote_)
@@ -38,7 +39,9 @@ def save_screenshots(election, mode: str, folder: Path, size: tuple[int, int] = 
     for name, state in states.items():
         for lang in ("ko", "en"):
             for contrast in (False, True):
-                renderer.draw(surface, flow.replace(state, prefs=flow.Prefs(lang, 1, contrast)), now=5.0)
-                pygame.image.save(surface, str(folder / f"{name}-{lang}{'-contrast' if contrast else ''}.png"))
-                count += 1
+                for text_size in (1, 3):   # the default size and the largest print
+                    renderer.draw(surface, flow.replace(state, prefs=flow.Prefs(lang, text_size, contrast)), now=5.0)
+                    suffix = ("-contrast" if contrast else "") + ("-large" if text_size == 3 else "")
+                    pygame.image.save(surface, str(folder / f"{name}-{lang}{suffix}.png"))
+                    count += 1
     return count

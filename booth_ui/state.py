@@ -86,6 +86,7 @@ class BoothState:
     status: tuple[str, ...] = ()                  # status lines for the menu
     pending_action: str | None = None             # the final step waiting for its confirmation
     polls_final: bool = False                     # the polls were closed for the day (not paused)
+    per_page: tuple[int, ...] = OPTIONS_PER_PAGE  # options a page shows at each text size, on this panel
 
 
 Handler = Callable[[BoothState, object, float, Election], tuple[BoothState, list]]
@@ -101,13 +102,14 @@ def fresh(state: BoothState, now: float) -> BoothState:
         screen = Screen.ATTRACT
     message = sorted(state.problems)[0] if state.problems else None
     return BoothState(screen=screen, prefs=Prefs(), polls_open=state.polls_open, polls_final=state.polls_final,
-                      problems=state.problems,
+                      per_page=state.per_page, problems=state.problems,
                       message=message, last_activity=now)
 
 
-def pages(election: Election, style: str, text_size: int = 1) -> list[tuple[str, list[str]]]:
+def pages(election: Election, style: str, text_size: int = 1,
+          per_page_by_size: tuple[int, ...] = OPTIONS_PER_PAGE) -> list[tuple[str, list[str]]]:
     """The ballot's pages at a text size: (contest id, option ids), each contest on its own pages."""
-    per_page = OPTIONS_PER_PAGE[text_size]
+    per_page = per_page_by_size[text_size]
     out = []
     for contest_id in election.style(style).contests:
         options = [o.id for o in election.contest(contest_id).options]
@@ -116,10 +118,11 @@ def pages(election: Election, style: str, text_size: int = 1) -> list[tuple[str,
     return out
 
 
-def _same_place(election: Election, vote: "Vote", old_size: int, new_size: int) -> int:
+def _same_place(election: Election, vote: "Vote", old_size: int, new_size: int,
+                per_page: tuple[int, ...] = OPTIONS_PER_PAGE) -> int:
     """The page at ``new_size`` that shows the first option of the current page at ``old_size``."""
-    contest, options = pages(election, vote.style, old_size)[vote.page]
-    for i, (c, opts) in enumerate(pages(election, vote.style, new_size)):
+    contest, options = pages(election, vote.style, old_size, per_page)[vote.page]
+    for i, (c, opts) in enumerate(pages(election, vote.style, new_size, per_page)):
         if c == contest and options[0] in opts:
             return i
     return 0

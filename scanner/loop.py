@@ -6,6 +6,11 @@ moves) and turns reads into events (``FrameConfirmer``). The booth
 drains the queue with ``get_nowait`` (or ``kiosk.scanning.drain``) and never waits on the
 camera. Events: ``PayloadScanned``, ``HintShown``, ``DeviceLost``, ``DeviceBack``,
 ``SourceEnded``.
+
+``decode_interval_s`` slows the decoding down while no scan is wanted (the booth sets it while
+a voter is on the ballot: a scan is only heard on the idle and poll-worker screens). Frames
+are still grabbed (a lost camera is still noticed) and decoded every ``decode_interval_s``, so
+a token still in view keeps being seen and is not announced again when full speed returns.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ class LoopStats:
     frames_dropped: int = 0
     decode_s_total: float = 0.0
     reconnects: int = 0
+    decode_waits: int = 0
 
 
 class CameraLoop:
@@ -56,6 +62,9 @@ class CameraLoop:
         self.stats = LoopStats()
         self._slot = FrameSlot(keep_every_frame=not source.live)
         self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._interval_s = 0.0
+        self._last_decode_s: float | None = None
         self._threads: list[threading.Thread] = []
 
     def start(self) -> "CameraLoop":
@@ -66,9 +75,21 @@ class CameraLoop:
             t.start()
         return self
 
+    @property
+    def decode_interval_s(self) -> float:
+        """The least time between two decoded frames (0: every frame the decoder can take)."""
+        return self._interval_s
+
+    @decode_interval_s.setter
+    def decode_interval_s(self, seconds: float) -> None:
+        if seconds != self._interval_s:
+            self._interval_s = max(0.0, seconds)
+            self._wake.set()   # a decoder waiting out a long interval looks again at once
+
     def stop(self, timeout_s: float = 2.0) -> None:
         """Stop both threads and close the source."""
         self._stop.set()
+        self._wake.set()
         self._slot.close()
         for t in self._threads:
             t.join(timeout_s)
@@ -122,14 +143,25 @@ class CameraLoop:
             self.source.close()
             self._slot.close()
 
+    def _wait_for_turn(self) -> None:
+        while self._interval_s and self._last_decode_s is not None and not self._stop.is_set():
+            remaining = self._last_decode_s + self._interval_s - time.monotonic()
+            if remaining <= 0:
+                return
+            self.stats.decode_waits += 1
+            self._wake.wait(remaining)
+            self._wake.clear()
+
     def _decode(self) -> None:
         while not self._stop.is_set():
+            self._wait_for_turn()
             frame = self._slot.take(timeout_s=0.2)
             if frame is None:
                 if self._slot.closed:
                     break
                 continue
             started = time.perf_counter()
+            self._last_decode_s = time.monotonic()
             try:
                 texts = self.decode(frame.image)
             except Exception:  # a decoder bug must not take the camera down

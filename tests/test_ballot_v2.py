@@ -85,3 +85,19 @@ def test_wrong_length_and_non_canonical_leaves_are_refused():
 def test_the_parser_refuses_junk_with_a_format_error(value):
     with pytest.raises(FormatError):
         parse_sealed_ballot_v2(json.dumps(value).encode(), ELECTION)
+
+
+def test_the_format_2_vector_checks_and_opens_with_its_seed():
+    from pathlib import Path
+    from kiosk.contract.canonical import from_b64url
+    from kiosk.contract.crypto.encrypted_ballot import open_with_seed, parse_ballot_bytes
+    from kiosk.contract.keys import VerifyKey
+    vectors = json.loads((Path(__file__).resolve().parent / "vectors" / "crypto.json").read_text())
+    v = vectors["ballot_v2"]
+    assert ELECTION.fingerprint_hex == v["election_fingerprint_hex"]
+    y = from_b64url(vectors["key"]["public"], "y")
+    ballot = parse_sealed_ballot_v2(v["leaf"].encode(), ELECTION)
+    check_sealed_ballot_v2(ballot, ELECTION, VerifyKey.from_hex(v["kiosk_key_hex"]), y)
+    assert ballot.token_key == token_signing_key(ELECTION.fingerprint, bytes.fromhex(v["serial_hex"])).verify_key.raw
+    encrypted = parse_ballot_bytes(ballot.encrypted, ELECTION, ballot.style, ballot.ballot_id.hex())
+    assert open_with_seed(y, ELECTION, encrypted, bytes.fromhex(v["nonce_seed_hex"])) == v["selections"]

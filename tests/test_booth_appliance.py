@@ -7,6 +7,7 @@ import threading
 
 import pygame
 
+from booth_ui import flow
 from kiosk.app.booth import run_booth
 from kiosk.app.demo import prepare
 from kiosk.station.station import Station
@@ -38,3 +39,15 @@ def test_ready_after_first_frame_attested_and_stopping(tmp_path, monkeypatch):
         messages.append(sock.recv(4096).decode())
     with Station.open(tmp_path / "station") as station:
         assert len(software_hash(station.store)) == 64
+
+
+def test_the_camera_decodes_slowly_only_where_no_scan_is_heard():
+    from booth_ui.state import IDLE_SCREENS, WORKER
+    from kiosk.app.booth import VOTER_DECODE_INTERVAL_S, decode_interval_for
+    from kiosk.scanning import REPEAT_HOLD_S
+
+    for screen in flow.Screen:
+        heard = screen in IDLE_SCREENS | WORKER
+        assert decode_interval_for(screen) == (0.0 if heard else VOTER_DECODE_INTERVAL_S), screen
+    assert decode_interval_for(flow.Screen.ATTRACT) == 0.0 and decode_interval_for(flow.Screen.BALLOT) > 0
+    assert VOTER_DECODE_INTERVAL_S < REPEAT_HOLD_S   # a token still in view keeps being seen, not re-announced

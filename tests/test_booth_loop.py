@@ -1,4 +1,5 @@
 """The booth's run loop with a port that answers like the core: touches, keys, secrecy."""
+# The run loop is tested on VVSG 2.0's smallest panel (1024 x 768): a ballot page of six options.
 
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ def booth():
     made = []
 
     def make(port=None, clock=None):
-        b = Booth(E, "test", RecordingPort() if port is None else port, (800, 480), polls_open=True,
+        b = Booth(E, "test", RecordingPort() if port is None else port, (1024, 768), polls_open=True,
                   clock=clock or Clock())
         made.append(b)
         return b
@@ -89,7 +90,7 @@ def tap(booth, surface, predicate):
 
 
 def test_a_voter_by_touch(booth):
-    surface = pygame.Surface((800, 480))
+    surface = pygame.Surface((1024, 768))
     port = RecordingPort()
     b = booth(port)
     b.inputs.put(flow.CodeScanned(PAYLOAD))
@@ -107,7 +108,7 @@ def test_a_voter_by_touch(booth):
 
 
 def test_a_voter_by_keypad_only(booth):
-    surface = pygame.Surface((800, 480))
+    surface = pygame.Surface((1024, 768))
     port = RecordingPort()
     b = booth(port)
     b.inputs.put(flow.CodeScanned(PAYLOAD))
@@ -137,7 +138,7 @@ def test_a_voter_by_keypad_only(booth):
 
 
 def test_ui_keeps_drawing_while_the_cast_is_slow(booth):
-    surface = pygame.Surface((800, 480))
+    surface = pygame.Surface((1024, 768))
     release = threading.Event()
     port = RecordingPort(block=release)
     b = booth(port)
@@ -160,7 +161,7 @@ def test_ui_keeps_drawing_while_the_cast_is_slow(booth):
 
 def test_nothing_of_the_previous_voter_remains(booth, caplog):
     caplog.set_level(logging.DEBUG)
-    surface = pygame.Surface((800, 480))
+    surface = pygame.Surface((1024, 768))
     clock = Clock()
     b = booth(RecordingPort(), clock)
     b.inputs.put(flow.CodeScanned(PAYLOAD))
@@ -175,7 +176,7 @@ def test_nothing_of_the_previous_voter_remains(booth, caplog):
     settle(b, surface)
     assert b.state.screen == flow.Screen.ATTRACT and b.state.vote is None
     # the screen is exactly a fresh attract screen
-    fresh = pygame.Surface((800, 480))
+    fresh = pygame.Surface((1024, 768))
     b.renderer.draw(fresh, flow.fresh(flow.BoothState(polls_open=True), clock.now), clock.now)
     assert pygame.image.tobytes(surface, "RGB") == pygame.image.tobytes(fresh, "RGB")
     # nothing reachable from the booth holds the token or the choices

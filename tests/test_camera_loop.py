@@ -180,3 +180,34 @@ def test_a_hand_presentation_is_accepted_soon_after_the_code_is_in_view(tmp_path
     assert [e.payload for e in scanned] == [a]
     shown_s = presentation.shown_index * FRAME_S
     assert scanned[0].at_s - shown_s <= 0.3  # on the source's timeline, not the wall clock
+
+
+class EndlessCamera:
+    """A live camera stand-in: a frame every 10 ms, for ever."""
+
+    live, label = True, "endless"
+
+    def open(self):
+        self.count = 0
+
+    def read(self):
+        threading.Event().wait(0.01)
+        self.count += 1
+        return Frame(np.full((60, 80, 3), 150, np.uint8), self.count * 0.01, self.count)
+
+    def close(self):
+        pass
+
+
+def test_a_decode_interval_slows_decoding_and_full_speed_returns_at_once():
+    decoded = []
+    loop = CameraLoop(EndlessCamera(), queue.Queue(), decode=lambda image: decoded.append(1) or [])
+    loop.decode_interval_s = 3600.0                  # a voter on the ballot: (almost) no decoding
+    loop.start()
+    try:
+        wait_for(lambda: len(decoded) == 1 and loop.stats.frames_read > 20)
+        assert len(decoded) == 1 and loop.stats.decode_waits >= 1   # frames still grabbed, not decoded
+        loop.decode_interval_s = 0.0                 # back on the attract screen: woken, not after an hour
+        wait_for(lambda: len(decoded) > 5, timeout_s=5.0)
+    finally:
+        loop.stop()

@@ -41,13 +41,13 @@ def test_refusals(card_payload, station, now, tag, reason):
 
 
 def test_star_station_card_works_everywhere():
-    payload = mint_card(AUTHORITY, TAG, "technician", "*", "1234", NOW - 10, NOW + 10)
+    payload = mint_card(AUTHORITY, TAG, "technician", "*", "730418", NOW - 10, NOW + 10)
     card = check_card(payload, AUTHORITY.verify_key, TAG, "S77", NOW)
     assert isinstance(card, Card) and card.role == "technician"
 
 
 def test_card_signed_by_another_key(card_payload):
-    forged = mint_card(OTHER, TAG, "technician", "*", "1234", NOW - 10, NOW + 10)
+    forged = mint_card(OTHER, TAG, "technician", "*", "730418", NOW - 10, NOW + 10)
     assert parse_card(forged, AUTHORITY.verify_key) == CardRefused(CardRefusal.BAD_SIGNATURE)
 
 
@@ -62,7 +62,32 @@ def test_minting_checks_its_input():
     with pytest.raises(ValidationError, match="pin"):
         mint_card(AUTHORITY, TAG, "poll-worker", "S01", "12", NOW, NOW + 1)
     with pytest.raises(ValidationError, match="role"):
-        mint_card(AUTHORITY, TAG, "voter", "S01", "1234", NOW, NOW + 1)
+        mint_card(AUTHORITY, TAG, "voter", "S01", "730418", NOW, NOW + 1)
+
+
+@pytest.mark.parametrize("pin", ["1234", "48291", "111111", "123456", "987654", "890123", "121212", "123123",
+                                 "0000000000", "12345a", " 482915", "4829150000000"])
+def test_new_cards_refuse_short_and_trivial_pins(pin):
+    from kiosk.contract.cards import pin_problem
+
+    assert pin_problem(pin)
+    with pytest.raises(ValidationError, match="pin"):
+        mint_card(AUTHORITY, TAG, "poll-worker", "S01", pin, NOW, NOW + 1)
+
+
+@pytest.mark.parametrize("pin", ["482915", "730418", "201729", "100000000007"])
+def test_ordinary_six_to_twelve_digit_pins_are_taken(pin):
+    from kiosk.contract.cards import pin_problem
+
+    assert pin_problem(pin) is None
+
+
+def test_a_card_minted_before_with_four_digits_still_opens():
+    from kiosk.contract.cards import card_body, hash_pin, sign_card
+
+    old = sign_card(AUTHORITY, card_body(TAG, "poll-worker", "S01", hash_pin("2017"), NOW - 10, NOW + 10))
+    card = check_card(old, AUTHORITY.verify_key, TAG, "S01", NOW)
+    assert isinstance(card, Card) and pin_matches(card, "2017")
 
 
 @settings(max_examples=300, deadline=None)

@@ -57,8 +57,8 @@ def test_authority_day_with_a_spec(tmp_path, capsys, monkeypatch):
     assert code == 0 and info["roll"] == {"entries": 8, "frozen": True, "root_hex": info["roll"]["root_hex"]}
 
     code, out, _ = run(capsys, "cards", "mint", "--election", e, "--role", "poll-worker", "--station", "S01",
-                       "--out", tmp_path / "cards", stdin="4829\n", monkeypatch=monkeypatch)
-    assert code == 0 and "4829" not in out
+                       "--out", tmp_path / "cards", stdin="482917\n", monkeypatch=monkeypatch)
+    assert code == 0 and "482917" not in out
     card = tmp_path / "cards" / "poll-worker-S01.txt"
     assert run(capsys, "cards", "check", "--election", e, "--station", "S01", card)[0] == 0
     code, out, _ = run(capsys, "cards", "check", "--election", e, "--station", "S02", "--json", card)

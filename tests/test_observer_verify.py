@@ -135,7 +135,7 @@ def test_a_leaf_not_on_the_roll_and_a_double_use_are_named(central, tmp_path, ca
     assert code == 1
     assert "ok: board root" in out
     assert "problem: leaf 3: its token is not on the roll" in out
-    assert "note: leaves 0, 4: the same token was used more than once (double use: counted once" in out
+    assert "note: leaves 0, 4: the same token was used more than once (double use: none counted until" in out
     assert serial_of(central.official[0][1]).hex() not in out  # nothing secret is printed
 
 

@@ -45,6 +45,7 @@ from hardware.virtual_device import VirtualPrinter
 from hardware.virtual_printer import TcpServer
 from kiosk.cli import main as kiosk
 from kiosk.app.cliutil import EXIT_OK, call
+from kiosk.contract.cards import pin_problem
 from kiosk.contract.closing import PREFIX as CLOSING_PREFIX
 from kiosk.contract.keys import VerifyKey
 from kiosk.contract.ttabok import ttabok_spec
@@ -173,6 +174,8 @@ class Day:
            "--mode", "official", "--out", self.w / "other-tokens")
         for station in self.station_names:
             self.pins[station] = f"{self.rng.randrange(10 ** 6):06d}"
+            while pin_problem(self.pins[station]):  # a trivial PIN is refused at minting
+                self.pins[station] = f"{self.rng.randrange(10 ** 6):06d}"
             ok(central, "cards", "mint", "--election", self.authority, "--role", "poll-worker", "--station", station,
                "--out", self.w / "cards", stdin=self.pins[station] + "\n")
         ok(central, "tokens", "freeze", "--election", self.authority)

@@ -17,6 +17,7 @@ from pathlib import Path
 from booth_ui import flow
 from booth_ui.booth import Booth
 from booth_ui.display import run_window
+from booth_ui.state import IDLE_SCREENS, WORKER
 from kiosk.app.port import StationPort
 from kiosk.app.printing import open_printer
 from kiosk.app.cliutil import EXIT_OK
@@ -34,6 +35,15 @@ from scanner.sources import open_source
 
 log = logging.getLogger(__name__)
 SCREEN_SIZE = (800, 480)
+# while a voter is on the ballot no scan is heard: the camera decodes twice a second, not 30
+# times (on a Pi 4's core that leaves the screen its 60 fps; docs/image.md, the CPU budget)
+VOTER_DECODE_INTERVAL_S = 0.5
+SCANS_HEARD = IDLE_SCREENS | WORKER
+
+
+def decode_interval_for(screen: flow.Screen) -> float:
+    """The camera's decode interval while the booth shows ``screen`` (0 where a scan is heard)."""
+    return 0.0 if screen in SCANS_HEARD else VOTER_DECODE_INTERVAL_S
 
 
 def is_token(text: str) -> bool:
@@ -88,8 +98,9 @@ class Appliance:
 
     def _forward(self) -> None:
         while not self._stop.is_set():
+            self.camera.decode_interval_s = decode_interval_for(self.booth.state.screen)
             try:
-                event = self.scans.get(timeout=0.2)
+                event = self.scans.get(timeout=0.1)
             except queue.Empty:
                 continue
             translated = translate(event)
@@ -117,13 +128,19 @@ def attest(appliance: "Appliance", config_path: Path | None) -> None:
 
 
 def run_booth(data: Path, camera: str, printer: str | None, fullscreen: bool, scanner: str | None = None,
-              config_path: Path | None = None) -> int:
+              config_path: Path | None = None, audio=None) -> int:
     """The voting booth in a window until it is closed (what the appliance's unit runs).
 
     Tells systemd it is ready only after the first frame is drawn and the store answered, and
     beats the watchdog only while both stay true.
     """
-    appliance = Appliance(data, camera, printer, scanner_url=scanner).start()
+    from booth_ui.audio import Speaker
+
+    # the audio ballot: [audio] enabled (default on) speaks every screen through the headphone jack
+    speaker = Speaker(enabled=audio.enabled if audio is not None else True)
+    if audio is not None:
+        speaker.volume = max(0.1, audio.volume / 100)
+    appliance = Appliance(data, camera, printer, scanner_url=scanner, speaker=speaker).start()
     stop = threading.Event()
     notifier = Notifier()
     drawn = threading.Event()

@@ -37,7 +37,7 @@ from sync.central.cli import main as central
 
 log = logging.getLogger(__name__)
 COMMUNITIES = 24
-DEMO_PIN = "2017"
+DEMO_PIN = "201729"
 STATION = "S01"
 
 

@@ -44,7 +44,8 @@ def padded_length(election: Election, style_id: str) -> int:
         contest = election.contest(contest_id)
         # canonical JSON length grows only with the option ids chosen: take the longest allowed
         ids = sorted((o.id for o in contest.options if o.id not in style.exclude), key=len, reverse=True)
-        worst[contest_id] = ids[:contest.max]
+        # a score contest: every shown option with the grade of the most digits (max)
+        worst[contest_id] = {o: contest.max for o in ids} if contest.is_score else ids[:contest.max]
     return 2 + len(canonical_bytes(worst))
 
 

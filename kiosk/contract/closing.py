@@ -167,8 +167,8 @@ def check_closing(statement: ClosingStatement, election: Election) -> list[str]:
         elif options is not None:
             if set(options) != {o.id for o in contest.options}:
                 problems.append(f"contests.{contest_id}: the options are not the contest's")
-            elif any(n > counts["ballots"] for n in options.values()) \
-                    or sum(options.values()) > counts["ballots"] * contest.max:
+            elif any(n > counts["ballots"] * (contest.max if contest.is_score else 1) for n in options.values()) \
+                    or sum(options.values()) > counts["ballots"] * contest.max * (len(contest.options) if contest.is_score else 1):
                 problems.append(f"contests.{contest_id}: more selections than the ballots allow")
     listed = {c.id for c in election.contests if any(c.id in election.style(s).contests for s in b["turnout"])}
     problems += [f"contests.{c}: missing" for c in sorted(listed - set(b["contests"]))]

@@ -20,7 +20,8 @@ from kiosk.errors import ValidationError
 
 ELECTION_FORMAT = "kiosk-election/1"
 ELECTION_CONTEXT = "kiosk-election/1"
-RULES = ("single", "approval")
+RULES = ("single", "approval", "score")
+MAX_GRADE = 100  # a score contest grades each option min..max, at most 0..100
 LANGUAGES = ("ko", "en")
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 DEFAULT_PRIVACY_FLOOR = 10
@@ -55,6 +56,16 @@ class Contest:
 
     def option(self, option_id: str) -> Option | None:
         return self._options.get(option_id)
+
+    @property
+    def is_score(self) -> bool:
+        """A score contest: each option gets a grade in min..max (0 = no grade, when min is 0)."""
+        return self.rule == "score"
+
+    @property
+    def grades(self) -> tuple[int, ...]:
+        """The grades a voter may give one option of a score contest, highest first (empty otherwise)."""
+        return tuple(range(self.max, self.min - 1, -1)) if self.is_score else ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_options", {o.id: o for o in self.options})
@@ -291,14 +302,19 @@ def _contests(c: _Checker, value: Any) -> list[Contest]:
             if oid and otitle:
                 options.append(Option(oid, otitle, by))
         n = len(options)
-        default_max = 1 if rule == "single" else max(n, 1)
-        low = c.integer(d.get("min", 0), f"{path}.min", 0, 1000)
-        high = c.integer(d.get("max", default_max), f"{path}.max", 1, 1000)
+        if rule == "score":  # min..max is the grade range of each option; min 0 lets a voter leave one ungraded
+            low = c.integer(d.get("min", 1), f"{path}.min", 0, MAX_GRADE - 1)
+            high = c.integer(d.get("max", 5), f"{path}.max", 1, MAX_GRADE)
+        else:
+            default_max = 1 if rule == "single" else max(n, 1)
+            low = c.integer(d.get("min", 0), f"{path}.min", 0, 1000)
+            high = c.integer(d.get("max", default_max), f"{path}.max", 1, 1000)
         if rule == "single" and high is not None and high != 1:
             c.fail(f"{path}.max", f"a 'single' contest allows exactly one choice, so max must be 1, got {high}")
-        if low is not None and high is not None and low > high:
-            c.fail(f"{path}.min", f"must not exceed max ({high}), got {low}")
-        if high is not None and n and high > n:
+        if low is not None and high is not None and (low > high or (rule == "score" and low == high)):
+            c.fail(f"{path}.min", f"must be less than max ({high}), got {low}" if rule == "score"
+                   else f"must not exceed max ({high}), got {low}")
+        if rule != "score" and high is not None and n and high > n:
             c.fail(f"{path}.max", f"is more than the {n} options of the contest")
         if cid and title and rule in RULES and low is not None and high is not None:
             out.append(Contest(cid, title, rule, low, high, tuple(options)))

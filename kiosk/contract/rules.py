@@ -2,7 +2,10 @@
 
 ``check_selections`` is pure and says exactly which rule each selection breaks, as values
 (:class:`SelectionProblem`) that the booth turns into words in the voter's language.
-Selections are ``{contest_id: [option_id, ...]}``; a contest left out counts as no choice.
+Selections are ``{contest_id: [option_id, ...]}``; a contest left out counts as no choice. A
+``score`` contest takes ``{option_id: grade}`` instead: each option the style shows gets a whole
+grade in the contest's ``min..max``; when ``min`` is 0 an option may be left out (no grade, the same
+as 0), otherwise every shown option must be graded.
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ class Problem(enum.Enum):
     DUPLICATE_OPTION = "duplicate_option"
     TOO_MANY = "too_many"
     TOO_FEW = "too_few"
+    NOT_GRADES = "not_grades"
+    BAD_GRADE = "bad_grade"
+    UNGRADED = "ungraded"
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,10 @@ class SelectionProblem:
             Problem.DUPLICATE_OPTION: f"{where}: option {self.option!r} is chosen twice",
             Problem.TOO_MANY: f"{where}: at most {self.limit} may be chosen",
             Problem.TOO_FEW: f"{where}: at least {self.limit} must be chosen",
+            Problem.NOT_GRADES: f"{where}: the grades must map option ids to whole numbers",
+            Problem.BAD_GRADE: f"{where}: option {self.option!r} has a grade outside the allowed range "
+                               f"(at most {self.limit})",
+            Problem.UNGRADED: f"{where}: option {self.option!r} has no grade (every option must be graded)",
         }[self.problem]
 
 
@@ -64,6 +74,9 @@ def check_selections(election: Election, style_id: str, selections: Any) -> list
             problems.append(SelectionProblem(Problem.CONTEST_NOT_ON_BALLOT, contest=str(contest_id)))
     for contest_id in style.contests:
         contest = election.contest(contest_id)
+        if contest.is_score:
+            problems += _check_grades(contest, style.exclude, selections.get(contest_id, {}))
+            continue
         chosen = selections.get(contest_id, [])
         if not isinstance(chosen, list):
             problems.append(SelectionProblem(Problem.NOT_A_LIST, contest=contest_id))
@@ -85,12 +98,43 @@ def check_selections(election: Election, style_id: str, selections: Any) -> list
     return problems
 
 
+def _check_grades(contest, exclude: frozenset, grades: Any) -> list[SelectionProblem]:
+    """The problems of one score contest's ``{option_id: grade}``."""
+    cid = contest.id
+    if not isinstance(grades, dict):
+        return [SelectionProblem(Problem.NOT_GRADES, contest=cid)]
+    problems = []
+    for option_id, grade in grades.items():
+        if not isinstance(option_id, str) or contest.option(option_id) is None:
+            problems.append(SelectionProblem(Problem.UNKNOWN_OPTION, cid, str(option_id)))
+        elif option_id in exclude:
+            problems.append(SelectionProblem(Problem.EXCLUDED_OPTION, cid, option_id))
+        elif isinstance(grade, bool) or not isinstance(grade, int) or not contest.min <= grade <= contest.max:
+            problems.append(SelectionProblem(Problem.BAD_GRADE, cid, option_id, limit=contest.max))
+    if contest.min > 0:
+        problems += [SelectionProblem(Problem.UNGRADED, cid, o.id) for o in contest.options
+                     if o.id not in exclude and o.id not in grades]
+    return problems
+
+
+def grade_of(selections: dict, contest_id: str, option_id: str) -> int:
+    """The grade a valid score selection gives an option (0 when it gives none)."""
+    return int(selections.get(contest_id, {}).get(option_id, 0))
+
+
 def normalise_selections(election: Election, style_id: str, selections: dict) -> dict:
-    """Valid selections in their canonical form: every contest of the style, options in ballot order."""
+    """Valid selections in their canonical form: every contest of the style, options in ballot order.
+
+    A score contest keeps ``{option_id: grade}`` with the options left ungraded (0) left out.
+    """
     style = election.style(style_id)
     out = {}
     for contest_id in style.contests:
         contest = election.contest(contest_id)
+        if contest.is_score:  # ballot order, no-grade (0) left out
+            grades = selections.get(contest_id, {})
+            out[contest_id] = {o.id: grades[o.id] for o in contest.options if grades.get(o.id, 0)}
+            continue
         chosen = set(selections.get(contest_id, []))
         out[contest_id] = [o.id for o in contest.options if o.id in chosen]
     return out

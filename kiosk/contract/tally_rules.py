@@ -3,7 +3,8 @@
 :class:`Count` adds up (ballot style, selections) pairs; :func:`contest_results` turns a count
 into published rows: per option the selections ("likes"), the participation bonus of the
 community that proposed it (the band its participation reaches, participation = ballots cast
-with that community's ballot style), and the score = likes + bonus. A contest's selection counts
+with that community's ballot style), and the score = likes + bonus. In a ``score`` contest the
+"likes" of an option are the sum of the grades its ballots gave it. A contest's selection counts
 are shown only when every one of its options was on at least the privacy floor *k* ballots
 (:func:`counts_shown`); otherwise they are suppressed (never shown, not merely flagged).
 Participation counts show no selection and are always shown.
@@ -47,14 +48,19 @@ class Count:
     def add(self, election: Election, style: str, selections: dict) -> None:
         """Count one valid ballot (its selections already checked against the style's rules)."""
         self.ballots_by_style[style] += 1
-        by_contest, chosen = self.ballots_by_contest, self.selections
+        by_contest, counters = self.ballots_by_contest, self.selections
         for contest_id in election.style(style).contests:
             by_contest[contest_id] += 1
-            counter = chosen.get(contest_id)
+            counter = counters.get(contest_id)
             if counter is None:
-                counter = chosen[contest_id] = Counter()
-            for option_id in selections.get(contest_id, ()):
-                counter[option_id] += 1
+                counter = counters[contest_id] = Counter()
+            chosen = selections.get(contest_id, ())
+            if isinstance(chosen, dict):  # a score contest: the grades add up
+                for option_id, grade in chosen.items():
+                    counter[option_id] += grade
+            else:
+                for option_id in chosen:
+                    counter[option_id] += 1
 
     def merge(self, other: "Count") -> None:
         """Add another count (from a worker) to this one."""

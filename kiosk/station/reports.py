@@ -239,6 +239,13 @@ def paper_record(election: Election, style_id: str, selections: dict, ballot_id_
     for contest_id in style.contests:
         contest = election.contest(contest_id)
         blocks += [Rule(), Heading(contest.title.in_language(language))]
+        if contest.is_score:  # one slot per shown option: "[grade] title", "[-]" for no grade
+            shown = [o for o in contest.options if o.id not in style.exclude]
+            marks = [str(g) for g in contest.grades if g] + ["-"]
+            reserve = tuple(f"[{m}] {o.title.in_language(language)}" for o in shown for m in marks)
+            grades = selections.get(contest_id, {})
+            blocks += [Slot(f"[{grades.get(o.id) or '-'}] {o.title.in_language(language)}", reserve) for o in shown]
+            continue
         none = w(language, "no_choice")
         reserve = tuple(f"[V] {o.title.in_language(language)}" for o in contest.options
                         if o.id not in style.exclude) + (none,)

@@ -40,21 +40,29 @@ def read_payloads(path: Path) -> list[tuple[str, str, str]]:
 
 
 def deck_selections(election: Election, style_id: str, rng: random.Random) -> dict:
-    """A random valid choice for a ballot style: per contest between min and max allowed options."""
+    """A random valid choice for a ballot style: per contest between min and max allowed options
+    (a score contest: a random grade in min..max for every shown option)."""
     style = election.style(style_id)
     out = {}
     for contest_id in style.contests:
         contest = election.contest(contest_id)
         options = [o.id for o in contest.options if o.id not in style.exclude]
+        if contest.is_score:
+            out[contest_id] = {o: rng.randint(contest.min, contest.max) for o in options}
+            continue
         out[contest_id] = rng.sample(options, rng.randint(contest.min, min(contest.max, len(options))))
     return normalise_selections(election, style_id, out)
 
 
 def tally(selections: list[dict], election: Election) -> dict[str, dict[str, int]]:
-    """Choices per contest and option (every option listed, zeros included)."""
+    """Choices per contest and option (every option listed, zeros included); grades summed for score."""
     counts = {c.id: {o.id: 0 for o in c.options} for c in election.contests}
     for chosen in selections:
         for contest_id, options in chosen.items():
+            if isinstance(options, dict):
+                for option_id, grade in options.items():
+                    counts[contest_id][option_id] += grade
+                continue
             for option_id in options:
                 counts[contest_id][option_id] += 1
     return counts

@@ -250,7 +250,8 @@ def check_leaves(election: Election, mode: str, leaves: Sequence[bytes], roll: T
     doubles = [indexes for indexes in seen.values() if len(indexes) > 1]
     for indexes in doubles:
         out.append(note("leaves " + ", ".join(map(str, indexes)), "the same token was used more than once "
-                                                                 "(double use: counted once by the tally)"))
+                                                                 "(double use: none counted until central staff "
+                                                                 "decide, in decisions.json)"))
     if len(out) > MAX_LEAF_LINES:
         out = out[:MAX_LEAF_LINES] + [problem("leaves", f"{len(out) - MAX_LEAF_LINES} more problems not listed")]
     if all(f.level == "note" for f in out):

@@ -65,7 +65,31 @@ def build() -> dict:
     out["score_contest"] = {"contest_id": "C2", "rule": {"options": 3, "option_max": 3, "min_sum": 0, "max_sum": 9},
                             "selections": [3, 0, 2], "encrypted": scored.to_json()}
     out["threshold"] = threshold_vectors()
+    out["ballot_v2"] = ballot_v2_vector(y, rng)
     return out
+
+
+def vector_election():
+    """The 24-community Ttabok election with fixed keys that the ballot vector is made for."""
+    from kiosk.contract.election import ELECTION_FORMAT, parse_election
+    from kiosk.contract.ttabok import ttabok_spec
+    return parse_election(dict(ttabok_spec(24), format=ELECTION_FORMAT, authority_key_hex="11" * 32,
+                               encryption_key_hex="22" * 32, trustees={"count": 3, "threshold": 2}))
+
+
+def ballot_v2_vector(y: bytes, rng) -> dict:
+    """A format-2 sealed ballot of style C001 (likes P002 and P007) under the vector key."""
+    from kiosk.contract.ballot_v2 import seal_ballot_v2
+    from kiosk.contract.crypto.encrypted_ballot import ballot_bytes, encrypt_ballot
+    from kiosk.contract.keys import SigningKey
+    election = vector_election()
+    ballot_id, serial, seed = bytes(range(16)), bytes(range(16, 32)), bytes(range(64, 96))
+    encrypted = encrypt_ballot(y, election, "C001", ballot_id.hex(), {"G01": ["P002", "P007"]}, seed, rng)
+    kiosk = SigningKey(bytes(range(100, 132)))
+    sealed = seal_ballot_v2(kiosk, election, serial, ballot_id, "C001", ballot_bytes(encrypted))
+    return {"election_fingerprint_hex": election.fingerprint_hex, "kiosk_key_hex": kiosk.verify_key.hex,
+            "serial_hex": serial.hex(), "nonce_seed_hex": seed.hex(), "selections": {"G01": ["P002", "P007"]},
+            "leaf": sealed.leaf().decode()}
 
 
 def threshold_vectors() -> dict:

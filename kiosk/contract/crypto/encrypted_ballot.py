@@ -37,6 +37,8 @@ def shown_options(election: Election, style_id: str, contest: Contest) -> list[s
 
 def contest_rule(contest: Contest, shown: int) -> ContestRule:
     """The proof rule of a contest with ``shown`` options on a style."""
+    if contest.is_score:  # each option 0..max; the sum is bounded by the per-option proofs alone
+        return ContestRule(options=shown, option_max=contest.max, min_sum=0, max_sum=shown * contest.max)
     return ContestRule(options=shown, option_max=1, min_sum=contest.min, max_sum=min(contest.max, shown))
 
 
@@ -96,8 +98,12 @@ def encrypt_ballot(public_key: bytes, election: Election, style_id: str, ballot_
     for cid in style.contests:
         contest = election.contest(cid)
         shown = shown_options(election, style_id, contest)
-        chosen = set(selections.get(cid, []))
-        values = [int(o in chosen) for o in shown]
+        if contest.is_score:
+            grades = selections.get(cid, {})
+            values = [int(grades.get(o, 0)) for o in shown]
+        else:
+            chosen = set(selections.get(cid, []))
+            values = [int(o in chosen) for o in shown]
         ctx = ballot_context(election.fingerprint, style_id, ballot_id, cid)
         encrypted, _ = encrypt_contest(public_key, contest_rule(contest, len(shown)), values, ctx,
                                        _Nonces(nonce_seed, cid, len(shown), rng))
@@ -121,16 +127,19 @@ def open_with_seed(public_key: bytes, election: Election, ballot: EncryptedBallo
     """The selections a checked (spoiled) ballot encrypts, from the published ballot and its seed alone."""
     out = {}
     for cid, encrypted in ballot.contests:
-        shown = shown_options(election, ballot.style, election.contest(cid))
-        chosen = []
+        contest = election.contest(cid)
+        shown = shown_options(election, ballot.style, contest)
+        values = range(contest.max + 1) if contest.is_score else (1, 0)
+        found = {}
         for i, (option, ct) in enumerate(zip(shown, encrypted.ciphertexts)):
             r = _nonce(nonce_seed, cid, i)
-            if ct == encrypt(public_key, 1, r):
-                chosen.append(option)
-            elif ct != encrypt(public_key, 0, r):
+            value = next((m for m in values if ct == encrypt(public_key, m, r)), None)
+            if value is None:
                 raise ProofError(f"ballot {ballot.ballot_id}: contest {cid} option {option} is not an encryption "
                                  "with this seed", "the printed code is not this ballot's")
-        out[cid] = chosen
+            if value:
+                found[option] = value
+        out[cid] = found if contest.is_score else list(found)
     return out
 
 

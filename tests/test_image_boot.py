@@ -1,0 +1,142 @@
+"""The parts of ``make image-boot`` that run without a built image (the boot itself is a bench).
+
+A small disk image made here the way build-image.sh makes the real one (a DOS label, a FAT
+partition, an ext4 root made with ``mke2fs -d``) is read and edited without root exactly as the
+boot bench edits its copy; QMP is spoken to a real ``qemu-system-aarch64 -M virt`` with no
+kernel (screendump and a key), and the key plan is made by the real booth on a demo station.
+"""
+
+from __future__ import annotations
+
+import shutil
+import struct
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "systemd" / "image"))
+import boot_image  # noqa: E402
+sys.path.pop(0)
+
+needs_e2fs = pytest.mark.skipif(not (shutil.which("mke2fs") and shutil.which("debugfs")), reason="no e2fsprogs")
+
+
+def small_image(tmp_path: Path) -> Path:
+    root = tmp_path / "root"
+    for d in ("boot", "etc/kiosk", "var/lib/kiosk", "etc/systemd/system/multi-user.target.wants", "usr/local/sbin"):
+        (root / d).mkdir(parents=True)
+    (root / "boot" / "vmlinuz-6.1.0-28-arm64").write_text("kernel")
+    (root / "boot" / "initrd.img-6.1.0-28-arm64").write_text("initrd")
+    (root / "etc" / "passwd").write_text("root:x:0:0::/root:/bin/sh\nkiosk:x:999:996::/var/lib/kiosk:/usr/sbin/nologin\n")
+    (root / "etc" / "kiosk" / "kiosk.toml").write_text(
+        '[camera]\nurl = "/dev/video0"\nfps = 15\n[printer]\nurl = "/dev/kiosk-printer"\n')
+    ext4 = tmp_path / "root.ext4"
+    subprocess.run(["mke2fs", "-q", "-t", "ext4", "-L", "kioskroot", "-d", str(root), str(ext4), "16M"], check=True)
+    image = tmp_path / "kiosk.img"
+    with open(image, "wb") as f:
+        f.truncate(24 << 20)
+        mbr = bytearray(512)
+        mbr[446:462] = bytes([0, 0, 0, 0, 0x0C, 0, 0, 0]) + struct.pack("<II", 2048, 8192)
+        mbr[462:478] = bytes([0, 0, 0, 0, 0x83, 0, 0, 0]) + struct.pack("<II", 10240, 24 * 2048 - 10240)
+        mbr[510:512] = b"\x55\xaa"
+        f.write(mbr)
+        f.seek(5 << 20)
+        f.write(ext4.read_bytes())
+    return image
+
+
+@needs_e2fs
+def test_the_root_file_system_is_read_and_edited_in_place_without_root(tmp_path):
+    image = small_image(tmp_path)
+    offset, size = boot_image.root_partition(image)
+    assert offset == 5 << 20 and size == 19 << 20
+    target = f"{image}?offset={offset}"
+    assert boot_image.kernel_files(target) == ("/boot/vmlinuz-6.1.0-28-arm64", "/boot/initrd.img-6.1.0-28-arm64")
+    uid, gid = boot_image.owner_ids(boot_image.read_file(target, "/etc/passwd"), "kiosk")
+    assert (uid, gid) == (999, 996)
+    tree = tmp_path / "station"
+    (tree / "batches").mkdir(parents=True)
+    (tree / "station.json").write_text('{"station": "S01"}')
+    (tree / "batches" / "0001.batch").write_bytes(b"\x00batch")
+    boot_image.debugfs(target, *boot_image.copy_tree_requests(tree, "/var/lib/kiosk/station", uid, gid), write=True)
+    assert boot_image.read_file(target, "/var/lib/kiosk/station/batches/0001.batch") == "\x00batch"
+    stat = boot_image.debugfs(target, "stat /var/lib/kiosk/station/station.json")
+    assert "User:   999" in stat and "Group:   996" in stat
+    assert subprocess.run(["e2fsck", "-fn", target], capture_output=True).returncode == 0
+    with pytest.raises(RuntimeError, match="not a Linux one"):
+        boot_image.root_partition(_with_type(image, 0x0C))
+
+
+def _with_type(image: Path, kind: int) -> Path:
+    data = bytearray(image.read_bytes()[:512])
+    data[462 + 4] = kind
+    other = image.with_suffix(".other")
+    other.write_bytes(bytes(data))
+    return other
+
+
+def test_the_boot_config_points_camera_and_printer_at_the_emulated_devices():
+    config = boot_image.boot_config('[camera]\nurl = "/dev/video0"\n[printer]\nurl = "/dev/kiosk-printer"\n'
+                                    '[scanner]\nurl = ""\n', "/var/lib/kiosk/boot-frames")
+    assert 'url = "dir:/var/lib/kiosk/boot-frames?fps=5&loop=1"' in config
+    assert 'url = "/dev/ttyS0"' in config and 'url = ""' in config
+
+
+def test_console_lines_are_found_after_the_last_one(tmp_path):
+    log = tmp_path / "console.log"
+    log.write_text("[  OK  ] Started kiosk-booth.service - Polling-station kiosk: the voting booth.\n"
+                   "CHECK host: cast-done\nCHECK is-system-running: running\n")
+    _, at = boot_image.wait_console(log, boot_image.READY_LINE, time.monotonic() + 1)
+    first, at = boot_image.wait_console(log, boot_image.CHECK_LINE, time.monotonic() + 1, at)
+    second, _ = boot_image.wait_console(log, boot_image.CHECK_LINE, time.monotonic() + 1, at)
+    assert first.groups() == ("host", "cast-done") and second.groups() == ("is-system-running", "running")
+
+
+@pytest.mark.skipif(not shutil.which("qemu-system-aarch64"), reason="no qemu-system-arm")
+def test_qmp_takes_a_screendump_and_sends_a_key_to_a_virt_machine(tmp_path):
+    qemu = subprocess.Popen(["qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a72", "-m", "256", "-S",
+                             "-nodefaults", "-device", "virtio-gpu-pci", "-device", "virtio-keyboard-pci",
+                             "-display", "none", "-qmp", f"unix:{tmp_path / 'qmp.sock'},server=on,wait=off"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        qmp = boot_image.Qmp(tmp_path / "qmp.sock")
+        width, height = qmp.screendump(tmp_path / "s.ppm", tmp_path / "s.png")
+        assert width > 0 and height > 0 and (tmp_path / "s.png").stat().st_size > 0
+        qmp.key("tab")
+        still = qmp.pixels(tmp_path / "w.ppm")
+        screen, changed = boot_image.wait_for_new_screen(qmp, tmp_path / "w.ppm", still, longest_s=0, step_s=0)
+        assert not changed and not boot_image.differs(screen, still, 0.0)   # a stopped guest: same screen
+        with pytest.raises(RuntimeError, match="QMP"):
+            qmp.command("no-such-command")
+        qmp.command("quit")
+        qmp.close()
+        assert qemu.wait(timeout=30) == 0
+    finally:
+        if qemu.poll() is None:
+            qemu.kill()
+
+
+def test_a_new_screen_is_told_from_a_blink():
+    import numpy as np
+
+    a = np.zeros(10_000, np.uint8)
+    blink, new = a.copy(), a.copy()
+    blink[:30] = 255
+    new[:3000] = 255
+    assert not boot_image.differs(a, blink, 0.02) and boot_image.differs(a, new, 0.02)
+    assert boot_image.differs(a, a[:50], 0.5)   # another display size is another screen
+
+
+def test_the_key_plan_is_made_by_the_real_booth(tmp_path):
+    from kiosk.app.demo import prepare
+    import contextlib
+    import io
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        tokens = prepare(tmp_path / "demo")
+    keys = boot_image.key_plan(tmp_path / "demo" / "station", tokens[0][0])
+    assert keys.count("enter") >= 4 and keys.count("wait") == keys.count("enter") and keys[-1] == "wait"
+    assert set(keys) == {"tab", "enter", "wait"}
