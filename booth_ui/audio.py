@@ -15,13 +15,15 @@ import threading
 
 import pygame
 
+from booth_ui.speech import pronounce
+
 log = logging.getLogger(__name__)
 VOICES = {"ko": "ko", "en": "en-us"}
 RATES_WPM = (120, 150, 180, 220)
 
 
 class Speaker:
-    """Speaks one text at a time; a new text interrupts the one being spoken."""
+    """Speaks one text at a time; a new text interrupts the one being spoken. Never logs the text."""
 
     def __init__(self, enabled: bool = True) -> None:
         self.volume = 0.8
@@ -50,7 +52,7 @@ class Speaker:
         if not self.available or not text.strip():
             return b""
         result = subprocess.run(["espeak-ng", "--stdout", "-v", VOICES.get(language, "en-us"),
-                                 "-s", str(RATES_WPM[self.rate_index]), text],
+                                 "-s", str(RATES_WPM[self.rate_index]), pronounce(text, language)],
                                 capture_output=True, timeout=20, check=False)
         return result.stdout if result.returncode == 0 else b""
 

@@ -17,6 +17,7 @@ from typing import Callable, Protocol
 import pygame
 
 from booth_ui import flow
+from booth_ui.i18n import t
 from booth_ui.render import Frame, Renderer
 from kiosk.contract.election import Election
 
@@ -59,6 +60,7 @@ class Booth:
         self.last_frame = Frame()
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="booth-effects")
         self._announce = True
+        self._say_focus = False
 
     def resize(self, size: tuple[int, int], panel_width_mm: float | None = None) -> None:
         """Lay the booth out for another panel (its native mode); a voter's page stays the same contest."""
@@ -80,10 +82,10 @@ class Booth:
 
     def handle(self, event: object) -> None:
         """Step the state machine and start the effects it asks for."""
-        before = self.state.screen
+        before = (self.state.screen, self.state.vote.page if self.state.vote else None)
         self.state, effects = flow.step(self.state, event, self.clock(), self.election)
-        if self.state.screen != before:
-            self.focus = None
+        if (self.state.screen, self.state.vote.page if self.state.vote else None) != before:
+            self.focus = None   # a new screen or a turned page: the keypad starts again at the first option
         for effect in effects:
             if isinstance(effect, flow.Announce):
                 self._announce = True
@@ -123,7 +125,7 @@ class Booth:
                 return
 
     def key(self, key: int) -> None:
-        """Keypad navigation: arrows move the focus, Enter selects, Escape goes back."""
+        """Keypad navigation: arrows move the focus (options first, the toolbar last), Enter selects, R repeats, Escape goes back."""
         targets = self.last_frame.targets
         if key in (pygame.K_RIGHT, pygame.K_DOWN, pygame.K_TAB) and targets:
             self.focus = 0 if self.focus is None else (self.focus + 1) % len(targets)
@@ -132,7 +134,12 @@ class Booth:
             self.focus = len(targets) - 1 if self.focus is None else (self.focus - 1) % len(targets)
             self._say(targets[self.focus].label)
         elif key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE) and targets and self.focus is not None:
-            self.handle(targets[self.focus % len(targets)].event)
+            chosen = targets[self.focus % len(targets)].event
+            self.handle(chosen)
+            if isinstance(chosen, flow.Choose):
+                self._say_focus = True   # "selected" / "not selected", read from the next frame
+        elif key in (pygame.K_r, pygame.K_KP_5) and targets and self.focus is not None:
+            self._say(targets[self.focus % len(targets)].label)   # repeat what has the focus
         elif key in (pygame.K_ESCAPE, pygame.K_BACKSPACE):
             for target in targets:
                 if isinstance(target.event, BACK_EVENTS):
@@ -173,8 +180,16 @@ class Booth:
         self.last_frame = self.renderer.draw(surface, self.state, self.clock(), self.focus)
         if self._announce:
             self._announce = False
-            self._say(". ".join(self.last_frame.spoken))
+            self._say_focus = False
+            self._say(". ".join([*self.last_frame.spoken, *self._key_help()]))
+        elif self._say_focus and self.focus is not None and self.last_frame.targets:
+            self._say_focus = False
+            self._say(self.last_frame.targets[self.focus % len(self.last_frame.targets)].label)
         return self.last_frame
+
+    def _key_help(self) -> list[str]:
+        """How to use the keys, said after every screen that has something to press."""
+        return [t(self.state.prefs.language, "audio_keys")] if self.last_frame.targets else []
 
     def _say(self, text: str) -> None:
         if self.speaker:

@@ -167,6 +167,9 @@ class Renderer(WorkerScreens):
         getattr(self, f"_screen_{state.screen.value}")(frame, surface, th, state, area)
         if state.warning_since is not None and state.screen in flow.VOTING:
             self._warning(frame, surface, th, state, now)
+        # the keypad's order: the options first, then the screen's buttons, the toolbar last
+        toolbar = (flow.SetLanguage, flow.TextSize, flow.ToggleContrast)
+        frame.targets.sort(key=lambda t: 0 if isinstance(t.event, flow.Choose) else 2 if isinstance(t.event, toolbar) else 1)
         if focus is not None and frame.targets:
             rect = frame.targets[focus % len(frame.targets)].rect
             # the ring sits on the background between this target and the next, never on the target
@@ -212,7 +215,7 @@ class Renderer(WorkerScreens):
             left = pygame.Rect(self.gap * 2, bottom, self.width - 4 * self.gap, max(self.target, rows + self.gap))
             bottom = left.bottom
         if notice:
-            self._notice(surface, th, state, left)
+            frame.spoken.append(self._notice(surface, th, state, left))   # said first, before the heading
         elif heading:
             font = self._fit(heading, self.body(state, 2, bold=True), left.width, left.height * 3 // 5, bold=True,
                              floor=self.floor(state, 2))
@@ -258,7 +261,7 @@ class Renderer(WorkerScreens):
                 return fonts
             fonts = [self.font(0, bold, max(self.min_px, self._sizes[id(f)] - 2)) for (_, _, bold), f in zip(items, fonts)]
 
-    def _notice(self, surface, th, state, box: pygame.Rect) -> None:
+    def _notice(self, surface, th, state, box: pygame.Rect) -> str:
         """A hint for the voter (the 7th like, an excluded option) in place of the heading."""
         lang = state.prefs.language
         contest = None
@@ -273,6 +276,7 @@ class Renderer(WorkerScreens):
         pygame.draw.rect(surface, th.border, box, th.border_px, border_radius=int(8 * self.scale))
         height = len(self.wrap(text, font, inner.width)) * font.get_linesize()
         self.text(surface, text, font, th.banner_text, inner.move(0, (inner.height - height) // 2), center=False)
+        return text
 
     def _nav(self, frame, surface, th, state, area, items) -> pygame.Rect:
         """A row of bottom buttons (label, event or None for a plain label); returns the area above."""
@@ -336,7 +340,7 @@ class Renderer(WorkerScreens):
                (t(lang, "page_of", page=vote.page + 1, pages=len(pages)), None),
                (t(lang, "to_review"), flow.ToReview()) if last else (t(lang, "next_page"), flow.NextPage())]
         area = self._nav(frame, surface, th, state, area, nav)
-        frame.spoken += list(self._heading(state))
+        frame.spoken += [*self._heading(state), t(lang, "page_of", page=vote.page + 1, pages=len(pages))]
         chosen = vote.chosen(contest_id)
         cols = 1 if state.prefs.text_size in LARGE_SIZES or contest.is_score else 2
         rows = (len(options) + cols - 1) // cols

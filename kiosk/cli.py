@@ -30,7 +30,8 @@ def cmd_booth(args: argparse.Namespace) -> int:
     return run_booth(args.data, pick(args.camera, config.camera.url if config else "0"),
                      pick(args.printer, config.printer.url if config else None),
                      args.fullscreen or bool(config and config.booth.fullscreen),
-                     pick(args.scanner, (config.scanner.url or None) if config else None), args.config)
+                     pick(args.scanner, (config.scanner.url or None) if config else None), args.config,
+                     audio=config.audio if config else None)
 
 
 def cmd_selftest(args: argparse.Namespace) -> int:

@@ -128,13 +128,19 @@ def attest(appliance: "Appliance", config_path: Path | None) -> None:
 
 
 def run_booth(data: Path, camera: str, printer: str | None, fullscreen: bool, scanner: str | None = None,
-              config_path: Path | None = None) -> int:
+              config_path: Path | None = None, audio=None) -> int:
     """The voting booth in a window until it is closed (what the appliance's unit runs).
 
     Tells systemd it is ready only after the first frame is drawn and the store answered, and
     beats the watchdog only while both stay true.
     """
-    appliance = Appliance(data, camera, printer, scanner_url=scanner).start()
+    from booth_ui.audio import Speaker
+
+    # the audio ballot: [audio] enabled (default on) speaks every screen through the headphone jack
+    speaker = Speaker(enabled=audio.enabled if audio is not None else True)
+    if audio is not None:
+        speaker.volume = max(0.1, audio.volume / 100)
+    appliance = Appliance(data, camera, printer, scanner_url=scanner, speaker=speaker).start()
     stop = threading.Event()
     notifier = Notifier()
     drawn = threading.Event()

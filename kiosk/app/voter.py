@@ -12,7 +12,11 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
+import pygame
+
 from booth_ui import flow
+from booth_ui.i18n import t
+from booth_ui.speech import pronounce
 from booth_ui.display import HeadlessScreen
 
 DONE_SCREENS = {flow.Screen.CAST_DONE, flow.Screen.REFUSED, flow.Screen.OUT_OF_SERVICE}
@@ -100,3 +104,91 @@ def vote(screen: HeadlessScreen, present: Callable[[], None], likes: list[str], 
     message = screen.booth.state.message
     screen.touch(lambda e: isinstance(e, flow.Dismiss))
     return Outcome(done, message, tuple(not_offered), tuple(notices), retries)
+
+
+class Ears:
+    """What a voter hears: a speaker that keeps each text as espeak-ng would be given it (for tests)."""
+
+    def __init__(self) -> None:
+        self.heard: list[str] = []
+
+    def say(self, text: str, language: str) -> None:
+        self.heard.append(pronounce(text, language))
+
+    def louder(self, step: float) -> None: ...
+
+    def faster(self, step: int) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+@dataclass
+class KeypadVoter:
+    """A blind voter: keys only, and what the booth says; the screen is never looked at."""
+
+    screen: HeadlessScreen
+    ears: Ears
+    language: str = "ko"
+    presses: int = 0
+
+    def press(self, key: int) -> str:
+        """One key, then one frame; what was said last."""
+        self.presses += 1
+        self.screen.booth.key(key)
+        self.screen.frame()
+        return self.ears.heard[-1] if self.ears.heard else ""
+
+    def heard_all(self) -> list[str]:
+        """Every stop of this screen, read by pressing Right until the first comes round again."""
+        first = self.press(pygame.K_RIGHT)
+        stops = [first]
+        for _ in range(60):
+            said = self.press(pygame.K_RIGHT)
+            if said == first:
+                return stops
+            stops.append(said)
+        raise RuntimeError("the keypad never came round to the first stop")
+
+    def go_to(self, starts: str) -> bool:
+        """Press Right until what is said starts with ``starts`` (False after a whole round)."""
+        for _ in range(61):
+            if self.press(pygame.K_RIGHT).startswith(starts):
+                return True
+        return False
+
+    def select(self, starts: str) -> str:
+        """Go to the stop that starts with ``starts``, press Enter; what was said after it."""
+        if not self.go_to(starts):
+            raise RuntimeError(f"not offered: {starts}")
+        return self.press(pygame.K_RETURN)
+
+
+def vote_by_keys(screen: HeadlessScreen, present: Callable[[], None], ears: Ears, likes: list[str],
+                 language: str = "ko", timeout_s: float = 10.0) -> tuple[Outcome, int]:
+    """A voter who cannot see the screen: option names in ``likes``, keys only; (outcome, key presses)."""
+    voter = KeypadVoter(screen, ears, language)
+    refused = present_token(screen, present, timeout_s)
+    if refused is not None:
+        return refused, voter.presses
+    if screen.booth.state.prefs.language != language:
+        voter.select(t(language, "language_name"))   # the toolbar's last stops: the other language by its name
+        wait_for(screen, {flow.Screen.BALLOT}, timeout_s)
+    wanted = [pronounce(name, language) for name in likes]
+    next_page, review = pronounce(t(language, "next_page"), language), pronounce(t(language, "to_review"), language)
+    while True:
+        stops = voter.heard_all()
+        for name in wanted:
+            if any(stop.startswith(name + ".") for stop in stops):
+                voter.select(name + ".")
+        if any(stop == next_page for stop in stops):
+            voter.select(next_page)
+            continue
+        voter.select(review)
+        break
+    confirm = "review_print" if screen.booth.election.paper_record else "review_cast"
+    voter.select(pronounce(t(language, confirm), language))
+    if screen.booth.election.paper_record:
+        wait_for(screen, {flow.Screen.PAPER_CHECK}, timeout_s)
+        voter.select(pronounce(t(language, "paper_cast"), language))
+    done = wait_for(screen, DONE_SCREENS, timeout_s)
+    return Outcome(done, screen.booth.state.message), voter.presses
