@@ -28,6 +28,7 @@ class TokenRefused:
 class Choose:
     contest: str
     option: str
+    grade: int | None = None  # a score contest: the grade button touched (touching it again takes it back)
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,8 @@ def on_choose(state, event: Choose, now, election):
         return state, []
     if event.option in style.exclude:
         return replace(state, notice="excluded"), [Announce()]
+    if contest.is_score:
+        return _on_grade(state, event, contest)
     chosen = list(vote.chosen(event.contest))
     if event.option in chosen:
         chosen.remove(event.option)
@@ -69,6 +71,22 @@ def on_choose(state, event: Choose, now, election):
     return replace(state, vote=replace(vote, selections=selections)), []
 
 
+def _on_grade(state, event: Choose, contest):
+    """A grade button of a score contest: it sets that option's grade; touched again, no grade."""
+    vote = state.vote
+    if event.grade is None or event.grade not in contest.grades:
+        return state, []
+    grades = dict(vote.chosen(contest.id))
+    if grades.get(event.option) == event.grade:
+        del grades[event.option]
+    else:
+        grades[event.option] = event.grade
+    order = [o.id for o in contest.options]
+    pairs = tuple(sorted(grades.items(), key=lambda p: order.index(p[0])))
+    selections = tuple((c, pairs if c == contest.id else o) for c, o in vote.selections)
+    return replace(state, vote=replace(vote, selections=selections)), []
+
+
 def on_page(state, event, now, election):
     n = len(pages(election, state.vote.style, state.prefs.text_size, state.per_page))
     page = state.vote.page + (1 if isinstance(event, NextPage) else -1)
@@ -79,7 +97,7 @@ def on_page(state, event, now, election):
 
 
 def on_review(state, event, now, election):
-    problems = check_selections(election, state.vote.style, state.vote.as_dict())
+    problems = check_selections(election, state.vote.style, state.vote.as_dict(election))
     if problems:
         return replace(state, notice="too_few", last_activity=now), [Announce()]
     return replace(state, screen=Screen.REVIEW, last_activity=now, notice=None, warning_since=None), [Announce()]
@@ -94,9 +112,9 @@ def on_confirm(state, event, now, election):
     vote = state.vote
     state = replace(state, last_activity=now, warning_since=None)
     if election.paper_record:
-        return replace(state, screen=Screen.PRINTING), [PrintPaperRecord(vote.payload, vote.style, vote.as_dict(),
+        return replace(state, screen=Screen.PRINTING), [PrintPaperRecord(vote.payload, vote.style, vote.as_dict(election),
                                                                        state.prefs.language)]
-    return replace(state, screen=Screen.CASTING), [CastBallot(vote.payload, vote.style, vote.as_dict(), None)]
+    return replace(state, screen=Screen.CASTING), [CastBallot(vote.payload, vote.style, vote.as_dict(election), None)]
 
 
 def on_print_done(state, event: PrintDone, now, election):
@@ -112,7 +130,7 @@ def on_print_failed(state, event: PrintFailed, now, election):
 def on_cast_on_paper(state, event, now, election):
     vote = state.vote
     return replace(state, screen=Screen.CASTING, last_activity=now, warning_since=None), \
-        [CastBallot(vote.payload, vote.style, vote.as_dict(), vote.ballot_id)]
+        [CastBallot(vote.payload, vote.style, vote.as_dict(election), vote.ballot_id)]
 
 
 def on_spoil(state, event, now, election):

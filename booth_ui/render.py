@@ -238,6 +238,7 @@ class Renderer(WorkerScreens):
         contest = self.election.contest(contest_id)
         chosen = len(state.vote.chosen(contest_id))
         rule = (t(lang, "ballot_single") if contest.rule == "single"
+                else t(lang, "ballot_score", low=max(contest.min, 1), high=contest.max) if contest.is_score
                 else t(lang, "ballot_counter", chosen=chosen, max=contest.max))
         return contest.title.in_language(lang), rule
 
@@ -341,7 +342,7 @@ class Renderer(WorkerScreens):
         area = self._nav(frame, surface, th, state, area, nav)
         frame.spoken += [*self._heading(state), t(lang, "page_of", page=vote.page + 1, pages=len(pages))]
         chosen = vote.chosen(contest_id)
-        cols = 1 if state.prefs.text_size in LARGE_SIZES else 2
+        cols = 1 if state.prefs.text_size in LARGE_SIZES or contest.is_score else 2
         rows = (len(options) + cols - 1) // cols
         cell_h = (area.height - self.gap * (rows - 1)) // max(rows, 1)
         cell_w = (area.width - self.gap * (cols - 1)) // cols
@@ -349,8 +350,41 @@ class Renderer(WorkerScreens):
             option = contest.option(option_id)
             rect = pygame.Rect(area.left + (i % cols) * (cell_w + self.gap), area.top + (i // cols) * (cell_h + self.gap),
                                cell_w, cell_h)
+            if contest.is_score and option_id not in style.exclude:
+                self._graded(frame, surface, th, state, rect, contest, option)
+                continue
             self._option(frame, surface, th, state, rect, contest, option, option_id in chosen,
                          option_id in style.exclude)
+
+    def _graded(self, frame, surface, th, state, rect, contest, option):
+        """A score contest's option: its title above one large button per grade, the given one marked."""
+        lang = state.prefs.language
+        given = state.vote.grade(contest.id, option.id)
+        radius = int(10 * self.scale)
+        pygame.draw.rect(surface, th.button, rect, border_radius=radius)
+        pygame.draw.rect(surface, th.border, rect, th.border_px, border_radius=radius)
+        label = option.title.in_language(lang)
+        grades = [g for g in contest.grades if g]
+        # the title on the left, the grade buttons in one row on the right, as tall as the cell allows
+        row_h = max(self.target, rect.height - 2 * self.gap) if rect.height - 2 * self.gap >= self.target \
+            else rect.height - 2 * self.gap
+        left = max(rect.width // 4, rect.width - len(grades) * (self.target + self.gap))
+        text_rect = pygame.Rect(rect.left + self.gap, rect.top + self.gap, left - 2 * self.gap, rect.height - 2 * self.gap)
+        font = self._fit(label, self.body(state, -2, bold=True), text_rect.width, text_rect.height, bold=True,
+                         floor=self.floor(state, -2))
+        self.text(surface, label, font, th.button_text, text_rect, center=False)
+        w = (rect.width - left - len(grades) * self.gap) // len(grades)
+        small = self.body(state, -2, bold=True)
+        for i, g in enumerate(grades):
+            button = pygame.Rect(rect.left + left + i * (w + self.gap), rect.top + self.gap, w, row_h)
+            chosen = g == given
+            fill, ink = (th.chosen, th.chosen_text) if chosen else (th.background, th.text)
+            pygame.draw.rect(surface, fill, button, border_radius=radius)
+            pygame.draw.rect(surface, th.border, button, th.border_px * (3 if chosen else 1), border_radius=radius)
+            self.text(surface, str(g), self._fit(str(g), small, w, row_h, bold=True), ink,
+                      button.move(0, (row_h - small.get_linesize()) // 2))
+            spoken = f"{label}. {t(lang, 'grade_given', grade=g)}. {t(lang, 'selected') if chosen else t(lang, 'not_selected')}"
+            frame.targets.append(Target(pygame.Rect(button), flow.Choose(contest.id, option.id, g), spoken))
 
     def _option(self, frame, surface, th, state, rect, contest, option, is_chosen, is_excluded):
         lang = state.prefs.language
@@ -401,7 +435,11 @@ class Renderer(WorkerScreens):
         entries = []
         for contest_id, chosen in state.vote.selections:
             contest = self.election.contest(contest_id)
-            names = ", ".join(contest.option(o).title.in_language(lang) for o in chosen) or t(lang, "review_none")
+            if contest.is_score:
+                names = ", ".join(f"{contest.option(o).title.in_language(lang)} {t(lang, 'grade_given', grade=g)}"
+                                  for o, g in chosen) or t(lang, "review_none")
+            else:
+                names = ", ".join(contest.option(o).title.in_language(lang) for o in chosen) or t(lang, "review_none")
             entries.append(f"{contest.title.in_language(lang)}: {names}")
         fonts = self._shrink([(title, self.body(state, 2, bold=True), True),
                               *((entry, self.body(state, -2), False) for entry in entries)], area.width, area.height,

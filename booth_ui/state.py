@@ -63,8 +63,14 @@ class Vote:
     def chosen(self, contest: str) -> tuple[str, ...]:
         return dict(self.selections).get(contest, ())
 
-    def as_dict(self) -> dict:
-        return {c: list(o) for c, o in self.selections}
+    def grade(self, contest: str, option: str) -> int:
+        """The grade given to ``option`` in a score contest so far (0: none)."""
+        return dict(p for p in self.chosen(contest) if isinstance(p, tuple)).get(option, 0)
+
+    def as_dict(self, election: Election | None = None) -> dict:
+        """The selections as the core takes them (score contests as ``{option: grade}`` given the election)."""
+        return {c: dict(o) if election is not None and election.contest(c).is_score else list(o)
+                for c, o in self.selections}
 
 
 @dataclass(frozen=True)
@@ -112,9 +118,12 @@ def pages(election: Election, style: str, text_size: int = 1,
     per_page = per_page_by_size[text_size]
     out = []
     for contest_id in election.style(style).contests:
-        options = [o.id for o in election.contest(contest_id).options]
-        for i in range(0, len(options), per_page):
-            out.append((contest_id, options[i:i + per_page]))
+        contest = election.contest(contest_id)
+        options = [o.id for o in contest.options]
+        # a score contest's options take a whole row each (title and grade buttons): one column, not two
+        n = max(1, per_page // 2) if per_page and contest.is_score and text_size not in (2, 3) else per_page
+        for i in range(0, len(options), n):
+            out.append((contest_id, options[i:i + n]))
     return out
 
 

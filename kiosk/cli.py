@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -17,7 +18,13 @@ from kiosk.app.cliutil import EXIT_BAD, EXIT_OK, EXIT_STORAGE, print_findings, p
 def cmd_demo(args: argparse.Namespace) -> int:
     from kiosk.app import run_demo
 
-    return run_demo(data=args.data, headless=args.headless, screenshots=args.screenshots)
+    if args.station or args.screenshots:
+        return run_demo(data=args.data, headless=args.headless, screenshots=args.screenshots)
+    from kiosk.app.election_demo import run_election_demo
+
+    root = args.data or Path(tempfile.mkdtemp(prefix="kiosk-election-demo-"))
+    print(f"demo files in {root}")
+    return run_election_demo(root, args.election)
 
 
 def cmd_booth(args: argparse.Namespace) -> int:
@@ -229,9 +236,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kiosk", description="The polling-station kiosk.")
     p.add_argument("--version", action="version", version=f"kiosk {__version__}")
     verbs = p.add_subparsers(title="verbs", metavar="VERB")
-    demo = verbs.add_parser("demo", help="a complete demo station on embedded defaults")
+    demo = verbs.add_parser("demo", help="a whole election on embedded defaults: kiosks, nodes, tally, verify")
     demo.add_argument("--data", type=Path, help="keep the demo's files here (default: a temporary directory)")
-    demo.add_argument("--headless", action="store_true", help="no window: a scripted run that prints what it did")
+    demo.add_argument("--election", type=Path, help="an election spec of one's own (TOML or JSON) instead of Ttabok")
+    demo.add_argument("--station", action="store_true",
+                      help="only the demo station: a window with a display (N: next token), else scripted")
+    demo.add_argument("--headless", action="store_true", help="with --station: no window, a scripted run")
     demo.add_argument("--screenshots", type=Path, help="save a PNG of every screen here")
     demo.set_defaults(func=cmd_demo)
     booth = verbs.add_parser("booth", help="the voting booth (what the appliance starts)")

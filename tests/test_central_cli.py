@@ -88,7 +88,7 @@ def test_authority_key_readable_by_others_is_refused(tmp_path, capsys):
 
 def test_demo_runs_headless(tmp_path, capsys):
     """The whole demo: camera loop, decoder, booth touches, store, printer file, close, verify."""
-    assert kiosk_main(["demo", "--headless", "--data", str(tmp_path / "demo"),
+    assert kiosk_main(["demo", "--station", "--headless", "--data", str(tmp_path / "demo"),
                        "--screenshots", str(tmp_path / "shots")]) == 0
     out = capsys.readouterr().out
     assert "12 ballots cast through camera, booth and store" in out

@@ -1,0 +1,274 @@
+"""``kiosk demo``: a whole election in one command, kiosks to the verified result, on loopback.
+
+What the 2017 replay (``bench/replay/day.py``) does at national size, at a newcomer's size:
+the authority's ``kiosk-central`` verbs (three node keys, the election with its nodes, the
+trustees' split, official tokens, poll-worker cards, the frozen roll, the roster), two kiosks
+provisioned with ``kiosk provision`` and opened with card and PIN, voters on the real booth
+(camera stand-in, decoder, touches, paper record, signed store), the polls closed with the
+results tape printed to a virtual printer and rendered to PNG, ``kiosk-sync once`` to three
+``kiosk-central serve`` nodes, the second kiosk carried on a USB export and ingested, every node
+witnessing the others, the tally with two of the three trustees' shares, each node's verify and
+the standalone verifier fed with the closing statements read back from the tapes.
+
+Each step prints one line saying what a person would do and what came of it. Every node is
+stopped on the way out. ``--election FILE`` runs the same with a spec of one's own.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from booth_ui.display import HeadlessScreen
+from hardware.tape_image import tape_image
+from hardware.virtual_device import VirtualPrinter
+from hardware.virtual_printer import TcpServer
+from kiosk.app.booth import SCREEN_SIZE, Appliance
+from kiosk.app.cliutil import EXIT_BAD, EXIT_OK, call
+from kiosk.app.demo_nodes import Nodes
+from kiosk.app.pollworker import run_step
+from kiosk.app.provision import provision_station
+from kiosk.app.voter import vote
+from kiosk.contract.closing import PREFIX as CLOSING_PREFIX
+from kiosk.contract.election import Election
+from kiosk.station.lifecycle import Action
+from scanner.decode import decode_frame
+from scanner.showcase import ShowcaseSource
+from sync.central.cli import main as central
+from sync.cli import main as kiosk_sync
+from sync.usb import export
+
+DEMO_PIN = "201724"
+SHARES = ("trustee-1.share", "trustee-3.share")   # any two of the three trustees
+TOKENS_PER_STYLE = 9
+COMMUNITIES = 24
+
+
+class DemoError(RuntimeError):
+    """A step did not go as a person would expect; the message names the step and what it printed."""
+
+
+@dataclass
+class DemoKiosk:
+    """One polling station's kiosk: its data folder and its virtual receipt printer on TCP."""
+
+    station: str
+    data: Path
+    printer: VirtualPrinter
+    server: TcpServer
+    closing: str | None = None
+
+
+def step(main, *argv: object, stdin: str = "") -> str:
+    """Run one of our commands in-process as a person would type it; its output or :class:`DemoError`."""
+    code, out = call(main, *argv, stdin=stdin)
+    if code != EXIT_OK:
+        raise DemoError(f"`{' '.join(str(a) for a in argv[:2])}` exited {code}: {out[-600:]}")
+    return out
+
+
+def choices_for(election: Election, style: str, rng: random.Random) -> list[str]:
+    """A voter's plan for any election: per contest of the style, a seeded pick within the rule."""
+    picked: list[str] = []
+    s = election.style(style)
+    for cid in s.contests:
+        contest = election.contest(cid)
+        allowed = [o.id for o in contest.options if o.id not in s.exclude]
+        low, high = max(contest.min, 0), min(contest.max, len(allowed))
+        picked += rng.sample(allowed, rng.randint(min(max(low, 1), high), high)) if high else []
+    return picked
+
+
+class ElectionDemo:
+    """The whole election under ``root``; :meth:`run` does it all and returns an exit code."""
+
+    def __init__(self, root: Path, spec: Path | None = None, voters: int = 27, log=print) -> None:
+        self.root = Path(root)
+        self.spec = spec
+        self.voters = voters
+        self.say = log
+        self.authority = self.root / "authority"
+        self.nodes = Nodes(self.root)
+        self.kiosks: list[DemoKiosk] = []
+
+    # ------------------------------------------------------------------ the authority
+
+    def prepare(self) -> None:
+        """Node keys, the election with its three nodes, tokens, cards, the frozen roll."""
+        node_args: list[object] = []
+        for n in self.nodes.ids:
+            out = step(central, "node", "init", "--out", self.nodes.data(n))
+            node_args += ["--node", f"{n}={self.nodes.url(n)}={out.split('public key ')[1].split()[0]}"]
+        self.say(f"1. node keys made for {', '.join(self.nodes.ids)} (kiosk-central node init); "
+                 "each node keeps its key, the package lists its public key")
+        what = ["--spec", self.spec] if self.spec else ["--demo", "ttabok", "--communities", COMMUNITIES]
+        step(central, "election", "init", "--out", self.authority, *what, *node_args)
+        self.say(f"2. election package signed in {self.authority} (kiosk-central election init): "
+                 "3 trustee shares, 2 needed to count; the authority key stays offline")
+        step(central, "tokens", "mint", "--election", self.authority, "--all-styles", "--count", TOKENS_PER_STYLE,
+             "--mode", "official", "--out", self.root / "tokens")
+        self.say(f"3. {TOKENS_PER_STYLE} tokens per ballot style minted (kiosk-central tokens mint): "
+                 f"{self.root / 'tokens' / 'sheet.pdf'} is the sheet to print and hand out")
+        for station in ("S01", "S02"):
+            step(central, "cards", "mint", "--election", self.authority, "--role", "poll-worker", "--station",
+                 station, "--out", self.root / "cards", stdin=DEMO_PIN + "\n")
+        step(central, "tokens", "freeze", "--election", self.authority)
+        self.say(f"4. poll-worker cards for S01 and S02 (PIN {DEMO_PIN}); the token roll frozen and signed")
+
+    def tokens(self) -> list[tuple[str, Path]]:
+        """(style, PNG) of every minted token, in minting order."""
+        folder = self.root / "tokens"
+        rows = [line.split("\t") for line in (folder / "payloads.tsv").read_text().splitlines()]
+        return [(style, folder / png) for style, _, png, _ in rows]
+
+    # ------------------------------------------------------------------ the stations
+
+    def new_kiosk(self, station: str) -> DemoKiosk:
+        """A technician provisions the kiosk; the authority adds it to the roster; the nodes get it."""
+        data = self.root / "kiosks" / station
+        provision_station(self.authority, station, data, int(time.time()), mode="official", seal_interval_s=0)
+        step(central, "kiosks", "add", "--election", self.authority, data / "registration.json")
+        printer = VirtualPrinter()
+        k = DemoKiosk(station, data, printer, TcpServer(printer).start())
+        self.kiosks.append(k)
+        return k
+
+    def poll_step(self, k: DemoKiosk, action: Action) -> None:
+        """``kiosk open|close`` with the station's poll-worker card and PIN, its report printed."""
+        out, err = io.StringIO(), io.StringIO()
+        card = self.root / "cards" / f"poll-worker-{k.station}.txt"
+        if run_step(k.data, action, card, DEMO_PIN, int(time.time()), printer_url=k.server.url,
+                    out=out, err=err) != EXIT_OK:
+            raise DemoError(f"`kiosk {action.value}` at {k.station} was refused: {err.getvalue()[-600:]}")
+
+    def open_polls(self, k: DemoKiosk) -> None:
+        """The poll worker's card and PIN; the zero report comes out of the printer."""
+        self.poll_step(k, Action.OPEN)
+
+    def cast(self, k: DemoKiosk, tokens: list[tuple[str, Path]], rng: random.Random) -> int:
+        """Voters at the booth: each token held up to the camera, choices touched, paper, cast."""
+        camera = ShowcaseSource()
+        appliance = Appliance(k.data, camera, k.server.url).start()
+        cast = 0
+        try:
+            screen = HeadlessScreen(appliance.booth, SCREEN_SIZE)
+            election = appliance.station.election
+            for style, png in tokens:
+                result = vote(screen, lambda png=png: camera.hold_up(png), choices_for(election, style, rng))
+                cast += result.cast
+                camera.take_away()
+        finally:
+            appliance.stop()
+        return cast
+
+    def close_polls(self, k: DemoKiosk) -> Path:
+        """The poll worker closes the polls; the results tape is rendered to PNG and its QR read back."""
+        before = len(k.printer.printed)
+        self.poll_step(k, Action.CLOSE)
+        tape = tape_image(k.printer.printed[before:])
+        path = self.root / "tapes" / f"{k.station}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tape.save(path)
+        found = [t for t in decode_frame(np.array(tape.convert("RGB"))[:, :, ::-1].copy())
+                 if t.startswith(CLOSING_PREFIX)]
+        if len(found) != 1:
+            raise DemoError(f"the results tape of {k.station} has no readable closing QR ({path})")
+        k.closing = found[0]
+        return path
+
+    # ------------------------------------------------------------------ the whole election
+
+    def run(self) -> int:
+        """Every step in order; the nodes and printers are stopped whatever happens."""
+        try:
+            with self.nodes:
+                return self._run()
+        finally:
+            for k in self.kiosks:
+                k.server.stop()
+
+    def _run(self) -> int:
+        t0 = time.monotonic()
+        self.prepare()
+        a, b = self.new_kiosk("S01"), self.new_kiosk("S02")
+        self.nodes.publish(self.authority, self.root / "public")
+        self.nodes.start_all()
+        self.say("5. kiosks S01 and S02 provisioned (kiosk provision) and on the roster (kiosk-central kiosks add); "
+                 f"nodes serving on loopback: {', '.join(self.nodes.url(n) for n in self.nodes.ids)}")
+        for k in (a, b):
+            self.open_polls(k)
+        self.say("6. polls opened at both stations with card and PIN (kiosk open); zero reports printed")
+        rng = random.Random(2017)
+        tokens = self.tokens()[: self.voters]
+        half = (len(tokens) * 2) // 3
+        cast = self.cast(a, tokens[:half], rng) + self.cast(b, tokens[half:], rng)
+        self.say(f"7. {cast} voters cast at the booth (camera, touches, paper record, signed store): "
+                 f"{half} at S01, {len(tokens) - half} at S02")
+        if cast != len(tokens):
+            raise DemoError(f"only {cast} of {len(tokens)} voters could cast")
+        tapes = [self.close_polls(k) for k in (a, b)]
+        self.say(f"8. polls closed (kiosk close): results tapes printed and rendered to {tapes[0].parent}; "
+                 "the closing statement read back from each tape's QR code")
+        out = step(kiosk_sync, "once", "--data", a.data)
+        self.say(f"9. S01 delivered its sealed batches to the three nodes (kiosk-sync once): "
+                 + "; ".join(out.strip().splitlines()))
+        usb = self.root / "usb"
+        usb.mkdir(exist_ok=True)
+        export(b.data, usb)
+        for n in self.nodes.ids:
+            self.nodes.stop(n)
+            step(central, "ingest", "--data", self.nodes.data(n), "--election", self.nodes.election(n), usb)
+            self.nodes.start(n)
+        self.say(f"10. S02 has no network: exported to a USB stick ({usb}, kiosk export), ingested by each node "
+                 "(kiosk-central ingest)")
+        for n in self.nodes.ids:
+            step(central, "witness", "--data", self.nodes.data(n), "--election", self.nodes.election(n))
+        self.say("11. every node witnessed the others' bulletin boards (kiosk-central witness)")
+        return self.count(t0)
+
+    def count(self, t0: float) -> int:
+        """The trustees' tally on n1, every node's verify, the standalone verifier; the result."""
+        results = self.root / "results"
+        code, text = call(central, "tally", "--data", self.nodes.data("n1"), "--election", self.nodes.election("n1"),
+                          "--shares", *[self.authority / "trustees" / s for s in SHARES], "--out", results, "--json")
+        report = json.loads(text) if text.strip().startswith("{") else {"ok": False}
+        self.say(f"12. two of three trustees counted (kiosk-central tally): {report.get('ballots_counted', 0)} "
+                 f"ballots, {'reconciled' if report.get('ok') else 'NOT reconciled'}; {results / 'results.csv'}")
+        verified = [n for n in self.nodes.ids if call(central, "verify", "--data", self.nodes.data(n),
+                                                     "--election", self.nodes.election(n))[0] == EXIT_OK]
+        closings = self.root / "tapes" / "closing-statements.txt"
+        closings.write_text("".join(k.closing + "\n" for k in self.kiosks))
+        observer, said = call(central, "verify", "--from", self.nodes.url("n3"), "--election", self.root / "public",
+                              "--closing", closings)
+        (self.root / "observer.txt").write_text(said)
+        self.say(f"13. verify: {len(verified)} of 3 nodes verify their stores; the standalone verifier "
+                 f"(anyone, from published data and the tapes): {'passes' if observer == EXIT_OK else 'FAILS'}")
+        self.print_results(results / "results.csv")
+        ok = code == EXIT_OK and report.get("ok") and len(verified) == 3 and observer == EXIT_OK
+        self.say(f"done in {time.monotonic() - t0:.0f} s: {'the result is verified' if ok else 'SOMETHING FAILED'}")
+        self.say("to look around: kiosk-central serve --data {0} --election {0}/election --port {1}, then open "
+                 "http://127.0.0.1:{1}/ (dashboard) and http://127.0.0.1:{1}/receipt (tracking codes)"
+                 .format(self.nodes.data("n1"), self.nodes.ports["n1"]))
+        return EXIT_OK if ok else EXIT_BAD
+
+    def print_results(self, csv_path: Path) -> None:
+        """The results file, indented, as the newcomer would open it."""
+        if csv_path.exists():
+            self.say(f"results ({csv_path}):")
+            for line in csv_path.read_text(encoding="utf-8").splitlines()[:40]:
+                self.say("    " + line)
+
+
+def run_election_demo(root: Path, spec: Path | None = None, log=print) -> int:
+    """``kiosk demo``'s whole election under ``root``; an exit code (1 when anything did not verify)."""
+    try:
+        return ElectionDemo(root, spec, log=log).run()
+    except DemoError as e:
+        log(f"demo stopped: {e}")
+        return EXIT_BAD
