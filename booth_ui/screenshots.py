@@ -39,9 +39,10 @@ def save_screenshots(election, mode: str, folder: Path, size: tuple[int, int] = 
     for name, state in states.items():
         for lang in ("ko", "en"):
             for contrast in (False, True):
-                for text_size in (1, 3):   # the default size and the largest print
+                largest = max(i for i, n in enumerate(renderer.per_page()) if n)
+                for text_size in sorted({1, largest}):   # the default size and the largest this panel offers
                     renderer.draw(surface, flow.replace(state, prefs=flow.Prefs(lang, text_size, contrast)), now=5.0)
-                    suffix = ("-contrast" if contrast else "") + ("-large" if text_size == 3 else "")
+                    suffix = ("-contrast" if contrast else "") + ("-large" if text_size != 1 else "")
                     pygame.image.save(surface, str(folder / f"{name}-{lang}{suffix}.png"))
                     count += 1
     return count

@@ -115,7 +115,7 @@ def fresh(state: BoothState, now: float) -> BoothState:
 def pages(election: Election, style: str, text_size: int = 1,
           per_page_by_size: tuple[int, ...] = OPTIONS_PER_PAGE) -> list[tuple[str, list[str]]]:
     """The ballot's pages at a text size: (contest id, option ids), each contest on its own pages."""
-    per_page = per_page_by_size[text_size]
+    per_page = max(1, per_page_by_size[text_size])   # 0 (a size the panel does not offer) still pages
     out = []
     for contest_id in election.style(style).contests:
         contest = election.contest(contest_id)
