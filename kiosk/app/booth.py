@@ -34,7 +34,8 @@ from scanner.loop import CameraLoop
 from scanner.sources import open_source
 
 log = logging.getLogger(__name__)
-SCREEN_SIZE = (800, 480)
+# (full screen takes the panel's own mode; see booth_ui/display.py)
+SCREEN_SIZE = (1024, 768)   # a window and the scripted voters: VVSG 2.0 8.1-A's smallest panel
 # while a voter is on the ballot no scan is heard: the camera decodes twice a second, not 30
 # times (on a Pi 4's core that leaves the screen its 60 fps; docs/image.md, the CPU budget)
 VOTER_DECODE_INTERVAL_S = 0.5
