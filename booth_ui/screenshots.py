@@ -35,12 +35,13 @@ def save_screenshots(election, mode: str, folder: Path, size: tuple[int, int] = 
     states["worker_confirm"] = flow.replace(states["worker_menu"], screen=flow.Screen.WORKER_CONFIRM,
                                             pending_action="close")
     states["polls_final"] = flow.replace(states["polls_closed"], polls_final=True)
+    offered = [size for size, n in enumerate(renderer.per_page()) if n]
+    largest = max(offered) if offered else 1   # the largest print this panel offers (issue 16: not always 3)
     count = 0
     for name, state in states.items():
         for lang in ("ko", "en"):
             for contrast in (False, True):
-                largest = max(i for i, n in enumerate(renderer.per_page()) if n)
-                for text_size in sorted({1, largest}):   # the default size and the largest this panel offers
+                for text_size in sorted({1, largest}):   # the default size and the largest print
                     renderer.draw(surface, flow.replace(state, prefs=flow.Prefs(lang, text_size, contrast)), now=5.0)
                     suffix = ("-contrast" if contrast else "") + ("-large" if text_size != 1 else "")
                     pygame.image.save(surface, str(folder / f"{name}-{lang}{suffix}.png"))

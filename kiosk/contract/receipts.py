@@ -23,8 +23,12 @@ _CODE = re.compile(r"^[A-Z2-7]{16}$")
 
 
 def normalise_code(text: str) -> str | None:
-    """The canonical ``XXXX-XXXX-XXXX-XXXX`` form of a typed code, or None if it cannot be one."""
-    letters = re.sub(r"[\s-]", "", text).upper()
+    """The canonical ``XXXX-XXXX-XXXX-XXXX`` form of a typed code, or None if it cannot be one.
+
+    Spaces, dashes and case are forgiven, and a zero is read as the letter O (base32 has no 0,
+    so the one confusable that can be mapped without ambiguity; 1 could be I or L and is refused).
+    """
+    letters = re.sub(r"[\s-]", "", text).upper().replace("0", "O")
     if not _CODE.match(letters):
         return None
     return "-".join(letters[i:i + 4] for i in range(0, 16, 4))

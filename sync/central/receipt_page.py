@@ -50,7 +50,8 @@ input{{font-size:1.4em;padding:.3em;width:14em}} button{{font-size:1.2em;padding
 .ok{{border:3px solid #185;padding:.6em}} .no{{border:3px solid #a33;padding:.6em}}</style></head><body>
 <h1>확인 번호 조회 · Receipt check</h1>
 <p>영수증의 확인 번호를 입력하세요 · Type the tracking code from your receipt.</p>
-<form method="get" action="/receipt"><input name="code" value="{html.escape(code)}" maxlength="{MAX_CODE_CHARS}"
+<form method="get" action="/receipt"><label for="code">확인 번호 · <span lang="en">Tracking code</span></label>
+<input id="code" name="code" value="{html.escape(code)}" maxlength="{MAX_CODE_CHARS}"
  autocomplete="off" placeholder="XXXX-XXXX-XXXX-XXXX"> <button>조회 · Check</button></form>
 {answer}<p><a href="/">← 현황 · Dashboard</a></p></body></html>"""
 
