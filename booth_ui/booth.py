@@ -41,6 +41,13 @@ class BoothPort(Protocol):
     def take_step(self, action: str, language: str) -> flow.StepResult: ...
 
 
+# The keypad (and a keyboard): which keys move the focus, select and go back. Named here so
+# the simulated voters and the emulated boot press what the booth reads, without pygame of their own.
+NEXT_KEYS = (pygame.K_RIGHT, pygame.K_DOWN, pygame.K_TAB)
+PREVIOUS_KEYS = (pygame.K_LEFT, pygame.K_UP)
+SELECT_KEYS = (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE)
+KEY_NEXT, KEY_TAB, KEY_SELECT = pygame.K_RIGHT, pygame.K_TAB, pygame.K_RETURN
+
 BACK_EVENTS = (flow.PrevPage, flow.BackToBallot, flow.Dismiss, flow.StillHere, flow.PinErase, flow.Lock)
 
 
@@ -127,13 +134,13 @@ class Booth:
     def key(self, key: int) -> None:
         """Keypad navigation: arrows move the focus (options first, the toolbar last), Enter selects, R repeats, Escape goes back."""
         targets = self.last_frame.targets
-        if key in (pygame.K_RIGHT, pygame.K_DOWN, pygame.K_TAB) and targets:
+        if key in NEXT_KEYS and targets:
             self.focus = 0 if self.focus is None else (self.focus + 1) % len(targets)
             self._say(targets[self.focus].label)
-        elif key in (pygame.K_LEFT, pygame.K_UP) and targets:
+        elif key in PREVIOUS_KEYS and targets:
             self.focus = len(targets) - 1 if self.focus is None else (self.focus - 1) % len(targets)
             self._say(targets[self.focus].label)
-        elif key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE) and targets and self.focus is not None:
+        elif key in SELECT_KEYS and targets and self.focus is not None:
             chosen = targets[self.focus % len(targets)].event
             self.handle(chosen)
             if isinstance(chosen, flow.Choose):

@@ -47,3 +47,10 @@ def save_screenshots(election, mode: str, folder: Path, size: tuple[int, int] = 
                     pygame.image.save(surface, str(folder / f"{name}-{lang}{suffix}.png"))
                     count += 1
     return count
+
+
+def convert_screendump(ppm: Path, png: Path) -> tuple[int, int]:
+    """A screendump (QEMU writes PPM) saved as PNG; its size in pixels."""
+    image = pygame.image.load(str(ppm))
+    pygame.image.save(image, str(png))
+    return image.get_size()

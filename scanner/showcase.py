@@ -70,3 +70,14 @@ class ShowcaseSource:
     def close(self) -> None:
         with self._lock:
             self._shown = None
+
+
+def write_held_up_frames(folder: Path, token_png: Path, count: int = 150, held: range = range(10, 20)) -> None:
+    """Camera frames as JPEG files for a ``dir:`` source: the empty scene, with ``token_png``
+    held up in the frames numbered in ``held`` (the emulated boot's camera)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    source = ShowcaseSource()
+    source.hold_up(token_png)
+    shown, empty = source._shown, source._scene
+    for i in range(count):
+        cv2.imwrite(str(folder / f"{i:04d}.jpg"), shown if i in held else empty, [cv2.IMWRITE_JPEG_QUALITY, 90])

@@ -12,9 +12,8 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-import pygame
-
 from booth_ui import flow
+from booth_ui.booth import KEY_NEXT, KEY_SELECT
 from booth_ui.i18n import t
 from booth_ui.speech import pronounce
 from booth_ui.display import HeadlessScreen
@@ -140,10 +139,10 @@ class KeypadVoter:
 
     def heard_all(self) -> list[str]:
         """Every stop of this screen, read by pressing Right until the first comes round again."""
-        first = self.press(pygame.K_RIGHT)
+        first = self.press(KEY_NEXT)
         stops = [first]
         for _ in range(60):
-            said = self.press(pygame.K_RIGHT)
+            said = self.press(KEY_NEXT)
             if said == first:
                 return stops
             stops.append(said)
@@ -152,7 +151,7 @@ class KeypadVoter:
     def go_to(self, starts: str) -> bool:
         """Press Right until what is said starts with ``starts`` (False after a whole round)."""
         for _ in range(61):
-            if self.press(pygame.K_RIGHT).startswith(starts):
+            if self.press(KEY_NEXT).startswith(starts):
                 return True
         return False
 
@@ -160,7 +159,7 @@ class KeypadVoter:
         """Go to the stop that starts with ``starts``, press Enter; what was said after it."""
         if not self.go_to(starts):
             raise RuntimeError(f"not offered: {starts}")
-        return self.press(pygame.K_RETURN)
+        return self.press(KEY_SELECT)
 
 
 def vote_by_keys(screen: HeadlessScreen, present: Callable[[], None], ears: Ears, likes: list[str],

@@ -191,6 +191,7 @@ WantedBy=multi-user.target
 def prepare_copy(image: Path, work: Path, report: Report) -> tuple[Path, Path, Path, list]:
     """Copy the image, read its kernel and initrd, put the demo station and the checks into the copy."""
     from kiosk.app.demo import prepare
+    from scanner.showcase import write_held_up_frames
 
     copy = work / "kiosk-boot.img"
     subprocess.run(["cp", "--sparse=always", str(image), str(copy)], check=True)
@@ -207,7 +208,7 @@ def prepare_copy(image: Path, work: Path, report: Report) -> tuple[Path, Path, P
         tokens = prepare(demo)
     uid, gid = owner_ids(read_file(target, "/etc/passwd"), "kiosk")
     frames = work / "frames"
-    _token_frames(frames, tokens[0][1])
+    write_held_up_frames(frames, tokens[0][1])
     config = boot_config(read_file(target, "/etc/kiosk/kiosk.toml"), "/var/lib/kiosk/boot-frames")
     (work / "kiosk.toml").write_text(config)
     (work / "check.sh").write_text(CHECK_SCRIPT)
@@ -231,20 +232,6 @@ def prepare_copy(image: Path, work: Path, report: Report) -> tuple[Path, Path, P
                  f"station, {len(list(frames.iterdir()))} camera frames, config and check unit written with debugfs; "
                  f"e2fsck -fn exit {fsck.returncode}")
     return copy, kernel, initrd, tokens
-
-
-def _token_frames(folder: Path, token_png: Path, blank: int = 150) -> None:
-    """Camera frames: an empty scene, then the token held up for two seconds, then empty again (5 fps)."""
-    from scanner.showcase import ShowcaseSource
-    import cv2
-
-    folder.mkdir(parents=True, exist_ok=True)
-    source = ShowcaseSource()
-    source.hold_up(token_png)
-    shown, empty = source._shown, source._scene
-    for i in range(blank):
-        frame = shown if 10 <= i < 20 else empty
-        cv2.imwrite(str(folder / f"{i:04d}.jpg"), frame, [cv2.IMWRITE_JPEG_QUALITY, 90])
 
 
 # ---------------------------------------------------------------- QEMU and its monitor
@@ -284,12 +271,10 @@ class Qmp:
 
     def screendump(self, ppm: Path, png: Path) -> tuple[int, int]:
         """The guest's display as PNG (QEMU writes PPM); its size."""
-        import pygame
+        from booth_ui.screenshots import convert_screendump
 
         self.command("screendump", filename=str(ppm))
-        image = pygame.image.load(str(ppm))
-        pygame.image.save(image, str(png))
-        return image.get_size()
+        return convert_screendump(ppm, png)
 
     def pixels(self, ppm: Path):
         """The guest's display now as a flat array of bytes (to tell whether the screen changed)."""
@@ -358,10 +343,9 @@ def key_plan(station_dir: Path, style: str) -> list[str]:
     Enter, and the keys are recorded. The guest runs the same code, so the same keys cast there.
     """
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-    import pygame
-
     from booth_ui import flow
-    from booth_ui.booth import Booth
+    from booth_ui.booth import KEY_SELECT, KEY_TAB, Booth
+    from booth_ui.display import HeadlessScreen
     from kiosk.app.booth import SCREEN_SIZE
     from kiosk.station.station import Station
 
@@ -377,13 +361,13 @@ def key_plan(station_dir: Path, style: str) -> list[str]:
 
     with Station.open(station_dir) as station:
         booth = Booth(station.election, station.mode, Port(), SCREEN_SIZE, polls_open=True)
-    surface = pygame.Surface(SCREEN_SIZE)
+    screen = HeadlessScreen(booth, SCREEN_SIZE)
     booth.inputs.put(flow.CodeScanned("x"))
     keys: list[str] = []
 
     def settle(predicate) -> list:
         for _ in range(300):
-            booth.frame(surface)
+            screen.frame()
             if booth.idle() and any(predicate(t.event) or isinstance(t.event, flow.NextPage)
                                     for t in booth.last_frame.targets):
                 break
@@ -395,9 +379,9 @@ def key_plan(station_dir: Path, style: str) -> list[str]:
         index = next(i for i, t in enumerate(targets) if predicate(t.event))
         tabs = index + 1 if booth.focus is None else (index - booth.focus) % len(targets)
         for _ in range(tabs):
-            booth.key(pygame.K_TAB)
+            booth.key(KEY_TAB)
             keys.append("tab")
-        booth.key(pygame.K_RETURN)
+        booth.key(KEY_SELECT)
         keys.extend(["enter", "wait"])
 
     for predicate in (lambda e: isinstance(e, flow.Choose), lambda e: isinstance(e, flow.ToReview),
@@ -406,7 +390,7 @@ def key_plan(station_dir: Path, style: str) -> list[str]:
             press(lambda e: isinstance(e, flow.NextPage))     # the review button is on the last page
         press(predicate)
     for _ in range(300):
-        booth.frame(surface)
+        screen.frame()
         if booth.state.screen is flow.Screen.CAST_DONE:
             break
         time.sleep(0.01)
