@@ -10,6 +10,7 @@ limit, 1 while the audit must go on (or escalate to a full hand count); 2 for ba
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 from pathlib import Path
 
@@ -27,8 +28,8 @@ from sync.central.audit.engine import (COMPARISON, METHODS, MISSING, NO_QR, OTHE
 from sync.central.audit.manifest import Manifest, build_manifest, parse_paper_counts
 from sync.central.audit.outcomes import Paper, Reported
 from sync.central.audit.planning import check_cvrs, comparison_population, outcomes, reported_from_results
-from sync.central.audit.state import (PLAN_FORMAT, AuditFolder, Entry, agreed, assertion_from_json,
-                                      assertion_to_json, sha256_file)
+from sync.central.audit.state import (PLAN, PLAN_FORMAT, AuditFolder, Entry, agreed, assertion_from_json,
+                                      assertion_to_json)
 
 
 STOP, ESCALATE, FULL_COUNT = ("stop: risk limit met", "escalate: draw more papers",
@@ -65,9 +66,10 @@ def cmd_plan(args: argparse.Namespace) -> int:
     if args.method == COMPARISON:
         if not args.cvr:
             raise FormatError("a comparison audit needs the kiosks' cast vote records (--cvr FILE, from kiosk export-cvr)")
-        parsed = [parse_cvrs(read_input(path, "a cast vote record file")) for path in args.cvr]
-        problems += check_cvrs(election, parsed, statements, args.mode)
-        cvr_files = [{"path": str(Path(p).resolve()), "sha256": sha256_file(p)} for p in args.cvr]
+        files = {Path(path): read_input(path, "a cast vote record file") for path in args.cvr}
+        problems += check_cvrs(election, [parse_cvrs(data) for data in files.values()], statements, args.mode)
+        cvr_files = [{"path": str(path.resolve()), "sha256": hashlib.sha256(data).hexdigest()}
+                     for path, data in files.items()]
     body = {"format": PLAN_FORMAT, "election_hex": election.fingerprint_hex, "election": str(Path(args.election).resolve()),
             "method": args.method, "mode": args.mode, "risk_limit": args.risk_limit, "seed": args.seed,
             "outcomes": args.outcome, "assertions": [assertion_to_json(a) for a in planned.assertions],
@@ -101,18 +103,19 @@ class _Audit:
             election = load_package(Path(self.plan["election"])).election
             self.files = []
             for f in self.plan["cvrs"]:
-                if sha256_file(Path(f["path"])) != f["sha256"]:
+                data = read_input(Path(f["path"]), "a cast vote record file")
+                if hashlib.sha256(data).hexdigest() != f["sha256"]:
                     raise FormatError(f"{f['path']} changed since the audit was planned",
                                       hint="put back the file the plan names")
-                self.files.append(parse_cvrs(read_input(Path(f["path"]), "a cast vote record file")))
+                self.files.append(parse_cvrs(data))
             papers = {s: self.manifest.positions(s) for s in self.manifest.ballots}
             everyone = frozenset(c.id for c in election.contests)
             self.population = comparison_population(election, self.files, everyone, papers)
             self.labels = list(sampling.order(self.plan["seed"], self.population))
-            self._subsets = {}
-            for a in self.assertions:
-                self._subsets[a.name()] = {k: v for k, v in comparison_population(
-                    election, self.files, a.contests, papers).items()}
+            # one population per set of contests: a top-N outcome's many assertions share a few
+            by_contests = {c: comparison_population(election, self.files, c, papers)
+                           for c in {a.contests for a in self.assertions}}
+            self._subsets = {a.name(): by_contests[a.contests] for a in self.assertions}
         else:
             self.labels = list(sampling.order(self.plan["seed"], self.manifest.labels()))
 
@@ -274,7 +277,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     audit = _Audit(folder)
     now = summary(audit)
     election = load_package(Path(audit.plan["election"])).election
-    write_report(args.out, election, now, sha256_file(folder.folder / "plan.json"))
+    plan_sha256 = hashlib.sha256(read_input(folder.folder / PLAN, "the audit plan")).hexdigest()
+    write_report(args.out, election, now, plan_sha256)
     print(f"audit report written to {args.out}: {now['verdict']} / {now['verdict_ko']}")
     return EXIT_OK
 

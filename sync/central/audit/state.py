@@ -11,7 +11,6 @@ not published until the audit ends (the report is).
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,10 +45,6 @@ def paper_to_json(p: Paper | None) -> dict | None:
 
 def paper_from_json(body: dict | None) -> Paper | None:
     return None if body is None else Paper(frozenset(body["shown"]), dict(body["votes"]))
-
-
-def sha256_file(path: Path) -> str:
-    return hashlib.sha256(read_input(path, "a cast vote record file")).hexdigest()
 
 
 @dataclass(frozen=True)
