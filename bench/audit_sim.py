@@ -39,7 +39,7 @@ from replay.plan import expected_results, make_plan  # noqa: E402
 from sync.central.audit.engine import Comparison  # noqa: E402
 from sync.central.audit.outcomes import Beats, Candidate, Paper, Reported  # noqa: E402
 from sync.central.audit.planning import outcomes  # noqa: E402
-from sync.central.audit.risk import D_COMPARISON, alpha_stops_at, bravo_asn  # noqa: E402
+from sync.central.audit.risk import D_COMPARISON, D_SHRINK, alpha_stops_at, bravo_asn  # noqa: E402
 
 NATIONAL = 4_700_000
 A, B, BLANK = 0, 1, 2
@@ -86,7 +86,7 @@ def _draw(rng: np.random.Generator, counts: tuple[int, ...], n: int) -> np.ndarr
 
 
 def polling(true: tuple[int, int, int], reported: tuple[int, int, int], trials: int, cap: int, alpha: float,
-            rng: np.random.Generator) -> list[int | None]:
+            rng: np.random.Generator, d: int = D_SHRINK) -> list[int | None]:
     """Sample sizes at which a polling audit of "A beats B" stopped (None: not within ``cap``)."""
     beats = Beats("A", "B", frozenset({"k"}), 0)
     eta0 = beats.reported_mean(Reported({"A": reported[A], "B": reported[B]}, {"k": NATIONAL}), NATIONAL)
@@ -94,12 +94,12 @@ def polling(true: tuple[int, int, int], reported: tuple[int, int, int], trials: 
     out = []
     for _ in range(trials):
         kinds = _draw(rng, true, cap)
-        out.append(alpha_stops_at((value[k] for k in kinds.tolist()), NATIONAL, beats.upper(NATIONAL), eta0, alpha))
+        out.append(alpha_stops_at((value[k] for k in kinds.tolist()), NATIONAL, beats.upper(NATIONAL), eta0, alpha, d))
     return out
 
 
 def comparison(true: tuple[int, int, int], flipped: int, trials: int, cap: int, alpha: float,
-               rng: np.random.Generator) -> list[int | None]:
+               rng: np.random.Generator, d: int = D_COMPARISON) -> list[int | None]:
     """Sample sizes of a comparison audit where ``flipped`` records say A and their papers B."""
     beats = Beats("A", "B", frozenset({"k"}), 0)
     a, b, blank = true
@@ -114,7 +114,7 @@ def comparison(true: tuple[int, int, int], flipped: int, trials: int, cap: int, 
     for _ in range(trials):
         kinds = _draw(rng, counts, cap)
         out.append(alpha_stops_at((value[k] for k in kinds.tolist()), NATIONAL, setup.overstatement_upper,
-                                  setup.eta0, alpha, D_COMPARISON))
+                                  setup.eta0, alpha, d))
     return out
 
 
@@ -130,14 +130,35 @@ def _summary(sizes: list[int | None], asn: float | None = None) -> dict:
     return out
 
 
+def d_sweep(args: argparse.Namespace) -> int:
+    """Papers needed and ties confirmed for each d, every d on the same seeded draws."""
+    alpha, wide, tie, close = args.risk_limit, _counts(0.52, 0.46), _counts(0.49, 0.49), _counts(0.499, 0.481)
+    rows = {}
+    for d in (100, 1_000, 10_000):
+        rng = np.random.default_rng(args.seed)
+        right = [n for n in polling(wide, wide, args.trials, 40_000, alpha, rng, d) if n is not None]
+        confirmed = sum(n is not None for n in polling(tie, wide, args.trials, 20_000, alpha, rng, d))
+        records = [n for n in comparison(close, 0, args.trials, 20_000, alpha, rng, d) if n is not None]
+        rows[d] = {"polling_52_46_mean_papers": round(statistics.mean(right), 1), "polling_stopped": len(right),
+                   "tie_confirmed": confirmed, "comparison_49.9_48.1_median_papers": statistics.median(records)}
+    rows["bravo_asn_52_46"] = round(bravo_asn(alpha, 0.52, 0.46), 1)
+    print(json.dumps(rows, indent=1) if args.json else "\n".join(f"d = {k}: {v}" for k, v in rows.items()))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--trials", type=int, default=100)
     p.add_argument("--risk-limit", type=float, default=0.05)
     p.add_argument("--seed", type=int, default=2017)
     p.add_argument("--cap", type=float, default=4.0, help="give up (caught) at this many times BRAVO's ASN")
+    p.add_argument("--d-sweep", action="store_true",
+                   help="instead: ALPHA's d (100, 1,000, 10,000) on the wide right result, a 49/49 tie and the "
+                        "close comparison audit: the figures behind risk.D_SHRINK and D_COMPARISON")
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
+    if args.d_sweep:
+        return d_sweep(args)
     rng = np.random.default_rng(args.seed)
     alpha = args.risk_limit
     figures: dict = {"ttabok_replay_top_200": ttabok(args.seed)}

@@ -32,13 +32,14 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 # ALPHA's d for a polling audit: how strongly eta stays at eta0 before the sample speaks.
-# SHANGRLA's default is 100; for a right 52/46 result of 4.7 million ballots (60 seeded trials,
-# /tmp experiment recorded in docs/audit.md) d = 100 needed a mean of 1,991 papers, d = 1,000
-# 1,603 (BRAVO's ASN: 1,646), d = 10,000 1,500, and a 49/49 tie was confirmed 3, 2, 3 times of 60.
+# SHANGRLA's default is 100. `bench/audit_sim.py --d-sweep --trials 60` (a right 52/46 result of
+# 4.7 million ballots; BRAVO's ASN 1,646): mean 1,882 papers with d = 100, 1,565 with 1,000,
+# 1,386 with 10,000; a 49/49 tie confirmed 2, 3 and 4 times of 60. 1,000 takes most of the gain
+# while the estimate still learns from the sample when the reported margin is too large.
 D_SHRINK = 1_000
 # A comparison audit whose records are right sees one constant value, u_B/2, paper after paper:
 # with d = 100 the estimate sinks to that constant and T all but stops growing (2,921 papers for
-# a 1.8 % margin in bench/audit_sim.py, against 375 with d = 10,000). d = 10,000 keeps
+# a 1.8 % margin in the same sweep, 444 with d = 1,000, 375 with d = 10,000). d = 10,000 keeps
 # the bet near eta0 for the few hundred papers such an audit needs; an overstatement still cuts
 # T at once. Any predictable eta keeps the test valid (Stark 2023, section 2).
 D_COMPARISON = 10_000
