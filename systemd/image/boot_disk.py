@@ -86,7 +86,10 @@ def kernel_files(target: str) -> tuple[str, str]:
 
 
 def boot_config(image_config: str, frames: str) -> str:
-    """The image's kiosk.toml with the camera on ``dir:FRAMES`` and the printer on the PCI serial port."""
+    """The image's kiosk.toml with the camera on ``dir:FRAMES`` and the printer on the emulated USB-serial port.
+
+    ``/dev/ttyUSB0``, not a PCI 16550's ``/dev/ttyS0``: the booth's unit allows USB serial
+    devices only (``DeviceAllow=char-ttyUSB``), as a receipt printer on a Pi is one."""
     out, section = [], None
     for line in image_config.splitlines():
         if line.startswith("["):
@@ -94,7 +97,7 @@ def boot_config(image_config: str, frames: str) -> str:
         if section == "camera" and line.startswith("url ="):
             line = f'url = "dir:{frames}?fps=5&loop=1"'
         if section == "printer" and line.startswith("url ="):
-            line = 'url = "/dev/ttyS0"'
+            line = 'url = "/dev/ttyUSB0"'
         out.append(line)
     return "\n".join(out) + "\n"
 

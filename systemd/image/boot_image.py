@@ -10,7 +10,7 @@ offset; the image ``make image`` built is never written. Steps, each printed wit
 1. the image's own kernel and initrd, read out of the root partition with ``debugfs dump``;
 2. into the copy: a demo station (provisioned, polls open, test mode) in ``/var/lib/kiosk``
    owned by the image's ``kiosk`` user, the camera as ``dir:`` of rendered token frames, the
-   printer on the guest's ``/dev/ttyS0`` (a PCI 16550 whose other end is the host's
+   printer on the guest's ``/dev/ttyUSB0`` (an emulated USB-serial bridge whose other end is the host's
    ``hardware.virtual_printer`` on TCP), and ``kiosk-boot-check.service``, which waits for the
    host's word on a virtio console port and then prints ``CHECK name: result`` lines;
 3. QEMU: ``-M virt -cpu cortex-a72 -smp 4``, virtio disk, virtio GPU, keyboard and tablet, the
