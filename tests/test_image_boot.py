@@ -188,3 +188,16 @@ def _qom_tree(qmp, path: str) -> list[dict]:
             found.append({"type": child["type"][6:-1]})
             found += _qom_tree(qmp, f"{path}/{child['name']}")
     return found
+
+
+def test_the_sandbox_line_holds_only_when_every_part_does():
+    good = "root ro,relatime data rw,noatime cap 0000000000000000 net private"
+    assert boot_disk.sandbox_holds(good)
+    for bad in (good.replace("root ro", "root rw"), good.replace("data rw", "data ro"),
+                good.replace("cap 0000000000000000", "cap 0000000000000400"), good.replace("private", "shared"),
+                "root  data  cap  net private", ""):
+        assert not boot_disk.sandbox_holds(bad), bad
+
+
+def test_the_guest_check_script_is_valid_shell():
+    assert subprocess.run(["sh", "-n"], input=boot_disk.CHECK_SCRIPT, text=True).returncode == 0

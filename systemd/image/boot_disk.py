@@ -108,7 +108,12 @@ say() { echo "CHECK $1: $2" > /dev/console; }
 read -r word < /dev/virtio-ports/kiosk-control
 say host "$word"
 say is-system-running "$(systemctl is-system-running --wait 2>&1)"
+say failed-units "$(systemctl --failed --no-legend --plain | awk '{print $1}' | tr '\n' ' ')"
 pid=$(systemctl show -p MainPID --value kiosk-booth.service)
+# the sandbox as the running booth has it: its root and data mounts, capabilities, network
+say sandbox "$(awk '$5 == "/" {r = $6} $5 == "/var/lib/kiosk" {d = $6} END {print "root " r " data " d}' /proc/$pid/mountinfo) \
+cap $(awk '/^CapEff/ {print $2}' /proc/$pid/status) \
+net $([ "$(readlink /proc/$pid/ns/net)" = "$(readlink /proc/1/ns/net)" ] && echo shared || echo private)"
 restarts=$(systemctl show -p NRestarts --value kiosk-booth.service)
 kill -STOP "$pid"
 say watchdog-stopped "pid $pid, restarts before: $restarts"
@@ -124,6 +129,15 @@ say verify "$(runuser -u kiosk -- kiosk verify --data /var/lib/kiosk 2>&1 | tail
 say done "powering off"
 systemctl poweroff
 """
+
+def sandbox_holds(line: str) -> bool:
+    """The guest's ``sandbox`` line says: root read-only, data directory writable, no capability,
+    a network namespace of its own (``root ro,... data rw,... cap 0000000000000000 net private``)."""
+    words = line.split()
+    fields = dict(zip(words[::2], words[1::2]))
+    return (fields.get("root", "").split(",")[0] == "ro" and fields.get("data", "").split(",")[0] == "rw"
+            and fields.get("cap", "x").strip("0") == "" and fields.get("net") == "private")
+
 
 CHECK_UNIT = """[Unit]
 Description=make image-boot: the host's checks (only in its copy of the image)
