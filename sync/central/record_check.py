@@ -26,7 +26,7 @@ from kiosk.contract.ballot_v2 import SEALED_BALLOT_V2_CONTEXT, TOKEN_BALLOT_CONT
 from kiosk.contract.canonical import canonical_bytes, from_b64url, parse_json
 from kiosk.contract.crypto.encrypted_ballot import open_with_seed, parse_ballot_bytes, verify_ballot
 from kiosk.contract.crypto.records import Aggregates
-from kiosk.contract.double_use import Decision
+from kiosk.contract.double_use import DECISIONS_FILE, Decision, load_decisions
 from kiosk.contract.election import Election
 from kiosk.contract.findings import Finding, note, ok, problem
 from kiosk.contract.keys import VerifyKey
@@ -173,7 +173,7 @@ def check_count(election: Election, key: ElectionKey, board: list[BoardBallot], 
     for d in counted.double_uses:
         outcome = (f"decided: ballot {d['counted']} counted ({d['reason']})" if d["counted"] else
                    f"decided: none counted ({d['reason']})") if d["decided"] else "undecided: none counted"
-        out.append(note(f"token key {d['token_key_hex'][:16]}", f"used for {d['ballots']} ballots at kiosks "
+        out.append(note(f"token key {d['token_ref_hex'][:16]}", f"used for {d['ballots']} ballots at kiosks "
                                                                  f"{', '.join(d['kiosks'])}; {outcome}"))
     if not all_leaves_good:
         out.append(problem("aggregates.json", "not checked: the board holds ballots that fail their checks"))
@@ -264,3 +264,20 @@ def check_spoiled(election: Election, key: ElectionKey, roster: Roster | None, l
         out.append(ok("spoiled ballots", f"all {len(lines)} signed, proofs valid, none on the board, each opened "
                                          "with its published seed"))
     return _cap(out, "spoiled ballots")
+
+
+def check_record_count(package, roll, roster: Roster | None, mode: str, leaves: Sequence[bytes], files: CountFiles,
+                       workers: int = 1) -> tuple[list[Finding], list[BoardBallot], Derived]:
+    """Steps 1 to 3 on a loaded package (its ``decisions.json`` read beside ``election.json``)."""
+    election = package.election
+    key = ElectionKey.of(election)
+    found, good = check_ballots(election, key, mode, leaves, roll, roster, workers)
+    try:
+        decisions = load_decisions(package.directory, election.fingerprint_hex, package.authority)
+    except KioskError as e:
+        return found + [problem(DECISIONS_FILE, e.message)], good, Derived()
+    more, derived = check_count(election, key, good, decisions, files,
+                                all_leaves_good=not any(f.level == "problem" for f in found))
+    found += more
+    found += check_spoiled(election, key, roster, files.spoiled, good, derived)
+    return found, good, derived
