@@ -37,7 +37,7 @@ from sync.central.cli import main as central
 
 log = logging.getLogger(__name__)
 COMMUNITIES = 24
-DEMO_PIN = "201729"
+DEMO_PIN = "201724"  # the poll-worker cards of both demos (docs/first-election.md, README)
 STATION = "S01"
 
 
