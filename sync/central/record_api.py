@@ -33,7 +33,7 @@ MAX_CODE_CHARS = 120
 def spoiled_lines(node: CentralNode) -> list[bytes]:
     """Every spoiled ballot the node holds, as the record publishes it (the store's, format 2 only)."""
     spoiled = getattr(node.store, "spoiled_ballots", None)   # format 2's store (issue 14)
-    return [entry.leaf() for entry in spoiled()] if spoiled is not None else []
+    return [entry.leaf() for _, _, entry in spoiled()] if spoiled is not None else []
 
 
 def _not_yet(what: str) -> JSONResponse:

@@ -139,25 +139,32 @@ def results_json(results: list) -> list[dict]:
              "options": [o.__dict__ for o in c.options]} for c in results]
 
 
+def _shown(value: object) -> str:
+    """A published value in a message, cut short (it comes from outside)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _results_difference(published: object, derived: list[dict], ballots: int) -> str | None:
     if not isinstance(published, dict) or not isinstance(published.get("results"), list):
         return "not a results file with a list of results"
     if published.get("ballots_counted") != ballots:
-        return f"it says {published.get('ballots_counted')!r} ballots counted, the record gives {ballots}"
-    theirs = {c.get("contest"): c for c in published["results"] if isinstance(c, dict)}
+        return f"it says {_shown(published.get('ballots_counted'))} ballots counted, the record gives {ballots}"
+    theirs = {c["contest"]: c for c in published["results"] if isinstance(c, dict) and isinstance(c.get("contest"), str)}
     for contest in derived:
         mine = theirs.get(contest["contest"])
         if mine is None:
             return f"contest {contest['contest']} is missing"
         for field_ in ("ballots", "suppressed"):
             if mine.get(field_) != contest[field_]:
-                return f"contest {contest['contest']}: {field_} {mine.get(field_)!r}, the record gives {contest[field_]!r}"
-        options = {o.get("option"): o for o in mine.get("options", []) if isinstance(o, dict)}
+                return f"contest {contest['contest']}: {field_} {_shown(mine.get(field_))}, the record gives {contest[field_]!r}"
+        listed = mine.get("options") if isinstance(mine.get("options"), list) else []
+        options = {o["option"]: o for o in listed if isinstance(o, dict) and isinstance(o.get("option"), str)}
         for o in contest["options"]:
             for field_, value in o.items():
                 if options.get(o["option"], {}).get(field_) != value:
                     return (f"contest {contest['contest']} option {o['option']}: {field_} "
-                            f"{options.get(o['option'], {}).get(field_)!r}, the record gives {value!r}")
+                            f"{_shown(options.get(o['option'], {}).get(field_))}, the record gives {value!r}")
     if len(theirs) != len(derived):
         return f"{len(theirs)} contests published, the election has {len(derived)}"
     return None
