@@ -9,134 +9,23 @@ filled radio dot) and the word "selected"; an excluded one is greyed *and* says 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import pygame
 
 from booth_ui import flow
 from booth_ui.i18n import reason_text, t
+from booth_ui.paint import DrawnText, Frame, Painter, Target  # noqa: F401 - re-exported for the booth and tests
+from booth_ui.render_ballot import BallotScreens
 from booth_ui.render_worker import WorkerScreens
-from booth_ui.theme import (BODY_PT, CAP_RATIO, LARGE_CAP_MM, LARGE_SIZES, MIN_CAP_MM, MIN_TARGET_GAP_MM, REF_PX_PER_MM,
-                            Theme, min_target_px, px_per_mm, theme)
+from booth_ui.theme import LARGE_SIZES, theme
 from kiosk.contract.election import Election
-from kiosk.fonts import hangul_font
 
 
-@dataclass(frozen=True)
-class Target:
-    rect: pygame.Rect
-    event: object
-    label: str
-
-
-@dataclass(frozen=True)
-class DrawnText:
-    """One line of text as drawn: its words, font height, ink, the paper under it, and where."""
-
-    text: str
-    font_px: int
-    ink: tuple[int, int, int]
-    paper: tuple[int, int, int]
-    rect: pygame.Rect
-
-
-@dataclass
-class Frame:
-    targets: list[Target] = field(default_factory=list)
-    spoken: list[str] = field(default_factory=list)
-    texts: list[DrawnText] = field(default_factory=list)
-
-
-class Renderer(WorkerScreens):
+class Renderer(BallotScreens, WorkerScreens, Painter):
     """Paints screens of one election on a panel of any size, in millimetres (see :mod:`booth_ui.theme`)."""
 
     def __init__(self, election: Election, mode: str, size: tuple[int, int], panel_width_mm: float | None = None) -> None:
         self.election, self.mode = election, mode
-        self.width, self.height = size
-        self.px_per_mm = px_per_mm(self.width, panel_width_mm)
-        self.scale = self.px_per_mm / REF_PX_PER_MM
-        self.target = min_target_px(self.width, panel_width_mm)
-        self.gap = max(4, int(MIN_TARGET_GAP_MM * self.px_per_mm + 0.999))  # between two targets
-        self.min_px = self.font_px_for(MIN_CAP_MM)
-        self.large_px = self.font_px_for(LARGE_CAP_MM)
-        self._texts: list[DrawnText] = []
-        pygame.font.init()  # idempotent; the window path initialises only the display
-        self._font_path = str(hangul_font())
-        self._bold_path = str(hangul_font(bold=True))
-        self._fonts: dict[tuple[int, bool], pygame.font.Font] = {}
-        self._sizes: dict[int, int] = {}   # id(font) -> its size in pixels
-
-    # -- helpers ----------------------------------------------------------------------
-
-    def font_px_for(self, cap_mm: float) -> int:
-        """The font size in pixels whose capital letters are ``cap_mm`` tall on this panel."""
-        return int(cap_mm * self.px_per_mm / CAP_RATIO + 0.999)
-
-    def font(self, px: int, bold: bool = False, floor: int | None = None) -> pygame.font.Font:
-        """A font of ``px`` (at 5.25 px/mm, scaled to the panel), never below ``floor`` or 3.5 mm capitals."""
-        key = (max(int(px * self.scale), floor or self.min_px), bold)
-        if key not in self._fonts:
-            self._fonts[key] = pygame.font.Font(self._bold_path if bold else self._font_path, key[0])
-            self._sizes[id(self._fonts[key])] = key[0]
-        return self._fonts[key]
-
-    def floor(self, state: flow.BoothState, step: int = 0) -> int:
-        """The smallest font for a text: large print for voters' headings and options at sizes 2 and 3."""
-        large = state.prefs.text_size in LARGE_SIZES and step >= -2 and state.screen not in flow.WORKER
-        return self.large_px if large else self.min_px
-
-    def body(self, state: flow.BoothState, step: int = 0, bold: bool = False) -> pygame.font.Font:
-        return self.font(BODY_PT[state.prefs.text_size] + step, bold, self.floor(state, step))
-
-    def blit_text(self, surface, font: pygame.font.Font, line: str, ink, pos: tuple[int, int]) -> None:
-        """Draw one line, noting what it is, its size, its ink and the paper under it (for the tests)."""
-        image = font.render(line, True, ink)
-        rect = image.get_rect(topleft=pos)
-        clipped = rect.clip(surface.get_rect())
-        if line.strip() and clipped.width and clipped.height:
-            paper = tuple(surface.get_at((clipped.left, clipped.centery)))[:3]
-            self._texts.append(DrawnText(line, self._sizes[id(font)], tuple(ink), paper, rect))
-        surface.blit(image, pos)
-
-    def wrap(self, text: str, font: pygame.font.Font, width: int) -> list[str]:
-        lines: list[str] = []
-        for paragraph in text.split("\n"):
-            line = ""
-            for word in paragraph.split(" "):
-                trial = f"{line} {word}".strip()
-                if font.size(trial)[0] <= width or not line:
-                    line = trial
-                    while font.size(line)[0] > width and len(line) > 1:  # a word wider than the box
-                        cut = len(line) - 1
-                        while cut > 1 and font.size(line[:cut])[0] > width:
-                            cut -= 1
-                        lines.append(line[:cut])
-                        line = line[cut:]
-                else:
-                    lines.append(line)
-                    line = word
-            lines.append(line)
-        return lines
-
-    def text(self, surface, text, font, color, rect: pygame.Rect, center=True) -> int:
-        """Wrapped text inside ``rect``; returns the height used."""
-        y = rect.top
-        for line in self.wrap(text, font, rect.width):
-            x = rect.left + (rect.width - font.size(line)[0]) // 2 if center else rect.left
-            self.blit_text(surface, font, line, color, (x, y))
-            y += font.get_linesize()
-        return y - rect.top
-
-    def button(self, frame, surface, th: Theme, rect, label, event, font, fill=None, ink=None) -> None:
-        pygame.draw.rect(surface, fill or th.button, rect, border_radius=int(10 * self.scale))
-        pygame.draw.rect(surface, th.border, rect, th.border_px, border_radius=int(10 * self.scale))
-        font = self._fit(label, font, rect.width - 2 * self.gap, rect.height - self.gap // 2, bold=True)
-        lines = self.wrap(label, font, rect.width - 2 * self.gap)
-        y = rect.centery - len(lines) * font.get_linesize() // 2
-        for line in lines:
-            self.blit_text(surface, font, line, ink or th.button_text, (rect.centerx - font.size(line)[0] // 2, y))
-            y += font.get_linesize()
-        frame.targets.append(Target(pygame.Rect(rect), event, label))
+        super().__init__(size, panel_width_mm)
 
     def per_page(self) -> tuple[int, ...]:
         """How many options a ballot page shows at each text size on this panel (0: the size is not offered)."""
@@ -242,25 +131,6 @@ class Renderer(WorkerScreens):
                 else t(lang, "ballot_counter", chosen=chosen, max=contest.max))
         return contest.title.in_language(lang), rule
 
-    def _fit(self, text: str, font: pygame.font.Font, width: int, height: int, bold: bool = False,
-             floor: int | None = None) -> pygame.font.Font:
-        """The font, made smaller until ``text`` wrapped to ``width`` fits in ``height`` (never below the floor)."""
-        floor = floor or self.min_px
-        size = self._sizes[id(font)]
-        while size - 2 >= floor and len(self.wrap(text, font, width)) * font.get_linesize() > height:
-            size -= 2
-            font = self.font(0, bold, size)
-        return font
-
-    def _shrink(self, items, width: int, height: int, spacing: int) -> list[pygame.font.Font]:
-        """Fonts for (text, font, bold) paragraphs, made smaller together (never below 3.5 mm) until they fit."""
-        fonts = [font for _, font, _ in items]
-        while True:
-            used = sum(len(self.wrap(text, f, width)) * f.get_linesize() + spacing for (text, _, _), f in zip(items, fonts))
-            if used <= height or all(self._sizes[id(f)] <= self.min_px for f in fonts):
-                return fonts
-            fonts = [self.font(0, bold, max(self.min_px, self._sizes[id(f)] - 2)) for (_, _, bold), f in zip(items, fonts)]
-
     def _notice(self, surface, th, state, box: pygame.Rect) -> str:
         """A hint for the voter (the 7th like, an excluded option) in place of the heading."""
         lang = state.prefs.language
@@ -278,38 +148,6 @@ class Renderer(WorkerScreens):
         self.text(surface, text, font, th.banner_text, inner.move(0, (inner.height - height) // 2), center=False)
         return text
 
-    def _nav(self, frame, surface, th, state, area, items) -> pygame.Rect:
-        """A row of bottom buttons (label, event or None for a plain label); returns the area above."""
-        font = self.body(state, -2, bold=True)
-        y = area.bottom - self.target
-        w = (area.width - (len(items) - 1) * self.gap) // len(items)
-        for i, (label, event) in enumerate(items):
-            rect = pygame.Rect(area.left + i * (w + self.gap), y, w, self.target)
-            # a label that does not fit its button gets smaller, down to 3.5 mm
-            fit = self._fit(label, font, rect.width - 2 * self.gap, rect.height, bold=True)
-            if event is None:
-                self.text(surface, label, fit, th.text, rect.move(0, (self.target - fit.get_linesize()) // 2))
-            else:
-                self.button(frame, surface, th, rect, label, event, fit)
-        return pygame.Rect(area.left, area.top, area.width, area.height - self.target - self.gap)
-
-    def _message(self, frame, surface, th, state, area, title, lines, buttons=()):
-        lang = state.prefs.language
-        if buttons:
-            area = self._nav(frame, surface, th, state, area, buttons)
-        spacing = int(14 * self.scale)
-        fonts = self._shrink([(title, self.body(state, 8, bold=True), True),
-                              *((line, self.body(state), False) for line in lines)], area.width, area.height, spacing)
-        height = sum(len(self.wrap(x, f, area.width)) * f.get_linesize() + spacing
-                     for x, f in zip([title, *lines], fonts))
-        y = area.top + min(int(20 * self.scale), max(0, area.height - height))
-        y += self.text(surface, title, fonts[0], th.text, pygame.Rect(area.left, y, area.width, 999))
-        for line, font in zip(lines, fonts[1:]):
-            y += spacing
-            y += self.text(surface, line, font, th.text, pygame.Rect(area.left, y, area.width, 999))
-        frame.spoken[:0] = [title, *lines]
-        del lang
-
     # -- one method per screen ----------------------------------------------------------
 
     def _screen_attract(self, frame, surface, th, state, area):
@@ -324,106 +162,10 @@ class Renderer(WorkerScreens):
 
     def _screen_refused(self, frame, surface, th, state, area):
         lang = state.prefs.language
-        self._message(frame, surface, th, state, area, t(lang, "refused_title"),
-                      [reason_text(lang, state.message or "unknown"), t(lang, "refused_what_to_do")],
+        card = "_card" if state.refused_card else ""   # a poll worker's card is refused as a card
+        self._message(frame, surface, th, state, area, t(lang, f"refused{card}_title"),
+                      [reason_text(lang, state.message or "unknown"), t(lang, f"refused{card}_what_to_do")],
                       [(t(lang, "ok"), flow.Dismiss())])
-
-    def _screen_ballot(self, frame, surface, th, state, area):
-        lang = state.prefs.language
-        vote = state.vote
-        pages = flow.pages(self.election, vote.style, state.prefs.text_size, state.per_page)
-        contest_id, options = pages[vote.page]
-        contest = self.election.contest(contest_id)
-        style = self.election.style(vote.style)
-        last = vote.page == len(pages) - 1
-        nav = [(t(lang, "prev_page"), flow.PrevPage()) if vote.page else ("", None),
-               (t(lang, "page_of", page=vote.page + 1, pages=len(pages)), None),
-               (t(lang, "to_review"), flow.ToReview()) if last else (t(lang, "next_page"), flow.NextPage())]
-        area = self._nav(frame, surface, th, state, area, nav)
-        frame.spoken += [*self._heading(state), t(lang, "page_of", page=vote.page + 1, pages=len(pages))]
-        chosen = vote.chosen(contest_id)
-        cols = 1 if state.prefs.text_size in LARGE_SIZES or contest.is_score else 2
-        rows = (len(options) + cols - 1) // cols
-        cell_h = (area.height - self.gap * (rows - 1)) // max(rows, 1)
-        cell_w = (area.width - self.gap * (cols - 1)) // cols
-        for i, option_id in enumerate(options):
-            option = contest.option(option_id)
-            rect = pygame.Rect(area.left + (i % cols) * (cell_w + self.gap), area.top + (i // cols) * (cell_h + self.gap),
-                               cell_w, cell_h)
-            if contest.is_score and option_id not in style.exclude:
-                self._graded(frame, surface, th, state, rect, contest, option)
-                continue
-            self._option(frame, surface, th, state, rect, contest, option, option_id in chosen,
-                         option_id in style.exclude)
-
-    def _graded(self, frame, surface, th, state, rect, contest, option):
-        """A score contest's option: its title above one large button per grade, the given one marked."""
-        lang = state.prefs.language
-        given = state.vote.grade(contest.id, option.id)
-        radius = int(10 * self.scale)
-        pygame.draw.rect(surface, th.button, rect, border_radius=radius)
-        pygame.draw.rect(surface, th.border, rect, th.border_px, border_radius=radius)
-        label = option.title.in_language(lang)
-        grades = [g for g in contest.grades if g]
-        # the title on the left, the grade buttons in one row on the right, as tall as the cell allows
-        row_h = max(self.target, rect.height - 2 * self.gap) if rect.height - 2 * self.gap >= self.target \
-            else rect.height - 2 * self.gap
-        left = max(rect.width // 4, rect.width - len(grades) * (self.target + self.gap))
-        text_rect = pygame.Rect(rect.left + self.gap, rect.top + self.gap, left - 2 * self.gap, rect.height - 2 * self.gap)
-        font = self._fit(label, self.body(state, -2, bold=True), text_rect.width, text_rect.height, bold=True,
-                         floor=self.floor(state, -2))
-        self.text(surface, label, font, th.button_text, text_rect, center=False)
-        w = (rect.width - left - len(grades) * self.gap) // len(grades)
-        small = self.body(state, -2, bold=True)
-        for i, g in enumerate(grades):
-            button = pygame.Rect(rect.left + left + i * (w + self.gap), rect.top + self.gap, w, row_h)
-            chosen = g == given
-            fill, ink = (th.chosen, th.chosen_text) if chosen else (th.background, th.text)
-            pygame.draw.rect(surface, fill, button, border_radius=radius)
-            pygame.draw.rect(surface, th.border, button, th.border_px * (3 if chosen else 1), border_radius=radius)
-            self.text(surface, str(g), self._fit(str(g), small, w, row_h, bold=True), ink,
-                      button.move(0, (row_h - small.get_linesize()) // 2))
-            spoken = f"{label}. {t(lang, 'grade_given', grade=g)}. {t(lang, 'selected') if chosen else t(lang, 'not_selected')}"
-            frame.targets.append(Target(pygame.Rect(button), flow.Choose(contest.id, option.id, g), spoken))
-
-    def _option(self, frame, surface, th, state, rect, contest, option, is_chosen, is_excluded):
-        lang = state.prefs.language
-        fill = th.disabled if is_excluded else th.chosen if is_chosen else th.button
-        ink = th.chosen_text if is_chosen and not is_excluded else th.text if is_excluded else th.button_text
-        radius = int(10 * self.scale)
-        pygame.draw.rect(surface, fill, rect, border_radius=radius)
-        pygame.draw.rect(surface, th.border, rect, th.border_px * (3 if is_chosen else 1), border_radius=radius)
-        box = pygame.Rect(rect.left + self.gap * 2, rect.centery - int(14 * self.scale), int(28 * self.scale), int(28 * self.scale))
-        if contest.rule == "single":
-            pygame.draw.circle(surface, ink, box.center, box.width // 2, max(2, th.border_px))
-            if is_chosen:
-                pygame.draw.circle(surface, ink, box.center, box.width // 4)
-        elif not is_excluded:
-            pygame.draw.rect(surface, ink, box, max(2, th.border_px))
-            if is_chosen:
-                pygame.draw.lines(surface, ink, False, [(box.left + box.width * 0.2, box.centery),
-                                                        (box.left + box.width * 0.42, box.bottom - box.height * 0.2),
-                                                        (box.right - box.width * 0.15, box.top + box.height * 0.15)], 4)
-        label = option.title.in_language(lang)
-        status = (t(lang, "excluded_reason") if is_excluded else t(lang, "selected") if is_chosen else "")
-        text_rect = pygame.Rect(box.right + self.gap * 2, rect.top + self.gap, rect.right - box.right - self.gap * 3,
-                                rect.height - 2 * self.gap)
-        small = self._fit(status, self.body(state, -8), text_rect.width, text_rect.height // 3)
-        room = text_rect.height - (small.get_linesize() * len(self.wrap(status, small, text_rect.width)) if status else 0)
-        font = self._fit(label, self.body(state, -2, bold=True), text_rect.width, room, bold=True,
-                         floor=self.floor(state, -2))
-        lines = self.wrap(label, font, text_rect.width)
-        extra = self.wrap(status, small, text_rect.width) if status else []
-        height = len(lines) * font.get_linesize() + len(extra) * small.get_linesize()
-        y = text_rect.centery - height // 2
-        for line in lines:
-            self.blit_text(surface, font, line, ink, (text_rect.left, y))
-            y += font.get_linesize()
-        for line in extra:
-            self.blit_text(surface, small, line, ink, (text_rect.left, y))
-            y += small.get_linesize()
-        spoken = f"{label}. {status or t(lang, 'not_selected')}"
-        frame.targets.append(Target(pygame.Rect(rect), flow.Choose(contest.id, option.id), spoken))
 
     def _screen_review(self, frame, surface, th, state, area):
         lang = state.prefs.language
@@ -497,4 +239,3 @@ class Renderer(WorkerScreens):
         inner = box.inflate(-4 * self.gap, -4 * self.gap)
         self._message(frame, surface, th, state, inner, t(lang, "warning_title"),
                       [t(lang, "warning_countdown", seconds=seconds)], [(t(lang, "still_here"), flow.StillHere())])
-

@@ -38,7 +38,7 @@ def cmd_booth(args: argparse.Namespace) -> int:
                      pick(args.printer, config.printer.url if config else None),
                      args.fullscreen or bool(config and config.booth.fullscreen),
                      pick(args.scanner, (config.scanner.url or None) if config else None), args.config,
-                     audio=config.audio if config else None)
+                     audio=config.audio if config else None, booth=config.booth if config else None)
 
 
 def cmd_selftest(args: argparse.Namespace) -> int:

@@ -18,7 +18,10 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "systemd" / "image"))
-import boot_image  # noqa: E402
+import boot_disk  # noqa: E402
+import boot_image  # noqa: E402,F401  (the bench itself imports)
+import boot_keys  # noqa: E402
+import boot_qemu  # noqa: E402
 sys.path.pop(0)
 
 needs_e2fs = pytest.mark.skipif(not (shutil.which("mke2fs") and shutil.which("debugfs")), reason="no e2fsprogs")
@@ -51,23 +54,23 @@ def small_image(tmp_path: Path) -> Path:
 @needs_e2fs
 def test_the_root_file_system_is_read_and_edited_in_place_without_root(tmp_path):
     image = small_image(tmp_path)
-    offset, size = boot_image.root_partition(image)
+    offset, size = boot_disk.root_partition(image)
     assert offset == 5 << 20 and size == 19 << 20
     target = f"{image}?offset={offset}"
-    assert boot_image.kernel_files(target) == ("/boot/vmlinuz-6.1.0-28-arm64", "/boot/initrd.img-6.1.0-28-arm64")
-    uid, gid = boot_image.owner_ids(boot_image.read_file(target, "/etc/passwd"), "kiosk")
+    assert boot_disk.kernel_files(target) == ("/boot/vmlinuz-6.1.0-28-arm64", "/boot/initrd.img-6.1.0-28-arm64")
+    uid, gid = boot_disk.owner_ids(boot_disk.read_file(target, "/etc/passwd"), "kiosk")
     assert (uid, gid) == (999, 996)
     tree = tmp_path / "station"
     (tree / "batches").mkdir(parents=True)
     (tree / "station.json").write_text('{"station": "S01"}')
     (tree / "batches" / "0001.batch").write_bytes(b"\x00batch")
-    boot_image.debugfs(target, *boot_image.copy_tree_requests(tree, "/var/lib/kiosk/station", uid, gid), write=True)
-    assert boot_image.read_file(target, "/var/lib/kiosk/station/batches/0001.batch") == "\x00batch"
-    stat = boot_image.debugfs(target, "stat /var/lib/kiosk/station/station.json")
+    boot_disk.debugfs(target, *boot_disk.copy_tree_requests(tree, "/var/lib/kiosk/station", uid, gid), write=True)
+    assert boot_disk.read_file(target, "/var/lib/kiosk/station/batches/0001.batch") == "\x00batch"
+    stat = boot_disk.debugfs(target, "stat /var/lib/kiosk/station/station.json")
     assert "User:   999" in stat and "Group:   996" in stat
     assert subprocess.run(["e2fsck", "-fn", target], capture_output=True).returncode == 0
     with pytest.raises(RuntimeError, match="not a Linux one"):
-        boot_image.root_partition(_with_type(image, 0x0C))
+        boot_disk.root_partition(_with_type(image, 0x0C))
 
 
 def _with_type(image: Path, kind: int) -> Path:
@@ -79,19 +82,19 @@ def _with_type(image: Path, kind: int) -> Path:
 
 
 def test_the_boot_config_points_camera_and_printer_at_the_emulated_devices():
-    config = boot_image.boot_config('[camera]\nurl = "/dev/video0"\n[printer]\nurl = "/dev/kiosk-printer"\n'
+    config = boot_disk.boot_config('[camera]\nurl = "/dev/video0"\n[printer]\nurl = "/dev/kiosk-printer"\n'
                                     '[scanner]\nurl = ""\n', "/var/lib/kiosk/boot-frames")
     assert 'url = "dir:/var/lib/kiosk/boot-frames?fps=5&loop=1"' in config
-    assert 'url = "/dev/ttyS0"' in config and 'url = ""' in config
+    assert 'url = "/dev/ttyUSB0"' in config and 'url = ""' in config
 
 
 def test_console_lines_are_found_after_the_last_one(tmp_path):
     log = tmp_path / "console.log"
     log.write_text("[  OK  ] Started kiosk-booth.service - Polling-station kiosk: the voting booth.\n"
                    "CHECK host: cast-done\nCHECK is-system-running: running\n")
-    _, at = boot_image.wait_console(log, boot_image.READY_LINE, time.monotonic() + 1)
-    first, at = boot_image.wait_console(log, boot_image.CHECK_LINE, time.monotonic() + 1, at)
-    second, _ = boot_image.wait_console(log, boot_image.CHECK_LINE, time.monotonic() + 1, at)
+    _, at = boot_qemu.wait_console(log, boot_qemu.READY_LINE, time.monotonic() + 1)
+    first, at = boot_qemu.wait_console(log, boot_qemu.CHECK_LINE, time.monotonic() + 1, at)
+    second, _ = boot_qemu.wait_console(log, boot_qemu.CHECK_LINE, time.monotonic() + 1, at)
     assert first.groups() == ("host", "cast-done") and second.groups() == ("is-system-running", "running")
 
 
@@ -102,13 +105,13 @@ def test_qmp_takes_a_screendump_and_sends_a_key_to_a_virt_machine(tmp_path):
                              "-display", "none", "-qmp", f"unix:{tmp_path / 'qmp.sock'},server=on,wait=off"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        qmp = boot_image.Qmp(tmp_path / "qmp.sock")
+        qmp = boot_qemu.Qmp(tmp_path / "qmp.sock")
         width, height = qmp.screendump(tmp_path / "s.ppm", tmp_path / "s.png")
         assert width > 0 and height > 0 and (tmp_path / "s.png").stat().st_size > 0
         qmp.key("tab")
         still = qmp.pixels(tmp_path / "w.ppm")
-        screen, changed = boot_image.wait_for_new_screen(qmp, tmp_path / "w.ppm", still, longest_s=0, step_s=0)
-        assert not changed and not boot_image.differs(screen, still, 0.0)   # a stopped guest: same screen
+        screen, changed = boot_qemu.wait_for_new_screen(qmp, tmp_path / "w.ppm", still, longest_s=0, step_s=0)
+        assert not changed and not boot_qemu.differs(screen, still, 0.0)   # a stopped guest: same screen
         with pytest.raises(RuntimeError, match="QMP"):
             qmp.command("no-such-command")
         qmp.command("quit")
@@ -126,8 +129,8 @@ def test_a_new_screen_is_told_from_a_blink():
     blink, new = a.copy(), a.copy()
     blink[:30] = 255
     new[:3000] = 255
-    assert not boot_image.differs(a, blink, 0.02) and boot_image.differs(a, new, 0.02)
-    assert boot_image.differs(a, a[:50], 0.5)   # another display size is another screen
+    assert not boot_qemu.differs(a, blink, 0.02) and boot_qemu.differs(a, new, 0.02)
+    assert boot_qemu.differs(a, a[:50], 0.5)   # another display size is another screen
 
 
 def test_the_key_plan_is_made_by_the_real_booth(tmp_path):
@@ -137,6 +140,64 @@ def test_the_key_plan_is_made_by_the_real_booth(tmp_path):
 
     with contextlib.redirect_stdout(io.StringIO()):
         tokens = prepare(tmp_path / "demo")
-    keys = boot_image.key_plan(tmp_path / "demo" / "station", tokens[0][0])
+    keys = boot_keys.key_plan(tmp_path / "demo" / "station", tokens[0][0])
     assert keys.count("enter") >= 4 and keys.count("wait") == keys.count("enter") and keys[-1] == "wait"
     assert set(keys) == {"tab", "enter", "wait"}
+
+
+def test_the_boot_printer_is_a_device_the_booth_unit_allows():
+    # A printer on a PCI 16550 (/dev/ttyS0) would be refused by the unit's closed device list and
+    # the boot would print no paper record: the bench uses what a Pi's printer is, USB serial.
+    unit = (Path(__file__).resolve().parent.parent / "systemd" / "kiosk-booth.service").read_text()
+    allowed = {line.split("=", 1)[1].split()[0] for line in unit.splitlines() if line.startswith("DeviceAllow=")}
+    config = boot_disk.boot_config('[printer]\nurl = "/dev/kiosk-printer"\n', "/f")
+    device = config.split('url = "', 1)[1].split('"', 1)[0]
+    assert f"char-{Path(device).name.rstrip('0123456789')}" in allowed
+
+
+@pytest.mark.skipif(not shutil.which("qemu-system-aarch64"), reason="no qemu-system-arm")
+def test_qemu_accepts_the_boot_command_line(tmp_path):
+    from hardware.virtual_device import VirtualPrinter
+    from hardware.virtual_printer import TcpServer
+
+    for name in ("disk.img", "vmlinuz", "initrd.img"):
+        (tmp_path / name).write_bytes(b"\0" * 65536)
+    server = TcpServer(VirtualPrinter()).start()
+    command = boot_qemu.qemu_command(tmp_path, tmp_path / "disk.img", tmp_path / "vmlinuz",
+                                     tmp_path / "initrd.img", server.server_address[1])
+    assert "-nic" in command and command[command.index("-nic") + 1] == "none"
+    qemu = subprocess.Popen([*command, "-S"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        qmp = boot_qemu.Qmp(tmp_path / "qmp.sock")
+        devices = {d["type"] for d in _qom_tree(qmp, "/machine/peripheral-anon")}
+        assert {"usb-serial", "virtio-gpu-pci", "virtio-keyboard-pci", "virtio-tablet-pci", "virtserialport"} <= devices
+        qmp.command("quit")
+        qmp.close()
+        assert qemu.wait(timeout=30) == 0, qemu.stderr.read()
+    finally:
+        if qemu.poll() is None:
+            qemu.kill()
+        server.stop()
+
+
+def _qom_tree(qmp, path: str) -> list[dict]:
+    """The devices QEMU made, walking the QOM tree under ``path`` (virtserialport sits under its bus)."""
+    found = []
+    for child in qmp.command("qom-list", path=path):
+        if child["type"].startswith("child<"):
+            found.append({"type": child["type"][6:-1]})
+            found += _qom_tree(qmp, f"{path}/{child['name']}")
+    return found
+
+
+def test_the_sandbox_line_holds_only_when_every_part_does():
+    good = "root ro,relatime data rw,noatime cap 0000000000000000 net private"
+    assert boot_disk.sandbox_holds(good)
+    for bad in (good.replace("root ro", "root rw"), good.replace("data rw", "data ro"),
+                good.replace("cap 0000000000000000", "cap 0000000000000400"), good.replace("private", "shared"),
+                "root  data  cap  net private", ""):
+        assert not boot_disk.sandbox_holds(bad), bad
+
+
+def test_the_guest_check_script_is_valid_shell():
+    assert subprocess.run(["sh", "-n"], input=boot_disk.CHECK_SCRIPT, text=True).returncode == 0

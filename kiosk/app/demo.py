@@ -38,7 +38,7 @@ from kiosk.station.cardlist import load_card_list
 
 log = logging.getLogger(__name__)
 COMMUNITIES = 24
-DEMO_PIN = "201729"
+DEMO_PIN = "201724"  # the poll-worker cards of both demos (docs/first-election.md, README)
 STATION = "S01"
 
 

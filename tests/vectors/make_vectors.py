@@ -124,7 +124,47 @@ def build_vectors() -> dict[str, dict]:
                              "signature_b64": b64url(authority.sign("kiosk-test/1", msg))}
     out["checkpoint.json"] = checkpoint_vector(fp.hex())
     out["registration.json"] = registration_vector(fp.hex())
+    out["sealed-batch-v2.json"] = batch_v2_vector()
     return out
+
+
+def batch_v2_election():
+    """The 24-community Ttabok election with fixed keys (as tests/vectors/crypto.json's ballot)."""
+    from kiosk.contract.ttabok import ttabok_spec
+    return parse_election(dict(ttabok_spec(24), format=ELECTION_FORMAT, authority_key_hex="11" * 32,
+                               encryption_key_hex="22" * 32, trustees={"count": 3, "threshold": 2}))
+
+
+def batch_v2_vector() -> dict:
+    """A format-2 batch: two cast ballots and one spoiled ballot of style C001, from fixed seeds."""
+    from kiosk.contract.ballot_v2 import seal_ballot_v2
+    from kiosk.contract.batch_v2 import HEADER_CONTEXT_V2, SpoiledBallot, build_batch_v2, encode_batch_v2
+    from kiosk.contract.crypto import group
+    from kiosk.contract.crypto.encrypted_ballot import ballot_bytes, encrypt_ballot
+    election, kiosk = batch_v2_election(), SigningKey(KIOSK_SEED)
+    rng = group.SeededScalars(b"kiosk batch-v2 vector")
+    y = group.mul_base(rng())
+    made = []
+    for i, chosen in ((1, ["P002", "P007"]), (2, []), (3, ["P005"])):
+        ballot_id, serial, seed = bytes([i]) * 16, bytes([16 + i]) * 16, bytes([32 + i]) * 32
+        encrypted = encrypt_ballot(y, election, "C001", ballot_id.hex(), {"G01": chosen}, seed, rng)
+        made.append((seal_ballot_v2(kiosk, election, serial, ballot_id, "C001", ballot_bytes(encrypted)), seed,
+                     serial, chosen))
+    batch = build_batch_v2(kiosk, election.fingerprint_hex, "official", 1, None, [m[0] for m in made[:2]],
+                           [SpoiledBallot(made[2][0], made[2][1])], False)
+    header = batch.header.encoded()
+    return {"description": "sealed batch format 2: cast SealedBallotV2 leaves (RFC 6962 root merkle_root_hex), "
+                           "spoiled entries {ballot, nonce_seed_b64} (root spoiled_root_hex), header signed by the "
+                           "kiosk key over 'kiosk-batch-header/2' 0x00 canonical(header)",
+            "election_fingerprint_hex": election.fingerprint_hex, "election_public_key_b64": b64url(y),
+            "kiosk_seed_hex": KIOSK_SEED.hex(), "kiosk_public_hex": kiosk.verify_key.hex,
+            "serials_hex": [m[2].hex() for m in made], "selections": [{"G01": m[3]} for m in made],
+            "spoiled_selections": {"G01": made[2][3]}, "context": HEADER_CONTEXT_V2,
+            "header": header.decode("ascii"), "header_hash_hex": batch.header.hash().hex(),
+            "signed_bytes_hex": signed_message(HEADER_CONTEXT_V2, header).hex(),
+            "leaves": [b.leaf().decode("ascii") for b in batch.ballots],
+            "spoiled_leaves": [s.leaf().decode("ascii") for s in batch.spoiled],
+            "file": encode_batch_v2(batch).decode("ascii")}
 
 
 SOFTWARE_HASH_HEX = "33" * 32

@@ -1,0 +1,102 @@
+"""Format-2 ballots for the count's tests: a Ttabok election, a 2-of-3 ceremony run in-process, real
+encrypted ballots sealed with real token and kiosk keys, and the trustees' real partial decryptions."""
+
+from __future__ import annotations
+
+import os
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+
+from kiosk.contract.ballot_v2 import seal_ballot_v2
+from kiosk.contract.canonical import b64url, canonical_bytes
+from kiosk.contract.crypto import group
+from kiosk.contract.crypto.encrypted_ballot import ballot_bytes, encrypt_ballot, shown_options
+from kiosk.contract.crypto.records import election_key_json
+from kiosk.contract.crypto.threshold import Ceremony, make_trustee, partial_decrypt, secret_key_share
+from kiosk.contract.election import ELECTION_FORMAT, Election, parse_election
+from kiosk.contract.keys import SigningKey
+from kiosk.contract.tally_rules import Count
+from kiosk.contract.ttabok import ttabok_spec
+from sync.central.count import BoardBallot, ElectionKey
+
+
+@dataclass
+class CountElection:
+    """An election, its public key record, the trustees' key shares (the test plays every trustee)."""
+
+    election: Election
+    key: ElectionKey
+    key_json: dict
+    shares: dict[int, int]
+    kiosks: list[SigningKey] = field(default_factory=lambda: [SigningKey(bytes([7]) * 32), SigningKey(bytes([8]) * 32)])
+
+    def partials(self, aggregates, trustees=(1, 3)):
+        """The named trustees' partial decryptions of ``aggregates`` as published JSON bodies."""
+        return [partial_decrypt(self.key.ceremony, i, self.shares[i], aggregates.ciphertexts, aggregates.ballots,
+                                self.election.privacy_floor, aggregates.context).to_json() for i in trustees]
+
+
+def count_election(communities: int = 24, trustees: int = 3, threshold: int = 2, seed: bytes = b"count") -> CountElection:
+    """A Ttabok election of ``communities`` and a dealerless ``threshold``-of-``trustees`` key."""
+    election = parse_election(dict(ttabok_spec(communities), format=ELECTION_FORMAT, authority_key_hex="11" * 32,
+                                   encryption_key_hex="22" * 32, trustees={"count": 3, "threshold": 2}))
+    ceremony = Ceremony(election.id, trustees, threshold)
+    rng = group.SeededScalars(seed)
+    made = [make_trustee(ceremony, i, rng) for i in range(1, trustees + 1)]
+    announcements = {a.index: a for _, a in made}
+    key_json = election_key_json(ceremony, announcements)
+    shares = {s.index: secret_key_share({t.index: t.share_for(s.index) for t, _ in made}) for s, _ in made}
+    return CountElection(election, ElectionKey.from_json(key_json), key_json, shares)
+
+
+def cast(ce: CountElection, per_style: dict[str, int], seed: int = 7, kiosk: int = 0, start: int = 0,
+         serials: list[bytes] | None = None) -> tuple[Count, list[BoardBallot], list[bytes]]:
+    """Ballots of random valid likes: the plain count, the board ballots (leaf index from ``start``), the serials."""
+    rnd = random.Random(seed)
+    plain, out, used = Count(), [], []
+    election = ce.election
+    n = 0
+    for style, how_many in per_style.items():
+        contest = election.contest(election.style(style).contests[0])
+        for _ in range(how_many):
+            shown = shown_options(election, style, contest)
+            picked = set(rnd.sample(shown, rnd.randint(0, contest.max)))
+            selections = {contest.id: [o for o in shown if o in picked]}
+            plain.add(election, style, selections)
+            ballot_id = rnd.randbytes(16)
+            encrypted = encrypt_ballot(ce.key.public_key, election, style, ballot_id.hex(), selections, os.urandom(32))
+            serial = serials[n] if serials else rnd.randbytes(16)
+            used.append(serial)
+            sealed = seal_ballot_v2(ce.kiosks[kiosk], election, serial, ballot_id, style, ballot_bytes(encrypted))
+            out.append(BoardBallot(start + n, ce.kiosks[kiosk].verify_key.hex, sealed))
+            n += 1
+    return plain, out, used
+
+
+def every_style(ce: CountElection, n: int = 1, groups: int = 1) -> dict[str, int]:
+    """``n`` ballots of every style of the first ``groups`` groups (12 communities each)."""
+    return {s.id: n for s in ce.election.styles[:12 * groups]}
+
+
+def likes(count: Count) -> Counter:
+    """Every option's likes of a count, over all contests."""
+    out = Counter()
+    for chosen in count.selections.values():
+        out.update(chosen)
+    return +out
+
+
+def spoil(ce: CountElection, style: str, selections: dict, seed: bytes = bytes(range(32)), kiosk: int = 0) -> bytes:
+    """A checked (spoiled) ballot's published entry: the sealed ballot and its nonce seed."""
+    ballot_id = os.urandom(16)
+    encrypted = encrypt_ballot(ce.key.public_key, ce.election, style, ballot_id.hex(), selections, seed)
+    sealed = seal_ballot_v2(ce.kiosks[kiosk], ce.election, os.urandom(16), ballot_id, style, ballot_bytes(encrypted))
+    return canonical_bytes({"ballot": sealed.to_json(), "nonce_seed_b64": b64url(seed)})
+
+
+def roster_of(ce: CountElection):
+    """A roster of the test's two kiosks (the signature on it is not what these tests check)."""
+    from kiosk.contract.roster import Roster, RosterEntry
+    return Roster(ce.election.fingerprint_hex, tuple(RosterEntry(f"S-000{n + 1}", k.verify_key.hex, 0)
+                                                      for n, k in enumerate(ce.kiosks)))
