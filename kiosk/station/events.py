@@ -50,7 +50,7 @@ CATALOGUE: tuple[EventKind, ...] = (
               "selection."),
     EventKind("E11", "token_refused", FAILURE,
               "`reason` (a `RefusalReason` value: `malformed`, `unknown_version`, `other_election`, `wrong_mode`, "
-              "`not_on_roll`, `roll_not_frozen`, `already_used`, `polls_not_open`, `selections_invalid`, "
+              "`not_on_roll`, `style_not_here`, `roll_not_frozen`, `already_used`, `polls_not_open`, `selections_invalid`, "
               "`disk_full`), `time`"),
     EventKind("E12", "paper_record_spoiled", FAILURE,
               "`time` only: a voter rejected the printed paper record (the count of spoiled records, never "
