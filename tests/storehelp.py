@@ -55,13 +55,29 @@ def make_election(directory: Path, per_style: int, communities: int = 24,
 
 
 def make_station(tokens: Tokens, root: Path, mode: str = "test", polls_open: bool = True,
-                 seal_interval_s: int = 0) -> Path:
-    """Provision a station in ``root`` and (by default) open its polls."""
+                 seal_interval_s: int = 0, cards=None) -> Path:
+    """Provision a station in ``root``, load the card list of ``cards`` (a pollhelp.Cards) when given,
+    and (by default) open its polls."""
     provision(tokens.directory, "S-0001", root, NOW, mode=mode, seal_interval_s=seal_interval_s)
+    if cards is not None:
+        load_cards(tokens, root, cards.pins)
     if polls_open:
         with Station.open(root) as station:
             open_polls(station, NOW)
     return root
+
+
+def load_cards(tokens: Tokens, root: Path, pins, issued: int = NOW) -> None:
+    """What the authority and the technician do: a card list of ``pins`` (CardPin records) signed
+    for this station's kiosk key, loaded with ``kiosk cards load``'s function."""
+    from kiosk.contract.card_list import make_card_list
+    from kiosk.contract.package import load_package
+    from kiosk.station.cardlist import load_card_list
+
+    with Station.open(root) as station:
+        envelope = make_card_list(load_package(tokens.directory).authority_key(), station.config.election_hex,
+                                  station.config.kiosk_key_hex, station.config.station, pins, issued)
+        load_card_list(station, json.dumps(envelope).encode("utf-8"), issued)
 
 
 def choices(election: Election, style_id: str, n: int = 2) -> dict:

@@ -79,6 +79,7 @@ class BallotStyle:
     title: Title
     contests: tuple[str, ...]
     exclude: frozenset[str] = frozenset()
+    stations: frozenset[str] | None = None   # None: any station may accept it; else only these
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,13 @@ class Election:
 
     def style(self, style_id: str) -> BallotStyle | None:
         return self._styles.get(style_id)
+
+    def style_allowed(self, style_id: str, station: str) -> bool:
+        """May ``station`` accept a ballot of ``style_id``? True unless the package binds the style
+        to a list of stations (its optional ``stations``) without this one; False for an unknown style.
+        Kiosks refuse such a token (``style_not_here``); nodes call this with the roster's station."""
+        style = self._styles.get(style_id)
+        return style is not None and (style.stations is None or station in style.stations)
 
     def __post_init__(self) -> None:
         # computed once: encoding a national election's body takes milliseconds, and every
@@ -363,7 +371,7 @@ def _styles(c: _Checker, value: Any, contests: dict[str, Contest]) -> list[Ballo
     seen: set[str] = set()
     for i, raw in enumerate(c.items(value, "styles", 1, 100_000)):
         path = f"styles[{i}]"
-        d = c.obj(raw, path, {"id", "title", "contests"}, {"exclude"})
+        d = c.obj(raw, path, {"id", "title", "contests"}, {"exclude", "stations"})
         if d is None:
             continue
         sid = c.ident(d.get("id"), f"{path}.id")
@@ -391,10 +399,24 @@ def _styles(c: _Checker, value: Any, contests: dict[str, Contest]) -> list[Ballo
             if left < k.min or left == 0:
                 c.fail(f"{path}.exclude", f"leaves {left} options in contest {k.id!r}, "
                                           f"fewer than its min {k.min} or none at all")
+        stations = _style_stations(c, d, path)
         if sid and title:
             out.append(BallotStyle(sid, title, tuple(n for n in names if isinstance(n, str)),
-                                   frozenset(o for o in exclude if isinstance(o, str))))
+                                   frozenset(o for o in exclude if isinstance(o, str)), stations))
     return out
+
+
+def _style_stations(c: _Checker, d: dict, path: str) -> frozenset[str] | None:
+    """The optional ``stations`` of a style: the only stations that may accept it (absent: any)."""
+    if "stations" not in d:
+        return None
+    names = c.items(d["stations"], f"{path}.stations", 1, 100_000)
+    for j, name in enumerate(names):
+        if not isinstance(name, str) or not ID_PATTERN.fullmatch(name):
+            c.fail(f"{path}.stations[{j}]", f"must be a station id, got {_short(name)}")
+    if len(set(map(str, names))) != len(names):
+        c.fail(f"{path}.stations", "names a station twice")
+    return frozenset(n for n in names if isinstance(n, str))
 
 
 def _tally(c: _Checker, value: Any) -> list[BonusBand]:

@@ -17,15 +17,14 @@ from pathlib import Path
 
 from kiosk.app.cliutil import EXIT_OK, EXIT_USAGE, print_json
 from kiosk.contract.canonical import b64url, parse_json
-from kiosk.contract.crypto.elgamal import DiscreteLog
 from kiosk.contract.crypto.group import mul_base
 from kiosk.contract.crypto.records import (Aggregates, election_key_from_json, election_key_json, secret_from_json,
                                            secret_to_json)
-from kiosk.contract.crypto.threshold import (Announcement, Ceremony, PartialDecryption, check_announcements, combine,
-                                             make_trustee, open_share, partial_decrypt, seal_share, secret_key_share,
-                                             verification_key)
+from kiosk.contract.crypto.threshold import (Announcement, Ceremony, check_announcements, make_trustee, open_share,
+                                             partial_decrypt, seal_share, secret_key_share, verification_key)
 from kiosk.contract.keys import read_private_json, write_private_json
 from kiosk.errors import FormatError, ProofError
+from sync.central.count import ElectionKey, decrypted_counts, parse_partials
 
 
 def _read(path: Path, what: str):
@@ -144,19 +143,12 @@ def cmd_decrypt(args: argparse.Namespace) -> int:
 
 
 def cmd_combine(args: argparse.Namespace) -> int:
-    ceremony, announcements, _ = election_key_from_json(_read(args.election_key, "election key"))
+    key = ElectionKey.from_json(_read(args.election_key, "election key"))
     aggregates = Aggregates.from_json(_read(args.aggregates, "aggregates"))
-    partials = [PartialDecryption.from_json(_read(p, "partial decryption"), ceremony, len(aggregates.items))
-                for p in args.partials]
-    points = combine(ceremony, announcements, aggregates.ciphertexts, partials, aggregates.context)
-    dl = DiscreteLog(max(aggregates.ballots, default=0))
-    rows = []
-    for (contest, option, _, ballots), point in zip(aggregates.items, points):
-        count = dl.find(point)
-        if count is None:
-            raise ProofError(f"aggregate {contest}/{option} does not decrypt to a count of at most {ballots}",
-                             "the aggregates file is not the sum of valid ballots")
-        rows.append({"contest": contest, "option": option, "ballots": ballots, "count": count})
+    partials = parse_partials(key, aggregates, [_read(p, "partial decryption") for p in args.partials])
+    counts = decrypted_counts(key, aggregates, partials)
+    rows = [{"contest": contest, "option": option, "ballots": ballots, "count": count}
+            for (contest, option, _, ballots), count in zip(aggregates.items, counts)]
     if args.json:
         print_json({"election": aggregates.election, "results": rows})
     else:

@@ -110,7 +110,8 @@ if ! step_done packages; then
     -o Dpkg::Options::=--force-confold -o Dpkg::Options::=--force-confdef $PACKAGES
   rm -f "$ROOTFS/usr/sbin/update-initramfs"
   in_root dpkg-divert --local --rename --remove /usr/sbin/update-initramfs
-  in_root update-initramfs -u -k all   # raspi-firmware's hook copies kernel and initrd to /boot/firmware
+  # -c, not -u: -u only remakes initrds that exist, and with the hold-off above none does yet
+  in_root update-initramfs -c -k all   # raspi-firmware's hook copies kernel and initrd to /boot/firmware
   in_root apt-get clean
   umount_virtual
   done_step packages
