@@ -8,6 +8,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from ceremonyhelp import LocalCeremony, run_ceremony
+
 from kiosk.station.provisioning import provision
 from kiosk.contract.election import Election
 from kiosk.contract.minting import mint_tokens
@@ -27,11 +29,19 @@ class Tokens:
     election: Election
     test: list[tuple[str, str]]
     official: list[tuple[str, str]]
+    ceremony: LocalCeremony | None = None   # format 2: the trustees' secrets (the test plays them)
 
 
-def make_election(directory: Path, per_style: int, communities: int = 24) -> Tokens:
-    """Create, mint (test and official) and freeze an election package."""
-    package = create_package(directory, ttabok_spec(communities), trustees=1, threshold=1)
+def make_election(directory: Path, per_style: int, communities: int = 24,
+                  ceremony: tuple[int, int] | None = None) -> Tokens:
+    """Create, mint (test and official) and freeze an election package.
+
+    ``ceremony=(n, k)`` makes it format 2, its key from an in-process k-of-n ceremony.
+    """
+    spec = ttabok_spec(communities)
+    local = run_ceremony(spec["id"], *ceremony) if ceremony else None
+    package = create_package(directory, spec, trustees=1, threshold=1,
+                             election_key=local.record if local else None)
     styles = [s.id for s in package.election.styles]
     test = mint_tokens(package, [(s, per_style) for s in styles], "test")
     official = mint_tokens(package, [(s, per_style) for s in styles], "official")
@@ -41,7 +51,7 @@ def make_election(directory: Path, per_style: int, communities: int = 24) -> Tok
     # interleave styles so that the first tokens of the lists cover many ballot styles
     order = sorted(range(len(test)), key=lambda i: (i % per_style, i))
     return Tokens(directory, package.election, [(test[i].style, test[i].payload) for i in order],
-                  [(official[i].style, official[i].payload) for i in order])
+                  [(official[i].style, official[i].payload) for i in order], local)
 
 
 def make_station(tokens: Tokens, root: Path, mode: str = "test", polls_open: bool = True,

@@ -25,7 +25,7 @@ from sync.central.audit.cli import add_audit_verbs
 from sync.central.cards_cli import add_cards_verbs
 from sync.central.board_cli import add_board_verbs
 from sync.central.witness_cli import add_witness_verb
-from sync.central.trustee_cli import add_trustee_verbs
+from sync.central.trustee_cli import add_trustee_verbs, trustees_election_key
 from sync.central.node_cli import add_node_verbs
 from sync.central.nodes import demo_nodes, parse_node_option, save_demo_keys
 from sync.central.sheets import write_token_pngs, write_token_sheet
@@ -43,7 +43,11 @@ def cmd_election_init(args: argparse.Namespace) -> int:
     listed = [parse_node_option(text) for text in args.node or []] + [entry for entry, _ in demo]
     if listed:
         body = {**body, "nodes": list(body.get("nodes", [])) + listed}
-    package = create_package(args.out, body, trustees=args.trustees, threshold=args.threshold)
+    election_key = None
+    if args.trustees_from:
+        election_key = trustees_election_key(args.trustees_from, body.get("id"), args.trustees, args.threshold)
+    package = create_package(args.out, body, trustees=args.trustees, threshold=args.threshold,
+                             election_key=election_key)
     for folder in save_demo_keys(args.out, demo):
         print(f"demo node key in {folder}/node.key: run kiosk-central serve --data {folder} --election {args.out}")
     e = package.election
@@ -51,8 +55,12 @@ def cmd_election_init(args: argparse.Namespace) -> int:
     print(f"fingerprint {e.fingerprint_hex}")
     print(f"authority key {package.authority.fingerprint} (secret key in {args.out}/authority/: keep it offline)")
     print(f"{len(e.nodes)} central nodes: {', '.join(n.id + ' ' + n.url for n in e.nodes) or 'none'}")
-    print(f"election key split among {e.trustees_count} trustees, {e.trustees_threshold} needed "
-          f"(shares in {args.out}/trustees/: hand each to its trustee, then delete them here)")
+    if e.ceremony is not None:
+        print(f"election key from the {e.trustees_count} trustees' announcements, {e.trustees_threshold} needed "
+              f"to decrypt (ballot format 2; no part of its secret is here)")
+    else:
+        print(f"election key split among {e.trustees_count} trustees, {e.trustees_threshold} needed "
+              f"(shares in {args.out}/trustees/: hand each to its trustee, then delete them here)")
     return EXIT_OK
 
 
@@ -69,6 +77,7 @@ def cmd_election_show(args: argparse.Namespace) -> int:
             "contests": len(e.contests), "styles": len(e.styles),
             "privacy_floor": e.privacy_floor, "paper_record": e.paper_record,
             "trustees": {"count": e.trustees_count, "threshold": e.trustees_threshold},
+            "ballot_format": e.ballot_format,
             "nodes": [n.url for n in e.nodes],
             "roll": {"entries": roll.count(), "frozen": root is not None,
                      "root_hex": root.root_hex if root else None},
@@ -179,6 +188,10 @@ def build_parser() -> argparse.ArgumentParser:
                       help=f"communities in the Ttabok demo (default {TTABOK_COMMUNITIES})")
     init.add_argument("--trustees", type=int, default=3, help="trustees sharing the election key (default 3)")
     init.add_argument("--threshold", type=int, default=2, help="shares needed to tally (default 2)")
+    init.add_argument("--trustees-from", type=Path, metavar="DIR",
+                      help="the folder of every trustee's published trustee-N.announcement.json "
+                           "('trustee keygen'): the election key from the dealerless ceremony (ballot format 2) "
+                           "instead of a dealer's key; --trustees and --threshold must be the ceremony's")
     init.add_argument("--node", action="append", metavar="ID=URL=KEYHEX",
                       help="a central node: id, URL, public key from 'node init' (repeatable)")
     init.add_argument("--nodes", type=int, default=0, metavar="N",
