@@ -23,7 +23,7 @@ from kiosk.app.steps import USB_DIR
 from kiosk.app.printing import open_printer
 from kiosk.app.cliutil import EXIT_OK
 from kiosk.station.attest import attest_installed
-from kiosk.contract.cards import PREFIX as CARD_PREFIX
+from kiosk.contract.cards import OLD_PREFIX, PREFIX as CARD_PREFIX
 from kiosk.app.notify import Notifier, Watchdog, watchdog_interval_s
 from kiosk.station.station_reports import SOFTWARE_ATTESTED
 from kiosk.scanning import DeviceBack, DeviceLost, HintShown, PayloadScanned
@@ -56,7 +56,7 @@ def is_token(text: str) -> bool:
 def translate(event: object) -> object | None:
     """The booth's flow event for a scanner event (None: nothing for the voter's screen)."""
     if isinstance(event, PayloadScanned):
-        if event.payload.startswith(CARD_PREFIX):
+        if event.payload.startswith((CARD_PREFIX, OLD_PREFIX)):  # an old card is refused by name
             return flow.CardScanned(event.payload)
         return flow.CodeScanned(event.payload)
     if isinstance(event, HintShown):
