@@ -221,7 +221,7 @@ def _short(value: Any) -> str:
 
 TOP_REQUIRED = {"format", "id", "title", "contests", "styles", "privacy_floor", "paper_record",
                 "authority_key_hex", "encryption_key_hex", "trustees", "nodes"}
-TOP_OPTIONAL = {"tally"}
+TOP_OPTIONAL = {"tally", "electorates", "selection"}  # the last two: kiosk/contract/judging_rules.py
 
 
 def parse_election(body: Any) -> Election:
@@ -259,6 +259,8 @@ def parse_election(body: Any) -> Election:
         if count and threshold and threshold > count:
             c.fail("trustees.threshold", f"must not exceed trustees.count ({count}), got {threshold}")
     nodes = _nodes(c, top.get("nodes"))
+    from kiosk.contract.judging_rules import check_judging  # here: it reuses this module's checker
+    check_judging(c, top, contests, styles)
     if c.problems:
         raise ValidationError("the election definition", c.problems,
                               hint="fix the named fields and run the command again")
