@@ -3,7 +3,7 @@
 Communities A-D; members (styles mA-mD) like up to 2 of the others' proposals (PA-PD, bonus by
 participation); representatives (rA-rD) grade the others' proposals (RA-RD) 1..5; experts give
 up to 30 points in a signed file. Projects A, B (community) and C, D (space) cost 100, 200, 150,
-50 won. Stage ``offline``: representatives 70 + experts 30, at most one per category, within 300
+50 won. Stage ``offline``: representatives 70 + experts 30, at most 1 community and 2 space projects, within 300
 won; stage ``online``: likes + bonus, the best 1 of the rest.
 """
 
@@ -52,7 +52,7 @@ def judged_spec() -> dict:
             "stages": [
                 {"id": "offline", "title": _title("offline"),
                  "points": [{"electorate": "representatives", "scale": 70}, {"electorate": "experts", "scale": 30}],
-                 "quotas": {"community": 1, "space": 1}, "budget": 300},
+                 "quotas": {"community": 1, "space": 2}, "budget": 300},
                 {"id": "online", "title": _title("online"), "points": [{"electorate": "members", "weight": 1}],
                  "count": 1},
             ],

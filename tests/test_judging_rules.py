@@ -25,7 +25,7 @@ def test_the_small_judged_election_parses_into_rules():
     assert [(p.id, p.cost, p.category) for p in rules.projects][:2] == [("A", 100, "community"), ("B", 200, "community")]
     offline, online = rules.stages
     assert offline.points == (Term("representatives", scale=70), Term("experts", scale=30))
-    assert offline.quotas == {"community": 1, "space": 1} and offline.budget == 300 and offline.count is None
+    assert offline.quotas == {"community": 1, "space": 2} and offline.budget == 300 and offline.count is None
     assert online.count == 1 and online.exclude_earlier and online.tie_break == "lot"
 
 
