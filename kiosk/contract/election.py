@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import Any
 
 from kiosk.contract.canonical import canonical_bytes
+from kiosk.contract.judging_rules import check_judging
 from kiosk.errors import ValidationError
 
 ELECTION_FORMAT = "kiosk-election/1"
@@ -109,6 +110,7 @@ class Election:
     trustees_threshold: int
     nodes: tuple[Node, ...]
     body: dict = field(repr=False, compare=False)
+    judging: Any = field(default=None, repr=False, compare=False)  # judging_rules.JudgingRules, or None
 
     @property
     def fingerprint(self) -> bytes:
@@ -259,15 +261,14 @@ def parse_election(body: Any) -> Election:
         if count and threshold and threshold > count:
             c.fail("trustees.threshold", f"must not exceed trustees.count ({count}), got {threshold}")
     nodes = _nodes(c, top.get("nodes"))
-    from kiosk.contract.judging_rules import check_judging  # here: it reuses this module's checker
-    check_judging(c, top, contests, styles)
+    judging = check_judging(c, top, contests, styles)
     if c.problems:
         raise ValidationError("the election definition", c.problems,
                               hint="fix the named fields and run the command again")
     return Election(id=eid, title=title, contests=tuple(contests), styles=tuple(styles),
                     bonus_bands=tuple(bands), privacy_floor=floor, paper_record=top["paper_record"],
                     authority_key_hex=auth, encryption_key_hex=enc, trustees_count=count,
-                    trustees_threshold=threshold, nodes=tuple(nodes), body=body)
+                    trustees_threshold=threshold, nodes=tuple(nodes), body=body, judging=judging)
 
 
 def _contests(c: _Checker, value: Any) -> list[Contest]:
