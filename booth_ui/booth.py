@@ -56,9 +56,10 @@ class Booth:
 
     def __init__(self, election: Election, mode: str, port: BoothPort, size: tuple[int, int],
                  polls_open: bool, clock: Callable[[], float] = time.monotonic, speaker=None,
-                 polls_final: bool = False) -> None:
+                 polls_final: bool = False, panel_width_mm: float | None = None) -> None:
         self.election, self.port, self.clock, self.speaker = election, port, clock, speaker
-        self.renderer = Renderer(election, mode, size)
+        self.panel_width_mm = panel_width_mm or None   # None: the stock 7-inch panel's density
+        self.renderer = Renderer(election, mode, size, self.panel_width_mm)
         self.state = flow.fresh(flow.BoothState(polls_open=polls_open, polls_final=polls_final,
                                                 per_page=self.renderer.per_page()), clock())
         self.inputs: queue.Queue = queue.Queue()     # scanner and device events, from any thread
@@ -71,7 +72,8 @@ class Booth:
 
     def resize(self, size: tuple[int, int], panel_width_mm: float | None = None) -> None:
         """Lay the booth out for another panel (its native mode); a voter's page stays the same contest."""
-        self.renderer = Renderer(self.election, self.renderer.mode, size, panel_width_mm)
+        self.panel_width_mm = panel_width_mm or self.panel_width_mm
+        self.renderer = Renderer(self.election, self.renderer.mode, size, self.panel_width_mm)
         per_page = self.renderer.per_page()
         prefs = self.state.prefs
         offered = max([i for i, n in enumerate(per_page) if n] or [0])

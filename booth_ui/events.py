@@ -165,7 +165,7 @@ class Unlocked:
 
 @dataclass(frozen=True)
 class UnlockRefused:
-    reason: str                 # a card refusal, wrong_pin, must_wait, card_locked or archived
+    reason: str                 # a card refusal, wrong_pin, must_wait, card_locked, archived, no_card_list, not_listed
     wait_s: int = 0
     attempts_left: int | None = None
 

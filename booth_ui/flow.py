@@ -20,7 +20,7 @@ from booth_ui.events import (Announce, BackToBallot, CancelAction, CardScanned, 
                              TextSize, Tick, ToggleContrast, TokenAccepted, TokenRefused, ToReview, TwoCodes,
                              Unlocked, UnlockRefused)
 from booth_ui.state import *  # noqa: F401,F403
-from booth_ui.state import (BUSY, DONE_SHOW_S, IDLE_SCREENS, INACTIVITY_S, MENU_IDLE_S, REFUSED_SHOW_S, TEXT_SIZES,
+from booth_ui.state import (BUSY, DONE_SHOW_S, IDLE_SCREENS, INACTIVITY_S, MENU_IDLE_S, TEXT_SIZES,
                             VOTING, WARNING_S, WORKER, BoothState, Handler, Screen, Vote, _same_place, fresh, pages)
 from booth_ui.worker_flow import (on_cancel_action, on_card, on_confirm_action, on_digit, on_erase, on_lock, on_menu_action, on_step_result, on_submit,
                                   on_unlock_refused, on_unlocked)
@@ -42,7 +42,7 @@ def on_accepted(state, event: TokenAccepted, now, election):
 
 def on_refused(state, event: TokenRefused, now, election):
     return replace(state, screen=Screen.REFUSED, message=event.reason, pending_payload=None,
-                   last_activity=now), [Announce()]
+                   last_activity=now, refused_card=False), [Announce()]
 
 
 def on_choose(state, event: Choose, now, election):
@@ -168,13 +168,12 @@ def on_two_codes(state, event, now, election):
 
 
 def on_tick(state, event, now, election):
+    # a refusal is never timed away: it stays until touched, a next token or a poll worker's card
     if state.screen in VOTING:
         if state.warning_since is None and now - state.last_activity >= INACTIVITY_S:
             return replace(state, warning_since=now), [Announce()]
         if state.warning_since is not None and now - state.warning_since >= WARNING_S:
             return fresh(state, now), [Announce()]
-    elif state.screen == Screen.REFUSED and now - state.last_activity >= REFUSED_SHOW_S:
-        return fresh(state, now), []
     elif state.screen == Screen.CAST_DONE and now - state.last_activity >= DONE_SHOW_S:
         return fresh(state, now), []
     elif state.screen in (Screen.WORKER_MENU, Screen.WORKER_PIN, Screen.WORKER_CONFIRM) and now - state.last_activity >= MENU_IDLE_S:

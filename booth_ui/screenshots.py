@@ -27,11 +27,12 @@ def save_screenshots(election, mode: str, folder: Path, size: tuple[int, int] = 
     states["out_of_service"] = flow.replace(states["out_of_service"], message="camera_lost")
     states["ballot_notice"] = flow.replace(states["ballot"], notice="max_reached")
     states["ballot_warning"] = flow.replace(states["ballot"], warning_since=0.0)
-    states["worker_pin"] = flow.replace(states["worker_pin"], pin="123", notice="wrong_pin")
+    states["worker_pin"] = flow.replace(states["worker_pin"], pin="123", notice="wrong_pin", status=("0", "2"))
+    states["refused_card"] = flow.replace(states["refused"], message="expired", refused_card=True)
     states["worker_menu"] = flow.replace(states["worker_menu"], role="poll-worker", notice="step_done",
-                                         actions=("pause", "close", "print_report"),
+                                         actions=("pause", "close", "print_report", "export"),
                                          status=("state:polls_open", "mode:test", "ballots:12", "batches:1",
-                                                 "disk:51200 MB", "printer:ok"))
+                                                 "disk:51200 MB", "printer:paper_near_end"))
     states["worker_confirm"] = flow.replace(states["worker_menu"], screen=flow.Screen.WORKER_CONFIRM,
                                             pending_action="close")
     states["polls_final"] = flow.replace(states["polls_closed"], polls_final=True)

@@ -10,7 +10,6 @@ from kiosk.contract.election import Election
 
 INACTIVITY_S = 60.0      # a voter idle this long gets a warning ...
 WARNING_S = 20.0         # ... and this long to answer it before the booth resets
-REFUSED_SHOW_S = 12.0    # a refusal stays on screen this long
 DONE_SHOW_S = 8.0        # the cast confirmation stays this long
 TEXT_SIZES = 4
 OPTIONS_PER_PAGE = (6, 6, 4, 4)   # by text size: larger text, fewer and taller buttons
@@ -93,6 +92,7 @@ class BoothState:
     pending_action: str | None = None             # the final step waiting for its confirmation
     polls_final: bool = False                     # the polls were closed for the day (not paused)
     per_page: tuple[int, ...] = OPTIONS_PER_PAGE  # options a page shows at each text size, on this panel
+    refused_card: bool = False                    # the refusal on screen is of a poll worker's card, not a token
 
 
 Handler = Callable[[BoothState, object, float, Election], tuple[BoothState, list]]

@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from kiosk.contract.ballot_v2 import seal_ballot_v2
+from kiosk.contract.canonical import b64url, canonical_bytes
 from kiosk.contract.crypto import group
 from kiosk.contract.crypto.encrypted_ballot import ballot_bytes, encrypt_ballot, shown_options
 from kiosk.contract.crypto.records import election_key_json
@@ -84,3 +85,18 @@ def likes(count: Count) -> Counter:
     for chosen in count.selections.values():
         out.update(chosen)
     return +out
+
+
+def spoil(ce: CountElection, style: str, selections: dict, seed: bytes = bytes(range(32)), kiosk: int = 0) -> bytes:
+    """A checked (spoiled) ballot's published entry: the sealed ballot and its nonce seed."""
+    ballot_id = os.urandom(16)
+    encrypted = encrypt_ballot(ce.key.public_key, ce.election, style, ballot_id.hex(), selections, seed)
+    sealed = seal_ballot_v2(ce.kiosks[kiosk], ce.election, os.urandom(16), ballot_id, style, ballot_bytes(encrypted))
+    return canonical_bytes({"ballot": sealed.to_json(), "nonce_seed_b64": b64url(seed)})
+
+
+def roster_of(ce: CountElection):
+    """A roster of the test's two kiosks (the signature on it is not what these tests check)."""
+    from kiosk.contract.roster import Roster, RosterEntry
+    return Roster(ce.election.fingerprint_hex, tuple(RosterEntry(f"S-000{n + 1}", k.verify_key.hex, 0)
+                                                      for n, k in enumerate(ce.kiosks)))

@@ -37,6 +37,8 @@ def test_kiosk_demo_runs_the_whole_election_and_stops_its_nodes(tmp_path, capsys
                  "the result is verified", "/receipt (tracking codes)"):
         assert said in out, said
     assert "PIN" in out and "201724" in out          # the demo's own PIN, said so the newcomer can type it
+    results = out.split("results (")[1]
+    assert "proposed by" in results and "bonus" in results and "score" in results   # Ttabok's tally rules
     assert len(list((root / "tapes").glob("S0*.png"))) == 2
     rows = list(csv.DictReader(open(root / "results" / "results.csv", encoding="utf-8")))
     g01 = [r for r in rows if r["contest"] == "G01"]

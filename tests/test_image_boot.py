@@ -85,7 +85,7 @@ def test_the_boot_config_points_camera_and_printer_at_the_emulated_devices():
     config = boot_disk.boot_config('[camera]\nurl = "/dev/video0"\n[printer]\nurl = "/dev/kiosk-printer"\n'
                                     '[scanner]\nurl = ""\n', "/var/lib/kiosk/boot-frames")
     assert 'url = "dir:/var/lib/kiosk/boot-frames?fps=5&loop=1"' in config
-    assert 'url = "/dev/ttyS0"' in config and 'url = ""' in config
+    assert 'url = "/dev/ttyUSB0"' in config and 'url = ""' in config
 
 
 def test_console_lines_are_found_after_the_last_one(tmp_path):
@@ -143,3 +143,61 @@ def test_the_key_plan_is_made_by_the_real_booth(tmp_path):
     keys = boot_keys.key_plan(tmp_path / "demo" / "station", tokens[0][0])
     assert keys.count("enter") >= 4 and keys.count("wait") == keys.count("enter") and keys[-1] == "wait"
     assert set(keys) == {"tab", "enter", "wait"}
+
+
+def test_the_boot_printer_is_a_device_the_booth_unit_allows():
+    # A printer on a PCI 16550 (/dev/ttyS0) would be refused by the unit's closed device list and
+    # the boot would print no paper record: the bench uses what a Pi's printer is, USB serial.
+    unit = (Path(__file__).resolve().parent.parent / "systemd" / "kiosk-booth.service").read_text()
+    allowed = {line.split("=", 1)[1].split()[0] for line in unit.splitlines() if line.startswith("DeviceAllow=")}
+    config = boot_disk.boot_config('[printer]\nurl = "/dev/kiosk-printer"\n', "/f")
+    device = config.split('url = "', 1)[1].split('"', 1)[0]
+    assert f"char-{Path(device).name.rstrip('0123456789')}" in allowed
+
+
+@pytest.mark.skipif(not shutil.which("qemu-system-aarch64"), reason="no qemu-system-arm")
+def test_qemu_accepts_the_boot_command_line(tmp_path):
+    from hardware.virtual_device import VirtualPrinter
+    from hardware.virtual_printer import TcpServer
+
+    for name in ("disk.img", "vmlinuz", "initrd.img"):
+        (tmp_path / name).write_bytes(b"\0" * 65536)
+    server = TcpServer(VirtualPrinter()).start()
+    command = boot_qemu.qemu_command(tmp_path, tmp_path / "disk.img", tmp_path / "vmlinuz",
+                                     tmp_path / "initrd.img", server.server_address[1])
+    assert "-nic" in command and command[command.index("-nic") + 1] == "none"
+    qemu = subprocess.Popen([*command, "-S"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        qmp = boot_qemu.Qmp(tmp_path / "qmp.sock")
+        devices = {d["type"] for d in _qom_tree(qmp, "/machine/peripheral-anon")}
+        assert {"usb-serial", "virtio-gpu-pci", "virtio-keyboard-pci", "virtio-tablet-pci", "virtserialport"} <= devices
+        qmp.command("quit")
+        qmp.close()
+        assert qemu.wait(timeout=30) == 0, qemu.stderr.read()
+    finally:
+        if qemu.poll() is None:
+            qemu.kill()
+        server.stop()
+
+
+def _qom_tree(qmp, path: str) -> list[dict]:
+    """The devices QEMU made, walking the QOM tree under ``path`` (virtserialport sits under its bus)."""
+    found = []
+    for child in qmp.command("qom-list", path=path):
+        if child["type"].startswith("child<"):
+            found.append({"type": child["type"][6:-1]})
+            found += _qom_tree(qmp, f"{path}/{child['name']}")
+    return found
+
+
+def test_the_sandbox_line_holds_only_when_every_part_does():
+    good = "root ro,relatime data rw,noatime cap 0000000000000000 net private"
+    assert boot_disk.sandbox_holds(good)
+    for bad in (good.replace("root ro", "root rw"), good.replace("data rw", "data ro"),
+                good.replace("cap 0000000000000000", "cap 0000000000000400"), good.replace("private", "shared"),
+                "root  data  cap  net private", ""):
+        assert not boot_disk.sandbox_holds(bad), bad
+
+
+def test_the_guest_check_script_is_valid_shell():
+    assert subprocess.run(["sh", "-n"], input=boot_disk.CHECK_SCRIPT, text=True).returncode == 0

@@ -31,12 +31,17 @@ from hardware.virtual_device import VirtualPrinter
 from hardware.virtual_printer import TcpServer
 from kiosk.app.booth import SCREEN_SIZE, Appliance
 from kiosk.app.cliutil import EXIT_BAD, EXIT_OK, call
+from kiosk.app.demo import DEMO_PIN
 from kiosk.app.demo_nodes import Nodes
+from kiosk.app.demo_results import result_lines
 from kiosk.app.pollworker import run_step
 from kiosk.app.provision import provision_station
 from kiosk.app.voter import vote
+from kiosk.station.cardlist import load_card_list
+from kiosk.station.station import Station
 from kiosk.contract.closing import PREFIX as CLOSING_PREFIX
 from kiosk.contract.election import Election
+from kiosk.contract.package import load_package
 from kiosk.station.lifecycle import Action
 from scanner.decode import decode_frame
 from scanner.showcase import ShowcaseSource
@@ -44,7 +49,6 @@ from sync.central.cli import main as central
 from sync.cli import main as kiosk_sync
 from sync.usb import export
 
-DEMO_PIN = "201724"
 SHARES = ("trustee-1.share", "trustee-3.share")   # any two of the three trustees
 TOKENS_PER_STYLE = 9
 COMMUNITIES = 24
@@ -134,6 +138,11 @@ class ElectionDemo:
         data = self.root / "kiosks" / station
         provision_station(self.authority, station, data, int(time.time()), mode="official", seal_interval_s=0)
         step(central, "kiosks", "add", "--election", self.authority, data / "registration.json")
+        card_list = self.root / "cards" / f"list-{station}.json"
+        step(central, "cards", "list", "--election", self.authority, "--kiosk", data / "registration.json",
+             "--out", card_list)
+        with Station.open(data) as opened:  # what 'kiosk cards load' does
+            load_card_list(opened, card_list.read_bytes(), int(time.time()))
         printer = VirtualPrinter()
         k = DemoKiosk(station, data, printer, TcpServer(printer).start())
         self.kiosks.append(k)
@@ -199,7 +208,8 @@ class ElectionDemo:
         a, b = self.new_kiosk("S01"), self.new_kiosk("S02")
         self.nodes.publish(self.authority, self.root / "public")
         self.nodes.start_all()
-        self.say("5. kiosks S01 and S02 provisioned (kiosk provision) and on the roster (kiosk-central kiosks add); "
+        self.say("5. kiosks S01 and S02 provisioned (kiosk provision), on the roster (kiosk-central kiosks add), "
+                 "their card lists loaded (kiosk-central cards list, kiosk cards load); "
                  f"nodes serving on loopback: {', '.join(self.nodes.url(n) for n in self.nodes.ids)}")
         for k in (a, b):
             self.open_polls(k)
@@ -249,7 +259,7 @@ class ElectionDemo:
         (self.root / "observer.txt").write_text(said)
         self.say(f"13. verify: {len(verified)} of 3 nodes verify their stores; the standalone verifier "
                  f"(anyone, from published data and the tapes): {'passes' if observer == EXIT_OK else 'FAILS'}")
-        self.print_results(results / "results.csv")
+        self.print_results(results)
         ok = code == EXIT_OK and report.get("ok") and len(verified) == 3 and observer == EXIT_OK
         self.say(f"done in {time.monotonic() - t0:.0f} s: {'the result is verified' if ok else 'SOMETHING FAILED'}")
         self.say("to look around: kiosk-central serve --data {0} --election {0}/election --port {1}, then open "
@@ -257,12 +267,15 @@ class ElectionDemo:
                  .format(self.nodes.data("n1"), self.nodes.ports["n1"]))
         return EXIT_OK if ok else EXIT_BAD
 
-    def print_results(self, csv_path: Path) -> None:
-        """The results file, indented, as the newcomer would open it."""
-        if csv_path.exists():
-            self.say(f"results ({csv_path}):")
-            for line in csv_path.read_text(encoding="utf-8").splitlines()[:40]:
-                self.say("    " + line)
+    def print_results(self, folder: Path) -> None:
+        """The results in the election's own terms (names, votes, blank; Ttabok's columns only for Ttabok)."""
+        path = folder / "results.json"
+        if not path.exists():
+            return
+        election = load_package(self.authority).election
+        self.say(f"results ({path}; the same numbers in {folder / 'results.csv'}):")
+        for line in result_lines(election, json.loads(path.read_text(encoding="utf-8")))[:60]:
+            self.say("    " + line)
 
 
 def run_election_demo(root: Path, spec: Path | None = None, log=print) -> int:

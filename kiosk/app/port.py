@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 from typing import Callable
 
 from booth_ui import flow
@@ -19,7 +20,7 @@ from kiosk.app.printing import report_document
 from kiosk.station.casting import Cast, PreparedBallot, admit_token, commit_ballot, prepare_ballot
 from kiosk.station.reports import paper_record, spoiled_slip
 from kiosk.station.sealing import seal_if_due
-from kiosk.app.steps import MENU_ACTIONS, menu_step, status_lines
+from kiosk.app.steps import MENU_ACTIONS, USB_DIR, menu_step, status_lines
 from kiosk.station.lifecycle import Action, allowed_actions
 from kiosk.station.pinpolicy import Unlocked, UnlockRefused, check_unlock
 from kiosk.station.station_reports import software_hash
@@ -38,8 +39,9 @@ def printer_problem(error: PrinterError) -> str:
 class StationPort:
     """Answers the booth (see booth_ui.booth.BoothPort) from a Station and an optional printer."""
 
-    def __init__(self, station: Station, printer: Printer | None, clock: Callable[[], float] = time.time) -> None:
-        self.station, self.printer, self.clock = station, printer, clock
+    def __init__(self, station: Station, printer: Printer | None, clock: Callable[[], float] = time.time,
+                 usb_dir: Path = USB_DIR) -> None:
+        self.station, self.printer, self.clock, self.usb_dir = station, printer, clock, Path(usb_dir)
         self._prepared: dict[str, PreparedBallot] = {}
         self._who: Unlocked | None = None
 
@@ -106,7 +108,7 @@ class StationPort:
         """Take a life-cycle step for the unlocked role and print its report."""
         if self._who is None:
             return flow.StepResult("role_not_permitted", (), self.station.accepts_ballots)
-        message = menu_step(self.station, Action(action), self._who, self._now(), self.printer, language)
+        message = menu_step(self.station, Action(action), self._who, self._now(), self.printer, language, self.usb_dir)
         return flow.StepResult(message, self._actions(), self.station.accepts_ballots, self.status_lines())
 
     def status_lines(self) -> tuple[str, ...]:

@@ -80,7 +80,21 @@ class _StoreFacts:
 
     def token_facts(self, batch: SealedBatch) -> acc.TokenFacts:
         self.refs = tuple(token_refs(self.node.election.fingerprint, [b.serial for b in batch.ballots]))
-        return acc.TokenFacts(self.refs, self.node.roll.lookup_many(self.refs), self.node.store.spent_by(self.refs))
+        spent = self.node.store.spent_by(self.refs)
+        return acc.TokenFacts(self.refs, self.node.roll.lookup_many(self.refs), spent,
+                              resent_ballots(self.node.store, batch, self.refs, spent))
+
+
+def resent_ballots(store: NodeStore, batch, refs: tuple[bytes, ...], spent: dict[bytes, frozenset[str]]) -> frozenset:
+    """The refs whose ballot in ``batch`` is byte for byte every ballot its kiosk already has on the board
+    for that token: one ballot delivered again (a restored store re-sealing it), not a second use."""
+    kiosk = batch.header.kiosk_key_hex
+    mine = {ref: ballot for ballot, ref in zip(batch.ballots, refs) if kiosk in spent.get(ref, ())}
+    if not mine:
+        return frozenset()
+    held = store.token_leaves(mine)
+    return frozenset(ref for ref, ballot in mine.items()
+                     if all(leaf.ballot == ballot for leaf in held.get(ref, []) if leaf.kiosk_key_hex == kiosk))
 
 
 def store_path(data: Path, mode: str) -> Path:

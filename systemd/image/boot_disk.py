@@ -86,7 +86,10 @@ def kernel_files(target: str) -> tuple[str, str]:
 
 
 def boot_config(image_config: str, frames: str) -> str:
-    """The image's kiosk.toml with the camera on ``dir:FRAMES`` and the printer on the PCI serial port."""
+    """The image's kiosk.toml with the camera on ``dir:FRAMES`` and the printer on the emulated USB-serial port.
+
+    ``/dev/ttyUSB0``, not a PCI 16550's ``/dev/ttyS0``: the booth's unit allows USB serial
+    devices only (``DeviceAllow=char-ttyUSB``), as a receipt printer on a Pi is one."""
     out, section = [], None
     for line in image_config.splitlines():
         if line.startswith("["):
@@ -94,7 +97,7 @@ def boot_config(image_config: str, frames: str) -> str:
         if section == "camera" and line.startswith("url ="):
             line = f'url = "dir:{frames}?fps=5&loop=1"'
         if section == "printer" and line.startswith("url ="):
-            line = 'url = "/dev/ttyS0"'
+            line = 'url = "/dev/ttyUSB0"'
         out.append(line)
     return "\n".join(out) + "\n"
 
@@ -105,7 +108,12 @@ say() { echo "CHECK $1: $2" > /dev/console; }
 read -r word < /dev/virtio-ports/kiosk-control
 say host "$word"
 say is-system-running "$(systemctl is-system-running --wait 2>&1)"
+say failed-units "$(systemctl --failed --no-legend --plain | awk '{print $1}' | tr '\n' ' ')"
 pid=$(systemctl show -p MainPID --value kiosk-booth.service)
+# the sandbox as the running booth has it: its root and data mounts, capabilities, network
+say sandbox "$(awk '$5 == "/" {r = $6} $5 == "/var/lib/kiosk" {d = $6} END {print "root " r " data " d}' /proc/$pid/mountinfo) \
+cap $(awk '/^CapEff/ {print $2}' /proc/$pid/status) \
+net $([ "$(readlink /proc/$pid/ns/net)" = "$(readlink /proc/1/ns/net)" ] && echo shared || echo private)"
 restarts=$(systemctl show -p NRestarts --value kiosk-booth.service)
 kill -STOP "$pid"
 say watchdog-stopped "pid $pid, restarts before: $restarts"
@@ -121,6 +129,15 @@ say verify "$(runuser -u kiosk -- kiosk verify --data /var/lib/kiosk 2>&1 | tail
 say done "powering off"
 systemctl poweroff
 """
+
+def sandbox_holds(line: str) -> bool:
+    """The guest's ``sandbox`` line says: root read-only, data directory writable, no capability,
+    a network namespace of its own (``root ro,... data rw,... cap 0000000000000000 net private``)."""
+    words = line.split()
+    fields = dict(zip(words[::2], words[1::2]))
+    return (fields.get("root", "").split(",")[0] == "ro" and fields.get("data", "").split(",")[0] == "rw"
+            and fields.get("cap", "x").strip("0") == "" and fields.get("net") == "private")
+
 
 CHECK_UNIT = """[Unit]
 Description=make image-boot: the host's checks (only in its copy of the image)

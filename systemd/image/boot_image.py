@@ -10,7 +10,7 @@ offset; the image ``make image`` built is never written. Steps, each printed wit
 1. the image's own kernel and initrd, read out of the root partition with ``debugfs dump``;
 2. into the copy: a demo station (provisioned, polls open, test mode) in ``/var/lib/kiosk``
    owned by the image's ``kiosk`` user, the camera as ``dir:`` of rendered token frames, the
-   printer on the guest's ``/dev/ttyS0`` (a PCI 16550 whose other end is the host's
+   printer on the guest's ``/dev/ttyUSB0`` (an emulated USB-serial bridge whose other end is the host's
    ``hardware.virtual_printer`` on TCP), and ``kiosk-boot-check.service``, which waits for the
    host's word on a virtio console port and then prints ``CHECK name: result`` lines;
 3. QEMU: ``-M virt -cpu cortex-a72 -smp 4``, virtio disk, virtio GPU, keyboard and tablet, the
@@ -21,7 +21,8 @@ offset; the image ``make image`` built is never written. Steps, each printed wit
 5. casts one test ballot with keys sent through QMP, planned by the project's own booth on
    the host (the same code and election: which target to focus and press on each screen),
    and waits for the paper record on the host's virtual printer;
-6. tells the guest to run its checks: ``systemctl is-system-running``, the watchdog
+6. tells the guest to run its checks: ``systemctl is-system-running``, the running booth's
+   sandbox (read-only root, writable data, no capability, its own network namespace), the watchdog
    (``kill -STOP`` the booth, systemd restarts it, the journal says so), ``kiosk verify``;
    then the guest powers off and QEMU's exit is timed.
 """
@@ -41,7 +42,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from boot_disk import prepare_copy  # noqa: E402  (this folder is on sys.path when run as a script)
+from boot_disk import prepare_copy, sandbox_holds  # noqa: E402  (this folder is on sys.path when run as a script)
 from boot_keys import key_plan  # noqa: E402
 from boot_qemu import CHECK_LINE, KEYS, READY_LINE, Qmp, qemu_command, wait_console, wait_for_new_screen  # noqa: E402
 
@@ -112,7 +113,8 @@ def boot(out: Path, timeout_s: float, keep: bool) -> int:
             found, at = wait_console(log, CHECK_LINE, deadline, at)
             checks[found.group(1)] = found.group(2)
         report.check("is-system-running", checks.get("is-system-running") == "running",
-                     checks.get("is-system-running", "?"))
+                     f"{checks.get('is-system-running', '?')}; failed units: {checks.get('failed-units') or 'none'}")
+        report.check("sandbox", sandbox_holds(checks.get("sandbox", "")), checks.get("sandbox", "?"))
         report.check("watchdog", checks.get("watchdog-journal", "none") != "none"
                      and checks.get("watchdog-restarted", "").split(",")[0] != checks.get("watchdog-stopped", "").split(",")[0],
                      f"{checks.get('watchdog-stopped')} -> {checks.get('watchdog-restarted')}; {checks.get('watchdog-journal')}")

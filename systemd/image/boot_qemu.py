@@ -90,7 +90,7 @@ def wait_for_new_screen(qmp: Qmp, ppm: Path, before, longest_s: float, step_s: f
 
 
 def qemu_command(work: Path, copy: Path, kernel: Path, initrd: Path, printer_port: int) -> list[str]:
-    """The QEMU command line: virt, 4 A72 cores, virtio disk/GPU/keyboard/tablet, no network."""
+    """The QEMU command line: virt, 4 A72 cores, virtio disk/GPU/keyboard/tablet, USB serial, no network."""
     return ["qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a72", "-smp", "4", "-m", "2048",
             "-kernel", str(kernel), "-initrd", str(initrd),
             "-append", "root=LABEL=kioskroot rw console=ttyAMA0 systemd.show_status=1 panic=10",
@@ -98,7 +98,8 @@ def qemu_command(work: Path, copy: Path, kernel: Path, initrd: Path, printer_por
             "-device", "virtio-gpu-pci", "-device", "virtio-keyboard-pci", "-device", "virtio-tablet-pci",
             "-nic", "none", "-display", "none", "-serial", f"file:{work / 'console.log'}",
             "-chardev", f"socket,id=printer,host=127.0.0.1,port={printer_port}",
-            "-device", "pci-serial,chardev=printer",
+            # the printer as a USB-serial bridge (an FTDI, ftdi_sio: /dev/ttyUSB0), as on a Pi
+            "-device", "qemu-xhci", "-device", "usb-serial,chardev=printer",
             "-device", "virtio-serial-pci",
             "-chardev", f"socket,id=control,path={work / 'control.sock'},server=on,wait=off",
             "-device", "virtserialport,chardev=control,name=kiosk-control",

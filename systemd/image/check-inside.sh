@@ -18,6 +18,16 @@ grep -q KMSDRM "$(python3 -c 'import ctypes.util; print("/usr/lib/" + __import__
   || fail "SDL without its KMS/DRM video driver"
 ok "SDL has its KMS/DRM video driver"
 
+# the newest kernel has an initrd that can find the root: on the Pi's SD card, under qemu's virtio
+kver=$(linux-version list | linux-version sort --reverse | head -n1)
+[ -n "$kver" ] || fail "no kernel installed"
+[ -s "/boot/initrd.img-$kver" ] || fail "no /boot/initrd.img-$kver: update-initramfs -c -k all"
+mods=$(lsinitramfs "/boot/initrd.img-$kver") || fail "lsinitramfs /boot/initrd.img-$kver"
+for m in ext4 mmc_block sdhci-iproc virtio_blk; do
+  printf '%s\n' "$mods" | grep -q "/$m\.ko" || fail "initrd.img-$kver has no $m module"
+done
+ok "kernel $kver with an initrd holding ext4, mmc_block, sdhci-iproc, virtio_blk"
+
 for unit in kiosk-booth.service kiosk-sync.service; do
   err=$(systemd-analyze verify --man=no "/usr/lib/systemd/system/$unit" 2>&1) || fail "verify $unit: $err"
   [ -z "$err" ] || fail "verify $unit: $err"
