@@ -47,6 +47,9 @@ class Prefs:
     language: str = "ko"
     text_size: int = 1           # 0..TEXT_SIZES-1
     high_contrast: bool = False
+    audio: bool = False          # speaking: headphones were plugged in or a key was pressed
+    screen_off: bool = False     # audio-only: the screen is blank for privacy, the keys still work
+    two_key: bool = False        # a dual switch: one key moves, the other chooses; every setting is a stop
 
 
 @dataclass(frozen=True)
