@@ -43,6 +43,24 @@ def _announcements(folder: Path, ceremony: Ceremony) -> dict[int, Announcement]:
     return check_announcements(ceremony, [Announcement.from_json(_read(f, "announcement"), ceremony) for f in files])
 
 
+def trustees_election_key(folder: Path, election_id: object, trustees: int, threshold: int) -> dict:
+    """The ``kiosk-election-key/1`` record of the announcements in ``folder`` (``election init --trustees-from``).
+
+    Every announcement's proofs are checked; a refusal names the trustee and the failing check.
+    """
+    if not isinstance(election_id, str) or not 1 <= threshold <= trustees <= 32:
+        raise FormatError("the election's id, --trustees and --threshold (1 <= threshold <= trustees <= 32) "
+                          "must be those the trustees ran 'trustee keygen' with", "check the spec and the options")
+    if not Path(folder).is_dir():
+        raise FormatError(f"{folder} is not a folder", "give the folder of the trustees' trustee-N.announcement.json")
+    ceremony = Ceremony(election_id, trustees, threshold)
+    try:
+        return election_key_json(ceremony, _announcements(folder, ceremony))
+    except (FormatError, ProofError) as e:
+        raise type(e)(e.message, f"{e.hint}; the trustees must have run 'trustee keygen --election-id {election_id} "
+                                 f"--trustees {trustees} --threshold {threshold}'") from None
+
+
 def cmd_keygen(args: argparse.Namespace) -> int:
     if not 1 <= args.threshold <= args.trustees <= 32:
         print("error: need 1 <= --threshold <= --trustees <= 32", file=sys.stderr)
