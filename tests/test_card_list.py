@@ -301,3 +301,17 @@ def test_any_byte_flip_of_a_list_gives_a_value(i, byte):
     assert isinstance(result, (CardList, CardListRefused))
     if isinstance(result, CardList):  # only a change JSON does not see (white space, an escape) may pass
         assert result == fuzz_parse(FUZZ_LIST)
+
+
+def test_the_booth_takes_an_old_card_as_a_card_and_a_checked_ballots_code_as_a_code():
+    """An old KC1 card is refused by name on the worker screen; the checked-ballot slip's code
+    (``KC1:TAG:ID:SEED``, same four letters) stays a code, never a card."""
+    from booth_ui import flow
+    from kiosk.app.booth import translate
+    from kiosk.scanning import PayloadScanned
+
+    old_card = 'KC1:{"card_id":"AAAAAAAAAAAAAAAA"}.sig'
+    checked = "KC1:ABCDEFGH:" + "0" * 32 + ":" + "A" * 52
+    assert isinstance(translate(PayloadScanned(old_card, "camera", 0.0)), flow.CardScanned)
+    assert isinstance(translate(PayloadScanned(checked, "camera", 0.0)), flow.CodeScanned)
+    assert parse_card(old_card, SigningKey.generate().verify_key).reason.value == "old_format"

@@ -29,7 +29,7 @@ from kiosk.errors import KioskError, SignatureError, ValidationError
 from kiosk.contract.keys import SigningKey, VerifyKey
 
 PREFIX = "KC2:"
-OLD_PREFIX = "KC1:"
+OLD_PREFIX = "KC1:{"  # a format-1 card; "KC1:TAG:ID:SEED" is a checked ballot's code (spoiled_qr)
 CARD_CONTEXT = "kiosk-card/2"
 ROLES = ("poll-worker", "technician")
 PIN_PATTERN = re.compile(r"[0-9]{6,12}")          # what a kiosk checks a PIN against a verifier
