@@ -55,7 +55,7 @@ def test_the_encryption_made_during_review_is_used_and_its_seed_is_never_kept(st
         e = station.election
         style, payload = tokens.test[0]
         admitted = admit_token(station, payload, NOW)
-        early = prepare_encryption_for(station, admitted, choices(e, style))   # as the review screen shows
+        early = prepare_encryption_for(station, style, choices(e, style))   # as the review screen shows
         prepared = prepare_ballot(station, admitted, choices(e, style), NOW, early)
         assert prepared.ballot_id == early.ballot_id and prepared.record.sealed_ballot.encrypted == early.encrypted
         assert isinstance(commit_ballot(station, prepared, NOW), Cast)
@@ -74,7 +74,7 @@ def test_changed_selections_are_encrypted_again(store_election_v2, tmp_path):
         e = station.election
         style, payload = tokens.test[1]
         admitted = admit_token(station, payload, NOW)
-        early = prepare_encryption_for(station, admitted, choices(e, style, 1))
+        early = prepare_encryption_for(station, style, choices(e, style, 1))
         prepared = prepare_ballot(station, admitted, choices(e, style, 3), NOW, early)   # the voter went back
         assert prepared.record.sealed_ballot.encrypted != early.encrypted
         assert isinstance(commit_ballot(station, prepared, NOW), Cast)
@@ -104,3 +104,46 @@ def test_kiosk_verify_names_a_row_whose_twin_was_changed(store_election_v2, tmp_
                             row.signature)
         assert check_ballot_v2(changed, e, VerifyKey(station.key.verify_key.raw)) == \
             "the ballot's kiosk signature does not verify"
+
+
+# -- the booth: the encryption starts when the review screen shows ---------------------------------
+
+def test_the_review_screen_starts_the_encryption_in_format_2_only(store_election_v2):
+    from booth_ui import flow as f
+    from test_booth_flow import E, go, state_in
+
+    e2 = store_election_v2.election
+    for election, wanted in ((e2, True), (E, False)):
+        state, _ = go(state_in(f.Screen.ATTRACT), f.CodeScanned("KT1OAAAAAAAAABCDEFGHIJKLMNOPQRSTUVWXYZ"),
+                      f.TokenAccepted("C001"), f.Choose("G01", "P002"), election=election)
+        state, effects = f.step(state, f.ToReview(), 0, election)
+        assert state.screen == f.Screen.REVIEW
+        early = [x for x in effects if isinstance(x, f.PrepareEncryption)]
+        assert early == ([f.PrepareEncryption(state.vote.payload, "C001", state.vote.as_dict(election))] if wanted else [])
+
+
+def test_the_booth_port_casts_the_encryption_made_during_review(store_election_v2, tmp_path):
+    from booth_ui import flow as f
+    from kiosk.app.port import StationPort
+
+    tokens = store_election_v2
+    root = make_station(tokens, tmp_path / "s")
+    with Station.open(root) as station:
+        port = StationPort(station, None, clock=lambda: NOW)
+        e = station.election
+        style, payload = tokens.test[4]
+        assert isinstance(port.check_token(payload), f.TokenAccepted)
+        port.prepare_encryption(payload, style, choices(e, style))
+        early = port._early[1]
+        done = port.cast(payload, style, choices(e, style), None)
+        assert isinstance(done, f.CastDone) and port._early is None
+        row = next(station.store.ballots())
+        assert row.ballot_id == early.ballot_id and row.sealed_ballot.encrypted == early.encrypted
+        assert done.tracking_code == tracking_code(row.sealed_ballot.leaf_hash())
+        # another voter's review left behind is never used for the next token
+        style2, payload2 = tokens.test[5]
+        port.prepare_encryption(payload, style2, choices(e, style2))
+        left = port._early[1]
+        assert isinstance(port.check_token(payload2), f.TokenAccepted) and port._early is None
+        assert isinstance(port.cast(payload2, style2, choices(e, style2), None), f.CastDone)
+        assert left.ballot_id not in {r.ballot_id for r in station.store.ballots()}

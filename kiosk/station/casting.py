@@ -4,7 +4,7 @@ The booth calls the three steps apart, because a paper record is printed between
 casting and must carry the ballot's id::
 
     admitted = admit_token(station, payload, now)          # at the camera
-    early = prepare_encryption_for(station, admitted, choices)  # format 2: when review shows
+    early = prepare_encryption_for(station, admitted.style, choices)  # format 2: when review shows
     prepared = prepare_ballot(station, admitted, choices, now, early)  # after review (sealed, signed)
     result = commit_ballot(station, prepared, now)         # "cast" only if this returns Cast
 
@@ -85,13 +85,14 @@ def admit_token(station: Station, payload: object, now: int) -> Valid | Refused:
     return result
 
 
-def prepare_encryption_for(station: Station, admitted: Valid, selections: object) -> PreparedEncryption | None:
+def prepare_encryption_for(station: Station, style: str, selections: object) -> PreparedEncryption | None:
     """Format 2: encrypt and prove the selections ahead of the cast (None in format 1, or when they break
-    the rules: :func:`prepare_ballot` refuses those). Pure work, nothing written, nothing logged."""
+    the rules: :func:`prepare_ballot` refuses those). Pure work, nothing written, nothing logged: the
+    token is checked again, and logged if refused, when the ballot is prepared."""
     e = station.election
-    if e.ballot_format != 2 or check_selections(e, admitted.style, selections):
+    if e.ballot_format != 2 or e.style(style) is None or check_selections(e, style, selections):
         return None
-    return prepare_encryption(e, admitted.style, canonical_bytes(normalise_selections(e, admitted.style, selections)))
+    return prepare_encryption(e, style, canonical_bytes(normalise_selections(e, style, selections)))
 
 
 def prepare_ballot(station: Station, admitted: Valid, selections: object, now: int,
