@@ -2,7 +2,8 @@
 
 Verbs: ``election init|show``, ``tokens mint|freeze|check``, ``cards mint|list|check``, ``node init``,
 ``kiosks add``, ``serve``, ``ingest``, ``verify`` (a node's store, or ``--from`` published data),
-``tally``, ``board check|export``, ``witness``, ``trustee keygen|share|accept|check|decrypt|combine``.
+``tally``, ``board check|export``, ``witness``, ``trustee keygen|share|accept|check|decrypt|combine``,
+``scores add``, ``select``.
 Exit codes: 0 ok, 1 the thing checked is bad, 2 usage or input error.
 """
 
@@ -24,6 +25,7 @@ from kiosk.contract.ttabok import TTABOK_COMMUNITIES, ttabok_spec
 from sync.central.audit.cli import add_audit_verbs
 from sync.central.cards_cli import add_cards_verbs
 from sync.central.board_cli import add_board_verbs
+from sync.central.judging_cli import add_judging_verbs
 from sync.central.witness_cli import add_witness_verb
 from sync.central.trustee_cli import add_trustee_verbs, trustees_election_key
 from sync.central.node_cli import add_node_verbs
@@ -39,6 +41,11 @@ def cmd_election_init(args: argparse.Namespace) -> int:
     if args.nodes and not args.demo:
         print("error: --nodes N is for --demo; give real nodes with --node ID=URL=KEYHEX", file=sys.stderr)
         return EXIT_USAGE
+    if args.lot_seed_sha256:
+        if not isinstance(body.get("selection"), dict):
+            print("error: --lot-seed-sha256 needs a spec with a 'selection' section", file=sys.stderr)
+            return EXIT_USAGE
+        body = {**body, "selection": {**body["selection"], "lot_seed_sha256": args.lot_seed_sha256.strip().lower()}}
     demo = demo_nodes(args.nodes) if args.nodes else []
     listed = [parse_node_option(text) for text in args.node or []] + [entry for entry, _ in demo]
     if listed:
@@ -186,6 +193,9 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--demo", choices=["ttabok"], help="the 2017 Gyeonggi Ttabok community vote")
     init.add_argument("--communities", type=int, default=TTABOK_COMMUNITIES,
                       help=f"communities in the Ttabok demo (default {TTABOK_COMMUNITIES})")
+    init.add_argument("--lot-seed-sha256", metavar="HEX",
+                      help="commit the selection's lot: the SHA-256 of a seed drawn now and revealed with "
+                           "'kiosk-central select --lot-seed' (replaces the spec's selection.lot_seed_sha256)")
     init.add_argument("--trustees", type=int, default=3, help="trustees sharing the election key (default 3)")
     init.add_argument("--threshold", type=int, default=2, help="shares needed to tally (default 2)")
     init.add_argument("--trustees-from", type=Path, metavar="DIR",
@@ -227,6 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_audit_verbs(verbs)
     add_witness_verb(verbs)
     add_trustee_verbs(verbs)
+    add_judging_verbs(verbs)
     return p
 
 
