@@ -30,7 +30,7 @@ class BoothPort(Protocol):
     def check_token(self, payload: str) -> flow.TokenAccepted | flow.TokenRefused: ...
 
     def print_paper_record(self, payload: str, style: str, selections: dict,
-                           language: str) -> flow.PrintDone | flow.PrintFailed: ...
+                           language: str, large: bool = False) -> flow.PrintDone | flow.PrintFailed: ...
 
     def print_spoiled(self, ballot_id: str) -> None: ...
 
@@ -123,7 +123,7 @@ class Booth:
                 self.results.put(self.port.check_token(effect.payload))
             elif isinstance(effect, flow.PrintPaperRecord):
                 self.results.put(self.port.print_paper_record(effect.payload, effect.style, effect.selections,
-                                                             effect.language))
+                                                             effect.language, large=effect.large))
             elif isinstance(effect, flow.PrintSpoiled):
                 self.port.print_spoiled(effect.ballot_id)
             elif isinstance(effect, flow.CastBallot):

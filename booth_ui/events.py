@@ -228,6 +228,7 @@ class PrintPaperRecord:
     style: str
     selections: dict
     language: str
+    large: bool = False     # the voter reads large print on screen: the paper is large print too (>= 5 mm)
 
 
 @dataclass(frozen=True)

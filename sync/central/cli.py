@@ -1,6 +1,6 @@
 """``kiosk-central``: the election authority's and central staff's command.
 
-Verbs: ``election init|show``, ``tokens mint|freeze|check``, ``cards mint|list|check``, ``node init``,
+Verbs: ``election init|show``, ``tokens mint|freeze|check``, ``cards mint|list|revoke|check``, ``node init``,
 ``kiosks add``, ``serve``, ``ingest``, ``verify`` (a node's store, or ``--from`` published data),
 ``tally``, ``board check|export``, ``witness``, ``trustee keygen|share|accept|check|decrypt|combine``,
 ``scores add``, ``select``.
