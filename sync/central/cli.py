@@ -22,6 +22,7 @@ from kiosk.contract.package import create_package, load_package
 from kiosk.contract.spec import read_spec
 from kiosk.contract.tokens import REFUSAL_TEXT, Refused, check_token
 from kiosk.contract.ttabok import TTABOK_COMMUNITIES, ttabok_spec
+from kiosk.contract.ttabok_judging import add_judging
 from sync.central.audit.cli import add_audit_verbs
 from sync.central.cards_cli import add_cards_verbs
 from sync.central.board_cli import add_board_verbs
@@ -37,7 +38,12 @@ def cmd_election_init(args: argparse.Namespace) -> int:
     if bool(args.spec) == bool(args.demo):
         print("error: give exactly one of --spec FILE or --demo ttabok", file=sys.stderr)
         return EXIT_USAGE
+    if args.judging and not args.demo:
+        print("error: --judging is for --demo ttabok; a spec says its own electorates and selection", file=sys.stderr)
+        return EXIT_USAGE
     body = read_spec(args.spec) if args.spec else ttabok_spec(args.communities)
+    if args.judging:
+        body = add_judging(body)
     if args.nodes and not args.demo:
         print("error: --nodes N is for --demo; give real nodes with --node ID=URL=KEYHEX", file=sys.stderr)
         return EXIT_USAGE
@@ -193,6 +199,8 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--demo", choices=["ttabok"], help="the 2017 Gyeonggi Ttabok community vote")
     init.add_argument("--communities", type=int, default=TTABOK_COMMUNITIES,
                       help=f"communities in the Ttabok demo (default {TTABOK_COMMUNITIES})")
+    init.add_argument("--judging", action="store_true",
+                      help="the Ttabok demo with the whole judging: representatives' grades, experts, selection")
     init.add_argument("--lot-seed-sha256", metavar="HEX",
                       help="commit the selection's lot: the SHA-256 of a seed drawn now and revealed with "
                            "'kiosk-central select --lot-seed' (replaces the spec's selection.lot_seed_sha256)")
