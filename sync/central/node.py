@@ -97,6 +97,13 @@ class _StoreFacts:
                                  resent_ballots(self.node.store, batch, self.refs, spent))
 
     def ballot_failures(self, batch: SealedBatchV2) -> list[acc2.BallotFailure]:
+        node = self.node
+        if node.verify_queue is not None:  # verdicts of the workers on other machines (sync/central/verify_queue.py)
+            from sync.central.verify_queue import recorded_failures
+            found = recorded_failures(node.verify_queue, batch.header.hash(), node.public_key, node.election,
+                                      node.verify_workers)
+            if found is not None:
+                return [acc2.BallotFailure(*f) for f in found]
         kiosk = batch.header.kiosk_key_hex
         items = [(kiosk, b) for b in batch.ballots] + [(kiosk, s.ballot) for s in batch.spoiled]
         return [acc2.BallotFailure(i, code, detail) for i, code, detail in
@@ -125,7 +132,7 @@ class CentralNode:
 
     def __init__(self, election_dir: Path, data_dir: Path, mode: str = "official",
                  clock: Callable[[], float] = time.time, store: NodeStore | None = None,
-                 db: str | None = None, verify_workers: int = 1) -> None:
+                 db: str | None = None, verify_workers: int = 1, verify_queue: str | None = None) -> None:
         if mode not in MODES:
             raise KioskError(f"a node's mode is official or test, not {mode!r}")
         self.election_dir, self.data_dir, self.mode, self.clock = Path(election_dir), Path(data_dir), mode, clock
@@ -154,9 +161,15 @@ class CentralNode:
         self.public_key: bytes | None = getattr(self.election, "election_public_key", None)
         self._encrypted_lengths = acc2.encrypted_lengths(self.election) if self.public_key else {}
         self.verify_workers = verify_workers  # processes checking a format-2 batch's signatures and proofs
+        self.verify_queue = None  # a PostgreSQL queue shared with verifier workers (--verify-queue URL)
+        if verify_queue is not None:
+            from sync.central.verify_queue import connect
+            self.verify_queue = connect(verify_queue)
 
     def close(self) -> None:
         """Close the store and the roll."""
+        if self.verify_queue is not None:
+            self.verify_queue.close()
         self.store.close()
         self.roll.close()
 
