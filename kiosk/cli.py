@@ -309,6 +309,9 @@ def build_parser() -> argparse.ArgumentParser:
     cvr.add_argument("--to", required=True, type=Path, help="a folder (or file name) for the records file")
     cvr.set_defaults(func=cmd_export_cvr)
     _add_steps(verbs)
+    from kiosk.app.cards_cmd import add_card_verbs
+
+    add_card_verbs(verbs)
     return p
 
 

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 from kiosk.contract.canonical import from_b64url
+from kiosk.contract.card_list import parse_card_list
 from kiosk.contract.cards import Card, check_card, pin_matches
 from kiosk.contract.closing import check_closing, parse_closing
 from kiosk.contract.election import parse_election
 from kiosk.contract.envelope import open_envelope
-from kiosk.contract.keys import VerifyKey
+from kiosk.contract.keys import SigningKey, VerifyKey
 from kiosk.contract.tokens import BallotToken, parse_token
 
 HERE = Path(__file__).resolve().parent / "vectors"
@@ -42,7 +43,13 @@ def test_vectors_verify():
         assert isinstance(token, BallotToken) and token.serial.hex() == t["serial_hex"]
     card = json.loads((HERE / "card.json").read_text())
     parsed = check_card(card["payload"], authority, election["tag"], "S01", 1495850000)
-    assert isinstance(parsed, Card) and pin_matches(parsed, card["pin"])
+    assert isinstance(parsed, Card) and "pin" not in card["payload"]
+    listed = json.loads((HERE / "card-list.json").read_text())
+    kiosk = SigningKey(bytes.fromhex(listed["kiosk_seed_hex"]))
+    held = parse_card_list(json.dumps(listed["envelope"]).encode(), authority, election["fingerprint_hex"],
+                           kiosk.verify_key.hex, "S01")
+    verifier = held.verifier(parsed.card_id, kiosk)
+    assert verifier == listed["pin_hash"] and pin_matches(verifier, listed["pin"])
     sig = json.loads((HERE / "signature.json").read_text())
     VerifyKey.from_hex(sig["public_hex"]).verify(sig["context"], bytes.fromhex(sig["message_hex"]),
                                                  from_b64url(sig["signature_b64"], "sig"))

@@ -222,11 +222,16 @@ class Day:
     # ------------------------------------------------------------------ kiosks
 
     def new_kiosk(self, station: str, name: str) -> Kiosk:
-        """A technician provisions a kiosk, the authority puts it on the roster, the nodes get the roster."""
+        """A technician provisions a kiosk, the authority puts it on the roster and makes its card list,
+        the technician loads the list, the nodes get the roster."""
         data = self.w / "kiosks" / name
         ok(kiosk, "provision", "--election", self.authority, "--station", station, "--data", data,
            "--mode", "official", "--seal-minutes", self.o.seal_minutes)
         ok(central, "kiosks", "add", "--election", self.authority, data / "registration.json")
+        card_list = self.w / "cards" / f"list-{name}.json"  # the PIN verifiers reach a kiosk only in its list
+        ok(central, "cards", "list", "--election", self.authority, "--kiosk", data / "registration.json",
+           "--out", card_list)
+        ok(kiosk, "cards", "load", "--data", data, card_list)
         self.publish()
         printer = VirtualPrinter()
         server = TcpServer(printer).start()

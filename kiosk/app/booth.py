@@ -23,7 +23,7 @@ from kiosk.app.steps import USB_DIR
 from kiosk.app.printing import open_printer
 from kiosk.app.cliutil import EXIT_OK
 from kiosk.station.attest import attest_installed
-from kiosk.contract.cards import PREFIX as CARD_PREFIX
+from kiosk.contract.cards import OLD_PREFIX, PREFIX as CARD_PREFIX
 from kiosk.app.notify import Notifier, Watchdog, watchdog_interval_s
 from kiosk.station.station_reports import SOFTWARE_ATTESTED
 from kiosk.scanning import DeviceBack, DeviceLost, HintShown, PayloadScanned
@@ -56,7 +56,7 @@ def is_token(text: str) -> bool:
 def translate(event: object) -> object | None:
     """The booth's flow event for a scanner event (None: nothing for the voter's screen)."""
     if isinstance(event, PayloadScanned):
-        if event.payload.startswith(CARD_PREFIX):
+        if event.payload.startswith((CARD_PREFIX, OLD_PREFIX)):  # an old card is refused by name
             return flow.CardScanned(event.payload)
         return flow.CodeScanned(event.payload)
     if isinstance(event, HintShown):
@@ -141,9 +141,8 @@ def run_booth(data: Path, camera: str, printer: str | None, fullscreen: bool, sc
     from booth_ui.audio import Speaker
 
     # the audio ballot: [audio] enabled (default on) speaks every screen through the headphone jack
-    speaker = Speaker(enabled=audio.enabled if audio is not None else True)
-    if audio is not None:
-        speaker.volume = max(0.1, audio.volume / 100)
+    speaker = Speaker(enabled=audio.enabled if audio is not None else True,
+                      volume_percent=audio.volume if audio is not None else 50)
     # [booth]: the panel's width for real millimetres, where a poll worker's USB stick is mounted
     panel = dict(panel_width_mm=booth.panel_width_mm, usb_dir=Path(booth.usb_dir)) if booth is not None else {}
     appliance = Appliance(data, camera, printer, scanner_url=scanner, speaker=speaker, **panel).start()

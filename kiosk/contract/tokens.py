@@ -40,6 +40,7 @@ class RefusalReason(enum.Enum):
     OTHER_ELECTION = "other_election"
     WRONG_MODE = "wrong_mode"
     NOT_ON_ROLL = "not_on_roll"
+    STYLE_NOT_HERE = "style_not_here"          # the package binds its ballot style to other stations
     ROLL_NOT_FROZEN = "roll_not_frozen"
     ALREADY_USED = "already_used"
     POLLS_NOT_OPEN = "polls_not_open"
@@ -53,6 +54,7 @@ REFUSAL_TEXT = {
     RefusalReason.OTHER_ELECTION: "this token belongs to another election",
     RefusalReason.WRONG_MODE: "this token is for another mode (test or official)",
     RefusalReason.NOT_ON_ROLL: "this token is not on the token roll",
+    RefusalReason.STYLE_NOT_HERE: "this token's ballot is not taken at this polling station: vote at your own station",
     RefusalReason.ROLL_NOT_FROZEN: "the token roll has not been frozen and signed yet",
     RefusalReason.ALREADY_USED: "this token was already used",
     RefusalReason.POLLS_NOT_OPEN: "the polls are not open",

@@ -63,13 +63,16 @@ def refuse(station: Station, reason: RefusalReason, now: int) -> Refused:
 
 
 def admit_token(station: Station, payload: object, now: int) -> Valid | Refused:
-    """Is this token good for a ballot here and now? (polls open, right election and mode, on the roll, unused)."""
+    """Is this token good for a ballot here and now? (polls open, right election and mode, on the roll,
+    its ballot style taken at this station, unused)."""
     if not station.accepts_ballots:
         return refuse(station, RefusalReason.POLLS_NOT_OPEN, now)
     e = station.election
     result = check_token(payload, e.tag, e.fingerprint, station.mode, station.roll)
     if isinstance(result, Refused):
         return refuse(station, result.reason, now)
+    if not e.style_allowed(result.style, station.config.station):  # the package binds it elsewhere
+        return refuse(station, RefusalReason.STYLE_NOT_HERE, now)
     if station.store.token_used(result.ref):
         return refuse(station, RefusalReason.ALREADY_USED, now)
     return result

@@ -136,10 +136,47 @@ def cmd_tally(args: argparse.Namespace) -> int:
 
     node = CentralNode(args.election, args.data, mode=args.mode, db=args.db)
     try:
+        if getattr(node.election, "ceremony", None) is not None:
+            return _tally_v2(node, args)
+        if not args.shares or args.aggregates or args.partials:
+            print("error: a format-1 election is tallied with --shares (format 2: --aggregates, then --partials)",
+                  file=sys.stderr)
+            return EXIT_USAGE
         report = tally(node, args.shares, override_open=args.override_open_stations, workers=args.workers)
     finally:
         node.close()
     written = write_results(report, args.out) if args.out else []
+    if args.json:
+        print_json(report.to_json())
+    else:
+        print(table(report))
+        for path in written:
+            print(f"written: {path}")
+    return EXIT_OK if report.ok else EXIT_BAD
+
+
+def _tally_v2(node: CentralNode, args: argparse.Namespace) -> int:
+    """Format 2: publish the aggregates (--aggregates), or combine the trustees' partials (--partials)."""
+    from sync.central.record_files import node_record_dir
+    from sync.central.results import table, write_results
+    from sync.central.tally_v2 import publish_aggregates, tally_v2
+
+    if args.shares or bool(args.aggregates) == bool(args.partials):
+        print("error: a format-2 election is tallied in two steps: --aggregates (publish what the trustees "
+              "decrypt), then --partials FILE... (their partial decryptions)", file=sys.stderr)
+        return EXIT_USAGE
+    if args.aggregates:
+        aggregates, path = publish_aggregates(node, override_open=args.override_open_stations)
+        if args.json:
+            print_json({"aggregates": len(aggregates.items), "file": str(path)})
+        else:
+            print(f"{len(aggregates.items)} aggregates published in {path}; each trustee runs on their own machine: "
+                  f"kiosk-central trustee decrypt --secret FILE --election-key FILE --aggregates {path.name} "
+                  f"--floor {node.election.privacy_floor} --out partial-N.json")
+        return EXIT_OK
+    report = tally_v2(node, args.partials, override_open=args.override_open_stations)
+    written = write_results(report, node_record_dir(node.data_dir, node.mode))   # results.json joins the record
+    written += write_results(report, args.out) if args.out else []
     if args.json:
         print_json(report.to_json())
     else:
@@ -245,8 +282,12 @@ def add_node_verbs(verbs) -> None:
 
     tal = verbs.add_parser("tally", help="after the close: open the board with the trustees' shares and count")
     _node_args(tal)
-    tal.add_argument("--shares", required=True, nargs="+", type=Path, metavar="FILE",
-                     help="trustee share files, at least the threshold")
+    tal.add_argument("--shares", nargs="+", type=Path, metavar="FILE",
+                     help="format 1: trustee share files, at least the threshold")
+    tal.add_argument("--aggregates", action="store_true",
+                     help="format 2, step 1: publish the aggregates the trustees decrypt (DATA/record-MODE/)")
+    tal.add_argument("--partials", nargs="+", type=Path, metavar="FILE",
+                     help="format 2, step 2: the trustees' partial decryptions (at least the threshold)")
     tal.add_argument("--override-open-stations", action="store_true",
                      help="tally although some stations have not closed (logged and printed)")
     tal.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes opening ballots")
@@ -259,6 +300,8 @@ def add_node_verbs(verbs) -> None:
     _node_args(ver, data_required=False)
     ver.add_argument("--from", dest="source", metavar="URL|DIR",
                      help="verify from published data only: a node's URL or a 'board export' directory")
+    ver.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                     help="with --from, format 2: processes checking the ballots' proofs (default: the cores)")
     ver.add_argument("--closing", nargs="+", type=Path, metavar="FILE",
                      help="with --from: files of signed closing statements (results-tape QR payloads, one a line)")
     ver.add_argument("--json", action="store_true")

@@ -105,10 +105,16 @@ def boot_config(image_config: str, frames: str) -> str:
 CHECK_SCRIPT = r"""#!/bin/sh
 # Injected by make image-boot into its copy only: waits for the host, then checks and powers off.
 say() { echo "CHECK $1: $2" > /dev/console; }
-read -r word < /dev/virtio-ports/kiosk-control
+# until the host connects, a read of the port ends at once with nothing: keep it open (so what
+# the host sends is delivered, not dropped) and read until a word comes
+exec 3< /dev/virtio-ports/kiosk-control
+word=""
+while [ -z "$word" ]; do read -r word <&3 || sleep 2; done
+exec 3<&-
 say host "$word"
 say is-system-running "$(systemctl is-system-running --wait 2>&1)"
 say failed-units "$(systemctl --failed --no-legend --plain | awk '{print $1}' | tr '\n' ' ')"
+say booth-journal "$(journalctl -b -u kiosk-booth.service -o cat --no-pager | grep -v '^$' | tail -n 6 | tr '\n' '|')"
 pid=$(systemctl show -p MainPID --value kiosk-booth.service)
 # the sandbox as the running booth has it: its root and data mounts, capabilities, network
 say sandbox "$(awk '$5 == "/" {r = $6} $5 == "/var/lib/kiosk" {d = $6} END {print "root " r " data " d}' /proc/$pid/mountinfo) \

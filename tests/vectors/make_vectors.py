@@ -17,6 +17,7 @@ sys.path.insert(0, str(HERE.parent.parent))
 from kiosk.contract.board_checkpoint import (board_origin, checkpoint_text, cosign, key_id, parse_checkpoint,  # noqa: E402
                                     sign_checkpoint, witness_name)
 from kiosk.contract.canonical import b64url, canonical_bytes  # noqa: E402
+from kiosk.contract.card_list import LIST_CONTEXT, LIST_FORMAT  # noqa: E402
 from kiosk.contract.cards import CARD_CONTEXT, card_body, sign_card  # noqa: E402
 from kiosk.contract.closing import CLOSING_CONTEXT, CLOSING_FORMAT, sign_closing  # noqa: E402
 from kiosk.contract.election import ELECTION_CONTEXT, ELECTION_FORMAT, election_fingerprint, parse_election  # noqa: E402
@@ -33,9 +34,15 @@ KIOSK_SEED = bytes(range(100, 132))
 NODE_SEED = bytes(range(96, 128))
 WITNESS_SEED = bytes(range(128, 160))
 ENCRYPTION_SECRET = bytes(range(32, 64))
-# a fixed argon2id hash of the PIN "2017" (made once with nacl.pwhash.argon2id.str)
-PIN_HASH = ("$argon2id$v=19$m=65536,t=2,p=1$rEea7ROjh8tNozwodtx8lg$"
-            "0GErHJIfdZfAqgBBMJPaGlFzoMeIytPsrF/Ix2TCJ5k")
+# a fixed argon2id hash of the PIN "201705" (made once with nacl.pwhash.argon2id.str)
+PIN_HASH = ("$argon2id$v=19$m=65536,t=2,p=1$TcYR33Oa3jy+VMo1OoRhVg$"
+            "CTjwg7c9sMe5B+msndMr6lo4uAHqHAS1OonigRUdqD8")
+# a fixed SealedBox (its ephemeral key is random, so made once with VerifyKey.seal) to the kiosk key
+# of KIOSK_SEED, holding canonical {"card_id": "AAAAAAAAAAAAAAAA", "kiosk_key_hex", "pin_hash": PIN_HASH}
+SEALED_PIN_B64 = ("LVCj4S_oZ0zI_KO_guQ6_CTIyYaTsvRp2GmiwfuhJ3rCxlydEUWBoaUp_OC7uUUjton7Jpy1k8QEvbgl9WZlCfQeGdlsI"
+                  "tUHloB0c8oHrtkdkZCLNMJDC_cbrzx5opwZDCkMLYrPlZIudko4H3INFi21i94cl5OvAF0oufUe_A1UTjd-WfnoJEBnZJDQ"
+                  "Bk8a-P20e7fhT-ZDQwli63OeddCCxXltyFVKFbIdx5V6jTrNsm6dELe1tgmFbopVkjPyuCD4UnSr1_7VWJj1hOGnuWx1lgAi"
+                  "v9_5GfCxN5WUToi92op7BUy2dfLPUjfpx5F70rroRG-HGvp6zXL3ulYOjeIURsTA28buXuFbVerdwr8")
 
 
 def election_body() -> dict:
@@ -81,13 +88,23 @@ def build_vectors() -> dict[str, dict]:
                                             "RFC 6962 root, signed root envelope",
                              "leaves_hex": [x.hex() for x in leaves], "root_hex": root.hex(),
                              "context": ROOT_CONTEXT, "envelope": seal_envelope(ROOT_CONTEXT, root_body, authority)}
-    cbody = card_body(election.tag, "poll-worker", "S01", PIN_HASH, 1495850000, 1495936400, card_id="AAAAAAAAAAAAAAAA")
+    cbody = card_body(election.tag, "poll-worker", "S01", 1495850000, 1495936400, card_id="AAAAAAAAAAAAAAAA")
     payload = sign_card(authority, cbody)
-    out["card.json"] = {"description": "poll-worker card: 'KC1:' canonical(body) '.' b64url(Ed25519 over "
-                                       "'kiosk-card/1' 0x00 canonical(body)); PIN is 2017",
-                        "context": CARD_CONTEXT, "pin": "2017", "body": cbody, "payload": payload,
+    out["card.json"] = {"description": "poll-worker card: 'KC2:' canonical(body) '.' b64url(Ed25519 over "
+                                       "'kiosk-card/2' 0x00 canonical(body)); nothing about the PIN in it",
+                        "context": CARD_CONTEXT, "body": cbody, "payload": payload,
                         "signature_b64": payload.rsplit(".", 1)[1]}
     kiosk = SigningKey(KIOSK_SEED)
+    list_body = {"format": LIST_FORMAT, "election_hex": fp.hex(), "kiosk_key_hex": kiosk.verify_key.hex,
+                 "station": "S01", "issued": 1495850000,
+                 "cards": [{"card_id": "AAAAAAAAAAAAAAAA", "role": "poll-worker", "not_after": 1495936400,
+                            "sealed_b64": SEALED_PIN_B64}]}
+    out["card-list.json"] = {"description": "card list envelope (context 'kiosk-card-list/1', by the authority) "
+                                            "for the kiosk of kiosk_seed_hex; its key opens sealed_b64 (SealedBox "
+                                            "to the Ed25519 key mapped to X25519) to the card's PIN hash; PIN is "
+                                            "201705",
+                             "kiosk_seed_hex": KIOSK_SEED.hex(), "pin": "201705", "pin_hash": PIN_HASH,
+                             "context": LIST_CONTEXT, "envelope": seal_envelope(LIST_CONTEXT, list_body, authority)}
     closing = {"format": CLOSING_FORMAT, "election_hex": fp.hex(), "station": "S01", "mode": "official",
                "kiosk_key_hex": kiosk.verify_key.hex, "ballots": 12, "turnout": {"s1": 12},
                "contests": {"k1": {"ballots": 12, "options": {"no": 5, "yes": 7}}},
