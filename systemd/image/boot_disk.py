@@ -114,6 +114,7 @@ exec 3<&-
 say host "$word"
 say is-system-running "$(systemctl is-system-running --wait 2>&1)"
 say failed-units "$(systemctl --failed --no-legend --plain | awk '{print $1}' | tr '\n' ' ')"
+say booth-journal "$(journalctl -b -u kiosk-booth.service -o cat --no-pager | grep -v '^$' | tail -n 6 | tr '\n' '|')"
 pid=$(systemctl show -p MainPID --value kiosk-booth.service)
 # the sandbox as the running booth has it: its root and data mounts, capabilities, network
 say sandbox "$(awk '$5 == "/" {r = $6} $5 == "/var/lib/kiosk" {d = $6} END {print "root " r " data " d}' /proc/$pid/mountinfo) \

@@ -37,6 +37,12 @@ for unit in kiosk-booth.service kiosk-sync.service; do
   systemctl is-enabled "$unit" >/dev/null 2>&1 || fail "$unit is not enabled"
 done
 
+# nothing enabled pulls in network-online.target: its wait-online fails on a kiosk without a cable
+wanting=$(cd /etc/systemd/system && grep -ls '^Wants=.*network-online.target' \
+  $(for u in multi-user.target.wants/*; do readlink -f "$u"; done) 2>/dev/null)
+[ -z "$wanting" ] || fail "enabled units pull in network-online.target (wait-online fails offline): $wanting"
+ok "no enabled unit waits for network-online.target"
+
 for unit in ssh.service sshd.service telnet.socket avahi-daemon.service cups.service exim4.service \
             rpcbind.service apache2.service nginx.service; do
   if systemctl is-enabled "$unit" >/dev/null 2>&1; then fail "network service $unit is enabled"; fi
