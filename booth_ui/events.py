@@ -132,6 +132,23 @@ class ToggleContrast:
 
 
 @dataclass(frozen=True)
+class StartAudio:
+    """Headphones plugged in, or a key pressed: the booth speaks to this voter (``two_key``: a dual switch)."""
+
+    two_key: bool = False
+
+
+@dataclass(frozen=True)
+class StopAudio:
+    """The headphones were taken out: speak no more (and show the screen again)."""
+
+
+@dataclass(frozen=True)
+class ToggleScreen:
+    """Audio-only: blank the screen for privacy, or show it again."""
+
+
+@dataclass(frozen=True)
 class TwoCodes:
     """The camera saw two different codes at once."""
 
@@ -211,6 +228,7 @@ class PrintPaperRecord:
     style: str
     selections: dict
     language: str
+    large: bool = False     # the voter reads large print on screen: the paper is large print too (>= 5 mm)
 
 
 @dataclass(frozen=True)

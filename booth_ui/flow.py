@@ -17,10 +17,10 @@ from booth_ui.events import (Announce, BackToBallot, CancelAction, CardScanned, 
                              CheckToken, Choose, CodeScanned, Confirm, DeviceOk, DeviceProblem, Dismiss, Lock,
                              MenuAction, NextPage, PinDigit, PinErase, PinSubmit, PollsChanged, PrevPage, PrintDone,
                              PrepareEncryption, PrintFailed, PrintPaperRecord, PrintSpoiled, SetLanguage, Spoil, StepResult, StillHere,
-                             TextSize, Tick, ToggleContrast, TokenAccepted, TokenRefused, ToReview, TwoCodes,
+                             StartAudio, StopAudio, TextSize, Tick, ToggleContrast, ToggleScreen, TokenAccepted, TokenRefused, ToReview, TwoCodes,
                              Unlocked, UnlockRefused)
 from booth_ui.state import *  # noqa: F401,F403
-from booth_ui.state import (BUSY, DONE_SHOW_S, IDLE_SCREENS, INACTIVITY_S, MENU_IDLE_S, TEXT_SIZES,
+from booth_ui.state import (BUSY, DONE_SHOW_S, IDLE_SCREENS, INACTIVITY_S, LARGE_PRINT_SIZE, MENU_IDLE_S, TEXT_SIZES,
                             VOTING, WARNING_S, WORKER, BoothState, Handler, Screen, Vote, _same_place, fresh, pages)
 from booth_ui.worker_flow import (on_cancel_action, on_card, on_confirm_action, on_digit, on_erase, on_lock, on_menu_action, on_step_result, on_submit,
                                   on_unlock_refused, on_unlocked)
@@ -114,8 +114,9 @@ def on_confirm(state, event, now, election):
     vote = state.vote
     state = replace(state, last_activity=now, warning_since=None)
     if election.paper_record:
+        large = state.prefs.text_size >= LARGE_PRINT_SIZE   # large print on screen, large print on paper
         return replace(state, screen=Screen.PRINTING), [PrintPaperRecord(vote.payload, vote.style, vote.as_dict(election),
-                                                                       state.prefs.language)]
+                                                                       state.prefs.language, large)]
     return replace(state, screen=Screen.CASTING), [CastBallot(vote.payload, vote.style, vote.as_dict(election), None)]
 
 
@@ -237,10 +238,30 @@ def on_contrast(state, event, now, election):
                    last_activity=now), []
 
 
+def on_start_audio(state, event: StartAudio, now, election):
+    """Speech starts (and says the screen); a switch user's first press also turns on two-key mode."""
+    prefs = replace(state.prefs, audio=True, two_key=state.prefs.two_key or event.two_key)
+    if prefs == state.prefs:
+        return state, []
+    return replace(state, prefs=prefs, last_activity=now), [Announce()]
+
+
+def on_stop_audio(state, event, now, election):
+    # headphones out: nothing more is said, and a blank screen comes back (the voter may be sighted)
+    return replace(state, prefs=replace(state.prefs, audio=False, screen_off=False, two_key=False)), []
+
+
+def on_toggle_screen(state, event, now, election):
+    if not state.prefs.audio:   # a blank screen only for a voter who is listening
+        return state, []
+    return replace(state, prefs=replace(state.prefs, screen_off=not state.prefs.screen_off),
+                   last_activity=now), [Announce()]
+
 
 EVERYWHERE: dict[type, Handler] = {
     Tick: on_tick, DeviceProblem: on_device_problem, DeviceOk: on_device_ok, PollsChanged: on_polls,
     SetLanguage: on_language, TextSize: on_text_size, ToggleContrast: on_contrast,
+    StartAudio: on_start_audio, StopAudio: on_stop_audio, ToggleScreen: on_toggle_screen,
 }
 
 TRANSITIONS: dict[tuple[Screen, type], Handler] = {

@@ -315,3 +315,36 @@ def test_the_booth_takes_an_old_card_as_a_card_and_a_checked_ballots_code_as_a_c
     assert isinstance(translate(PayloadScanned(old_card, "camera", 0.0)), flow.CardScanned)
     assert isinstance(translate(PayloadScanned(checked, "camera", 0.0)), flow.CodeScanned)
     assert parse_card(old_card, SigningKey.generate().verify_key).reason.value == "old_format"
+
+
+def test_a_revoked_card_is_on_no_later_list(central, tmp_path, capsys):
+    from sync.central.cards_cli import card_pins
+    from sync.central.cli import main as central_main
+
+    import io
+    import sys
+
+    e = central.directory
+    saved = sys.stdin
+    try:
+        for pin in ("482917", "730418"):
+            sys.stdin = io.StringIO(pin + "\n")
+            assert central_main(["cards", "mint", "--election", str(e), "--role", "poll-worker", "--station", STATION,
+                                 "--valid-from", "2017-05-26", "--valid-until", "2099-01-01",
+                                 "--out", str(tmp_path / pin)]) == 0
+    finally:
+        sys.stdin = saved
+    lost, kept = card_pins(e)
+    root = make_kiosk(central, tmp_path / "k")
+    assert central_main(["cards", "revoke", "--election", str(e), lost.card_id]) == 0
+    assert central_main(["cards", "revoke", "--election", str(e), lost.card_id]) == 2   # no such card now
+    assert [p.card_id for p in card_pins(e)] == [kept.card_id]
+    assert central_main(["cards", "list", "--election", str(e), "--kiosk", str(root / "registration.json"),
+                         "--out", str(tmp_path / "l.json")]) == 0
+    capsys.readouterr()
+    assert cli("", "cards", "load", "--data", root, tmp_path / "l.json")[0] == 0
+    lost_card = (tmp_path / "482917" / f"poll-worker-{STATION}.txt").read_text().strip()
+    kept_card = (tmp_path / "730418" / f"poll-worker-{STATION}.txt").read_text().strip()
+    with Station.open(root) as station:
+        assert check_unlock(station, lost_card, "482917", NOW + 60) == UnlockRefused(NOT_LISTED)
+        assert isinstance(check_unlock(station, kept_card, "730418", NOW + 60), Unlocked)

@@ -75,3 +75,18 @@ def test_the_command_says_how_long_to_wait_in_both_languages(store_election, car
     assert WRONG not in out + err and PIN not in out + err
     with Station.open(root) as station:
         assert station.state.value == "provisioned"
+
+
+def test_the_change_to_official_mode_gives_no_fresh_count(store_election, cards, tmp_path):
+    """Wrong PINs in the test store still count after the change to official mode (a new store):
+    the count is read from the archived test store's log too."""
+    root = make_station(store_election, tmp_path / "s", polls_open=False, cards=cards)
+    with Station.open(root) as station:
+        for n in range(5):  # five wrong PINs: the card must wait 15 s
+            check_unlock(station, cards.poll_worker, WRONG, NOW + n)
+    code, _, err = cli(TECH_PIN + "\n", "mode", "official", "--data", root, "--card", card_file(tmp_path, cards.technician))
+    assert code == 0, err
+    with Station.open(root) as station:
+        assert station.mode == "official"
+        later = NOW + 10_000  # long after every wait
+        assert check_unlock(station, cards.poll_worker, WRONG, later) == UnlockRefused(WRONG_PIN, later + 30, 9)  # the sixth: 30 s, not a first

@@ -141,9 +141,8 @@ def run_booth(data: Path, camera: str, printer: str | None, fullscreen: bool, sc
     from booth_ui.audio import Speaker
 
     # the audio ballot: [audio] enabled (default on) speaks every screen through the headphone jack
-    speaker = Speaker(enabled=audio.enabled if audio is not None else True)
-    if audio is not None:
-        speaker.volume = max(0.1, audio.volume / 100)
+    speaker = Speaker(enabled=audio.enabled if audio is not None else True,
+                      volume_percent=audio.volume if audio is not None else 50)
     # [booth]: the panel's width for real millimetres, where a poll worker's USB stick is mounted
     panel = dict(panel_width_mm=booth.panel_width_mm, usb_dir=Path(booth.usb_dir)) if booth is not None else {}
     appliance = Appliance(data, camera, printer, scanner_url=scanner, speaker=speaker, **panel).start()

@@ -108,7 +108,8 @@ class AudioConfig:
     """[audio]: spoken prompts for voters who need them."""
 
     enabled: bool = setting(True, "speak prompts through the headphone jack")
-    volume: int = setting(80, "volume in percent", min=0, max=100)
+    volume: int = setting(25, "the volume each voter starts at, in percent of the full level (25: 12 dB below it; "
+                                  "the voter changes it in 6 dB steps)", min=0, max=100)
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,7 @@ class StationPort:
         self._early = (payload, prepare_encryption_for(self.station, style, selections))
 
     def print_paper_record(self, payload: str, style: str, selections: dict,
-                           language: str) -> flow.PrintDone | flow.PrintFailed:
+                           language: str, large: bool = False) -> flow.PrintDone | flow.PrintFailed:
         if self.printer is None:
             return flow.PrintFailed("printer_offline")
         prepared = self._prepare(payload, selections)
@@ -81,7 +81,7 @@ class StationPort:
         ballot_id = prepared.ballot_id.hex()
         record = paper_record(self.station.election, style, selections, ballot_id, self.station.mode, language)
         try:
-            self.printer.print(report_document(record))
+            self.printer.print(report_document(record, large=large))
         except PrinterError as e:  # nothing is recorded: the voter waits while a poll worker helps
             log.warning("paper record not printed: %s", e.problem.value)
             return flow.PrintFailed(printer_problem(e))

@@ -18,6 +18,7 @@ from typing import Any
 from kiosk.contract.canonical import canonical_bytes
 from kiosk.contract.crypto.records import election_key_from_json
 from kiosk.contract.crypto.threshold import Announcement, Ceremony
+from kiosk.contract.judging_rules import check_judging
 from kiosk.errors import KioskError, ValidationError
 
 ELECTION_FORMAT = "kiosk-election/1"
@@ -117,6 +118,7 @@ class Election:
     ceremony: Ceremony | None = None
     election_public_key: bytes | None = None
     announcements: dict[int, Announcement] | None = field(default=None, repr=False, compare=False)
+    judging: Any = field(default=None, repr=False, compare=False)  # judging_rules.JudgingRules, or None
 
     @property
     def ballot_format(self) -> int:
@@ -241,7 +243,7 @@ def _short(value: Any) -> str:
 
 TOP_REQUIRED = {"format", "id", "title", "contests", "styles", "privacy_floor", "paper_record",
                 "authority_key_hex", "nodes"}
-TOP_OPTIONAL = {"tally"}
+TOP_OPTIONAL = {"tally", "electorates", "selection"}  # the last two: kiosk/contract/judging_rules.py
 FORMAT_1_KEYS = {"encryption_key_hex", "trustees"}   # format 1: a dealer's key and its split
 FORMAT_2_KEYS = {"election_key"}                      # format 2: the ceremony's public record
 
@@ -289,6 +291,7 @@ def parse_election(body: Any) -> Election:
             if count and threshold and threshold > count:
                 c.fail("trustees.threshold", f"must not exceed trustees.count ({count}), got {threshold}")
     nodes = _nodes(c, top.get("nodes"))
+    judging = check_judging(c, top, contests, styles)
     if c.problems:
         raise ValidationError("the election definition", c.problems,
                               hint="fix the named fields and run the command again")
@@ -296,7 +299,8 @@ def parse_election(body: Any) -> Election:
                     bonus_bands=tuple(bands), privacy_floor=floor, paper_record=top["paper_record"],
                     authority_key_hex=auth, encryption_key_hex=enc, trustees_count=count,
                     trustees_threshold=threshold, nodes=tuple(nodes), body=body, ceremony=ceremony,
-                    election_public_key=public, announcements=announcements)
+                    election_public_key=public, announcements=announcements,
+                    judging=judging)
 
 
 def _election_key(c: _Checker, value: Any, election_id: str | None):

@@ -3,8 +3,9 @@
 Five wrong PINs are free; after the fifth the card must wait 15 s, and each further wrong PIN
 doubles the wait (30 s, 60 s, …); at the fifteenth the card is locked on this station. A right
 PIN clears the count. The count is never held in memory: it is read back from the signed log
-(``pin_refused`` with the card id and the reason, ``poll_worker_unlocked``), so switching the
-kiosk off and on does not give a guesser new tries. No event, message or log line ever holds
+(``pin_refused`` with the card id and the reason, ``poll_worker_unlocked``; in official mode the
+archived test store's first), so neither switching the kiosk off and on nor the change of mode
+gives a guesser new tries. No event, message or log line ever holds
 the PIN, and while a card must wait its PIN is not even checked.
 
 :func:`attempts` is the pure policy (events in, state out); :func:`check_unlock` reads the
@@ -24,6 +25,7 @@ from kiosk.station.cardlist import held_card_list
 from kiosk.station.eventlog import Entry
 from kiosk.station.lifecycle import Role
 from kiosk.station.station import Station
+from kiosk.station.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -104,8 +106,19 @@ def attempts(card_id: str, events: Iterable[tuple[str, dict]]) -> Attempts:
 
 
 def attempts_of(station: Station, card_id: str) -> Attempts:
-    """Where ``card_id`` stands on this station, from its current store's log."""
-    return attempts(card_id, ((e.kind, e.fields()) for e in station.store.events((PIN_REFUSED, UNLOCKED))))
+    """Where ``card_id`` stands on this station: from the archived test store's log (when the
+    station has changed to official mode) and then the current store's, so that the change of
+    mode does not give a guesser a fresh count."""
+    kinds = (PIN_REFUSED, UNLOCKED)
+    events = [(e.kind, e.fields()) for e in station.store.events(kinds)]
+    archived = station.data.store_file("test")
+    if station.mode == "official" and archived.exists():
+        test_store = Store.open(archived, read_only=True, connect=station.connect)
+        try:
+            events = [(e.kind, e.fields()) for e in test_store.events(kinds)] + events
+        finally:
+            test_store.close()
+    return attempts(card_id, events)
 
 
 def _role(card: Card) -> Role:

@@ -1,10 +1,12 @@
-"""The authority's card verbs of ``kiosk-central``: ``cards mint``, ``cards list``, ``cards check``.
+"""The authority's card verbs of ``kiosk-central``: ``cards mint|list|revoke|check``.
 
 ``cards mint`` writes the card's QR (nothing about its PIN in it) and keeps the PIN's argon2id
 hash in the authority's private ``authority/card-pins.json`` (mode 0600, beside the authority
 key, never copied to a kiosk). ``cards list`` makes the signed card list of one kiosk on the
 roster: every card still valid for its station or ``*``, each verifier sealed to that kiosk's key
 (:mod:`kiosk.contract.card_list`); the technician loads it with ``kiosk cards load``.
+``cards revoke`` drops a lost card's record, so no later list holds it (a kiosk that loads the
+new list refuses the card as ``not_listed``).
 Exit codes: 0 ok, 1 the card checked is not valid, 2 usage or input error.
 """
 
@@ -43,11 +45,16 @@ def card_pins(election: Path) -> list[CardPin]:
     return [CardPin(c["card_id"], c["role"], c["station"], c["not_after"], c["pin_hash"]) for c in body["cards"]]
 
 
-def keep_card_pin(election: Path, pin: CardPin) -> None:
-    """Add a minted card's PIN record to the authority's private file (rewritten whole, 0600)."""
+def keep_card_pins(election: Path, pins: list[CardPin]) -> None:
+    """Write the authority's private file of PIN records whole (0600)."""
     cards = [{"card_id": p.card_id, "role": p.role, "station": p.station, "not_after": p.not_after,
-              "pin_hash": p.pin_hash} for p in [*card_pins(election), pin]]
+              "pin_hash": p.pin_hash} for p in pins]
     write_private_json(Path(election) / PINS_FILE, {"format": PINS_FORMAT, "cards": cards})
+
+
+def keep_card_pin(election: Path, pin: CardPin) -> None:
+    """Add a minted card's PIN record to the authority's private file."""
+    keep_card_pins(election, [*card_pins(election), pin])
 
 
 def _timestamp(text: str | None, default: int) -> int:
@@ -111,6 +118,19 @@ def cmd_cards_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_cards_revoke(args: argparse.Namespace) -> int:
+    load_package(args.election)
+    pins = card_pins(args.election)
+    kept = [p for p in pins if p.card_id != args.card_id]
+    if len(kept) == len(pins):
+        raise KioskError(f"no card {args.card_id} in {args.election}/{PINS_FILE}",
+                         hint="the card id is in the card's text (card_id) and in 'kiosk cards show'")
+    keep_card_pins(args.election, kept)
+    print(f"card {args.card_id} revoked: no card list made from now on holds it; make a new list for every "
+          "kiosk of its station and load it (kiosk-central cards list, kiosk cards load)")
+    return EXIT_OK
+
+
 def cmd_cards_check(args: argparse.Namespace) -> int:
     package = load_package(args.election)
     text = Path(args.card).read_text().strip() if Path(args.card).is_file() else args.card.strip()
@@ -146,6 +166,10 @@ def add_cards_verbs(verbs) -> None:
     clist.add_argument("--kiosk", required=True, help="the kiosk's DATA/registration.json, or its key in hex")
     clist.add_argument("--out", required=True, type=Path, help="the list file to write (e.g. cards-S01.json)")
     clist.set_defaults(func=cmd_cards_list)
+    crevoke = cards.add_parser("revoke", help="leave a lost card out of every card list made from now on")
+    crevoke.add_argument("--election", required=True, type=Path)
+    crevoke.add_argument("card_id", help="the card's id (16 letters and digits)")
+    crevoke.set_defaults(func=cmd_cards_revoke)
     ccheck = cards.add_parser("check", help="is a card valid for a station now?")
     ccheck.add_argument("--election", required=True, type=Path)
     ccheck.add_argument("--station", required=True)

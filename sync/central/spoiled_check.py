@@ -14,7 +14,7 @@ from typing import Sequence
 
 from kiosk.contract.election import Election
 from kiosk.contract.spoiled_qr import parse_spoiled_qr
-from kiosk.errors import FormatError, KioskError
+from kiosk.errors import FormatError, KioskError, ProofError
 from sync.central.count import ElectionKey
 from sync.central.record_check import open_spoiled, parse_spoiled
 
@@ -34,8 +34,9 @@ class OpenedSpoiled:
 def open_spoiled_code(election: Election, key: ElectionKey, code: str, published: Sequence[bytes]) -> OpenedSpoiled:
     """Open the published spoiled ballot the QR ``code`` names with the seed it prints.
 
-    :class:`KioskError` (Korean and English) when the code is not a checked ballot's, is of another
-    election, names no published spoiled ballot, or its seed does not open that ballot.
+    :class:`FormatError` (Korean and English; exit 2) when the code is not a checked ballot's or is of
+    another election; :class:`ProofError` (exit 1) when it names no published spoiled ballot or its
+    seed does not open that ballot.
     """
     tag, ballot_id, seed = parse_spoiled_qr(code)
     if tag != election.tag:
@@ -47,12 +48,12 @@ def open_spoiled_code(election: Election, key: ElectionKey, code: str, published
             try:
                 contents = open_spoiled(election, key, ballot, seed)
             except KioskError as e:
-                raise KioskError(f"the printed seed does not open the published ballot {ballot_id.hex()}: "
+                raise ProofError(f"the printed seed does not open the published ballot {ballot_id.hex()}: "
                                  f"{e.message} / 인쇄된 코드로 게시된 투표지를 열 수 없습니다",
                                  hint="report it to the election staff: the kiosk published another "
                                       "encryption than it printed") from None
             return OpenedSpoiled(ballot_id.hex(), ballot.style, contents)
-    raise KioskError(f"no spoiled ballot {ballot_id.hex()} is published (yet) / 게시된 확인 투표지가 없습니다",
+    raise ProofError(f"no spoiled ballot {ballot_id.hex()} is published (yet) / 게시된 확인 투표지가 없습니다",
                      hint="the kiosk's batch may not have reached this node: try again later or ask another node")
 
 

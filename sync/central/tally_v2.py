@@ -5,7 +5,8 @@ than any observer of its record (:mod:`sync.central.record_check` re-derives all
 
 1. ``tally --aggregates`` (after every station closed, or ``--override-open-stations``, logged):
    the board's ballots, double uses set aside unless decided (:func:`sync.central.count.counted_leaves`),
-   their aggregates written to ``DATA/record-MODE/aggregates.json`` for the trustees, who each run
+   their aggregates written to ``DATA/record-MODE/aggregates.json`` (the partials and results of an
+   earlier file removed from the record) for the trustees, who each run
    ``kiosk-central trustee decrypt`` on their own machine and bring back a partial decryption.
 2. ``tally --partials FILE...``: the aggregates recomputed from the board and compared with the
    published file (a board that moved since is refused: publish again), every partial's proofs
@@ -25,11 +26,12 @@ from kiosk.contract.canonical import parse_json
 from kiosk.contract.crypto.records import Aggregates
 from kiosk.contract.double_use import load_decisions
 from kiosk.contract.tally_rules import contest_results
-from kiosk.errors import FormatError, KioskError
+from kiosk.errors import FormatError, KioskError, ProofError
 from sync.central.count import BoardBallot, Counted, ElectionKey, aggregates_of, ballots_of, count_of, \
     counted_leaves, decrypted_counts, parse_partials
 from sync.central.node import CentralNode
-from sync.central.record_files import AGGREGATES_FILE, node_record_dir, partial_name, write_json
+from sync.central.record_files import AGGREGATES_FILE, PARTIALS_DIR, RESULTS_FILE, node_record_dir, partial_name, \
+    write_json
 from sync.central.tally import TallyReport, _stations, _styles, open_stations
 
 log = logging.getLogger(__name__)
@@ -56,7 +58,13 @@ def publish_aggregates(node: CentralNode, override_open: bool = False) -> tuple[
     """Step 1: the aggregates the trustees decrypt, written into the node's record."""
     counted, _, _ = _counted(node, override_open)
     aggregates = aggregates_of(node.election, ballots_of(node.election, counted.ballots))
-    path = write_json(node_record_dir(node.data_dir, node.mode) / AGGREGATES_FILE, aggregates.to_json())
+    folder = node_record_dir(node.data_dir, node.mode)
+    # partials and results of earlier aggregates no longer belong to the record: the trustees
+    # decrypt the new file, and the record holds one consistent count
+    stale = [folder / RESULTS_FILE, folder / "results.csv", *sorted((folder / PARTIALS_DIR).glob("trustee-*.json"))]
+    for old in stale:
+        old.unlink(missing_ok=True)
+    path = write_json(folder / AGGREGATES_FILE, aggregates.to_json())
     return aggregates, path
 
 
@@ -82,7 +90,7 @@ def tally_v2(node: CentralNode, partial_files: Sequence[Path], override_open: bo
         raise KioskError("no aggregates published yet", hint="run `kiosk-central tally --aggregates` first, and give "
                                                              "its file to the trustees")
     if Aggregates.from_json(parse_json(published_path.read_bytes(), AGGREGATES_FILE)) != aggregates:
-        raise KioskError("the board's counted ballots no longer give the published aggregates (a batch arrived or "
+        raise ProofError("the board's counted ballots no longer give the published aggregates (a batch arrived or "
                          "a decision was made since)",
                          hint="publish the aggregates again (tally --aggregates) and ask the trustees to decrypt them")
     bodies = read_partial_files(partial_files)
