@@ -54,6 +54,9 @@ ok "getty@tty1 masked: the booth owns the first screen"
 ok "users kiosk and kiosk-sync"
 [ "$(stat -c '%U:%G %a' /var/lib/kiosk)" = "kiosk:kiosk 750" ] || fail "/var/lib/kiosk is $(stat -c '%U:%G %a' /var/lib/kiosk)"
 ok "/var/lib/kiosk: kiosk:kiosk 750, empty for provisioning"
+err=$(python3 -c 'from kiosk.app.config import load_config; load_config("/etc/kiosk/kiosk.toml")' 2>&1) \
+  || fail "the installed kiosk refuses /etc/kiosk/kiosk.toml (code and configuration from two commits?): $err"
+ok "the installed kiosk accepts /etc/kiosk/kiosk.toml"
 runuser -u kiosk -- kiosk --version >/dev/null || fail "the kiosk user cannot run kiosk"
 ok "the kiosk user runs kiosk"
 hash=$(python3 -c 'from kiosk.station.attest import attest_installed; print(attest_installed("/etc/kiosk/kiosk.toml").software_hash_hex)') \
