@@ -20,13 +20,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from kiosk.contract.ballot import BALLOT_ID_BYTES, BallotRecord
+from kiosk.contract.ballot import BALLOT_ID_BYTES, BallotRecord, twin_problem
 from kiosk.contract.ballot_v2 import SealedBallotV2, check_sealed_ballot_v2, parse_sealed_ballot_v2, seal_ballot_v2
 from kiosk.contract.canonical import b64url, canonical_bytes, from_b64url, from_hex, parse_json
 from kiosk.contract.crypto.encrypted_ballot import ballot_bytes, encrypt_ballot
 from kiosk.contract.election import Election
 from kiosk.contract.keys import SigningKey, VerifyKey
-from kiosk.contract.rules import check_selections
 from kiosk.contract.tokens import token_signing_key
 from kiosk.errors import KioskError
 
@@ -104,19 +103,12 @@ def check_ballot_v2(record: BallotRecord, election: Election, key: VerifyKey) ->
     """
     if not isinstance(record.ballot_id, bytes) or len(record.ballot_id) != BALLOT_ID_BYTES:
         return "the ballot id is not 16 bytes"
-    if not isinstance(record.style, str) or election.style(record.style) is None:
-        return "the ballot style is not in this election"
     if not isinstance(record.serial, bytes) or \
             record.token_ref != token_signing_key(election.fingerprint, record.serial).verify_key.raw:
         return "the token key does not match the token serial"
-    try:
-        selections = parse_json(record.selections, "selections")
-        if canonical_bytes(selections) != record.selections:
-            return "the selections are not canonical JSON"
-    except KioskError:
-        return "the selections are not canonical JSON"
-    if check_selections(election, record.style, selections):
-        return "the selections break the ballot style's rules"
+    wrong = twin_problem(record, election)
+    if wrong:
+        return wrong
     try:
         sealed = parse_sealed_ballot_v2(record.sealed, election, "the sealed ballot")
     except KioskError as e:
