@@ -37,6 +37,12 @@ for unit in kiosk-booth.service kiosk-sync.service; do
   systemctl is-enabled "$unit" >/dev/null 2>&1 || fail "$unit is not enabled"
 done
 
+# nothing enabled pulls in network-online.target: its wait-online fails on a kiosk without a cable
+wanting=$(cd /etc/systemd/system && grep -ls '^Wants=.*network-online.target' \
+  $(for u in multi-user.target.wants/*; do readlink -f "$u"; done) 2>/dev/null)
+[ -z "$wanting" ] || fail "enabled units pull in network-online.target (wait-online fails offline): $wanting"
+ok "no enabled unit waits for network-online.target"
+
 for unit in ssh.service sshd.service telnet.socket avahi-daemon.service cups.service exim4.service \
             rpcbind.service apache2.service nginx.service; do
   if systemctl is-enabled "$unit" >/dev/null 2>&1; then fail "network service $unit is enabled"; fi
@@ -48,6 +54,9 @@ ok "getty@tty1 masked: the booth owns the first screen"
 ok "users kiosk and kiosk-sync"
 [ "$(stat -c '%U:%G %a' /var/lib/kiosk)" = "kiosk:kiosk 750" ] || fail "/var/lib/kiosk is $(stat -c '%U:%G %a' /var/lib/kiosk)"
 ok "/var/lib/kiosk: kiosk:kiosk 750, empty for provisioning"
+err=$(python3 -c 'from kiosk.app.config import load_config; load_config("/etc/kiosk/kiosk.toml")' 2>&1) \
+  || fail "the installed kiosk refuses /etc/kiosk/kiosk.toml (code and configuration from two commits?): $err"
+ok "the installed kiosk accepts /etc/kiosk/kiosk.toml"
 runuser -u kiosk -- kiosk --version >/dev/null || fail "the kiosk user cannot run kiosk"
 ok "the kiosk user runs kiosk"
 hash=$(python3 -c 'from kiosk.station.attest import attest_installed; print(attest_installed("/etc/kiosk/kiosk.toml").software_hash_hex)') \
