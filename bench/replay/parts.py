@@ -1,0 +1,90 @@
+"""The replayed day's pieces: its options, its kiosks, its outcome, and how it runs our commands."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hardware.virtual_device import VirtualPrinter
+from hardware.virtual_printer import TcpServer
+from kiosk.app.cliutil import EXIT_OK, call
+from kiosk.contract.keys import VerifyKey
+from replay.plan import Plan
+
+HERE = Path(__file__).resolve().parent
+
+
+class ReplayError(RuntimeError):
+    """A step of the day did not go as a person would expect; the message names it."""
+
+
+@dataclass
+class Options:
+    """The day's size and seed; ``log`` gets one line per phase (never a token, PIN or choice)."""
+
+    communities: int = 872
+    stations: int = 12
+    seed: int = 2017
+    camera_share: float = 0.03
+    seal_minutes: int = 0
+    workdir: Path = Path("replay")
+    log: object = print
+
+
+@dataclass
+class Kiosk:
+    """One kiosk: its data directory, its printer, its processes and what its members saw."""
+
+    station: str
+    name: str
+    data: Path
+    printer: VirtualPrinter
+    server: TcpServer
+    sync: subprocess.Popen | None = None
+    booth: subprocess.Popen | None = None
+    seen: list[dict] = field(default_factory=list)
+    casting: threading.Event = field(default_factory=threading.Event)
+    closing_payload: str | None = None
+
+    @property
+    def printer_url(self) -> str:
+        return self.server.url
+
+    def key_fingerprint(self) -> str:
+        config = json.loads((self.data / "station.json").read_text())
+        return VerifyKey.from_hex(config["kiosk_key_hex"]).fingerprint
+
+
+@dataclass
+class Outcome:
+    """Everything the day produced, for the summary and the comparison."""
+
+    plan: Plan
+    tally: dict
+    results_csv: Path
+    mismatches: list[str]
+    checks: dict[str, bool]
+    figures: dict
+
+    @property
+    def ok(self) -> bool:
+        return not self.mismatches and all(self.checks.values())
+
+
+def ok(main, *argv, stdin: str = "") -> str:
+    """Run one of our commands in-process; its output, or :class:`ReplayError` naming the verb."""
+    code, out = call(main, *argv, stdin=stdin)
+    if code != EXIT_OK:
+        raise ReplayError(f"{' '.join(str(a) for a in argv[:2])} exited {code}: {out[-600:]}")
+    return out
+
+
+def python(*args: object, **kw) -> subprocess.Popen:
+    """A child process on this interpreter that imports the project and the replay."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE.parents[1]), str(HERE.parent)])}
+    return subprocess.Popen([sys.executable, *map(str, args)], env=env, **kw)
