@@ -1,6 +1,6 @@
 """The dashboard as it was on main at 1e1c15a, before issue 17 moved its figures into the store
 queries; kept verbatim so that bench/dashboard_bench.py measures the old way beside the new one.
-Not used by the node."""
+Not used by the node. Only its turnout chart is taken from the new module (it is the same chart)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from kiosk.contract.ack import parse_ack
 from kiosk.contract.double_use import distinct_ballots
 from kiosk.errors import KioskError
 from kiosk.contract.keys import VerifyKey
+from sync.central.dashboard import turnout_svg  # the same chart in both: not what differs
 from sync.central.node import CentralNode
 from sync.central.witnessing import Witnessing
 
@@ -118,37 +119,6 @@ def e(value: object) -> str:
 
 def _clock(t: float, seconds: bool = False) -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%H:%M", time.localtime(t))
-
-
-def turnout_svg(per_hour: dict[int, int], width: int = 640, height: int = 200) -> str:
-    """Ballots accepted per hour as an inline SVG bar chart (no script)."""
-    label = 'role="img" aria-label="ballots accepted per hour / 시간대별 접수 투표지"'
-    if not per_hour:
-        return (f'<svg class="chart" width="{width}" height="60" {label}><text x="8" y="34">'
-                'no ballots accepted yet · 아직 접수된 투표지 없음</text></svg>')
-    first, last = min(per_hour), max(per_hour)
-    hours = list(range(first, last + 3600, 3600))[-24:]
-    top = max(per_hour.values())
-    left, bottom, plot_h = 48, height - 28, height - 48
-    bar_w = min((width - left - 8) / len(hours), 48)
-    parts = [f'<svg class="chart" width="{width}" height="{height}" viewBox="0 0 {width} {height}" {label}>',
-             f'<line x1="{left}" y1="{bottom}" x2="{width - 4}" y2="{bottom}" stroke="#555"/>',
-             f'<text x="{left - 6}" y="{bottom - plot_h + 4}" text-anchor="end" class="axis">{top}</text>',
-             f'<text x="{left - 6}" y="{bottom}" text-anchor="end" class="axis">0</text>']
-    for i, hour in enumerate(hours):
-        count = per_hour.get(hour, 0)
-        bar_h = plot_h * count / top
-        x = left + i * bar_w
-        parts.append(f'<rect x="{x + 2:.1f}" y="{bottom - bar_h:.1f}" width="{max(bar_w - 4, 1):.1f}" '
-                     f'height="{bar_h:.1f}" fill="#2b6cb0"><title>{e(_clock(hour))} {count}</title></rect>')
-        if count:
-            parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{bottom - bar_h - 4:.1f}" text-anchor="middle" '
-                         f'class="value">{count}</text>')
-        if len(hours) <= 12 or i % 2 == 0:
-            parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{bottom + 16}" text-anchor="middle" '
-                         f'class="axis">{e(_clock(hour))}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
 
 
 STYLE = """
