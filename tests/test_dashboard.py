@@ -78,6 +78,7 @@ def test_the_dashboard_in_headless_chromium(central, tmp_path):
     assert "접수 투표지 · ballots accepted" in page and ">17<" in dom.stdout  # 7 + 5 + 4 + 1 on the board
     assert "게시판 크기 · board size (leaves)" in page
     assert "3 (2 기다림 · waiting for 2)" in page
+    assert "this node witnessing the others: n2 아직 없음 · not yet, n3 아직 없음 · not yet" in page
     assert "공동서명 없음 · nothing cosigned yet" in page and "quorum reached" not in page  # nobody cosigned yet
     # problems first: the double use (cast at S-0001, again at S-0003), then the held batch (S-0002)
     assert page.index("\nS-0001") < page.index("\nS-0003") < page.index("\nS-0002")

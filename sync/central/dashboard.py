@@ -209,7 +209,10 @@ def _quorum(v: View) -> list[str]:
             _tile("게시판 크기", "board size (leaves)", v.board_size),
             _tile("서명된 크기", "cosigned tree size", "—" if cosigned is None else cosigned),
             _tile("서명 노드", "signers / quorum", f'{c["signers"]} / {c["quorum"]}', "ok" if c["quorate"] else "bad"),
-            "</div>", f'<p>{said} — {bi("공동서명", "cosigned by")}: {e(", ".join(c["cosigners"])) or "—"}</p>']
+            "</div>", f'<p>{said} — {bi("공동서명", "cosigned by")}: {e(", ".join(c["cosigners"])) or "—"}</p>',
+            '<p>' + bi("이 노드의 증인 서명", "this node witnessing the others") + ": " + (", ".join(
+                f'{e(n)} ' + (bi(f"{size}개까지", f"up to {size}", " ") if size is not None else
+                              mark("bad", "아직 없음", "not yet")) for n, size in v.witnessed.items()) or "—") + "</p>"]
 
 
 def _rejected(v: View) -> list[str]:

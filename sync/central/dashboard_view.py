@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from kiosk.contract.ack import parse_ack
 from kiosk.contract.double_use import RECORDS_DIR, read_record
 from kiosk.contract.keys import VerifyKey
+from kiosk.contract.witness import board_origin
 from kiosk.errors import KioskError
 from sync.central.node import CentralNode
 from sync.central.store import KioskActivity
@@ -122,6 +123,7 @@ class View:
     board_size: int
     cosigned: dict
     other_nodes: list[str]
+    witnessed: dict[str, int | None] = field(default_factory=dict)  # other node -> size this node last cosigned
 
 
 def fingerprint(key_hex: str) -> str:
@@ -165,6 +167,16 @@ class HourlyTurnout:
             self.batches[(kiosk, number)] = (hour, count)
             self.hours[hour] = self.hours.get(hour, 0) + count
         return {h: n for h, n in self.hours.items() if n}
+
+
+def witnessed(node: CentralNode, witnessing: Witnessing) -> dict[str, int | None]:
+    """For each other node of the package: the tree size of its board this node last cosigned (None: never)."""
+    out = {}
+    for n in node.election.nodes:
+        if n.id != node.node_id:
+            last = witnessing.store.last(board_origin(node.election.fingerprint_hex, node.mode, n.id))
+            out[n.id] = last.size if last else None
+    return out
 
 
 def double_uses(node: CentralNode, station_of: dict[str, str]) -> list[tuple[str, list[str]]]:
@@ -267,5 +279,6 @@ def build_view(node: CentralNode, witnessing: Witnessing, query: Query, tokens: 
     return View(node.node_id, node.mode, f"{title.ko} · {title.en}", now, dataclasses.replace(query, page=page),
                 shown, len(chosen), pages, counts, blocking, sum(a.last_batch for a in activity), size, tokens,
                 sum(a.held for a in activity), per_hour, doubles, rejected(node, activity, station_of), size,
-                witnessing.cosigned(), [n.id for n in node.election.nodes if n.id != node.node_id])
+                witnessing.cosigned(), [n.id for n in node.election.nodes if n.id != node.node_id],
+                witnessed(node, witnessing))
 
