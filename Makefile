@@ -3,7 +3,7 @@
 # the Python packages. Re-running them only redoes what changed.
 VENV ?= .venv
 PY := $(VENV)/bin/python
-SYSTEM_PACKAGES := python3-venv libsodium23 libzbar0 fonts-nanum socat espeak-ng poppler-utils postgresql chromium
+SYSTEM_PACKAGES := python3-venv libsodium23 libzbar0 fonts-nanum socat espeak-ng sox poppler-utils postgresql chromium
 STAMP := $(VENV)/.installed
 
 .PHONY: demo test system clean bench image image-check image-boot

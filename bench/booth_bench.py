@@ -46,7 +46,7 @@ class NullPort:
     def check_token(self, payload):
         return flow.TokenAccepted("C003")
 
-    def print_paper_record(self, payload, style, selections, language):
+    def print_paper_record(self, payload, style, selections, language, large=False):
         return flow.PrintDone("0" * 32)
 
     def print_spoiled(self, ballot_id):

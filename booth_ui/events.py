@@ -132,6 +132,23 @@ class ToggleContrast:
 
 
 @dataclass(frozen=True)
+class StartAudio:
+    """Headphones plugged in, or a key pressed: the booth speaks to this voter (``two_key``: a dual switch)."""
+
+    two_key: bool = False
+
+
+@dataclass(frozen=True)
+class StopAudio:
+    """The headphones were taken out: speak no more (and show the screen again)."""
+
+
+@dataclass(frozen=True)
+class ToggleScreen:
+    """Audio-only: blank the screen for privacy, or show it again."""
+
+
+@dataclass(frozen=True)
 class TwoCodes:
     """The camera saw two different codes at once."""
 
@@ -165,7 +182,7 @@ class Unlocked:
 
 @dataclass(frozen=True)
 class UnlockRefused:
-    reason: str                 # a card refusal, wrong_pin, must_wait, card_locked or archived
+    reason: str                 # a card refusal, wrong_pin, must_wait, card_locked, archived, no_card_list, not_listed
     wait_s: int = 0
     attempts_left: int | None = None
 
@@ -211,11 +228,21 @@ class PrintPaperRecord:
     style: str
     selections: dict
     language: str
+    large: bool = False     # the voter reads large print on screen: the paper is large print too (>= 5 mm)
 
 
 @dataclass(frozen=True)
 class PrintSpoiled:
     ballot_id: str
+
+
+@dataclass(frozen=True)
+class PrepareEncryption:
+    """Ballot format 2: start encrypting the reviewed selections now, so the voter does not wait at cast."""
+
+    payload: str
+    style: str
+    selections: dict
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,11 @@ from booth_ui.events import *  # noqa: F401,F403 - the flow's vocabulary, re-exp
 from booth_ui.events import (Announce, BackToBallot, CancelAction, CardScanned, ConfirmAction, CastBallot, CastDone, CastFailed, CastOnPaper,
                              CheckToken, Choose, CodeScanned, Confirm, DeviceOk, DeviceProblem, Dismiss, Lock,
                              MenuAction, NextPage, PinDigit, PinErase, PinSubmit, PollsChanged, PrevPage, PrintDone,
-                             PrintFailed, PrintPaperRecord, PrintSpoiled, SetLanguage, Spoil, StepResult, StillHere,
-                             TextSize, Tick, ToggleContrast, TokenAccepted, TokenRefused, ToReview, TwoCodes,
+                             PrepareEncryption, PrintFailed, PrintPaperRecord, PrintSpoiled, SetLanguage, Spoil, StepResult, StillHere,
+                             StartAudio, StopAudio, TextSize, Tick, ToggleContrast, ToggleScreen, TokenAccepted, TokenRefused, ToReview, TwoCodes,
                              Unlocked, UnlockRefused)
 from booth_ui.state import *  # noqa: F401,F403
-from booth_ui.state import (BUSY, DONE_SHOW_S, IDLE_SCREENS, INACTIVITY_S, MENU_IDLE_S, REFUSED_SHOW_S, TEXT_SIZES,
+from booth_ui.state import (BUSY, DONE_SHOW_S, IDLE_SCREENS, INACTIVITY_S, LARGE_PRINT_SIZE, MENU_IDLE_S, TEXT_SIZES,
                             VOTING, WARNING_S, WORKER, BoothState, Handler, Screen, Vote, _same_place, fresh, pages)
 from booth_ui.worker_flow import (on_cancel_action, on_card, on_confirm_action, on_digit, on_erase, on_lock, on_menu_action, on_step_result, on_submit,
                                   on_unlock_refused, on_unlocked)
@@ -42,7 +42,7 @@ def on_accepted(state, event: TokenAccepted, now, election):
 
 def on_refused(state, event: TokenRefused, now, election):
     return replace(state, screen=Screen.REFUSED, message=event.reason, pending_payload=None,
-                   last_activity=now), [Announce()]
+                   last_activity=now, refused_card=False), [Announce()]
 
 
 def on_choose(state, event: Choose, now, election):
@@ -100,7 +100,9 @@ def on_review(state, event, now, election):
     problems = check_selections(election, state.vote.style, state.vote.as_dict(election))
     if problems:
         return replace(state, notice="too_few", last_activity=now), [Announce()]
-    return replace(state, screen=Screen.REVIEW, last_activity=now, notice=None, warning_since=None), [Announce()]
+    vote = state.vote
+    early = [PrepareEncryption(vote.payload, vote.style, vote.as_dict(election))] if election.ballot_format == 2 else []
+    return replace(state, screen=Screen.REVIEW, last_activity=now, notice=None, warning_since=None), [Announce()] + early
 
 
 def on_back_to_ballot(state, event, now, election):
@@ -112,8 +114,9 @@ def on_confirm(state, event, now, election):
     vote = state.vote
     state = replace(state, last_activity=now, warning_since=None)
     if election.paper_record:
+        large = state.prefs.text_size >= LARGE_PRINT_SIZE   # large print on screen, large print on paper
         return replace(state, screen=Screen.PRINTING), [PrintPaperRecord(vote.payload, vote.style, vote.as_dict(election),
-                                                                       state.prefs.language)]
+                                                                       state.prefs.language, large)]
     return replace(state, screen=Screen.CASTING), [CastBallot(vote.payload, vote.style, vote.as_dict(election), None)]
 
 
@@ -168,13 +171,12 @@ def on_two_codes(state, event, now, election):
 
 
 def on_tick(state, event, now, election):
+    # a refusal is never timed away: it stays until touched, a next token or a poll worker's card
     if state.screen in VOTING:
         if state.warning_since is None and now - state.last_activity >= INACTIVITY_S:
             return replace(state, warning_since=now), [Announce()]
         if state.warning_since is not None and now - state.warning_since >= WARNING_S:
             return fresh(state, now), [Announce()]
-    elif state.screen == Screen.REFUSED and now - state.last_activity >= REFUSED_SHOW_S:
-        return fresh(state, now), []
     elif state.screen == Screen.CAST_DONE and now - state.last_activity >= DONE_SHOW_S:
         return fresh(state, now), []
     elif state.screen in (Screen.WORKER_MENU, Screen.WORKER_PIN, Screen.WORKER_CONFIRM) and now - state.last_activity >= MENU_IDLE_S:
@@ -236,10 +238,30 @@ def on_contrast(state, event, now, election):
                    last_activity=now), []
 
 
+def on_start_audio(state, event: StartAudio, now, election):
+    """Speech starts (and says the screen); a switch user's first press also turns on two-key mode."""
+    prefs = replace(state.prefs, audio=True, two_key=state.prefs.two_key or event.two_key)
+    if prefs == state.prefs:
+        return state, []
+    return replace(state, prefs=prefs, last_activity=now), [Announce()]
+
+
+def on_stop_audio(state, event, now, election):
+    # headphones out: nothing more is said, and a blank screen comes back (the voter may be sighted)
+    return replace(state, prefs=replace(state.prefs, audio=False, screen_off=False, two_key=False)), []
+
+
+def on_toggle_screen(state, event, now, election):
+    if not state.prefs.audio:   # a blank screen only for a voter who is listening
+        return state, []
+    return replace(state, prefs=replace(state.prefs, screen_off=not state.prefs.screen_off),
+                   last_activity=now), [Announce()]
+
 
 EVERYWHERE: dict[type, Handler] = {
     Tick: on_tick, DeviceProblem: on_device_problem, DeviceOk: on_device_ok, PollsChanged: on_polls,
     SetLanguage: on_language, TextSize: on_text_size, ToggleContrast: on_contrast,
+    StartAudio: on_start_audio, StopAudio: on_stop_audio, ToggleScreen: on_toggle_screen,
 }
 
 TRANSITIONS: dict[tuple[Screen, type], Handler] = {

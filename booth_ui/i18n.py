@@ -26,6 +26,11 @@ def t(language: str, key: str, **params: object) -> str:
     return text.format(**params) if params else text
 
 
+def status_text(language: str, key: str, value: str) -> str:
+    """A status value in words (``polls_open`` is "the polls are open"); a number or a name as it is."""
+    return catalog(language).get(f"status_{key}_{value}", value)
+
+
 def reason_text(language: str, code: str) -> str:
     """Words for a refusal reason, a device problem or a notice code."""
     cat = catalog(language)

@@ -162,8 +162,9 @@ class Renderer(BallotScreens, WorkerScreens, Painter):
 
     def _screen_refused(self, frame, surface, th, state, area):
         lang = state.prefs.language
-        self._message(frame, surface, th, state, area, t(lang, "refused_title"),
-                      [reason_text(lang, state.message or "unknown"), t(lang, "refused_what_to_do")],
+        card = "_card" if state.refused_card else ""   # a poll worker's card is refused as a card
+        self._message(frame, surface, th, state, area, t(lang, f"refused{card}_title"),
+                      [reason_text(lang, state.message or "unknown"), t(lang, f"refused{card}_what_to_do")],
                       [(t(lang, "ok"), flow.Dismiss())])
 
     def _screen_review(self, frame, surface, th, state, area):

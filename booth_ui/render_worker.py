@@ -9,7 +9,7 @@ from __future__ import annotations
 import pygame
 
 from booth_ui.flow import CancelAction, ConfirmAction, Lock, MenuAction, PinDigit, PinErase, PinSubmit
-from booth_ui.i18n import reason_text, t
+from booth_ui.i18n import reason_text, status_text, t
 
 
 class WorkerScreens:
@@ -20,7 +20,11 @@ class WorkerScreens:
         title = t(lang, "worker_pin_title")
         line = t(lang, "worker_pin_entered", n=len(state.pin))
         if state.notice:
-            line = f"{reason_text(lang, state.notice)} {line}"
+            wait_s, left = (tuple(state.status) + ("", ""))[:2]
+            # how many tries are left (or how long to wait), so a poll worker is never locked out by surprise
+            more = (t(lang, "pin_wait", seconds=wait_s) if state.notice == "must_wait" and wait_s not in ("", "0")
+                    else t(lang, "pin_tries_left", left=left) if state.notice == "wrong_pin" and left != "" else "")
+            line = " ".join(x for x in (reason_text(lang, state.notice), more, line) if x)
         keys = [(str(d), PinDigit(str(d))) for d in (1, 2, 3, 4, 5, 6, 7, 8, 9)]
         keys += [(t(lang, "pin_erase"), PinErase()), ("0", PinDigit("0")), (t(lang, "pin_ok"), PinSubmit())]
         font = self.body(state, 0, bold=True)
@@ -62,20 +66,19 @@ class WorkerScreens:
         rows = (len(actions) + cols - 1) // cols
         left = pygame.Rect(area.left, area.top, area.width // 2 - self.gap, area.height)
         right = pygame.Rect(area.centerx, area.top, area.width // 2, area.height)
-        y = left.top + self.text(surface, title, self.body(state, 2, bold=True), th.text, left, center=False)
-        lines = [title]
-        if state.notice:
-            note = reason_text(lang, state.notice)
-            y += self.text(surface, "! " + note, self.body(state, -4, bold=True), th.text,
-                           pygame.Rect(left.left, y, left.width, 99), center=False)
-            lines.append(note)
-        small = self.body(state, -8)
-        camera = "camera:" + ("! " + reason_text(lang, "camera_lost") if "camera_lost" in state.problems else "ok")
+        lines = [title] + ([reason_text(lang, state.notice)] if state.notice else [])
+        camera = "camera:" + ("lost" if "camera_lost" in state.problems else "ok")
         for item in (*state.status, camera):
             key, _, value = item.partition(":")
-            entry = f"{t(lang, 'status_' + key)}: {value}"
-            y += self.text(surface, entry, small, th.text, pygame.Rect(left.left, y, left.width, 99), center=False)
-            lines.append(entry)
+            lines.append(f"{t(lang, 'status_' + key)}: {status_text(lang, key, value)}")   # words, never raw ids
+        shown = [title] + ["! " + line for line in lines[1:2] if state.notice] + lines[1 + bool(state.notice):]
+        steps = [(2, True)] + [(-4, True)] * bool(state.notice) + [(-8, False)] * (len(lines) - 1 - bool(state.notice))
+        # a short panel: everything smaller together (never under 3.5 mm) rather than the status falling off
+        fonts = self._shrink([(x, self.body(state, step, bold), bold) for x, (step, bold) in zip(shown, steps)],
+                             left.width, left.height, 0)
+        y = left.top
+        for text, font in zip(shown, fonts):
+            y += self.text(surface, text, font, th.text, pygame.Rect(left.left, y, left.width, 99), center=False)
         h = max(self.target, (right.height - (rows - 1) * self.gap) // max(rows, 1))
         w = (right.width - (cols - 1) * self.gap) // cols
         for i, action in enumerate(actions):

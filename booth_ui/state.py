@@ -10,9 +10,9 @@ from kiosk.contract.election import Election
 
 INACTIVITY_S = 60.0      # a voter idle this long gets a warning ...
 WARNING_S = 20.0         # ... and this long to answer it before the booth resets
-REFUSED_SHOW_S = 12.0    # a refusal stays on screen this long
 DONE_SHOW_S = 8.0        # the cast confirmation stays this long
 TEXT_SIZES = 4
+LARGE_PRINT_SIZE = 2     # text sizes from here up are large print (booth_ui.theme.LARGE_SIZES), on paper too
 OPTIONS_PER_PAGE = (6, 6, 4, 4)   # by text size: larger text, fewer and taller buttons
 
 
@@ -48,6 +48,9 @@ class Prefs:
     language: str = "ko"
     text_size: int = 1           # 0..TEXT_SIZES-1
     high_contrast: bool = False
+    audio: bool = False          # speaking: headphones were plugged in or a key was pressed
+    screen_off: bool = False     # audio-only: the screen is blank for privacy, the keys still work
+    two_key: bool = False        # a dual switch: one key moves, the other chooses; every setting is a stop
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,7 @@ class BoothState:
     pending_action: str | None = None             # the final step waiting for its confirmation
     polls_final: bool = False                     # the polls were closed for the day (not paused)
     per_page: tuple[int, ...] = OPTIONS_PER_PAGE  # options a page shows at each text size, on this panel
+    refused_card: bool = False                    # the refusal on screen is of a poll worker's card, not a token
 
 
 Handler = Callable[[BoothState, object, float, Election], tuple[BoothState, list]]

@@ -46,7 +46,7 @@ def on_unlock_refused(state, event: UnlockRefused, now, election):
     out = replace(state, screen=screen, pin="", notice=event.reason, message=event.reason, last_activity=now,
                   status=(str(event.wait_s), "" if event.attempts_left is None else str(event.attempts_left)))
     if screen is Screen.REFUSED:
-        out = replace(out, pending_payload=None, notice=None, status=(), role=None, actions=())
+        out = replace(out, pending_payload=None, notice=None, status=(), role=None, actions=(), refused_card=True)
     return out, [Announce()]
 
 

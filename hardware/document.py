@@ -121,11 +121,13 @@ class Document:
     blocks: tuple[Block, ...]
     title: str = "document"
     private: bool = False
+    large: bool = False
 
-    def __init__(self, blocks, title: str = "document", private: bool = False) -> None:
+    def __init__(self, blocks, title: str = "document", private: bool = False, large: bool = False) -> None:
         object.__setattr__(self, "blocks", tuple(blocks))
         object.__setattr__(self, "title", title)
         object.__setattr__(self, "private", private)
+        object.__setattr__(self, "large", large)
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,11 @@ class Profile:
     columns: int = 48
     line_dots: int = 24
     font_px: int = 22  # Hangul glyph size that sits in one 24-dot line like Font A
+    text_scale: int = 1  # large print: 3, every text three times as wide and tall (Font A by GS !, Hangul drawn larger)
+
+    def large(self) -> "Profile":
+        """The same paper in large print (capitals >= 5 mm): a third of the columns, three times the line and glyphs."""
+        return Profile(self.width_dots, self.columns // 3, self.line_dots * 3, self.font_px * 3, self.text_scale * 3)
 
 
 PAPER_80MM = Profile()

@@ -174,7 +174,8 @@ class Parser:
         if args is None:
             return used
         if cmd == b"!":
-            self.size = 2 if args[0] & 0x77 else 1
+            # GS ! n: height in the low bits, width in the high (1-8 each); the line's size is the larger
+            self.size = max(args[0] & 0x07, args[0] >> 4 & 0x07) + 1
         elif cmd == b"r":
             events.append(PrintedRequest(args[0]))
         return used

@@ -59,6 +59,7 @@ def is_plain_ascii(text: str) -> bool:
 def layout(document: Document, profile: Profile) -> list[Line]:
     """The printer lines of ``document`` on ``profile``'s paper, in order."""
     lines: list[Line] = []
+    profile = profile.large() if document.large else profile
     for block in document.blocks:
         lines.extend(_block_lines(block, profile))
     return lines
@@ -77,7 +78,7 @@ def _block_lines(block, profile: Profile) -> Iterator[Line]:
     elif isinstance(block, Rule):
         if len(block.char) != 1 or not is_plain_ascii(block.char):
             raise ValueError(f"a rule is drawn with one ASCII character, not {block.char!r}")
-        yield TextLine(block.char * profile.columns)
+        yield TextLine(block.char * profile.columns, profile.text_scale)
     elif isinstance(block, Feed):
         if block.lines > 0:
             yield FeedLines(min(block.lines, 255))
@@ -92,7 +93,7 @@ def _text_lines(block: Text, profile: Profile) -> Iterator[Line]:
         if is_plain_ascii(paragraph):
             width = profile.columns // block.size
             for part in textwrap.wrap(paragraph, width) or [""]:
-                yield TextLine(part, block.size, block.bold, block.align)
+                yield TextLine(part, block.size * profile.text_scale, block.bold, block.align)
             continue
         size_px = profile.font_px * block.size
         height = profile.line_dots * block.size
@@ -116,14 +117,14 @@ def _column_lines(block: Columns, profile: Profile) -> Iterator[Line]:
         room = profile.columns - len(block.right) - 1
         if room < profile.columns // 3:
             for part in textwrap.wrap(block.left, profile.columns) or [""]:
-                yield TextLine(part, 1, block.bold)
+                yield TextLine(part, profile.text_scale, block.bold)
             for part in textwrap.wrap(block.right, profile.columns) or [""]:
-                yield TextLine(part.rjust(profile.columns), 1, block.bold)
+                yield TextLine(part.rjust(profile.columns), profile.text_scale, block.bold)
             return
         parts = textwrap.wrap(block.left, room) or [""]
         for part in parts[:-1]:
-            yield TextLine(part, 1, block.bold)
-        yield TextLine(parts[-1].ljust(profile.columns - len(block.right)) + block.right, 1, block.bold)
+            yield TextLine(part, profile.text_scale, block.bold)
+        yield TextLine(parts[-1].ljust(profile.columns - len(block.right)) + block.right, profile.text_scale, block.bold)
         return
     size_px, height = profile.font_px, profile.line_dots
     gap = text_width(block.right + "  ", size_px, block.bold)  # keep two spaces before the value

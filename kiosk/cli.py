@@ -38,7 +38,7 @@ def cmd_booth(args: argparse.Namespace) -> int:
                      pick(args.printer, config.printer.url if config else None),
                      args.fullscreen or bool(config and config.booth.fullscreen),
                      pick(args.scanner, (config.scanner.url or None) if config else None), args.config,
-                     audio=config.audio if config else None)
+                     audio=config.audio if config else None, booth=config.booth if config else None)
 
 
 def cmd_selftest(args: argparse.Namespace) -> int:
@@ -309,6 +309,9 @@ def build_parser() -> argparse.ArgumentParser:
     cvr.add_argument("--to", required=True, type=Path, help="a folder (or file name) for the records file")
     cvr.set_defaults(func=cmd_export_cvr)
     _add_steps(verbs)
+    from kiosk.app.cards_cmd import add_card_verbs
+
+    add_card_verbs(verbs)
     return p
 
 

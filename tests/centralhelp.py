@@ -25,6 +25,7 @@ from kiosk.contract.roster import add_kiosk
 from kiosk.station.sealing import seal
 from kiosk.station.station import Station
 from kiosk.contract.ttabok import ttabok_spec
+from ceremonyhelp import LocalCeremony, run_ceremony
 from storehelp import NOW, choices
 from sync.central.app import create_app
 from sync.central.node import NODE_KEY, CentralNode
@@ -42,23 +43,29 @@ class CentralElection:
     node_keys: dict[str, SigningKey]
     official: list[tuple[str, str]]
     test: list[tuple[str, str]]
+    ceremony: LocalCeremony | None = None   # format 2: the trustees' secrets (the test plays them)
 
     def copy(self, target: Path) -> "CentralElection":
         """A private copy (its roster can grow without touching other tests)."""
         shutil.copytree(self.directory, target)
-        return CentralElection(target, self.election, self.node_keys, self.official, self.test)
+        return CentralElection(target, self.election, self.node_keys, self.official, self.test, self.ceremony)
 
     def tokens(self, mode: str) -> list[tuple[str, str]]:
         return self.official if mode == "official" else self.test
 
 
-def make_central_election(directory: Path, per_style: int = 12, communities: int = 24) -> CentralElection:
-    """Create, mint and freeze an election whose package lists nodes n1..n3 on loopback."""
+def make_central_election(directory: Path, per_style: int = 12, communities: int = 24,
+                          ceremony: tuple[int, int] | None = None) -> CentralElection:
+    """Create, mint and freeze an election whose package lists nodes n1..n3 on loopback.
+
+    ``ceremony=(n, k)`` makes it format 2, its key from an in-process k-of-n ceremony.
+    """
     keys = {f"n{i}": SigningKey.generate() for i in range(1, NODE_COUNT + 1)}
     spec = dict(ttabok_spec(communities))
     spec["nodes"] = [{"id": n, "url": f"http://127.0.0.1:{9000 + i}", "key_hex": k.verify_key.hex}
                      for i, (n, k) in enumerate(keys.items())]
-    package = create_package(directory, spec, trustees=3, threshold=2)
+    local = run_ceremony(spec["id"], *ceremony) if ceremony else None
+    package = create_package(directory, spec, trustees=3, threshold=2, election_key=local.record if local else None)
     styles = [s.id for s in package.election.styles]
     official = mint_tokens(package, [(s, per_style) for s in styles], "official")
     test = mint_tokens(package, [(s, 2) for s in styles], "test")
@@ -67,7 +74,7 @@ def make_central_election(directory: Path, per_style: int = 12, communities: int
     roll.close()
     order = sorted(range(len(official)), key=lambda i: (i % per_style, i))  # many styles first
     return CentralElection(directory, package.election, keys, [(official[i].style, official[i].payload) for i in order],
-                           [(t.style, t.payload) for t in test])
+                           [(t.style, t.payload) for t in test], local)
 
 
 def make_kiosk(central: CentralElection, root: Path, station: str = "S-0001", mode: str = "official",

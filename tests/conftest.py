@@ -69,6 +69,29 @@ def store_election(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def store_election_v2(tmp_path_factory):
+    """Like ``store_election`` (40 test and 40 official tokens per style) but format 2: its key from a
+    2-of-3 ceremony run in process; ``.ceremony`` holds the trustees' secrets. Session-wide, read-only."""
+    from storehelp import make_election
+
+    return make_election(tmp_path_factory.mktemp("store-election-v2") / "e", per_style=40, ceremony=(3, 2))
+
+
+@pytest.fixture(scope="session")
+def central_template_v2(tmp_path_factory):
+    """Like ``central_template`` but format 2 (a 2-of-3 ceremony run in process). Use ``central_v2``."""
+    from centralhelp import make_central_election
+
+    return make_central_election(tmp_path_factory.mktemp("central-election-v2") / "e", ceremony=(3, 2))
+
+
+@pytest.fixture
+def central_v2(central_template_v2, tmp_path):
+    """A private copy of the format-2 central election (its roster may grow)."""
+    return central_template_v2.copy(tmp_path / "election")
+
+
+@pytest.fixture(scope="session")
 def central_template(tmp_path_factory):
     """A frozen 24-community election listing nodes n1..n3, 12 official and 2 test tokens per style.
 

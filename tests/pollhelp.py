@@ -10,11 +10,11 @@ from pathlib import Path
 
 from storehelp import NOW, Tokens
 
-from kiosk.contract.cards import card_body, hash_pin, sign_card
+from kiosk.contract.cards import CardPin, card_body, hash_pin, sign_card
 from kiosk.contract.keys import SigningKey
 from kiosk.contract.package import load_package
 
-PIN, TECH_PIN = "2017", "7102"
+PIN, TECH_PIN = "201705", "710253"
 STATION = "S-0001"
 VALID_UNTIL = 4_000_000_000  # the CLI reads the real clock; the core tests pass NOW
 
@@ -29,21 +29,28 @@ class Cards:
     other_station: str
     other_election: str
     other_authority: str
+    pins: tuple[CardPin, ...] = ()   # the authority's PIN records of every card above, for card lists
 
 
 def make_cards(tokens: Tokens) -> Cards:
-    """Sign one card of each kind (two PIN hashes in all: hashing is slow on purpose)."""
+    """Sign one card of each kind (two PIN hashes in all: hashing is slow on purpose).
+
+    A station unlocks them once it holds its card list: ``make_station(..., cards=cards)``."""
     authority = load_package(tokens.directory).authority_key()
     tag = tokens.election.tag
     pin_hash, tech_hash = hash_pin(PIN), hash_pin(TECH_PIN)
+    pins = []
 
     def card(role=("poll-worker"), station=STATION, election=tag, not_before=NOW - 3600, not_after=VALID_UNTIL,
              key=authority, pin=pin_hash):
-        return sign_card(key, card_body(election, role, station, pin, not_before, not_after))
+        body = card_body(election, role, station, not_before, not_after)
+        pins.append(CardPin(body["card_id"], role, station, not_after, pin))
+        return sign_card(key, body)
 
-    return Cards(poll_worker=card(), technician=card("technician", "*", pin=tech_hash),
-                 expired=card(not_before=NOW - 7200, not_after=NOW - 3600), other_station=card(station="S-0002"),
-                 other_election=card(election="AAAAAAAA"), other_authority=card(key=SigningKey.generate()))
+    made = dict(poll_worker=card(), technician=card("technician", "*", pin=tech_hash),
+                expired=card(not_before=NOW - 7200, not_after=NOW - 3600), other_station=card(station="S-0002"),
+                other_election=card(election="AAAAAAAA"), other_authority=card(key=SigningKey.generate()))
+    return Cards(**made, pins=tuple(pins))
 
 
 def card_file(folder: Path, payload: str, name: str = "card.txt") -> Path:

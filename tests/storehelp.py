@@ -8,6 +8,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from ceremonyhelp import LocalCeremony, run_ceremony
+
 from kiosk.station.provisioning import provision
 from kiosk.contract.election import Election
 from kiosk.contract.minting import mint_tokens
@@ -27,11 +29,19 @@ class Tokens:
     election: Election
     test: list[tuple[str, str]]
     official: list[tuple[str, str]]
+    ceremony: LocalCeremony | None = None   # format 2: the trustees' secrets (the test plays them)
 
 
-def make_election(directory: Path, per_style: int, communities: int = 24) -> Tokens:
-    """Create, mint (test and official) and freeze an election package."""
-    package = create_package(directory, ttabok_spec(communities), trustees=1, threshold=1)
+def make_election(directory: Path, per_style: int, communities: int = 24,
+                  ceremony: tuple[int, int] | None = None) -> Tokens:
+    """Create, mint (test and official) and freeze an election package.
+
+    ``ceremony=(n, k)`` makes it format 2, its key from an in-process k-of-n ceremony.
+    """
+    spec = ttabok_spec(communities)
+    local = run_ceremony(spec["id"], *ceremony) if ceremony else None
+    package = create_package(directory, spec, trustees=1, threshold=1,
+                             election_key=local.record if local else None)
     styles = [s.id for s in package.election.styles]
     test = mint_tokens(package, [(s, per_style) for s in styles], "test")
     official = mint_tokens(package, [(s, per_style) for s in styles], "official")
@@ -41,17 +51,33 @@ def make_election(directory: Path, per_style: int, communities: int = 24) -> Tok
     # interleave styles so that the first tokens of the lists cover many ballot styles
     order = sorted(range(len(test)), key=lambda i: (i % per_style, i))
     return Tokens(directory, package.election, [(test[i].style, test[i].payload) for i in order],
-                  [(official[i].style, official[i].payload) for i in order])
+                  [(official[i].style, official[i].payload) for i in order], local)
 
 
 def make_station(tokens: Tokens, root: Path, mode: str = "test", polls_open: bool = True,
-                 seal_interval_s: int = 0) -> Path:
-    """Provision a station in ``root`` and (by default) open its polls."""
+                 seal_interval_s: int = 0, cards=None) -> Path:
+    """Provision a station in ``root``, load the card list of ``cards`` (a pollhelp.Cards) when given,
+    and (by default) open its polls."""
     provision(tokens.directory, "S-0001", root, NOW, mode=mode, seal_interval_s=seal_interval_s)
+    if cards is not None:
+        load_cards(tokens, root, cards.pins)
     if polls_open:
         with Station.open(root) as station:
             open_polls(station, NOW)
     return root
+
+
+def load_cards(tokens: Tokens, root: Path, pins, issued: int = NOW) -> None:
+    """What the authority and the technician do: a card list of ``pins`` (CardPin records) signed
+    for this station's kiosk key, loaded with ``kiosk cards load``'s function."""
+    from kiosk.contract.card_list import make_card_list
+    from kiosk.contract.package import load_package
+    from kiosk.station.cardlist import load_card_list
+
+    with Station.open(root) as station:
+        envelope = make_card_list(load_package(tokens.directory).authority_key(), station.config.election_hex,
+                                  station.config.kiosk_key_hex, station.config.station, pins, issued)
+        load_card_list(station, json.dumps(envelope).encode("utf-8"), issued)
 
 
 def choices(election: Election, style_id: str, n: int = 2) -> dict:

@@ -49,6 +49,7 @@ def test_the_spoken_ballot_is_espeaks_wav_of_the_expected_words(language, tmp_pa
     screen = HeadlessScreen(booth, (1024, 768))
     try:
         booth.state = flow.replace(booth.state, prefs=flow.Prefs(language))
+        booth.inputs.put(flow.StartAudio())   # headphones plugged in
         booth.inputs.put(flow.CodeScanned(PAYLOAD))
         for _ in range(100):
             screen.frame()

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from booth_ui.audio import RATES_WPM, Speaker
+from booth_ui.audio import RATES_WPM, VOLUME_DB, Speaker
 from kiosk import fonts
 from kiosk.fonts import FontMissing, hangul_font
 
@@ -24,14 +24,16 @@ def test_prompts_are_spoken_into_memory(language, text, tmp_path, monkeypatch):
 
 def test_speed_and_volume_stay_in_range():
     speaker = Speaker(enabled=False)
-    for _ in range(10):
+    for _ in range(12):
         speaker.faster(1)
-        speaker.louder(0.3)
-    assert speaker.rate_index == len(RATES_WPM) - 1 and speaker.volume == 1.0
-    for _ in range(10):
+        speaker.louder(1)
+    assert speaker.rate_index == len(RATES_WPM) - 1 and speaker.volume_index == len(VOLUME_DB) - 1
+    for _ in range(12):
         speaker.faster(-1)
-        speaker.louder(-0.3)
-    assert speaker.rate_index == 0 and speaker.volume == pytest.approx(0.1)
+        speaker.louder(-1)
+    assert speaker.rate_index == 0 and speaker.volume_index == 0
+    speaker.reset()   # the next voter starts at the defaults, not at the last voter's settings
+    assert RATES_WPM[speaker.rate_index] == 160 and VOLUME_DB[speaker.volume_index] == -12
 
 
 def test_missing_hangul_font_names_the_package(monkeypatch, tmp_path):

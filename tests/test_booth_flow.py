@@ -185,11 +185,29 @@ def test_camera_lost_lets_the_voter_finish_then_out_of_service():
     assert state.screen == f.Screen.ATTRACT
 
 
-def test_refusal_then_back():
+def test_a_refusal_stays_until_touched_not_timed_away():
     state, _ = go(state_in(f.Screen.ATTRACT), f.CodeScanned(PAYLOAD), f.TokenRefused("already_used"))
     assert state.screen == f.Screen.REFUSED and state.message == "already_used"
-    state, _ = go(state, f.Tick(), now=101.0 + f.REFUSED_SHOW_S)
-    assert state.screen == f.Screen.ATTRACT
+    state, _ = go(state, f.Tick(), now=101.0 + 3600)   # an hour later a poll worker still reads why
+    assert state.screen == f.Screen.REFUSED and state.message == "already_used"
+    state, _ = go(state, f.Dismiss(), now=3702.0)
+    assert state.screen == f.Screen.ATTRACT and state.message is None
+
+
+def test_a_refusal_is_acknowledged_by_a_poll_workers_card_or_a_next_token():
+    state, _ = go(state_in(f.Screen.ATTRACT), f.CodeScanned(PAYLOAD), f.TokenRefused("already_used"))
+    after_card, _ = go(state, f.CardScanned("KC1:x"))
+    assert after_card.screen == f.Screen.WORKER_PIN
+    after_token, effects = go(state, f.CodeScanned(PAYLOAD))
+    assert after_token.screen == f.Screen.CHECKING and effects == [f.CheckToken(PAYLOAD)]
+
+
+def test_a_refused_card_is_refused_as_a_card_and_a_token_after_it_as_a_token():
+    state, _ = go(state_in(f.Screen.ATTRACT), f.CardScanned("KC1:x"), f.PinDigit("1"), f.PinSubmit(),
+                  f.UnlockRefused("expired"))
+    assert state.screen == f.Screen.REFUSED and state.refused_card and state.message == "expired"
+    state, _ = go(state, f.CodeScanned(PAYLOAD), f.TokenRefused("already_used"))
+    assert state.screen == f.Screen.REFUSED and not state.refused_card
 
 
 def test_polls_closing_sends_attract_to_closed_but_not_a_voter_mid_ballot():

@@ -31,7 +31,7 @@ class RecordingPort:
     def check_token(self, payload):
         return flow.TokenAccepted("C005") if payload == PAYLOAD else flow.TokenRefused("not_on_roll")
 
-    def print_paper_record(self, payload, style, selections, language):
+    def print_paper_record(self, payload, style, selections, language, large=False):
         self.printed.append(selections)
         return flow.PrintDone("ab" * 16)
 

@@ -16,7 +16,7 @@ from kiosk.station.station import Station
     ("other_authority", "bad_signature", "not signed by this election's authority", "관리 기관이 서명한"),
 ])
 def test_a_card_for_elsewhere_is_refused(store_election, cards, tmp_path, kind, reason, english, korean):
-    root = make_station(store_election, tmp_path / "s")
+    root = make_station(store_election, tmp_path / "s", cards=cards)
     payload = getattr(cards, kind)
     with Station.open(root) as station:
         assert check_unlock(station, payload, PIN, NOW) == UnlockRefused(reason)

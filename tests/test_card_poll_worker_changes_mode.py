@@ -9,7 +9,7 @@ from kiosk.station.station import Station
 
 
 def test_a_poll_worker_may_not_change_the_mode(store_election, cards, tmp_path):
-    root = make_station(store_election, tmp_path / "s", polls_open=False)
+    root = make_station(store_election, tmp_path / "s", polls_open=False, cards=cards)
     code, out, err = cli(PIN + "\n", "mode", "official", "--data", root, "--card", card_file(tmp_path, cards.poll_worker))
     assert code == 1 and "This card may not take this step." in err and "이 카드로는" in err
     with Station.open(root) as station:

@@ -13,7 +13,7 @@ from kiosk.station.station import Station
 
 
 def test_a_technician_may_not_open_the_polls(store_election, cards, tmp_path):
-    root = make_station(store_election, tmp_path / "s", polls_open=False)
+    root = make_station(store_election, tmp_path / "s", polls_open=False, cards=cards)
     with Station.open(root) as station:
         who = check_unlock(station, cards.technician, TECH_PIN, NOW)
         assert isinstance(who, Unlocked)

@@ -1,4 +1,4 @@
-"""Poll-worker and technician cards: signature, station, election, validity, PIN."""
+"""Poll-worker and technician cards (format KC2): signature, station, election, validity, PIN record."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.contract.cards import (Card, CardRefusal, CardRefused, check_card, mint_card, parse_card, pin_matches)
+from kiosk.contract.canonical import b64url
 from kiosk.errors import ValidationError
 from kiosk.contract.keys import SigningKey
 
@@ -17,17 +18,33 @@ TAG = "ABCDEFGH"
 
 
 @pytest.fixture(scope="module")
-def card_payload():
+def minted():
     return mint_card(AUTHORITY, TAG, "poll-worker", "S01", "482915", NOW - 10, NOW + 3600)
 
 
-def test_valid_card_and_pin(card_payload):
-    card = check_card(card_payload, AUTHORITY.verify_key, TAG, "S01", NOW)
-    assert isinstance(card, Card) and card.role == "poll-worker"
-    assert pin_matches(card, "482915")
-    assert not pin_matches(card, "482916")
-    assert not pin_matches(card, "")
-    assert "482915" not in card_payload  # only the slow hash is kept
+@pytest.fixture(scope="module")
+def card_payload(minted):
+    return minted.payload
+
+
+def test_valid_card_and_its_pin_record(minted):
+    card = check_card(minted.payload, AUTHORITY.verify_key, TAG, "S01", NOW)
+    assert isinstance(card, Card) and card.role == "poll-worker" and card.card_id == minted.pin.card_id
+    assert pin_matches(minted.pin.pin_hash, "482915")
+    assert not pin_matches(minted.pin.pin_hash, "482916")
+    assert not pin_matches(minted.pin.pin_hash, "")
+    assert "482915" not in minted.payload and "argon2" not in minted.payload and "pin" not in minted.payload
+    assert "argon2" not in repr(minted.pin)  # the verifier stays out of logs
+
+
+def test_an_old_format_card_is_refused_by_name():
+    from kiosk.contract.cards import hash_pin
+
+    message = ('{"card_id":"AAAAAAAAAAAAAAAA","election":"ABCDEFGH","not_after":1495853600,"not_before":1495849990,'
+               f'"pin_hash":"{hash_pin("482915")}","role":"poll-worker","station":"S01","v":1}}')
+    old = "KC1:" + message + "." + b64url(AUTHORITY.sign("kiosk-card/1", message.encode()))
+    refused = check_card(old, AUTHORITY.verify_key, TAG, "S01", NOW)
+    assert refused == CardRefused(CardRefusal.OLD_FORMAT) and "new card" in str(refused)
 
 
 @pytest.mark.parametrize("station, now, tag, reason", [
@@ -41,20 +58,21 @@ def test_refusals(card_payload, station, now, tag, reason):
 
 
 def test_star_station_card_works_everywhere():
-    payload = mint_card(AUTHORITY, TAG, "technician", "*", "730418", NOW - 10, NOW + 10)
+    payload = mint_card(AUTHORITY, TAG, "technician", "*", "730418", NOW - 10, NOW + 10).payload
     card = check_card(payload, AUTHORITY.verify_key, TAG, "S77", NOW)
     assert isinstance(card, Card) and card.role == "technician"
 
 
 def test_card_signed_by_another_key(card_payload):
-    forged = mint_card(OTHER, TAG, "technician", "*", "730418", NOW - 10, NOW + 10)
+    forged = mint_card(OTHER, TAG, "technician", "*", "730418", NOW - 10, NOW + 10).payload
     assert parse_card(forged, AUTHORITY.verify_key) == CardRefused(CardRefusal.BAD_SIGNATURE)
 
 
 def test_edited_card_is_refused(card_payload):
     edited = card_payload.replace('"role":"poll-worker"', '"role":"technician"')
     assert parse_card(edited, AUTHORITY.verify_key) == CardRefused(CardRefusal.BAD_SIGNATURE)
-    assert parse_card("KC2:{}", AUTHORITY.verify_key) == CardRefused(CardRefusal.UNKNOWN_VERSION)
+    assert parse_card("KC3:{}", AUTHORITY.verify_key) == CardRefused(CardRefusal.UNKNOWN_VERSION)
+    assert parse_card("KC2:{}", AUTHORITY.verify_key) == CardRefused(CardRefusal.MALFORMED)
     assert parse_card("KT1O...", AUTHORITY.verify_key) == CardRefused(CardRefusal.MALFORMED)
 
 
@@ -82,16 +100,17 @@ def test_ordinary_six_to_twelve_digit_pins_are_taken(pin):
     assert pin_problem(pin) is None
 
 
-def test_a_card_minted_before_with_four_digits_still_opens():
-    from kiosk.contract.cards import card_body, hash_pin, sign_card
+def test_a_short_pin_never_matches_even_its_own_hash():
+    import nacl.pwhash
 
-    old = sign_card(AUTHORITY, card_body(TAG, "poll-worker", "S01", hash_pin("2017"), NOW - 10, NOW + 10))
-    card = check_card(old, AUTHORITY.verify_key, TAG, "S01", NOW)
-    assert isinstance(card, Card) and pin_matches(card, "2017")
+    four = nacl.pwhash.argon2id.str(b"2017", opslimit=nacl.pwhash.argon2id.OPSLIMIT_INTERACTIVE,
+                                    memlimit=nacl.pwhash.argon2id.MEMLIMIT_INTERACTIVE).decode()
+    assert not pin_matches(four, "2017")
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(max_size=300) | st.builds(lambda s: "KC1:" + s, st.text(max_size=300)))
+@given(st.text(max_size=300) | st.builds(lambda s: "KC1:" + s, st.text(max_size=300))
+       | st.builds(lambda s: "KC2:" + s, st.text(max_size=300)))
 def test_any_text_gives_a_card_or_a_refusal(text):
     assert isinstance(parse_card(text, AUTHORITY.verify_key), (Card, CardRefused))
 

@@ -102,12 +102,12 @@ def test_a_double_use_is_set_aside_until_decided(day):
     undecided = counted_leaves(both, {})
     assert len(undecided.ballots) == len(board) - 1 and len(undecided.undecided) == 1
     d = undecided.double_uses[0]
-    assert d["ballots"] == 2 and d["counted"] is None and d["token_key_hex"] == board[0].ballot.token_key.hex()
+    assert d["ballots"] == 2 and d["counted"] is None and d["token_ref_hex"] == board[0].ballot.token_key.hex()
     assert sum(undecided.set_aside.values()) == 2
-    pick = Decision(d["token_key_hex"], second.ballot.ballot_id.hex(), "paper record found")
-    decided = counted_leaves(both, {d["token_key_hex"]: pick})
+    pick = Decision(d["token_ref_hex"], second.ballot.ballot_id.hex(), "paper record found")
+    decided = counted_leaves(both, {d["token_ref_hex"]: pick})
     assert second in decided.ballots and board[0] not in decided.ballots and not decided.undecided
-    neither = counted_leaves(both, {d["token_key_hex"]: Decision(d["token_key_hex"], None, "no paper found")})
+    neither = counted_leaves(both, {d["token_ref_hex"]: Decision(d["token_ref_hex"], None, "no paper found")})
     assert len(neither.ballots) == len(board) - 1 and neither.double_uses[0]["decided"]
     # the same ballot delivered twice is one ballot, not a double use
     redelivered = counted_leaves(board + [type(board[0])(len(board), board[0].kiosk_key_hex, board[0].ballot)], {})

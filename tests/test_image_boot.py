@@ -90,7 +90,8 @@ def test_the_boot_config_points_camera_and_printer_at_the_emulated_devices():
 
 def test_console_lines_are_found_after_the_last_one(tmp_path):
     log = tmp_path / "console.log"
-    log.write_text("[  OK  ] Started kiosk-booth.service - Polling-station kiosk: the voting booth.\n"
+    log.write_text("         Starting \x1b[0;1;39mkiosk-booth.servi…station kiosk: the voting booth...\n"
+                   "[\x1b[0;32m  OK  \x1b[0m] Started \x1b[0;1;39mkiosk-booth.service\x1b[0m.\n"
                    "CHECK host: cast-done\nCHECK is-system-running: running\n")
     _, at = boot_qemu.wait_console(log, boot_qemu.READY_LINE, time.monotonic() + 1)
     first, at = boot_qemu.wait_console(log, boot_qemu.CHECK_LINE, time.monotonic() + 1, at)

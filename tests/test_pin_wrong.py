@@ -11,7 +11,7 @@ from kiosk.station.pinpolicy import (CARD_LOCKED, MUST_WAIT, PIN_REFUSED, UNLOCK
                              check_unlock)
 from kiosk.station.station import Station
 
-WRONG = "86420"
+WRONG = "864209"
 
 
 def unlock_events(root):
@@ -20,7 +20,7 @@ def unlock_events(root):
 
 
 def test_five_wrong_pins_make_the_card_wait_even_across_a_restart(store_election, cards, tmp_path):
-    root = make_station(store_election, tmp_path / "s", polls_open=False)
+    root = make_station(store_election, tmp_path / "s", polls_open=False, cards=cards)
     with Station.open(root) as station:
         for n in range(1, 5):
             assert check_unlock(station, cards.poll_worker, WRONG, NOW + n) == UnlockRefused(WRONG_PIN, None, 15 - n)
@@ -43,7 +43,7 @@ def test_five_wrong_pins_make_the_card_wait_even_across_a_restart(store_election
 
 
 def test_fifteen_wrong_pins_lock_the_card(store_election, cards, tmp_path):
-    root = make_station(store_election, tmp_path / "s", polls_open=False)
+    root = make_station(store_election, tmp_path / "s", polls_open=False, cards=cards)
     now, waits = NOW, []
     with Station.open(root) as station:
         for n in range(1, 15):
@@ -64,7 +64,7 @@ def test_fifteen_wrong_pins_lock_the_card(store_election, cards, tmp_path):
 
 
 def test_the_command_says_how_long_to_wait_in_both_languages(store_election, cards, tmp_path):
-    root = make_station(store_election, tmp_path / "s", polls_open=False)
+    root = make_station(store_election, tmp_path / "s", polls_open=False, cards=cards)
     card = card_file(tmp_path, cards.poll_worker)
     for n in range(5):
         code, out, err = cli(WRONG + "\n", "open", "--data", root, "--card", card)
@@ -75,3 +75,18 @@ def test_the_command_says_how_long_to_wait_in_both_languages(store_election, car
     assert WRONG not in out + err and PIN not in out + err
     with Station.open(root) as station:
         assert station.state.value == "provisioned"
+
+
+def test_the_change_to_official_mode_gives_no_fresh_count(store_election, cards, tmp_path):
+    """Wrong PINs in the test store still count after the change to official mode (a new store):
+    the count is read from the archived test store's log too."""
+    root = make_station(store_election, tmp_path / "s", polls_open=False, cards=cards)
+    with Station.open(root) as station:
+        for n in range(5):  # five wrong PINs: the card must wait 15 s
+            check_unlock(station, cards.poll_worker, WRONG, NOW + n)
+    code, _, err = cli(TECH_PIN + "\n", "mode", "official", "--data", root, "--card", card_file(tmp_path, cards.technician))
+    assert code == 0, err
+    with Station.open(root) as station:
+        assert station.mode == "official"
+        later = NOW + 10_000  # long after every wait
+        assert check_unlock(station, cards.poll_worker, WRONG, later) == UnlockRefused(WRONG_PIN, later + 30, 9)  # the sixth: 30 s, not a first

@@ -26,7 +26,7 @@ def reports_in(lines: list[str]) -> list[str]:
 
 
 def test_a_day_on_the_command_line(store_election, cards, tmp_path):
-    root = make_station(store_election, tmp_path / "s", polls_open=False)
+    root = make_station(store_election, tmp_path / "s", polls_open=False, cards=cards)
     worker, tech = card_file(tmp_path, cards.poll_worker), card_file(tmp_path, cards.technician, "tech.txt")
     printer = tmp_path / "paper.bin"
     common = ("--data", root, "--printer", f"file:{printer}", "--language", "en")
@@ -53,7 +53,7 @@ def test_a_day_on_the_command_line(store_election, cards, tmp_path):
 
 
 def test_without_a_printer_the_report_is_shown_and_printed_later_as_the_original(store_election, cards, tmp_path):
-    root = make_station(store_election, tmp_path / "s", polls_open=False)
+    root = make_station(store_election, tmp_path / "s", polls_open=False, cards=cards)
     code, out, err = cli(PIN + "\n", "open", "--data", root, "--card", card_file(tmp_path, cards.poll_worker))
     assert code == 0 and "투표 시작 보고서" in out and "No printer was given" in out
     assert "kiosk report zero --data" in out
@@ -73,7 +73,7 @@ def test_reports_of_steps_not_taken_are_refused(store_election, tmp_path):
 
 
 def test_usage_and_input_errors_exit_2(store_election, cards, tmp_path):
-    root = make_station(store_election, tmp_path / "s", polls_open=False)
+    root = make_station(store_election, tmp_path / "s", polls_open=False, cards=cards)
     card = card_file(tmp_path, cards.poll_worker)
     assert cli(PIN + "\n", "open", "--data", root, "--card", tmp_path / "missing.txt")[0] == 2
     code, out, err = cli("\n", "open", "--data", root, "--card", card)
@@ -86,7 +86,7 @@ def test_usage_and_input_errors_exit_2(store_election, cards, tmp_path):
 
 
 def test_mode_test_is_where_a_station_starts_and_official_is_final(store_election, cards, tmp_path):
-    root = make_station(store_election, tmp_path / "s", polls_open=False)
+    root = make_station(store_election, tmp_path / "s", polls_open=False, cards=cards)
     tech = card_file(tmp_path, cards.technician)
     code, out, err = cli(TECH_PIN + "\n", "mode", "test", "--data", root, "--card", tech)
     assert code == 0 and "test mode already" in out

@@ -13,7 +13,7 @@ from kiosk.station.station import Station
 
 
 def test_cover_open_at_opening(store_election, cards, tmp_path):
-    root = make_station(store_election, tmp_path / "s", polls_open=False)
+    root = make_station(store_election, tmp_path / "s", polls_open=False, cards=cards)
     with printer_rig(tmp_path, VirtualPrinter(cover_open=True)) as rig:
         code, out, err = cli(PIN + "\n", "open", "--data", root, "--card", card_file(tmp_path, cards.poll_worker),
                              "--printer", rig.pair.host, "--language", "en")

@@ -19,7 +19,7 @@ from kiosk.station.station import Station
 
 
 def test_out_of_paper_mid_results_tape(store_election, cards, tmp_path):
-    root = make_station(store_election, tmp_path / "s")
+    root = make_station(store_election, tmp_path / "s", cards=cards)
     with printer_rig(tmp_path, VirtualPrinter(paper_lines=20)) as rig:
         code, out, err = cli(PIN + "\n", "close", "--data", root, "--card", card_file(tmp_path, cards.poll_worker),
                              "--printer", rig.pair.host, "--language", "en")

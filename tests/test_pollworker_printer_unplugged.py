@@ -12,7 +12,7 @@ from kiosk.station.station import Station
 
 
 def test_unplugged_at_closing_then_plugged_back(store_election, cards, tmp_path):
-    root = make_station(store_election, tmp_path / "s")
+    root = make_station(store_election, tmp_path / "s", cards=cards)
     with printer_rig(tmp_path) as rig:
         rig.pair.unplug()
         assert rig.server.ended.wait(2)

@@ -35,7 +35,7 @@ def step(station, cards, action, now):
 
 @pytest.mark.parametrize("target", list(ROUTES), ids=lambda t: getattr(t, "value", t))
 def test_restart_in_every_state(store_election, cards, tmp_path, target):
-    root = make_station(store_election, tmp_path / "s", polls_open=False)
+    root = make_station(store_election, tmp_path / "s", polls_open=False, cards=cards)
     style, payload = store_election.test[0]
     now = NOW
     with Station.open(root) as station:
@@ -57,7 +57,7 @@ def test_restart_in_every_state(store_election, cards, tmp_path, target):
 
 
 def test_a_change_of_mode_cut_short_is_finished_by_a_technician(store_election, cards, tmp_path):
-    root = make_station(store_election, tmp_path / "s", polls_open=False)
+    root = make_station(store_election, tmp_path / "s", polls_open=False, cards=cards)
     with Station.open(root) as station:  # the first half of kiosk.station.polls.change_mode, then the power went
         with station.store.transaction():
             station.store.append(ev.MODE_CHANGED, {"station": "S-0001", "time": NOW, "to": "official"})

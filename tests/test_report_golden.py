@@ -53,7 +53,7 @@ def first_token(tokens, style):
 
 def polling_day(tokens, cards, root: Path, printer, language: str) -> tuple[list, dict]:
     """Open, vote, pause, resume, close, reprint, reopen: every report printed; (jobs, legend)."""
-    make_station(tokens, root, mode="official", polls_open=False)
+    make_station(tokens, root, mode="official", polls_open=False, cards=cards)
     jobs, legend = [], {}
 
     def printed(station, job, now, by=None):

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 from kiosk.contract.canonical import from_b64url
+from kiosk.contract.card_list import parse_card_list
 from kiosk.contract.cards import Card, check_card, pin_matches
 from kiosk.contract.closing import check_closing, parse_closing
 from kiosk.contract.election import parse_election
 from kiosk.contract.envelope import open_envelope
-from kiosk.contract.keys import VerifyKey
+from kiosk.contract.keys import SigningKey, VerifyKey
 from kiosk.contract.tokens import BallotToken, parse_token
 
 HERE = Path(__file__).resolve().parent / "vectors"
@@ -30,6 +31,12 @@ def test_vector_file_matches_the_code(name):
     assert on_disk == json.loads(json.dumps(BUILT[name])), f"regenerate with: python tests/vectors/make_vectors.py"
 
 
+def test_expert_scores_vector_verifies():
+    v = json.loads((HERE / "expert-scores.json").read_text())
+    signer = SigningKey(bytes.fromhex(v["authority_seed_hex"])).verify_key
+    assert open_envelope(v["envelope"], "kiosk-expert-scores/1", signer, "vector")["scores"]["experts"]["P001"] == 27
+
+
 def test_vectors_verify():
     election = json.loads((HERE / "election.json").read_text())
     authority = VerifyKey.from_hex(election["envelope"]["signer_hex"])
@@ -42,7 +49,13 @@ def test_vectors_verify():
         assert isinstance(token, BallotToken) and token.serial.hex() == t["serial_hex"]
     card = json.loads((HERE / "card.json").read_text())
     parsed = check_card(card["payload"], authority, election["tag"], "S01", 1495850000)
-    assert isinstance(parsed, Card) and pin_matches(parsed, card["pin"])
+    assert isinstance(parsed, Card) and "pin" not in card["payload"]
+    listed = json.loads((HERE / "card-list.json").read_text())
+    kiosk = SigningKey(bytes.fromhex(listed["kiosk_seed_hex"]))
+    held = parse_card_list(json.dumps(listed["envelope"]).encode(), authority, election["fingerprint_hex"],
+                           kiosk.verify_key.hex, "S01")
+    verifier = held.verifier(parsed.card_id, kiosk)
+    assert verifier == listed["pin_hash"] and pin_matches(verifier, listed["pin"])
     sig = json.loads((HERE / "signature.json").read_text())
     VerifyKey.from_hex(sig["public_hex"]).verify(sig["context"], bytes.fromhex(sig["message_hex"]),
                                                  from_b64url(sig["signature_b64"], "sig"))
@@ -102,3 +115,49 @@ def test_registration_vector_verifies_with_plain_ed25519_and_reads_back_from_its
     image = np.pad(image, 4)  # the quiet zone
     image = cv2.resize(((1 - image) * 255).astype(np.uint8), None, fx=8, fy=8, interpolation=cv2.INTER_NEAREST)
     assert decode_frame(image) == [v["qr_text"]]
+
+
+def test_batch_v2_vector_verifies_with_plain_ed25519_and_hashlib():
+    """A stranger's check of sealed-batch-v2.json: signature, both RFC 6962 roots, the ballots, the spoiled seed."""
+    import hashlib
+
+    import nacl.signing
+
+    from kiosk.contract.ballot_v2 import check_sealed_ballot_v2, parse_sealed_ballot_v2
+    from kiosk.contract.batch_v2 import parse_batch_v2
+    from kiosk.contract.crypto.encrypted_ballot import open_with_seed, parse_ballot_bytes
+
+    v = json.loads((HERE / "sealed-batch-v2.json").read_text())
+    header = json.loads(v["header"])
+    signed = bytes.fromhex(v["signed_bytes_hex"])
+    assert signed == b"kiosk-batch-header/2\x00" + v["header"].encode()
+    assert hashlib.sha256(v["header"].encode()).hexdigest() == v["header_hash_hex"]
+    top = json.loads(v["file"])
+    nacl.signing.VerifyKey(bytes.fromhex(v["kiosk_public_hex"])).verify(signed, from_b64url(top["header_sig_b64"], "s"))
+
+    def root(leaves):  # RFC 6962, written out
+        hashes = [hashlib.sha256(b"\x00" + x.encode()).digest() for x in leaves]
+        return root_of(hashes) if hashes else hashlib.sha256(b"").digest()
+
+    def root_of(hs):
+        if len(hs) == 1:
+            return hs[0]
+        k = 1 << ((len(hs) - 1).bit_length() - 1)
+        return hashlib.sha256(b"\x01" + root_of(hs[:k]) + root_of(hs[k:])).digest()
+
+    assert root(v["leaves"]).hex() == header["merkle_root_hex"]
+    assert root(v["spoiled_leaves"]).hex() == header["spoiled_root_hex"]
+    assert [json.dumps(b, sort_keys=True, separators=(",", ":")) for b in top["ballots"]] == v["leaves"]
+    election = make_vectors.batch_v2_election()
+    assert election.fingerprint_hex == v["election_fingerprint_hex"] == header["election_hex"]
+    batch = parse_batch_v2(v["file"].encode())
+    y = from_b64url(v["election_public_key_b64"], "y")
+    kiosk = VerifyKey.from_hex(v["kiosk_public_hex"])
+    for leaf in v["leaves"]:
+        check_sealed_ballot_v2(parse_sealed_ballot_v2(leaf.encode(), election), election, kiosk, y)
+    spoiled = batch.spoiled[0]
+    check_sealed_ballot_v2(spoiled.ballot, election, kiosk, y)
+    opened = open_with_seed(y, election, parse_ballot_bytes(spoiled.ballot.encrypted, election, "C001",
+                                                            spoiled.ballot.ballot_id.hex()), spoiled.nonce_seed)
+    assert opened == v["spoiled_selections"]
+    assert not any(s in v["file"] for s in v["serials_hex"])      # serials never leave the kiosk

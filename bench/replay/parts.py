@@ -14,7 +14,8 @@ from hardware.virtual_device import VirtualPrinter
 from hardware.virtual_printer import TcpServer
 from kiosk.app.cliutil import EXIT_OK, call
 from kiosk.contract.keys import VerifyKey
-from replay.plan import Plan
+from replay.checks import compare, doubles_as_expected, members_saw, tapes_reconcile
+from replay.plan import Plan, expected_results
 
 HERE = Path(__file__).resolve().parent
 
@@ -34,6 +35,7 @@ class Options:
     seal_minutes: int = 0
     workdir: Path = Path("replay")
     log: object = print
+    ballot_format: int = 1   # 2: the trustees' ceremony, encrypted ballots, the count without a key
 
 
 @dataclass
@@ -88,3 +90,31 @@ def python(*args: object, **kw) -> subprocess.Popen:
     """A child process on this interpreter that imports the project and the replay."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE.parents[1]), str(HERE.parent)])}
     return subprocess.Popen([sys.executable, *map(str, args)], env=env, **kw)
+
+
+def judge(day, tallies: dict, verified: dict, observer_ok: bool) -> Outcome:
+    """Every check of a finished day, then the comparison with the plan's expected result (the only use of it)."""
+    plan, spec, dead, replacement = day.plan, day.spec, day.dead, day.replacement
+    code, report, csv_bytes = tallies["n1"]
+    results_csv = day.w / "results" / "n1" / "results.csv"
+    checks = {
+        "members saw what they should": not (seen := members_saw(plan, day.kiosks, dead)),
+        "tally reconciles (exit 0, no findings)": code == EXIT_OK and report["ok"],
+        "three nodes give the same results": all(t[2] == csv_bytes for t in tallies.values()),
+        "every node verifies its store": all(verified.values()),
+        "the standalone verifier passes": observer_ok,
+        "results tapes reconcile with the tally": not (tapes := tapes_reconcile(
+            [k.closing_payload for k in day.kiosks], report)),
+        "double uses flagged and counted once": not (doubles := doubles_as_expected(
+            plan, report, {k.name: k.key_fingerprint() for k in day.kiosks}, (dead.name, replacement.name),
+            day.in_flight_committed)),
+    }
+    mismatches = compare(expected_results(spec, plan), results_csv) + seen + tapes + doubles
+    figures = {"members": sum(len(s.queue) for s in plan.stations), "ballots_cast": len(plan.voters),
+               "ballots_on_board": sum(s["on_board"] for s in report["stations"]),
+               "ballots_counted": report["ballots_counted"], "double_uses": len(report["double_uses"]),
+               "kiosks": len(day.kiosks), "unused_tokens": sum(plan.unused_by_style.values()),
+               "camera_voters": sum(1 for v in plan.voters if v.camera),
+               "paper_records_tried_again": sum(x.get("print_retries", 0) for k in day.kiosks for x in k.seen),
+               "in_flight_ballot_committed": day.in_flight_committed, **{k: round(v, 1) for k, v in day.timings.items()}}
+    return Outcome(plan, report, results_csv, mismatches, checks, figures)

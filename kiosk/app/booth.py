@@ -19,10 +19,11 @@ from booth_ui.booth import Booth
 from booth_ui.display import run_window
 from booth_ui.state import IDLE_SCREENS, WORKER
 from kiosk.app.port import StationPort
+from kiosk.app.steps import USB_DIR
 from kiosk.app.printing import open_printer
 from kiosk.app.cliutil import EXIT_OK
 from kiosk.station.attest import attest_installed
-from kiosk.contract.cards import PREFIX as CARD_PREFIX
+from kiosk.contract.cards import OLD_PREFIX, PREFIX as CARD_PREFIX
 from kiosk.app.notify import Notifier, Watchdog, watchdog_interval_s
 from kiosk.station.station_reports import SOFTWARE_ATTESTED
 from kiosk.scanning import DeviceBack, DeviceLost, HintShown, PayloadScanned
@@ -55,7 +56,7 @@ def is_token(text: str) -> bool:
 def translate(event: object) -> object | None:
     """The booth's flow event for a scanner event (None: nothing for the voter's screen)."""
     if isinstance(event, PayloadScanned):
-        if event.payload.startswith(CARD_PREFIX):
+        if event.payload.startswith((CARD_PREFIX, OLD_PREFIX)):  # an old card is refused by name
             return flow.CardScanned(event.payload)
         return flow.CodeScanned(event.payload)
     if isinstance(event, HintShown):
@@ -71,14 +72,16 @@ class Appliance:
     """A running booth on a station directory, a frame source and an optional printer."""
 
     def __init__(self, data: Path, source, printer_url: str | None, size=SCREEN_SIZE, speaker=None,
-                 clock=time.monotonic, scanner_url: str | None = None) -> None:
+                 clock=time.monotonic, scanner_url: str | None = None, panel_width_mm: int = 0,
+                 usb_dir: Path = USB_DIR) -> None:
         self.station = Station.open(Path(data))
         try:
             self.printer = open_printer(printer_url)
-            self.port = StationPort(self.station, self.printer)
+            self.port = StationPort(self.station, self.printer, usb_dir=usb_dir)
             self.booth = Booth(self.station.election, self.station.mode, self.port, size,
                                polls_open=self.station.accepts_ballots, speaker=speaker, clock=clock,
-                               polls_final=self.station.state is StationState.POLLS_CLOSED)
+                               polls_final=self.station.state is StationState.POLLS_CLOSED,
+                               panel_width_mm=panel_width_mm)
             self.scans: queue.Queue = queue.Queue(maxsize=100)
             self.camera = CameraLoop(open_source(source) if isinstance(source, str) else source, self.scans,
                                      validator=is_token)
@@ -129,7 +132,7 @@ def attest(appliance: "Appliance", config_path: Path | None) -> None:
 
 
 def run_booth(data: Path, camera: str, printer: str | None, fullscreen: bool, scanner: str | None = None,
-              config_path: Path | None = None, audio=None) -> int:
+              config_path: Path | None = None, audio=None, booth=None) -> int:
     """The voting booth in a window until it is closed (what the appliance's unit runs).
 
     Tells systemd it is ready only after the first frame is drawn and the store answered, and
@@ -138,10 +141,11 @@ def run_booth(data: Path, camera: str, printer: str | None, fullscreen: bool, sc
     from booth_ui.audio import Speaker
 
     # the audio ballot: [audio] enabled (default on) speaks every screen through the headphone jack
-    speaker = Speaker(enabled=audio.enabled if audio is not None else True)
-    if audio is not None:
-        speaker.volume = max(0.1, audio.volume / 100)
-    appliance = Appliance(data, camera, printer, scanner_url=scanner, speaker=speaker).start()
+    speaker = Speaker(enabled=audio.enabled if audio is not None else True,
+                      volume_percent=audio.volume if audio is not None else 50)
+    # [booth]: the panel's width for real millimetres, where a poll worker's USB stick is mounted
+    panel = dict(panel_width_mm=booth.panel_width_mm, usb_dir=Path(booth.usb_dir)) if booth is not None else {}
+    appliance = Appliance(data, camera, printer, scanner_url=scanner, speaker=speaker, **panel).start()
     stop = threading.Event()
     notifier = Notifier()
     drawn = threading.Event()

@@ -87,6 +87,10 @@ class BoothConfig:
     language: str = setting("ko", "the language a new voter sees first", choices=("ko", "en"))
     inactivity_s: int = setting(60, "seconds without a touch before the booth asks whether the voter is still there",
                                 min=15, max=600)
+    panel_width_mm: int = setting(0, "the visible width of the panel in millimetres, for text and targets in real "
+                                  "millimetres; 0: the stock 7-inch panel's density (5.25 px/mm)", min=0, max=2000)
+    usb_dir: str = setting("/media/kiosk-usb", "where a poll worker's USB stick is mounted (Export to USB in the menu)",
+                           min=1)
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,8 @@ class AudioConfig:
     """[audio]: spoken prompts for voters who need them."""
 
     enabled: bool = setting(True, "speak prompts through the headphone jack")
-    volume: int = setting(80, "volume in percent", min=0, max=100)
+    volume: int = setting(25, "the volume each voter starts at, in percent of the full level (25: 12 dB below it; "
+                                  "the voter changes it in 6 dB steps)", min=0, max=100)
 
 
 @dataclass(frozen=True)

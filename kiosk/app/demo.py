@@ -34,6 +34,7 @@ from kiosk.station.station import Station
 from kiosk.station.verify import verify_data
 from scanner.showcase import ShowcaseSource
 from sync.central.cli import main as central
+from kiosk.station.cardlist import load_card_list
 
 log = logging.getLogger(__name__)
 COMMUNITIES = 24
@@ -62,6 +63,11 @@ def prepare(root: Path) -> list[tuple[str, Path]]:
         print(_run(central, "tokens", "freeze", "--election", election), end="")
         done = provision_station(election, STATION, root / "station", int(time.time()), mode="test")
         print(f"station {done['station']} provisioned in {done['data']} ({done['mode']} mode)")
+        registration, card_list = root / "station" / "registration.json", root / "cards" / f"list-{STATION}.json"
+        print(_run(central, "kiosks", "add", "--election", election, registration), end="")
+        print(_run(central, "cards", "list", "--election", election, "--kiosk", registration, "--out", card_list), end="")
+        with Station.open(root / "station") as station:  # what 'kiosk cards load' does
+            load_card_list(station, card_list.read_bytes(), int(time.time()))
         with Station.open(root / "station") as station:
             open_polls(station, int(time.time()), by="demo", role=Role.POLL_WORKER)
         print(f"polls opened at station {STATION} in test mode (poll-worker card PIN {DEMO_PIN})")

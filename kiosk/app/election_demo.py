@@ -37,6 +37,8 @@ from kiosk.app.demo_results import result_lines
 from kiosk.app.pollworker import run_step
 from kiosk.app.provision import provision_station
 from kiosk.app.voter import vote
+from kiosk.station.cardlist import load_card_list
+from kiosk.station.station import Station
 from kiosk.contract.closing import PREFIX as CLOSING_PREFIX
 from kiosk.contract.election import Election
 from kiosk.contract.package import load_package
@@ -144,6 +146,11 @@ class ElectionDemo:
         data = self.root / "kiosks" / station
         provision_station(self.authority, station, data, int(time.time()), mode="official", seal_interval_s=0)
         step(central, "kiosks", "add", "--election", self.authority, data / "registration.json")
+        card_list = self.root / "cards" / f"list-{station}.json"
+        step(central, "cards", "list", "--election", self.authority, "--kiosk", data / "registration.json",
+             "--out", card_list)
+        with Station.open(data) as opened:  # what 'kiosk cards load' does
+            load_card_list(opened, card_list.read_bytes(), int(time.time()))
         printer = VirtualPrinter()
         k = DemoKiosk(station, data, printer, TcpServer(printer).start())
         self.kiosks.append(k)
@@ -205,7 +212,8 @@ class ElectionDemo:
         a, b = self.new_kiosk("S01"), self.new_kiosk("S02")
         self.nodes.publish(self.authority, self.root / "public")
         self.nodes.start_all()
-        self.say("5. kiosks S01 and S02 provisioned (kiosk provision) and on the roster (kiosk-central kiosks add); "
+        self.say("5. kiosks S01 and S02 provisioned (kiosk provision), on the roster (kiosk-central kiosks add), "
+                 "their card lists loaded (kiosk-central cards list, kiosk cards load); "
                  f"nodes serving on loopback: {', '.join(self.nodes.url(n) for n in self.nodes.ids)}")
         for k in (a, b):
             self.open_polls(k)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 from typing import Callable
 
 from booth_ui import flow
@@ -16,10 +17,11 @@ from hardware.errors import PrinterError, Problem
 from hardware.printer import Printer
 from kiosk.station import eventlog as ev
 from kiosk.app.printing import report_document
-from kiosk.station.casting import Cast, PreparedBallot, admit_token, commit_ballot, prepare_ballot
+from kiosk.station.casting import Cast, PreparedBallot, admit_token, commit_ballot, prepare_ballot, \
+    prepare_encryption_for
 from kiosk.station.reports import paper_record, spoiled_slip
 from kiosk.station.sealing import seal_if_due
-from kiosk.app.steps import MENU_ACTIONS, menu_step, status_lines
+from kiosk.app.steps import MENU_ACTIONS, USB_DIR, menu_step, status_lines
 from kiosk.station.lifecycle import Action, allowed_actions
 from kiosk.station.pinpolicy import Unlocked, UnlockRefused, check_unlock
 from kiosk.station.station_reports import software_hash
@@ -38,15 +40,18 @@ def printer_problem(error: PrinterError) -> str:
 class StationPort:
     """Answers the booth (see booth_ui.booth.BoothPort) from a Station and an optional printer."""
 
-    def __init__(self, station: Station, printer: Printer | None, clock: Callable[[], float] = time.time) -> None:
-        self.station, self.printer, self.clock = station, printer, clock
+    def __init__(self, station: Station, printer: Printer | None, clock: Callable[[], float] = time.time,
+                 usb_dir: Path = USB_DIR) -> None:
+        self.station, self.printer, self.clock, self.usb_dir = station, printer, clock, Path(usb_dir)
         self._prepared: dict[str, PreparedBallot] = {}
+        self._early = None   # format 2: the encryption made during review (its seed only in memory)
         self._who: Unlocked | None = None
 
     def _now(self) -> int:
         return int(self.clock())
 
     def check_token(self, payload: str) -> flow.TokenAccepted | flow.TokenRefused:
+        self._early = None   # a new voter: nothing of the one before stays
         result = admit_token(self.station, payload, self._now())
         if isinstance(result, Refused):
             return flow.TokenRefused(result.reason.value)
@@ -56,10 +61,18 @@ class StationPort:
         admitted = admit_token(self.station, payload, self._now())
         if isinstance(admitted, Refused):
             return admitted
-        return prepare_ballot(self.station, admitted, selections, self._now())
+        early, self._early = self._early, None
+        if early is not None and early[0] != payload:
+            early = None
+        return prepare_ballot(self.station, admitted, selections, self._now(), early[1] if early else None)
+
+    def prepare_encryption(self, payload: str, style: str, selections: dict) -> None:
+        """Format 2: encrypt and prove the reviewed selections now (the booth's worker thread, while the
+        voter reads the review screen); the print or cast uses it if the selections are still these."""
+        self._early = (payload, prepare_encryption_for(self.station, style, selections))
 
     def print_paper_record(self, payload: str, style: str, selections: dict,
-                           language: str) -> flow.PrintDone | flow.PrintFailed:
+                           language: str, large: bool = False) -> flow.PrintDone | flow.PrintFailed:
         if self.printer is None:
             return flow.PrintFailed("printer_offline")
         prepared = self._prepare(payload, selections)
@@ -68,7 +81,7 @@ class StationPort:
         ballot_id = prepared.ballot_id.hex()
         record = paper_record(self.station.election, style, selections, ballot_id, self.station.mode, language)
         try:
-            self.printer.print(report_document(record))
+            self.printer.print(report_document(record, large=large))
         except PrinterError as e:  # nothing is recorded: the voter waits while a poll worker helps
             log.warning("paper record not printed: %s", e.problem.value)
             return flow.PrintFailed(printer_problem(e))
@@ -77,6 +90,7 @@ class StationPort:
 
     def print_spoiled(self, ballot_id: str) -> None:
         self._prepared.pop(ballot_id, None)
+        self._early = None
         with self.station.store.transaction():
             self.station.store.append(ev.PAPER_SPOILED, {"time": self._now()})
         if self.printer is not None:
@@ -106,7 +120,7 @@ class StationPort:
         """Take a life-cycle step for the unlocked role and print its report."""
         if self._who is None:
             return flow.StepResult("role_not_permitted", (), self.station.accepts_ballots)
-        message = menu_step(self.station, Action(action), self._who, self._now(), self.printer, language)
+        message = menu_step(self.station, Action(action), self._who, self._now(), self.printer, language, self.usb_dir)
         return flow.StepResult(message, self._actions(), self.station.accepts_ballots, self.status_lines())
 
     def status_lines(self) -> tuple[str, ...]:

@@ -24,9 +24,10 @@ log = logging.getLogger(__name__)
 NO_PRINTER = "no_printer"
 
 
-def report_document(report: Report) -> Document:
+def report_document(report: Report, large: bool = False) -> Document:
     """The printer document of a report: headings centred and bold, pairs in two columns, slots of
-    fixed size; a paper record or spoiled slip is private (the printer logs nothing per copy)."""
+    fixed size; a paper record or spoiled slip is private (the printer logs nothing per copy);
+    ``large``: large print (everything twice the size, capitals >= 5 mm) for a voter who asked for it."""
     blocks = []
     for block in report.blocks:
         if isinstance(block, Heading):
@@ -42,7 +43,7 @@ def report_document(report: Report) -> Document:
         elif isinstance(block, ReportRule):
             blocks.append(Rule())
     blocks += [Feed(3), Cut()]
-    return Document(blocks, title=report.kind, private=report.kind in PRIVATE_KINDS)
+    return Document(blocks, title=report.kind, private=report.kind in PRIVATE_KINDS, large=large)
 
 
 def open_printer(url: str | None) -> Printer | None:

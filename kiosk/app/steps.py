@@ -8,7 +8,9 @@ booth's message keys and status lines.
 
 from __future__ import annotations
 
+import os
 import shutil
+from pathlib import Path
 
 from hardware.errors import PrinterError
 from hardware.printer import Printer
@@ -19,16 +21,37 @@ from kiosk.station.pinpolicy import Unlocked
 from kiosk.station.polls import StepRefused
 from kiosk.station.pollsteps import print_job, take_step
 from kiosk.station.station import Station
+from kiosk.errors import KioskError
+from sync.usb import export
 
-MENU_ACTIONS = frozenset({Action.OPEN, Action.PAUSE, Action.RESUME, Action.CLOSE, Action.REOPEN, Action.PRINT_REPORT})
+MENU_ACTIONS = frozenset({Action.OPEN, Action.PAUSE, Action.RESUME, Action.CLOSE, Action.REOPEN, Action.PRINT_REPORT,
+                          Action.EXPORT})
+USB_DIR = Path("/media/kiosk-usb")   # where the image mounts a poll worker's stick ([booth] usb_dir)
 PRINTER_WORDS = {"paper_out": "printer_out_of_paper", "cover_open": "printer_cover_open"}
 REPRINT_OF = {StationState.POLLS_OPEN: "zero_report", StationState.POLLS_PAUSED: "pause_slip",
               StationState.POLLS_CLOSED: "results_tape"}
 
 
+def export_to_usb(station: Station, usb_dir: Path) -> str:
+    """``kiosk export`` from the menu: the outbox and acknowledgements onto the stick; the booth's message key."""
+    if not usb_dir.is_dir() or not any(usb_dir.iterdir()) and not os.path.ismount(usb_dir):
+        return "usb_missing"       # nothing mounted there (an empty mount point is no stick)
+    if not os.access(usb_dir, os.W_OK):
+        return "usb_read_only"
+    try:
+        export(station.data.root, usb_dir)
+    except KioskError:            # full, locked, or pulled out half-way: the manifest is written last
+        return "usb_failed"
+    except OSError:
+        return "usb_failed"
+    return "exported"
+
+
 def menu_step(station: Station, action: Action, who: Unlocked, now: int, printer: Printer | None,
-              language: str) -> str:
-    """Take ``action`` (or reprint the present state's report) and print; the booth's message key."""
+              language: str, usb_dir: Path = USB_DIR) -> str:
+    """Take ``action`` (or reprint the present state's report, or export) and print; the booth's message key."""
+    if action is Action.EXPORT:
+        return export_to_usb(station, usb_dir)
     if action is Action.PRINT_REPORT:
         job = print_job(station, REPRINT_OF.get(station.state, "zero_report"), now, language, reprint=True)
     else:

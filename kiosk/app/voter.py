@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from booth_ui import flow
-from booth_ui.booth import KEY_NEXT, KEY_SELECT
+from booth_ui.audio import DEFAULT_RATE, DEFAULT_VOLUME, RATES_WPM, VOLUME_DB
+from booth_ui.booth import KEY_AUDIO, KEY_NEXT, KEY_SELECT, KEY_SWITCH_MOVE, KEY_SWITCH_SELECT
 from booth_ui.i18n import t
 from booth_ui.speech import pronounce
 from booth_ui.display import HeadlessScreen
@@ -110,13 +111,21 @@ class Ears:
 
     def __init__(self) -> None:
         self.heard: list[str] = []
+        self.volume_index, self.rate_index = DEFAULT_VOLUME, DEFAULT_RATE
 
     def say(self, text: str, language: str) -> None:
         self.heard.append(pronounce(text, language))
 
-    def louder(self, step: float) -> None: ...
+    def louder(self, step: int) -> tuple[int, int]:
+        self.volume_index = min(len(VOLUME_DB) - 1, max(0, self.volume_index + step))
+        return self.volume_index + 1, len(VOLUME_DB)
 
-    def faster(self, step: int) -> None: ...
+    def faster(self, step: int) -> tuple[int, int]:
+        self.rate_index = min(len(RATES_WPM) - 1, max(0, self.rate_index + step))
+        return self.rate_index + 1, len(RATES_WPM)
+
+    def reset(self) -> None:
+        self.volume_index, self.rate_index = DEFAULT_VOLUME, DEFAULT_RATE
 
     def stop(self) -> None: ...
 
@@ -129,6 +138,8 @@ class KeypadVoter:
     ears: Ears
     language: str = "ko"
     presses: int = 0
+    next_key: int = KEY_NEXT          # a dual switch: KEY_SWITCH_MOVE and KEY_SWITCH_SELECT
+    select_key: int = KEY_SELECT
 
     def press(self, key: int) -> str:
         """One key, then one frame; what was said last."""
@@ -139,10 +150,10 @@ class KeypadVoter:
 
     def heard_all(self) -> list[str]:
         """Every stop of this screen, read by pressing Right until the first comes round again."""
-        first = self.press(KEY_NEXT)
+        first = self.press(self.next_key)
         stops = [first]
         for _ in range(60):
-            said = self.press(KEY_NEXT)
+            said = self.press(self.next_key)
             if said == first:
                 return stops
             stops.append(said)
@@ -151,7 +162,7 @@ class KeypadVoter:
     def go_to(self, starts: str) -> bool:
         """Press Right until what is said starts with ``starts`` (False after a whole round)."""
         for _ in range(61):
-            if self.press(KEY_NEXT).startswith(starts):
+            if self.press(self.next_key).startswith(starts):
                 return True
         return False
 
@@ -159,13 +170,18 @@ class KeypadVoter:
         """Go to the stop that starts with ``starts``, press Enter; what was said after it."""
         if not self.go_to(starts):
             raise RuntimeError(f"not offered: {starts}")
-        return self.press(KEY_SELECT)
+        return self.press(self.select_key)
 
 
 def vote_by_keys(screen: HeadlessScreen, present: Callable[[], None], ears: Ears, likes: list[str],
-                 language: str = "ko", timeout_s: float = 10.0) -> tuple[Outcome, int]:
-    """A voter who cannot see the screen: option names in ``likes``, keys only; (outcome, key presses)."""
-    voter = KeypadVoter(screen, ears, language)
+                 language: str = "ko", timeout_s: float = 10.0, switch: bool = False) -> tuple[Outcome, int]:
+    """A voter who cannot see the screen: option names in ``likes``, keys only; (outcome, key presses).
+
+    The first press is the audio key (or, with ``switch``, a dual switch's first press), as the
+    poll worker shows; then the keypad's arrows and Enter (or the two switches) alone."""
+    voter = KeypadVoter(screen, ears, language, next_key=KEY_SWITCH_MOVE if switch else KEY_NEXT,
+                        select_key=KEY_SWITCH_SELECT if switch else KEY_SELECT)
+    voter.press(KEY_SWITCH_MOVE if switch else KEY_AUDIO)   # speech starts (two-key mode with a switch)
     refused = present_token(screen, present, timeout_s)
     if refused is not None:
         return refused, voter.presses

@@ -27,7 +27,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, ClassVar, Sequence
 
 from kiosk.contract.canonical import b64url, canonical_bytes, from_b64url, from_hex, parse_json
 from kiosk.contract.election import ID_PATTERN
@@ -121,6 +121,7 @@ class BatchHeader:
     cumulative: int
     merkle_root_hex: str
     polls_closed: bool
+    context: ClassVar[str] = HEADER_CONTEXT  # what the kiosk's header signature starts with
 
     def to_json(self) -> dict:
         """The header object, as it is signed and hashed."""
@@ -399,7 +400,7 @@ def check_batch(batch: SealedBatch, election_hex: str, kiosk_key: VerifyKey,
         out.append(BatchProblem("wrong_election", "the batch names another election"))
     if h.kiosk_key_hex != kiosk_key.hex:
         out.append(BatchProblem("wrong_kiosk", "the batch names another kiosk key"))
-    elif not kiosk_key.is_valid(HEADER_CONTEXT, h.encoded(), batch.signature):
+    elif not kiosk_key.is_valid(h.context, h.encoded(), batch.signature):
         out.append(BatchProblem("bad_header_signature", "the header signature does not verify"))
     if merkle_root(b.leaf() for b in batch.ballots).hex() != h.merkle_root_hex:
         out.append(BatchProblem("merkle_root_mismatch", "the Merkle root does not match the ballots"))

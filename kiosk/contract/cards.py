@@ -1,9 +1,16 @@
 """Poll-worker and technician cards: a QR signed by the authority, unlocked with a PIN.
 
-Payload: ``KC1:`` + the canonical JSON of the body + ``.`` + the authority's signature
-(unpadded base64url) over ``kiosk-card/1 || 0x00 || body``: ASCII only, QR byte mode. The body names the role, the station (or ``*``), the election tag, a validity window
-in Unix seconds, a random card id, and the PIN only as an argon2id hash (NaCl ``pwhash``).
-``check_card`` returns the card or a refusal reason; ``pin_matches`` checks a PIN.
+Payload: ``KC2:`` + the canonical JSON of the body + ``.`` + the authority's signature
+(unpadded base64url) over ``kiosk-card/2 || 0x00 || body``: ASCII only, QR byte mode. The body
+names the role, the station (or ``*``), the election tag, a validity window in Unix seconds and a
+random card id: **nothing about the PIN**, so a photo of a card gives nothing to guess a PIN
+against offline. The PIN's slow salted hash (argon2id, NaCl ``pwhash``) reaches each kiosk in the
+card list the authority signs for that kiosk, sealed to the kiosk's key
+(:mod:`kiosk.contract.card_list`).
+
+Format 1 (``KC1:``) carried the PIN's hash in the QR (a 4-digit PIN was found from a photo in
+186 s on 2 cores); a kiosk refuses such a card as ``old_format``. ``check_card`` returns the card
+or a refusal reason; ``pin_matches`` checks a PIN against a verifier.
 """
 
 from __future__ import annotations
@@ -21,17 +28,20 @@ from kiosk.contract.canonical import b64url, canonical_bytes, from_b64url, parse
 from kiosk.errors import KioskError, SignatureError, ValidationError
 from kiosk.contract.keys import SigningKey, VerifyKey
 
-PREFIX = "KC1:"
-CARD_CONTEXT = "kiosk-card/1"
+PREFIX = "KC2:"
+OLD_PREFIX = "KC1:{"  # a format-1 card; "KC1:TAG:ID:SEED" is a checked ballot's code (spoiled_qr)
+CARD_CONTEXT = "kiosk-card/2"
 ROLES = ("poll-worker", "technician")
-PIN_PATTERN = re.compile(r"^[0-9]{4,12}$")       # what a kiosk still checks (cards minted before)
-NEW_PIN_PATTERN = re.compile(r"[0-9]{6,12}")      # what a new card may be minted with
+PIN_PATTERN = re.compile(r"[0-9]{6,12}")          # what a kiosk checks a PIN against a verifier
+NEW_PIN_PATTERN = PIN_PATTERN                    # what a new card may be minted with (and not trivial)
 MAX_PAYLOAD = 2000
+CARD_ID_PATTERN = re.compile(r"[A-Z2-7]{16}")    # 10 random bytes in base32
 
 
 class CardRefusal(enum.Enum):
     MALFORMED = "malformed"
     UNKNOWN_VERSION = "unknown_version"
+    OLD_FORMAT = "old_format"
     BAD_SIGNATURE = "bad_signature"
     OTHER_ELECTION = "other_election"
     WRONG_STATION = "wrong_station"
@@ -42,6 +52,7 @@ class CardRefusal(enum.Enum):
 CARD_REFUSAL_TEXT = {
     CardRefusal.MALFORMED: "this is not a poll-worker card, or it is damaged",
     CardRefusal.UNKNOWN_VERSION: "this card is of a format version this kiosk does not know",
+    CardRefusal.OLD_FORMAT: "this card is of the old format that carried its PIN: get a new card",
     CardRefusal.BAD_SIGNATURE: "this card is not signed by the election authority",
     CardRefusal.OTHER_ELECTION: "this card belongs to another election",
     CardRefusal.WRONG_STATION: "this card is for another station",
@@ -58,10 +69,29 @@ class Card:
     election_tag: str
     not_before: int
     not_after: int
-    pin_hash: str = ""
 
-    def __repr__(self) -> str:  # the PIN hash stays out of logs
-        return f"Card({self.card_id}, {self.role}, station={self.station})"
+
+@dataclass(frozen=True)
+class CardPin:
+    """What the authority keeps of a card it minted, to put in kiosks' card lists: the card's
+    id, role, station and end of validity, and its PIN's argon2id hash (the verifier)."""
+
+    card_id: str
+    role: str
+    station: str
+    not_after: int
+    pin_hash: str
+
+    def __repr__(self) -> str:  # the verifier stays out of logs
+        return f"CardPin({self.card_id}, {self.role}, station={self.station})"
+
+
+@dataclass(frozen=True)
+class MintedCard:
+    """A new card: its QR payload (public) and its PIN record (for the authority only)."""
+
+    payload: str
+    pin: CardPin
 
 
 @dataclass(frozen=True)
@@ -74,8 +104,8 @@ class CardRefused:
 
 def hash_pin(pin: str) -> str:
     """A slow salted argon2id hash of a PIN (the only form a PIN is ever kept in)."""
-    if not PIN_PATTERN.match(pin):
-        raise ValidationError("the PIN", [("pin", "must be 4 to 12 digits")])
+    if not isinstance(pin, str) or not PIN_PATTERN.fullmatch(pin):
+        raise ValidationError("the PIN", [("pin", "must be 6 to 12 digits")])
     return nacl.pwhash.argon2id.str(pin.encode("ascii"),
                                     opslimit=nacl.pwhash.argon2id.OPSLIMIT_INTERACTIVE,
                                     memlimit=nacl.pwhash.argon2id.MEMLIMIT_INTERACTIVE).decode("ascii")
@@ -98,17 +128,22 @@ def pin_problem(pin: object) -> str | None:
     return None
 
 
-def pin_matches(card: Card, pin: str) -> bool:
-    """True when ``pin`` is the card's PIN."""
-    if not isinstance(pin, str) or not PIN_PATTERN.match(pin):
+def is_pin_hash(text: object) -> bool:
+    """True when ``text`` looks like an argon2id hash string of :func:`hash_pin` (ASCII, bounded)."""
+    return isinstance(text, str) and text.startswith("$argon2id$") and text.isascii() and len(text) <= 200
+
+
+def pin_matches(pin_hash: str, pin: str) -> bool:
+    """True when ``pin`` is the PIN whose argon2id hash is ``pin_hash`` (slow on purpose)."""
+    if not isinstance(pin, str) or not PIN_PATTERN.fullmatch(pin) or not is_pin_hash(pin_hash):
         return False
     try:
-        return nacl.pwhash.verify(card.pin_hash.encode("ascii"), pin.encode("ascii"))
+        return nacl.pwhash.verify(pin_hash.encode("ascii"), pin.encode("ascii"))
     except (nacl.exceptions.InvalidkeyError, nacl.exceptions.CryptoError, ValueError):
         return False
 
 
-def card_body(election_tag: str, role: str, station: str, pin_hash: str, not_before: int,
+def card_body(election_tag: str, role: str, station: str, not_before: int,
               not_after: int, card_id: str | None = None) -> dict:
     """The body of a card, checked; ``card_id`` defaults to 50 random bits in base32."""
     problems = []
@@ -120,9 +155,8 @@ def card_body(election_tag: str, role: str, station: str, pin_hash: str, not_bef
         problems.append(("valid_until", "must be after the start of validity"))
     if problems:
         raise ValidationError("the card", problems)
-    return {"v": 1, "card_id": card_id or base64.b32encode(os.urandom(10)).decode("ascii"), "role": role,
-            "station": station, "election": election_tag, "not_before": not_before,
-            "not_after": not_after, "pin_hash": pin_hash}
+    return {"v": 2, "card_id": card_id or base64.b32encode(os.urandom(10)).decode("ascii"), "role": role,
+            "station": station, "election": election_tag, "not_before": not_before, "not_after": not_after}
 
 
 def sign_card(key: SigningKey, body: dict) -> str:
@@ -132,19 +166,22 @@ def sign_card(key: SigningKey, body: dict) -> str:
 
 
 def mint_card(key: SigningKey, election_tag: str, role: str, station: str, pin: str,
-              not_before: int, not_after: int) -> str:
-    """Sign a new card for ``pin`` and return its QR payload (a PIN :func:`pin_problem` refuses is
-    a ValidationError)."""
+              not_before: int, not_after: int) -> MintedCard:
+    """Sign a new card and hash its PIN: the QR payload and the PIN record (a PIN
+    :func:`pin_problem` refuses is a ValidationError)."""
     problem = pin_problem(pin)
     if problem:
         raise ValidationError("the card", [("pin", problem)])
-    return sign_card(key, card_body(election_tag, role, station, hash_pin(pin), not_before, not_after))
+    body = card_body(election_tag, role, station, not_before, not_after)
+    return MintedCard(sign_card(key, body), CardPin(body["card_id"], role, station, not_after, hash_pin(pin)))
 
 
 def parse_card(text: object, authority: VerifyKey) -> Card | CardRefused:
     """Parse a card payload and check the authority's signature; any text gives a value."""
     if not isinstance(text, str) or not text.startswith("KC") or len(text) > MAX_PAYLOAD:
         return CardRefused(CardRefusal.MALFORMED)
+    if text.startswith(OLD_PREFIX):
+        return CardRefused(CardRefusal.OLD_FORMAT)
     if not text.startswith(PREFIX):
         return CardRefused(CardRefusal.UNKNOWN_VERSION if text[2:3].isdigit() else CardRefusal.MALFORMED)
     message, _, sig_text = text[len(PREFIX):].rpartition(".")
@@ -157,15 +194,16 @@ def parse_card(text: object, authority: VerifyKey) -> Card | CardRefused:
         return CardRefused(CardRefusal.BAD_SIGNATURE)
     except KioskError:
         return CardRefused(CardRefusal.MALFORMED)
-    fields = {"v", "card_id", "role", "station", "election", "not_before", "not_after", "pin_hash"}
-    if set(body) != fields or body["v"] != 1:
+    fields = {"v", "card_id", "role", "station", "election", "not_before", "not_after"}
+    if set(body) != fields or body["v"] != 2:
         return CardRefused(CardRefusal.MALFORMED)
     ints = (body["not_before"], body["not_after"])
     if any(isinstance(i, bool) or not isinstance(i, int) for i in ints) or body["role"] not in ROLES \
-            or not all(isinstance(body[k], str) for k in ("card_id", "station", "election", "pin_hash")):
+            or not all(isinstance(body[k], str) for k in ("card_id", "station", "election")) \
+            or not CARD_ID_PATTERN.fullmatch(body["card_id"]):
         return CardRefused(CardRefusal.MALFORMED)
-    return Card(body["card_id"], body["role"], body["station"], body["election"],
-                body["not_before"], body["not_after"], body["pin_hash"])
+    return Card(body["card_id"], body["role"], body["station"], body["election"], body["not_before"],
+                body["not_after"])
 
 
 def check_card(text: object, authority: VerifyKey, election_tag: str, station: str,

@@ -16,7 +16,10 @@ from functools import cached_property
 from typing import Any
 
 from kiosk.contract.canonical import canonical_bytes
-from kiosk.errors import ValidationError
+from kiosk.contract.crypto.records import election_key_from_json
+from kiosk.contract.crypto.threshold import Announcement, Ceremony
+from kiosk.contract.judging_rules import check_judging
+from kiosk.errors import KioskError, ValidationError
 
 ELECTION_FORMAT = "kiosk-election/1"
 ELECTION_CONTEXT = "kiosk-election/1"
@@ -77,6 +80,7 @@ class BallotStyle:
     title: Title
     contests: tuple[str, ...]
     exclude: frozenset[str] = frozenset()
+    stations: frozenset[str] | None = None   # None: any station may accept it; else only these
 
 
 @dataclass(frozen=True)
@@ -104,11 +108,22 @@ class Election:
     privacy_floor: int
     paper_record: bool
     authority_key_hex: str
-    encryption_key_hex: str
+    encryption_key_hex: str | None   # format 1's SealedBox key; None in format 2
     trustees_count: int
     trustees_threshold: int
     nodes: tuple[Node, ...]
     body: dict = field(repr=False, compare=False)
+    # format 2 (the body carries ``election_key``): the dealerless ceremony and the ElGamal key it
+    # gives, both re-checked from the announcements at parse; None for format 1
+    ceremony: Ceremony | None = None
+    election_public_key: bytes | None = None
+    announcements: dict[int, Announcement] | None = field(default=None, repr=False, compare=False)
+    judging: Any = field(default=None, repr=False, compare=False)  # judging_rules.JudgingRules, or None
+
+    @property
+    def ballot_format(self) -> int:
+        """2 when ballots are ElGamal-encrypted to the ceremony's key, 1 for format 1's SealedBox."""
+        return 1 if self.ceremony is None else 2
 
     @property
     def fingerprint(self) -> bytes:
@@ -129,6 +144,13 @@ class Election:
 
     def style(self, style_id: str) -> BallotStyle | None:
         return self._styles.get(style_id)
+
+    def style_allowed(self, style_id: str, station: str) -> bool:
+        """May ``station`` accept a ballot of ``style_id``? True unless the package binds the style
+        to a list of stations (its optional ``stations``) without this one; False for an unknown style.
+        Kiosks refuse such a token (``style_not_here``); nodes call this with the roster's station."""
+        style = self._styles.get(style_id)
+        return style is not None and (style.stations is None or station in style.stations)
 
     def __post_init__(self) -> None:
         # computed once: encoding a national election's body takes milliseconds, and every
@@ -220,14 +242,17 @@ def _short(value: Any) -> str:
 
 
 TOP_REQUIRED = {"format", "id", "title", "contests", "styles", "privacy_floor", "paper_record",
-                "authority_key_hex", "encryption_key_hex", "trustees", "nodes"}
-TOP_OPTIONAL = {"tally"}
+                "authority_key_hex", "nodes"}
+TOP_OPTIONAL = {"tally", "electorates", "selection"}  # the last two: kiosk/contract/judging_rules.py
+FORMAT_1_KEYS = {"encryption_key_hex", "trustees"}   # format 1: a dealer's key and its split
+FORMAT_2_KEYS = {"election_key"}                      # format 2: the ceremony's public record
 
 
 def parse_election(body: Any) -> Election:
     """Validate an election body and return it parsed; ValidationError lists every problem."""
     c = _Checker()
-    top = c.obj(body, "", TOP_REQUIRED, TOP_OPTIONAL)
+    format_2 = isinstance(body, dict) and "election_key" in body
+    top = c.obj(body, "", TOP_REQUIRED | (FORMAT_2_KEYS if format_2 else FORMAT_1_KEYS), TOP_OPTIONAL)
     if top is None:
         raise ValidationError("the election definition", c.problems)
     if "format" in top and top["format"] != ELECTION_FORMAT:
@@ -250,22 +275,46 @@ def parse_election(body: Any) -> Election:
     if not isinstance(top.get("paper_record"), bool):
         c.fail("paper_record", "must be true or false")
     auth = c.hex_key(top.get("authority_key_hex"), "authority_key_hex")
-    enc = c.hex_key(top.get("encryption_key_hex"), "encryption_key_hex")
-    tr = c.obj(top.get("trustees"), "trustees", {"count", "threshold"})
+    enc = ceremony = public = announcements = None
     count = threshold = None
-    if tr is not None:
-        count = c.integer(tr.get("count"), "trustees.count", 1, 32)
-        threshold = c.integer(tr.get("threshold"), "trustees.threshold", 1, 32)
-        if count and threshold and threshold > count:
-            c.fail("trustees.threshold", f"must not exceed trustees.count ({count}), got {threshold}")
+    if format_2:
+        key = _election_key(c, top["election_key"], eid)
+        if key is not None:
+            ceremony, announcements, public = key
+            count, threshold = ceremony.count, ceremony.threshold
+    else:
+        enc = c.hex_key(top.get("encryption_key_hex"), "encryption_key_hex")
+        tr = c.obj(top.get("trustees"), "trustees", {"count", "threshold"})
+        if tr is not None:
+            count = c.integer(tr.get("count"), "trustees.count", 1, 32)
+            threshold = c.integer(tr.get("threshold"), "trustees.threshold", 1, 32)
+            if count and threshold and threshold > count:
+                c.fail("trustees.threshold", f"must not exceed trustees.count ({count}), got {threshold}")
     nodes = _nodes(c, top.get("nodes"))
+    judging = check_judging(c, top, contests, styles)
     if c.problems:
         raise ValidationError("the election definition", c.problems,
                               hint="fix the named fields and run the command again")
     return Election(id=eid, title=title, contests=tuple(contests), styles=tuple(styles),
                     bonus_bands=tuple(bands), privacy_floor=floor, paper_record=top["paper_record"],
                     authority_key_hex=auth, encryption_key_hex=enc, trustees_count=count,
-                    trustees_threshold=threshold, nodes=tuple(nodes), body=body)
+                    trustees_threshold=threshold, nodes=tuple(nodes), body=body, ceremony=ceremony,
+                    election_public_key=public, announcements=announcements,
+                    judging=judging)
+
+
+def _election_key(c: _Checker, value: Any, election_id: str | None):
+    """(ceremony, announcements, public key) of a ``kiosk-election-key/1`` record, every proof re-checked."""
+    try:
+        ceremony, announcements, public = election_key_from_json(value)
+    except KioskError as e:  # FormatError or ProofError naming the trustee and the check
+        c.fail("election_key", str(e))
+        return None
+    if election_id is not None and ceremony.election != election_id:
+        c.fail("election_key.ceremony.election", f"the trustees' ceremony is for election {_short(ceremony.election)}, "
+                                                 f"not {election_id!r}: run it with --election-id {election_id}")
+        return None
+    return ceremony, announcements, public
 
 
 def _contests(c: _Checker, value: Any) -> list[Contest]:
@@ -326,7 +375,7 @@ def _styles(c: _Checker, value: Any, contests: dict[str, Contest]) -> list[Ballo
     seen: set[str] = set()
     for i, raw in enumerate(c.items(value, "styles", 1, 100_000)):
         path = f"styles[{i}]"
-        d = c.obj(raw, path, {"id", "title", "contests"}, {"exclude"})
+        d = c.obj(raw, path, {"id", "title", "contests"}, {"exclude", "stations"})
         if d is None:
             continue
         sid = c.ident(d.get("id"), f"{path}.id")
@@ -354,10 +403,24 @@ def _styles(c: _Checker, value: Any, contests: dict[str, Contest]) -> list[Ballo
             if left < k.min or left == 0:
                 c.fail(f"{path}.exclude", f"leaves {left} options in contest {k.id!r}, "
                                           f"fewer than its min {k.min} or none at all")
+        stations = _style_stations(c, d, path)
         if sid and title:
             out.append(BallotStyle(sid, title, tuple(n for n in names if isinstance(n, str)),
-                                   frozenset(o for o in exclude if isinstance(o, str))))
+                                   frozenset(o for o in exclude if isinstance(o, str)), stations))
     return out
+
+
+def _style_stations(c: _Checker, d: dict, path: str) -> frozenset[str] | None:
+    """The optional ``stations`` of a style: the only stations that may accept it (absent: any)."""
+    if "stations" not in d:
+        return None
+    names = c.items(d["stations"], f"{path}.stations", 1, 100_000)
+    for j, name in enumerate(names):
+        if not isinstance(name, str) or not ID_PATTERN.fullmatch(name):
+            c.fail(f"{path}.stations[{j}]", f"must be a station id, got {_short(name)}")
+    if len(set(map(str, names))) != len(names):
+        c.fail(f"{path}.stations", "names a station twice")
+    return frozenset(n for n in names if isinstance(n, str))
 
 
 def _tally(c: _Checker, value: Any) -> list[BonusBand]:

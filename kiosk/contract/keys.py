@@ -67,6 +67,17 @@ class VerifyKey:
             return False
         return True
 
+    def seal(self, plaintext: bytes) -> bytes:
+        """Seal ``plaintext`` so that only the holder of this key's private half opens it.
+
+        The Ed25519 key is mapped to its X25519 twin (libsodium's
+        ``crypto_sign_ed25519_pk_to_curve25519``) and a NaCl SealedBox made to it: a kiosk gets
+        secrets (its cards' PIN verifiers) under the key it already has, with no second key to
+        provision. Signatures and sealed boxes use different primitives over the one key, so
+        neither can be turned into the other.
+        """
+        return nacl.public.SealedBox(nacl.signing.VerifyKey(self.raw).to_curve25519_public_key()).encrypt(plaintext)
+
     def is_valid(self, context: str, message: bytes, signature: bytes) -> bool:
         """True when the signature verifies (for counting, not for control flow)."""
         try:
@@ -94,6 +105,14 @@ class SigningKey:
     def sign(self, context: str, message: bytes) -> bytes:
         """The 64-byte signature over (context, message)."""
         return self._key.sign(signed_message(context, message)).signature
+
+    def open_sealed(self, sealed: bytes) -> bytes:
+        """Open what :meth:`VerifyKey.seal` sealed to this key; SignatureError when it does not open."""
+        try:
+            return nacl.public.SealedBox(self._key.to_curve25519_private_key()).decrypt(sealed)
+        except (nacl.exceptions.CryptoError, ValueError, TypeError) as e:
+            raise SignatureError("a sealed box does not open with this key",
+                                 hint="it was sealed to another key, or changed") from e
 
     def sign_note(self, text: bytes) -> bytes:
         """Plain Ed25519 over a C2SP signed note's text (no context: other verifiers must check it).

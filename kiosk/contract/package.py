@@ -6,7 +6,10 @@ Layout of the directory ``election init`` writes::
     roll.sqlite              token roll: references, modes, ballot styles (public)
     roll-root.json           the roll's signed Merkle root, once frozen (public)
     authority/authority.key  the authority's Ed25519 key (secret: keep offline)
-    trustees/trustee-N.share each trustee's share of the election key (secret: hand out)
+    trustees/trustee-N.share format 1 only: each trustee's share of the dealer's key (secret: hand out)
+
+In format 2 the body carries the trustees' public ``election_key`` record instead, and no
+part of the election's secret key is ever here.
 
 A kiosk gets only the three public files. The package is trusted only if ``election.json``
 is signed by the authority key it names itself; the kiosk then trusts only that key.
@@ -75,26 +78,34 @@ def load_package(directory: Path) -> ElectionPackage:
 
 
 def create_package(directory: Path, spec_body: dict, trustees: int = 1, threshold: int = 1,
-                   authority: SigningKey | None = None, encryption: EncryptionKey | None = None) -> ElectionPackage:
+                   authority: SigningKey | None = None, encryption: EncryptionKey | None = None,
+                   election_key: dict | None = None) -> ElectionPackage:
     """Make keys, complete the body, validate, sign and write a new package directory.
 
-    ``spec_body`` is an election body without keys (see docs/election-spec.md).
+    ``spec_body`` is an election body without keys (see docs/election-spec.md). With
+    ``election_key`` (the trustees' ``kiosk-election-key/1`` record) the package is of format 2:
+    the key comes from the dealerless ceremony and nothing secret of it is made or written here.
+    Without it (format 1) a dealer makes an X25519 key and splits it into ``trustees`` shares.
     """
     directory = Path(directory)
     if (directory / ELECTION_FILE).exists():
         raise KioskError(f"{directory} already holds an election package",
                          hint="choose an empty directory; packages are never overwritten")
     authority = authority or SigningKey.generate()
-    encryption = encryption or EncryptionKey.generate()
     body = dict(spec_body)
-    body.update({"format": ELECTION_FORMAT, "authority_key_hex": authority.verify_key.hex,
-                 "encryption_key_hex": encryption.public_raw.hex(),
-                 "trustees": {"count": trustees, "threshold": threshold}})
+    body.update({"format": ELECTION_FORMAT, "authority_key_hex": authority.verify_key.hex})
+    if election_key is not None:
+        body["election_key"] = election_key
+    else:
+        encryption = encryption or EncryptionKey.generate()
+        body.update({"encryption_key_hex": encryption.public_raw.hex(),
+                     "trustees": {"count": trustees, "threshold": threshold}})
     election = parse_election(body)  # raises ValidationError naming every problem
     directory.mkdir(parents=True, exist_ok=True)
     save_signing_key(directory / AUTHORITY_KEY, authority)
-    for share in split_secret(encryption, election.fingerprint_hex, trustees, threshold):
-        save_share(directory / "trustees" / f"trustee-{share.index}.share", share)
+    if election_key is None:
+        for share in split_secret(encryption, election.fingerprint_hex, trustees, threshold):
+            save_share(directory / "trustees" / f"trustee-{share.index}.share", share)
     write_envelope(directory / ELECTION_FILE, seal_envelope(ELECTION_CONTEXT, body, authority))
     package = load_package(directory)
     package.roll().close()

@@ -16,7 +16,8 @@ from kiosk.contract.election import DEFAULT_PRIVACY_FLOOR
 from kiosk.errors import FormatError, ValidationError
 from kiosk.files import read_input
 
-SPEC_FIELDS = {"id", "title", "contests", "styles", "tally", "privacy_floor", "paper_record", "nodes"}
+SPEC_FIELDS = {"id", "title", "contests", "styles", "tally", "privacy_floor", "paper_record", "nodes",
+               "electorates", "selection"}
 
 
 def read_spec(path: Path) -> dict:

@@ -8,6 +8,7 @@ Layout::
     DATA/kiosk.key              the kiosk's Ed25519 key (mode 0600; never leaves the kiosk)
     DATA/station.json           station id, election fingerprint, kiosk public key, sealing interval
     DATA/registration.json      the kiosk's self-signed registration, for ``kiosk-central kiosks add``
+    DATA/cards.json             the authority's card list for this kiosk (``kiosk cards load``), once loaded
     DATA/store-test.sqlite      test-mode store (event log + ballot box), while testing
     DATA/store-official.sqlite  official store, from the change to official mode on
     DATA/outbox/<mode>/batch-NNNNNN.json   sealed batches, for the sync daemon or a USB stick
@@ -50,6 +51,10 @@ class DataDir:
     @property
     def registration_file(self) -> Path:
         return self.root / "registration.json"
+
+    @property
+    def card_list(self) -> Path:
+        return self.root / "cards.json"
 
     @property
     def outbox(self) -> Path:

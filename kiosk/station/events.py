@@ -50,7 +50,7 @@ CATALOGUE: tuple[EventKind, ...] = (
               "selection."),
     EventKind("E11", "token_refused", FAILURE,
               "`reason` (a `RefusalReason` value: `malformed`, `unknown_version`, `other_election`, `wrong_mode`, "
-              "`not_on_roll`, `roll_not_frozen`, `already_used`, `polls_not_open`, `selections_invalid`, "
+              "`not_on_roll`, `style_not_here`, `roll_not_frozen`, `already_used`, `polls_not_open`, `selections_invalid`, "
               "`disk_full`), `time`"),
     EventKind("E12", "paper_record_spoiled", FAILURE,
               "`time` only: a voter rejected the printed paper record (the count of spoiled records, never "
@@ -59,7 +59,8 @@ CATALOGUE: tuple[EventKind, ...] = (
               "`number`, `header_hash_hex`, `count`, `cumulative`, `polls_closed`, `time`"),
     EventKind("E14", "card_refused", FAILURE,
               "`reason` (a card refusal: `malformed`, `unknown_version`, `bad_signature`, `other_election`, "
-              "`wrong_station`, `not_yet_valid`, `expired`), `station`, `time`"),
+              "`wrong_station`, `not_yet_valid`, `expired`, `old_format`; or `no_card_list`, `not_listed`: the "
+              "kiosk's card list holds no verifier for it, with its `card_id`), `station`, `time`"),
     EventKind("E15", "pin_refused", FAILURE,
               "`card_id`, `reason` (`wrong_pin`, `must_wait`, `card_locked`), `failures` (wrong PINs in a row "
               "so far), `station`, `time`. Never the PIN."),
@@ -69,6 +70,9 @@ CATALOGUE: tuple[EventKind, ...] = (
               "`report` (`zero_report`, `pause_slip`, `resume_slip`, `reopen_slip`, `results_tape`), `step_seq` "
               "(the seq of the step it reports on), `reprint`, `station`, `time`, optional `by`; only once the "
               "printer confirmed the whole report"),
+    EventKind("E18", "card_list_loaded", SUCCESS,
+              "`issued` (the list's time), `cards` (how many it lists), `station`, `time`: the authority's "
+              "card list with the cards' PIN verifiers sealed to this kiosk's key (never a verifier)"),
 )
 
 BY_KIND: dict[str, EventKind] = {k.kind: k for k in CATALOGUE}

@@ -3,8 +3,9 @@
 Five wrong PINs are free; after the fifth the card must wait 15 s, and each further wrong PIN
 doubles the wait (30 s, 60 s, …); at the fifteenth the card is locked on this station. A right
 PIN clears the count. The count is never held in memory: it is read back from the signed log
-(``pin_refused`` with the card id and the reason, ``poll_worker_unlocked``), so switching the
-kiosk off and on does not give a guesser new tries. No event, message or log line ever holds
+(``pin_refused`` with the card id and the reason, ``poll_worker_unlocked``; in official mode the
+archived test store's first), so neither switching the kiosk off and on nor the change of mode
+gives a guesser new tries. No event, message or log line ever holds
 the PIN, and while a card must wait its PIN is not even checked.
 
 :func:`attempts` is the pure policy (events in, state out); :func:`check_unlock` reads the
@@ -18,10 +19,13 @@ import logging
 from dataclasses import dataclass
 from typing import Iterable
 
+from kiosk.contract.card_list import CardList
 from kiosk.contract.cards import Card, CardRefused, check_card, pin_matches
+from kiosk.station.cardlist import held_card_list
 from kiosk.station.eventlog import Entry
 from kiosk.station.lifecycle import Role
 from kiosk.station.station import Station
+from kiosk.station.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +42,8 @@ WRONG_PIN = "wrong_pin"
 MUST_WAIT = "must_wait"
 CARD_LOCKED = "card_locked"
 ARCHIVED = "archived"
+NO_CARD_LIST = "no_card_list"   # no valid card list on this kiosk (never loaded, or damaged)
+NOT_LISTED = "not_listed"       # the kiosk's list holds no verifier for this card
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,7 @@ class Unlocked:
 @dataclass(frozen=True)
 class UnlockRefused:
     """Not unlocked. ``reason``: a card refusal (``expired``, ``wrong_station``, …), ``wrong_pin``,
-    ``must_wait``, ``card_locked`` or ``archived``; ``wait_until_s`` (Unix s) when a wait applies;
+    ``must_wait``, ``card_locked``, ``archived``, ``no_card_list`` or ``not_listed``; ``wait_until_s`` (Unix s) when a wait applies;
     ``attempts_left`` before the card is locked (None when the card itself was refused)."""
 
     reason: str
@@ -100,8 +106,19 @@ def attempts(card_id: str, events: Iterable[tuple[str, dict]]) -> Attempts:
 
 
 def attempts_of(station: Station, card_id: str) -> Attempts:
-    """Where ``card_id`` stands on this station, from its current store's log."""
-    return attempts(card_id, ((e.kind, e.fields()) for e in station.store.events((PIN_REFUSED, UNLOCKED))))
+    """Where ``card_id`` stands on this station: from the archived test store's log (when the
+    station has changed to official mode) and then the current store's, so that the change of
+    mode does not give a guesser a fresh count."""
+    kinds = (PIN_REFUSED, UNLOCKED)
+    events = [(e.kind, e.fields()) for e in station.store.events(kinds)]
+    archived = station.data.store_file("test")
+    if station.mode == "official" and archived.exists():
+        test_store = Store.open(archived, read_only=True, connect=station.connect)
+        try:
+            events = [(e.kind, e.fields()) for e in test_store.events(kinds)] + events
+        finally:
+            test_store.close()
+    return attempts(card_id, events)
 
 
 def _role(card: Card) -> Role:
@@ -118,6 +135,8 @@ def _write(station: Station, kind: str, body: dict) -> Entry | None:
 def check_unlock(station: Station, card_payload: str, pin: str, now: int) -> Unlocked | UnlockRefused:
     """Check a scanned card and a PIN typed for it, apply the attempts policy, log the attempt.
 
+    The card's PIN verifier comes from the card list this kiosk holds (:mod:`kiosk.station.cardlist`),
+    opened with the kiosk's key; a card the list lacks is refused before any PIN is checked.
     Writes ``card_refused`` (reason only; the card id when the authority signed the card),
     ``pin_refused`` (card id, reason, the wrong PINs so far) or ``poll_worker_unlocked``
     (card id, role). A station whose test store a change to official mode archived takes no
@@ -130,15 +149,22 @@ def check_unlock(station: Station, card_payload: str, pin: str, now: int) -> Unl
         return UnlockRefused(card.reason.value)
     if station.archived and card.role != Role.TECHNICIAN.value:
         return UnlockRefused(ARCHIVED)
-    state = attempts_of(station, card.card_id)
+    held = held_card_list(station)
     body = {"card_id": card.card_id, "station": station.config.station, "time": now}
+    if not isinstance(held, CardList) or card.card_id not in held.cards:
+        reason = NOT_LISTED if isinstance(held, CardList) else NO_CARD_LIST
+        log.info("card refused: %s", reason)
+        _write(station, CARD_REFUSED, {**body, "reason": reason})
+        return UnlockRefused(reason)
+    state = attempts_of(station, card.card_id)
     if state.locked:
         _write(station, PIN_REFUSED, {**body, "reason": CARD_LOCKED, "failures": state.failures})
         return UnlockRefused(CARD_LOCKED, None, 0)
     if state.wait_until_s is not None and now < state.wait_until_s:
         _write(station, PIN_REFUSED, {**body, "reason": MUST_WAIT, "failures": state.failures})
         return UnlockRefused(MUST_WAIT, state.wait_until_s, state.attempts_left)
-    if not pin_matches(card, pin):
+    # the verifier is opened only now, after the policy let this try through: every try counts
+    if not pin_matches(held.verifier(card.card_id, station.key) or "", pin):
         failures = state.failures + 1
         log.info("wrong PIN for card %s (%d in a row)", card.card_id, failures)
         _write(station, PIN_REFUSED, {**body, "reason": WRONG_PIN, "failures": failures})

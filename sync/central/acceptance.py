@@ -14,7 +14,8 @@ DESIGN.md section 7, in the order the checks run (the first that fails names the
    not hold yet is ``held`` (its signatures checked) and judged again when the gap fills;
 5. every ballot: a ballot style of the election, a sealed form of that style's length, a token
    serial on the frozen roll for that style and mode, no serial twice in the batch, no serial
-   this kiosk already spent in an accepted batch.
+   this kiosk already spent in an accepted batch on another ballot (the same ballot bytes sent
+   again in a later batch of the same kiosk are one ballot delivered twice: accepted, counted once).
 
 All or nothing: any failure rejects the whole batch. A serial that *another* kiosk already
 spent does not reject the batch (two kiosks offline at once cannot know; rejecting would
@@ -33,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from kiosk.contract.ballot import SEALED_OVERHEAD, padded_length
-from kiosk.contract.batch import HEADER_CONTEXT, BatchHeader, BatchProblem, SealedBatch, check_batch
+from kiosk.contract.batch import BatchHeader, BatchProblem, SealedBatch, check_batch
 from kiosk.contract.election import Election
 from kiosk.contract.keys import VerifyKey
 from kiosk.contract.merkle import root_from_leaf_hashes
@@ -80,6 +81,8 @@ class TokenFacts:
     refs: tuple[bytes, ...]
     roll: dict[bytes, tuple[str, str] | None]
     spent_by: dict[bytes, frozenset[str]] = field(default_factory=dict)  # ref -> kiosk keys (hex)
+    # refs whose ballot here is byte for byte the one this kiosk already has on the board for it
+    resent: frozenset[bytes] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -97,8 +100,12 @@ def sealed_lengths(election: Election) -> dict[str, int]:
     return {s.id: padded_length(election, s.id) + SEALED_OVERHEAD for s in election.styles}
 
 
-def _rejected(reason: str, detail: str) -> Verdict:
+def rejected(reason: str, detail: str) -> Verdict:
+    """A rejection naming its reason code and what is wrong."""
     return Verdict(REJECTED, reason, detail)
+
+
+_rejected = rejected
 
 
 def precheck(batch: SealedBatch, ctx: NodeContext) -> Verdict | None:
@@ -111,7 +118,7 @@ def precheck(batch: SealedBatch, ctx: NodeContext) -> Verdict | None:
     if ctx.roster.kiosk(h.kiosk_key_hex) is None:
         return _rejected("unknown_kiosk", "the kiosk key is not on the roster")
     # before anything is compared with what the node holds: only the kiosk can claim a number
-    if not VerifyKey.from_hex(h.kiosk_key_hex).is_valid(HEADER_CONTEXT, h.encoded(), batch.signature):
+    if not VerifyKey.from_hex(h.kiosk_key_hex).is_valid(h.context, h.encoded(), batch.signature):
         return _rejected("bad_header_signature", "the header signature does not verify")
     return None
 
@@ -177,9 +184,9 @@ def judge_ballots(batch: SealedBatch, ctx: NodeContext, tokens: TokenFacts) -> V
             return _rejected("token_twice_in_batch", "two ballots of the batch carry the same token")
         seen.add(ref)
         spent = tokens.spent_by.get(ref, frozenset())
-        if kiosk in spent:
+        if kiosk in spent and ref not in tokens.resent:
             return _rejected("token_already_spent", "a token this kiosk already spent in an accepted batch")
-        if spent:
+        if spent - {kiosk}:
             double.append(ref)
     return Verdict(ACCEPTED, double_use=tuple(double))
 

@@ -35,6 +35,7 @@ from sync.central.board_api import board_routes
 from sync.central.dashboard import dashboard_routes
 from sync.central.limits import BodyBudget, BodyTooLarge, NodeBusy, NodeLimits, ascii_int, bounded_body, busy, is_key_hex, too_large
 from sync.central.receipt_page import receipt_routes
+from sync.central.record_api import record_routes
 from sync.central.node import CentralNode, Malformed
 from sync.central.witness_api import witness_routes
 from sync.central.witnessing import Witnessing
@@ -114,4 +115,5 @@ def create_app(node: CentralNode, max_batch_bytes: int = DEFAULT_MAX_BATCH_BYTES
         *witness_routes(witnessing),
         *dashboard_routes(node, witnessing),
         *receipt_routes(board),
+        *record_routes(node),
     ])

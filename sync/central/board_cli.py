@@ -35,6 +35,27 @@ def cmd_board_check(args: argparse.Namespace) -> int:
     return EXIT_OK if found else EXIT_BAD
 
 
+def cmd_board_check_spoiled(args: argparse.Namespace) -> int:
+    """Exit 0 with what the checked ballot held, 1 when it cannot be found or opened, 2 on a bad code."""
+    from sync.central.observer_cli import load_published
+    from sync.central.count import ElectionKey
+    from sync.central.spoiled_check import describe, open_spoiled_code
+
+    election = load_package(args.election).election
+    source = args.source or (election.nodes[0].url if election.nodes else None)
+    if source is None:
+        raise KioskError("the election lists no nodes", hint="give --from URL|DIR")
+    opened = open_spoiled_code(election, ElectionKey.of(election), args.code, load_published(source).count.spoiled)
+    if args.json:
+        print_json(opened.to_json())
+    else:
+        print(f"checked ballot {opened.ballot_id_hex} (style {opened.style}), opened with the printed seed; "
+              "it is never counted. It encrypted:")
+        for line in describe(election, opened, args.lang):
+            print(f"  {line}")
+    return EXIT_OK
+
+
 def add_board_verbs(verbs) -> None:
     """The ``board`` verbs of ``kiosk-central``."""
     board = verbs.add_parser("board", help="the public bulletin board").add_subparsers(metavar="ACTION")
@@ -46,6 +67,16 @@ def add_board_verbs(verbs) -> None:
                        help="the board to check (default official)")
     check.add_argument("--json", action="store_true")
     check.set_defaults(func=cmd_board_check)
+
+    spoiled = board.add_parser("check-spoiled", help="what a checked (spoiled) ballot encrypted, from its published "
+                               "ballot and the seed its paper record's QR prints")
+    spoiled.add_argument("code", help="the QR payload printed for the checked ballot (KC1:TAG:BALLOT-ID:SEED)")
+    spoiled.add_argument("--election", required=True, type=Path, help="the election package")
+    spoiled.add_argument("--from", dest="source", metavar="URL|DIR",
+                         help="a node's URL or an exported record (default: the first node the package lists)")
+    spoiled.add_argument("--lang", choices=["ko", "en"], default="en", help="titles in Korean or English (default en)")
+    spoiled.add_argument("--json", action="store_true")
+    spoiled.set_defaults(func=cmd_board_check_spoiled)
 
     export = board.add_parser("export", help="write a node's published board to a directory (for verify --from)")
     export.add_argument("--data", required=True, type=Path, help="the node's data directory")

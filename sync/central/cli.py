@@ -1,8 +1,9 @@
 """``kiosk-central``: the election authority's and central staff's command.
 
-Verbs: ``election init|show``, ``tokens mint|freeze|check``, ``cards mint|check``, ``node init``,
+Verbs: ``election init|show``, ``tokens mint|freeze|check``, ``cards mint|list|revoke|check``, ``node init``,
 ``kiosks add``, ``serve``, ``ingest``, ``verify`` (a node's store, or ``--from`` published data),
-``tally``, ``board check|export``, ``witness``, ``trustee keygen|share|accept|check|decrypt|combine``.
+``tally``, ``board check|export``, ``witness``, ``trustee keygen|share|accept|check|decrypt|combine``,
+``scores add``, ``select``.
 Exit codes: 0 ok, 1 the thing checked is bad, 2 usage or input error.
 """
 
@@ -11,43 +12,55 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 from kiosk import __version__
-from kiosk.contract.cards import CardRefused, check_card, mint_card
-from kiosk.app.cliutil import EXIT_BAD, EXIT_OK, EXIT_USAGE, print_json, read_pin, run
+from kiosk.app.cliutil import EXIT_BAD, EXIT_OK, EXIT_USAGE, print_json, run
 from kiosk.errors import KioskError
 from kiosk.contract.minting import mint_tokens
 from kiosk.contract.package import create_package, load_package
 from kiosk.contract.spec import read_spec
 from kiosk.contract.tokens import REFUSAL_TEXT, Refused, check_token
 from kiosk.contract.ttabok import TTABOK_COMMUNITIES, ttabok_spec
+from kiosk.contract.ttabok_judging import add_judging
 from sync.central.audit.cli import add_audit_verbs
+from sync.central.cards_cli import add_cards_verbs
 from sync.central.board_cli import add_board_verbs
+from sync.central.judging_cli import add_judging_verbs
 from sync.central.witness_cli import add_witness_verb
-from sync.central.trustee_cli import add_trustee_verbs
+from sync.central.trustee_cli import add_trustee_verbs, trustees_election_key
 from sync.central.node_cli import add_node_verbs
 from sync.central.nodes import demo_nodes, parse_node_option, save_demo_keys
-from sync.central.sheets import card_qr, save_png, write_token_pngs, write_token_sheet
-
-DAY_S = 86_400
+from sync.central.sheets import write_token_pngs, write_token_sheet
 
 
 def cmd_election_init(args: argparse.Namespace) -> int:
     if bool(args.spec) == bool(args.demo):
         print("error: give exactly one of --spec FILE or --demo ttabok", file=sys.stderr)
         return EXIT_USAGE
+    if args.judging and not args.demo:
+        print("error: --judging is for --demo ttabok; a spec says its own electorates and selection", file=sys.stderr)
+        return EXIT_USAGE
     body = read_spec(args.spec) if args.spec else ttabok_spec(args.communities)
+    if args.judging:
+        body = add_judging(body)
     if args.nodes and not args.demo:
         print("error: --nodes N is for --demo; give real nodes with --node ID=URL=KEYHEX", file=sys.stderr)
         return EXIT_USAGE
+    if args.lot_seed_sha256:
+        if not isinstance(body.get("selection"), dict):
+            print("error: --lot-seed-sha256 needs a spec with a 'selection' section", file=sys.stderr)
+            return EXIT_USAGE
+        body = {**body, "selection": {**body["selection"], "lot_seed_sha256": args.lot_seed_sha256.strip().lower()}}
     demo = demo_nodes(args.nodes) if args.nodes else []
     listed = [parse_node_option(text) for text in args.node or []] + [entry for entry, _ in demo]
     if listed:
         body = {**body, "nodes": list(body.get("nodes", [])) + listed}
-    package = create_package(args.out, body, trustees=args.trustees, threshold=args.threshold)
+    election_key = None
+    if args.trustees_from:
+        election_key = trustees_election_key(args.trustees_from, body.get("id"), args.trustees, args.threshold)
+    package = create_package(args.out, body, trustees=args.trustees, threshold=args.threshold,
+                             election_key=election_key)
     for folder in save_demo_keys(args.out, demo):
         print(f"demo node key in {folder}/node.key: run kiosk-central serve --data {folder} --election {args.out}")
     e = package.election
@@ -55,8 +68,12 @@ def cmd_election_init(args: argparse.Namespace) -> int:
     print(f"fingerprint {e.fingerprint_hex}")
     print(f"authority key {package.authority.fingerprint} (secret key in {args.out}/authority/: keep it offline)")
     print(f"{len(e.nodes)} central nodes: {', '.join(n.id + ' ' + n.url for n in e.nodes) or 'none'}")
-    print(f"election key split among {e.trustees_count} trustees, {e.trustees_threshold} needed "
-          f"(shares in {args.out}/trustees/: hand each to its trustee, then delete them here)")
+    if e.ceremony is not None:
+        print(f"election key from the {e.trustees_count} trustees' announcements, {e.trustees_threshold} needed "
+              f"to decrypt (ballot format 2; no part of its secret is here)")
+    else:
+        print(f"election key split among {e.trustees_count} trustees, {e.trustees_threshold} needed "
+              f"(shares in {args.out}/trustees/: hand each to its trustee, then delete them here)")
     return EXIT_OK
 
 
@@ -73,6 +90,7 @@ def cmd_election_show(args: argparse.Namespace) -> int:
             "contests": len(e.contests), "styles": len(e.styles),
             "privacy_floor": e.privacy_floor, "paper_record": e.paper_record,
             "trustees": {"count": e.trustees_count, "threshold": e.trustees_threshold},
+            "ballot_format": e.ballot_format,
             "nodes": [n.url for n in e.nodes],
             "roll": {"entries": roll.count(), "frozen": root is not None,
                      "root_hex": root.root_hex if root else None},
@@ -150,7 +168,7 @@ def cmd_tokens_check(args: argparse.Namespace) -> int:
     e = package.election
     roll = package.roll()
     try:
-        result = check_token(args.payload.strip(), e.tag, e.fingerprint, args.mode, roll)
+        result = check_token(args.payload.strip(), e.tag, e.fingerprint, args.mode, roll, e.ballot_format)
     finally:
         roll.close()
     if isinstance(result, Refused):
@@ -168,55 +186,6 @@ def cmd_tokens_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _timestamp(text: str | None, default: int) -> int:
-    if text is None:
-        return default
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError as e:
-        raise KioskError(f"cannot read the time {text!r}", hint="write it as 2017-05-27 or 2017-05-27T18:00+09:00") from e
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return int(moment.timestamp())
-
-
-def cmd_cards_mint(args: argparse.Namespace) -> int:
-    package = load_package(args.election)
-    now = int(time.time())
-    not_before = _timestamp(args.valid_from, now - 60)
-    not_after = _timestamp(args.valid_until, not_before + args.days * DAY_S)
-    pin = read_pin()
-    payload = mint_card(package.authority_key(), package.election.tag, args.role, args.station, pin,
-                        not_before, not_after)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    stem = f"{args.role}-{args.station.replace('*', 'all')}"
-    save_png(card_qr(payload), out / f"{stem}.png", scale=6)
-    (out / f"{stem}.txt").write_text(payload + "\n", encoding="ascii")
-    print(f"card for a {args.role} at station {args.station} written to {out}/{stem}.png "
-          f"(QR version {card_qr(payload).version}); valid "
-          f"{datetime.fromtimestamp(not_before, timezone.utc):%Y-%m-%d %H:%M} to "
-          f"{datetime.fromtimestamp(not_after, timezone.utc):%Y-%m-%d %H:%M} UTC")
-    return EXIT_OK
-
-
-def cmd_cards_check(args: argparse.Namespace) -> int:
-    package = load_package(args.election)
-    text = Path(args.card).read_text().strip() if Path(args.card).is_file() else args.card.strip()
-    result = check_card(text, package.authority, package.election.tag, args.station, int(time.time()))
-    if isinstance(result, CardRefused):
-        if args.json:
-            print_json({"valid": False, "reason": result.reason.value, "text": str(result)})
-        else:
-            print(f"refused: {result.reason.value}: {result}")
-        return EXIT_BAD
-    if args.json:
-        print_json({"valid": True, "role": result.role, "station": result.station, "card_id": result.card_id})
-    else:
-        print(f"valid: {result.role} card {result.card_id} for station {result.station}")
-    return EXIT_OK
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The command line of ``kiosk-central``."""
     p = argparse.ArgumentParser(prog="kiosk-central", description="Election authority and central node tools.")
@@ -230,8 +199,17 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--demo", choices=["ttabok"], help="the 2017 Gyeonggi Ttabok community vote")
     init.add_argument("--communities", type=int, default=TTABOK_COMMUNITIES,
                       help=f"communities in the Ttabok demo (default {TTABOK_COMMUNITIES})")
+    init.add_argument("--judging", action="store_true",
+                      help="the Ttabok demo with the whole judging: representatives' grades, experts, selection")
+    init.add_argument("--lot-seed-sha256", metavar="HEX",
+                      help="commit the selection's lot: the SHA-256 of a seed drawn now and revealed with "
+                           "'kiosk-central select --lot-seed' (replaces the spec's selection.lot_seed_sha256)")
     init.add_argument("--trustees", type=int, default=3, help="trustees sharing the election key (default 3)")
     init.add_argument("--threshold", type=int, default=2, help="shares needed to tally (default 2)")
+    init.add_argument("--trustees-from", type=Path, metavar="DIR",
+                      help="the folder of every trustee's published trustee-N.announcement.json "
+                           "('trustee keygen'): the election key from the dealerless ceremony (ballot format 2) "
+                           "instead of a dealer's key; --trustees and --threshold must be the ceremony's")
     init.add_argument("--node", action="append", metavar="ID=URL=KEYHEX",
                       help="a central node: id, URL, public key from 'node init' (repeatable)")
     init.add_argument("--nodes", type=int, default=0, metavar="N",
@@ -261,28 +239,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("payload")
     check.set_defaults(func=cmd_tokens_check)
 
-    cards = verbs.add_parser("cards", help="poll-worker and technician cards").add_subparsers(metavar="ACTION")
-    cmint = cards.add_parser("mint", help="sign a card; the PIN is read from standard input")
-    cmint.add_argument("--election", required=True, type=Path)
-    cmint.add_argument("--role", required=True, choices=["poll-worker", "technician"])
-    cmint.add_argument("--station", required=True, help="station id, or * for every station")
-    cmint.add_argument("--valid-from", help="ISO date or time (default: now)")
-    cmint.add_argument("--valid-until", help="ISO date or time (default: --days after the start)")
-    cmint.add_argument("--days", type=int, default=7, help="validity in days when --valid-until is not given")
-    cmint.add_argument("--out", required=True, type=Path)
-    cmint.set_defaults(func=cmd_cards_mint)
-    ccheck = cards.add_parser("check", help="is a card valid for a station now?")
-    ccheck.add_argument("--election", required=True, type=Path)
-    ccheck.add_argument("--station", required=True)
-    ccheck.add_argument("--json", action="store_true")
-    ccheck.add_argument("card", help="the payload, or a file holding it")
-    ccheck.set_defaults(func=cmd_cards_check)
-
+    add_cards_verbs(verbs)
     add_node_verbs(verbs)
     add_board_verbs(verbs)
     add_audit_verbs(verbs)
     add_witness_verb(verbs)
     add_trustee_verbs(verbs)
+    add_judging_verbs(verbs)
     return p
 
 

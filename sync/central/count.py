@@ -49,6 +49,14 @@ class ElectionKey:
         """Parse and re-check the record (every announcement's proofs, every derived key)."""
         return cls(*election_key_from_json(value))
 
+    @classmethod
+    def of(cls, election: Election) -> "ElectionKey":
+        """A format-2 election's key, as its package carries it (re-checked when the package was parsed)."""
+        if getattr(election, "ceremony", None) is None:
+            raise FormatError("this election is of ballot format 1 (SealedBox): it has no trustees' election key",
+                              "format 2's count needs a package made from the trustees' ceremony")
+        return cls(election.ceremony, election.announcements, election.election_public_key)
+
 
 @dataclass(frozen=True)
 class BoardBallot:
@@ -93,14 +101,14 @@ def counted_leaves(ballots: Iterable[BoardBallot], decisions: dict[str, Decision
         if winner is not None:
             counted.append(winner)
         if len(groups) > 1:
-            double.append({"token_key_hex": token_key.hex(),
+            double.append({"token_ref_hex": token_key.hex(),
                            "kiosks": sorted(VerifyKey.from_hex(leaf.kiosk_key_hex).fingerprint for leaf in leaves),
                            "ballot_ids": sorted(g[0].ballot.ballot_id.hex() for g in groups),
                            "ballots": len(leaves), "decided": decision is not None,
                            "counted": winner.ballot.ballot_id.hex() if winner is not None else None,
                            "reason": decision.reason if decision else None})
     counted.sort(key=lambda b: b.index)
-    double.sort(key=lambda d: d["token_key_hex"])
+    double.sort(key=lambda d: d["token_ref_hex"])
     return Counted(counted, double, set_aside)
 
 

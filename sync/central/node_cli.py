@@ -1,5 +1,5 @@
 """The central node's verbs of ``kiosk-central``: ``node init``, ``kiosks add``, ``serve``, ``ingest``,
-``tally``, ``verify`` (wired into the parser by :func:`add_node_verbs`).
+``tally``, ``verify``, ``verifier`` (wired into the parser by :func:`add_node_verbs`).
 
 Exit codes as everywhere: 0 ok, 1 the thing checked is bad, 2 usage or input error.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import socket
 import sys
 from pathlib import Path
 
@@ -87,7 +88,8 @@ def _progress(done: int, total: int) -> None:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from sync.central.ingest import ingest
 
-    node = CentralNode(args.election, args.data, mode=args.mode, db=args.db)
+    node = CentralNode(args.election, args.data, mode=args.mode, db=args.db, verify_workers=args.verify_workers,
+                       verify_queue=args.verify_queue)
     try:
         summaries = ingest(node, args.paths, None if args.json else _progress, args.max_batch_bytes)
         size, root = node.store.checkpoint()
@@ -110,16 +112,71 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return EXIT_OK if ok else EXIT_BAD
 
 
+def cmd_verifier(args: argparse.Namespace) -> int:
+    """Claim queued format-2 batches, check every ballot's signatures and proofs, record the verdicts."""
+    from kiosk.contract.package import load_package
+    from sync.central import verify_queue as vq
+
+    election = load_package(args.election).election
+    if getattr(election, "election_public_key", None) is None:
+        print("error: this election is of format 1: its ballots carry no proofs to verify", file=sys.stderr)
+        return EXIT_USAGE
+    db = vq.connect(args.queue)
+    try:
+        done = vq.work(db, election.election_public_key, election, args.name, args.workers)
+    finally:
+        db.close()
+    print(f"verifier {args.name}: {done} batches verified; none left unclaimed")
+    return EXIT_OK
+
+
 def cmd_tally(args: argparse.Namespace) -> int:
     from sync.central.results import table, write_results
     from sync.central.tally import tally
 
     node = CentralNode(args.election, args.data, mode=args.mode, db=args.db)
     try:
+        if getattr(node.election, "ceremony", None) is not None:
+            return _tally_v2(node, args)
+        if not args.shares or args.aggregates or args.partials:
+            print("error: a format-1 election is tallied with --shares (format 2: --aggregates, then --partials)",
+                  file=sys.stderr)
+            return EXIT_USAGE
         report = tally(node, args.shares, override_open=args.override_open_stations, workers=args.workers)
     finally:
         node.close()
     written = write_results(report, args.out) if args.out else []
+    if args.json:
+        print_json(report.to_json())
+    else:
+        print(table(report))
+        for path in written:
+            print(f"written: {path}")
+    return EXIT_OK if report.ok else EXIT_BAD
+
+
+def _tally_v2(node: CentralNode, args: argparse.Namespace) -> int:
+    """Format 2: publish the aggregates (--aggregates), or combine the trustees' partials (--partials)."""
+    from sync.central.record_files import node_record_dir
+    from sync.central.results import table, write_results
+    from sync.central.tally_v2 import publish_aggregates, tally_v2
+
+    if args.shares or bool(args.aggregates) == bool(args.partials):
+        print("error: a format-2 election is tallied in two steps: --aggregates (publish what the trustees "
+              "decrypt), then --partials FILE... (their partial decryptions)", file=sys.stderr)
+        return EXIT_USAGE
+    if args.aggregates:
+        aggregates, path = publish_aggregates(node, override_open=args.override_open_stations)
+        if args.json:
+            print_json({"aggregates": len(aggregates.items), "file": str(path)})
+        else:
+            print(f"{len(aggregates.items)} aggregates published in {path}; each trustee runs on their own machine: "
+                  f"kiosk-central trustee decrypt --secret FILE --election-key FILE --aggregates {path.name} "
+                  f"--floor {node.election.privacy_floor} --out partial-N.json")
+        return EXIT_OK
+    report = tally_v2(node, args.partials, override_open=args.override_open_stations)
+    written = write_results(report, node_record_dir(node.data_dir, node.mode))   # results.json joins the record
+    written += write_results(report, args.out) if args.out else []
     if args.json:
         print_json(report.to_json())
     else:
@@ -209,14 +266,28 @@ def add_node_verbs(verbs) -> None:
     _node_args(ing)
     ing.add_argument("--max-batch-bytes", type=int, default=DEFAULT_MAX_BATCH_BYTES,
                      help=f"largest batch file read from a stick (default {DEFAULT_MAX_BATCH_BYTES})")
+    ing.add_argument("--verify-workers", type=int, default=os.cpu_count() or 1,
+                     help="processes checking format-2 ballots' signatures and proofs (default: every CPU)")
+    ing.add_argument("--verify-queue", metavar="URL", help="share the proof checks with 'kiosk-central verifier' "
+                                                          "workers through this PostgreSQL database")
     ing.add_argument("--json", action="store_true")
+    vrf = verbs.add_parser("verifier", help="check queued format-2 batches' proofs for a node (any machine)")
+    vrf.add_argument("--election", required=True, type=Path, help="the election package")
+    vrf.add_argument("--queue", required=True, metavar="URL", help="the node's PostgreSQL database (the queue)")
+    vrf.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes on this machine")
+    vrf.add_argument("--name", default=socket.gethostname(), help="this worker's name in the verdicts")
+    vrf.set_defaults(func=cmd_verifier)
     ing.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a stick's mount point or an export folder")
     ing.set_defaults(func=cmd_ingest)
 
     tal = verbs.add_parser("tally", help="after the close: open the board with the trustees' shares and count")
     _node_args(tal)
-    tal.add_argument("--shares", required=True, nargs="+", type=Path, metavar="FILE",
-                     help="trustee share files, at least the threshold")
+    tal.add_argument("--shares", nargs="+", type=Path, metavar="FILE",
+                     help="format 1: trustee share files, at least the threshold")
+    tal.add_argument("--aggregates", action="store_true",
+                     help="format 2, step 1: publish the aggregates the trustees decrypt (DATA/record-MODE/)")
+    tal.add_argument("--partials", nargs="+", type=Path, metavar="FILE",
+                     help="format 2, step 2: the trustees' partial decryptions (at least the threshold)")
     tal.add_argument("--override-open-stations", action="store_true",
                      help="tally although some stations have not closed (logged and printed)")
     tal.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes opening ballots")
@@ -229,6 +300,8 @@ def add_node_verbs(verbs) -> None:
     _node_args(ver, data_required=False)
     ver.add_argument("--from", dest="source", metavar="URL|DIR",
                      help="verify from published data only: a node's URL or a 'board export' directory")
+    ver.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                     help="with --from, format 2: processes checking the ballots' proofs (default: the cores)")
     ver.add_argument("--closing", nargs="+", type=Path, metavar="FILE",
                      help="with --from: files of signed closing statements (results-tape QR payloads, one a line)")
     ver.add_argument("--json", action="store_true")

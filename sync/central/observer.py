@@ -36,6 +36,7 @@ from kiosk.contract.roll import TokenRoll
 from kiosk.contract.roster import ROSTER_FILE, Roster, load_roster
 from kiosk.contract.tokens import token_ref
 from kiosk.contract.witness import quorum
+from sync.central.record_check import CountFiles, Derived, check_record_count
 
 MAX_LEAF_LINES = 50  # per-leaf problem lines printed before a summary of the rest
 
@@ -46,11 +47,13 @@ class InputError(KioskError):
 
 @dataclass(frozen=True)
 class Published:
-    """A node's published board: its checkpoint note, the cosigned note (if any), every leaf."""
+    """A node's published board (checkpoint note, cosigned note if any, every leaf) and, in format 2,
+    the count's files of the election record."""
 
     checkpoint: bytes
     cosigned: bytes | None
     leaves: list[bytes]
+    count: CountFiles = field(default_factory=CountFiles)
 
 
 # ---------------------------------------------------------------- the package
@@ -308,23 +311,38 @@ def check_closings(election: Election, mode: str, roster: Roster | None, facts: 
 
 # ---------------------------------------------------------------- all together
 
-def verify_published(package_dir: Path, published: Published, payloads: Sequence[tuple[str, str]] = ()) \
-        -> list[Finding]:
-    """Every check, in order: package, roll, roster, checkpoint, root, cosignatures, leaves, closings."""
+def verify_published(package_dir: Path, published: Published, payloads: Sequence[tuple[str, str]] = (),
+                     workers: int = 1) -> list[Finding]:
+    """Every check, in order: package, roll, roster, checkpoint, root, cosignatures, leaves (format 2:
+    the whole count, :mod:`sync.central.record_check`), closings."""
+    return verify_record(package_dir, published, payloads, workers)[0]
+
+
+def verify_record(package_dir: Path, published: Published, payloads: Sequence[tuple[str, str]] = (),
+                  workers: int = 1) -> tuple[list[Finding], Derived | None]:
+    """:func:`verify_published`, and what a format-2 record gave (its results, spoiled ballots)."""
     facts = check_package(package_dir)
+    derived = None
     try:
         out = list(facts.findings)
         if facts.package is None:
-            return out
+            return out, None
         election = facts.package.election
         found, board = check_board(election, published)
         out += found
         if board is None:
-            return out
-        leaf_findings, leaf_facts = check_leaves(election, board.mode, published.leaves, facts.roll, facts.roster)
+            return out, None
+        if getattr(election, "ceremony", None) is not None:   # format 2: the count re-derived from the record
+            leaf_findings, good, derived = check_record_count(facts.package, facts.roll, facts.roster, board.mode,
+                                                              published.leaves, published.count, workers)
+            leaf_facts = LeafFacts()
+            for b in good:
+                leaf_facts.by_kiosk[b.kiosk_key_hex][b.ballot.style] += 1
+        else:
+            leaf_findings, leaf_facts = check_leaves(election, board.mode, published.leaves, facts.roll, facts.roster)
         out += leaf_findings
         out += check_closings(election, board.mode, facts.roster, leaf_facts, payloads)
-        return out
+        return out, derived
     finally:
         facts.close()
 

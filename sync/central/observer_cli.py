@@ -8,8 +8,10 @@ from pathlib import Path
 
 from kiosk.contract.board_checkpoint import parse_checkpoint
 from kiosk.app.cliutil import EXIT_BAD, EXIT_OK, EXIT_USAGE, print_json
-from sync.central.observer import InputError, Published, report_json, verify_published
-from sync.central.observer_export import read_board, read_closing_lines, write_board
+from sync.central.observer import InputError, Published, report_json, verify_record
+from sync.central.results import results_csv_of
+from sync.central.observer_export import copy_package, read_board, read_closing_lines, write_board
+from sync.central.record_check import CountFiles, results_json
 from sync.central.observer_fetch import fetch_board
 
 
@@ -33,22 +35,32 @@ def cmd_verify_from(args: argparse.Namespace) -> int:
             print(f"error: no closing statement file {path}", file=sys.stderr)
             return EXIT_USAGE
     published = load_published(args.source)
-    findings = verify_published(args.election, published, read_closing_lines(args.closing or []))
+    findings, derived = verify_record(args.election, published, read_closing_lines(args.closing or []),
+                                      workers=args.workers)
     report = report_json(findings)
+    if derived is not None and derived.count is not None:
+        report["results"] = results_json(derived.results)
+        report["ballots_counted"] = derived.count.ballots
     if args.json:
         print_json(report)
     else:
         for f in findings:
             print(f.line())
+        if derived is not None and derived.count is not None:
+            print(f"results re-derived from the record ({derived.count.ballots} ballots counted):")
+            print(results_csv_of(derived.results), end="")
         bad = sum(f.level == "problem" for f in findings)
         print("verified: every check passed" if not bad else f"NOT verified: {bad} problems")
     return EXIT_OK if report["ok"] else EXIT_BAD
 
 
 def cmd_board_export(args: argparse.Namespace) -> int:
-    """Write a node's published board (checkpoint, cosigned checkpoint, leaves) to a directory."""
+    """Write a node's published board (checkpoint, cosigned checkpoint, leaves) to a directory, and in
+    format 2 the rest of the election record (the count's files, the spoiled ballots, the package)."""
     from sync.central.board import MAX_LEAVES_PER_REQUEST, Board
     from sync.central.node import CentralNode
+    from sync.central.record_api import spoiled_lines
+    from sync.central.record_files import node_record_dir, read_count_files
     from sync.central.witnessing import Witnessing
 
     node = CentralNode(args.election, args.data, mode=args.mode, db=args.db)
@@ -64,9 +76,13 @@ def cmd_board_export(args: argparse.Namespace) -> int:
             cosigned = witnessing.cosigned()["note"].encode("utf-8")
         finally:
             witnessing.close()
+        files = read_count_files(node_record_dir(node.data_dir, node.mode))   # what /v1/record/ serves
+        count = CountFiles(files.aggregates, files.partials, files.results, tuple(spoiled_lines(node)))
     finally:
         node.close()
-    written = write_board(Published(checkpoint, cosigned, leaves), args.out)
+    written = write_board(Published(checkpoint, cosigned, leaves, count), args.out)
+    if count.aggregates is not None or count.spoiled:
+        written += copy_package(args.election, args.out)
     for path in written:
         print(f"written: {path}")
     print(f"{size} leaves; verify with: kiosk-central verify --from {args.out} --election DIR")

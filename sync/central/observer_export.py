@@ -5,14 +5,24 @@
     DIR/checkpoint.txt   the node's signed checkpoint note
     DIR/leaves.ndjson    every leaf, one a line, in board order
     DIR/cosigned.txt     the checkpoint with the cosignatures it collected (when published)
+
+and, for a format-2 election, the count's files of the election record (:mod:`sync.central.record_files`:
+``aggregates.json``, ``partials/trustee-N.json``, ``results.json``, ``spoiled.ndjson``) and a copy of
+the public package in ``DIR/election/`` (``election.json``, ``roster.json``, ``roll-root.json``,
+``roll.sqlite``, ``decisions.json``), so that the folder is the whole record.
 """
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Iterable
 
+from kiosk.contract.double_use import DECISIONS_FILE
+from kiosk.contract.package import PUBLIC_FILES
+from kiosk.contract.roster import ROSTER_FILE
 from sync.central.observer import InputError, Published
+from sync.central.record_files import read_count_files, write_count_files
 
 CHECKPOINT_FILE = "checkpoint.txt"
 COSIGNED_FILE = "cosigned.txt"
@@ -28,7 +38,7 @@ def read_board(directory: Path) -> Published:
     cosigned = directory / COSIGNED_FILE
     return Published((directory / CHECKPOINT_FILE).read_bytes(),
                      cosigned.read_bytes() if cosigned.is_file() else None,
-                     (directory / LEAVES_FILE).read_bytes().splitlines())
+                     (directory / LEAVES_FILE).read_bytes().splitlines(), read_count_files(directory))
 
 
 def write_board(published: Published, directory: Path) -> list[Path]:
@@ -41,6 +51,22 @@ def write_board(published: Published, directory: Path) -> list[Path]:
     if published.cosigned is not None:
         written.append(directory / COSIGNED_FILE)
         written[-1].write_bytes(published.cosigned)
+    return written + write_count_files(directory, published.count)
+
+
+PACKAGE_DIR = "election"
+PACKAGE_FILES = (*PUBLIC_FILES, ROSTER_FILE, DECISIONS_FILE)
+
+
+def copy_package(package_dir: Path, directory: Path) -> list[Path]:
+    """The public package's files into ``directory/election/`` (those that exist; no key file)."""
+    target = Path(directory) / PACKAGE_DIR
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in PACKAGE_FILES:
+        if (Path(package_dir) / name).is_file():
+            shutil.copyfile(Path(package_dir) / name, target / name)
+            written.append(target / name)
     return written
 
 

@@ -26,7 +26,7 @@ from kiosk.contract.ballot_v2 import SEALED_BALLOT_V2_CONTEXT, TOKEN_BALLOT_CONT
 from kiosk.contract.canonical import canonical_bytes, from_b64url, parse_json
 from kiosk.contract.crypto.encrypted_ballot import open_with_seed, parse_ballot_bytes, verify_ballot
 from kiosk.contract.crypto.records import Aggregates
-from kiosk.contract.double_use import Decision
+from kiosk.contract.double_use import DECISIONS_FILE, Decision, load_decisions
 from kiosk.contract.election import Election
 from kiosk.contract.findings import Finding, note, ok, problem
 from kiosk.contract.keys import VerifyKey
@@ -139,25 +139,32 @@ def results_json(results: list) -> list[dict]:
              "options": [o.__dict__ for o in c.options]} for c in results]
 
 
+def _shown(value: object) -> str:
+    """A published value in a message, cut short (it comes from outside)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _results_difference(published: object, derived: list[dict], ballots: int) -> str | None:
     if not isinstance(published, dict) or not isinstance(published.get("results"), list):
         return "not a results file with a list of results"
     if published.get("ballots_counted") != ballots:
-        return f"it says {published.get('ballots_counted')!r} ballots counted, the record gives {ballots}"
-    theirs = {c.get("contest"): c for c in published["results"] if isinstance(c, dict)}
+        return f"it says {_shown(published.get('ballots_counted'))} ballots counted, the record gives {ballots}"
+    theirs = {c["contest"]: c for c in published["results"] if isinstance(c, dict) and isinstance(c.get("contest"), str)}
     for contest in derived:
         mine = theirs.get(contest["contest"])
         if mine is None:
             return f"contest {contest['contest']} is missing"
         for field_ in ("ballots", "suppressed"):
             if mine.get(field_) != contest[field_]:
-                return f"contest {contest['contest']}: {field_} {mine.get(field_)!r}, the record gives {contest[field_]!r}"
-        options = {o.get("option"): o for o in mine.get("options", []) if isinstance(o, dict)}
+                return f"contest {contest['contest']}: {field_} {_shown(mine.get(field_))}, the record gives {contest[field_]!r}"
+        listed = mine.get("options") if isinstance(mine.get("options"), list) else []
+        options = {o["option"]: o for o in listed if isinstance(o, dict) and isinstance(o.get("option"), str)}
         for o in contest["options"]:
             for field_, value in o.items():
                 if options.get(o["option"], {}).get(field_) != value:
                     return (f"contest {contest['contest']} option {o['option']}: {field_} "
-                            f"{options.get(o['option'], {}).get(field_)!r}, the record gives {value!r}")
+                            f"{_shown(options.get(o['option'], {}).get(field_))}, the record gives {value!r}")
     if len(theirs) != len(derived):
         return f"{len(theirs)} contests published, the election has {len(derived)}"
     return None
@@ -173,7 +180,7 @@ def check_count(election: Election, key: ElectionKey, board: list[BoardBallot], 
     for d in counted.double_uses:
         outcome = (f"decided: ballot {d['counted']} counted ({d['reason']})" if d["counted"] else
                    f"decided: none counted ({d['reason']})") if d["decided"] else "undecided: none counted"
-        out.append(note(f"token key {d['token_key_hex'][:16]}", f"used for {d['ballots']} ballots at kiosks "
+        out.append(note(f"token key {d['token_ref_hex'][:16]}", f"used for {d['ballots']} ballots at kiosks "
                                                                  f"{', '.join(d['kiosks'])}; {outcome}"))
     if not all_leaves_good:
         out.append(problem("aggregates.json", "not checked: the board holds ballots that fail their checks"))
@@ -264,3 +271,20 @@ def check_spoiled(election: Election, key: ElectionKey, roster: Roster | None, l
         out.append(ok("spoiled ballots", f"all {len(lines)} signed, proofs valid, none on the board, each opened "
                                          "with its published seed"))
     return _cap(out, "spoiled ballots")
+
+
+def check_record_count(package, roll, roster: Roster | None, mode: str, leaves: Sequence[bytes], files: CountFiles,
+                       workers: int = 1) -> tuple[list[Finding], list[BoardBallot], Derived]:
+    """Steps 1 to 3 on a loaded package (its ``decisions.json`` read beside ``election.json``)."""
+    election = package.election
+    key = ElectionKey.of(election)
+    found, good = check_ballots(election, key, mode, leaves, roll, roster, workers)
+    try:
+        decisions = load_decisions(package.directory, election.fingerprint_hex, package.authority)
+    except KioskError as e:
+        return found + [problem(DECISIONS_FILE, e.message)], good, Derived()
+    more, derived = check_count(election, key, good, decisions, files,
+                                all_leaves_good=not any(f.level == "problem" for f in found))
+    found += more
+    found += check_spoiled(election, key, roster, files.spoiled, good, derived)
+    return found, good, derived

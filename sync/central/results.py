@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from kiosk.files import write_atomic
+from kiosk.contract.tally_rules import ContestResult
 from sync.central.tally import TallyReport
 
 CSV_COLUMNS = ("contest", "contest_ballots", "option", "proposed_by", "participation", "bonus", "likes", "score")
@@ -19,10 +20,15 @@ CSV_COLUMNS = ("contest", "contest_ballots", "option", "proposed_by", "participa
 
 def results_csv(report: TallyReport) -> str:
     """One row per option; empty likes and score where the privacy floor suppresses them."""
+    return results_csv_of(report.results)
+
+
+def results_csv_of(results: list[ContestResult]) -> str:
+    """:func:`results_csv` of contest results (the verifier's, re-derived from a record)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for c in report.results:
+    for c in results:
         for o in c.options:
             writer.writerow([c.contest, c.ballots, o.option, o.proposed_by or "",
                              "" if o.participation is None else o.participation, o.bonus,

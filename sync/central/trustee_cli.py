@@ -17,15 +17,14 @@ from pathlib import Path
 
 from kiosk.app.cliutil import EXIT_OK, EXIT_USAGE, print_json
 from kiosk.contract.canonical import b64url, parse_json
-from kiosk.contract.crypto.elgamal import DiscreteLog
 from kiosk.contract.crypto.group import mul_base
 from kiosk.contract.crypto.records import (Aggregates, election_key_from_json, election_key_json, secret_from_json,
                                            secret_to_json)
-from kiosk.contract.crypto.threshold import (Announcement, Ceremony, PartialDecryption, check_announcements, combine,
-                                             make_trustee, open_share, partial_decrypt, seal_share, secret_key_share,
-                                             verification_key)
+from kiosk.contract.crypto.threshold import (Announcement, Ceremony, check_announcements, make_trustee, open_share,
+                                             partial_decrypt, seal_share, secret_key_share, verification_key)
 from kiosk.contract.keys import read_private_json, write_private_json
 from kiosk.errors import FormatError, ProofError
+from sync.central.count import ElectionKey, decrypted_counts, parse_partials
 
 
 def _read(path: Path, what: str):
@@ -42,6 +41,24 @@ def _write(path: Path, body: dict) -> None:
 def _announcements(folder: Path, ceremony: Ceremony) -> dict[int, Announcement]:
     files = sorted(Path(folder).glob("trustee-*.announcement.json"))
     return check_announcements(ceremony, [Announcement.from_json(_read(f, "announcement"), ceremony) for f in files])
+
+
+def trustees_election_key(folder: Path, election_id: object, trustees: int, threshold: int) -> dict:
+    """The ``kiosk-election-key/1`` record of the announcements in ``folder`` (``election init --trustees-from``).
+
+    Every announcement's proofs are checked; a refusal names the trustee and the failing check.
+    """
+    if not isinstance(election_id, str) or not 1 <= threshold <= trustees <= 32:
+        raise FormatError("the election's id, --trustees and --threshold (1 <= threshold <= trustees <= 32) "
+                          "must be those the trustees ran 'trustee keygen' with", "check the spec and the options")
+    if not Path(folder).is_dir():
+        raise FormatError(f"{folder} is not a folder", "give the folder of the trustees' trustee-N.announcement.json")
+    ceremony = Ceremony(election_id, trustees, threshold)
+    try:
+        return election_key_json(ceremony, _announcements(folder, ceremony))
+    except (FormatError, ProofError) as e:
+        raise type(e)(e.message, f"{e.hint}; the trustees must have run 'trustee keygen --election-id {election_id} "
+                                 f"--trustees {trustees} --threshold {threshold}'") from None
 
 
 def cmd_keygen(args: argparse.Namespace) -> int:
@@ -126,19 +143,12 @@ def cmd_decrypt(args: argparse.Namespace) -> int:
 
 
 def cmd_combine(args: argparse.Namespace) -> int:
-    ceremony, announcements, _ = election_key_from_json(_read(args.election_key, "election key"))
+    key = ElectionKey.from_json(_read(args.election_key, "election key"))
     aggregates = Aggregates.from_json(_read(args.aggregates, "aggregates"))
-    partials = [PartialDecryption.from_json(_read(p, "partial decryption"), ceremony, len(aggregates.items))
-                for p in args.partials]
-    points = combine(ceremony, announcements, aggregates.ciphertexts, partials, aggregates.context)
-    dl = DiscreteLog(max(aggregates.ballots, default=0))
-    rows = []
-    for (contest, option, _, ballots), point in zip(aggregates.items, points):
-        count = dl.find(point)
-        if count is None:
-            raise ProofError(f"aggregate {contest}/{option} does not decrypt to a count of at most {ballots}",
-                             "the aggregates file is not the sum of valid ballots")
-        rows.append({"contest": contest, "option": option, "ballots": ballots, "count": count})
+    partials = parse_partials(key, aggregates, [_read(p, "partial decryption") for p in args.partials])
+    counts = decrypted_counts(key, aggregates, partials)
+    rows = [{"contest": contest, "option": option, "ballots": ballots, "count": count}
+            for (contest, option, _, ballots), count in zip(aggregates.items, counts)]
     if args.json:
         print_json({"election": aggregates.election, "results": rows})
     else:

@@ -25,7 +25,7 @@ def key_plan(station_dir: Path, style: str) -> list[str]:
         def check_token(self, payload):
             return flow.TokenAccepted(style)
 
-        def print_paper_record(self, payload, style, selections, language):
+        def print_paper_record(self, payload, style, selections, language, large=False):
             return flow.PrintDone("0" * 32)
 
         def cast(self, payload, style, selections, ballot_id):

@@ -12,7 +12,9 @@ import socket
 import time
 from pathlib import Path
 
-READY_LINE = re.compile(r"Started kiosk-booth\.service")
+# systemd colours the unit name on the console, and shortens it to fit unless the kernel is given
+# systemd.status_unit_format=name (qemu_command does)
+READY_LINE = re.compile(r"Started (?:\x1b\[[0-9;]*m)?kiosk-booth\.service")
 CHECK_LINE = re.compile(r"CHECK ([a-z_-]+): (.*)")
 KEYS = {"tab": "tab", "enter": "ret"}
 
@@ -93,7 +95,8 @@ def qemu_command(work: Path, copy: Path, kernel: Path, initrd: Path, printer_por
     """The QEMU command line: virt, 4 A72 cores, virtio disk/GPU/keyboard/tablet, USB serial, no network."""
     return ["qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a72", "-smp", "4", "-m", "2048",
             "-kernel", str(kernel), "-initrd", str(initrd),
-            "-append", "root=LABEL=kioskroot rw console=ttyAMA0 systemd.show_status=1 panic=10",
+            "-append", "root=LABEL=kioskroot rw console=ttyAMA0 systemd.show_status=1 "
+            "systemd.status_unit_format=name systemd.journald.forward_to_console=1 panic=10",
             "-drive", f"file={copy},format=raw,if=virtio",
             "-device", "virtio-gpu-pci", "-device", "virtio-keyboard-pci", "-device", "virtio-tablet-pci",
             "-nic", "none", "-display", "none", "-serial", f"file:{work / 'console.log'}",

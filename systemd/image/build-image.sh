@@ -33,7 +33,14 @@ PACKAGES="linux-image-arm64 raspi-firmware systemd-sysv systemd-timesyncd udev k
 # pinned to the versions the test suite ran with, so the same commit gives the same image.
 PIP_PACKAGES="zxing-cpp==3.1.1 segno==1.6.6 sqlite-utils==4.2.1 sqlite-fts4==1.0.3 click==8.5.1
   click-default-group==1.2.4 tabulate==0.10.0 python-dateutil==4.0.0 six==1.17.0 pluggy==1.7.0
-  reportlab==5.1.0 pycryptodome==4.4.0 pysodium==0.7.19 pillow==13.0.0 charset-normalizer==3.5.2"
+  reportlab==5.1.0 rl_accel==0.9.1 pycryptodome==4.4.0 pillow==13.0.0 charset-normalizer==3.5.2
+  httpx==0.29.0 httpcore==1.0.9 h11==0.16.0 anyio==4.16.0 idna==3.20 certifi==2026.10.19.post1
+  typing_extensions==4.16.0"
+# Not in the image, on purpose: starlette and uvicorn, the central node's web server (no server
+# runs on a kiosk). tests/test_image_packages.py checks that setup.cfg's other needs are here.
+# Pure-Python packages that PyPI has as source only (no wheel for --only-binary to find): built
+# here into py3-none-any wheels, which fit any platform.
+PIP_SOURCE_PACKAGES="pysodium==0.7.19"
 
 log() { printf '\n== %s\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -110,7 +117,8 @@ if ! step_done packages; then
     -o Dpkg::Options::=--force-confold -o Dpkg::Options::=--force-confdef $PACKAGES
   rm -f "$ROOTFS/usr/sbin/update-initramfs"
   in_root dpkg-divert --local --rename --remove /usr/sbin/update-initramfs
-  in_root update-initramfs -u -k all   # raspi-firmware's hook copies kernel and initrd to /boot/firmware
+  # -c, not -u: -u only remakes initrds that exist, and with the hold-off above none does yet
+  in_root update-initramfs -c -k all   # raspi-firmware's hook copies kernel and initrd to /boot/firmware
   in_root apt-get clean
   umount_virtual
   done_step packages
@@ -123,12 +131,24 @@ if ! step_done project; then
   WHEELS="$OUT/wheels"
   rm -rf "$WHEELS" && mkdir -p "$WHEELS" "$SITE"
   export PIP_BREAK_SYSTEM_PACKAGES=1  # --target writes into the image, not into this machine
-  python3 -m pip wheel -q --no-deps -w "$WHEELS" "$REPO"
+  # One snapshot of the source for the wheel and the default configuration both: built from the
+  # live tree, a change landing mid-build gave the image code and a kiosk.toml from two commits
+  # (the booth refused the configuration). A fresh copy also leaves no stale build/lib behind.
+  SRC="$OUT/src"
+  rm -rf "$SRC" && mkdir -p "$SRC"
+  if git -C "$REPO" rev-parse --git-dir >/dev/null 2>&1; then
+    (cd "$REPO" && git ls-files -co --exclude-standard -z | tar --null -T - -cf -) | tar -C "$SRC" -xf -
+  else
+    tar -C "$REPO" --exclude=./build --exclude=./.venv --exclude=./.git -cf - . | tar -C "$SRC" -xf -
+  fi
+  python3 -m pip wheel -q --no-deps -w "$WHEELS" "$SRC"
   # the image's Python (3.11, aarch64), not this machine's, decides which wheels fit
   target=(--only-binary=:all: --python-version 3.11 --implementation cp --platform manylinux2014_aarch64
           --platform manylinux_2_28_aarch64 --platform manylinux_2_17_aarch64)
   # shellcheck disable=SC2086
   python3 -m pip download -q --no-deps "${target[@]}" -d "$WHEELS" $PIP_PACKAGES
+  # shellcheck disable=SC2086
+  python3 -m pip wheel -q --no-deps -w "$WHEELS" $PIP_SOURCE_PACKAGES
   python3 -m pip install -q --no-deps --no-compile --no-index "${target[@]}" --target "$SITE" "$WHEELS"/*.whl
   rm -rf "${SITE:?}/bin"  # console scripts made for this machine's Python; the image gets its own
   for script in kiosk:kiosk.cli kiosk-sync:sync.cli kiosk-central:sync.central.cli; do
@@ -148,7 +168,7 @@ if ! step_done project; then
   done
   # default configuration: every key with its default; provisioning rewrites it for the station
   mkdir -p "$ROOTFS/etc/kiosk"
-  PYTHONPATH="$REPO" python3 -c 'from kiosk.app.config import config_toml; print(config_toml(), end="")' \
+  PYTHONPATH="$SRC" python3 -c 'from kiosk.app.config import config_toml; print(config_toml(), end="")' \
     > "$ROOTFS/etc/kiosk/kiosk.toml"
   echo kiosk > "$ROOTFS/etc/hostname"
   # The technician logs in as root on tty2 only if the image was built with a password hash

@@ -3,9 +3,10 @@
 #
 #   sudo systemd/image/check-image.sh [OUT]        (make image-check calls this; OUT: build/image)
 #
-# Checks the image's checksum and partition table, then runs check-inside.sh in the root file
-# system that build-image.sh left in OUT/rootfs: kiosk --version, Python imports, systemd-analyze
-# verify and security on the units, no network service enabled, the software hash.
+# Checks the image's checksum, its partition table and the Pi's boot files on its FAT partition
+# (check-boot-files.sh), then runs check-inside.sh in the root file system that build-image.sh
+# left in OUT/rootfs: kiosk --version, Python imports, the kernel's initrd and its modules,
+# systemd-analyze verify and security on the units, no network service enabled, the software hash.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 OUT="$(realpath -m "${1:-$HERE/../../build/image}")"
@@ -16,6 +17,7 @@ ROOTFS="$OUT/rootfs"
 if ls "$OUT"/*.img.sha256 >/dev/null 2>&1; then
   (cd "$OUT" && sha256sum -c ./*.img.sha256)
   sfdisk -d "$OUT"/*.img | sed -n '/start=/p'
+  "$HERE/check-boot-files.sh" "$OUT"/*.img
 else
   echo "note: no image file yet (step 4 of build-image.sh not run); checking the root file system only"
 fi

@@ -17,10 +17,12 @@ sys.path.insert(0, str(HERE.parent.parent))
 from kiosk.contract.board_checkpoint import (board_origin, checkpoint_text, cosign, key_id, parse_checkpoint,  # noqa: E402
                                     sign_checkpoint, witness_name)
 from kiosk.contract.canonical import b64url, canonical_bytes  # noqa: E402
+from kiosk.contract.card_list import LIST_CONTEXT, LIST_FORMAT  # noqa: E402
 from kiosk.contract.cards import CARD_CONTEXT, card_body, sign_card  # noqa: E402
 from kiosk.contract.closing import CLOSING_CONTEXT, CLOSING_FORMAT, sign_closing  # noqa: E402
 from kiosk.contract.election import ELECTION_CONTEXT, ELECTION_FORMAT, election_fingerprint, parse_election  # noqa: E402
 from kiosk.contract.envelope import seal_envelope  # noqa: E402
+from kiosk.contract.expert_scores import SCORES_CONTEXT, SCORES_FORMAT  # noqa: E402
 from kiosk.contract.keys import EncryptionKey, SigningKey  # noqa: E402
 from kiosk.contract.keys import signed_message  # noqa: E402
 from kiosk.contract.merkle import leaf_hash, root_from_leaf_hashes  # noqa: E402
@@ -33,9 +35,15 @@ KIOSK_SEED = bytes(range(100, 132))
 NODE_SEED = bytes(range(96, 128))
 WITNESS_SEED = bytes(range(128, 160))
 ENCRYPTION_SECRET = bytes(range(32, 64))
-# a fixed argon2id hash of the PIN "2017" (made once with nacl.pwhash.argon2id.str)
-PIN_HASH = ("$argon2id$v=19$m=65536,t=2,p=1$rEea7ROjh8tNozwodtx8lg$"
-            "0GErHJIfdZfAqgBBMJPaGlFzoMeIytPsrF/Ix2TCJ5k")
+# a fixed argon2id hash of the PIN "201705" (made once with nacl.pwhash.argon2id.str)
+PIN_HASH = ("$argon2id$v=19$m=65536,t=2,p=1$TcYR33Oa3jy+VMo1OoRhVg$"
+            "CTjwg7c9sMe5B+msndMr6lo4uAHqHAS1OonigRUdqD8")
+# a fixed SealedBox (its ephemeral key is random, so made once with VerifyKey.seal) to the kiosk key
+# of KIOSK_SEED, holding canonical {"card_id": "AAAAAAAAAAAAAAAA", "kiosk_key_hex", "pin_hash": PIN_HASH}
+SEALED_PIN_B64 = ("LVCj4S_oZ0zI_KO_guQ6_CTIyYaTsvRp2GmiwfuhJ3rCxlydEUWBoaUp_OC7uUUjton7Jpy1k8QEvbgl9WZlCfQeGdlsI"
+                  "tUHloB0c8oHrtkdkZCLNMJDC_cbrzx5opwZDCkMLYrPlZIudko4H3INFi21i94cl5OvAF0oufUe_A1UTjd-WfnoJEBnZJDQ"
+                  "Bk8a-P20e7fhT-ZDQwli63OeddCCxXltyFVKFbIdx5V6jTrNsm6dELe1tgmFbopVkjPyuCD4UnSr1_7VWJj1hOGnuWx1lgAi"
+                  "v9_5GfCxN5WUToi92op7BUy2dfLPUjfpx5F70rroRG-HGvp6zXL3ulYOjeIURsTA28buXuFbVerdwr8")
 
 
 def election_body() -> dict:
@@ -81,13 +89,23 @@ def build_vectors() -> dict[str, dict]:
                                             "RFC 6962 root, signed root envelope",
                              "leaves_hex": [x.hex() for x in leaves], "root_hex": root.hex(),
                              "context": ROOT_CONTEXT, "envelope": seal_envelope(ROOT_CONTEXT, root_body, authority)}
-    cbody = card_body(election.tag, "poll-worker", "S01", PIN_HASH, 1495850000, 1495936400, card_id="AAAAAAAAAAAAAAAA")
+    cbody = card_body(election.tag, "poll-worker", "S01", 1495850000, 1495936400, card_id="AAAAAAAAAAAAAAAA")
     payload = sign_card(authority, cbody)
-    out["card.json"] = {"description": "poll-worker card: 'KC1:' canonical(body) '.' b64url(Ed25519 over "
-                                       "'kiosk-card/1' 0x00 canonical(body)); PIN is 2017",
-                        "context": CARD_CONTEXT, "pin": "2017", "body": cbody, "payload": payload,
+    out["card.json"] = {"description": "poll-worker card: 'KC2:' canonical(body) '.' b64url(Ed25519 over "
+                                       "'kiosk-card/2' 0x00 canonical(body)); nothing about the PIN in it",
+                        "context": CARD_CONTEXT, "body": cbody, "payload": payload,
                         "signature_b64": payload.rsplit(".", 1)[1]}
     kiosk = SigningKey(KIOSK_SEED)
+    list_body = {"format": LIST_FORMAT, "election_hex": fp.hex(), "kiosk_key_hex": kiosk.verify_key.hex,
+                 "station": "S01", "issued": 1495850000,
+                 "cards": [{"card_id": "AAAAAAAAAAAAAAAA", "role": "poll-worker", "not_after": 1495936400,
+                            "sealed_b64": SEALED_PIN_B64}]}
+    out["card-list.json"] = {"description": "card list envelope (context 'kiosk-card-list/1', by the authority) "
+                                            "for the kiosk of kiosk_seed_hex; its key opens sealed_b64 (SealedBox "
+                                            "to the Ed25519 key mapped to X25519) to the card's PIN hash; PIN is "
+                                            "201705",
+                             "kiosk_seed_hex": KIOSK_SEED.hex(), "pin": "201705", "pin_hash": PIN_HASH,
+                             "context": LIST_CONTEXT, "envelope": seal_envelope(LIST_CONTEXT, list_body, authority)}
     closing = {"format": CLOSING_FORMAT, "election_hex": fp.hex(), "station": "S01", "mode": "official",
                "kiosk_key_hex": kiosk.verify_key.hex, "ballots": 12, "turnout": {"s1": 12},
                "contests": {"k1": {"ballots": 12, "options": {"no": 5, "yes": 7}}},
@@ -107,7 +125,54 @@ def build_vectors() -> dict[str, dict]:
                              "signature_b64": b64url(authority.sign("kiosk-test/1", msg))}
     out["checkpoint.json"] = checkpoint_vector(fp.hex())
     out["registration.json"] = registration_vector(fp.hex())
+    out["sealed-batch-v2.json"] = batch_v2_vector()
+    scores = {"election_hex": fp.hex(), "format": SCORES_FORMAT,
+              "scores": {"experts": {"P001": 27, "P002": 0, "P003": 30}}}
+    out["expert-scores.json"] = {"description": "experts' scores (scores.json): envelope by the authority, "
+                                                "Ed25519 over 'kiosk-expert-scores/1' 0x00 canonical(body)",
+                                 "authority_seed_hex": AUTHORITY_SEED.hex(), "context": SCORES_CONTEXT,
+                                 "canonical_body_hex": canonical_bytes(scores).hex(),
+                                 "envelope": seal_envelope(SCORES_CONTEXT, scores, authority)}
     return out
+
+
+def batch_v2_election():
+    """The 24-community Ttabok election with fixed keys (as tests/vectors/crypto.json's ballot)."""
+    from kiosk.contract.ttabok import ttabok_spec
+    return parse_election(dict(ttabok_spec(24), format=ELECTION_FORMAT, authority_key_hex="11" * 32,
+                               encryption_key_hex="22" * 32, trustees={"count": 3, "threshold": 2}))
+
+
+def batch_v2_vector() -> dict:
+    """A format-2 batch: two cast ballots and one spoiled ballot of style C001, from fixed seeds."""
+    from kiosk.contract.ballot_v2 import seal_ballot_v2
+    from kiosk.contract.batch_v2 import HEADER_CONTEXT_V2, SpoiledBallot, build_batch_v2, encode_batch_v2
+    from kiosk.contract.crypto import group
+    from kiosk.contract.crypto.encrypted_ballot import ballot_bytes, encrypt_ballot
+    election, kiosk = batch_v2_election(), SigningKey(KIOSK_SEED)
+    rng = group.SeededScalars(b"kiosk batch-v2 vector")
+    y = group.mul_base(rng())
+    made = []
+    for i, chosen in ((1, ["P002", "P007"]), (2, []), (3, ["P005"])):
+        ballot_id, serial, seed = bytes([i]) * 16, bytes([16 + i]) * 16, bytes([32 + i]) * 32
+        encrypted = encrypt_ballot(y, election, "C001", ballot_id.hex(), {"G01": chosen}, seed, rng)
+        made.append((seal_ballot_v2(kiosk, election, serial, ballot_id, "C001", ballot_bytes(encrypted)), seed,
+                     serial, chosen))
+    batch = build_batch_v2(kiosk, election.fingerprint_hex, "official", 1, None, [m[0] for m in made[:2]],
+                           [SpoiledBallot(made[2][0], made[2][1])], False)
+    header = batch.header.encoded()
+    return {"description": "sealed batch format 2: cast SealedBallotV2 leaves (RFC 6962 root merkle_root_hex), "
+                           "spoiled entries {ballot, nonce_seed_b64} (root spoiled_root_hex), header signed by the "
+                           "kiosk key over 'kiosk-batch-header/2' 0x00 canonical(header)",
+            "election_fingerprint_hex": election.fingerprint_hex, "election_public_key_b64": b64url(y),
+            "kiosk_seed_hex": KIOSK_SEED.hex(), "kiosk_public_hex": kiosk.verify_key.hex,
+            "serials_hex": [m[2].hex() for m in made], "selections": [{"G01": m[3]} for m in made],
+            "spoiled_selections": {"G01": made[2][3]}, "context": HEADER_CONTEXT_V2,
+            "header": header.decode("ascii"), "header_hash_hex": batch.header.hash().hex(),
+            "signed_bytes_hex": signed_message(HEADER_CONTEXT_V2, header).hex(),
+            "leaves": [b.leaf().decode("ascii") for b in batch.ballots],
+            "spoiled_leaves": [s.leaf().decode("ascii") for s in batch.spoiled],
+            "file": encode_batch_v2(batch).decode("ascii")}
 
 
 SOFTWARE_HASH_HEX = "33" * 32

@@ -91,8 +91,17 @@ def election_key_from_json(value: object) -> tuple[Ceremony, dict[int, Announcem
     if not isinstance(value["announcements"], list):
         raise FormatError("election key: announcements must be a list", "use the file `trustee check --out` wrote")
     announcements = check_announcements(ceremony, [Announcement.from_json(a, ceremony) for a in value["announcements"]])
-    if value != election_key_json(ceremony, announcements):
-        raise FormatError("election key: the public key or a verification key is not the one the announcements give",
+    expected = election_key_json(ceremony, announcements)
+    if value["public_key"] != expected["public_key"]:
+        raise FormatError("election key: the public key is not the sum of the trustees' first commitments",
+                          "recompute it with `trustee check --out`")
+    for i, key in expected["verification_keys"].items():
+        if not isinstance(value["verification_keys"], dict) or value["verification_keys"].get(i) != key:
+            raise FormatError(f"election key: trustee {i}'s verification key is not the one the announcements give",
+                              "recompute it with `trustee check --out`")
+    if value != expected:
+        raise FormatError("election key: the record differs from the one its announcements give "
+                          "(an extra verification key, or announcements out of order)",
                           "recompute it with `trustee check --out`")
     return ceremony, announcements, election_key(announcements)
 

@@ -1,0 +1,231 @@
+"""Sealed batches of format 2: encrypted ballots signed by their token's key, and spoiled ballots (pure).
+
+What leaves a kiosk of a format-2 election (issues 14 and 21), exactly the canonical JSON (no
+trailing newline) of::
+
+    {"ballots": [SEALED BALLOT/2, ...],           strictly increasing ballot_id
+     "format": "kiosk-batch/2",
+     "header": {"count", "cumulative", "election_hex", "format": "kiosk-batch-header/2",
+                "kiosk_key_hex", "merkle_root_hex", "mode", "number", "polls_closed",
+                "prev_header_hex", "spoiled", "spoiled_root_hex"},
+     "header_sig_b64": Ed25519 by the kiosk key over "kiosk-batch-header/2" 0x00 || canonical(header),
+     "spoiled": [{"ballot": SEALED BALLOT/2, "nonce_seed_b64": 32 bytes}, ...]}   strictly increasing ballot_id
+
+SEALED BALLOT/2 is :class:`kiosk.contract.ballot_v2.SealedBallotV2` (token key, token signature,
+kiosk signature over an encrypted ballot; never a serial, never the selections). Its canonical
+JSON is a Merkle leaf; ``merkle_root_hex`` is the RFC 6962 root over the cast ballots in file
+order (these are the board's leaves) and ``spoiled_root_hex`` the root over the spoiled entries'
+canonical JSON. A spoiled ballot is one the voter chose to check (Benaloh): its nonce seed lets
+anyone open it; it never counts and never spends its token. Header, chain and the sorted order
+(which reveals no casting order) are as in format 1 (:mod:`kiosk.contract.batch`).
+
+:func:`parse_batch_v2` is strict and needs no election: anything but exactly this shape, in
+exactly these bytes, is a :class:`FormatError` naming the first problem. What depends on the
+election (the style exists, the encrypted ballot's length, the proofs, the roll) is the node's
+(:mod:`sync.central.acceptance`). Details in docs/formats.md, "Sealed batch, format 2".
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, ClassVar, Sequence
+
+from kiosk.contract.ballot_v2 import FIELDS as BALLOT_FIELDS, SealedBallotV2
+from kiosk.contract.batch import (HEADER_FORMAT, NO_PREVIOUS, BatchHeader, BatchProblem, SealedBatch, _canonical_text,
+                                  _count, _fields, _no_number, check_batch, header_from_json, parse_batch)
+from kiosk.contract.canonical import b64url, canonical_bytes, from_b64url, from_hex, parse_json
+from kiosk.contract.election import ID_PATTERN
+from kiosk.contract.keys import SigningKey, VerifyKey
+from kiosk.contract.merkle import merkle_root
+from kiosk.errors import FormatError
+
+BATCH_FORMAT_V2 = "kiosk-batch/2"
+HEADER_FORMAT_V2 = HEADER_CONTEXT_V2 = "kiosk-batch-header/2"
+MAX_ENCRYPTED_BYTES = 1 << 20  # the node checks the style's exact length; this bounds what is decoded first
+SEED_BYTES = 32  # kiosk.contract.crypto.encrypted_ballot's nonce seed
+_TOP_FIELDS = frozenset({"ballots", "format", "header", "header_sig_b64", "spoiled"})
+_SPOILED_FIELDS = frozenset({"ballot", "nonce_seed_b64"})
+
+
+@dataclass(frozen=True)
+class BatchHeaderV2(BatchHeader):
+    """The signed header of a format-2 batch: format 1's fields plus the spoiled ballots' count and root."""
+
+    spoiled: int
+    spoiled_root_hex: str
+    context: ClassVar[str] = HEADER_CONTEXT_V2
+
+    def to_json(self) -> dict:
+        """The header object, as it is signed and hashed."""
+        return dict(super().to_json(), format=HEADER_FORMAT_V2, spoiled=self.spoiled,
+                    spoiled_root_hex=self.spoiled_root_hex)
+
+
+@dataclass(frozen=True)
+class SpoiledBallot:
+    """A ballot the voter checked instead of casting: the sealed ballot and the seed of its nonces."""
+
+    ballot: SealedBallotV2
+    nonce_seed: bytes
+
+    def to_json(self) -> dict:
+        """The entry in the batch's ``spoiled`` list."""
+        return {"ballot": self.ballot.to_json(), "nonce_seed_b64": b64url(self.nonce_seed)}
+
+    def leaf(self) -> bytes:
+        """Leaf data of the spoiled ballots' Merkle tree: canonical JSON of the entry."""
+        return canonical_bytes(self.to_json())
+
+
+@dataclass(frozen=True)
+class SealedBatchV2:
+    """A parsed or built format-2 batch: header, signature, cast and spoiled ballots, each in id order."""
+
+    header: BatchHeaderV2
+    signature: bytes
+    ballots: tuple[SealedBallotV2, ...]
+    spoiled: tuple[SpoiledBallot, ...]
+
+
+def build_batch_v2(key: SigningKey, election_hex: str, mode: str, number: int, previous: BatchHeader | None,
+                   ballots: Sequence[SealedBallotV2], spoiled: Sequence[SpoiledBallot],
+                   polls_closed: bool) -> SealedBatchV2:
+    """Make and sign batch ``number`` (any order in: both lists are put in ballot_id order)."""
+    cast = tuple(sorted(ballots, key=lambda b: b.ballot_id))
+    checked = tuple(sorted(spoiled, key=lambda s: s.ballot.ballot_id))
+    header = BatchHeaderV2(
+        election_hex=election_hex, kiosk_key_hex=key.verify_key.hex, mode=mode, number=number,
+        prev_header_hex=(previous.hash() if previous else NO_PREVIOUS).hex(), count=len(cast),
+        cumulative=(previous.cumulative if previous else 0) + len(cast),
+        merkle_root_hex=merkle_root(b.leaf() for b in cast).hex(), polls_closed=polls_closed,
+        spoiled=len(checked), spoiled_root_hex=merkle_root(s.leaf() for s in checked).hex())
+    return SealedBatchV2(header, key.sign(HEADER_CONTEXT_V2, header.encoded()), cast, checked)
+
+
+def encode_batch_v2(batch: SealedBatchV2) -> bytes:
+    """The batch file's bytes."""
+    return canonical_bytes({"ballots": [b.to_json() for b in batch.ballots], "format": BATCH_FORMAT_V2,
+                            "header": batch.header.to_json(), "header_sig_b64": b64url(batch.signature),
+                            "spoiled": [s.to_json() for s in batch.spoiled]})
+
+
+def header_v2_from_json(value: Any) -> BatchHeaderV2:
+    """Check and read a parsed format-2 header object (FormatError naming the first problem)."""
+    d = _fields(value, {"count", "cumulative", "election_hex", "format", "kiosk_key_hex", "merkle_root_hex", "mode",
+                        "number", "polls_closed", "prev_header_hex", "spoiled", "spoiled_root_hex"}, "header")
+    if d["format"] != HEADER_FORMAT_V2:
+        raise FormatError(f"the batch header has format {str(d['format'])[:40]!r}; this version reads "
+                          f"{HEADER_FORMAT_V2!r}", hint="update the software that reads this batch")
+    common = {k: v for k, v in d.items() if k not in ("spoiled", "spoiled_root_hex")}
+    h = header_from_json(dict(common, format=HEADER_FORMAT))  # format 1's rules for the common fields
+    from_hex(d["spoiled_root_hex"], "header.spoiled_root_hex", 32)
+    return BatchHeaderV2(h.election_hex, h.kiosk_key_hex, h.mode, h.number, h.prev_header_hex, h.count, h.cumulative,
+                         h.merkle_root_hex, h.polls_closed, _count(d["spoiled"], "header.spoiled", 0),
+                         d["spoiled_root_hex"])
+
+
+def any_header_from_json(value: Any) -> BatchHeader:
+    """A stored or received header of either format, by its ``format`` field."""
+    if isinstance(value, dict) and value.get("format") == HEADER_FORMAT_V2:
+        return header_v2_from_json(value)
+    return header_from_json(value)
+
+
+def _ballot(value: Any, what: str) -> SealedBallotV2:
+    d = _fields(value, set(BALLOT_FIELDS), what)
+    if not isinstance(d["style"], str) or not ID_PATTERN.match(d["style"]):
+        raise FormatError(f"{what}.style is not a ballot style id")
+    encrypted = from_b64url(d["encrypted_b64"], f"{what}.encrypted_b64")
+    if not 0 < len(encrypted) <= MAX_ENCRYPTED_BYTES:
+        raise FormatError(f"{what}.encrypted_b64 must hold 1 to {MAX_ENCRYPTED_BYTES} bytes")
+    sigs = []
+    for name in ("token_sig_b64", "sig_b64"):
+        sigs.append(from_b64url(d[name], f"{what}.{name}"))
+        if len(sigs[-1]) != 64:
+            raise FormatError(f"{what}.{name} must be a 64-byte signature")
+    return SealedBallotV2(from_hex(d["ballot_id_hex"], f"{what}.ballot_id_hex", 16), d["style"], encrypted,
+                          from_hex(d["token_key_hex"], f"{what}.token_key_hex", 32), sigs[0], sigs[1])
+
+
+def _spoiled(value: Any, what: str) -> SpoiledBallot:
+    d = _fields(value, set(_SPOILED_FIELDS), what)
+    seed = from_b64url(d["nonce_seed_b64"], f"{what}.nonce_seed_b64")
+    if len(seed) != SEED_BYTES:
+        raise FormatError(f"{what}.nonce_seed_b64 must be a {SEED_BYTES}-byte seed")
+    return SpoiledBallot(_ballot(d["ballot"], f"{what}.ballot"), seed)
+
+
+def _increasing(ids: list[bytes], what: str) -> None:
+    if any(a >= b for a, b in zip(ids, ids[1:])):
+        raise FormatError(f"the {what} are not in strictly increasing ballot_id order")
+
+
+def parse_batch_v2(data: bytes) -> SealedBatchV2:
+    """Parse format-2 batch file bytes strictly; raises only :class:`FormatError`.
+
+    Every field is checked to be the one text of its value, so the file is canonical exactly when
+    the parsed value, encoded again, gives back the same bytes (as format 1's general reader).
+    """
+    if not isinstance(data, bytes):
+        raise FormatError("a batch is bytes")
+    try:
+        top = json.loads(data.decode("utf-8"), parse_float=_no_number, parse_constant=_no_number)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        top = parse_json(data, "the batch")
+    top = _fields(top, set(_TOP_FIELDS), "the batch")
+    if top["format"] != BATCH_FORMAT_V2:
+        raise FormatError(f"the batch has format {str(top['format'])[:40]!r}; this reader reads {BATCH_FORMAT_V2!r}",
+                          hint="update the software that reads this batch")
+    header = header_v2_from_json(top["header"])
+    signature = from_b64url(top["header_sig_b64"], "header_sig_b64")
+    if len(signature) != 64:
+        raise FormatError("header_sig_b64 must be a 64-byte signature")
+    for name in ("ballots", "spoiled"):
+        if not isinstance(top[name], list):
+            raise FormatError(f"{name} must be a list")
+    ballots = tuple(_ballot(b, f"ballots[{i}]") for i, b in enumerate(top["ballots"]))
+    spoiled = tuple(_spoiled(s, f"spoiled[{i}]") for i, s in enumerate(top["spoiled"]))
+    if len(ballots) != header.count:
+        raise FormatError(f"the header counts {header.count} ballots, the batch holds {len(ballots)}")
+    if len(spoiled) != header.spoiled:
+        raise FormatError(f"the header counts {header.spoiled} spoiled ballots, the batch holds {len(spoiled)}")
+    _increasing([b.ballot_id for b in ballots], "ballots")
+    _increasing([s.ballot.ballot_id for s in spoiled], "spoiled ballots")
+    if {b.ballot_id for b in ballots} & {s.ballot.ballot_id for s in spoiled}:
+        raise FormatError("a ballot id is both cast and spoiled in the batch")
+    if _canonical_text(top) != data:
+        parse_json(data, "the batch")  # a duplicate key is named as such
+        raise FormatError("the batch is not in canonical form (key order, spacing or encoding differ)")
+    return SealedBatchV2(header, signature, ballots, spoiled)
+
+
+def batch_format(data: bytes) -> str:
+    """Which batch format a body claims (its top-level ``format``), without parsing it whole.
+
+    Only a dispatch: the parser of that format then checks every byte, so a body that lies about
+    its format is refused by that parser.
+    """
+    return BATCH_FORMAT_V2 if b'"format":"kiosk-batch/2"' in data else "kiosk-batch/1"
+
+
+def parse_any_batch(data: bytes) -> SealedBatch | SealedBatchV2:
+    """Parse a batch of either format (strictly); raises only :class:`FormatError`."""
+    if not isinstance(data, bytes):
+        raise FormatError("a batch is bytes")
+    return parse_batch_v2(data) if batch_format(data) == BATCH_FORMAT_V2 else parse_batch(data)
+
+
+def check_batch_v2(batch: SealedBatchV2, election_hex: str, kiosk_key: VerifyKey,
+                   previous: BatchHeader | None) -> list[BatchProblem]:
+    """Every reason a parsed format-2 batch does not verify as a chain link; empty when it does.
+
+    Format 1's rules (election, kiosk, header signature, cast ballots' Merkle root, chain) and the
+    spoiled ballots' root. The ballots' signatures and proofs need the election and the roll:
+    they are the node's checks (:func:`kiosk.contract.ballot_v2.check_sealed_ballot_v2`).
+    """
+    problems = check_batch(SealedBatch(batch.header, batch.signature, batch.ballots),  # type: ignore[arg-type]
+                           election_hex, kiosk_key, previous, ballot_signatures=False)
+    if merkle_root(s.leaf() for s in batch.spoiled).hex() != batch.header.spoiled_root_hex:
+        problems.append(BatchProblem("spoiled_root_mismatch", "the spoiled ballots' root does not match them"))
+    return problems

@@ -1,0 +1,97 @@
+"""A small judged election for the judging tests: 4 communities, members like, representatives grade.
+
+Communities A-D; members (styles mA-mD) like up to 2 of the others' proposals (PA-PD, bonus by
+participation); representatives (rA-rD) grade the others' proposals (RA-RD) 1..5; experts give
+up to 30 points in a signed file. Projects A, B (community) and C, D (space) cost 100, 200, 150,
+50 won. Stage ``offline``: representatives 70 + experts 30, at most 1 community and 2 space projects, within 300
+won; stage ``online``: likes + bonus, the best 1 of the rest.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from collections import Counter
+
+LOT_SEED = "2017-05-27 lot"
+COMMUNITIES = "ABCD"
+COSTS = {"A": 100, "B": 200, "C": 150, "D": 50}
+CATEGORY = {"A": "community", "B": "community", "C": "space", "D": "space"}
+KEY = "ab" * 32
+
+
+def _title(text: str) -> dict:
+    return {"ko": text, "en": text}
+
+
+def judged_spec() -> dict:
+    """The spec (an election body without keys) of the small judged election."""
+    return copy.deepcopy({
+        "id": "judged-small", "title": _title("judged"), "privacy_floor": 1, "paper_record": False, "nodes": [],
+        "contests": [
+            {"id": "likes", "title": _title("likes"), "rule": "approval", "min": 0, "max": 2,
+             "options": [{"id": f"P{x}", "title": _title(f"P{x}"), "proposed_by": f"m{x}"} for x in COMMUNITIES]},
+            {"id": "grades", "title": _title("grades"), "rule": "score", "min": 1, "max": 5,
+             "options": [{"id": f"R{x}", "title": _title(f"R{x}")} for x in COMMUNITIES]},
+        ],
+        "styles": [{"id": f"m{x}", "title": _title(f"m{x}"), "contests": ["likes"], "exclude": [f"P{x}"]}
+                   for x in COMMUNITIES] +
+                  [{"id": f"r{x}", "title": _title(f"r{x}"), "contests": ["grades"], "exclude": [f"R{x}"]}
+                   for x in COMMUNITIES],
+        "tally": {"participation_bonus": {"bands": [{"min_participants": 2, "points": 10},
+                                                    {"min_participants": 0, "points": 0}]}},
+        "electorates": [
+            {"id": "members", "title": _title("members"), "styles": [f"m{x}" for x in COMMUNITIES]},
+            {"id": "representatives", "title": _title("representatives"), "styles": [f"r{x}" for x in COMMUNITIES]},
+            {"id": "experts", "title": _title("experts"), "scores_max": 30},
+        ],
+        "selection": {
+            "lot_seed_sha256": hashlib.sha256(LOT_SEED.encode()).hexdigest(),
+            "categories": [{"id": "community", "title": _title("community")}, {"id": "space", "title": _title("space")}],
+            "projects": [{"id": x, "cost": COSTS[x], "category": CATEGORY[x], "options": [f"P{x}", f"R{x}"]}
+                         for x in COMMUNITIES],
+            "stages": [
+                {"id": "offline", "title": _title("offline"),
+                 "points": [{"electorate": "representatives", "scale": 70}, {"electorate": "experts", "scale": 30}],
+                 "quotas": {"community": 1, "space": 2}, "budget": 300},
+                {"id": "online", "title": _title("online"), "points": [{"electorate": "members", "weight": 1}],
+                 "count": 1},
+            ],
+        },
+    })
+
+
+def body_of(spec: dict) -> dict:
+    """An election body with placeholder keys (for parsing, not signing)."""
+    return {**spec, "format": "kiosk-election/1", "authority_key_hex": KEY, "encryption_key_hex": KEY,
+            "trustees": {"count": 3, "threshold": 2}}
+
+
+MEMBERS = [("mA", ["PB", "PC"]), ("mA", ["PB"]), ("mB", ["PA", "PC"]), ("mB", ["PC", "PD"]), ("mC", ["PA"])]
+REPRESENTATIVES = [("rA", {"RB": 5, "RC": 3, "RD": 4}), ("rB", {"RA": 4, "RC": 2, "RD": 5}),
+                   ("rC", {"RA": 3, "RB": 4, "RD": 1})]
+EXPERTS_CSV = "project,score\nA,20\nB,30\nC,10\nD,29\n"
+
+
+def tally_json(election, count) -> dict:
+    """What the tally writes to results.json for this count (its own TallyReport.to_json)."""
+    from kiosk.contract.tally_rules import contest_results
+    from sync.central.tally import TallyReport
+
+    styles = {s.id: (count.ballots_by_style[s.id], 9) for s in election.styles}
+    report = TallyReport(election.id, "official", [], styles, [], count.ballots, Counter(),
+                         contest_results(election, count), election.privacy_floor)
+    return json.loads(json.dumps(report.to_json()))
+
+
+def counted_results(election) -> dict:
+    """results.json of the hand-computed case (MEMBERS and REPRESENTATIVES counted)."""
+    from kiosk.contract.tally_rules import Count
+
+    count = Count()
+    for style, likes in MEMBERS:
+        count.add(election, style, {"likes": likes})
+    for style, grades in REPRESENTATIVES:
+        count.add(election, style, {"grades": grades})
+    return tally_json(election, count)
