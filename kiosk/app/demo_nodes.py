@@ -58,7 +58,7 @@ class Nodes:
                 if (authority / name).exists():
                     shutil.copy2(authority / name, place / name)
 
-    def start(self, n: str, timeout_s: float = 60.0) -> None:
+    def start(self, n: str, timeout_s: float = 120.0) -> None:
         """Start ``kiosk-central serve`` for node ``n`` and wait until it answers (RuntimeError if not)."""
         log = open(self.data(n) / "serve.log", "ab")
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
