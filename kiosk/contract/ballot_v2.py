@@ -25,11 +25,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from kiosk.contract.merkle import leaf_hash
 from kiosk.contract.canonical import b64url, canonical_bytes, from_b64url, from_hex, parse_json
 from kiosk.contract.crypto.encrypted_ballot import encrypted_length, parse_ballot_bytes, verify_ballot
 from kiosk.contract.election import Election
 from kiosk.contract.keys import SigningKey, VerifyKey
-from kiosk.contract.merkle import leaf_hash
 from kiosk.errors import FormatError, ProofError, SignatureError
 
 TOKEN_KEY_CONTEXT = b"kiosk-token-key/2"
