@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from collections import Counter
 
+from bench.judging_bench import judged_count
 from kiosk.contract.election import parse_election
-from kiosk.contract.tally_rules import Count
 from kiosk.contract.ttabok import ttabok_spec
 from kiosk.contract.ttabok_judging import DEMO_LOT_SEED, QUOTAS, add_judging
 from sync.central.judging import Tallied, judge
@@ -19,15 +19,7 @@ def test_the_full_judged_demo_selects_the_450_of_the_plan():
     rules = election.judging
     assert len(election.styles) == 2 * 872 and len(rules.projects) == 872
     rng = random.Random(2017)
-    count = Count()
-    for style in election.styles:
-        contest = election.contest(style.contests[0])
-        shown = [o.id for o in contest.options if o.id not in style.exclude]
-        if contest.is_score:  # one representative per community grades every other proposal of the group
-            count.add(election, style.id, {contest.id: {o: rng.randint(1, 5) for o in shown}})
-        else:
-            for _ in range(rng.randint(3, 9)):
-                count.add(election, style.id, {contest.id: rng.sample(shown, rng.randint(0, min(6, len(shown))))})
+    count = judged_count(election, rng)  # one representative per community grades every other proposal
     scores = {"experts": {p.id: rng.randint(0, 30) for p in rules.projects}}
     offline, online = judge(election, rules, Tallied.from_count(election, count), scores, DEMO_LOT_SEED)
     assert Counter(x.category for x in offline.selected) == QUOTAS and len(offline.selected) == 250

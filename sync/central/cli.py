@@ -168,7 +168,7 @@ def cmd_tokens_check(args: argparse.Namespace) -> int:
     e = package.election
     roll = package.roll()
     try:
-        result = check_token(args.payload.strip(), e.tag, e.fingerprint, args.mode, roll)
+        result = check_token(args.payload.strip(), e.tag, e.fingerprint, args.mode, roll, e.ballot_format)
     finally:
         roll.close()
     if isinstance(result, Refused):
