@@ -97,7 +97,7 @@ def bare_insert(folder: Path, bodies: list[bytes], fingerprint: bytes) -> float:
         db.execute("BEGIN IMMEDIATE")
         db.execute("INSERT INTO batches VALUES (?, ?, ?, ?, ?)",
                    (b.header.kiosk_key_hex, b.header.number, b.header.encoded(), b.header.hash(), b.signature))
-        db.executemany("INSERT INTO board VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        db.executemany("INSERT INTO board VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",  # no token_sig: format 1
                        [(offset + r[0], *r[1:]) for r in batch_rows])
         db.execute("COMMIT")
         offset += len(batch_rows)

@@ -132,7 +132,7 @@ def _bare_rows(body: bytes, fingerprint: bytes, offset: int):
     b = parse_batch(body)
     head = (b.header.kiosk_key_hex, b.header.number, b.header.encoded(), b.header.hash(), b.signature)
     rows = [(offset + i, b.header.kiosk_key_hex, b.header.number, token_ref(fingerprint, x.serial), x.ballot_id,
-             x.serial, x.style, x.sealed, x.signature) for i, x in enumerate(b.ballots)]
+             x.serial, x.style, x.sealed, x.signature, None) for i, x in enumerate(b.ballots)]  # no token_sig: format 1
     return head, rows
 
 
@@ -152,7 +152,7 @@ def bare_insert(corpus: Corpus, files: list[Path], folder: Path, db: str | None)
         def write(head, rows):
             con.execute("BEGIN IMMEDIATE")
             con.execute("INSERT INTO batches VALUES (?, ?, ?, ?, ?)", head)
-            con.executemany("INSERT INTO board VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            con.executemany("INSERT INTO board VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             con.execute("COMMIT")
     else:
         import psycopg

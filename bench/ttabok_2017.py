@@ -1,7 +1,7 @@
 """The 2017 Gyeonggi Ttabok community vote replayed end to end on kiosks, nodes and trustees.
 
     .venv/bin/python bench/ttabok_2017.py [--communities 872] [--stations 12] [--seed 2017]
-                                          [--csv results.csv] [--workdir DIR] [--json]
+                                          [--csv results.csv] [--workdir DIR] [--format 1|2] [--json]
 
 872 communities in 73 groups, 9 member tokens each (7,848); 12 stations opened by poll workers
 with card and PIN; members vote by touches on the booth screen with a seeded plan (some stay
@@ -41,12 +41,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seal-minutes", type=int, default=1, help="the kiosks' sealing interval T")
     p.add_argument("--csv", type=Path, default=Path("ttabok-2017-results.csv"), help="where the results CSV goes")
     p.add_argument("--workdir", type=Path, help="keep every file of the day here (default: a temporary folder)")
+    p.add_argument("--format", type=int, choices=(1, 2), default=1, dest="ballot_format",
+                   help="ballot format: 1 SealedBox and trustee shares, 2 encrypted ballots and the count without a key")
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="ttabok-2017-"))
     log = (lambda line: print(line, file=sys.stderr, flush=True)) if args.json else (lambda line: print(line, flush=True))
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-    day = Day(Options(args.communities, args.stations, args.seed, args.camera_share, args.seal_minutes, workdir, log))
+    day = Day(Options(args.communities, args.stations, args.seed, args.camera_share, args.seal_minutes, workdir, log,
+                      args.ballot_format))
     outcome = day.run()
     shutil.copy2(outcome.results_csv, args.csv)
     summary = {"ok": outcome.ok, "checks": outcome.checks, "figures": outcome.figures,

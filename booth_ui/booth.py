@@ -34,6 +34,8 @@ class BoothPort(Protocol):
 
     def print_spoiled(self, ballot_id: str) -> None: ...
 
+    def prepare_encryption(self, payload: str, style: str, selections: dict) -> None: ...
+
     def cast(self, payload: str, style: str, selections: dict, ballot_id: str | None) -> flow.CastDone | flow.CastFailed: ...
 
     def unlock(self, payload: str, pin: str) -> flow.Unlocked | flow.UnlockRefused: ...
@@ -126,6 +128,8 @@ class Booth:
                                                              effect.language, large=effect.large))
             elif isinstance(effect, flow.PrintSpoiled):
                 self.port.print_spoiled(effect.ballot_id)
+            elif isinstance(effect, flow.PrepareEncryption):   # no answer: the cast uses it if still current
+                self.port.prepare_encryption(effect.payload, effect.style, effect.selections)
             elif isinstance(effect, flow.CastBallot):
                 self.results.put(self.port.cast(effect.payload, effect.style, effect.selections, effect.ballot_id))
             elif isinstance(effect, flow.Unlock):

@@ -237,6 +237,15 @@ class PrintSpoiled:
 
 
 @dataclass(frozen=True)
+class PrepareEncryption:
+    """Ballot format 2: start encrypting the reviewed selections now, so the voter does not wait at cast."""
+
+    payload: str
+    style: str
+    selections: dict
+
+
+@dataclass(frozen=True)
 class CastBallot:
     payload: str
     style: str

@@ -16,7 +16,7 @@ from booth_ui.events import *  # noqa: F401,F403 - the flow's vocabulary, re-exp
 from booth_ui.events import (Announce, BackToBallot, CancelAction, CardScanned, ConfirmAction, CastBallot, CastDone, CastFailed, CastOnPaper,
                              CheckToken, Choose, CodeScanned, Confirm, DeviceOk, DeviceProblem, Dismiss, Lock,
                              MenuAction, NextPage, PinDigit, PinErase, PinSubmit, PollsChanged, PrevPage, PrintDone,
-                             PrintFailed, PrintPaperRecord, PrintSpoiled, SetLanguage, Spoil, StepResult, StillHere,
+                             PrepareEncryption, PrintFailed, PrintPaperRecord, PrintSpoiled, SetLanguage, Spoil, StepResult, StillHere,
                              StartAudio, StopAudio, TextSize, Tick, ToggleContrast, ToggleScreen, TokenAccepted, TokenRefused, ToReview, TwoCodes,
                              Unlocked, UnlockRefused)
 from booth_ui.state import *  # noqa: F401,F403
@@ -100,7 +100,9 @@ def on_review(state, event, now, election):
     problems = check_selections(election, state.vote.style, state.vote.as_dict(election))
     if problems:
         return replace(state, notice="too_few", last_activity=now), [Announce()]
-    return replace(state, screen=Screen.REVIEW, last_activity=now, notice=None, warning_since=None), [Announce()]
+    vote = state.vote
+    early = [PrepareEncryption(vote.payload, vote.style, vote.as_dict(election))] if election.ballot_format == 2 else []
+    return replace(state, screen=Screen.REVIEW, last_activity=now, notice=None, warning_since=None), [Announce()] + early
 
 
 def on_back_to_ballot(state, event, now, election):

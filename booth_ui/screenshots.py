@@ -10,12 +10,8 @@ from booth_ui import flow
 from booth_ui.render import Renderer
 
 
-def save_screenshots(election, mode: str, folder: Path, size: tuple[int, int] = (800, 480)) -> int:
-    """A PNG of every screen in both languages, default and high contrast."""
-    pygame.font.init()
-    folder.mkdir(parents=True, exist_ok=True)
-    surface = pygame.Surface(size)
-    renderer = Renderer(election, mode, size)
+def screen_states(election, renderer: Renderer) -> dict[str, flow.BoothState]:
+    """One state of every screen (and of its variants: a notice, the warning, a refused card...), by name."""
     style = election.styles[2].id
     contest = election.style(style).contests[0]
     vote_ = flow.Vote(payload="demo", style=style, selections=((contest, ("P002", "P005")),), ballot_id="0" * 32)
@@ -36,6 +32,16 @@ def save_screenshots(election, mode: str, folder: Path, size: tuple[int, int] = 
     states["worker_confirm"] = flow.replace(states["worker_menu"], screen=flow.Screen.WORKER_CONFIRM,
                                             pending_action="close")
     states["polls_final"] = flow.replace(states["polls_closed"], polls_final=True)
+    return states
+
+
+def save_screenshots(election, mode: str, folder: Path, size: tuple[int, int] = (800, 480)) -> int:
+    """A PNG of every screen in both languages, default and high contrast."""
+    pygame.font.init()
+    folder.mkdir(parents=True, exist_ok=True)
+    surface = pygame.Surface(size)
+    renderer = Renderer(election, mode, size)
+    states = screen_states(election, renderer)
     offered = [size for size, n in enumerate(renderer.per_page()) if n]
     largest = max(offered) if offered else 1   # the largest print this panel offers (issue 16: not always 3)
     count = 0

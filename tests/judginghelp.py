@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
+from collections import Counter
 
 LOT_SEED = "2017-05-27 lot"
 COMMUNITIES = "ABCD"
@@ -64,3 +66,32 @@ def body_of(spec: dict) -> dict:
     """An election body with placeholder keys (for parsing, not signing)."""
     return {**spec, "format": "kiosk-election/1", "authority_key_hex": KEY, "encryption_key_hex": KEY,
             "trustees": {"count": 3, "threshold": 2}}
+
+
+MEMBERS = [("mA", ["PB", "PC"]), ("mA", ["PB"]), ("mB", ["PA", "PC"]), ("mB", ["PC", "PD"]), ("mC", ["PA"])]
+REPRESENTATIVES = [("rA", {"RB": 5, "RC": 3, "RD": 4}), ("rB", {"RA": 4, "RC": 2, "RD": 5}),
+                   ("rC", {"RA": 3, "RB": 4, "RD": 1})]
+EXPERTS_CSV = "project,score\nA,20\nB,30\nC,10\nD,29\n"
+
+
+def tally_json(election, count) -> dict:
+    """What the tally writes to results.json for this count (its own TallyReport.to_json)."""
+    from kiosk.contract.tally_rules import contest_results
+    from sync.central.tally import TallyReport
+
+    styles = {s.id: (count.ballots_by_style[s.id], 9) for s in election.styles}
+    report = TallyReport(election.id, "official", [], styles, [], count.ballots, Counter(),
+                         contest_results(election, count), election.privacy_floor)
+    return json.loads(json.dumps(report.to_json()))
+
+
+def counted_results(election) -> dict:
+    """results.json of the hand-computed case (MEMBERS and REPRESENTATIVES counted)."""
+    from kiosk.contract.tally_rules import Count
+
+    count = Count()
+    for style, likes in MEMBERS:
+        count.add(election, style, {"likes": likes})
+    for style, grades in REPRESENTATIVES:
+        count.add(election, style, {"grades": grades})
+    return tally_json(election, count)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -74,7 +75,10 @@ def test_one_byte_of_data_or_config_changes_the_hash(installed):
     before = software_hash(read_software(dirs, config)).software_hash_hex
     flip_one_byte(dirs["booth_ui"] / "messages" / "ko.toml")
     middle = software_hash(read_software(dirs, config)).software_hash_hex
-    config.write_text(config.read_text().replace("volume = 80", "volume = 81"))
+    text = config.read_text()
+    changed = re.sub(r"^volume = (\d+)$", lambda m: f"volume = {int(m[1]) + 1}", text, count=1, flags=re.M)
+    assert changed != text, "the default configuration has no [audio] volume line to change"
+    config.write_text(changed)
     after = software_hash(read_software(dirs, config)).software_hash_hex
     assert len({before, middle, after}) == 3
 

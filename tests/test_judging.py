@@ -3,8 +3,6 @@ stages with quotas, budget, count and tie-break, checked against hand-computed f
 
 from __future__ import annotations
 
-import json
-from collections import Counter
 from fractions import Fraction
 
 import pytest
@@ -12,12 +10,11 @@ from hypothesis import given, settings, strategies as st
 
 from kiosk.contract.election import parse_election
 from kiosk.contract.judging_rules import judging_rules
-from kiosk.contract.tally_rules import Count, contest_results
+from kiosk.contract.tally_rules import Count
 from kiosk.errors import KioskError
 from sync.central.judging import Tallied, judge
-from sync.central.tally import TallyReport
 from sync.central.selection import LOST_BUDGET, LOST_EARLIER, LOST_POINTS, LOST_QUOTA, lot_key
-from tests.judginghelp import LOT_SEED, body_of, judged_spec
+from tests.judginghelp import LOT_SEED, body_of, judged_spec, tally_json
 
 MEMBERS = [("mA", ["PB", "PC"]), ("mA", ["PB"]), ("mB", ["PA", "PC"]), ("mB", ["PC", "PD"]), ("mC", ["PA"])]
 REPRESENTATIVES = [("rA", {"RB": 5, "RC": 3, "RD": 4}), ("rB", {"RA": 4, "RC": 2, "RD": 5}),
@@ -51,14 +48,6 @@ def test_the_hand_computed_case():
     assert {r.project: r.lost for r in online.rows} == {"A": None, "B": LOST_EARLIER, "C": LOST_POINTS,
                                                          "D": LOST_EARLIER}
     assert online.budget is None and [r.rank for r in online.rows] == [1, None, 2, None]
-
-
-def tally_json(election, count) -> dict:
-    """What the tally writes to results.json for this count (its own TallyReport.to_json)."""
-    styles = {s.id: (count.ballots_by_style[s.id], 9) for s in election.styles}
-    report = TallyReport(election.id, "official", [], styles, [], count.ballots, Counter(),
-                         contest_results(election, count), election.privacy_floor)
-    return json.loads(json.dumps(report.to_json()))
 
 
 def test_results_json_gives_the_same_judging_as_the_count():

@@ -99,7 +99,7 @@ def test_booth_is_a_watched_notify_service_without_network():
     assert d["User"] == ["kiosk"] and d["PrivateNetwork"] == ["yes"] and d["IPAddressDeny"] == ["any"]
     families = d["RestrictAddressFamilies"][0].split()
     assert "AF_INET" not in families and "AF_INET6" not in families
-    assert d["ProtectSystem"] == ["strict"] and d["ReadWritePaths"] == ["/var/lib/kiosk"]
+    assert d["ProtectSystem"] == ["strict"] and d["ReadWritePaths"] == ["/var/lib/kiosk", "-/media/kiosk-usb"]
     assert d["CapabilityBoundingSet"] == [""] and d["NoNewPrivileges"] == ["yes"]
     assert "@system-service" in d["SystemCallFilter"] and d["DevicePolicy"] == ["closed"]
     assert d["LimitCORE"] == ["0"]  # a core dump could hold a voter's choice
@@ -157,6 +157,15 @@ UDEV_LINE = re.compile(r'^(?:[A-Z_]+(?:\{[^}]+\})?(?:==|!=|\+=|=|:=)"[^"]*"(?:, 
 UDEV_MATCH_KEYS = {"ACTION", "SUBSYSTEM", "SUBSYSTEMS", "KERNEL", "ATTRS", "ENV"}
 
 
+def test_the_usb_stick_rule_mounts_where_the_booth_exports():
+    from kiosk.app.config import BoothConfig
+
+    rule = [line for line in (UNITS / "udev" / "71-kiosk-usb.rules").read_text().splitlines()
+            if line and not line.startswith("#")]
+    assert len(rule) == 1 and UDEV_LINE.match(rule[0])
+    assert rule[0].endswith(f" {BoothConfig().usb_dir}\"") and "noexec" in rule[0] and "--owner=kiosk" in rule[0]
+
+
 def test_udev_rules_are_well_formed_and_name_both_devices():
     rules = (UNITS / "udev" / "70-kiosk.rules").read_text().splitlines()
     labels = {m.group(1) for line in rules if (m := re.match(r'^LABEL="([^"]+)"$', line))}
@@ -211,3 +220,11 @@ def test_central_unit_verifies_and_is_hardened(tmp_path):
                             capture_output=True, text=True, timeout=60)
     m = re.search(r"Overall exposure level for kiosk-central.service: (\d+\.\d+)", result.stdout)
     assert m and float(m.group(1)) <= 3.0, result.stdout + result.stderr
+
+
+def test_the_sync_daemon_does_not_wait_for_a_network_the_kiosk_may_not_have():
+    # Seen in the first emulated boot: Wants=network-online.target ran systemd-networkd-wait-online,
+    # which failed with no network device and left the system "degraded".
+    text = (Path(__file__).resolve().parent.parent / "systemd" / "kiosk-sync.service").read_text()
+    lines = [line for line in text.splitlines() if not line.startswith("#")]
+    assert not any("network-online" in line for line in lines)

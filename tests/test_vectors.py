@@ -31,6 +31,12 @@ def test_vector_file_matches_the_code(name):
     assert on_disk == json.loads(json.dumps(BUILT[name])), f"regenerate with: python tests/vectors/make_vectors.py"
 
 
+def test_expert_scores_vector_verifies():
+    v = json.loads((HERE / "expert-scores.json").read_text())
+    signer = SigningKey(bytes.fromhex(v["authority_seed_hex"])).verify_key
+    assert open_envelope(v["envelope"], "kiosk-expert-scores/1", signer, "vector")["scores"]["experts"]["P001"] == 27
+
+
 def test_vectors_verify():
     election = json.loads((HERE / "election.json").read_text())
     authority = VerifyKey.from_hex(election["envelope"]["signer_hex"])

@@ -17,7 +17,8 @@ from hardware.errors import PrinterError, Problem
 from hardware.printer import Printer
 from kiosk.station import eventlog as ev
 from kiosk.app.printing import report_document
-from kiosk.station.casting import Cast, PreparedBallot, admit_token, commit_ballot, prepare_ballot
+from kiosk.station.casting import Cast, PreparedBallot, admit_token, commit_ballot, prepare_ballot, \
+    prepare_encryption_for
 from kiosk.station.reports import paper_record, spoiled_slip
 from kiosk.station.sealing import seal_if_due
 from kiosk.app.steps import MENU_ACTIONS, USB_DIR, menu_step, status_lines
@@ -43,12 +44,14 @@ class StationPort:
                  usb_dir: Path = USB_DIR) -> None:
         self.station, self.printer, self.clock, self.usb_dir = station, printer, clock, Path(usb_dir)
         self._prepared: dict[str, PreparedBallot] = {}
+        self._early = None   # format 2: the encryption made during review (its seed only in memory)
         self._who: Unlocked | None = None
 
     def _now(self) -> int:
         return int(self.clock())
 
     def check_token(self, payload: str) -> flow.TokenAccepted | flow.TokenRefused:
+        self._early = None   # a new voter: nothing of the one before stays
         result = admit_token(self.station, payload, self._now())
         if isinstance(result, Refused):
             return flow.TokenRefused(result.reason.value)
@@ -58,7 +61,15 @@ class StationPort:
         admitted = admit_token(self.station, payload, self._now())
         if isinstance(admitted, Refused):
             return admitted
-        return prepare_ballot(self.station, admitted, selections, self._now())
+        early, self._early = self._early, None
+        if early is not None and early[0] != payload:
+            early = None
+        return prepare_ballot(self.station, admitted, selections, self._now(), early[1] if early else None)
+
+    def prepare_encryption(self, payload: str, style: str, selections: dict) -> None:
+        """Format 2: encrypt and prove the reviewed selections now (the booth's worker thread, while the
+        voter reads the review screen); the print or cast uses it if the selections are still these."""
+        self._early = (payload, prepare_encryption_for(self.station, style, selections))
 
     def print_paper_record(self, payload: str, style: str, selections: dict,
                            language: str, large: bool = False) -> flow.PrintDone | flow.PrintFailed:
@@ -79,6 +90,7 @@ class StationPort:
 
     def print_spoiled(self, ballot_id: str) -> None:
         self._prepared.pop(ballot_id, None)
+        self._early = None
         with self.station.store.transaction():
             self.station.store.append(ev.PAPER_SPOILED, {"time": self._now()})
         if self.printer is not None:

@@ -112,12 +112,8 @@ def sign_ballot(key: SigningKey, election: Election, ballot_id: bytes, serial: b
                         sealed, sealed_sig, signature)
 
 
-def check_ballot(record: BallotRecord, election: Election, key: VerifyKey) -> str | None:
-    """What is wrong with a ballot row, or None when every part of it verifies."""
-    if not isinstance(record.ballot_id, bytes) or len(record.ballot_id) != BALLOT_ID_BYTES:
-        return "the ballot id is not 16 bytes"
-    if not isinstance(record.serial, bytes) or record.token_ref != token_ref(election.fingerprint, record.serial):
-        return "the token reference does not match the token serial"
+def twin_problem(record: BallotRecord, election: Election) -> str | None:
+    """What is wrong with a row's style and selections (the digital twin), in either ballot format, or None."""
     if not isinstance(record.style, str) or election.style(record.style) is None:
         return "the ballot style is not in this election"
     try:
@@ -128,6 +124,18 @@ def check_ballot(record: BallotRecord, election: Election, key: VerifyKey) -> st
         return "the selections are not canonical JSON"
     if check_selections(election, record.style, selections):
         return "the selections break the ballot style's rules"
+    return None
+
+
+def check_ballot(record: BallotRecord, election: Election, key: VerifyKey) -> str | None:
+    """What is wrong with a ballot row, or None when every part of it verifies."""
+    if not isinstance(record.ballot_id, bytes) or len(record.ballot_id) != BALLOT_ID_BYTES:
+        return "the ballot id is not 16 bytes"
+    if not isinstance(record.serial, bytes) or record.token_ref != token_ref(election.fingerprint, record.serial):
+        return "the token reference does not match the token serial"
+    wrong = twin_problem(record, election)
+    if wrong:
+        return wrong
     if not isinstance(record.sealed, bytes) or \
             len(record.sealed) != padded_length(election, record.style) + SEALED_OVERHEAD:
         return "the sealed form has the wrong length for its ballot style"

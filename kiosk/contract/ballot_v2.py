@@ -16,30 +16,25 @@ What leaves the kiosk in format 2 (the canonical JSON of)::
   object without sig_b64)``.
 
 The Merkle leaf is the canonical JSON of the whole object; the tracking code is its hash as before.
-Not wired yet: the kiosk still casts, and the node still judges, format 1 (the plan is in the
-issue-14 session report).
+The kiosk of a format-2 election casts these (:mod:`kiosk.contract.ballot_row_v2` is its
+ballot-box row); the node judges them in batch format 2 (:mod:`kiosk.contract.batch_v2`).
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from kiosk.contract.canonical import b64url, canonical_bytes, from_b64url, from_hex, parse_json
 from kiosk.contract.crypto.encrypted_ballot import encrypted_length, parse_ballot_bytes, verify_ballot
 from kiosk.contract.election import Election
 from kiosk.contract.keys import SigningKey, VerifyKey
+from kiosk.contract.merkle import leaf_hash
+from kiosk.contract.tokens import TOKEN_KEY_CONTEXT, token_signing_key  # noqa: F401 (re-exported: the token key lives with the token)
 from kiosk.errors import FormatError, ProofError, SignatureError
 
-TOKEN_KEY_CONTEXT = b"kiosk-token-key/2"
 TOKEN_BALLOT_CONTEXT = "kiosk-token-ballot/2"
 SEALED_BALLOT_V2_CONTEXT = "kiosk-sealed-ballot/2"
 FIELDS = frozenset({"ballot_id_hex", "encrypted_b64", "sig_b64", "style", "token_key_hex", "token_sig_b64"})
-
-
-def token_signing_key(fingerprint: bytes, serial: bytes) -> SigningKey:
-    """The token's own key: Ed25519 from SHA-256(domain tag || election fingerprint || serial)."""
-    return SigningKey(hashlib.sha256(TOKEN_KEY_CONTEXT + fingerprint + serial).digest())
 
 
 @dataclass(frozen=True)
@@ -72,6 +67,10 @@ class SealedBallotV2:
     def leaf(self) -> bytes:
         """The Merkle leaf data: canonical JSON of the whole object."""
         return canonical_bytes(self.to_json())
+
+    def leaf_hash(self) -> bytes:
+        """RFC 6962 leaf hash: what the bulletin board logs and the tracking code shortens."""
+        return leaf_hash(self.leaf())
 
 
 def seal_ballot_v2(kiosk: SigningKey, election: Election, serial: bytes, ballot_id: bytes, style: str,

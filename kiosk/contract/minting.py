@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from kiosk.errors import ValidationError
 from kiosk.contract.package import ElectionPackage
-from kiosk.contract.tokens import MODE_LETTER, new_serial, token_payload, token_ref
+from kiosk.contract.tokens import MODE_LETTER, new_serial, roll_key, token_payload
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,8 @@ class MintedToken:
 def mint_tokens(package: ElectionPackage, requests: list[tuple[str, int]], mode: str) -> list[MintedToken]:
     """Add ``count`` fresh tokens per (ballot style, count) to the roll in one transaction.
 
-    Returns the payloads: besides the printed slips, the only place they ever exist.
+    Returns the payloads: besides the printed slips, the only place they ever exist. The roll
+    gets what :func:`roll_key` gives: the token's public key in a format-2 election.
     """
     election = package.election
     problems = [(f"style {s!r}", "is not a ballot style of this election") for s, _ in requests
@@ -39,7 +40,7 @@ def mint_tokens(package: ElectionPackage, requests: list[tuple[str, int]], mode:
         for _ in range(count):
             serial = new_serial()
             minted.append(MintedToken(style, mode, token_payload(election.tag, mode, serial)))
-            entries.append((token_ref(election.fingerprint, serial), mode, style))
+            entries.append((roll_key(election.fingerprint, serial, election.ballot_format), mode, style))
     roll = package.roll()
     try:
         roll.add(entries)

@@ -1,10 +1,16 @@
-"""The token roll: for each token its reference H(serial), mode and ballot style.
+"""The token roll: for each token its key on the roll, mode and ballot style.
 
 A SQLite file (``roll.sqlite``) beside ``election.json``. Minting appends entries; freezing
-computes the RFC 6962 Merkle root over every entry in reference order and has the authority
+computes the RFC 6962 Merkle root over every entry in key order and has the authority
 sign it into ``roll-root.json``; after that the roll refuses to grow. The leaf of an entry is
-``ref (32 bytes) || mode letter (O/T) || ballot style id (UTF-8)``. Ordering by reference
+``key (32 bytes) || mode letter (O/T) || ballot style id (UTF-8)``. Ordering by key
 makes the root independent of the order in which tokens were minted, and reveals none.
+
+What the 32-byte key (column ``ref``) is depends on the election's ballot format
+(:func:`kiosk.contract.tokens.roll_key`): in format 2 the token's own Ed25519 public key
+(``ballot_v2.token_signing_key``), so nodes and observers look a ballot's ``token_key`` up
+directly and check its signature, and no serial nor hash of one is anywhere outside the kiosk;
+in format 1 the reference H(serial). The file layout, the leaf and the signed root are the same.
 """
 
 from __future__ import annotations
@@ -145,12 +151,12 @@ class TokenRoll:
         return root is not None and self.compute_root() == (root.size, bytes.fromhex(root.root_hex))
 
     def lookup(self, ref: bytes) -> tuple[str, str] | None:
-        """(mode, ballot style) for a reference, or None when the roll has no such token."""
+        """(mode, ballot style) for a roll key (format 2: a token key), or None when the roll has no such token."""
         row = self._db.execute("SELECT mode, style FROM entries WHERE ref = ?", (ref,)).fetchone()
         return (row[0], row[1]) if row else None
 
     def lookup_many(self, refs: list[bytes]) -> dict[bytes, tuple[str, str]]:
-        """(mode, ballot style) for each reference the roll holds (a central node checks whole batches)."""
+        """(mode, ballot style) for each roll key it holds (a central node checks whole batches of token keys)."""
         found: dict[bytes, tuple[str, str]] = {}
         for i in range(0, len(refs), 500):  # under SQLite's bound on host parameters
             chunk = refs[i:i + 500]

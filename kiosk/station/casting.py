@@ -4,8 +4,14 @@ The booth calls the three steps apart, because a paper record is printed between
 casting and must carry the ballot's id::
 
     admitted = admit_token(station, payload, now)          # at the camera
-    prepared = prepare_ballot(station, admitted, choices)  # after review (sealed, signed)
+    early = prepare_encryption_for(station, admitted.style, choices)  # format 2: when review shows
+    prepared = prepare_ballot(station, admitted, choices, now, early)  # after review (sealed, signed)
     result = commit_ballot(station, prepared, now)         # "cast" only if this returns Cast
+
+In a format-2 election the ballot is ElGamal-encrypted with proofs (a few ms): the booth starts
+that as the review screen shows (:func:`prepare_encryption_for`), so that the voter does not wait
+at "cast"; :func:`prepare_ballot` uses it when it is of the same selections and encrypts again
+when the voter changed them. The nonce seed lives only in that object: the row never keeps it.
 
 :func:`cast` does all three. Every outcome is a value: :class:`Cast`, or
 :class:`~kiosk.contract.tokens.Refused` with the reason; each refusal is logged as ``token_refused``
@@ -20,6 +26,7 @@ from dataclasses import dataclass
 
 from kiosk.station import eventlog as ev
 from kiosk.contract.ballot import BallotRecord, make_ballot
+from kiosk.contract.ballot_row_v2 import PreparedEncryption, make_ballot_v2, prepare_encryption
 from kiosk.contract.batch import tracking_code
 from kiosk.contract.canonical import canonical_bytes
 from kiosk.errors import StorageError
@@ -68,7 +75,7 @@ def admit_token(station: Station, payload: object, now: int) -> Valid | Refused:
     if not station.accepts_ballots:
         return refuse(station, RefusalReason.POLLS_NOT_OPEN, now)
     e = station.election
-    result = check_token(payload, e.tag, e.fingerprint, station.mode, station.roll)
+    result = check_token(payload, e.tag, e.fingerprint, station.mode, station.roll, e.ballot_format)
     if isinstance(result, Refused):
         return refuse(station, result.reason, now)
     if not e.style_allowed(result.style, station.config.station):  # the package binds it elsewhere
@@ -78,12 +85,32 @@ def admit_token(station: Station, payload: object, now: int) -> Valid | Refused:
     return result
 
 
-def prepare_ballot(station: Station, admitted: Valid, selections: object, now: int) -> PreparedBallot | Refused:
-    """Check the selections against the ballot style's rules, then seal and sign the ballot."""
-    if check_selections(station.election, admitted.style, selections):
+def prepare_encryption_for(station: Station, style: str, selections: object) -> PreparedEncryption | None:
+    """Format 2: encrypt and prove the selections ahead of the cast (None in format 1, or when they break
+    the rules: :func:`prepare_ballot` refuses those). Pure work, nothing written, nothing logged: the
+    token is checked again, and logged if refused, when the ballot is prepared."""
+    e = station.election
+    if e.ballot_format != 2 or e.style(style) is None or check_selections(e, style, selections):
+        return None
+    return prepare_encryption(e, style, canonical_bytes(normalise_selections(e, style, selections)))
+
+
+def prepare_ballot(station: Station, admitted: Valid, selections: object, now: int,
+                   early: PreparedEncryption | None = None) -> PreparedBallot | Refused:
+    """Check the selections against the ballot style's rules, then seal and sign the ballot.
+
+    Format 2: ``early`` (from :func:`prepare_encryption_for`) is used when it is of exactly these
+    selections; otherwise they are encrypted now.
+    """
+    e = station.election
+    if check_selections(e, admitted.style, selections):
         return refuse(station, RefusalReason.SELECTIONS_INVALID, now)
-    chosen = canonical_bytes(normalise_selections(station.election, admitted.style, selections))
-    return PreparedBallot(make_ballot(station.key, station.election, admitted.style, admitted.token.serial, chosen))
+    chosen = canonical_bytes(normalise_selections(e, admitted.style, selections))
+    if e.ballot_format == 2:
+        if early is None or not early.is_for(admitted.style, chosen):
+            early = prepare_encryption(e, admitted.style, chosen)
+        return PreparedBallot(make_ballot_v2(station.key, e, admitted.token.serial, early))
+    return PreparedBallot(make_ballot(station.key, e, admitted.style, admitted.token.serial, chosen))
 
 
 def commit_ballot(station: Station, prepared: PreparedBallot, now: int) -> Cast | Refused:

@@ -11,26 +11,32 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from kiosk.contract.batch import SealedBatch, encode_batch, header_from_json
+from kiosk.contract.batch import SealedBatch
+from kiosk.contract.batch_v2 import SealedBatchV2, any_header_from_json
+from kiosk.contract.ballot_row_v2 import BallotRecordV2
 from kiosk.contract.canonical import parse_json
 from kiosk.files import write_atomic
 from kiosk.station.datadir import DataDir
+from kiosk.station.formats import encode_any_batch
 from kiosk.station.store import Store
 
 log = logging.getLogger(__name__)
 
 
-def write_batch_file(data: DataDir, batch: SealedBatch) -> Path:
+def write_batch_file(data: DataDir, batch: SealedBatch | SealedBatchV2) -> Path:
     """Write a batch file atomically (temporary name, fsync, rename, fsync the directory)."""
     path = data.batch_file(batch.header.mode, batch.header.number)
-    write_atomic(path, encode_batch(batch))
+    write_atomic(path, encode_any_batch(batch))
     return path
 
 
-def batch_from_store(store: Store, number: int, header: bytes, signature: bytes) -> SealedBatch:
+def batch_from_store(store: Store, number: int, header: bytes, signature: bytes) -> SealedBatch | SealedBatchV2:
     """Rebuild a sealed batch from the store: the same bytes as the file it wrote."""
     ballots = tuple(r.sealed_ballot for r in store.ballots(batch=number))
-    return SealedBatch(header_from_json(parse_json(header, f"batch {number} header")), signature, ballots)
+    parsed = any_header_from_json(parse_json(header, f"batch {number} header"))
+    if store.record_class is BallotRecordV2:
+        return SealedBatchV2(parsed, signature, ballots, ())
+    return SealedBatch(parsed, signature, ballots)
 
 
 def restore_outbox(data: DataDir, store: Store) -> list[Path]:
@@ -40,7 +46,7 @@ def restore_outbox(data: DataDir, store: Store) -> list[Path]:
     written = []
     for number, header, _, signature in store.batches():
         path = data.batch_file(store.mode, number)
-        expected = encode_batch(batch_from_store(store, number, header, signature))
+        expected = encode_any_batch(batch_from_store(store, number, header, signature))
         try:
             if path.read_bytes() == expected:
                 continue

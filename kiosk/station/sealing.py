@@ -17,7 +17,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from kiosk.station import eventlog as ev
-from kiosk.contract.batch import BatchHeader, SealedBatch, build_batch, header_from_json
+from kiosk.contract.batch import BatchHeader, SealedBatch, build_batch
+from kiosk.contract.batch_v2 import SealedBatchV2, any_header_from_json, build_batch_v2
 from kiosk.contract.canonical import parse_json
 from kiosk.station.outbox import write_batch_file
 from kiosk.station.station import Station
@@ -40,12 +41,12 @@ def seal_due(station: Station, now: int) -> bool:
     return now - since >= station.config.seal_interval_s
 
 
-def seal_if_due(station: Station, now: int) -> SealedBatch | None:
+def seal_if_due(station: Station, now: int) -> SealedBatch | SealedBatchV2 | None:
     """Seal a batch if one is due (call it between voters, never while one waits)."""
     return seal(station, now) if seal_due(station, now) else None
 
 
-def seal(station: Station, now: int) -> SealedBatch:
+def seal(station: Station, now: int) -> SealedBatch | SealedBatchV2:
     """Seal the unsealed ballots into the next batch, write it to the outbox, compact the store."""
     with station.store.transaction():
         batch = seal_in_transaction(station, now, polls_closed=False)
@@ -53,13 +54,18 @@ def seal(station: Station, now: int) -> SealedBatch:
     return batch
 
 
-def seal_in_transaction(station: Station, now: int, polls_closed: bool) -> SealedBatch:
+def seal_in_transaction(station: Station, now: int, polls_closed: bool) -> SealedBatch | SealedBatchV2:
     """Build, sign and record the next batch inside the caller's transaction (closing uses this)."""
     store = station.store
     previous = last_header(store)
     ballots = [r.sealed_ballot for r in store.ballots(unsealed_only=True)]
-    batch = build_batch(station.key, station.config.election_hex, store.mode,
-                        previous.number + 1 if previous else 1, previous, ballots, polls_closed)
+    number = previous.number + 1 if previous else 1
+    if station.election.ballot_format == 2:
+        batch = build_batch_v2(station.key, station.config.election_hex, store.mode, number, previous, ballots,
+                               (), polls_closed)
+    else:
+        batch = build_batch(station.key, station.config.election_hex, store.mode, number, previous, ballots,
+                            polls_closed)
     h = batch.header
     store.insert_batch(h.number, h.encoded(), h.hash(), batch.signature, [b.ballot_id for b in batch.ballots])
     store.append(ev.BATCH_SEALED, {"number": h.number, "header_hash_hex": h.hash().hex(), "count": h.count,
@@ -67,7 +73,7 @@ def seal_in_transaction(station: Station, now: int, polls_closed: bool) -> Seale
     return batch
 
 
-def finish_batch(station: Station, batch: SealedBatch) -> Path:
+def finish_batch(station: Station, batch: SealedBatch | SealedBatchV2) -> Path:
     """After COMMIT: the outbox file, then compaction."""
     path = write_batch_file(station.data, batch)
     station.store.compact()
@@ -77,4 +83,4 @@ def finish_batch(station: Station, batch: SealedBatch) -> Path:
 def last_header(store: Store) -> BatchHeader | None:
     """The header of the store's latest batch, or None before the first."""
     rows = store.db.execute("SELECT header FROM batches ORDER BY number DESC LIMIT 1").fetchall()
-    return header_from_json(parse_json(rows[0][0], "batch header")) if rows else None
+    return any_header_from_json(parse_json(rows[0][0], "batch header")) if rows else None

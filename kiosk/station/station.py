@@ -17,6 +17,7 @@ from kiosk.contract.keys import SigningKey, load_signing_key
 from kiosk.station.outbox import restore_outbox
 from kiosk.station.lifecycle import EVENT_STATE, StationState, state_from_events
 from kiosk.contract.package import ElectionPackage, load_package
+from kiosk.station.formats import record_class
 from kiosk.station.store import Connect, Store, sqlite_connect
 
 STEP_KINDS = tuple(EVENT_STATE) + (ev.MODE_CHANGED,)
@@ -113,6 +114,7 @@ class Station:
             self.store.close()
         self.store = Store.open(self.data.store_file(mode), self.key, connect=self.connect,
                                 synchronous=self._synchronous)
+        self.store.record_class = record_class(self.election)
         if not self.store.initialized or self.store.meta.get("kiosk_key_hex") != self.config.kiosk_key_hex \
                 or self.store.meta.get("election_hex") != self.config.election_hex:
             raise FormatError(f"{self.store.path} is not this station's {mode} store",

@@ -82,6 +82,8 @@ class Store:
 
     def __init__(self, db: Any, path: Path, key: SigningKey | None) -> None:
         self.db, self.path, self.key = db, Path(path), key
+        # how a ballot row is read: BallotRecordV2 in a format-2 election (set by whoever knows the election)
+        self.record_class: type[BallotRecord] = BallotRecord
         self.meta: dict[str, str] = {}
         self.head_seq, self.head_hash = 0, b""
 
@@ -214,7 +216,7 @@ class Store:
         elif batch is not None:
             sql, args = sql + " WHERE ballot_id IN (SELECT ballot_id FROM batch_members WHERE batch = ?)", (batch,)
         for row in self.db.execute(sql + " ORDER BY ballot_id", args):
-            yield BallotRecord(row[0], row[1], row[2], row[3], _as_bytes(row[4]), *row[5:])
+            yield self.record_class(row[0], row[1], row[2], row[3], _as_bytes(row[4]), *row[5:])
 
     def ballot_count(self) -> int:
         """Ballots in the box."""

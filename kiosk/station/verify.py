@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.station import eventlog as ev
-from kiosk.contract.ballot import check_ballot
 from kiosk.contract.card_list import CardList, parse_card_list
-from kiosk.contract.batch import BatchHeader, check_batch, encode_batch, parse_batch
+from kiosk.contract.batch import BatchHeader, check_batch
+from kiosk.contract.batch_v2 import SealedBatchV2, check_batch_v2, parse_any_batch
+from kiosk.station.formats import check_row, encode_any_batch, record_class
 from kiosk.station.datadir import MODES, DataDir, StationIdentity, read_config
 from kiosk.contract.election import Election
 from kiosk.contract.findings import Finding, note, problem
@@ -152,6 +153,7 @@ def _verify_store(data: DataDir, mode: str, config: StationIdentity, election: E
                   connect: Connect, report: VerifyReport) -> None:
     try:
         store = Store.open(data.store_file(mode), read_only=True, connect=connect)
+        store.record_class = record_class(election)
     except KioskError as e:
         report.problems.append(problem(f"{mode} store", str(e)))
         return
@@ -235,7 +237,7 @@ class _StoreCheck:
             n += 1
             name = record.ballot_id.hex() if isinstance(record.ballot_id, bytes) else repr(record.ballot_id)
             place = f"ballot {name}"
-            wrong = check_ballot(record, self.election, self.key)
+            wrong = check_row(record, self.election, self.key)
             if wrong is None and self.roll.lookup(record.token_ref) != (self.mode, record.style):
                 wrong = f"its token is not on the roll for ballot style {record.style} in {self.mode} mode"
             if wrong:
@@ -257,7 +259,10 @@ class _StoreCheck:
             if h.encoded() != header_bytes or h.hash() != header_hash:
                 self.problem(place, "the stored header is not canonical or its hash does not match")
             # every ballot's sealed signature was checked with its row already
-            for found in check_batch(batch, self.config.election_hex, self.key, previous, ballot_signatures=False):
+            found_all = check_batch_v2(batch, self.config.election_hex, self.key, previous) \
+                if isinstance(batch, SealedBatchV2) else \
+                check_batch(batch, self.config.election_hex, self.key, previous, ballot_signatures=False)
+            for found in found_all:
                 self.problem(place, f"{found.code}: {found.detail}")
             if (h.number, h.mode) != (number, self.mode):
                 self.problem(place, "the header names another batch number or mode")
@@ -279,11 +284,11 @@ class _StoreCheck:
             self.report.notes.append(note(name, "missing; the kiosk writes it again on its next start"))
             return
         try:
-            parse_batch(data)
+            parse_any_batch(data)
         except FormatError as e:
             self.report.problems.append(problem(name, f"does not parse: {e}"))
             return
-        if data != encode_batch(batch):
+        if data != encode_any_batch(batch):
             self.report.problems.append(problem(name, "differs from the batch the store holds"))
 
 

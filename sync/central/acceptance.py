@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from kiosk.contract.ballot import SEALED_OVERHEAD, padded_length
-from kiosk.contract.batch import HEADER_CONTEXT, BatchHeader, BatchProblem, SealedBatch, check_batch
+from kiosk.contract.batch import BatchHeader, BatchProblem, SealedBatch, check_batch
 from kiosk.contract.election import Election
 from kiosk.contract.keys import VerifyKey
 from kiosk.contract.merkle import root_from_leaf_hashes
@@ -100,8 +100,12 @@ def sealed_lengths(election: Election) -> dict[str, int]:
     return {s.id: padded_length(election, s.id) + SEALED_OVERHEAD for s in election.styles}
 
 
-def _rejected(reason: str, detail: str) -> Verdict:
+def rejected(reason: str, detail: str) -> Verdict:
+    """A rejection naming its reason code and what is wrong."""
     return Verdict(REJECTED, reason, detail)
+
+
+_rejected = rejected
 
 
 def precheck(batch: SealedBatch, ctx: NodeContext) -> Verdict | None:
@@ -114,7 +118,7 @@ def precheck(batch: SealedBatch, ctx: NodeContext) -> Verdict | None:
     if ctx.roster.kiosk(h.kiosk_key_hex) is None:
         return _rejected("unknown_kiosk", "the kiosk key is not on the roster")
     # before anything is compared with what the node holds: only the kiosk can claim a number
-    if not VerifyKey.from_hex(h.kiosk_key_hex).is_valid(HEADER_CONTEXT, h.encoded(), batch.signature):
+    if not VerifyKey.from_hex(h.kiosk_key_hex).is_valid(h.context, h.encoded(), batch.signature):
         return _rejected("bad_header_signature", "the header signature does not verify")
     return None
 

@@ -2,7 +2,8 @@
 
 Verbs: ``election init|show``, ``tokens mint|freeze|check``, ``cards mint|list|revoke|check``, ``node init``,
 ``kiosks add``, ``serve``, ``ingest``, ``verify`` (a node's store, or ``--from`` published data),
-``tally``, ``board check|export``, ``witness``, ``trustee keygen|share|accept|check|decrypt|combine``.
+``tally``, ``board check|export``, ``witness``, ``trustee keygen|share|accept|check|decrypt|combine``,
+``scores add``, ``select``.
 Exit codes: 0 ok, 1 the thing checked is bad, 2 usage or input error.
 """
 
@@ -21,9 +22,11 @@ from kiosk.contract.package import create_package, load_package
 from kiosk.contract.spec import read_spec
 from kiosk.contract.tokens import REFUSAL_TEXT, Refused, check_token
 from kiosk.contract.ttabok import TTABOK_COMMUNITIES, ttabok_spec
+from kiosk.contract.ttabok_judging import add_judging
 from sync.central.audit.cli import add_audit_verbs
 from sync.central.cards_cli import add_cards_verbs
 from sync.central.board_cli import add_board_verbs
+from sync.central.judging_cli import add_judging_verbs
 from sync.central.witness_cli import add_witness_verb
 from sync.central.trustee_cli import add_trustee_verbs, trustees_election_key
 from sync.central.node_cli import add_node_verbs
@@ -35,10 +38,20 @@ def cmd_election_init(args: argparse.Namespace) -> int:
     if bool(args.spec) == bool(args.demo):
         print("error: give exactly one of --spec FILE or --demo ttabok", file=sys.stderr)
         return EXIT_USAGE
+    if args.judging and not args.demo:
+        print("error: --judging is for --demo ttabok; a spec says its own electorates and selection", file=sys.stderr)
+        return EXIT_USAGE
     body = read_spec(args.spec) if args.spec else ttabok_spec(args.communities)
+    if args.judging:
+        body = add_judging(body)
     if args.nodes and not args.demo:
         print("error: --nodes N is for --demo; give real nodes with --node ID=URL=KEYHEX", file=sys.stderr)
         return EXIT_USAGE
+    if args.lot_seed_sha256:
+        if not isinstance(body.get("selection"), dict):
+            print("error: --lot-seed-sha256 needs a spec with a 'selection' section", file=sys.stderr)
+            return EXIT_USAGE
+        body = {**body, "selection": {**body["selection"], "lot_seed_sha256": args.lot_seed_sha256.strip().lower()}}
     demo = demo_nodes(args.nodes) if args.nodes else []
     listed = [parse_node_option(text) for text in args.node or []] + [entry for entry, _ in demo]
     if listed:
@@ -155,7 +168,7 @@ def cmd_tokens_check(args: argparse.Namespace) -> int:
     e = package.election
     roll = package.roll()
     try:
-        result = check_token(args.payload.strip(), e.tag, e.fingerprint, args.mode, roll)
+        result = check_token(args.payload.strip(), e.tag, e.fingerprint, args.mode, roll, e.ballot_format)
     finally:
         roll.close()
     if isinstance(result, Refused):
@@ -186,6 +199,11 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--demo", choices=["ttabok"], help="the 2017 Gyeonggi Ttabok community vote")
     init.add_argument("--communities", type=int, default=TTABOK_COMMUNITIES,
                       help=f"communities in the Ttabok demo (default {TTABOK_COMMUNITIES})")
+    init.add_argument("--judging", action="store_true",
+                      help="the Ttabok demo with the whole judging: representatives' grades, experts, selection")
+    init.add_argument("--lot-seed-sha256", metavar="HEX",
+                      help="commit the selection's lot: the SHA-256 of a seed drawn now and revealed with "
+                           "'kiosk-central select --lot-seed' (replaces the spec's selection.lot_seed_sha256)")
     init.add_argument("--trustees", type=int, default=3, help="trustees sharing the election key (default 3)")
     init.add_argument("--threshold", type=int, default=2, help="shares needed to tally (default 2)")
     init.add_argument("--trustees-from", type=Path, metavar="DIR",
@@ -227,6 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_audit_verbs(verbs)
     add_witness_verb(verbs)
     add_trustee_verbs(verbs)
+    add_judging_verbs(verbs)
     return p
 
 

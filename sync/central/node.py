@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Callable
 
 from kiosk.contract.ack import Acknowledgement, BatchRef, Checkpoint, sign_ack
-from kiosk.contract.batch import MODES, BatchHeader, SealedBatch, ballot_leaves, parse_batch
+from kiosk.contract.batch import MODES, BatchHeader, SealedBatch, ballot_leaves
+from kiosk.contract.batch_v2 import SealedBatchV2, parse_any_batch
 from kiosk.contract.double_use import RECORD_CONTEXT, RECORDS_DIR, UsedBallot, distinct_ballots, record_body
 from kiosk.contract.envelope import seal_envelope, write_envelope
 from kiosk.errors import FormatError, KioskError
@@ -35,6 +36,8 @@ from kiosk.contract.package import load_package
 from kiosk.contract.roster import ROSTER_FILE, Roster, load_roster
 from kiosk.contract.tokens import token_refs
 from sync.central import acceptance as acc
+from sync.central import acceptance_v2 as acc2
+from sync.central.proof_pool import check_sealed_all
 from sync.central.store import NodeMeta, NodeStore
 from sync.central.stores import open_store
 
@@ -85,6 +88,28 @@ class _StoreFacts:
                               resent_ballots(self.node.store, batch, self.refs, spent))
 
 
+    # -- format 2 ---------------------------------------------------------------------------
+    def token_facts_v2(self, batch: SealedBatchV2) -> acc2.TokenFactsV2:
+        self.refs = tuple(b.token_key for b in batch.ballots)  # the board keeps token keys, never serials
+        keys = list(dict.fromkeys(self.refs + tuple(s.ballot.token_key for s in batch.spoiled)))
+        spent = self.node.store.spent_by(self.refs)
+        return acc2.TokenFactsV2(self.node.roll.lookup_many(keys), spent,
+                                 resent_ballots(self.node.store, batch, self.refs, spent))
+
+    def ballot_failures(self, batch: SealedBatchV2) -> list[acc2.BallotFailure]:
+        node = self.node
+        if node.verify_queue is not None:  # verdicts of the workers on other machines (sync/central/verify_queue.py)
+            from sync.central.verify_queue import recorded_failures
+            found = recorded_failures(node.verify_queue, batch.header.hash(), node.public_key, node.election,
+                                      node.verify_workers)
+            if found is not None:
+                return [acc2.BallotFailure(*f) for f in found]
+        kiosk = batch.header.kiosk_key_hex
+        items = [(kiosk, b) for b in batch.ballots] + [(kiosk, s.ballot) for s in batch.spoiled]
+        return [acc2.BallotFailure(i, code, detail) for i, code, detail in
+                check_sealed_all(self.node.public_key, self.node.election, items, self.node.verify_workers)]
+
+
 def resent_ballots(store: NodeStore, batch, refs: tuple[bytes, ...], spent: dict[bytes, frozenset[str]]) -> frozenset:
     """The refs whose ballot in ``batch`` is byte for byte every ballot its kiosk already has on the board
     for that token: one ballot delivered again (a restored store re-sealing it), not a second use."""
@@ -107,7 +132,7 @@ class CentralNode:
 
     def __init__(self, election_dir: Path, data_dir: Path, mode: str = "official",
                  clock: Callable[[], float] = time.time, store: NodeStore | None = None,
-                 db: str | None = None) -> None:
+                 db: str | None = None, verify_workers: int = 1, verify_queue: str | None = None) -> None:
         if mode not in MODES:
             raise KioskError(f"a node's mode is official or test, not {mode!r}")
         self.election_dir, self.data_dir, self.mode, self.clock = Path(election_dir), Path(data_dir), mode, clock
@@ -132,9 +157,19 @@ class CentralNode:
         self._roster_stamp: tuple[int, int] | None = None
         self._roster = Roster(self.election.fingerprint_hex, ())
         self._sealed_lengths = acc.sealed_lengths(self.election)
+        # format 2 when the package carries the trustees' election key: ballots are encrypted and proved
+        self.public_key: bytes | None = getattr(self.election, "election_public_key", None)
+        self._encrypted_lengths = acc2.encrypted_lengths(self.election) if self.public_key else {}
+        self.verify_workers = verify_workers  # processes checking a format-2 batch's signatures and proofs
+        self.verify_queue = None  # a PostgreSQL queue shared with verifier workers (--verify-queue URL)
+        if verify_queue is not None:
+            from sync.central.verify_queue import connect
+            self.verify_queue = connect(verify_queue)
 
     def close(self) -> None:
         """Close the store and the roll."""
+        if self.verify_queue is not None:
+            self.verify_queue.close()
         self.store.close()
         self.roll.close()
 
@@ -157,7 +192,7 @@ class CentralNode:
     def submit(self, body: bytes) -> Submitted | Malformed:
         """Judge one batch (exact file bytes), record it, return the signed acknowledgement."""
         try:
-            batch = parse_batch(body)
+            batch = parse_any_batch(body)
         except FormatError as e:
             return Malformed("malformed", e.message[:300])
         with self._lock:
@@ -166,14 +201,18 @@ class CentralNode:
                 self._release_held(batch.header.kiosk_key_hex, batch.header.number + 1)
         return result
 
-    def _submit_parsed(self, batch: SealedBatch, body: bytes) -> Submitted:
+    def _submit_parsed(self, batch: SealedBatch | SealedBatchV2, body: bytes) -> Submitted:
         h = batch.header
-        leaf_digests = leaf_hashes(ballot_leaves(body, batch))  # for the root check and the board
+        v2 = isinstance(batch, SealedBatchV2)
+        # for the root check and the board
+        leaf_digests = leaf_hashes([b.leaf() for b in batch.ballots] if v2 else ballot_leaves(body, batch))
         with self.store.transaction():
             verdict, refs = self._judge(batch, leaf_digests)
             records = []
             if verdict.verdict == acc.ACCEPTED:
                 self.store.add_accepted(h, batch.signature, zip(batch.ballots, refs), leaf_digests)
+                if v2:
+                    self.store.add_spoiled(h, batch.spoiled)
                 if verdict.double_use:
                     verdict, records = self._double_uses(verdict)
                 if verdict.double_use:  # never the token: only how many and where
@@ -203,9 +242,16 @@ class CentralNode:
                     for leaf in leaves[ref]]))
         return dataclasses.replace(verdict, double_use=tuple(real)), records
 
-    def _judge(self, batch: SealedBatch, leaf_digests: list[bytes]) -> tuple[acc.Verdict, list[bytes]]:
-        facts = _StoreFacts(self)
-        verdict = acc.judge(batch, self.context(), leaf_digests, facts)
+    def _judge(self, batch: SealedBatch | SealedBatchV2, leaf_digests: list[bytes]) -> tuple[acc.Verdict, list[bytes]]:
+        facts, v2 = _StoreFacts(self), isinstance(batch, SealedBatchV2)
+        if v2 != (self.public_key is not None):  # each election takes one ballot format
+            wanted = "2 (encrypted ballots)" if self.public_key is not None else "1"
+            return acc.precheck(batch, self.context()) or acc.rejected(
+                "wrong_format", f"this election takes batch format {wanted}; update the kiosk's software"), []
+        if v2:
+            verdict = acc2.judge_v2(batch, self.context(), leaf_digests, facts, self._encrypted_lengths)
+        else:
+            verdict = acc.judge(batch, self.context(), leaf_digests, facts)
         return verdict, list(facts.refs)
 
     def _acknowledge(self, batch: SealedBatch, verdict: acc.Verdict) -> Submitted:
@@ -224,7 +270,7 @@ class CentralNode:
         while (body := self.store.held_body(kiosk_key_hex, number)) is not None:
             with self.store.transaction():  # judged and released together, or still held after a crash
                 self.store.drop_held(kiosk_key_hex, number)
-                result = self._submit_parsed(parse_batch(body), body)
+                result = self._submit_parsed(parse_any_batch(body), body)
             if result.ack.verdict != acc.ACCEPTED:
                 return
             number += 1

@@ -1,5 +1,5 @@
 """The central node's verbs of ``kiosk-central``: ``node init``, ``kiosks add``, ``serve``, ``ingest``,
-``tally``, ``verify`` (wired into the parser by :func:`add_node_verbs`).
+``tally``, ``verify``, ``verifier`` (wired into the parser by :func:`add_node_verbs`).
 
 Exit codes as everywhere: 0 ok, 1 the thing checked is bad, 2 usage or input error.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import socket
 import sys
 from pathlib import Path
 
@@ -87,7 +88,8 @@ def _progress(done: int, total: int) -> None:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from sync.central.ingest import ingest
 
-    node = CentralNode(args.election, args.data, mode=args.mode, db=args.db)
+    node = CentralNode(args.election, args.data, mode=args.mode, db=args.db, verify_workers=args.verify_workers,
+                       verify_queue=args.verify_queue)
     try:
         summaries = ingest(node, args.paths, None if args.json else _progress, args.max_batch_bytes)
         size, root = node.store.checkpoint()
@@ -108,6 +110,24 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 print(f"  problem: {problem}")
         print(f"board: {size} sealed ballots, root {root.hex()}")
     return EXIT_OK if ok else EXIT_BAD
+
+
+def cmd_verifier(args: argparse.Namespace) -> int:
+    """Claim queued format-2 batches, check every ballot's signatures and proofs, record the verdicts."""
+    from kiosk.contract.package import load_package
+    from sync.central import verify_queue as vq
+
+    election = load_package(args.election).election
+    if getattr(election, "election_public_key", None) is None:
+        print("error: this election is of format 1: its ballots carry no proofs to verify", file=sys.stderr)
+        return EXIT_USAGE
+    db = vq.connect(args.queue)
+    try:
+        done = vq.work(db, election.election_public_key, election, args.name, args.workers)
+    finally:
+        db.close()
+    print(f"verifier {args.name}: {done} batches verified; none left unclaimed")
+    return EXIT_OK
 
 
 def cmd_tally(args: argparse.Namespace) -> int:
@@ -246,7 +266,17 @@ def add_node_verbs(verbs) -> None:
     _node_args(ing)
     ing.add_argument("--max-batch-bytes", type=int, default=DEFAULT_MAX_BATCH_BYTES,
                      help=f"largest batch file read from a stick (default {DEFAULT_MAX_BATCH_BYTES})")
+    ing.add_argument("--verify-workers", type=int, default=os.cpu_count() or 1,
+                     help="processes checking format-2 ballots' signatures and proofs (default: every CPU)")
+    ing.add_argument("--verify-queue", metavar="URL", help="share the proof checks with 'kiosk-central verifier' "
+                                                          "workers through this PostgreSQL database")
     ing.add_argument("--json", action="store_true")
+    vrf = verbs.add_parser("verifier", help="check queued format-2 batches' proofs for a node (any machine)")
+    vrf.add_argument("--election", required=True, type=Path, help="the election package")
+    vrf.add_argument("--queue", required=True, metavar="URL", help="the node's PostgreSQL database (the queue)")
+    vrf.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes on this machine")
+    vrf.add_argument("--name", default=socket.gethostname(), help="this worker's name in the verdicts")
+    vrf.set_defaults(func=cmd_verifier)
     ing.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a stick's mount point or an export folder")
     ing.set_defaults(func=cmd_ingest)
 

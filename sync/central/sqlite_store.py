@@ -19,7 +19,7 @@ from kiosk.contract.batch import BatchHeader, SealedBallot
 from kiosk.errors import StorageError
 from kiosk.contract.merkle import MerkleFrontier, leaf_hash
 from kiosk.contract.proofs import TILE_HEIGHT, tiles_at
-from sync.central.sql_common import SharedQueries, in_order
+from sync.central.sql_common import LEAF_COLUMNS, SPOILED_TABLE, SharedQueries, board_row, in_order, leaf_of
 from sync.central.store import BoardLeaf, NodeMeta
 
 STORE_FORMAT = "kiosk-node-store/1"
@@ -32,7 +32,7 @@ SCHEMA = [
     " body BLOB NOT NULL, PRIMARY KEY (kiosk, number)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS board (leaf_index INTEGER PRIMARY KEY, kiosk TEXT NOT NULL, number INTEGER NOT NULL,"
     " token_ref BLOB NOT NULL, ballot_id BLOB NOT NULL, serial BLOB NOT NULL, style TEXT NOT NULL,"
-    " sealed BLOB NOT NULL, sig BLOB NOT NULL)",
+    " sealed BLOB NOT NULL, sig BLOB NOT NULL, token_sig BLOB)",
     "CREATE INDEX IF NOT EXISTS board_token ON board (token_ref)",
     "CREATE INDEX IF NOT EXISTS board_batch ON board (kiosk, number)",
     "CREATE TABLE IF NOT EXISTS acks (id INTEGER PRIMARY KEY, kiosk TEXT NOT NULL, number INTEGER NOT NULL,"
@@ -43,8 +43,9 @@ SCHEMA = [
     "CREATE INDEX IF NOT EXISTS board_hash_hash ON board_hash (hash)",
     "CREATE TABLE IF NOT EXISTS board_tile (height INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL,"
     " PRIMARY KEY (height, idx)) WITHOUT ROWID",
+    SPOILED_TABLE.format(blob="BLOB", number="INTEGER") + " WITHOUT ROWID",
     *(f"CREATE TRIGGER IF NOT EXISTS {t}_no_{op.lower()} BEFORE {op} ON {t} BEGIN {_NO_CHANGE.format(t)}; END"
-      for t in ("board", "batches", "board_hash", "board_tile") for op in ("UPDATE", "DELETE")),
+      for t in ("board", "batches", "board_hash", "board_tile", "spoiled") for op in ("UPDATE", "DELETE")),
 ]
 
 
@@ -60,6 +61,9 @@ class SQLiteNodeStore(SharedQueries):
             self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=FULL")
+            if self.db.execute("SELECT 1 FROM sqlite_master WHERE name='board'").fetchone() and \
+                    "token_sig" not in {r[1] for r in self.db.execute("PRAGMA table_info(board)")}:
+                self.db.execute("ALTER TABLE board ADD COLUMN token_sig BLOB")  # a store from before format 2
             for statement in SCHEMA:
                 self.db.execute(statement)
             stored = dict(self.db.execute("SELECT key, value FROM meta"))
@@ -139,9 +143,8 @@ class SQLiteNodeStore(SharedQueries):
             self.db.execute("INSERT INTO batches VALUES (?, ?, ?, ?, ?)",
                             (header.kiosk_key_hex, header.number, header.encoded(), header.hash(), signature))
             start = self._frontier.size
-            self.db.executemany("INSERT INTO board VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (
-                (start + i, header.kiosk_key_hex, header.number, ref, b.ballot_id, b.serial, b.style, b.sealed,
-                 b.signature) for i, (b, ref) in enumerate(ballots)))
+            self.db.executemany(f"INSERT INTO board ({LEAF_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
+                (start + i, header.kiosk_key_hex, header.number, ref, *board_row(b)) for i, (b, ref) in enumerate(ballots)))
             leaf_hashes = list(leaf_hashes)  # the board's tables are written from them below
             self._frontier.extend(leaf_hashes)
             if self._frontier.size != start + header.count:
@@ -175,17 +178,17 @@ class SQLiteNodeStore(SharedQueries):
         return [best[n][1] for n in sorted(best)]
 
     def leaves(self, kiosk_key_hex: str | None = None, number: int | None = None) -> Iterator[BoardLeaf]:
-        sql, args = "SELECT leaf_index, kiosk, number, token_ref, ballot_id, serial, style, sealed, sig FROM board", ()
+        sql, args = f"SELECT {LEAF_COLUMNS} FROM board", ()
         if kiosk_key_hex is not None:
             sql, args = sql + " WHERE kiosk=? AND number=?", (kiosk_key_hex, number)
         with self._lock:
             rows = self.db.execute(sql + " ORDER BY leaf_index", args)
             while chunk := rows.fetchmany(5000):
-                yield from map(_leaf, chunk)
+                yield from map(leaf_of, chunk)
 
     def leaves_at(self, indexes: list[int]) -> list[BoardLeaf]:
-        found = self._rows_at("leaf_index, kiosk, number, token_ref, ballot_id, serial, style, sealed, sig", indexes)
-        return [_leaf(row) for row in in_order(found, indexes)]
+        found = self._rows_at(LEAF_COLUMNS, indexes)
+        return [leaf_of(row) for row in in_order(found, indexes)]
 
     def sealed_rows(self, indexes: list[int]) -> list[tuple[str, bytes, bytes, str, bytes, bytes]]:
         columns = "kiosk, ballot_id, serial, style, sealed, sig"
@@ -213,19 +216,19 @@ class SQLiteNodeStore(SharedQueries):
         refs = list(refs)
         for i in range(0, len(refs), 500):
             chunk = refs[i:i + 500]
-            for row in self._all("SELECT leaf_index, kiosk, number, token_ref, ballot_id, serial, style, sealed, sig "
+            for row in self._all(f"SELECT {LEAF_COLUMNS} "
                                  f"FROM board WHERE token_ref IN ({','.join('?' * len(chunk))}) ORDER BY leaf_index",
                                  tuple(chunk)):
-                out.setdefault(row[3], []).append(_leaf(row))
+                out.setdefault(row[3], []).append(leaf_of(row))
         return out
 
     def double_uses(self) -> dict[bytes, list[BoardLeaf]]:
         out: dict[bytes, list[BoardLeaf]] = {}
         for row in self._all(
-                "SELECT leaf_index, kiosk, number, token_ref, ballot_id, serial, style, sealed, sig FROM board "
+                f"SELECT {LEAF_COLUMNS} FROM board "
                 "WHERE token_ref IN (SELECT token_ref FROM board GROUP BY token_ref HAVING count(*) > 1) "
                 "ORDER BY leaf_index"):
-            out.setdefault(row[3], []).append(_leaf(row))
+            out.setdefault(row[3], []).append(leaf_of(row))
         return out
 
     # -- the board's hashes, for proofs -----------------------------------------------------
@@ -262,10 +265,3 @@ class SQLiteNodeStore(SharedQueries):
         stack = [(h, bytes.fromhex(x)) for h, x in json.loads(row[0])] if row else []
         size = self._one("SELECT coalesce(max(leaf_index) + 1, 0) FROM board", ())[0]
         return MerkleFrontier(size, stack)
-
-
-def _leaf(row: tuple) -> BoardLeaf:
-    i, kiosk, n, ref, bid, serial, style, sealed, sig = row
-    return BoardLeaf(i, kiosk, n, ref, SealedBallot(bid, serial, style, sealed, sig))
-
-

@@ -5,9 +5,10 @@ A node store holds, for one election and one mode:
 * **accepted batches**: per (kiosk key, number) the canonical header, its hash and the kiosk's
   header signature; with the leaves below, each batch can be rebuilt byte for byte;
 * **the board**: every accepted sealed ballot as a leaf, in the order accepted (leaf index =
-  position in the append-only Merkle log), with its kiosk, batch number, token reference and
-  style; the tree's frontier, so the root after each batch costs O(log n); every leaf hash and
+  position in the append-only Merkle log), with its kiosk, batch number, token reference (format
+  2: the token's public key, never a serial) and style; the tree's frontier, so the root after each batch costs O(log n); every leaf hash and
   the tiles above them (:mod:`kiosk.contract.proofs`), so a proof costs a few thousand reads at most;
+* **spoiled ballots** (format 2): each with its nonce seed, published, never counted;
 * **held batches**: early batches (their raw bytes) waiting for the gap to fill;
 * **acknowledgements**: the latest signed acknowledgement per (kiosk, number, header hash).
 
@@ -22,6 +23,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Protocol
 
+from kiosk.contract.ballot_v2 import SealedBallotV2
 from kiosk.contract.batch import BatchHeader, SealedBallot
 
 
@@ -50,8 +52,22 @@ class BoardLeaf:
     index: int
     kiosk_key_hex: str
     number: int
-    token_ref: bytes
-    ballot: SealedBallot
+    token_ref: bytes  # format 1: H(serial); format 2: the token's public key
+    ballot: SealedBallot | SealedBallotV2
+
+
+@dataclass(frozen=True)
+class KioskActivity:
+    """What the dashboard shows of one kiosk, computed by the store (one row per kiosk it heard from)."""
+
+    kiosk_key_hex: str
+    last_batch: int              # highest accepted batch number, 0 when none
+    ballots: int                 # the cumulative count of that batch: ballots accepted from this kiosk
+    closed: bool                 # that batch is the closing batch
+    held: int                    # early batches waiting for a gap to fill
+    rejected: int                # batches refused (their acknowledgements are kept)
+    last_contact: int | None     # node clock (s) of the latest acknowledgement of any verdict
+    last_delivered: int | None   # node clock (s) of the latest acknowledgement that delivered a batch
 
 
 class NodeStore(Protocol):
@@ -92,6 +108,9 @@ class NodeStore(Protocol):
     def add_held(self, header: BatchHeader, body: bytes) -> None:
         """Keep an early batch until its predecessor arrives."""
 
+    def add_spoiled(self, header: BatchHeader, spoiled: Iterable) -> None:
+        """Keep an accepted format-2 batch's spoiled ballots (:class:`kiosk.contract.batch_v2.SpoiledBallot`)."""
+
     def drop_held(self, kiosk_key_hex: str, number: int) -> None:
         """Forget a held batch (after it was judged)."""
 
@@ -120,6 +139,17 @@ class NodeStore(Protocol):
     def leaf_counts(self) -> dict[str, int]:
         """Board leaves per kiosk key."""
 
+    # -- the dashboard's figures, computed by the database ----------------------------------
+    def kiosk_activity(self) -> list[KioskActivity]:
+        """Per kiosk heard from (any acknowledgement kept), by kiosk key: its figures for the dashboard."""
+
+    def deliveries_after(self, after_id: int) -> list[tuple[int, str, int, int, int]]:
+        """(row id, kiosk key, batch number, node time, ballots) of each kept acknowledgement that
+        delivered an accepted batch, with a row id above ``after_id``, by row id (newer rows, higher ids)."""
+
+    def rejected_acks(self, kiosk_key_hex: str) -> list[bytes]:
+        """The acknowledgements that rejected a batch of this kiosk, oldest first."""
+
     def leaves_at(self, indexes: list[int]) -> list[BoardLeaf]:
         """The leaves at these board positions, in the order given."""
 
@@ -131,6 +161,12 @@ class NodeStore(Protocol):
 
     def double_uses(self) -> dict[bytes, list[BoardLeaf]]:
         """Every token reference carried by more than one ballot on the board, with those ballots."""
+
+    def encrypted_ballots(self, excluded: Iterable[int] = ()) -> Iterator[tuple[str, str, bytes]]:
+        """(style, ballot id hex, encrypted ballot) of every format-2 board leaf not in ``excluded``, in board order."""
+
+    def spoiled_ballots(self) -> Iterator[tuple]:
+        """(kiosk key hex, batch number, SpoiledBallot) of every accepted spoiled ballot."""
 
     # -- the board's hashes (kept with each accepted batch, for proofs) ---------------------
     def board_hashes(self, height: int, start: int, end: int) -> list[bytes]:

@@ -96,7 +96,7 @@ def qemu_command(work: Path, copy: Path, kernel: Path, initrd: Path, printer_por
     return ["qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a72", "-smp", "4", "-m", "2048",
             "-kernel", str(kernel), "-initrd", str(initrd),
             "-append", "root=LABEL=kioskroot rw console=ttyAMA0 systemd.show_status=1 "
-            "systemd.status_unit_format=name panic=10",
+            "systemd.status_unit_format=name systemd.journald.forward_to_console=1 panic=10",
             "-drive", f"file={copy},format=raw,if=virtio",
             "-device", "virtio-gpu-pci", "-device", "virtio-keyboard-pci", "-device", "virtio-tablet-pci",
             "-nic", "none", "-display", "none", "-serial", f"file:{work / 'console.log'}",

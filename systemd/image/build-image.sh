@@ -129,9 +129,21 @@ if ! step_done project; then
   log "3 project: this project and aarch64 wheels into /usr/local/lib/python3.11/dist-packages"
   SITE="$ROOTFS/usr/local/lib/python3.11/dist-packages"
   WHEELS="$OUT/wheels"
-  rm -rf "$WHEELS" && mkdir -p "$WHEELS" "$SITE"
+  # a clean site each time: pip install --target keeps what is there ("already exists"), so a
+  # re-run of this step kept the previous run's kiosk code beside the new kiosk.toml
+  rm -rf "$WHEELS" "$SITE" && mkdir -p "$WHEELS" "$SITE"
   export PIP_BREAK_SYSTEM_PACKAGES=1  # --target writes into the image, not into this machine
-  python3 -m pip wheel -q --no-deps -w "$WHEELS" "$REPO"
+  # One snapshot of the source for the wheel and the default configuration both, so that a
+  # change landing mid-build cannot give code and kiosk.toml from two commits; a fresh copy
+  # also leaves no stale build/lib behind.
+  SRC="$OUT/src"
+  rm -rf "$SRC" && mkdir -p "$SRC"
+  if git -C "$REPO" rev-parse --git-dir >/dev/null 2>&1; then
+    (cd "$REPO" && git ls-files -co --exclude-standard -z | tar --null -T - -cf -) | tar -C "$SRC" -xf -
+  else
+    tar -C "$REPO" --exclude=./build --exclude=./.venv --exclude=./.git -cf - . | tar -C "$SRC" -xf -
+  fi
+  python3 -m pip wheel -q --no-deps -w "$WHEELS" "$SRC"
   # the image's Python (3.11, aarch64), not this machine's, decides which wheels fit
   target=(--only-binary=:all: --python-version 3.11 --implementation cp --platform manylinux2014_aarch64
           --platform manylinux_2_28_aarch64 --platform manylinux_2_17_aarch64)
@@ -151,6 +163,7 @@ if ! step_done project; then
   install -m 0644 -D "$REPO"/systemd/sysusers.d/kiosk.conf "$ROOTFS/usr/lib/sysusers.d/kiosk.conf"
   install -m 0644 -D "$REPO"/systemd/tmpfiles.d/kiosk.conf "$ROOTFS/usr/lib/tmpfiles.d/kiosk.conf"
   install -m 0644 -D "$REPO"/systemd/udev/70-kiosk.rules "$ROOTFS/usr/lib/udev/rules.d/70-kiosk.rules"
+  install -m 0644 -D "$REPO"/systemd/udev/71-kiosk-usb.rules "$ROOTFS/usr/lib/udev/rules.d/71-kiosk-usb.rules"
   install -m 0644 -D "$REPO"/systemd/image/wired.network "$ROOTFS/etc/systemd/network/20-wired.network"
   install -m 0755 -D "$REPO"/systemd/image/check-inside.sh "$ROOTFS/usr/lib/polling-kiosk/check-inside.sh"
   for doc in technician.md image.md configuration.md; do
@@ -158,7 +171,7 @@ if ! step_done project; then
   done
   # default configuration: every key with its default; provisioning rewrites it for the station
   mkdir -p "$ROOTFS/etc/kiosk"
-  PYTHONPATH="$REPO" python3 -c 'from kiosk.app.config import config_toml; print(config_toml(), end="")' \
+  PYTHONPATH="$SRC" python3 -c 'from kiosk.app.config import config_toml; print(config_toml(), end="")' \
     > "$ROOTFS/etc/kiosk/kiosk.toml"
   echo kiosk > "$ROOTFS/etc/hostname"
   # The technician logs in as root on tty2 only if the image was built with a password hash

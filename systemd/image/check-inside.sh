@@ -23,10 +23,13 @@ kver=$(linux-version list | linux-version sort --reverse | head -n1)
 [ -n "$kver" ] || fail "no kernel installed"
 [ -s "/boot/initrd.img-$kver" ] || fail "no /boot/initrd.img-$kver: update-initramfs -c -k all"
 mods=$(lsinitramfs "/boot/initrd.img-$kver") || fail "lsinitramfs /boot/initrd.img-$kver"
-for m in ext4 mmc_block sdhci-iproc virtio_blk; do
-  printf '%s\n' "$mods" | grep -q "/$m\.ko" || fail "initrd.img-$kver has no $m module"
+# each driver either built into the kernel (=y in its config) or a module in the initrd
+for pair in ext4:EXT4_FS mmc_block:MMC_BLOCK sdhci-iproc:MMC_SDHCI_IPROC virtio_blk:VIRTIO_BLK; do
+  m=${pair%%:*} option=${pair#*:}
+  grep -qx "CONFIG_$option=y" "/boot/config-$kver" && continue
+  printf '%s\n' "$mods" | grep -q "/$m\.ko" || fail "kernel $kver has no $m: not built in, not in its initrd"
 done
-ok "kernel $kver with an initrd holding ext4, mmc_block, sdhci-iproc, virtio_blk"
+ok "kernel $kver and its initrd find the root: ext4, mmc_block, sdhci-iproc, virtio_blk (built in or in the initrd)"
 
 for unit in kiosk-booth.service kiosk-sync.service; do
   err=$(systemd-analyze verify --man=no "/usr/lib/systemd/system/$unit" 2>&1) || fail "verify $unit: $err"
@@ -36,6 +39,12 @@ for unit in kiosk-booth.service kiosk-sync.service; do
     | grep 'Overall exposure' | sed 's/^→ /ok: /'
   systemctl is-enabled "$unit" >/dev/null 2>&1 || fail "$unit is not enabled"
 done
+
+# nothing enabled pulls in network-online.target: its wait-online fails on a kiosk without a cable
+wanting=$(cd /etc/systemd/system && grep -ls '^Wants=.*network-online.target' \
+  $(for u in multi-user.target.wants/*; do readlink -f "$u"; done) 2>/dev/null)
+[ -z "$wanting" ] || fail "enabled units pull in network-online.target (wait-online fails offline): $wanting"
+ok "no enabled unit waits for network-online.target"
 
 for unit in ssh.service sshd.service telnet.socket avahi-daemon.service cups.service exim4.service \
             rpcbind.service apache2.service nginx.service; do
@@ -48,6 +57,9 @@ ok "getty@tty1 masked: the booth owns the first screen"
 ok "users kiosk and kiosk-sync"
 [ "$(stat -c '%U:%G %a' /var/lib/kiosk)" = "kiosk:kiosk 750" ] || fail "/var/lib/kiosk is $(stat -c '%U:%G %a' /var/lib/kiosk)"
 ok "/var/lib/kiosk: kiosk:kiosk 750, empty for provisioning"
+err=$(python3 -c 'from kiosk.app.config import load_config; load_config("/etc/kiosk/kiosk.toml")' 2>&1) \
+  || fail "the installed kiosk refuses /etc/kiosk/kiosk.toml (code and configuration from two commits?): $err"
+ok "the installed kiosk accepts /etc/kiosk/kiosk.toml"
 runuser -u kiosk -- kiosk --version >/dev/null || fail "the kiosk user cannot run kiosk"
 ok "the kiosk user runs kiosk"
 hash=$(python3 -c 'from kiosk.station.attest import attest_installed; print(attest_installed("/etc/kiosk/kiosk.toml").software_hash_hex)') \

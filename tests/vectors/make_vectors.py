@@ -22,6 +22,7 @@ from kiosk.contract.cards import CARD_CONTEXT, card_body, sign_card  # noqa: E40
 from kiosk.contract.closing import CLOSING_CONTEXT, CLOSING_FORMAT, sign_closing  # noqa: E402
 from kiosk.contract.election import ELECTION_CONTEXT, ELECTION_FORMAT, election_fingerprint, parse_election  # noqa: E402
 from kiosk.contract.envelope import seal_envelope  # noqa: E402
+from kiosk.contract.expert_scores import SCORES_CONTEXT, SCORES_FORMAT  # noqa: E402
 from kiosk.contract.keys import EncryptionKey, SigningKey  # noqa: E402
 from kiosk.contract.keys import signed_message  # noqa: E402
 from kiosk.contract.merkle import leaf_hash, root_from_leaf_hashes  # noqa: E402
@@ -125,6 +126,13 @@ def build_vectors() -> dict[str, dict]:
     out["checkpoint.json"] = checkpoint_vector(fp.hex())
     out["registration.json"] = registration_vector(fp.hex())
     out["sealed-batch-v2.json"] = batch_v2_vector()
+    scores = {"election_hex": fp.hex(), "format": SCORES_FORMAT,
+              "scores": {"experts": {"P001": 27, "P002": 0, "P003": 30}}}
+    out["expert-scores.json"] = {"description": "experts' scores (scores.json): envelope by the authority, "
+                                                "Ed25519 over 'kiosk-expert-scores/1' 0x00 canonical(body)",
+                                 "authority_seed_hex": AUTHORITY_SEED.hex(), "context": SCORES_CONTEXT,
+                                 "canonical_body_hex": canonical_bytes(scores).hex(),
+                                 "envelope": seal_envelope(SCORES_CONTEXT, scores, authority)}
     return out
 
 

@@ -1,0 +1,83 @@
+"""The experts' scores: a CSV the authority signs into scores.json, checked against the package; refusals named."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from kiosk.contract.expert_scores import SCORES_FILE, add_scores, load_scores, parse_scores_csv
+from kiosk.contract.judging_rules import judging_rules
+from kiosk.contract.keys import SigningKey
+from kiosk.contract.package import create_package
+from kiosk.errors import FormatError, KioskError, SignatureError
+from tests.judginghelp import EXPERTS_CSV, judged_spec
+
+
+@pytest.fixture
+def package(tmp_path):
+    return create_package(tmp_path / "e", judged_spec(), trustees=3, threshold=2)
+
+
+def test_a_csv_is_signed_and_read_back(package):
+    rules = judging_rules(package.election)
+    scores = parse_scores_csv(("\ufeff" + EXPERTS_CSV.replace("\n", "\r\n")).encode())
+    path = add_scores(package.directory, package.election.fingerprint_hex, package.authority_key(), rules,
+                      "experts", scores)
+    assert path.name == SCORES_FILE
+    assert load_scores(package.directory, package.election.fingerprint_hex, package.authority, rules) == \
+        {"experts": {"A": 20, "B": 30, "C": 10, "D": 29}}
+    with pytest.raises(KioskError, match="already signed"):
+        add_scores(package.directory, package.election.fingerprint_hex, package.authority_key(), rules, "experts", scores)
+
+
+def test_scores_signed_by_another_key_or_edited_are_refused(package):
+    rules = judging_rules(package.election)
+    scores = parse_scores_csv(EXPERTS_CSV.encode())
+    add_scores(package.directory, package.election.fingerprint_hex, SigningKey.generate(), rules, "experts", scores)
+    with pytest.raises(SignatureError):
+        load_scores(package.directory, package.election.fingerprint_hex, package.authority, rules)
+    (package.directory / SCORES_FILE).unlink()
+    add_scores(package.directory, package.election.fingerprint_hex, package.authority_key(), rules, "experts", scores)
+    envelope = json.loads((package.directory / SCORES_FILE).read_text())
+    envelope["body"]["scores"]["experts"]["C"] = 30
+    (package.directory / SCORES_FILE).write_text(json.dumps(envelope))
+    with pytest.raises(SignatureError):
+        load_scores(package.directory, package.election.fingerprint_hex, package.authority, rules)
+
+
+@pytest.mark.parametrize("electorate, scores, words", [
+    ("members", {"A": 1}, "not an electorate that gives signed scores"),
+    ("judges", {"A": 1}, "not an electorate that gives signed scores"),
+    ("experts", {"A": 20, "B": 30, "C": 10, "D": 31}, "not a whole number in 0..30"),
+    ("experts", {"A": 20, "B": 30, "C": 10, "Z": 1}, "'Z' is not in the election's selection.projects"),
+    ("experts", {"A": 20, "B": 30}, "no score for 2 projects: C, D"),
+])
+def test_bad_scores_are_refused_naming_the_problem(package, electorate, scores, words):
+    with pytest.raises(KioskError, match=words):
+        add_scores(package.directory, package.election.fingerprint_hex, package.authority_key(),
+                   judging_rules(package.election), electorate, scores)
+    assert not (package.directory / SCORES_FILE).exists()
+
+
+@pytest.mark.parametrize("text, words", [
+    ("proj,score\nA,1\n", "header row"),
+    ("project,score\nA,1.5\n", "row 2"),
+    ("project,score\nA,-1\n", "row 2"),
+    ("project,score\nA,1\nA,2\n", "row 3: project 'A' is given twice"),
+    ("project,score\nA\n", "row 2"),
+])
+def test_a_bad_csv_is_refused_naming_the_row(text, words):
+    with pytest.raises(FormatError, match=words):
+        parse_scores_csv(text.encode())
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.binary(max_size=200) | st.text(alphabet="project,scoreAB0129\n\r\"; -.", max_size=80).map(str.encode))
+def test_any_bytes_are_read_or_refused_never_crash(data):
+    try:
+        out = parse_scores_csv(data)
+    except FormatError:
+        return
+    assert all(isinstance(v, int) and v >= 0 for v in out.values())
