@@ -163,6 +163,7 @@ if ! step_done project; then
   install -m 0644 -D "$REPO"/systemd/sysusers.d/kiosk.conf "$ROOTFS/usr/lib/sysusers.d/kiosk.conf"
   install -m 0644 -D "$REPO"/systemd/tmpfiles.d/kiosk.conf "$ROOTFS/usr/lib/tmpfiles.d/kiosk.conf"
   install -m 0644 -D "$REPO"/systemd/udev/70-kiosk.rules "$ROOTFS/usr/lib/udev/rules.d/70-kiosk.rules"
+  install -m 0644 -D "$REPO"/systemd/udev/71-kiosk-usb.rules "$ROOTFS/usr/lib/udev/rules.d/71-kiosk-usb.rules"
   install -m 0644 -D "$REPO"/systemd/image/wired.network "$ROOTFS/etc/systemd/network/20-wired.network"
   install -m 0755 -D "$REPO"/systemd/image/check-inside.sh "$ROOTFS/usr/lib/polling-kiosk/check-inside.sh"
   for doc in technician.md image.md configuration.md; do
