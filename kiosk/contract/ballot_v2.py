@@ -68,9 +68,15 @@ class SealedBallotV2:
         """The Merkle leaf data: canonical JSON of the whole object."""
         return canonical_bytes(self.to_json())
 
+    # the same reading interface as format 1's SealedBallot, so board, receipts and verify read either
+
     def leaf_hash(self) -> bytes:
-        """RFC 6962 leaf hash: what the bulletin board logs and the tracking code shortens."""
+        """RFC 6962 leaf hash: what the board logs and the tracking code shortens."""
         return leaf_hash(self.leaf())
+
+    def signature_valid(self, key: VerifyKey) -> bool:
+        """True when ``key`` (the kiosk's) signed this ballot; the token's signature is :func:`check_sealed_ballot_v2`'s."""
+        return key.is_valid(SEALED_BALLOT_V2_CONTEXT, self.kiosk_message(), self.sig)
 
 
 def seal_ballot_v2(kiosk: SigningKey, election: Election, serial: bytes, ballot_id: bytes, style: str,
