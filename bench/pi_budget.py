@@ -146,9 +146,9 @@ def voting(appliance, camera, screen, root: Path, voters: int, frames: int) -> d
     booth.frame = timed_frame
 
     def timed(name, fn, after=None):
-        def wrapper(*args):
+        def wrapper(*args, **kwargs):
             t = time.perf_counter()
-            out = fn(*args)
+            out = fn(*args, **kwargs)
             timings[name].append((time.perf_counter() - (shown_at[0] if after else t)) * 1000)
             return out
         return wrapper
@@ -253,7 +253,8 @@ def run_child(quota: CpuQuota | None, fraction: float, root: Path, args, voter_d
             "--frames", str(args.frames), "--calib-s", str(args.calib_s)]
     if voter_decode_interval_s is not None:
         argv += ["--voter-decode-interval", str(voter_decode_interval_s)]
-    options = dict(stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    errors = tempfile.TemporaryFile("w+")   # the child's log, shown only when it fails
+    options = dict(stdout=subprocess.PIPE, stderr=errors, text=True,
                    env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
     t = time.perf_counter()
     proc = quota.popen(argv, fraction, **options) if quota else subprocess.Popen(argv, **options)
@@ -269,7 +270,8 @@ def run_child(quota: CpuQuota | None, fraction: float, root: Path, args, voter_d
         if quota:
             quota.release(proc)
     if result is None:
-        raise RuntimeError(f"the bench child ended with {proc.returncode} and no result")
+        errors.seek(0)
+        raise RuntimeError(f"the bench child ended with {proc.returncode} and no result:\n{errors.read()[-3000:]}")
     result["startup_s"] = ready
     return result
 
