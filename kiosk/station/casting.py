@@ -13,6 +13,11 @@ that as the review screen shows (:func:`prepare_encryption_for`), so that the vo
 at "cast"; :func:`prepare_ballot` uses it when it is of the same selections and encrypts again
 when the voter changed them. The nonce seed lives only in that object: the row never keeps it.
 
+Instead of casting, a format-2 voter may check the ballot (a Benaloh challenge):
+:func:`spoil_ballot` records the sealed encryption with its seed as spoiled (it goes to the next
+batch's ``spoiled`` list, is published and never counts), does not spend the token, and returns the
+QR for the paper record from which anyone opens it.
+
 :func:`cast` does all three. Every outcome is a value: :class:`Cast`, or
 :class:`~kiosk.contract.tokens.Refused` with the reason; each refusal is logged as ``token_refused``
 with the reason only. Nothing here logs a token, a serial or a selection.
@@ -30,6 +35,7 @@ from kiosk.contract.ballot_row_v2 import PreparedEncryption, make_ballot_v2, pre
 from kiosk.contract.batch import tracking_code
 from kiosk.contract.canonical import canonical_bytes
 from kiosk.errors import StorageError
+from kiosk.contract.spoiled_qr import spoiled_qr
 from kiosk.contract.rules import check_selections, normalise_selections
 from kiosk.station.station import Station
 from kiosk.station.store import is_disk_full
@@ -56,6 +62,17 @@ class PreparedBallot:
     def ballot_id(self) -> bytes:
         """The id the paper record prints before the cast."""
         return self.record.ballot_id
+
+
+@dataclass(frozen=True)
+class Spoiled:
+    """A checked ballot is on disk as spoiled: its id, and the QR (election, id, seed) for its paper record."""
+
+    ballot_id: bytes
+    qr: str
+
+    def __repr__(self) -> str:  # the QR carries the seed
+        return "Spoiled()"
 
 
 def refuse(station: Station, reason: RefusalReason, now: int) -> Refused:
@@ -135,6 +152,34 @@ def commit_ballot(station: Station, prepared: PreparedBallot, now: int) -> Cast 
                            hint="the kiosk is out of service; call the technician") from e
     station.ballots += 1
     return Cast(record.ballot_id, tracking_code(record.sealed_ballot.leaf_hash()))
+
+
+def spoil_ballot(station: Station, admitted: Valid, encryption: PreparedEncryption, now: int) -> Spoiled | Refused:
+    """Format 2: record the voter's prepared encryption as a checked (spoiled) ballot with its seed, and its
+    ``ballot_spoiled`` event, in one transaction. The token stays unspent: the voter starts over with it."""
+    e = station.election
+    if not station.accepts_ballots:
+        return refuse(station, RefusalReason.POLLS_NOT_OPEN, now)
+    if e.ballot_format != 2:
+        raise ValueError("only a format-2 ballot can be checked")   # the booth offers it only then: a bug
+    sealed = make_ballot_v2(station.key, e, admitted.token.serial, encryption).sealed_ballot
+    store = station.store
+    try:
+        with store.transaction():
+            if store.token_used(sealed.token_key):
+                raise _AlreadyUsed
+            store.insert_spoiled(sealed.ballot_id, sealed.style, sealed.leaf(), encryption.nonce_seed)
+            store.append(ev.BALLOT_SPOILED, {"time": now})
+    except _AlreadyUsed:
+        return refuse(station, RefusalReason.ALREADY_USED, now)
+    except sqlite3.Error as err:
+        station.refresh()
+        if is_disk_full(err):
+            log.error("the store is full: ballot not checked")
+            return refuse(station, RefusalReason.DISK_FULL, now)
+        raise StorageError(f"the checked ballot could not be written: {err}",
+                           hint="the kiosk is out of service; call the technician") from err
+    return Spoiled(sealed.ballot_id, spoiled_qr(e.tag, sealed.ballot_id, encryption.nonce_seed))
 
 
 def cast(station: Station, payload: object, selections: object, now: int) -> Cast | Refused:

@@ -177,22 +177,29 @@ def zero_report(facts: StationFacts, ballots_in_box: int, language: str) -> Repo
     return Report("zero_report", language, tuple(blocks))
 
 
-def slip(kind: str, facts: StationFacts, ballots_cast: int, language: str) -> Report:
-    """A pause, resume or reopen slip: counts only."""
+def _spoiled(language: str, spoiled: int | None) -> list[Block]:
+    # format 2 only: ballots voters checked instead of casting (published, never counted)
+    return [] if spoiled is None else [Pair(w(language, "ballots_spoiled"), str(spoiled))]
+
+
+def slip(kind: str, facts: StationFacts, ballots_cast: int, language: str, spoiled: int | None = None) -> Report:
+    """A pause, resume or reopen slip: counts only (and, in format 2, the checked ballots so far)."""
     if kind not in ("pause_slip", "resume_slip", "reopen_slip"):
         raise ValueError(f"unknown slip {kind}")
-    blocks = _header(kind, facts, language) + [Pair(w(language, "ballots_cast"), str(ballots_cast)), Rule(),
-                                               Line(w(language, "signature_worker"))]
+    blocks = _header(kind, facts, language) + [Pair(w(language, "ballots_cast"), str(ballots_cast))] + \
+        _spoiled(language, spoiled) + [Rule(), Line(w(language, "signature_worker"))]
     return Report(kind, language, tuple(blocks))
 
 
 def results_tape(facts: StationFacts, counts: list[ContestCount], ballots_cast: int,
                  participation: dict[str, int], refused: dict[str, int], last_batch: str | None,
-                 acknowledged_by: list[str], closing_payload: str, language: str) -> Report:
-    """The results tape printed at close. Slices under the privacy floor are withheld."""
+                 acknowledged_by: list[str], closing_payload: str, language: str,
+                 spoiled: int | None = None) -> Report:
+    """The results tape printed at close. Slices under the privacy floor are withheld. ``spoiled``: format 2's
+    checked ballots (None in format 1: not shown)."""
     e, k = facts.election, facts.election.privacy_floor
     blocks = _header("results_tape", facts, language)
-    blocks.append(Pair(w(language, "ballots_cast"), str(ballots_cast)))
+    blocks += [Pair(w(language, "ballots_cast"), str(ballots_cast))] + _spoiled(language, spoiled)
     for count in counts:
         contest = e.contest(count.contest)
         blocks += [Rule(), Heading(contest.title.in_language(language)),
