@@ -112,6 +112,20 @@ def prepare_encryption_for(station: Station, style: str, selections: object) -> 
     return prepare_encryption(e, style, canonical_bytes(normalise_selections(e, style, selections)))
 
 
+def current_encryption(station: Station, style: str, selections: object,
+                       early: PreparedEncryption | None) -> PreparedEncryption | None:
+    """Format 2: ``early`` when it is of exactly these selections, else a new encryption of them (None when
+    they break the rules)."""
+    e = station.election
+    if e.ballot_format != 2 or e.style(style) is None or check_selections(e, style, selections):
+        return None
+    return _current(e, style, canonical_bytes(normalise_selections(e, style, selections)), early)
+
+
+def _current(e, style: str, chosen: bytes, early: PreparedEncryption | None) -> PreparedEncryption:
+    return early if early is not None and early.is_for(style, chosen) else prepare_encryption(e, style, chosen)
+
+
 def prepare_ballot(station: Station, admitted: Valid, selections: object, now: int,
                    early: PreparedEncryption | None = None) -> PreparedBallot | Refused:
     """Check the selections against the ballot style's rules, then seal and sign the ballot.
@@ -124,9 +138,8 @@ def prepare_ballot(station: Station, admitted: Valid, selections: object, now: i
         return refuse(station, RefusalReason.SELECTIONS_INVALID, now)
     chosen = canonical_bytes(normalise_selections(e, admitted.style, selections))
     if e.ballot_format == 2:
-        if early is None or not early.is_for(admitted.style, chosen):
-            early = prepare_encryption(e, admitted.style, chosen)
-        return PreparedBallot(make_ballot_v2(station.key, e, admitted.token.serial, early))
+        return PreparedBallot(make_ballot_v2(station.key, e, admitted.token.serial,
+                                             _current(e, admitted.style, chosen, early)))
     return PreparedBallot(make_ballot(station.key, e, admitted.style, admitted.token.serial, chosen))
 
 

@@ -59,7 +59,7 @@ class Rule:
 
 
 Block = Union[Heading, Line, Pair, Code, Slot, Rule]
-PRIVATE_KINDS = frozenset({"paper_record", "spoiled"})  # one per voter: no log line, no size
+PRIVATE_KINDS = frozenset({"paper_record", "spoiled", "checked"})  # one per voter: no log line, no size
 
 
 @dataclass(frozen=True)
@@ -263,6 +263,17 @@ def paper_record(election: Election, style_id: str, selections: dict, ballot_id_
         blocks += [Slot(t, reserve) for t in texts + [""] * (max(contest.max, 1) - len(texts))]
     blocks += [Rule(), Code(paper_qr(election.tag, ballot_id_hex), w(language, "ballot_id"))]
     return Report("paper_record", language, tuple(blocks))
+
+
+def checked_record(election: Election, style_id: str, selections: dict, ballot_id_hex: str, qr: str, mode: str,
+                   language: str) -> Report:
+    """Format 2's record of a checked ballot (Benaloh): marked spoiled, the selections as the paper record
+    prints them, and the spoiled QR (election, ballot id, nonce seed) from which anyone opens the published
+    ballot. The same slots as the paper record and a QR of one length: one size for every choice of a style."""
+    record = paper_record(election, style_id, selections, ballot_id_hex, mode, language)
+    body = record.blocks[1:-1]   # between the paper record's heading and its QR
+    return Report("checked", language, (Heading(w(language, "checked")), Line(w(language, "checked_help")), *body,
+                                        Code(qr, w(language, "checked_qr"))))
 
 
 def spoiled_slip(ballot_id_hex: str, language: str) -> Report:
