@@ -28,6 +28,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from dataclasses import dataclass
+from typing import Callable
 
 from kiosk.station import eventlog as ev
 from kiosk.contract.ballot import BallotRecord, make_ballot
@@ -148,21 +149,14 @@ def commit_ballot(station: Station, prepared: PreparedBallot, now: int) -> Cast 
     if not station.accepts_ballots:
         return refuse(station, RefusalReason.POLLS_NOT_OPEN, now)
     store, record = station.store, prepared.record
-    try:
-        with store.transaction():
-            if store.token_used(record.token_ref):
-                raise _AlreadyUsed
-            store.insert_ballot(record)
-            store.append(ev.BALLOT_CAST, {"count": station.ballots + 1, "time": now})
-    except _AlreadyUsed:
-        return refuse(station, RefusalReason.ALREADY_USED, now)
-    except sqlite3.Error as e:
-        station.refresh()
-        if is_disk_full(e):
-            log.error("the store is full: ballot not cast")
-            return refuse(station, RefusalReason.DISK_FULL, now)
-        raise StorageError(f"the ballot could not be written: {e}",
-                           hint="the kiosk is out of service; call the technician") from e
+
+    def write() -> None:
+        store.insert_ballot(record)
+        store.append(ev.BALLOT_CAST, {"count": station.ballots + 1, "time": now})
+
+    refused = _write_unspent(station, record.token_ref, write, now, "ballot")
+    if refused is not None:
+        return refused
     station.ballots += 1
     return Cast(record.ballot_id, tracking_code(record.sealed_ballot.leaf_hash()))
 
@@ -177,22 +171,36 @@ def spoil_ballot(station: Station, admitted: Valid, encryption: PreparedEncrypti
         raise ValueError("only a format-2 ballot can be checked")   # the booth offers it only then: a bug
     sealed = make_ballot_v2(station.key, e, admitted.token.serial, encryption).sealed_ballot
     store = station.store
+
+    def write() -> None:
+        store.insert_spoiled(sealed.ballot_id, sealed.style, sealed.leaf(), encryption.nonce_seed)
+        store.append(ev.BALLOT_SPOILED, {"time": now})
+
+    refused = _write_unspent(station, sealed.token_key, write, now, "checked ballot")
+    if refused is not None:
+        return refused
+    return Spoiled(sealed.ballot_id, spoiled_qr(e.tag, sealed.ballot_id, encryption.nonce_seed))
+
+
+def _write_unspent(station: Station, token_ref: bytes, write: Callable[[], None], now: int,
+                   what: str) -> Refused | None:
+    """Run ``write`` in one transaction if the token is still unspent; the refusal, or None once COMMITted."""
+    store = station.store
     try:
         with store.transaction():
-            if store.token_used(sealed.token_key):
+            if store.token_used(token_ref):
                 raise _AlreadyUsed
-            store.insert_spoiled(sealed.ballot_id, sealed.style, sealed.leaf(), encryption.nonce_seed)
-            store.append(ev.BALLOT_SPOILED, {"time": now})
+            write()
     except _AlreadyUsed:
         return refuse(station, RefusalReason.ALREADY_USED, now)
-    except sqlite3.Error as err:
+    except sqlite3.Error as e:
         station.refresh()
-        if is_disk_full(err):
-            log.error("the store is full: ballot not checked")
+        if is_disk_full(e):
+            log.error("the store is full: %s not written", what)
             return refuse(station, RefusalReason.DISK_FULL, now)
-        raise StorageError(f"the checked ballot could not be written: {err}",
-                           hint="the kiosk is out of service; call the technician") from err
-    return Spoiled(sealed.ballot_id, spoiled_qr(e.tag, sealed.ballot_id, encryption.nonce_seed))
+        raise StorageError(f"the {what} could not be written: {e}",
+                           hint="the kiosk is out of service; call the technician") from e
+    return None
 
 
 def cast(station: Station, payload: object, selections: object, now: int) -> Cast | Refused:
