@@ -172,11 +172,12 @@ def main() -> None:
     p.add_argument("--batch", type=int, default=100)
     p.add_argument("--repeat", type=int, default=3)
     args = p.parse_args()
-    report = {"cpus": os.cpu_count()}
+    report = {"cpus": os.cpu_count(), "load_average_at_start": round(os.getloadavg()[0], 1)}
     if args.day:
         report["day"] = day(args.day, args.batch, args.repeat)
     if args.sizes:
         report["curve"] = curve([int(s) for s in args.sizes.split(",")], args.batch, args.repeat)
+    report["load_average_at_end"] = round(os.getloadavg()[0], 1)  # other work on the machine skews every figure
     print(json.dumps(report, indent=1))
 
 

@@ -31,6 +31,28 @@ VOLUME_DB = tuple(range(-54, 1, 6))               # ten steps of 6 dB up to the 
 DEFAULT_VOLUME = VOLUME_DB.index(-12)
 
 
+class AudioSettings:
+    """A voter's volume and speed steps, clamped to their ranges (the speaker's, and a test's ears')."""
+
+    def __init__(self, volume_percent: int = 25) -> None:
+        self.default_volume = volume_step(volume_percent)   # [audio] volume
+        self.volume_index, self.rate_index = self.default_volume, DEFAULT_RATE
+
+    def louder(self, step: int) -> tuple[int, int]:
+        """One volume step up (or down); the step now and how many there are (to tell the voter)."""
+        self.volume_index = min(len(VOLUME_DB) - 1, max(0, self.volume_index + step))
+        return self.volume_index + 1, len(VOLUME_DB)
+
+    def faster(self, step: int) -> tuple[int, int]:
+        """One speed step faster (or slower); the step now and how many there are."""
+        self.rate_index = min(len(RATES_WPM) - 1, max(0, self.rate_index + step))
+        return self.rate_index + 1, len(RATES_WPM)
+
+    def reset(self) -> None:
+        """The next voter starts at the default speed and the configured volume, not the last voter's."""
+        self.rate_index, self.volume_index = DEFAULT_RATE, self.default_volume
+
+
 def volume_step(percent: int) -> int:
     """The volume step nearest to ``[audio] volume`` (percent of full amplitude)."""
     if percent <= 0:
@@ -51,13 +73,11 @@ def with_gain(wav: bytes, db: float) -> bytes:
     return out.getvalue()
 
 
-class Speaker:
+class Speaker(AudioSettings):
     """Speaks one text at a time; a new text interrupts the one being spoken. Never logs the text."""
 
     def __init__(self, enabled: bool = True, volume_percent: int = 25) -> None:
-        self.default_volume = volume_step(volume_percent)   # [audio] volume
-        self.volume_index = self.default_volume
-        self.rate_index = DEFAULT_RATE
+        super().__init__(volume_percent)
         self._lock = threading.Lock()
         self._generation = 0
         self.available = enabled and shutil.which("espeak-ng") is not None
@@ -70,20 +90,6 @@ class Speaker:
                 self.available = False
         elif enabled:
             log.warning("espeak-ng is not installed, audio prompts are silent (apt-get install espeak-ng)")
-
-    def louder(self, step: int) -> tuple[int, int]:
-        """One volume step up (or down); the step now and how many there are (to tell the voter)."""
-        self.volume_index = min(len(VOLUME_DB) - 1, max(0, self.volume_index + step))
-        return self.volume_index + 1, len(VOLUME_DB)
-
-    def faster(self, step: int) -> tuple[int, int]:
-        """One speed step faster (or slower); the step now and how many there are."""
-        self.rate_index = min(len(RATES_WPM) - 1, max(0, self.rate_index + step))
-        return self.rate_index + 1, len(RATES_WPM)
-
-    def reset(self) -> None:
-        """The next voter starts at the default speed and the configured volume, not the last voter's."""
-        self.rate_index, self.volume_index = DEFAULT_RATE, self.default_volume
 
     def synthesize(self, text: str, language: str) -> bytes:
         """WAV bytes of ``text`` (empty when speech is unavailable)."""

@@ -124,8 +124,11 @@ class Painter:
     def button(self, frame, surface, th: Theme, rect, label, event, font, fill=None, ink=None) -> None:
         pygame.draw.rect(surface, fill or th.button, rect, border_radius=int(10 * self.scale))
         pygame.draw.rect(surface, th.border, rect, th.border_px, border_radius=int(10 * self.scale))
-        font = self._fit(label, font, rect.width - 2 * self.gap, rect.height - self.gap // 2, bold=True)
-        lines = self.wrap(label, font, rect.width - 2 * self.gap)
+        inner = rect.width - 2 * self.gap
+        font = self._fit(label, font, inner, rect.height - self.gap // 2, bold=True)
+        if any(font.size(word)[0] > inner for word in label.split()):
+            inner = rect.width - self.gap // 2   # a narrow key: less margin rather than a word cut in two ("Eras/e")
+        lines = self.wrap(label, font, inner)
         y = rect.centery - len(lines) * font.get_linesize() // 2
         for line in lines:
             self.blit_text(surface, font, line, ink or th.button_text, (rect.centerx - font.size(line)[0] // 2, y))

@@ -108,6 +108,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
         roster = {None: "not checked against a roster (give --roster)", True: "on the roster for this station",
                   False: "NOT on the roster for this station"}[report.kiosk.get("on_roster")]
         print(f"kiosk key {report.kiosk['kiosk_key']}, first entry {when}; {roster}")
+        if report.kiosk.get("card_list"):
+            held = report.kiosk["card_list"]
+            print(f"card list: {held['cards']} cards, issued "
+                  f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(held['issued']))}")
         for mode, counts in report.stores.items():
             print(f"{mode} store: {counts['events']} events, {counts['ballots']} ballots, "
                   f"{counts['batches']} batches, log head {counts['head_hex']}")

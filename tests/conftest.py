@@ -122,7 +122,8 @@ def cards(store_election):
 BOTH_STORES = {"test_node_api", "test_node_bitflip_batch", "test_node_double_use", "test_node_duplicate_batch",
                "test_node_forged_batch", "test_node_reordered_batches", "test_node_test_batch_official",
                "test_node_token_not_on_roll", "test_node_truncated_batch", "test_node_unknown_kiosk",
-               "test_board_node", "test_board_receipts", "test_central_tally"}
+               "test_board_node", "test_board_receipts", "test_central_tally", "test_dashboard_figures",
+               "test_node_v2"}
 
 
 def pytest_generate_tests(metafunc):

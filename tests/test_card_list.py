@@ -348,3 +348,17 @@ def test_a_revoked_card_is_on_no_later_list(central, tmp_path, capsys):
     with Station.open(root) as station:
         assert check_unlock(station, lost_card, "482917", NOW + 60) == UnlockRefused(NOT_LISTED)
         assert isinstance(check_unlock(station, kept_card, "730418", NOW + 60), Unlocked)
+
+
+def test_kiosk_verify_names_the_held_card_list(store_election, cards, station_root):
+    from storehelp import verify_json
+
+    code, report = verify_json(station_root)
+    assert code == 0 and report["kiosk"]["card_list"] is None and any("no card list" in str(n) for n in report["notes"])
+    load_cards(store_election, station_root, cards.pins)
+    code, report = verify_json(station_root)
+    assert code == 0 and report["kiosk"]["card_list"] == {"issued": NOW, "cards": len([p for p in cards.pins if p.station in ("*", "S-0001") and p.not_after > NOW])}
+    path = DataDir(station_root).card_list
+    path.write_text(path.read_text().replace('"S-0001"', '"S-0009"'))
+    code, report = verify_json(station_root)
+    assert code == 0 and any("does not check" in str(n) for n in report["notes"])

@@ -147,3 +147,18 @@ def test_the_booth_port_casts_the_encryption_made_during_review(store_election_v
         assert isinstance(port.check_token(payload2), f.TokenAccepted) and port._early is None
         assert isinstance(port.cast(payload2, style2, choices(e, style2), None), f.CastDone)
         assert left.ballot_id not in {r.ballot_id for r in station.store.ballots()}
+
+
+def test_the_outbox_of_a_format_2_station_is_read_back_with_its_headers(store_election_v2, tmp_path):
+    """Closing and delivery read the outbox's headers: a format-2 header (with its spoiled fields) must read."""
+    from kiosk.contract.batch_v2 import BatchHeaderV2
+    from kiosk.station.delivery import outbox_batches
+    tokens = store_election_v2
+    root = make_station(tokens, tmp_path / "s")
+    with Station.open(root) as station:
+        for s, p in tokens.test[:3]:
+            assert isinstance(cast(station, p, choices(station.election, s), NOW), Cast)
+        close_polls(station, NOW + 60)
+        batches = outbox_batches(station.data, "test")
+        assert batches and all(isinstance(b.header, BatchHeaderV2) for b in batches)
+        assert batches[-1].header.polls_closed

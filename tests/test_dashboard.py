@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import html
+import re
 import shutil
 import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,27 @@ from sync.central.dashboard import turnout_svg
 from synchelp import kiosk_with_batches
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+class Text(HTMLParser):
+    """A page's text as a reader sees it (inline marks such as ``<span lang="en">`` do not split it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag in ("br", "td", "th", "tr", "p", "h1", "h2", "div", "option"):
+            self.parts.append("\n")
+
+
+def page_text(dom: str) -> str:
+    reader = Text()
+    reader.feed(dom)
+    return re.sub(r"[ \t]+", " ", "".join(reader.parts))
 
 
 def chromium(url: str, profile: Path, *args: str) -> subprocess.CompletedProcess:
@@ -45,7 +67,7 @@ def test_the_dashboard_in_headless_chromium(central, tmp_path):
         url = server.url + "/"
         dom = chromium(url, tmp_path / "profile", "--dump-dom")
         assert dom.returncode == 0, dom.stderr[-2000:]
-        page = html.unescape(dom.stdout)
+        page = page_text(dom.stdout)
         shot = chromium(url, tmp_path / "profile2", f"--screenshot={tmp_path / 'dash.png'}")
         assert shot.returncode == 0 and (tmp_path / "dash.png").stat().st_size > 10_000, shot.stderr[-2000:]
 
@@ -56,7 +78,12 @@ def test_the_dashboard_in_headless_chromium(central, tmp_path):
     assert "접수 투표지 · ballots accepted" in page and ">17<" in dom.stdout  # 7 + 5 + 4 + 1 on the board
     assert "게시판 크기 · board size (leaves)" in page
     assert "3 (2 기다림 · waiting for 2)" in page
-    assert "정족수 미달 · below quorum" in page  # nobody cosigned yet: 1 signer of 3 nodes
+    assert "this node witnessing the others: n2 아직 없음 · not yet, n3 아직 없음 · not yet" in page
+    assert "공동서명 없음 · nothing cosigned yet" in page and "quorum reached" not in page  # nobody cosigned yet
+    # problems first: the double use (cast at S-0001, again at S-0003), then the held batch (S-0002)
+    assert page.index("\nS-0001") < page.index("\nS-0003") < page.index("\nS-0002")
+    assert "2 stations not closed yet block the tally: S-0002, S-0003" in page
+    assert "마지막 연락" in page and "Last contact" in page and '<span lang="en">Last contact</span>' in dom.stdout
     assert refs[0].hex()[:12] in page and refs[0].hex() not in page  # the reference's short form only
     assert serial.hex() not in page and payload not in page
     assert "<svg" in dom.stdout and "<script" not in dom.stdout

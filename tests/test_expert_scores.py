@@ -81,3 +81,23 @@ def test_any_bytes_are_read_or_refused_never_crash(data):
     except FormatError:
         return
     assert all(isinstance(v, int) and v >= 0 for v in out.values())
+
+
+json_values = st.recursive(st.none() | st.booleans() | st.integers(-3, 40) | st.text(max_size=5),
+                           lambda kids: st.lists(kids, max_size=3) | st.dictionaries(st.text(max_size=4), kids, max_size=4),
+                           max_leaves=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(electorate=st.sampled_from(["experts", "members", "x"]) | st.text(max_size=4),
+       scores=json_values | st.dictionaries(st.sampled_from("ABCDZ"), st.integers(-2, 33) | json_values, max_size=5))
+def test_any_signed_scores_body_is_accepted_only_when_it_fits_the_package(electorate, scores):
+    from kiosk.contract.election import parse_election
+    from kiosk.contract.expert_scores import check_scores
+    from tests.judginghelp import body_of
+    rules = judging_rules(parse_election(body_of(judged_spec())))
+    try:
+        out = check_scores(rules, electorate, scores)
+    except KioskError:
+        return
+    assert electorate == "experts" and set(out) == set("ABCD") and all(0 <= v <= 30 for v in out.values())

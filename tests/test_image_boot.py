@@ -202,3 +202,23 @@ def test_the_sandbox_line_holds_only_when_every_part_does():
 
 def test_the_guest_check_script_is_valid_shell():
     assert subprocess.run(["sh", "-n"], input=boot_disk.CHECK_SCRIPT, text=True).returncode == 0
+
+
+@needs_e2fs
+def test_the_copied_station_keeps_the_key_private(tmp_path):
+    # the first boot with a station: the booth refused kiosk.key written 0640 into the copy
+    import os
+
+    image = small_image(tmp_path)
+    (tmp_path / "demo" / "station").mkdir(parents=True)
+    key = tmp_path / "demo" / "station" / "kiosk.key"
+    key.write_text("secret")
+    os.chmod(key, 0o600)
+    (tmp_path / "demo" / "station" / "station.json").write_text("{}")
+    os.chmod(tmp_path / "demo" / "station" / "station.json", 0o644)
+    (tmp_path / "demo" / "station" / "outbox").mkdir()
+    requests = boot_disk.station_requests(tmp_path / "demo" / "station", 999, 996)
+    target = f"{image}?offset={boot_disk.root_partition(image)[0]}"
+    boot_disk.debugfs(target, *requests, write=True)
+    assert "Mode:  0600" in boot_disk.debugfs(target, "stat /var/lib/kiosk/kiosk.key")
+    assert "Mode:  0644" in boot_disk.debugfs(target, "stat /var/lib/kiosk/station.json")

@@ -99,7 +99,7 @@ def test_booth_is_a_watched_notify_service_without_network():
     assert d["User"] == ["kiosk"] and d["PrivateNetwork"] == ["yes"] and d["IPAddressDeny"] == ["any"]
     families = d["RestrictAddressFamilies"][0].split()
     assert "AF_INET" not in families and "AF_INET6" not in families
-    assert d["ProtectSystem"] == ["strict"] and d["ReadWritePaths"] == ["/var/lib/kiosk"]
+    assert d["ProtectSystem"] == ["strict"] and d["ReadWritePaths"] == ["/var/lib/kiosk", "-/media/kiosk-usb"]
     assert d["CapabilityBoundingSet"] == [""] and d["NoNewPrivileges"] == ["yes"]
     assert "@system-service" in d["SystemCallFilter"] and d["DevicePolicy"] == ["closed"]
     assert d["LimitCORE"] == ["0"]  # a core dump could hold a voter's choice
@@ -155,6 +155,15 @@ def test_sysusers_and_tmpfiles_make_the_users_and_directories(tmp_path):
 
 UDEV_LINE = re.compile(r'^(?:[A-Z_]+(?:\{[^}]+\})?(?:==|!=|\+=|=|:=)"[^"]*"(?:, |$))+$')
 UDEV_MATCH_KEYS = {"ACTION", "SUBSYSTEM", "SUBSYSTEMS", "KERNEL", "ATTRS", "ENV"}
+
+
+def test_the_usb_stick_rule_mounts_where_the_booth_exports():
+    from kiosk.app.config import BoothConfig
+
+    rule = [line for line in (UNITS / "udev" / "71-kiosk-usb.rules").read_text().splitlines()
+            if line and not line.startswith("#")]
+    assert len(rule) == 1 and UDEV_LINE.match(rule[0])
+    assert rule[0].endswith(f" {BoothConfig().usb_dir}\"") and "noexec" in rule[0] and "--owner=kiosk" in rule[0]
 
 
 def test_udev_rules_are_well_formed_and_name_both_devices():

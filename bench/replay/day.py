@@ -25,121 +25,32 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
-import numpy as np
-
-from hardware.tape_image import tape_image
 from hardware.virtual_device import VirtualPrinter
 from hardware.virtual_printer import TcpServer
-from kiosk.cli import main as kiosk
 from kiosk.app.cliutil import EXIT_OK, call
+from kiosk.app.demo_nodes import NODE_IDS as NODES
+from kiosk.app.demo_nodes import Nodes
+from kiosk.app.election_demo import closing_from_tape
+from kiosk.cli import main as kiosk
 from kiosk.contract.cards import pin_problem
-from kiosk.contract.closing import PREFIX as CLOSING_PREFIX
-from kiosk.contract.keys import VerifyKey
 from kiosk.contract.ttabok import ttabok_spec
-from replay.checks import compare, doubles_as_expected, members_saw, tapes_reconcile
 from replay import trustees
-from replay.plan import Plan, Voter, expected_results, make_plan
-from scanner.decode import decode_frame
+from replay.parts import HERE, Kiosk, Options, Outcome, ReplayError, judge, ok, python
+from replay.plan import Voter, make_plan
 from sync.central.cli import main as central
 from sync.cli import main as kiosk_sync
 
-HERE = Path(__file__).resolve().parent
-NODES = ("n1", "n2", "n3")
+__all__ = ["Day", "Options", "Outcome", "ReplayError"]
 DOWN_NODE = "n2"
 SHARES = ("trustee-1.share", "trustee-3.share")   # any two of the three trustees
-PUBLIC_FILES = ("election.json", "roll.sqlite", "roll-root.json", "roster.json")
-
-
-class ReplayError(RuntimeError):
-    """A step of the day did not go as a person would expect; the message names it."""
-
-
-@dataclass
-class Options:
-    """The day's size and seed; ``log`` gets one line per phase (never a token, PIN or choice)."""
-
-    communities: int = 872
-    stations: int = 12
-    seed: int = 2017
-    camera_share: float = 0.03
-    seal_minutes: int = 0
-    workdir: Path = Path("replay")
-    log: object = print
-    ballot_format: int = 1   # 2: the trustees' ceremony, encrypted ballots, the count without a key
-
-
-@dataclass
-class Kiosk:
-    """One kiosk: its data directory, its printer, its processes and what its members saw."""
-
-    station: str
-    name: str
-    data: Path
-    printer: VirtualPrinter
-    server: TcpServer
-    sync: subprocess.Popen | None = None
-    booth: subprocess.Popen | None = None
-    seen: list[dict] = field(default_factory=list)
-    casting: threading.Event = field(default_factory=threading.Event)
-    closing_payload: str | None = None
-
-    @property
-    def printer_url(self) -> str:
-        return self.server.url
-
-    def key_fingerprint(self) -> str:
-        config = json.loads((self.data / "station.json").read_text())
-        return VerifyKey.from_hex(config["kiosk_key_hex"]).fingerprint
-
-
-@dataclass
-class Outcome:
-    """Everything the day produced, for the summary and the comparison."""
-
-    plan: Plan
-    tally: dict
-    results_csv: Path
-    mismatches: list[str]
-    checks: dict[str, bool]
-    figures: dict
-
-    @property
-    def ok(self) -> bool:
-        return not self.mismatches and all(self.checks.values())
-
-
-def ok(main, *argv, stdin: str = "") -> str:
-    """Run one of our commands in-process; its output, or :class:`ReplayError` naming the verb."""
-    code, out = call(main, *argv, stdin=stdin)
-    if code != EXIT_OK:
-        raise ReplayError(f"{' '.join(str(a) for a in argv[:2])} exited {code}: {out[-600:]}")
-    return out
-
-
-def free_port() -> int:
-    """A loopback port free right now (the nodes' URLs go into the package before they start)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def python(*args: object, **kw) -> subprocess.Popen:
-    """A child process on this interpreter that imports the project and the replay."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE.parents[1]), str(HERE.parent)])}
-    return subprocess.Popen([sys.executable, *map(str, args)], env=env, **kw)
 
 
 class Day:
@@ -150,8 +61,7 @@ class Day:
         self.w = Path(options.workdir)
         self.rng = random.Random(options.seed)
         self.authority = self.w / "authority"
-        self.nodes: dict[str, subprocess.Popen | None] = {}
-        self.ports = {n: free_port() for n in NODES}
+        self.nodes = Nodes(self.w)  # the three kiosk-central serve processes, as kiosk demo starts them
         self.kiosks: list[Kiosk] = []
         self.pins: dict[str, str] = {}
         self.timings: dict[str, float] = {}
@@ -166,7 +76,7 @@ class Day:
         for n in NODES:
             out = ok(central, "node", "init", "--out", self.w / "nodes" / n)
             key = out.split("public key ")[1].split()[0]
-            node_args += ["--node", f"{n}=http://127.0.0.1:{self.ports[n]}={key}"]
+            node_args += ["--node", f"{n}={self.nodes.url(n)}={key}"]
         if self.o.ballot_format == 2:   # the trustees' ceremony first: the package carries its key
             public = trustees.ceremony(self.w / "trustees", ttabok_spec(self.o.communities)["id"])
             node_args += ["--trustees-from", public, "--trustees", trustees.TRUSTEES, "--threshold", trustees.THRESHOLD]
@@ -196,33 +106,13 @@ class Day:
 
     def publish(self) -> None:
         """Copy the public package (no authority key, no trustee share) to every node and the observer."""
-        for place in [self.w / "nodes" / n / "election" for n in NODES] + [self.w / "public"]:
-            place.mkdir(parents=True, exist_ok=True)
-            for name in PUBLIC_FILES:
-                if (self.authority / name).exists():
-                    shutil.copy2(self.authority / name, place / name)
-
-    # ------------------------------------------------------------------ central nodes
+        self.nodes.publish(self.authority, self.w / "public")
 
     def start_node(self, n: str) -> None:
-        data = self.w / "nodes" / n
-        log = open(data / "serve.log", "ab")
-        self.nodes[n] = python("-m", "sync.central", "serve", "--data", data, "--election", data / "election",
-                               "--port", self.ports[n], stdout=log, stderr=log)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"http://127.0.0.1:{self.ports[n]}/v1/node", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        raise ReplayError(f"node {n} did not answer on port {self.ports[n]}")
-
-    def stop_node(self, n: str, kill: bool = False) -> None:
-        proc = self.nodes.pop(n, None)
-        if proc is not None:
-            proc.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
-            proc.wait(timeout=60)
+        try:
+            self.nodes.start(n)
+        except RuntimeError as e:
+            raise ReplayError(str(e)) from None
 
     # ------------------------------------------------------------------ kiosks
 
@@ -265,10 +155,7 @@ class Day:
         before = len(k.printer.printed)
         ok(kiosk, "close", "--data", k.data, "--card", card, "--printer", k.printer_url,
            stdin=self.pins[k.station] + "\n")
-        tape = tape_image(k.printer.printed[before:])
-        tape.save(self.w / "tapes" / f"{k.name}.png")
-        found = [t for t in decode_frame(np.array(tape.convert("RGB"))[:, :, ::-1].copy())
-                 if t.startswith(CLOSING_PREFIX)]
+        found = closing_from_tape(k.printer.printed[before:], self.w / "tapes" / f"{k.name}.png")
         if len(found) != 1:
             raise ReplayError(f"the results tape of {k.name} has no readable closing QR")
         k.closing_payload = found[0]
@@ -324,7 +211,7 @@ class Day:
             with self.timed("tally_verify_s"):
                 counted = self.counting_phase()
             self.timings["total_s"] = time.monotonic() - t0
-            return self.outcome(*counted)
+            return judge(self, *counted)
 
     @contextlib.contextmanager
     def timed(self, name: str):
@@ -374,7 +261,7 @@ class Day:
             done = sum(len(k.seen) for k in self.kiosks)
             if node_down is None and done >= total * 0.3:
                 self.o.log(f"node {DOWN_NODE} killed (-9) after {done} members")
-                self.stop_node(DOWN_NODE, kill=True)
+                self.nodes.stop(DOWN_NODE, kill=True)
                 node_down = True
             if node_down and done >= total * 0.7:
                 self.o.log(f"node {DOWN_NODE} back after {done} members")
@@ -401,7 +288,7 @@ class Day:
         ok(kiosk, "export", "--data", usb.data, "--to", self.w / "usb")
         self.o.log(f"{usb.name} exported to USB; each node ingests it")
         for n in NODES:
-            self.stop_node(n)
+            self.nodes.stop(n)
             ok(central, "ingest", "--data", self.w / "nodes" / n, "--election", self.w / "nodes" / n / "election",
                self.w / "usb")
             self.start_node(n)
@@ -424,7 +311,7 @@ class Day:
                             self.w / "nodes" / n / "election")[0] == EXIT_OK for n in NODES}
         closings = self.w / "tapes" / "closing-statements.txt"
         closings.write_text("".join(k.closing_payload + "\n" for k in self.kiosks))
-        code, observer = call(central, "verify", "--from", f"http://127.0.0.1:{self.ports['n3']}",
+        code, observer = call(central, "verify", "--from", self.nodes.url("n3"),
                               "--election", self.w / "public", "--closing", closings)
         (self.w / "observer.txt").write_text(observer)
         return tallies, verified, code == EXIT_OK
@@ -436,7 +323,7 @@ class Day:
                    "re-derives the results from the record")
         closings = self.w / "tapes" / "closing-statements.txt"
         closings.write_text("".join(k.closing_payload + "\n" for k in self.kiosks))
-        found = trustees.count(self.w, self.w / "trustees", list(NODES), f"http://127.0.0.1:{self.ports['n3']}",
+        found = trustees.count(self.w, self.w / "trustees", list(NODES), self.nodes.url("n3"),
                                closings, ttabok_spec(self.o.communities)["privacy_floor"])
         self.count_v2 = found
         results = found["tallies"]["n1"][1]["results"]
@@ -495,34 +382,4 @@ class Day:
                 if proc is not None and proc.poll() is None:
                     proc.kill()
                     proc.wait(timeout=30)
-        for n in list(self.nodes):
-            self.stop_node(n)
-
-    # ------------------------------------------------------------------ the comparison
-
-    def outcome(self, tallies: dict, verified: dict, observer_ok: bool) -> Outcome:
-        """Every check, then the comparison with the plan's expected result (the only use of it)."""
-        plan, spec, dead, replacement = self.plan, self.spec, self.dead, self.replacement
-        code, report, csv_bytes = tallies["n1"]
-        results_csv = self.w / "results" / "n1" / "results.csv"
-        checks = {
-            "members saw what they should": not (seen := members_saw(plan, self.kiosks, dead)),
-            "tally reconciles (exit 0, no findings)": code == EXIT_OK and report["ok"],
-            "three nodes give the same results": all(t[2] == csv_bytes for t in tallies.values()),
-            "every node verifies its store": all(verified.values()),
-            "the standalone verifier passes": observer_ok,
-            "results tapes reconcile with the tally": not (tapes := tapes_reconcile(
-                [k.closing_payload for k in self.kiosks], report)),
-            "double uses flagged and counted once": not (doubles := doubles_as_expected(
-                plan, report, {k.name: k.key_fingerprint() for k in self.kiosks}, (dead.name, replacement.name),
-                self.in_flight_committed)),
-        }
-        mismatches = compare(expected_results(spec, plan), results_csv) + seen + tapes + doubles
-        figures = {"members": sum(len(s.queue) for s in plan.stations), "ballots_cast": len(plan.voters),
-                   "ballots_on_board": sum(s["on_board"] for s in report["stations"]),
-                   "ballots_counted": report["ballots_counted"], "double_uses": len(report["double_uses"]),
-                   "kiosks": len(self.kiosks), "unused_tokens": sum(plan.unused_by_style.values()),
-                   "camera_voters": sum(1 for v in plan.voters if v.camera),
-                   "paper_records_tried_again": sum(x.get("print_retries", 0) for k in self.kiosks for x in k.seen),
-                   "in_flight_ballot_committed": self.in_flight_committed, **{k: round(v, 1) for k, v in self.timings.items()}}
-        return Outcome(plan, report, results_csv, mismatches, checks, figures)
+        self.nodes.stop_all()

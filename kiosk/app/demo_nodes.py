@@ -58,8 +58,8 @@ class Nodes:
                 if (authority / name).exists():
                     shutil.copy2(authority / name, place / name)
 
-    def start(self, n: str, timeout_s: float = 60.0) -> None:
-        """Start ``kiosk-central serve`` for node ``n`` and wait until it answers."""
+    def start(self, n: str, timeout_s: float = 120.0) -> None:
+        """Start ``kiosk-central serve`` for node ``n`` and wait until it answers (RuntimeError if not)."""
         log = open(self.data(n) / "serve.log", "ab")
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             [str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH", "")])}
@@ -84,11 +84,11 @@ class Nodes:
         for n in self.ids:
             self.start(n)
 
-    def stop(self, n: str) -> None:
-        """Stop node ``n`` (SIGTERM, then wait)."""
+    def stop(self, n: str, kill: bool = False) -> None:
+        """Stop node ``n`` (SIGTERM, or SIGKILL to play a crash; then wait)."""
         proc = self.procs.pop(n, None)
         if proc is not None and proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
+            proc.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
             try:
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:

@@ -77,6 +77,14 @@ def step(main, *argv: object, stdin: str = "") -> str:
     return out
 
 
+def closing_from_tape(printed: list[bytes], path: Path) -> list[str]:
+    """Render a results tape's printer bytes to a PNG at ``path``; the closing statements its QR codes hold."""
+    tape = tape_image(printed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tape.save(path)
+    return [t for t in decode_frame(np.array(tape.convert("RGB"))[:, :, ::-1].copy()) if t.startswith(CLOSING_PREFIX)]
+
+
 def choices_for(election: Election, style: str, rng: random.Random) -> list[str]:
     """A voter's plan for any election: per contest of the style, a seeded pick within the rule."""
     picked: list[str] = []
@@ -180,12 +188,8 @@ class ElectionDemo:
         """The poll worker closes the polls; the results tape is rendered to PNG and its QR read back."""
         before = len(k.printer.printed)
         self.poll_step(k, Action.CLOSE)
-        tape = tape_image(k.printer.printed[before:])
         path = self.root / "tapes" / f"{k.station}.png"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tape.save(path)
-        found = [t for t in decode_frame(np.array(tape.convert("RGB"))[:, :, ::-1].copy())
-                 if t.startswith(CLOSING_PREFIX)]
+        found = closing_from_tape(k.printer.printed[before:], path)
         if len(found) != 1:
             raise DemoError(f"the results tape of {k.station} has no readable closing QR ({path})")
         k.closing = found[0]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from booth_ui import flow
-from booth_ui.audio import DEFAULT_RATE, DEFAULT_VOLUME, RATES_WPM, VOLUME_DB
+from booth_ui.audio import AudioSettings
 from booth_ui.booth import KEY_AUDIO, KEY_NEXT, KEY_SELECT, KEY_SWITCH_MOVE, KEY_SWITCH_SELECT
 from booth_ui.i18n import t
 from booth_ui.speech import pronounce
@@ -106,26 +106,15 @@ def vote(screen: HeadlessScreen, present: Callable[[], None], likes: list[str], 
     return Outcome(done, message, tuple(not_offered), tuple(notices), retries)
 
 
-class Ears:
+class Ears(AudioSettings):
     """What a voter hears: a speaker that keeps each text as espeak-ng would be given it (for tests)."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.heard: list[str] = []
-        self.volume_index, self.rate_index = DEFAULT_VOLUME, DEFAULT_RATE
 
     def say(self, text: str, language: str) -> None:
         self.heard.append(pronounce(text, language))
-
-    def louder(self, step: int) -> tuple[int, int]:
-        self.volume_index = min(len(VOLUME_DB) - 1, max(0, self.volume_index + step))
-        return self.volume_index + 1, len(VOLUME_DB)
-
-    def faster(self, step: int) -> tuple[int, int]:
-        self.rate_index = min(len(RATES_WPM) - 1, max(0, self.rate_index + step))
-        return self.rate_index + 1, len(RATES_WPM)
-
-    def reset(self) -> None:
-        self.volume_index, self.rate_index = DEFAULT_VOLUME, DEFAULT_RATE
 
     def stop(self) -> None: ...
 

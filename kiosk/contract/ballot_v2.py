@@ -68,9 +68,15 @@ class SealedBallotV2:
         """The Merkle leaf data: canonical JSON of the whole object."""
         return canonical_bytes(self.to_json())
 
+    # the same reading interface as format 1's SealedBallot, so board, receipts and verify read either
+
     def leaf_hash(self) -> bytes:
-        """RFC 6962 leaf hash: what the bulletin board logs and the tracking code shortens."""
+        """RFC 6962 leaf hash: what the board logs and the tracking code shortens."""
         return leaf_hash(self.leaf())
+
+    def signature_valid(self, key: VerifyKey) -> bool:
+        """True when ``key`` (the kiosk's) signed this ballot; the token's signature is :func:`check_sealed_ballot_v2`'s."""
+        return key.is_valid(SEALED_BALLOT_V2_CONTEXT, self.kiosk_message(), self.sig)
 
 
 def seal_ballot_v2(kiosk: SigningKey, election: Election, serial: bytes, ballot_id: bytes, style: str,
@@ -106,17 +112,23 @@ def parse_sealed_ballot_v2(data: bytes, election: Election, what: str = "the bal
     return ballot
 
 
-def check_sealed_ballot_v2(ballot: SealedBallotV2, election: Election, kiosk: VerifyKey, public_key: bytes) -> None:
-    """Both signatures, then every proof. Roll membership of ``token_key`` is the caller's check.
-
-    Raises :class:`SignatureError` or :class:`ProofError` naming the ballot and what failed.
-    """
+def check_signatures_v2(ballot: SealedBallotV2, kiosk: VerifyKey) -> None:
+    """The token's and the kiosk's signatures (no proofs): :class:`SignatureError` naming the ballot."""
     name = ballot.ballot_id.hex()
     if not VerifyKey(ballot.token_key).is_valid(TOKEN_BALLOT_CONTEXT, ballot.token_message(), ballot.token_sig):
         raise SignatureError(f"ballot {name}: the token's signature does not verify",
                              "the ballot was not made with this token, or it was altered")
     if not kiosk.is_valid(SEALED_BALLOT_V2_CONTEXT, ballot.kiosk_message(), ballot.sig):
         raise SignatureError(f"ballot {name}: the kiosk's signature does not verify", "the ballot was altered")
+
+
+def check_sealed_ballot_v2(ballot: SealedBallotV2, election: Election, kiosk: VerifyKey, public_key: bytes) -> None:
+    """Both signatures, then every proof. Roll membership of ``token_key`` is the caller's check.
+
+    Raises :class:`SignatureError` or :class:`ProofError` naming the ballot and what failed.
+    """
+    name = ballot.ballot_id.hex()
+    check_signatures_v2(ballot, kiosk)
     try:
         verify_ballot(public_key, election, parse_ballot_bytes(ballot.encrypted, election, ballot.style, name))
     except FormatError as e:

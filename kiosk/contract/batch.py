@@ -350,18 +350,9 @@ def _read_general(data: bytes) -> SealedBatch:
     C-accelerated ``json.dumps`` instead of building every object again. A duplicate key, a
     float, white space, an escape or another key order all come out different.
     """
-    try:  # the common case without a Python call per object; a refusal is named by parse_json
-        top = json.loads(data.decode("utf-8"), parse_float=_no_number, parse_constant=_no_number)
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        top = parse_json(data, "the batch")
-    top = _fields(top, {"ballots", "format", "header", "header_sig_b64"}, "the batch")
-    if top["format"] != BATCH_FORMAT:
-        raise FormatError(f"the batch has format {str(top['format'])[:40]!r}; this version reads {BATCH_FORMAT!r}",
-                          hint="update the software that reads this batch")
+    top = read_top(data, {"ballots", "format", "header", "header_sig_b64"}, BATCH_FORMAT)
     header = header_from_json(top["header"])
-    signature = from_b64url(top["header_sig_b64"], "header_sig_b64")
-    if len(signature) != 64:
-        raise FormatError("header_sig_b64 must be a 64-byte signature")
+    signature = header_signature(top)
     if not isinstance(top["ballots"], list):
         raise FormatError("ballots must be a list")
     ballots = tuple(_parse_ballot(b, f"ballots[{i}]") for i, b in enumerate(top["ballots"]))
@@ -373,6 +364,27 @@ def _read_general(data: bytes) -> SealedBatch:
         parse_json(data, "the batch")  # a duplicate key is named as such
         raise FormatError("the batch is not in canonical form (key order, spacing or encoding differ)")
     return SealedBatch(header, signature, ballots)
+
+
+def read_top(data: bytes, fields: set[str], batch_format: str) -> dict:
+    """A batch file's top object: strict JSON, exactly ``fields``, the ``format`` this reader reads."""
+    try:  # the common case without a Python call per object; a refusal is named by parse_json
+        top = json.loads(data.decode("utf-8"), parse_float=_no_number, parse_constant=_no_number)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        top = parse_json(data, "the batch")
+    top = _fields(top, fields, "the batch")
+    if top["format"] != batch_format:
+        raise FormatError(f"the batch has format {str(top['format'])[:40]!r}; this version reads {batch_format!r}",
+                          hint="update the software that reads this batch")
+    return top
+
+
+def header_signature(top: dict) -> bytes:
+    """The 64-byte ``header_sig_b64`` of a batch's top object."""
+    signature = from_b64url(top["header_sig_b64"], "header_sig_b64")
+    if len(signature) != 64:
+        raise FormatError("header_sig_b64 must be a 64-byte signature")
+    return signature
 
 
 def _no_number(text: str) -> Any:

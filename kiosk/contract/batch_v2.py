@@ -27,13 +27,13 @@ election (the style exists, the encrypted ballot's length, the proofs, the roll)
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any, ClassVar, Sequence
 
 from kiosk.contract.ballot_v2 import FIELDS as BALLOT_FIELDS, SealedBallotV2
 from kiosk.contract.batch import (HEADER_FORMAT, NO_PREVIOUS, BatchHeader, BatchProblem, SealedBatch, _canonical_text,
-                                  _count, _fields, _no_number, check_batch, header_from_json, parse_batch)
+                                  _count, _fields, check_batch, header_from_json, header_signature, parse_batch,
+                                  read_top)
 from kiosk.contract.canonical import b64url, canonical_bytes, from_b64url, from_hex, parse_json
 from kiosk.contract.election import ID_PATTERN
 from kiosk.contract.keys import SigningKey, VerifyKey
@@ -169,18 +169,9 @@ def parse_batch_v2(data: bytes) -> SealedBatchV2:
     """
     if not isinstance(data, bytes):
         raise FormatError("a batch is bytes")
-    try:
-        top = json.loads(data.decode("utf-8"), parse_float=_no_number, parse_constant=_no_number)
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        top = parse_json(data, "the batch")
-    top = _fields(top, set(_TOP_FIELDS), "the batch")
-    if top["format"] != BATCH_FORMAT_V2:
-        raise FormatError(f"the batch has format {str(top['format'])[:40]!r}; this reader reads {BATCH_FORMAT_V2!r}",
-                          hint="update the software that reads this batch")
+    top = read_top(data, set(_TOP_FIELDS), BATCH_FORMAT_V2)
     header = header_v2_from_json(top["header"])
-    signature = from_b64url(top["header_sig_b64"], "header_sig_b64")
-    if len(signature) != 64:
-        raise FormatError("header_sig_b64 must be a 64-byte signature")
+    signature = header_signature(top)
     for name in ("ballots", "spoiled"):
         if not isinstance(top[name], list):
             raise FormatError(f"{name} must be a list")

@@ -64,7 +64,7 @@ def read_header(path: Path) -> BatchHeader:
     top = parse_json(Path(path).read_bytes(), str(path))
     if not isinstance(top, dict) or "header" not in top:
         raise FormatError(f"{path} is not a sealed batch")
-    return any_header_from_json(top["header"])   # either format: a format-2 kiosk sends batch format 2
+    return any_header_from_json(top["header"])
 
 
 def outbox_batches(data: DataDir, mode: str) -> list[OutboxBatch]:

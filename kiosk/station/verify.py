@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.station import eventlog as ev
+from kiosk.contract.card_list import CardList, parse_card_list
 from kiosk.contract.batch import BatchHeader, check_batch
 from kiosk.contract.batch_v2 import SealedBatchV2, check_batch_v2, parse_any_batch
 from kiosk.station.formats import check_row, encode_any_batch, record_class
@@ -23,6 +24,7 @@ from kiosk.station.datadir import MODES, DataDir, StationIdentity, read_config
 from kiosk.contract.election import Election
 from kiosk.contract.findings import Finding, note, problem
 from kiosk.errors import FormatError, KioskError
+from kiosk.files import read_input
 from kiosk.station.eventlog import check_entry
 from kiosk.contract.keys import VerifyKey
 from kiosk.contract.package import load_package
@@ -74,7 +76,8 @@ def verify_data(root: Path, connect: Connect = sqlite_connect, roster: Path | No
     config = read_config(data)
     report = VerifyReport()
     report.kiosk = {"kiosk_key": VerifyKey.from_hex(config.kiosk_key_hex).fingerprint,
-                    "kiosk_key_hex": config.kiosk_key_hex, "first_entry_time": None, "on_roster": None}
+                    "kiosk_key_hex": config.kiosk_key_hex, "first_entry_time": None, "on_roster": None,
+                    "card_list": None}
     try:
         package = load_package(data.election)  # checks the authority's signature
     except KioskError as e:
@@ -100,7 +103,27 @@ def verify_data(root: Path, connect: Connect = sqlite_connect, roster: Path | No
         roll.close()
     if roster is not None:
         _check_roster(Path(roster), config, package, report)
+    _check_card_list(data, config, package, report)
     return report
+
+
+def _check_card_list(data: DataDir, config: StationIdentity, package, report: VerifyReport) -> None:
+    """The held card list (``kiosk cards load``): its issue time and count, or a note saying why no
+    card unlocks this kiosk. A note, not a problem: it guards unlocking, not what the stores hold."""
+    if not data.card_list.exists():
+        report.notes.append(note("cards.json", "no card list loaded: no card unlocks this kiosk "
+                                               "(kiosk cards load)"))
+        return
+    try:
+        held = parse_card_list(read_input(data.card_list, "the card list"), package.authority, config.election_hex,
+                               config.kiosk_key_hex, config.station)
+    except KioskError as e:
+        held = e
+    if isinstance(held, CardList):
+        report.kiosk["card_list"] = {"issued": held.issued, "cards": len(held.cards)}
+    else:
+        report.notes.append(note("cards.json", f"the card list does not check ({held}): no card unlocks this "
+                                               "kiosk until a good one is loaded"))
 
 
 def _check_roster(path: Path, config: StationIdentity, package, report: VerifyReport) -> None:

@@ -1,146 +1,84 @@
 """The central staff's dashboard at a node's ``/``: one server-rendered HTML page, no JavaScript.
 
-What it shows, in Korean and English, from what this node holds (its store, the roster, its
-witnessing state):
+What it shows, in Korean and English (the English marked ``lang="en"``), from what this node holds
+(see :mod:`sync.central.dashboard_view` for how each figure is computed):
 
-* stations from the roster: closed or not (a kiosk of the station sent its closing batch and
-  this node accepted it), each kiosk's last accepted batch, and which nodes acknowledged it as
-  far as this node knows (itself only: other nodes' acknowledgements go to the kiosks);
-* ingest progress: batches and ballots accepted, batches held waiting for a gap;
+* tally readiness: stations closed of the roster, and which open stations still block the tally;
+* ingest progress: batches and ballots accepted, turnout against the tokens on the roll, batches
+  held waiting for a gap, double uses, rejected batches;
+* stations, problems first (double use, rejected batch, held batch, never heard from, silent for
+  longer than an hour while open), then open, then closed; sortable (``?sort=``), filterable
+  (``?show=``, ``?q=`` for a station's name) and in pages of 100 (``?page=``); per kiosk its last
+  batch, ballots, last contact and last batch time (this node's clock);
+* rejected batches with the reason code and the node's words;
+* the board's size and what was cosigned: the quorum is said of the cosigned tree size, not of
+  the board;
 * doubly used tokens: the token reference's short form and where (never a serial);
-* the board's size and the cosignatures collected on it, and whether they reach the quorum;
-* turnout over the day: ballots accepted per hour, by the time of this node's acknowledgement
-  of each accepted batch (the signed acknowledgements the store keeps carry the node's clock; a
-  batch the kiosk sent again is timed by its latest acknowledgement).
+* turnout over the day: ballots accepted per hour of this node's acknowledgements.
 
 It never shows selections or counts per option: results come from ``kiosk-central tally`` after
-the close, never from this page. The page reloads itself every 30 seconds (a meta refresh).
+the close, never from this page. The page reloads itself every 30 seconds (a meta refresh) unless
+paused (``?refresh=0``, a link on the page).
 """
 
 from __future__ import annotations
 
 import html
+import threading
 import time
-from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from kiosk.contract.ack import parse_ack
-from kiosk.contract.double_use import distinct_ballots
-from kiosk.errors import KioskError
-from kiosk.contract.keys import VerifyKey
+from sync.central.dashboard_view import (FILTERS, PAGE_SIZE, SILENT_AFTER_S, SORTS, HourlyTurnout, Query, StationRow,
+                                         View, build_view)
 from sync.central.node import CentralNode
 from sync.central.witnessing import Witnessing
 
 REFRESH_S = 30
-REF_SHORT = 12  # hex characters of a token reference shown
+PROBLEM_WORDS = {"double_use": ("중복 사용", "double use"), "rejected": ("거부된 묶음", "rejected batch"),
+                 "held": ("대기 묶음", "batch held"), "never": ("연락 없음", "never heard from"),
+                 "silent": ("응답 없음", f"silent over {SILENT_AFTER_S // 60} min"),
+                 "open": ("투표 중", "open"), "closed": ("마감", "closed"), "all": ("전체", "all"),
+                 "problems": ("문제 있음", "with problems")}
+SORT_WORDS = {"problems": ("문제 순", "problems first"), "station": ("투표소 순", "by station"),
+              "contact": ("연락 오래된 순", "oldest contact first"), "ballots": ("투표지 많은 순", "most ballots first")}
 
 
-@dataclass
-class KioskRow:
-    station: str
-    fingerprint: str
-    last_batch: int = 0
-    ballots: int = 0
-    closed: bool = False
-    held: list[int] = field(default_factory=list)
-    acked_last: bool = False
-
-
-@dataclass
-class Snapshot:
-    """Everything the page shows, gathered in one pass over the store."""
-
-    node_id: str
-    mode: str
-    election_title: str
-    now: float
-    stations: dict[str, list[KioskRow]]
-    batches: int
-    ballots: int
-    held: int
-    per_hour: dict[int, int]  # hour start (epoch seconds, local) -> ballots accepted
-    double_uses: list[tuple[str, list[str]]]  # (reference short form, stations)
-    board_size: int
-    cosigned: dict
-    other_nodes: list[str]
-
-
-def _fingerprint(key_hex: str) -> str:
-    try:
-        return VerifyKey.from_hex(key_hex).fingerprint
-    except KioskError:
-        return key_hex[:16]
-
-
-def _hour(t: float) -> int:
-    local = time.localtime(t)
-    return int(t) - local.tm_min * 60 - local.tm_sec
-
-
-def snapshot(node: CentralNode, witnessing: Witnessing) -> Snapshot:
-    """Read what the dashboard shows from the node's store, roster and witnessing state."""
-    store, roster = node.store, node.roster
-    rows: dict[str, KioskRow] = {k.kiosk_key_hex: KioskRow(k.station, _fingerprint(k.kiosk_key_hex))
-                                 for k in roster.kiosks}
-    batch_count, per_hour, counts = 0, {}, {}
-    for stored in store.batches():
-        h = stored.header
-        counts[(h.kiosk_key_hex, h.number)] = h.count
-        row = rows.setdefault(h.kiosk_key_hex, KioskRow("?", _fingerprint(h.kiosk_key_hex)))
-        batch_count += 1
-        if h.number > row.last_batch:
-            row.last_batch, row.ballots = h.number, h.cumulative
-        row.closed = row.closed or h.polls_closed
-    held = 0
-    for key in store.kiosks():
-        row = rows.setdefault(key, KioskRow("?", _fingerprint(key)))
-        row.held = store.held_numbers(key)
-        held += len(row.held)
-        for data in store.acks(key):
-            ack = parse_ack(data, None)
-            if not ack.delivered:
-                continue
-            if ack.batch.number == row.last_batch:
-                row.acked_last = True
-            count = counts.get((key, ack.batch.number), 0)
-            if count:
-                hour = _hour(ack.time)
-                per_hour[hour] = per_hour.get(hour, 0) + count
-    stations: dict[str, list[KioskRow]] = {s: [] for s in roster.stations}
-    for row in rows.values():
-        stations.setdefault(row.station, []).append(row)
-    doubles = []
-    for ref, leaves in sorted(store.double_uses().items()):
-        if len(distinct_ballots(leaves)) < 2:
-            continue  # one ballot delivered twice
-        where = sorted({rows[leaf.kiosk_key_hex].station if leaf.kiosk_key_hex in rows else "?" for leaf in leaves})
-        doubles.append((ref.hex()[:REF_SHORT], where))
-    size, _ = store.checkpoint()
-    title = node.election.title
-    return Snapshot(node.node_id, node.mode, f"{title.ko} · {title.en}", node.clock(), stations, batch_count,
-                    size, held, per_hour, doubles, size, witnessing.cosigned(),
-                    [n.id for n in node.election.nodes if n.id != node.node_id])
-
-
-# -- rendering --------------------------------------------------------------------------------
 def e(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _clock(t: float, seconds: bool = False) -> str:
+def bi(ko: str, en: str, sep: str = " · ") -> str:
+    """Korean, then the English marked as English (screen readers switch voice; every value escaped)."""
+    return f'{e(ko)}{sep}<span lang="en">{e(en)}</span>'
+
+
+def mark(css: str, ko: str, en: str) -> str:
+    """A bilingual phrase in a span of a class (ok, bad, open)."""
+    return f'<span class="{css}">{bi(ko, en)}</span>'
+
+
+def para(css: str, ko: str, en: str) -> str:
+    """A bilingual paragraph of a class."""
+    return f'<p class="{css}">{bi(ko, en)}</p>'
+
+
+def _clock(t: float | None, seconds: bool = False) -> str:
+    if t is None:
+        return "—"
     return time.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%H:%M", time.localtime(t))
 
 
 def turnout_svg(per_hour: dict[int, int], width: int = 640, height: int = 200) -> str:
     """Ballots accepted per hour as an inline SVG bar chart (no script)."""
-    label = 'role="img" aria-label="ballots accepted per hour / 시간대별 접수 투표지"'
+    label = 'role="img" aria-label="시간대별 접수 투표지 · ballots accepted per hour"'
     if not per_hour:
         return (f'<svg class="chart" width="{width}" height="60" {label}><text x="8" y="34">'
-                'no ballots accepted yet · 아직 접수된 투표지 없음</text></svg>')
+                '아직 접수된 투표지 없음 · <tspan lang="en">no ballots accepted yet</tspan></text></svg>')
     first, last = min(per_hour), max(per_hour)
     hours = list(range(first, last + 3600, 3600))[-24:]
     top = max(per_hour.values())
@@ -170,99 +108,202 @@ STYLE = """
 body{font-family:"NanumGothic","Noto Sans CJK KR",sans-serif;margin:16px 24px;color:#1a202c;background:#f7fafc}
 h1{font-size:22px;margin:0 0 4px} h2{font-size:17px;margin:20px 0 8px;border-bottom:2px solid #cbd5e0}
 .meta{color:#4a5568;font-size:13px} .mode{display:inline-block;padding:2px 8px;border-radius:4px;font-weight:bold}
-.official{background:#2f855a;color:#fff} .test{background:#d69e2e;color:#000}
+.official{background:#276749;color:#fff} .test{background:#d69e2e;color:#000}
 table{border-collapse:collapse;background:#fff;font-size:14px} th,td{border:1px solid #cbd5e0;padding:4px 10px;text-align:left}
 th{background:#edf2f7} td.num{text-align:right;font-variant-numeric:tabular-nums}
 .ok{color:#22543d;font-weight:bold} .open{color:#744210} .bad{color:#9b2c2c;font-weight:bold}
 .tiles{display:flex;gap:12px;flex-wrap:wrap} .tile{background:#fff;border:1px solid #cbd5e0;padding:8px 14px;min-width:150px}
 .tile b{display:block;font-size:24px} .note{font-size:13px;color:#4a5568;max-width:900px}
 .chart text{font-size:11px;fill:#2d3748} .chart .value{font-weight:bold} code{font-size:13px}
+form.find{margin:8px 0} form.find label{margin-right:12px} nav.pages a,nav.pages span{margin-right:10px}
+a{color:#2a4365}
 """
 
 
 def _tile(ko: str, en: str, value: object, css: str = "") -> str:
-    return f'<div class="tile"><span>{e(ko)} · {e(en)}</span><b class="{css}">{e(value)}</b></div>'
+    return f'<div class="tile"><span>{bi(ko, en)}</span><b class="{css}">{e(value)}</b></div>'
 
 
-def _held(r: KioskRow) -> str:
-    if not r.held:
-        return "—"
-    return f"{e(', '.join(map(str, r.held)))} ({r.last_batch + 1} 기다림 · waiting for {r.last_batch + 1})"
+def _link(q: Query, **change) -> str:
+    """The page's address with some of its query changed (always from the first page unless given)."""
+    values = {"sort": q.sort, "show": q.show, "q": q.q, "page": 1, "refresh": "1" if q.refresh else "0",
+              "per": q.per_page if q.per_page != PAGE_SIZE else ""} | change
+    return "?" + e(urlencode({k: v for k, v in values.items() if v not in ("", None)}))
 
 
-def render(s: Snapshot) -> str:
-    """The dashboard page (every value escaped)."""
-    all_rows = [r for rows in s.stations.values() for r in rows]
-    closed = [st for st, rows in s.stations.items() if any(r.closed for r in rows)]
-    out = ['<!doctype html><html lang="ko"><head><meta charset="utf-8">',
-           f'<meta http-equiv="refresh" content="{REFRESH_S}">',
-           f"<title>중앙 현황 · Central dashboard — {e(s.node_id)}</title><style>{STYLE}</style></head><body>",
-           f'<h1>중앙 현황판 · Central dashboard <span class="mode {e(s.mode)}">'
-           f'{"공식" if s.mode == "official" else "시험"} · {e(s.mode)}</span></h1>',
-           f'<p class="meta">{e(s.election_title)} — 노드 node <b>{e(s.node_id)}</b> — '
-           f'기준 시각 as of {e(_clock(s.now, True))} ({REFRESH_S}초마다 새로 고침 · refreshes every {REFRESH_S} s)</p>',
-           '<h2>수신 진행 · Ingest progress</h2><div class="tiles">',
-           _tile("마감 투표소", "stations closed", f"{len(closed)} / {len(s.stations)}"),
-           _tile("접수 묶음", "batches accepted", s.batches),
-           _tile("접수 투표지", "ballots accepted", s.ballots),
-           _tile("대기 묶음", "batches held", s.held, "bad" if s.held else ""),
-           _tile("중복 사용", "double uses", len(s.double_uses), "bad" if s.double_uses else ""),
-           "</div>",
-           '<h2>투표소 · Stations</h2>',
-           '<table><tr><th>투표소<br>Station</th><th>상태<br>Status</th><th>단말기<br>Kiosk</th>'
-           '<th>마지막 묶음<br>Last batch</th><th>투표지<br>Ballots</th><th>대기<br>Held</th>'
-           '<th>확인한 노드<br>Acknowledged by</th></tr>']
-    if not all_rows:
-        out.append('<tr><td colspan="7">명부에 단말기가 없습니다 · no kiosk on the roster yet</td></tr>')
-    for station, rows in s.stations.items():
-        is_closed = station in closed
-        status = ('<span class="ok">마감 · closed</span>' if is_closed else
-                  '<span class="open">투표 중 · open</span>')
-        for i, r in enumerate(rows or [KioskRow(station, "—")]):
-            acked = (f"{e(s.node_id)} (이 노드 · this node)" if r.acked_last else "—") if r.last_batch else "—"
-            kiosk_state = " (마감 · closed)" if r.closed and len(rows) > 1 else ""
-            out.append(f"<tr><td>{e(station) if i == 0 else ''}</td><td>{status if i == 0 else ''}</td>"
-                       f"<td><code>{e(r.fingerprint)}</code>{kiosk_state}</td>"
-                       f'<td class="num">{r.last_batch or "—"}</td><td class="num">{r.ballots}</td>'
-                       f'<td class="{"bad" if r.held else ""}">{_held(r)}</td>'
-                       f"<td>{acked}</td></tr>")
+def _status(row: StationRow) -> str:
+    problems = [f'<span class="bad">{bi(*PROBLEM_WORDS[p])}</span>' for p in row.problems]
+    state = (f'<span class="ok">{bi(*PROBLEM_WORDS["closed"])}</span>' if row.closed else
+             f'<span class="open">{bi(*PROBLEM_WORDS["open"])}</span>')
+    return "<br>".join(problems + [state])
+
+
+def _station_rows(v: View) -> list[str]:
+    out = ['<table><caption class="note">' + bi(f"투표소 {v.matching}곳 중 {len(v.stations)}곳",
+                                                f"{len(v.stations)} of {v.matching} stations") + '</caption><tr>'
+           + "".join(f'<th scope="col">{bi(ko, en, "<br>")}</th>' for ko, en in (
+               ("투표소", "Station"), ("상태", "Status"), ("단말기", "Kiosk"), ("마지막 묶음", "Last batch"),
+               ("투표지", "Ballots"), ("대기", "Held"), ("거부", "Rejected"), ("마지막 연락", "Last contact"),
+               ("마지막 묶음 시각", "Last batch at"), ("확인한 노드", "Acknowledged by"))) + "</tr>"]
+    if not v.stations:
+        out.append(f'<tr><td colspan="10">{bi("해당하는 투표소가 없습니다", "no station matches")}</td></tr>')
+    for row in v.stations:
+        for i, k in enumerate(row.kiosks or [None]):
+            a = k.activity if k else None
+            first = i == 0
+            acked = f'{e(v.node_id)} ({bi("이 노드", "this node", " ")})' if a and a.last_batch else "—"
+            numbers = ", ".join(map(str, k.held_numbers)) if k else ""
+            held = f'{e(numbers or a.held)} ({bi(f"{a.last_batch + 1} 기다림", f"waiting for {a.last_batch + 1}")})' \
+                if a and a.held else "—"
+            out.append(f'<tr><th scope="row">{e(row.station) if first else ""}</th><td>{_status(row) if first else ""}'
+                       f'</td><td><code>{e(k.fingerprint) if k else "—"}</code>'
+                       f'{" (" + bi("마감", "closed", " ") + ")" if a and a.closed and len(row.kiosks) > 1 else ""}</td>'
+                       f'<td class="num">{a.last_batch if a and a.last_batch else "—"}</td>'
+                       f'<td class="num">{a.ballots if a else 0}</td>'
+                       f'<td class="{"bad" if a and a.held else ""}">{held}</td>'
+                       f'<td class="num {"bad" if a and a.rejected else ""}">{a.rejected if a and a.rejected else "—"}</td>'
+                       f'<td>{e(_clock(a.last_contact if a else None))}</td>'
+                       f'<td>{e(_clock(a.last_delivered if a else None))}</td><td>{acked}</td></tr>')
     out.append("</table>")
-    if s.other_nodes:
-        out.append(f'<p class="note">다른 노드({e(", ".join(s.other_nodes))})의 확인은 단말기에 전달되며 이 노드는 알지 '
-                   f'못합니다 · Other nodes\' acknowledgements ({e(", ".join(s.other_nodes))}) go to the kiosks; '
-                   "this node does not know them.</p>")
-    c = s.cosigned
-    quorum = ('<span class="ok">정족수 충족 · quorum reached</span>' if c["quorate"] else
-              '<span class="bad">정족수 미달 · below quorum</span>')
-    out += ['<h2>게시판 · Bulletin board</h2><div class="tiles">',
-            _tile("게시판 크기", "board size (leaves)", s.board_size),
-            _tile("서명된 크기", "cosigned tree size", c["tree_size"] if c["cosigners"] else "—"),
+    return out
+
+
+def _finder(v: View) -> str:
+    q = v.query
+    show = "".join(f'<option value="{f}"{" selected" if f == q.show else ""}>{e(" · ".join(PROBLEM_WORDS[f]))}'
+                   f'{"" if f in ("all",) else f" ({v.counts.get(f, 0)})"}</option>' for f in FILTERS)
+    sort = "".join(f'<option value="{s}"{" selected" if s == q.sort else ""}>{e(" · ".join(SORT_WORDS[s]))}</option>'
+                   for s in SORTS)
+    return (f'<form class="find" method="get"><label for="show">{bi("보기", "Show")}</label> '
+            f'<select id="show" name="show">{show}</select> <label for="sort">{bi("순서", "Order")}</label> '
+            f'<select id="sort" name="sort">{sort}</select> <label for="q">{bi("투표소 이름", "Station name")}</label> '
+            f'<input id="q" name="q" value="{e(q.q)}" size="12"> <input type="hidden" name="refresh" '
+            f'value="{"1" if q.refresh else "0"}"><input type="hidden" name="per" value="{q.per_page}"><button type="submit">{bi("적용", "Apply")}</button></form>')
+
+
+def _pages(v: View) -> str:
+    if v.pages == 1:
+        return ""
+    q, parts = v.query, []
+    if q.page > 1:
+        parts.append(f'<a href="{_link(q, page=q.page - 1)}" rel="prev">{bi("이전", "previous")}</a>')
+    parts.append(f'<span>{bi(f"{v.pages}쪽 중 {q.page}쪽", f"page {q.page} of {v.pages}")}</span>')
+    if q.page < v.pages:
+        parts.append(f'<a href="{_link(q, page=q.page + 1)}" rel="next">{bi("다음", "next")}</a>')
+    return f'<nav class="pages" aria-label="쪽 · pages">{"".join(parts)}</nav>'
+
+
+def _quorum(v: View) -> list[str]:
+    c = v.cosigned
+    cosigned = c["tree_size"] if c["cosigners"] else None
+    if not c["cosigners"]:
+        said = f'<span class="bad">{bi("공동서명 없음", "nothing cosigned yet")}</span>'
+    elif c["quorate"]:
+        said = mark("ok", f"투표지 {cosigned}개까지 정족수 충족", f"quorum reached for the first {cosigned} leaves")
+    else:
+        said = mark("bad", f"투표지 {cosigned}개까지 정족수 미달", f"below quorum for the first {cosigned} leaves")
+    if cosigned is not None and cosigned < v.board_size:
+        newest = v.board_size - cosigned
+        said += " — " + bi(f"최근 {newest}개는 아직 공동서명 전", f"the newest {newest} not cosigned yet")
+    return ['<h2>' + bi("게시판", "Bulletin board") + '</h2><div class="tiles">',
+            _tile("게시판 크기", "board size (leaves)", v.board_size),
+            _tile("서명된 크기", "cosigned tree size", "—" if cosigned is None else cosigned),
             _tile("서명 노드", "signers / quorum", f'{c["signers"]} / {c["quorum"]}', "ok" if c["quorate"] else "bad"),
+            "</div>", f'<p>{said} — {bi("공동서명", "cosigned by")}: {e(", ".join(c["cosigners"])) or "—"}</p>',
+            '<p>' + bi("이 노드의 증인 서명", "this node witnessing the others") + ": " + (", ".join(
+                f'{e(n)} ' + (bi(f"{size}개까지", f"up to {size}", " ") if size is not None else
+                              mark("bad", "아직 없음", "not yet")) for n, size in v.witnessed.items()) or "—") + "</p>"]
+
+
+def _rejected(v: View) -> list[str]:
+    out = ['<h2>' + bi("거부된 묶음", "Rejected batches") + '</h2>']
+    if not v.rejected:
+        return out + [f'<p class="ok">{bi("없음", "none")}</p>']
+    out.append("<table><tr>" + "".join(f'<th scope="col">{bi(ko, en, "<br>")}</th>' for ko, en in (
+        ("투표소", "Station"), ("단말기", "Kiosk"), ("묶음", "Batch"), ("사유", "Reason"), ("설명", "Detail"),
+        ("시각", "At"))) + "</tr>")
+    for r in v.rejected:
+        out.append(f'<tr><td>{e(r["station"])}</td><td><code>{e(r["kiosk"])}</code></td><td class="num">{r["batch"]}</td>'
+                   f'<td><code>{e(r["reason"])}</code></td><td lang="en">{e(r["detail"])}</td><td>{e(_clock(r["time"]))}</td></tr>')
+    return out + ["</table>"]
+
+
+def render(v: View) -> str:
+    """The dashboard page (every value escaped)."""
+    q, n = v.query, v.counts
+    refresh = f'<meta http-equiv="refresh" content="{REFRESH_S}">' if q.refresh else ""
+    pause = (f'<a href="{_link(q, page=q.page, refresh="0")}">{bi("새로 고침 멈춤", "pause refresh")}</a>' if q.refresh
+             else f'<a href="{_link(q, page=q.page, refresh="1")}">{bi("새로 고침 다시 시작", "resume refresh")}</a>')
+    every = bi(f"{REFRESH_S}초마다 새로 고침", f"refreshes every {REFRESH_S} s")
+    turnout = f"{v.ballots} / {v.tokens} ({100 * v.ballots / v.tokens:.1f}%)" if v.tokens else str(v.ballots)
+    out = ['<!doctype html><html lang="ko"><head><meta charset="utf-8">', refresh,
+           f"<title>중앙 현황 · Central dashboard — {e(v.node_id)}</title><style>{STYLE}</style></head><body>",
+           f'<h1>{bi("중앙 현황판", "Central dashboard")} <span class="mode {e(v.mode)}">'
+           f'{bi("공식" if v.mode == "official" else "시험", v.mode)}</span></h1>',
+           f'<p class="meta">{e(v.election_title)} — {bi("노드", "node", " ")} <b>{e(v.node_id)}</b> — '
+           f'{bi("기준 시각", "as of", " ")} {e(_clock(v.now, True))} '
+           f'({every if q.refresh else bi("새로 고침 멈춤", "refresh paused")}; {pause})</p>',
+           '<h2>' + bi("개표 준비", "Tally readiness") + '</h2>']
+    if n["open"]:
+        waiting = n["open"]
+        more = f" … (+{waiting - len(v.blocking)})" if waiting > len(v.blocking) else ""
+        out.append('<p class="bad">' + bi(f"아직 마감하지 않은 투표소 {waiting}곳이 개표를 막고 있습니다",
+                                          f"{waiting} stations not closed yet block the tally") +
+                   f': {e(", ".join(v.blocking))}{e(more)} — <a href="{_link(q, show="open")}">{bi("목록", "list")}</a></p>')
+    else:
+        out.append(para("ok", "모든 투표소 마감: 개표할 수 있습니다", "every station closed: the tally can run"))
+    out += ['<h2>' + bi("수신 진행", "Ingest progress") + '</h2><div class="tiles">',
+            _tile("마감 투표소", "stations closed", f"{n['closed']} / {n['stations']}"),
+            _tile("접수 묶음", "batches accepted", v.batches),
+            _tile("접수 투표지", "ballots accepted", v.ballots),
+            _tile("투표율 (토큰 대비)", "turnout of tokens issued", turnout),
+            _tile("대기 묶음", "batches held", v.held, "bad" if v.held else ""),
+            _tile("거부된 묶음", "stations with rejected batches", n["rejected"], "bad" if n["rejected"] else ""),
+            _tile("연락 없음", "never heard from", n["never"], "bad" if n["never"] else ""),
+            _tile("응답 없음", "silent", n["silent"], "bad" if n["silent"] else ""),
+            _tile("중복 사용", "double uses", len(v.double_uses), "bad" if v.double_uses else ""),
             "</div>",
-            f'<p>{quorum} — 공동서명 cosigned by: {e(", ".join(c["cosigners"])) or "—"}</p>',
-            '<h2>중복 사용된 토큰 · Doubly used tokens</h2>']
-    if s.double_uses:
-        out.append("<table><tr><th>토큰 참조 (앞부분)<br>Token reference (short)</th><th>투표소<br>Stations</th></tr>")
-        for ref, where in s.double_uses:
+            '<h2>' + bi("투표소", "Stations") + '</h2>', _finder(v), _pages(v), *_station_rows(v), _pages(v),
+            '<p class="note">' + bi(f"한 쪽에 {v.query.per_page}곳; 시각은 이 노드의 시계",
+                                    f"{v.query.per_page} stations a page; times by this node's clock") + "</p>"]
+    if v.other_nodes:
+        names = ", ".join(v.other_nodes)
+        out.append('<p class="note">' + bi(f"다른 노드({names})의 확인은 단말기에 전달되며 이 노드는 알지 못합니다",
+                                           f"Other nodes' acknowledgements ({names}) go to the kiosks; "
+                                           "this node does not know them.") + "</p>")
+    out += _rejected(v) + _quorum(v) + ['<h2>' + bi("중복 사용된 토큰", "Doubly used tokens") + '</h2>']
+    if v.double_uses:
+        out.append(f'<table><tr><th scope="col">{bi("토큰 참조 (앞부분)", "Token reference (short)", "<br>")}</th>'
+                   f'<th scope="col">{bi("투표소", "Stations", "<br>")}</th></tr>')
+        for ref, where in v.double_uses:
             out.append(f"<tr><td><code>{e(ref)}…</code></td><td>{e(', '.join(where))}</td></tr>")
         out.append("</table>")
     else:
-        out.append('<p class="ok">없음 · none</p>')
-    out += ['<h2>시간대별 투표 · Turnout over the day</h2>',
-            '<p class="note">시간당 접수된 투표지 수 (이 노드가 묶음을 확인한 시각 기준) · '
-            "Ballots accepted per hour, by the time this node acknowledged each batch.</p>",
-            turnout_svg(s.per_hour),
-            '<p class="note">이 화면은 선택 내용이나 개표 결과를 보여주지 않습니다. 결과는 마감 후 개표로만 나옵니다 · '
-            "This page never shows selections or partial results: results come only from the tally after the close."
-            "</p></body></html>"]
+        out.append(f'<p class="ok">{bi("없음", "none")}</p>')
+    out += ['<h2>' + bi("시간대별 투표", "Turnout over the day") + '</h2>',
+            para("note", "시간당 접수된 투표지 수 (이 노드가 묶음을 확인한 시각 기준)",
+                 "Ballots accepted per hour, by the time this node acknowledged each batch."),
+            turnout_svg(v.per_hour),
+            para("note", "이 화면은 선택 내용이나 개표 결과를 보여주지 않습니다. 결과는 마감 후 개표로만 나옵니다",
+                 "This page never shows selections or partial results: results come only from the tally after the close."),
+            "</body></html>"]
     return "\n".join(out)
 
 
 def dashboard_routes(node: CentralNode, witnessing: Witnessing) -> list[Route]:
     """The dashboard's route (``GET /``)."""
+    tokens: list[int] = []  # the roll is frozen: its count is read once
+    turnout = HourlyTurnout()  # per hour, kept up to date from the new acknowledgements only
+    lock = threading.Lock()
+
+    def gather(query: Query) -> View:
+        with lock:  # one refresh at a time: the turnout figures are updated in place
+            if not tokens:
+                tokens.append(node.roll.count(mode=node.mode))
+            return build_view(node, witnessing, query, tokens[0], turnout)
 
     async def page(request: Request) -> Response:
-        found = await run_in_threadpool(snapshot, node, witnessing)
+        found = await run_in_threadpool(gather, Query.from_params(request.query_params))
         return HTMLResponse(render(found), headers={"Cache-Control": "no-store"})
 
     return [Route("/", page)]

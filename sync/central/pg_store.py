@@ -121,6 +121,10 @@ class PostgresNodeStore(SharedQueries):
             finally:
                 self._depth = 0
 
+    # the dashboard reads integers and flags out of the stored JSON (canonical UTF-8 in BYTEA)
+    _JSON_INT = "(convert_from({column}, 'UTF8')::jsonb #>> '{{{keys}}}')::bigint"
+    _JSON_TRUE = "(convert_from({column}, 'UTF8')::jsonb #>> '{{{keys}}}') = 'true'"
+
     # the shared queries are written with SQLite's ? placeholders; psycopg wants %s
     def _one(self, sql: str, args: tuple = ()) -> tuple | None:
         with self._lock:

@@ -47,14 +47,20 @@ def _check_span(span: tuple[int, int]) -> list[tuple[int, str]]:
 def check_all(public_key: bytes, election: Election, items: Sequence[Item], workers: int = 1,
               chunk: int = 64) -> list[tuple[int, str]]:
     """Every failure as (index, reason), in index order, checked on ``workers`` forked processes."""
-    spans = [(s, min(s + chunk, len(items))) for s in range(0, len(items), chunk)]
-    _state.update(key=public_key, election=election, items=items)
+    return _pooled(_check_span, len(items), workers, chunk, key=public_key, election=election, items=items)
+
+
+def _pooled(check_span, count: int, workers: int, chunk: int, **state) -> list:
+    """``check_span`` over [0, count) in spans of ``chunk``, on ``workers`` forked processes that inherit
+    ``state``; every finding, sorted. One span (or one worker) runs here, without forking."""
+    spans = [(s, min(s + chunk, count)) for s in range(0, count, chunk)]
+    _state.update(state)
     try:
-        if workers <= 1:
-            found = [f for span in spans for f in _check_span(span)]
+        if workers <= 1 or len(spans) <= 1:
+            found = [f for span in spans for f in check_span(span)]
         else:
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                found = [f for part in pool.map(_check_span, spans) for f in part]
+                found = [f for part in pool.map(check_span, spans) for f in part]
     finally:
         _state.clear()
     return sorted(found)
@@ -89,14 +95,5 @@ def check_sealed_all(public_key: bytes, election: Election, ballots: Sequence[tu
 
     The node's check of a format-2 batch (both signatures, then the proofs): what a batch costs.
     """
-    spans = [(s, min(s + chunk, len(ballots))) for s in range(0, len(ballots), chunk)]
-    _state.update(key=public_key, election=election, kiosks={}, ballots=ballots)
-    try:
-        if workers <= 1 or len(spans) <= 1:
-            found = [f for span in spans for f in _check_sealed_span(span)]
-        else:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                found = [f for part in pool.map(_check_sealed_span, spans) for f in part]
-    finally:
-        _state.clear()
-    return sorted(found)
+    return _pooled(_check_sealed_span, len(ballots), workers, chunk, key=public_key, election=election, kiosks={},
+                   ballots=ballots)

@@ -16,7 +16,7 @@ from kiosk.contract.batch import SealedBallot
 from kiosk.contract.batch_v2 import BatchHeaderV2, SpoiledBallot, any_header_from_json
 from kiosk.contract.canonical import parse_json
 from kiosk.errors import StorageError
-from sync.central.store import BoardLeaf, StoredBatch
+from sync.central.store import BoardLeaf, KioskActivity, StoredBatch
 
 # a board row: format 1 keeps the serial and the SealedBox; format 2 the token key (in token_ref),
 # no serial (an empty one), the encrypted ballot (in sealed) and the token's signature
@@ -42,6 +42,43 @@ def leaf_of(row: tuple) -> BoardLeaf:
         return BoardLeaf(i, kiosk, n, ref, SealedBallotV2(bid, style, sealed, ref, token_sig, sig))
     return BoardLeaf(i, kiosk, n, ref, SealedBallot(bid, serial, style, sealed, sig))
 
+# Every kiosk that ever had a batch judged here has an acknowledgement row (accepted, held,
+# duplicate or rejected), so the kiosks are walked over the acks' (kiosk, ...) index one key at a
+# time (a loose index scan: one seek per kiosk, not one row per batch); then each figure is an index
+# seek per kiosk, and only the last batch's header and two acknowledgements per kiosk are read.
+# The last batch time is that of the latest acknowledgement that delivered the last accepted batch.
+# Rejected batches are counted from one pass over the acknowledgements in table order (no index
+# on verdicts; walking the kiosk index would read every row out of order).
+_ACTIVITY = """
+WITH RECURSIVE k(kiosk) AS (
+    SELECT min(kiosk) FROM acks
+    UNION ALL
+    SELECT (SELECT min(a.kiosk) FROM acks a WHERE a.kiosk > k.kiosk) FROM k WHERE k.kiosk IS NOT NULL),
+f AS MATERIALIZED (
+    SELECT kiosk,
+           coalesce((SELECT max(b.number) FROM batches b WHERE b.kiosk = k.kiosk), 0) AS last_batch,
+           (SELECT count(*) FROM held h WHERE h.kiosk = k.kiosk) AS held,
+           (SELECT max(a.id) FROM acks a WHERE a.kiosk = k.kiosk) AS last_ack
+    FROM k WHERE kiosk IS NOT NULL),
+g AS MATERIALIZED (
+    SELECT f.*, (SELECT max(a.id) FROM acks a WHERE a.kiosk = f.kiosk AND a.number = f.last_batch
+                                               AND a.verdict IN ('accepted', 'duplicate')) AS last_delivered
+    FROM f),
+r AS MATERIALIZED (SELECT kiosk FROM acks WHERE verdict = 'rejected')
+SELECT g.kiosk, g.last_batch, {cumulative}, {closed}, g.held, (SELECT count(*) FROM r WHERE r.kiosk = g.kiosk),
+       {contact}, {delivered}
+FROM g LEFT JOIN batches b ON b.kiosk = g.kiosk AND b.number = g.last_batch
+       LEFT JOIN acks a1 ON a1.id = g.last_ack
+       LEFT JOIN acks a2 ON a2.id = g.last_delivered
+ORDER BY g.kiosk"""
+
+# Acknowledgements that delivered an accepted batch, after a row id, with the batch's ballot count
+_DELIVERIES = """
+SELECT a.id, a.kiosk, a.number, {time}, {count}
+FROM acks a JOIN batches b ON b.kiosk = a.kiosk AND b.number = a.number
+WHERE a.id > ? AND a.verdict IN ('accepted', 'duplicate')
+ORDER BY a.id"""
+
 
 def in_order(found: dict, indexes: list[int]) -> list:
     """``found[i]`` for each board index asked for; a missing leaf is a damaged store, said so."""
@@ -59,6 +96,31 @@ def _stored(row: tuple) -> StoredBatch:
 
 class SharedQueries:
     """The NodeStore methods whose SQL is the same on both stores."""
+
+    # the one difference in the dashboard's queries: reading an integer out of a stored JSON blob
+    # (SQLite's json_extract gives 1/0 for true/false; the PostgreSQL store overrides both)
+    _JSON_INT = "json_extract(CAST({column} AS TEXT), '$.{path}')"
+    _JSON_TRUE = "json_extract(CAST({column} AS TEXT), '$.{path}')"
+
+    def _json(self, template: str, column: str, path: str) -> str:
+        return template.format(column=column, path=path, keys=path.replace(".", ","))
+
+    def kiosk_activity(self) -> list[KioskActivity]:
+        found = self._all(_ACTIVITY.format(
+            cumulative=self._json(self._JSON_INT, "b.header", "cumulative"),
+            closed=self._json(self._JSON_TRUE, "b.header", "polls_closed"),
+            contact=self._json(self._JSON_INT, "a1.body", "body.time"),
+            delivered=self._json(self._JSON_INT, "a2.body", "body.time")))
+        return [KioskActivity(kiosk, last, cumulative or 0, bool(closed), held, rejected, contact, delivered)
+                for kiosk, last, cumulative, closed, held, rejected, contact, delivered in found]
+
+    def deliveries_after(self, after_id: int) -> list[tuple[int, str, int, int, int]]:
+        return self._all(_DELIVERIES.format(time=self._json(self._JSON_INT, "a.body", "body.time"),
+                                            count=self._json(self._JSON_INT, "b.header", "count")), (after_id,))
+
+    def rejected_acks(self, kiosk_key_hex: str) -> list[bytes]:
+        return [r[0] for r in self._all("SELECT body FROM acks WHERE kiosk = ? AND verdict = 'rejected' ORDER BY id",
+                                        (kiosk_key_hex,))]
 
     def accepted_header(self, kiosk_key_hex: str, number: int) -> StoredBatch | None:
         row = self._one("SELECT header, header_hash, signature FROM batches WHERE kiosk=? AND number=?",

@@ -56,6 +56,20 @@ class BoardLeaf:
     ballot: SealedBallot | SealedBallotV2
 
 
+@dataclass(frozen=True)
+class KioskActivity:
+    """What the dashboard shows of one kiosk, computed by the store (one row per kiosk it heard from)."""
+
+    kiosk_key_hex: str
+    last_batch: int              # highest accepted batch number, 0 when none
+    ballots: int                 # the cumulative count of that batch: ballots accepted from this kiosk
+    closed: bool                 # that batch is the closing batch
+    held: int                    # early batches waiting for a gap to fill
+    rejected: int                # batches refused (their acknowledgements are kept)
+    last_contact: int | None     # node clock (s) of the latest acknowledgement of any verdict
+    last_delivered: int | None   # node clock (s) of the latest acknowledgement that delivered a batch
+
+
 class NodeStore(Protocol):
     """The calls a central node makes of its store."""
 
@@ -124,6 +138,17 @@ class NodeStore(Protocol):
 
     def leaf_counts(self) -> dict[str, int]:
         """Board leaves per kiosk key."""
+
+    # -- the dashboard's figures, computed by the database ----------------------------------
+    def kiosk_activity(self) -> list[KioskActivity]:
+        """Per kiosk heard from (any acknowledgement kept), by kiosk key: its figures for the dashboard."""
+
+    def deliveries_after(self, after_id: int) -> list[tuple[int, str, int, int, int]]:
+        """(row id, kiosk key, batch number, node time, ballots) of each kept acknowledgement that
+        delivered an accepted batch, with a row id above ``after_id``, by row id (newer rows, higher ids)."""
+
+    def rejected_acks(self, kiosk_key_hex: str) -> list[bytes]:
+        """The acknowledgements that rejected a batch of this kiosk, oldest first."""
 
     def leaves_at(self, indexes: list[int]) -> list[BoardLeaf]:
         """The leaves at these board positions, in the order given."""

@@ -72,6 +72,19 @@ def copy_tree_requests(host: Path, guest: str, uid: int, gid: int) -> list[str]:
     return requests
 
 
+def station_requests(station: Path, uid: int, gid: int) -> list[str]:
+    """debugfs requests that put the station directory's contents into the image's empty
+    ``/var/lib/kiosk`` (make image-check says it is empty), owned by uid:gid, modes kept."""
+    requests = []
+    for path in sorted(station.iterdir()):
+        # modes kept: the booth refuses a kiosk.key that is not 0600 (a fixed 0640 here stopped it)
+        requests += copy_tree_requests(path, f"/var/lib/kiosk/{path.name}", uid, gid) if path.is_dir() else [
+            f"write {path} /var/lib/kiosk/{path.name}", f"sif /var/lib/kiosk/{path.name} uid {uid}",
+            f"sif /var/lib/kiosk/{path.name} gid {gid}",
+            f"sif /var/lib/kiosk/{path.name} mode 0100{path.stat().st_mode & 0o777:o}"]
+    return requests
+
+
 def kernel_files(target: str) -> tuple[str, str]:
     """The newest ``/boot/vmlinuz-*`` and its ``/boot/initrd.img-*`` in the root file system."""
     listing = debugfs(target, "ls -p /boot")
@@ -192,11 +205,7 @@ def prepare_copy(image: Path, work: Path, check: Callable[[str, bool, str], None
     (work / "check.sh").write_text(CHECK_SCRIPT)
     (work / "check.service").write_text(CHECK_UNIT)
     (work / "slow-start.conf").write_text(SLOW_START)
-    requests = []   # the image's /var/lib/kiosk is empty (make image-check says so)
-    for path in sorted((demo / "station").iterdir()):
-        requests += copy_tree_requests(path, f"/var/lib/kiosk/{path.name}", uid, gid) if path.is_dir() else [
-            f"write {path} /var/lib/kiosk/{path.name}", f"sif /var/lib/kiosk/{path.name} uid {uid}",
-            f"sif /var/lib/kiosk/{path.name} gid {gid}", f"sif /var/lib/kiosk/{path.name} mode 0100640"]
+    requests = station_requests(demo / "station", uid, gid)
     requests += copy_tree_requests(frames, "/var/lib/kiosk/boot-frames", uid, gid)
     requests += ["rm /etc/kiosk/kiosk.toml", f"write {work / 'kiosk.toml'} /etc/kiosk/kiosk.toml",
                  "sif /etc/kiosk/kiosk.toml mode 0100644",

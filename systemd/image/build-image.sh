@@ -129,11 +129,13 @@ if ! step_done project; then
   log "3 project: this project and aarch64 wheels into /usr/local/lib/python3.11/dist-packages"
   SITE="$ROOTFS/usr/local/lib/python3.11/dist-packages"
   WHEELS="$OUT/wheels"
-  rm -rf "$WHEELS" && mkdir -p "$WHEELS" "$SITE"
+  # a clean site each time: pip install --target keeps what is there ("already exists"), so a
+  # re-run of this step kept the previous run's kiosk code beside the new kiosk.toml
+  rm -rf "$WHEELS" "$SITE" && mkdir -p "$WHEELS" "$SITE"
   export PIP_BREAK_SYSTEM_PACKAGES=1  # --target writes into the image, not into this machine
-  # One snapshot of the source for the wheel and the default configuration both: built from the
-  # live tree, a change landing mid-build gave the image code and a kiosk.toml from two commits
-  # (the booth refused the configuration). A fresh copy also leaves no stale build/lib behind.
+  # One snapshot of the source for the wheel and the default configuration both, so that a
+  # change landing mid-build cannot give code and kiosk.toml from two commits; a fresh copy
+  # also leaves no stale build/lib behind.
   SRC="$OUT/src"
   rm -rf "$SRC" && mkdir -p "$SRC"
   if git -C "$REPO" rev-parse --git-dir >/dev/null 2>&1; then
@@ -161,6 +163,7 @@ if ! step_done project; then
   install -m 0644 -D "$REPO"/systemd/sysusers.d/kiosk.conf "$ROOTFS/usr/lib/sysusers.d/kiosk.conf"
   install -m 0644 -D "$REPO"/systemd/tmpfiles.d/kiosk.conf "$ROOTFS/usr/lib/tmpfiles.d/kiosk.conf"
   install -m 0644 -D "$REPO"/systemd/udev/70-kiosk.rules "$ROOTFS/usr/lib/udev/rules.d/70-kiosk.rules"
+  install -m 0644 -D "$REPO"/systemd/udev/71-kiosk-usb.rules "$ROOTFS/usr/lib/udev/rules.d/71-kiosk-usb.rules"
   install -m 0644 -D "$REPO"/systemd/image/wired.network "$ROOTFS/etc/systemd/network/20-wired.network"
   install -m 0755 -D "$REPO"/systemd/image/check-inside.sh "$ROOTFS/usr/lib/polling-kiosk/check-inside.sh"
   for doc in technician.md image.md configuration.md; do

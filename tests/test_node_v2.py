@@ -1,0 +1,130 @@
+"""A real node on loopback judging batches of format 2 (encrypted ballots, token keys), on both stores.
+
+The batches are made with the kiosk's own functions (encrypt_ballot, seal_ballot_v2, build_batch_v2)
+from real tokens of a format-2 election (its key from an in-process ceremony, its roll of token
+keys), signed with the provisioned kiosk's own key. Issue 21's attack is replayed end to end: a kiosk
+on the roster reads the board over HTTP and cannot make a ballot that replaces another station's vote.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import httpx
+
+from centralhelp import make_kiosk, post, running_node, serial_of
+from kiosk.contract.ballot_v2 import SEALED_BALLOT_V2_CONTEXT, SealedBallotV2, parse_sealed_ballot_v2, seal_ballot_v2
+from kiosk.contract.batch_v2 import SpoiledBallot, build_batch_v2, encode_batch_v2, parse_batch_v2
+from kiosk.contract.crypto.encrypted_ballot import ballot_bytes, encrypt_ballot
+from kiosk.contract.double_use import RECORDS_DIR, read_record
+from kiosk.contract.keys import SigningKey, load_signing_key
+from kiosk.contract.tokens import token_signing_key
+from kiosk.station.datadir import DataDir
+from storehelp import choices
+
+
+def sealed(central, key, style, payload, likes=2, ballot_id=None):
+    """A format-2 ballot for a real token, as the kiosk makes it; and its nonce seed."""
+    election, ballot_id, seed = central.election, ballot_id or os.urandom(16), os.urandom(32)
+    chosen = choices(election, style, likes)
+    encrypted = encrypt_ballot(election.election_public_key, election, style, ballot_id.hex(), chosen, seed)
+    return seal_ballot_v2(key, election, serial_of(payload), ballot_id, style, ballot_bytes(encrypted)), seed
+
+
+def batch(central, key, ballots, spoiled=(), number=1, previous=None, closed=False):
+    return build_batch_v2(key, central.election.fingerprint_hex, "official", number, previous, ballots, spoiled, closed)
+
+
+def test_a_format_2_batch_is_accepted_and_the_board_holds_token_keys_never_serials(central_v2, tmp_path):
+    a = make_kiosk(central_v2, tmp_path / "a")
+    key = load_signing_key(DataDir(a).key_file)
+    tokens = central_v2.official[:6]
+    ballots = [sealed(central_v2, key, s, p)[0] for s, p in tokens[:5]]
+    checked, seed = sealed(central_v2, key, *tokens[5])
+    checked_too, seed_too = sealed(central_v2, key, *tokens[0])     # spoiled, then cast: the token is not spent
+    first = batch(central_v2, key, ballots, [SpoiledBallot(checked, seed), SpoiledBallot(checked_too, seed_too)])
+    with running_node(central_v2, tmp_path / "n1") as (node, server):
+        ack = post(server, encode_batch_v2(first), central_v2)
+        assert (ack.verdict, ack.reason, ack.double_use) == ("accepted", None, 0)
+        leaves = httpx.get(server.url + "/v1/board/leaves", params={"start": 0, "end": 5}).content.splitlines()
+        assert [parse_sealed_ballot_v2(x, central_v2.election) for x in leaves] == list(first.ballots)
+        text = b"".join(leaves).decode()
+        assert not any(serial_of(p).hex() in text for _, p in tokens)
+        assert {leaf.token_ref for leaf in node.store.leaves()} == \
+            {token_signing_key(central_v2.election.fingerprint, serial_of(p)).verify_key.raw for _, p in tokens[:5]}
+        assert [c[1] for c in node.store.encrypted_ballots()] == [b.ballot_id.hex() for b in first.ballots]
+        assert sorted(s.ballot.ballot_id for _, _, s in node.store.spoiled_ballots()) == \
+            sorted([checked.ballot_id, checked_too.ballot_id])
+        second = batch(central_v2, key, [sealed(central_v2, key, *tokens[5])[0]], number=2, previous=first.header)
+        assert post(server, encode_batch_v2(second), central_v2).verdict == "accepted"  # checked, then cast
+
+
+def test_issue_21_a_roster_kiosk_reading_the_board_cannot_replace_another_stations_vote(central_v2, tmp_path):
+    victim = make_kiosk(central_v2, tmp_path / "victim", station="S-0001")
+    thief = make_kiosk(central_v2, tmp_path / "thief", station="S-0002")   # on the roster: its SD card was read
+    vkey, tkey = load_signing_key(DataDir(victim).key_file), load_signing_key(DataDir(thief).key_file)
+    cast = batch(central_v2, vkey, [sealed(central_v2, vkey, s, p)[0] for s, p in central_v2.official[:4]])
+    with running_node(central_v2, tmp_path / "n1") as (node, server):
+        assert post(server, encode_batch_v2(cast), central_v2).verdict == "accepted"
+        size = node.store.checkpoint()[0]
+        board = httpx.get(server.url + "/v1/board/leaves", params={"start": 0, "end": size}).content.splitlines()
+        forged = []
+        for leaf in board:                                            # all the board gives: token keys, no serial
+            victim_ballot = parse_sealed_ballot_v2(leaf, central_v2.election)
+            style = victim_ballot.style
+            ballot_id = os.urandom(16)
+            mine, _ = sealed(central_v2, tkey, style, central_v2.official[10][1], ballot_id=ballot_id)
+            own = token_signing_key(central_v2.election.fingerprint, os.urandom(16))  # the only token keys it has
+            half = SealedBallotV2(ballot_id, style, mine.encrypted, victim_ballot.token_key, b"", b"")
+            half = SealedBallotV2(ballot_id, style, mine.encrypted, victim_ballot.token_key,
+                                  own.sign("kiosk-token-ballot/2", half.token_message()), b"")
+            forged.append(SealedBallotV2(*[getattr(half, f) for f in ("ballot_id", "style", "encrypted", "token_key",
+                                                                        "token_sig")],
+                                         tkey.sign(SEALED_BALLOT_V2_CONTEXT, half.kiosk_message())))
+        ack = post(server, encode_batch_v2(batch(central_v2, tkey, forged, closed=True)), central_v2)
+        assert (ack.verdict, ack.reason) == ("rejected", "bad_token_signature")
+        assert "token's signature does not verify" in ack.detail and ack.double_use == 0
+        assert node.store.checkpoint()[0] == size and node.store.double_uses() == {}
+        assert not (node.data_dir / RECORDS_DIR).exists()             # nothing set aside, no vote replaced
+
+
+def test_a_token_key_used_at_two_kiosks_is_a_double_use_recorded_by_token_key(central_v2, tmp_path):
+    a, b = make_kiosk(central_v2, tmp_path / "a", station="S-0001"), make_kiosk(central_v2, tmp_path / "b",
+                                                                                 station="S-0002")
+    ka, kb = load_signing_key(DataDir(a).key_file), load_signing_key(DataDir(b).key_file)
+    token = central_v2.official[0]
+    with running_node(central_v2, tmp_path / "n1") as (node, server):
+        assert post(server, encode_batch_v2(batch(central_v2, ka, [sealed(central_v2, ka, *token)[0]])),
+                    central_v2).double_use == 0
+        ack = post(server, encode_batch_v2(batch(central_v2, kb, [sealed(central_v2, kb, *token)[0]])), central_v2)
+        assert (ack.verdict, ack.double_use) == ("accepted", 1)
+        token_key = token_signing_key(central_v2.election.fingerprint, serial_of(token[1])).verify_key.raw
+        (path,) = (node.data_dir / RECORDS_DIR / "official").glob("*.json")
+        body = read_record(path, node.key.verify_key)
+        assert body["token_ref_hex"] == token_key.hex() and serial_of(token[1]).hex() not in json.dumps(body)
+        from sync.central.tally import _double_uses
+        excluded, _, double = _double_uses(node)
+        assert len(excluded) == 2 and double[0]["decided"] is False    # both set aside until staff decide
+        assert list(node.store.encrypted_ballots(excluded)) == []
+
+
+def test_a_format_1_batch_is_refused_by_a_format_2_node_and_a_resent_ballot_is_one_ballot(central_v2, tmp_path):
+    from kiosk.contract.batch import SealedBallot, build_batch, encode_batch, sign_sealed_ballot
+    a = make_kiosk(central_v2, tmp_path / "a")
+    key = load_signing_key(DataDir(a).key_file)
+    old = SealedBallot(os.urandom(16), serial_of(central_v2.official[0][1]), central_v2.official[0][0], b"x" * 80, b"")
+    old = SealedBallot(old.ballot_id, old.serial, old.style, old.sealed, sign_sealed_ballot(key, old))
+    v1 = build_batch(key, central_v2.election.fingerprint_hex, "official", 1, None, [old], False)
+    first = batch(central_v2, key, [sealed(central_v2, key, s, p)[0] for s, p in central_v2.official[:3]])
+    again = batch(central_v2, key, [first.ballots[1]], number=2, previous=first.header)
+    with running_node(central_v2, tmp_path / "n1") as (node, server):
+        ack = post(server, encode_batch(v1), central_v2)
+        assert (ack.verdict, ack.reason) == ("rejected", "wrong_format") and "format 2" in ack.detail
+        assert post(server, encode_batch_v2(first), central_v2).verdict == "accepted"
+        ack = post(server, encode_batch_v2(again), central_v2)
+        assert (ack.verdict, ack.double_use) == ("accepted", 0)
+        other = batch(central_v2, key, [sealed(central_v2, key, *central_v2.official[0])[0]], number=3,
+                      previous=again.header)
+        assert post(server, encode_batch_v2(other), central_v2).reason == "token_already_spent"
+        assert parse_batch_v2(encode_batch_v2(other)) == other
