@@ -172,3 +172,23 @@ def test_the_whole_count_of_format_2_by_the_commands(day):
         wrong = spoiled_qr(c.election.tag, d["checked"].ballot_id, bytes(32))
         code, text = cli("board", "check-spoiled", wrong, "--election", c.directory, "--from", server.url)
         assert code == 1
+
+
+def test_the_node_verifies_its_own_format_2_store_and_names_a_removed_spoiled_ballot(day):
+    """``kiosk-central verify --data``: token keys, both signatures, each batch rebuilt with its spoiled ballots."""
+    import sqlite3
+    d = day
+    code, text = cli("verify", *node_args(d), "--json")
+    report = json.loads(text)
+    assert code == 0 and report["ok"], report["problems"]
+    assert report["counts"]["batches"] == 2
+    assert any("until central staff decide" in n["problem"] for n in report["notes"])   # the double use
+    db = sqlite3.connect(next(d["data"].rglob("*.sqlite")))
+    for (trigger,) in db.execute("SELECT name FROM sqlite_master WHERE type='trigger'").fetchall():
+        db.execute(f"DROP TRIGGER {trigger}")   # append-only by triggers: someone with the file drops them
+    db.execute("DELETE FROM spoiled")           # a checked ballot removed from the node
+    db.commit()
+    db.close()
+    code, text = cli("verify", *node_args(d), "--json")
+    problems = json.loads(text)["problems"]
+    assert code == 1 and problems[0]["problem"].startswith("spoiled_root_mismatch"), problems

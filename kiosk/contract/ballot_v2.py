@@ -112,17 +112,23 @@ def parse_sealed_ballot_v2(data: bytes, election: Election, what: str = "the bal
     return ballot
 
 
-def check_sealed_ballot_v2(ballot: SealedBallotV2, election: Election, kiosk: VerifyKey, public_key: bytes) -> None:
-    """Both signatures, then every proof. Roll membership of ``token_key`` is the caller's check.
-
-    Raises :class:`SignatureError` or :class:`ProofError` naming the ballot and what failed.
-    """
+def check_signatures_v2(ballot: SealedBallotV2, kiosk: VerifyKey) -> None:
+    """The token's and the kiosk's signatures (no proofs): :class:`SignatureError` naming the ballot."""
     name = ballot.ballot_id.hex()
     if not VerifyKey(ballot.token_key).is_valid(TOKEN_BALLOT_CONTEXT, ballot.token_message(), ballot.token_sig):
         raise SignatureError(f"ballot {name}: the token's signature does not verify",
                              "the ballot was not made with this token, or it was altered")
     if not kiosk.is_valid(SEALED_BALLOT_V2_CONTEXT, ballot.kiosk_message(), ballot.sig):
         raise SignatureError(f"ballot {name}: the kiosk's signature does not verify", "the ballot was altered")
+
+
+def check_sealed_ballot_v2(ballot: SealedBallotV2, election: Election, kiosk: VerifyKey, public_key: bytes) -> None:
+    """Both signatures, then every proof. Roll membership of ``token_key`` is the caller's check.
+
+    Raises :class:`SignatureError` or :class:`ProofError` naming the ballot and what failed.
+    """
+    name = ballot.ballot_id.hex()
+    check_signatures_v2(ballot, kiosk)
     try:
         verify_ballot(public_key, election, parse_ballot_bytes(ballot.encrypted, election, ballot.style, name))
     except FormatError as e:

@@ -9,6 +9,10 @@ leaves, and every stored acknowledgement's signature and batch. Double uses acro
 are listed as notes (they are expected to be flagged, not to be absent), with the decision on
 each; a decision that is not signed by the authority, or names no ballot of its token, or a
 token that is no double use, is a problem.
+
+Format 2: the stored token reference is the ballot's own token key, both signatures of every
+cast and spoiled ballot are checked, and each batch is rebuilt with its spoiled ballots. The
+ballots' proofs are the record's check (``kiosk-central verify --from``, on a pool of processes).
 """
 
 from __future__ import annotations
@@ -18,7 +22,10 @@ from dataclasses import dataclass, field
 
 from kiosk.contract.ack import parse_ack
 from kiosk.contract.ballot import SEALED_OVERHEAD, padded_length
+from kiosk.contract.ballot_v2 import check_signatures_v2
 from kiosk.contract.batch import BatchHeader, SealedBatch, check_batch
+from kiosk.contract.batch_v2 import SealedBatchV2, check_batch_v2
+from kiosk.contract.crypto.encrypted_ballot import encrypted_length
 from kiosk.contract.double_use import DECISIONS_FILE, distinct_ballots, load_decisions
 from kiosk.contract.findings import Finding, note, problem
 from kiosk.errors import KioskError
@@ -66,7 +73,9 @@ def _verify(node: CentralNode, report: NodeVerifyReport) -> None:
         bad(problem("election package", e.message))
         return
     fp = node.election.fingerprint_hex
-    lengths = {s.id: padded_length(node.election, s.id) + SEALED_OVERHEAD for s in node.election.styles}
+    v2 = node.election.ballot_format == 2
+    lengths = {s.id: encrypted_length(node.election, s.id) if v2 else padded_length(node.election, s.id) + SEALED_OVERHEAD
+               for s in node.election.styles}
     # pass 1, the board in leaf order: only the Merkle frontier and a count per batch are kept,
     # so memory does not grow with the board (a national board holds millions of leaves)
     leaves_per_batch: Counter = Counter()
@@ -79,12 +88,17 @@ def _verify(node: CentralNode, report: NodeVerifyReport) -> None:
         b = leaf.ballot
         frontier.append(b.leaf_hash())
         leaves_per_batch[(leaf.kiosk_key_hex, leaf.number)] += 1
-        if leaf.token_ref != token_ref(node.election.fingerprint, b.serial):
-            bad(problem(place, "the stored token reference does not match the ballot's serial"))
+        if leaf.token_ref != (b.token_key if v2 else token_ref(node.election.fingerprint, b.serial)):
+            bad(problem(place, "the stored token reference does not match the ballot's token"))
         if node.roll.lookup(leaf.token_ref) != (node.mode, b.style):
             bad(problem(place, f"its token is not on the roll for style {b.style} in {node.mode} mode"))
-        if lengths.get(b.style) != len(b.sealed):
+        if lengths.get(b.style) != len(b.encrypted if v2 else b.sealed):
             bad(problem(place, "the sealed form has the wrong length for its ballot style"))
+        if v2:
+            try:
+                check_signatures_v2(b, VerifyKey.from_hex(leaf.kiosk_key_hex))
+            except KioskError as e:
+                bad(problem(place, e.message))
     size, root = node.store.checkpoint()
     if (frontier.size, frontier.root()) != (size, root):
         bad(problem("board", f"the root over the {frontier.size} leaves is not the checkpoint ({size}, {root.hex()})"))
@@ -92,6 +106,7 @@ def _verify(node: CentralNode, report: NodeVerifyReport) -> None:
     # leaves; a kiosk's spent tokens are kept only while its batches are checked
     accepted: dict[tuple[str, int], bytes] = {}
     previous: dict[str, BatchHeader] = {}
+    spoiled = _spoiled_by_batch(node, report) if v2 else {}
     spent: dict[bytes, int] = {}
     for stored in node.store.batches():
         h = stored.header
@@ -114,17 +129,35 @@ def _verify(node: CentralNode, report: NodeVerifyReport) -> None:
         if (last.number if last else 0) + 1 != h.number:
             bad(problem(place, "the chain of accepted batches has a gap before it"))
             last = None if h.number == 1 else last
-        for found in check_batch(SealedBatch(h, stored.signature, ballots), fp, VerifyKey.from_hex(h.kiosk_key_hex),
-                                   last if last and last.number + 1 == h.number else None):
+        link = last if last and last.number + 1 == h.number else None
+        kiosk = VerifyKey.from_hex(h.kiosk_key_hex)
+        if v2:
+            checked = tuple(sorted(spoiled.pop((h.kiosk_key_hex, h.number), []), key=lambda s: s.ballot.ballot_id))
+            found_all = check_batch_v2(SealedBatchV2(h, stored.signature, ballots, checked), fp, kiosk, link)
+        else:
+            found_all = check_batch(SealedBatch(h, stored.signature, ballots), fp, kiosk, link)
+        for found in found_all:
             if not (found.code == "not_linked" and last is None and h.number > 1):
                 bad(problem(place, f"{found.code}: {found.detail}"))
         previous[h.kiosk_key_hex] = h
-    for (kiosk, number) in sorted(set(leaves_per_batch) - set(accepted)):
+    for (kiosk, number) in sorted(set(leaves_per_batch) - set(accepted) | set(spoiled)):
         bad(problem(f"kiosk {VerifyKey.from_hex(kiosk).fingerprint} batch {number}",
-                    "board leaves name a batch the node did not accept"))
+                    "board leaves or spoiled ballots name a batch the node did not accept"))
     _check_acks(node, accepted, report)
     _check_double_uses(node, report)
     report.counts = {"leaves": size, "root_hex": root.hex(), "batches": len(accepted), "kiosks": len(previous)}
+
+
+def _spoiled_by_batch(node: CentralNode, report: NodeVerifyReport) -> dict[tuple[str, int], list]:
+    """The stored spoiled ballots by (kiosk, batch), each with both signatures checked."""
+    out: dict[tuple[str, int], list] = {}
+    for kiosk, number, s in node.store.spoiled_ballots():
+        try:
+            check_signatures_v2(s.ballot, VerifyKey.from_hex(kiosk))
+        except KioskError as e:
+            report.problems.append(problem(f"spoiled ballot of kiosk {kiosk[:16]} batch {number}", e.message))
+        out.setdefault((kiosk, number), []).append(s)
+    return out
 
 
 def _check_double_uses(node: CentralNode, report: NodeVerifyReport) -> None:
