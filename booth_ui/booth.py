@@ -38,6 +38,9 @@ class BoothPort(Protocol):
 
     def cast(self, payload: str, style: str, selections: dict, ballot_id: str | None) -> flow.CastDone | flow.CastFailed: ...
 
+    def check_ballot(self, payload: str, style: str, selections: dict, language: str,
+                     large: bool = False) -> flow.CheckDone | flow.PrintFailed | flow.CastFailed: ...
+
     def unlock(self, payload: str, pin: str) -> flow.Unlocked | flow.UnlockRefused: ...
 
     def take_step(self, action: str, language: str) -> flow.StepResult: ...
@@ -130,6 +133,9 @@ class Booth:
                 self.port.print_spoiled(effect.ballot_id)
             elif isinstance(effect, flow.PrepareEncryption):   # no answer: the cast uses it if still current
                 self.port.prepare_encryption(effect.payload, effect.style, effect.selections)
+            elif isinstance(effect, flow.CheckThisBallot):
+                self.results.put(self.port.check_ballot(effect.payload, effect.style, effect.selections,
+                                                        effect.language, large=effect.large))
             elif isinstance(effect, flow.CastBallot):
                 self.results.put(self.port.cast(effect.payload, effect.style, effect.selections, effect.ballot_id))
             elif isinstance(effect, flow.Unlock):
@@ -141,6 +147,7 @@ class Booth:
             failure = {flow.CheckToken: flow.TokenRefused("store_error"),
                        flow.PrintPaperRecord: flow.PrintFailed("printer_offline"),
                        flow.CastBallot: flow.CastFailed("store_error"),
+                       flow.CheckThisBallot: flow.CastFailed("store_error"),
                        flow.Unlock: flow.UnlockRefused("store_error"),
                        flow.TakeStep: flow.StepResult("store_error", (), self.state.polls_open)}.get(type(effect))
             if failure is not None:

@@ -77,6 +77,18 @@ class Spoil:
 
 
 @dataclass(frozen=True)
+class CheckBallot:
+    """Ballot format 2, on the review screen: check this ballot instead of casting it (Benaloh)."""
+
+
+@dataclass(frozen=True)
+class CheckDone:
+    """The checked ballot is spoiled (and its record printed unless ``problem`` names a printer problem)."""
+
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
 class CastDone:
     tracking_code: str
 
@@ -243,6 +255,17 @@ class PrepareEncryption:
     payload: str
     style: str
     selections: dict
+
+
+@dataclass(frozen=True)
+class CheckThisBallot:
+    """Ballot format 2: spoil the reviewed encryption (a Benaloh check) and print its checked record."""
+
+    payload: str
+    style: str
+    selections: dict
+    language: str
+    large: bool = False
 
 
 @dataclass(frozen=True)

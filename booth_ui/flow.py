@@ -14,7 +14,7 @@ from dataclasses import replace  # noqa: F401 - re-exported: callers build state
 
 from booth_ui.events import *  # noqa: F401,F403 - the flow's vocabulary, re-exported
 from booth_ui.events import (Announce, BackToBallot, CancelAction, CardScanned, ConfirmAction, CastBallot, CastDone, CastFailed, CastOnPaper,
-                             CheckToken, Choose, CodeScanned, Confirm, DeviceOk, DeviceProblem, Dismiss, Lock,
+                             CheckBallot, CheckDone, CheckThisBallot, CheckToken, Choose, CodeScanned, Confirm, DeviceOk, DeviceProblem, Dismiss, Lock,
                              MenuAction, NextPage, PinDigit, PinErase, PinSubmit, PollsChanged, PrevPage, PrintDone,
                              PrepareEncryption, PrintFailed, PrintPaperRecord, PrintSpoiled, SetLanguage, Spoil, StepResult, StillHere,
                              StartAudio, StopAudio, TextSize, Tick, ToggleContrast, ToggleScreen, TokenAccepted, TokenRefused, ToReview, TwoCodes,
@@ -128,6 +128,25 @@ def on_print_done(state, event: PrintDone, now, election):
 def on_print_failed(state, event: PrintFailed, now, election):
     # nothing was recorded; the voter's ballot waits while a poll worker fixes the printer
     return replace(state, screen=Screen.REVIEW, notice=event.problem, last_activity=now), [Announce()]
+
+
+def on_check(state, event, now, election):
+    """Format 2: the voter checks this ballot instead of casting it; the booth spoils and prints it."""
+    if election.ballot_format != 2:
+        return state, []
+    vote = state.vote
+    large = state.prefs.text_size >= LARGE_PRINT_SIZE
+    return replace(state, screen=Screen.PRINTING, last_activity=now, warning_since=None), \
+        [CheckThisBallot(vote.payload, vote.style, vote.as_dict(election), state.prefs.language, large)]
+
+
+def on_check_done(state, event: CheckDone, now, election):
+    # the checked encryption is spoiled for good: the voter starts over, same token, nothing chosen
+    vote = state.vote
+    start = replace(vote, selections=tuple((c, ()) for c in election.style(vote.style).contests), page=0,
+                    ballot_id=None)
+    return replace(state, screen=Screen.BALLOT, vote=start, last_activity=now, warning_since=None,
+                   notice=event.problem or "checked"), [Announce()]
 
 
 def on_cast_on_paper(state, event, now, election):
@@ -278,9 +297,12 @@ TRANSITIONS: dict[tuple[Screen, type], Handler] = {
     (Screen.BALLOT, StillHere): on_still_here,
     (Screen.REVIEW, BackToBallot): on_back_to_ballot,
     (Screen.REVIEW, Confirm): on_confirm,
+    (Screen.REVIEW, CheckBallot): on_check,
     (Screen.REVIEW, StillHere): on_still_here,
     (Screen.PRINTING, PrintDone): on_print_done,
     (Screen.PRINTING, PrintFailed): on_print_failed,
+    (Screen.PRINTING, CheckDone): on_check_done,
+    (Screen.PRINTING, CastFailed): on_cast_failed,     # the check could not be recorded
     (Screen.PAPER_CHECK, CastOnPaper): on_cast_on_paper,
     (Screen.PAPER_CHECK, Spoil): on_spoil,
     (Screen.PAPER_CHECK, StillHere): on_still_here,

@@ -17,16 +17,16 @@ from hardware.errors import PrinterError, Problem
 from hardware.printer import Printer
 from kiosk.station import eventlog as ev
 from kiosk.app.printing import report_document
-from kiosk.station.casting import Cast, PreparedBallot, admit_token, commit_ballot, prepare_ballot, \
-    prepare_encryption_for
-from kiosk.station.reports import paper_record, spoiled_slip
+from kiosk.station.casting import Cast, PreparedBallot, admit_token, commit_ballot, current_encryption, prepare_ballot, \
+    prepare_encryption_for, spoil_ballot
+from kiosk.station.reports import checked_record, paper_record, spoiled_slip
 from kiosk.station.sealing import seal_if_due
 from kiosk.app.steps import MENU_ACTIONS, USB_DIR, menu_step, status_lines
 from kiosk.station.lifecycle import Action, allowed_actions
 from kiosk.station.pinpolicy import Unlocked, UnlockRefused, check_unlock
 from kiosk.station.station_reports import software_hash
 from kiosk.station.station import Station
-from kiosk.contract.tokens import Refused
+from kiosk.contract.tokens import RefusalReason, Refused
 
 log = logging.getLogger(__name__)
 PRINTER_PROBLEM = {Problem.PAPER_OUT: "printer_out_of_paper", Problem.COVER_OPEN: "printer_cover_open"}
@@ -98,6 +98,34 @@ class StationPort:
                 self.printer.print(report_document(spoiled_slip(ballot_id, "ko")))
             except PrinterError as e:
                 log.warning("spoiled slip not printed: %s", e.problem.value)
+
+    def check_ballot(self, payload: str, style: str, selections: dict, language: str,
+                     large: bool = False) -> flow.CheckDone | flow.PrintFailed | flow.CastFailed:
+        """Format 2's "check this ballot": spoil the reviewed encryption (its seed goes on paper and to the
+        board), print the checked record; the voter then starts over with the same, unspent token."""
+        early, self._early = self._early, None   # an encryption whose seed is out is never cast
+        self._prepared.clear()
+        if self.printer is None:                 # the check is its paper: nothing is spoiled without one
+            return flow.PrintFailed("printer_offline")
+        now = self._now()
+        admitted = admit_token(self.station, payload, now)
+        if isinstance(admitted, Refused):
+            return flow.CastFailed(admitted.reason.value)
+        encryption = current_encryption(self.station, style, selections,
+                                        early[1] if early and early[0] == payload else None)
+        if encryption is None:
+            return flow.CastFailed(RefusalReason.SELECTIONS_INVALID.value)
+        spoiled = spoil_ballot(self.station, admitted, encryption, now)
+        if isinstance(spoiled, Refused):
+            return flow.CastFailed(spoiled.reason.value)
+        record = checked_record(self.station.election, style, selections, spoiled.ballot_id.hex(), spoiled.qr,
+                                self.station.mode, language)
+        try:
+            self.printer.print(report_document(record, large=large))
+        except PrinterError as e:   # the ballot stays spoiled (published, never counted); the voter may check again
+            log.warning("checked ballot record not printed: %s", e.problem.value)
+            return flow.CheckDone(printer_problem(e))
+        return flow.CheckDone()
 
     # -- the poll worker's side ----------------------------------------------------------
 

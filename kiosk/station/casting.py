@@ -13,6 +13,11 @@ that as the review screen shows (:func:`prepare_encryption_for`), so that the vo
 at "cast"; :func:`prepare_ballot` uses it when it is of the same selections and encrypts again
 when the voter changed them. The nonce seed lives only in that object: the row never keeps it.
 
+Instead of casting, a format-2 voter may check the ballot (a Benaloh challenge):
+:func:`spoil_ballot` records the sealed encryption with its seed as spoiled (it goes to the next
+batch's ``spoiled`` list, is published and never counts), does not spend the token, and returns the
+QR for the paper record from which anyone opens it.
+
 :func:`cast` does all three. Every outcome is a value: :class:`Cast`, or
 :class:`~kiosk.contract.tokens.Refused` with the reason; each refusal is logged as ``token_refused``
 with the reason only. Nothing here logs a token, a serial or a selection.
@@ -23,6 +28,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from dataclasses import dataclass
+from typing import Callable
 
 from kiosk.station import eventlog as ev
 from kiosk.contract.ballot import BallotRecord, make_ballot
@@ -30,6 +36,7 @@ from kiosk.contract.ballot_row_v2 import PreparedEncryption, make_ballot_v2, pre
 from kiosk.contract.batch import tracking_code
 from kiosk.contract.canonical import canonical_bytes
 from kiosk.errors import StorageError
+from kiosk.contract.spoiled_qr import spoiled_qr
 from kiosk.contract.rules import check_selections, normalise_selections
 from kiosk.station.station import Station
 from kiosk.station.store import is_disk_full
@@ -56,6 +63,17 @@ class PreparedBallot:
     def ballot_id(self) -> bytes:
         """The id the paper record prints before the cast."""
         return self.record.ballot_id
+
+
+@dataclass(frozen=True)
+class Spoiled:
+    """A checked ballot is on disk as spoiled: its id, and the QR (election, id, seed) for its paper record."""
+
+    ballot_id: bytes
+    qr: str
+
+    def __repr__(self) -> str:  # the QR carries the seed
+        return "Spoiled()"
 
 
 def refuse(station: Station, reason: RefusalReason, now: int) -> Refused:
@@ -95,6 +113,20 @@ def prepare_encryption_for(station: Station, style: str, selections: object) -> 
     return prepare_encryption(e, style, canonical_bytes(normalise_selections(e, style, selections)))
 
 
+def current_encryption(station: Station, style: str, selections: object,
+                       early: PreparedEncryption | None) -> PreparedEncryption | None:
+    """Format 2: ``early`` when it is of exactly these selections, else a new encryption of them (None when
+    they break the rules)."""
+    e = station.election
+    if e.ballot_format != 2 or e.style(style) is None or check_selections(e, style, selections):
+        return None
+    return _current(e, style, canonical_bytes(normalise_selections(e, style, selections)), early)
+
+
+def _current(e, style: str, chosen: bytes, early: PreparedEncryption | None) -> PreparedEncryption:
+    return early if early is not None and early.is_for(style, chosen) else prepare_encryption(e, style, chosen)
+
+
 def prepare_ballot(station: Station, admitted: Valid, selections: object, now: int,
                    early: PreparedEncryption | None = None) -> PreparedBallot | Refused:
     """Check the selections against the ballot style's rules, then seal and sign the ballot.
@@ -107,9 +139,8 @@ def prepare_ballot(station: Station, admitted: Valid, selections: object, now: i
         return refuse(station, RefusalReason.SELECTIONS_INVALID, now)
     chosen = canonical_bytes(normalise_selections(e, admitted.style, selections))
     if e.ballot_format == 2:
-        if early is None or not early.is_for(admitted.style, chosen):
-            early = prepare_encryption(e, admitted.style, chosen)
-        return PreparedBallot(make_ballot_v2(station.key, e, admitted.token.serial, early))
+        return PreparedBallot(make_ballot_v2(station.key, e, admitted.token.serial,
+                                             _current(e, admitted.style, chosen, early)))
     return PreparedBallot(make_ballot(station.key, e, admitted.style, admitted.token.serial, chosen))
 
 
@@ -118,23 +149,58 @@ def commit_ballot(station: Station, prepared: PreparedBallot, now: int) -> Cast 
     if not station.accepts_ballots:
         return refuse(station, RefusalReason.POLLS_NOT_OPEN, now)
     store, record = station.store, prepared.record
+
+    def write() -> None:
+        store.insert_ballot(record)
+        store.append(ev.BALLOT_CAST, {"count": station.ballots + 1, "time": now})
+
+    refused = _write_unspent(station, record.token_ref, write, now, "ballot")
+    if refused is not None:
+        return refused
+    station.ballots += 1
+    return Cast(record.ballot_id, tracking_code(record.sealed_ballot.leaf_hash()))
+
+
+def spoil_ballot(station: Station, admitted: Valid, encryption: PreparedEncryption, now: int) -> Spoiled | Refused:
+    """Format 2: record the voter's prepared encryption as a checked (spoiled) ballot with its seed, and its
+    ``ballot_spoiled`` event, in one transaction. The token stays unspent: the voter starts over with it."""
+    e = station.election
+    if not station.accepts_ballots:
+        return refuse(station, RefusalReason.POLLS_NOT_OPEN, now)
+    if e.ballot_format != 2:
+        raise ValueError("only a format-2 ballot can be checked")   # the booth offers it only then: a bug
+    sealed = make_ballot_v2(station.key, e, admitted.token.serial, encryption).sealed_ballot
+    store = station.store
+
+    def write() -> None:
+        store.insert_spoiled(sealed.ballot_id, sealed.style, sealed.leaf(), encryption.nonce_seed)
+        store.append(ev.BALLOT_SPOILED, {"time": now})
+
+    refused = _write_unspent(station, sealed.token_key, write, now, "checked ballot")
+    if refused is not None:
+        return refused
+    return Spoiled(sealed.ballot_id, spoiled_qr(e.tag, sealed.ballot_id, encryption.nonce_seed))
+
+
+def _write_unspent(station: Station, token_ref: bytes, write: Callable[[], None], now: int,
+                   what: str) -> Refused | None:
+    """Run ``write`` in one transaction if the token is still unspent; the refusal, or None once COMMITted."""
+    store = station.store
     try:
         with store.transaction():
-            if store.token_used(record.token_ref):
+            if store.token_used(token_ref):
                 raise _AlreadyUsed
-            store.insert_ballot(record)
-            store.append(ev.BALLOT_CAST, {"count": station.ballots + 1, "time": now})
+            write()
     except _AlreadyUsed:
         return refuse(station, RefusalReason.ALREADY_USED, now)
     except sqlite3.Error as e:
         station.refresh()
         if is_disk_full(e):
-            log.error("the store is full: ballot not cast")
+            log.error("the store is full: %s not written", what)
             return refuse(station, RefusalReason.DISK_FULL, now)
-        raise StorageError(f"the ballot could not be written: {e}",
+        raise StorageError(f"the {what} could not be written: {e}",
                            hint="the kiosk is out of service; call the technician") from e
-    station.ballots += 1
-    return Cast(record.ballot_id, tracking_code(record.sealed_ballot.leaf_hash()))
+    return None
 
 
 def cast(station: Station, payload: object, selections: object, now: int) -> Cast | Refused:

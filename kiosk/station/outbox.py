@@ -12,8 +12,8 @@ import logging
 from pathlib import Path
 
 from kiosk.contract.batch import SealedBatch
-from kiosk.contract.batch_v2 import SealedBatchV2, any_header_from_json
-from kiosk.contract.ballot_row_v2 import BallotRecordV2
+from kiosk.contract.batch_v2 import SealedBatchV2, SpoiledBallot, any_header_from_json
+from kiosk.contract.ballot_row_v2 import BallotRecordV2, sealed_of
 from kiosk.contract.canonical import parse_json
 from kiosk.files import write_atomic
 from kiosk.station.datadir import DataDir
@@ -35,8 +35,13 @@ def batch_from_store(store: Store, number: int, header: bytes, signature: bytes)
     ballots = tuple(r.sealed_ballot for r in store.ballots(batch=number))
     parsed = any_header_from_json(parse_json(header, f"batch {number} header"))
     if store.record_class is BallotRecordV2:
-        return SealedBatchV2(parsed, signature, ballots, ())
+        return SealedBatchV2(parsed, signature, ballots, spoiled_from_store(store, batch=number))
     return SealedBatch(parsed, signature, ballots)
+
+
+def spoiled_from_store(store: Store, unsealed_only: bool = False, batch: int | None = None) -> tuple[SpoiledBallot, ...]:
+    """The store's spoiled ballots (all, unsealed, or one batch's) as the batch lists them, in id order."""
+    return tuple(SpoiledBallot(sealed_of(leaf), seed) for leaf, seed in store.spoiled(unsealed_only, batch))
 
 
 def restore_outbox(data: DataDir, store: Store) -> list[Path]:

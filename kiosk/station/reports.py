@@ -59,7 +59,7 @@ class Rule:
 
 
 Block = Union[Heading, Line, Pair, Code, Slot, Rule]
-PRIVATE_KINDS = frozenset({"paper_record", "spoiled"})  # one per voter: no log line, no size
+PRIVATE_KINDS = frozenset({"paper_record", "spoiled", "checked"})  # one per voter: no log line, no size
 
 
 @dataclass(frozen=True)
@@ -177,22 +177,29 @@ def zero_report(facts: StationFacts, ballots_in_box: int, language: str) -> Repo
     return Report("zero_report", language, tuple(blocks))
 
 
-def slip(kind: str, facts: StationFacts, ballots_cast: int, language: str) -> Report:
-    """A pause, resume or reopen slip: counts only."""
+def _spoiled(language: str, spoiled: int | None) -> list[Block]:
+    # format 2 only: ballots voters checked instead of casting (published, never counted)
+    return [] if spoiled is None else [Pair(w(language, "ballots_spoiled"), str(spoiled))]
+
+
+def slip(kind: str, facts: StationFacts, ballots_cast: int, language: str, spoiled: int | None = None) -> Report:
+    """A pause, resume or reopen slip: counts only (and, in format 2, the checked ballots so far)."""
     if kind not in ("pause_slip", "resume_slip", "reopen_slip"):
         raise ValueError(f"unknown slip {kind}")
-    blocks = _header(kind, facts, language) + [Pair(w(language, "ballots_cast"), str(ballots_cast)), Rule(),
-                                               Line(w(language, "signature_worker"))]
+    blocks = _header(kind, facts, language) + [Pair(w(language, "ballots_cast"), str(ballots_cast))] + \
+        _spoiled(language, spoiled) + [Rule(), Line(w(language, "signature_worker"))]
     return Report(kind, language, tuple(blocks))
 
 
 def results_tape(facts: StationFacts, counts: list[ContestCount], ballots_cast: int,
                  participation: dict[str, int], refused: dict[str, int], last_batch: str | None,
-                 acknowledged_by: list[str], closing_payload: str, language: str) -> Report:
-    """The results tape printed at close. Slices under the privacy floor are withheld."""
+                 acknowledged_by: list[str], closing_payload: str, language: str,
+                 spoiled: int | None = None) -> Report:
+    """The results tape printed at close. Slices under the privacy floor are withheld. ``spoiled``: format 2's
+    checked ballots (None in format 1: not shown)."""
     e, k = facts.election, facts.election.privacy_floor
     blocks = _header("results_tape", facts, language)
-    blocks.append(Pair(w(language, "ballots_cast"), str(ballots_cast)))
+    blocks += [Pair(w(language, "ballots_cast"), str(ballots_cast))] + _spoiled(language, spoiled)
     for count in counts:
         contest = e.contest(count.contest)
         blocks += [Rule(), Heading(contest.title.in_language(language)),
@@ -256,6 +263,17 @@ def paper_record(election: Election, style_id: str, selections: dict, ballot_id_
         blocks += [Slot(t, reserve) for t in texts + [""] * (max(contest.max, 1) - len(texts))]
     blocks += [Rule(), Code(paper_qr(election.tag, ballot_id_hex), w(language, "ballot_id"))]
     return Report("paper_record", language, tuple(blocks))
+
+
+def checked_record(election: Election, style_id: str, selections: dict, ballot_id_hex: str, qr: str, mode: str,
+                   language: str) -> Report:
+    """Format 2's record of a checked ballot (Benaloh): marked spoiled, the selections as the paper record
+    prints them, and the spoiled QR (election, ballot id, nonce seed) from which anyone opens the published
+    ballot. The same slots as the paper record and a QR of one length: one size for every choice of a style."""
+    record = paper_record(election, style_id, selections, ballot_id_hex, mode, language)
+    body = record.blocks[1:-1]   # between the paper record's heading and its QR
+    return Report("checked", language, (Heading(w(language, "checked")), Line(w(language, "checked_help")), *body,
+                                        Code(qr, w(language, "checked_qr"))))
 
 
 def spoiled_slip(ballot_id_hex: str, language: str) -> Report:

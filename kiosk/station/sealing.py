@@ -20,7 +20,7 @@ from kiosk.station import eventlog as ev
 from kiosk.contract.batch import BatchHeader, SealedBatch, build_batch
 from kiosk.contract.batch_v2 import SealedBatchV2, any_header_from_json, build_batch_v2
 from kiosk.contract.canonical import parse_json
-from kiosk.station.outbox import write_batch_file
+from kiosk.station.outbox import spoiled_from_store, write_batch_file
 from kiosk.station.station import Station
 from kiosk.station.store import Store
 
@@ -60,14 +60,17 @@ def seal_in_transaction(station: Station, now: int, polls_closed: bool) -> Seale
     previous = last_header(store)
     ballots = [r.sealed_ballot for r in store.ballots(unsealed_only=True)]
     number = previous.number + 1 if previous else 1
+    spoiled: tuple = ()
     if station.election.ballot_format == 2:
+        spoiled = spoiled_from_store(store, unsealed_only=True)   # checked ballots ride with the next batch
         batch = build_batch_v2(station.key, station.config.election_hex, store.mode, number, previous, ballots,
-                               (), polls_closed)
+                               spoiled, polls_closed)
     else:
         batch = build_batch(station.key, station.config.election_hex, store.mode, number, previous, ballots,
                             polls_closed)
     h = batch.header
-    store.insert_batch(h.number, h.encoded(), h.hash(), batch.signature, [b.ballot_id for b in batch.ballots])
+    store.insert_batch(h.number, h.encoded(), h.hash(), batch.signature, [b.ballot_id for b in batch.ballots],
+                       tuple(s.ballot.ballot_id for s in spoiled))
     store.append(ev.BATCH_SEALED, {"number": h.number, "header_hash_hex": h.hash().hex(), "count": h.count,
                                    "cumulative": h.cumulative, "polls_closed": polls_closed, "time": now})
     return batch

@@ -56,6 +56,13 @@ def refused_by_reason(store: Store, before_seq: int | None = None) -> dict[str, 
     return dict(counts)
 
 
+def spoiled_before(station: Station, seq: int | None = None) -> int | None:
+    """Format 2: ballots checked (spoiled) before the entry ``seq`` (all when None); None in format 1."""
+    if station.election.ballot_format != 2:
+        return None
+    return sum(1 for e in station.store.events((ev.BALLOT_SPOILED,)) if seq is None or e.seq < seq)
+
+
 def ballots_before(store: Store, seq: int) -> int:
     """Ballots cast before the entry ``seq`` (the running count of the last ``ballot_cast``)."""
     count = 0
@@ -132,7 +139,8 @@ def report_of(station: Station, kind: str, printed_at: int, language: str, repri
     if kind == "zero_report":
         return zero_report(facts_at(station, entry, printed_at, reprint), entry.fields().get("ballots", 0), language)
     if kind != "results_tape":
-        return slip(kind, facts_at(station, entry, printed_at, reprint), ballots_before(store, entry.seq), language)
+        return slip(kind, facts_at(station, entry, printed_at, reprint), ballots_before(store, entry.seq), language,
+                    spoiled_before(station, entry.seq))
     sealed = closing_batch_entry(store, entry)
     counts, turnout = box_counts(station)
     body = closing_body(station, entry, counts, turnout)
@@ -142,4 +150,4 @@ def report_of(station: Station, kind: str, printed_at: int, language: str, repri
     return results_tape(facts, counts, station.ballots, turnout, refused_by_reason(store, sealed.seq),
                         f"#{batch['number']} {batch['header_hash_hex'][:16]}",
                         acknowledged_by(station, batch["number"]),
-                        sign_closing(station.key, body), language)
+                        sign_closing(station.key, body), language, spoiled_before(station, sealed.seq))

@@ -58,6 +58,19 @@ SCHEMA = [
     " BEGIN SELECT RAISE(ABORT, 'meta is append-only'); END",
 ] + [f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} BEGIN {_NO_CHANGE.format(table)}; END"
      for table in ("meta", "events", "ballots", "batches", "batch_members") for op in ("UPDATE", "DELETE")]
+# Format 2's checked ballots (Benaloh): the sealed ballot and the seed that opens it, never counted and
+# never spending a token; made with the store, or by the first spoiled ballot in a store made before them
+SPOILED_SCHEMA = [
+    "CREATE TABLE IF NOT EXISTS spoiled (ballot_id BLOB PRIMARY KEY, style TEXT NOT NULL, sealed BLOB NOT NULL,"
+    " nonce_seed BLOB NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS spoiled_members (ballot_id BLOB PRIMARY KEY, batch INTEGER NOT NULL) WITHOUT ROWID",
+    "CREATE TRIGGER IF NOT EXISTS spoiled_once BEFORE INSERT ON spoiled WHEN EXISTS (SELECT 1 FROM spoiled"
+    " WHERE ballot_id = NEW.ballot_id) BEGIN SELECT RAISE(ABORT, 'the spoiled ballot id is taken'); END",
+    "CREATE TRIGGER IF NOT EXISTS spoiled_members_once BEFORE INSERT ON spoiled_members WHEN EXISTS (SELECT 1 FROM"
+    " spoiled_members WHERE ballot_id = NEW.ballot_id) BEGIN SELECT RAISE(ABORT, 'the ballot is already in a batch');"
+    " END",
+] + [f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table} BEGIN {_NO_CHANGE.format(table)};"
+     " END" for table in ("spoiled", "spoiled_members") for op in ("UPDATE", "DELETE")]
 
 Connect = Callable[[Path, bool], Any]
 
@@ -143,7 +156,7 @@ class Store:
     def create(self, meta: dict[str, str], first_kind: str, first_body: dict) -> None:
         """Make the schema, the meta rows and the first event in one transaction."""
         with self.transaction():
-            for statement in SCHEMA:
+            for statement in SCHEMA + SPOILED_SCHEMA:
                 self.db.execute(statement)
             self.db.execute("INSERT INTO meta VALUES ('format', ?)", (STORE_FORMAT,))
             for k, v in sorted(meta.items()):
@@ -184,6 +197,27 @@ class Store:
         self.db.execute("INSERT INTO ballots VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         (r.ballot_id, r.token_ref, r.serial, r.style, r.selections.decode("utf-8"),
                          r.sealed, r.sealed_sig, r.signature))
+
+    def insert_spoiled(self, ballot_id: bytes, style: str, sealed: bytes, nonce_seed: bytes) -> None:
+        """Record a checked (spoiled) ballot: its sealed leaf and nonce seed; call inside :meth:`transaction`."""
+        for statement in SPOILED_SCHEMA:
+            self.db.execute(statement)
+        self.db.execute("INSERT INTO spoiled VALUES (?, ?, ?, ?)", (ballot_id, style, sealed, nonce_seed))
+
+    def spoiled(self, unsealed_only: bool = False, batch: int | None = None) -> list[tuple[bytes, bytes]]:
+        """(sealed leaf, nonce seed) of the spoiled ballots in ballot_id order: all, unsealed, or one batch's."""
+        if not self._has("spoiled"):
+            return []
+        sql, args = "SELECT sealed, nonce_seed FROM spoiled", ()
+        if unsealed_only:
+            sql += " WHERE ballot_id NOT IN (SELECT ballot_id FROM spoiled_members)"
+        elif batch is not None:
+            sql, args = sql + " WHERE ballot_id IN (SELECT ballot_id FROM spoiled_members WHERE batch = ?)", (batch,)
+        return [(_as_bytes(leaf), seed) for leaf, seed in self.db.execute(sql + " ORDER BY ballot_id", args)]
+
+    def _has(self, table: str) -> bool:
+        return self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                               (table,)).fetchone() is not None
 
     def token_used(self, ref: bytes) -> bool:
         """True when a ballot in the box spent the token with this reference."""
@@ -237,12 +271,14 @@ class Store:
         return self.db.execute("SELECT count(*) FROM batch_members").fetchone()[0]
 
     def insert_batch(self, number: int, header: bytes, header_hash: bytes, signature: bytes,
-                     ballot_ids: list[bytes]) -> None:
-        """Record a sealed batch and its members; call inside :meth:`transaction`."""
+                     ballot_ids: list[bytes], spoiled_ids: tuple[bytes, ...] = ()) -> None:
+        """Record a sealed batch, its members and its spoiled ballots; call inside :meth:`transaction`."""
         self.db.execute("INSERT INTO batches VALUES (?, ?, ?, ?)",
                         (number, header.decode("utf-8"), header_hash, signature))
         for ballot_id in ballot_ids:
             self.db.execute("INSERT INTO batch_members VALUES (?, ?)", (ballot_id, number))
+        for ballot_id in spoiled_ids:
+            self.db.execute("INSERT INTO spoiled_members VALUES (?, ?)", (ballot_id, number))
 
     def compact(self) -> bool:
         """Rewrite the file in key order and empty the WAL, so the layout forgets the casting order.
