@@ -178,3 +178,21 @@ def test_the_chain_rules_are_format_1s():
     assert judged(batch_of([ballot(2)]), facts).reason == "conflicting_batch"
     stranger = batch_of([ballot(0)], key=SigningKey(bytes(32)))
     assert judged(stranger).reason == "unknown_kiosk"
+
+
+def test_a_ballot_style_bound_to_other_stations_is_refused_at_the_node():
+    """Issue 21: the package's optional ``stations`` per style; the roster names the sending kiosk's station."""
+    from kiosk.contract.crypto.encrypted_ballot import encrypted_length
+    bound = dict(ttabok_spec(24), format=ELECTION_FORMAT, authority_key_hex="11" * 32,
+                 encryption_key_hex="22" * 32, trustees={"count": 3, "threshold": 2})
+    bound["styles"] = [dict(s, stations=["S-0002"]) if s["id"] == "C001" else s for s in bound["styles"]]
+    election = parse_election(bound)
+    ctx = acc.NodeContext(election, "official", ROSTER)
+    assert acc.style_not_here(ctx, KIOSK.verify_key.hex, "C001").reason == "style_not_here"   # S-0001
+    assert acc.style_not_here(ctx, OTHER.verify_key.hex, "C001") is None                        # S-0002
+    assert acc.style_not_here(ctx, KIOSK.verify_key.hex, "C002") is None                        # not bound
+    facts = Facts()
+    lengths = {s.id: encrypted_length(election, s.id) for s in election.styles}
+    verdict = acc2.judge_tokens_v2(batch_of([ballot(0)]), ctx, lengths,
+                                   facts.token_facts_v2(batch_of([ballot(0)])))
+    assert (verdict.verdict, verdict.reason) == (acc.REJECTED, "style_not_here") and "S-0001" in verdict.detail

@@ -168,6 +168,15 @@ def judge_link(batch: SealedBatch, problems: list[BatchProblem], previous: Batch
     return _rejected(bad[0].code, bad[0].detail) if bad else None
 
 
+def style_not_here(ctx: NodeContext, kiosk_key_hex: str, style: str) -> Verdict | None:
+    """A rejection when the package binds ``style`` to stations other than this kiosk's, else None."""
+    entry = ctx.roster.kiosk(kiosk_key_hex)
+    if entry is not None and not ctx.election.style_allowed(style, entry.station):
+        return _rejected("style_not_here", f"the package binds ballot style {style} to other stations "
+                                           f"than {entry.station}")
+    return None
+
+
 def judge_ballots(batch: SealedBatch, ctx: NodeContext, tokens: TokenFacts) -> Verdict:
     """Ballot styles, sealed lengths, the roll, spent tokens: accepted (with double uses) or rejected."""
     kiosk, lengths = batch.header.kiosk_key_hex, ctx.sealed_lengths or sealed_lengths(ctx.election)
@@ -178,6 +187,8 @@ def judge_ballots(batch: SealedBatch, ctx: NodeContext, tokens: TokenFacts) -> V
             return _rejected("unknown_style", f"ballot style {ballot.style} is not in this election")
         if len(ballot.sealed) != lengths[ballot.style]:
             return _rejected("bad_sealed_length", f"a sealed form has the wrong length for style {ballot.style}")
+        if (bound := style_not_here(ctx, kiosk, ballot.style)) is not None:
+            return bound
         if tokens.roll.get(ref) != (ctx.mode, ballot.style):
             return _rejected("not_on_roll", f"a token is not on the roll for style {ballot.style} in {ctx.mode} mode")
         if ref in seen:

@@ -93,6 +93,8 @@ def judge_tokens_v2(batch: SealedBatchV2, ctx: acc.NodeContext, lengths: dict[st
         if len(ballot.encrypted) != lengths[ballot.style]:
             return acc.rejected("bad_encrypted_length",
                                  f"an encrypted ballot has the wrong length for style {ballot.style}")
+        if (bound := acc.style_not_here(ctx, kiosk, ballot.style)) is not None:
+            return bound
         if tokens.roll.get(ballot.token_key) != (ctx.mode, ballot.style):
             return acc.rejected("not_on_roll", f"a token key is not on the roll for style {ballot.style} "
                                                 f"in {ctx.mode} mode")
