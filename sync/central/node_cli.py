@@ -131,7 +131,7 @@ def cmd_verifier(args: argparse.Namespace) -> int:
 
 
 def cmd_tally(args: argparse.Namespace) -> int:
-    from sync.central.results import table, write_results
+    from sync.central.results import write_results
     from sync.central.tally import tally
 
     node = CentralNode(args.election, args.data, mode=args.mode, db=args.db)
@@ -145,8 +145,14 @@ def cmd_tally(args: argparse.Namespace) -> int:
         report = tally(node, args.shares, override_open=args.override_open_stations, workers=args.workers)
     finally:
         node.close()
-    written = write_results(report, args.out) if args.out else []
-    if args.json:
+    return _print_tally(report, write_results(report, args.out) if args.out else [], args.json)
+
+
+def _print_tally(report, written: list, as_json: bool) -> int:
+    """The tally report as JSON or a table with the files written; exit 0 when it has no finding."""
+    from sync.central.results import table
+
+    if as_json:
         print_json(report.to_json())
     else:
         print(table(report))
@@ -158,7 +164,7 @@ def cmd_tally(args: argparse.Namespace) -> int:
 def _tally_v2(node: CentralNode, args: argparse.Namespace) -> int:
     """Format 2: publish the aggregates (--aggregates), or combine the trustees' partials (--partials)."""
     from sync.central.record_files import node_record_dir
-    from sync.central.results import table, write_results
+    from sync.central.results import write_results
     from sync.central.tally_v2 import publish_aggregates, tally_v2
 
     if args.shares or bool(args.aggregates) == bool(args.partials):
@@ -177,13 +183,7 @@ def _tally_v2(node: CentralNode, args: argparse.Namespace) -> int:
     report = tally_v2(node, args.partials, override_open=args.override_open_stations)
     written = write_results(report, node_record_dir(node.data_dir, node.mode))   # results.json joins the record
     written += write_results(report, args.out) if args.out else []
-    if args.json:
-        print_json(report.to_json())
-    else:
-        print(table(report))
-        for path in written:
-            print(f"written: {path}")
-    return EXIT_OK if report.ok else EXIT_BAD
+    return _print_tally(report, written, args.json)
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
