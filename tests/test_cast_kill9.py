@@ -53,6 +53,9 @@ def one_round(context, root: Path, tokens: list, start: int, rng: random.Random)
         time.sleep(rng.uniform(0, 0.05))  # sometimes while it is still opening the station
     else:
         assert reader.poll(30) and reader.recv_bytes() == b"READY"
+        # wait (without reading) until the first cast has answered, so the kill lands in a later cast or a
+        # sealing however loaded the machine is: a fixed delay after READY often killed before any cast
+        reader.poll(30)
         time.sleep(rng.uniform(0, 0.03))
     os.kill(child.pid, signal.SIGKILL)
     child.join(30)
@@ -89,7 +92,7 @@ def run_kills(store_election, context, root: Path, kills: int, seed: int) -> int
 def test_kill_9_mid_cast_loses_nothing(store_election, forkserver, tmp_path, seed):
     """4 x 50 = 200 kills in the normal suite."""
     cast_count = run_kills(store_election, forkserver, tmp_path / "s", kills=50, seed=seed)
-    assert cast_count >= 25  # the kills land while casting (how many fit in a delay depends on the load)
+    assert cast_count >= 40  # at least one cast in every round but the ~10 % killed while opening
 
 
 @pytest.mark.slow
