@@ -200,6 +200,14 @@ class _Checker:
             return None
         return value
 
+    def unique_ident(self, value: Any, path: str, seen: set, kind: str, why: str = "") -> str | None:
+        """An id (as :meth:`ident`) not yet in ``seen``, which it joins; a repeat fails naming ``kind``."""
+        ident = self.ident(value, path)
+        if ident in seen:
+            self.fail(path, f"{kind} id {ident!r} is used twice{why}")
+        seen.add(ident)
+        return ident
+
     def integer(self, value: Any, path: str, low: int, high: int) -> int | None:
         if isinstance(value, bool) or not isinstance(value, int):
             self.fail(path, f"must be a whole number, got {_kind(value)}")
@@ -326,10 +334,7 @@ def _contests(c: _Checker, value: Any) -> list[Contest]:
         d = c.obj(raw, path, {"id", "title", "rule", "options"}, {"min", "max"})
         if d is None:
             continue
-        cid = c.ident(d.get("id"), f"{path}.id")
-        if cid in seen:
-            c.fail(f"{path}.id", f"contest id {cid!r} is used twice")
-        seen.add(cid)
+        cid = c.unique_ident(d.get("id"), f"{path}.id", seen, "contest")
         title = c.title(d.get("title"), f"{path}.title")
         rule = d.get("rule")
         if rule not in RULES:
@@ -340,10 +345,8 @@ def _contests(c: _Checker, value: Any) -> list[Contest]:
             od = c.obj(raw_o, opath, {"id", "title"}, {"proposed_by"})
             if od is None:
                 continue
-            oid = c.ident(od.get("id"), f"{opath}.id")
-            if oid in seen_options:
-                c.fail(f"{opath}.id", f"option id {oid!r} is used twice (option ids are unique in the election)")
-            seen_options.add(oid)
+            oid = c.unique_ident(od.get("id"), f"{opath}.id", seen_options, "option",
+                                 " (option ids are unique in the election)")
             otitle = c.title(od.get("title"), f"{opath}.title")
             by = od.get("proposed_by")
             if by is not None:
@@ -378,10 +381,7 @@ def _styles(c: _Checker, value: Any, contests: dict[str, Contest]) -> list[Ballo
         d = c.obj(raw, path, {"id", "title", "contests"}, {"exclude", "stations"})
         if d is None:
             continue
-        sid = c.ident(d.get("id"), f"{path}.id")
-        if sid in seen:
-            c.fail(f"{path}.id", f"ballot style id {sid!r} is used twice")
-        seen.add(sid)
+        sid = c.unique_ident(d.get("id"), f"{path}.id", seen, "ballot style")
         title = c.title(d.get("title"), f"{path}.title")
         names = c.items(d.get("contests"), f"{path}.contests", 1, 1000)
         for j, name in enumerate(names):
@@ -458,10 +458,7 @@ def _nodes(c: _Checker, value: Any) -> list[Node]:
         d = c.obj(raw, path, {"id", "url", "key_hex"})
         if d is None:
             continue
-        nid = c.ident(d.get("id"), f"{path}.id")
-        if nid in seen:
-            c.fail(f"{path}.id", f"node id {nid!r} is used twice")
-        seen.add(nid)
+        nid = c.unique_ident(d.get("id"), f"{path}.id", seen, "node")
         url = d.get("url")
         if not isinstance(url, str) or not re.fullmatch(r"https?://[^\s]{1,200}", url):
             c.fail(f"{path}.url", f"must be an http:// or https:// address, got {_short(url)}")

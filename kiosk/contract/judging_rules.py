@@ -132,10 +132,7 @@ def _electorates(c, value: Any, style_ids: set[str]) -> list[Electorate]:
         d = c.obj(raw, path, {"id", "title"}, {"styles", "scores_max"})
         if d is None:
             continue
-        eid = c.ident(d.get("id"), f"{path}.id")
-        if eid in seen:
-            c.fail(f"{path}.id", f"electorate id {eid!r} is used twice")
-        seen.add(eid)
+        eid = c.unique_ident(d.get("id"), f"{path}.id", seen, "electorate")
         title = c.title(d.get("title"), f"{path}.title")
         if ("styles" in d) == ("scores_max" in d):
             c.fail(path, "needs exactly one of 'styles' (it votes on kiosks) or 'scores_max' (its scores come "
@@ -182,10 +179,7 @@ def _projects(c, value: Any, options: dict, categories: list[str]) -> list[Proje
         d = c.obj(raw, path, {"id", "cost", "options"}, {"category"})
         if d is None:
             continue
-        pid = c.ident(d.get("id"), f"{path}.id")
-        if pid in seen:
-            c.fail(f"{path}.id", f"project id {pid!r} is used twice")
-        seen.add(pid)
+        pid = c.unique_ident(d.get("id"), f"{path}.id", seen, "project")
         cost = c.integer(d.get("cost"), f"{path}.cost", 0, MAX_WON)
         category = d.get("category")
         if categories and category not in categories:
@@ -241,10 +235,7 @@ def _stages(c, value: Any, rules: JudgingRules, electorates: dict, styles: list,
                   {"categories", "quotas", "budget", "count", "exclude_earlier", "tie_break"})
         if d is None:
             continue
-        sid = c.ident(d.get("id"), f"{path}.id")
-        if sid in seen:
-            c.fail(f"{path}.id", f"stage id {sid!r} is used twice")
-        seen.add(sid)
+        sid = c.unique_ident(d.get("id"), f"{path}.id", seen, "stage")
         title = c.title(d.get("title"), f"{path}.title")
         terms = _terms(c, d.get("points"), path, electorates, shown)
         pool_cats = None
