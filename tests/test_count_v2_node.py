@@ -13,13 +13,6 @@ from collections import Counter
 import httpx
 import pytest
 
-# needs format 2's package and roll of token keys (v2kiosk: ceremonyhelp, tokens.roll_key) and ingest
-# (v2node: acceptance_v2); on by itself once all are in
-pytest.importorskip("ceremonyhelp")
-pytest.importorskip("sync.central.acceptance_v2")
-if not hasattr(pytest.importorskip("kiosk.contract.tokens"), "roll_key"):
-    pytest.skip("the roll of format 2 (token keys) is not in yet", allow_module_level=True)
-
 from centralhelp import make_kiosk, post, running_node, serial_of
 from kiosk.app.cliutil import call
 from kiosk.contract.ballot_v2 import seal_ballot_v2
