@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kiosk.station import eventlog as ev
 from kiosk.contract.ballot import SEALED_OVERHEAD, padded_length, unpad_selections
-from kiosk.contract.batch import tracking_code
+from kiosk.contract.tracking import tracking_code
 from kiosk.contract.canonical import canonical_bytes, parse_json
 from kiosk.station.casting import Cast, admit_token, cast, commit_ballot, prepare_ballot
 from kiosk.station.eventlog import Entry
