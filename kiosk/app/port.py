@@ -19,7 +19,7 @@ from kiosk.station import eventlog as ev
 from kiosk.app.printing import report_document
 from kiosk.station.casting import Cast, PreparedBallot, admit_token, commit_ballot, current_encryption, prepare_ballot, \
     prepare_encryption_for, spoil_ballot
-from kiosk.station.reports import checked_record, paper_record, spoiled_slip
+from kiosk.station.reports import checked_record, paper_record, receipt_slip, spoiled_slip
 from kiosk.station.sealing import seal_if_due
 from kiosk.app.steps import MENU_ACTIONS, USB_DIR, menu_step, status_lines
 from kiosk.station.lifecycle import Action, allowed_actions
@@ -87,6 +87,15 @@ class StationPort:
             return flow.PrintFailed(printer_problem(e))
         self._prepared = {ballot_id: prepared}  # one voter at a time
         return flow.PrintDone(ballot_id)
+
+    def _print_receipt(self, code: str) -> None:
+        """The receipt the package asks for; the ballot is cast either way, and the screen shows the code."""
+        if self.printer is None:
+            return
+        try:
+            self.printer.print(report_document(receipt_slip(self.station.election, code, self.station.mode)))
+        except PrinterError as e:
+            log.warning("receipt not printed: %s", e.problem.value)
 
     def print_spoiled(self, ballot_id: str) -> None:
         self._prepared.pop(ballot_id, None)
@@ -167,6 +176,8 @@ class StationPort:
         result = commit_ballot(self.station, prepared, self._now())
         if not isinstance(result, Cast):
             return flow.CastFailed(result.reason.value)
+        if self.station.election.receipt:
+            self._print_receipt(result.tracking_code)
         try:
             seal_if_due(self.station, self._now())  # between voters: the ballot is already safe
         except Exception:  # sealing is retried at the next cast and always at close

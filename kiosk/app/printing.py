@@ -31,7 +31,7 @@ def report_document(report: Report, large: bool = False) -> Document:
     blocks = []
     for block in report.blocks:
         if isinstance(block, Heading):
-            blocks.append(Text(block.text, bold=True, align=Align.CENTER))
+            blocks.append(Text(block.text, size=block.size, bold=True, align=Align.CENTER))
         elif isinstance(block, Line):
             blocks.append(Text(block.text))
         elif isinstance(block, Pair):
