@@ -242,4 +242,5 @@ class Renderer(BallotScreens, WorkerScreens, Painter):
         seconds = max(0, int(flow.WARNING_S - (now - state.warning_since) + 0.999))
         inner = box.inflate(-4 * self.gap, -4 * self.gap)
         self._message(frame, surface, th, state, inner, t(lang, "warning_title"),
-                      [t(lang, "warning_countdown", seconds=seconds)], [(t(lang, "still_here"), flow.StillHere())])
+                      [t(lang, "warning_touch"), t(lang, "warning_countdown", seconds=seconds)],
+                      [(t(lang, "still_here"), flow.StillHere())])

@@ -17,7 +17,7 @@ from pathlib import Path
 from booth_ui import flow
 from booth_ui.booth import Booth
 from booth_ui.display import run_window
-from booth_ui.state import IDLE_SCREENS, WORKER
+from booth_ui.state import IDLE_SCREENS, INACTIVITY_S, WORKER
 from kiosk.app.port import StationPort
 from kiosk.app.steps import USB_DIR
 from kiosk.app.printing import open_printer
@@ -73,7 +73,7 @@ class Appliance:
 
     def __init__(self, data: Path, source, printer_url: str | None, size=SCREEN_SIZE, speaker=None,
                  clock=time.monotonic, scanner_url: str | None = None, panel_width_mm: int = 0,
-                 usb_dir: Path = USB_DIR) -> None:
+                 usb_dir: Path = USB_DIR, language: str = "ko", inactivity_s: float = INACTIVITY_S) -> None:
         self.station = Station.open(Path(data))
         try:
             self.printer = open_printer(printer_url)
@@ -81,7 +81,7 @@ class Appliance:
             self.booth = Booth(self.station.election, self.station.mode, self.port, size,
                                polls_open=self.station.accepts_ballots, speaker=speaker, clock=clock,
                                polls_final=self.station.state is StationState.POLLS_CLOSED,
-                               panel_width_mm=panel_width_mm)
+                               panel_width_mm=panel_width_mm, language=language, inactivity_s=inactivity_s)
             self.scans: queue.Queue = queue.Queue(maxsize=100)
             self.camera = CameraLoop(open_source(source) if isinstance(source, str) else source, self.scans,
                                      validator=is_token)
@@ -121,6 +121,16 @@ class Appliance:
         self.station.close()
 
 
+def booth_options(booth) -> dict:
+    """The Appliance's keyword arguments from ``[booth]`` (a BoothConfig; None: the defaults).
+
+    ``fullscreen`` is the window's, not the appliance's: ``run_booth`` takes it separately."""
+    if booth is None:
+        return {}
+    return dict(panel_width_mm=booth.panel_width_mm, usb_dir=Path(booth.usb_dir), language=booth.language,
+                inactivity_s=float(booth.inactivity_s))
+
+
 def attest(appliance: "Appliance", config_path: Path | None) -> None:
     """Log ``software_attested`` (the hash of the installed code and configuration) at every start."""
     attestation = attest_installed(config_path)
@@ -143,9 +153,8 @@ def run_booth(data: Path, camera: str, printer: str | None, fullscreen: bool, sc
     # the audio ballot: [audio] enabled (default on) speaks every screen through the headphone jack
     speaker = Speaker(enabled=audio.enabled if audio is not None else True,
                       volume_percent=audio.volume if audio is not None else 50)
-    # [booth]: the panel's width for real millimetres, where a poll worker's USB stick is mounted
-    panel = dict(panel_width_mm=booth.panel_width_mm, usb_dir=Path(booth.usb_dir)) if booth is not None else {}
-    appliance = Appliance(data, camera, printer, scanner_url=scanner, speaker=speaker, **panel).start()
+    # [booth]: the panel's width, the USB stick's mount, the first language, the idle time before the warning
+    appliance = Appliance(data, camera, printer, scanner_url=scanner, speaker=speaker, **booth_options(booth)).start()
     stop = threading.Event()
     notifier = Notifier()
     drawn = threading.Event()
