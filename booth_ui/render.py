@@ -213,6 +213,8 @@ class Renderer(BallotScreens, WorkerScreens, Painter):
         lines = [t(lang, "done_tracking", code=state.tracking_code or "")]
         if self.election.paper_record:
             lines.append(t(lang, "done_help"))
+        if self.election.receipt:
+            lines.append(t(lang, "done_receipt"))
         self._message(frame, surface, th, state, area, t(lang, "done_title"), lines, [(t(lang, "ok"), flow.Dismiss())])
 
     def _screen_polls_closed(self, frame, surface, th, state, area):

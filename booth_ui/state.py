@@ -10,7 +10,7 @@ from kiosk.contract.election import Election
 
 INACTIVITY_S = 60.0      # a voter idle this long gets a warning ([booth] inactivity_s) ...
 WARNING_S = 20.0         # ... and this long to answer it before the booth resets
-DONE_SHOW_S = 8.0        # the cast confirmation stays this long
+DONE_SHOW_S = 20.0       # the cast confirmation stays this long (time to copy the code; the next token ends it)
 TEXT_SIZES = 4
 LARGE_PRINT_SIZE = 2     # text sizes from here up are large print (booth_ui.theme.LARGE_SIZES), on paper too
 OPTIONS_PER_PAGE = (6, 6, 4, 4)   # by text size: larger text, fewer and taller buttons
