@@ -11,8 +11,10 @@ from booth_ui import flow
 from booth_ui.display import HeadlessScreen
 from booth_ui.i18n import t
 from fakeclock import SkipClock
-from kiosk.app.booth import SCREEN_SIZE, Appliance, booth_options
+from kiosk.app.booth import SCREEN_SIZE, Appliance
 from kiosk.app.config import load_config
+from kiosk.app.configured import booth_run
+from kiosk.cli import build_parser
 from kiosk.app.demo import prepare
 from kiosk.app.voter import wait_for
 from kiosk.scanning import REPEAT_HOLD_S
@@ -31,8 +33,9 @@ def started(root, tmp_path, booth_toml: str):
     path.write_text(f"[booth]\n{booth_toml}\n", encoding="utf-8")
     clock = SkipClock()   # the camera's frames and the booth's timers both run on it
     camera = ShowcaseSource(clock=clock)
-    appliance = Appliance(root / "station", camera, f"file:{root / 'printer.escpos'}", clock=clock,
-                          **booth_options(load_config(path).booth)).start()
+    run = booth_run(build_parser().parse_args(["booth", "--data", str(root / "station"), "--config", str(path)]),
+                    load_config(path))
+    appliance = Appliance(run.data, camera, f"file:{root / 'printer.escpos'}", clock=clock, **run.options).start()
     return appliance, camera, clock, HeadlessScreen(appliance.booth, SCREEN_SIZE)
 
 
@@ -122,3 +125,24 @@ def test_the_default_waits_a_minute(station, tmp_path):
         assert t("en", "warning_touch") == "Touch the screen to continue."
     finally:
         appliance.stop()
+
+
+def test_the_printer_and_scanner_keys_reach_the_devices_and_a_wrong_station_id_is_refused(station, tmp_path, capsys):
+    from hardware.document import PAPER_58MM
+    from kiosk.cli import main as kiosk
+
+    root, _ = station
+    path = tmp_path / "kiosk.toml"
+    path.write_text('[printer]\npaper_mm = 58\nbaudrate = 9600\n[scanner]\nurl = "loop://"\nbaudrate = 115200\n')
+    run = booth_run(build_parser().parse_args(["booth", "--data", str(root / "station"), "--config", str(path),
+                                               "--printer", f"file:{root / 'printer.escpos'}"]), load_config(path))
+    appliance = Appliance(run.data, ShowcaseSource(), run.printer, scanner_url=run.scanner, **run.options).start()
+    try:
+        assert appliance.printer.profile is PAPER_58MM and appliance.printer.baudrate == 9600
+        assert appliance.handheld.baudrate == 115200
+    finally:
+        appliance.stop()
+    path.write_text('[station]\nid = "S99"\n')
+    assert kiosk(["booth", "--data", str(root / "station"), "--config", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "station S01's, but [station] id is S99" in err and "[station] id 는 S99" in err
