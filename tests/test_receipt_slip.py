@@ -58,3 +58,18 @@ def test_every_code_prints_the_same_bytes():
                                                               mode)), PAPER_80MM))
              for n in range(40) for mode in ("official",)}
     assert len(sizes) == 1
+
+
+def test_a_large_print_receipt_lays_out_on_both_papers():
+    """A voter who asked for large print gets the receipt large too; the code still fits a line."""
+    from hardware.document import PAPER_58MM
+    from hardware.layout import layout
+
+    e = election(nodes=[{"id": "n1", "url": "https://n1.example.org", "key_hex": "cd" * 32}], receipt=True)
+    report = receipt_slip(e, tracking_code(hashlib.sha256(b"y").digest()), "official")
+    for profile in (PAPER_58MM, PAPER_80MM):
+        normal, large = layout(report_document(report), profile), layout(report_document(report, large=True), profile)
+        assert len(large) > len(normal)
+        texts = [getattr(line, "source", "") or getattr(line, "text", "") for line in large]
+        for group in report.blocks[3].text.split("-"):   # on 58 mm large print it breaks at its dash only
+            assert any(group in t for t in texts), (group, texts)

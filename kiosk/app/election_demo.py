@@ -115,7 +115,8 @@ class ElectionDemo:
         self.authority = self.root / "authority"
         self.nodes = Nodes(self.root)
         self.kiosks: list[DemoKiosk] = []
-        self.codes: list[str] = []   # the tracking codes the booth showed (a voter copies one)
+        # per cast: the kiosk, what its printer printed for that voter (from, to), the code the booth showed
+        self.casts: list[tuple[DemoKiosk, int, int, str]] = []
 
     # ------------------------------------------------------------------ the authority
 
@@ -189,10 +190,11 @@ class ElectionDemo:
             screen = HeadlessScreen(appliance.booth, SCREEN_SIZE)
             election = appliance.station.election
             for style, png in tokens:
+                before = len(k.printer.printed)
                 result = vote(screen, lambda png=png: camera.hold_up(png), choices_for(election, style, rng))
                 cast += result.cast
                 if result.tracking_code:
-                    self.codes.append(result.tracking_code)
+                    self.casts.append((k, before, len(k.printer.printed), result.tracking_code))
                 camera.take_away()
         finally:
             appliance.stop()
@@ -262,8 +264,17 @@ class ElectionDemo:
         return self.count(t0)
 
     def voter_check(self) -> None:
-        """A voter types the code the booth showed into ``board check``; then with two characters swapped."""
-        code = self.codes[len(self.codes) // 2]
+        """A voter types the code of their receipt (its QR read back; the booth's screen when the package
+        prints no receipt) into ``board check``; then with two characters swapped."""
+        k, start, end, code = self.casts[len(self.casts) // 2]
+        source = "the booth showed"
+        if load_package(self.authority).election.receipt:
+            tape = tape_image(k.printer.printed[start:end])
+            read = [t.split("code=", 1)[1] for t in decode_frame(np.array(tape.convert("RGB"))[:, :, ::-1].copy())
+                    if "/receipt?code=" in t]
+            if read != [code]:
+                raise DemoError(f"the receipt printed for a voter at {k.station} does not carry the booth's code")
+            source = "on the voter's printed receipt (its QR read back)"
         found = step(central, "board", "check", code, "--election", self.authority, "--node", self.nodes.url("n1"))
         swapped = next(code[:i] + code[i + 1] + code[i] + code[i + 2:] for i in range(len(code) - 1)
                        if "-" not in code[i:i + 2] and code[i] != code[i + 1])
@@ -272,7 +283,7 @@ class ElectionDemo:
             refused, _ = call(central, "board", "check", swapped, "--election", self.authority)
         if refused != EXIT_USAGE or "swapped" not in said.getvalue():
             raise DemoError(f"a mistyped code was not caught by its check character: {said.getvalue()[-300:]}")
-        self.say(f"12. a voter checked the tracking code the booth showed (kiosk-central board check {code}): "
+        self.say(f"12. a voter checked the tracking code {source} (kiosk-central board check {code}): "
                  f"{found.strip()}; typed with two characters swapped ({swapped}) it is caught before any node is "
                  "asked: one character is mistyped or two are swapped")
 

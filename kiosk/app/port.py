@@ -46,12 +46,13 @@ class StationPort:
         self._prepared: dict[str, PreparedBallot] = {}
         self._early = None   # format 2: the encryption made during review (its seed only in memory)
         self._who: Unlocked | None = None
+        self._large = False  # the voter's paper record was in large print: so is their receipt
 
     def _now(self) -> int:
         return int(self.clock())
 
     def check_token(self, payload: str) -> flow.TokenAccepted | flow.TokenRefused:
-        self._early = None   # a new voter: nothing of the one before stays
+        self._early, self._large = None, False   # a new voter: nothing of the one before stays
         result = admit_token(self.station, payload, self._now())
         if isinstance(result, Refused):
             return flow.TokenRefused(result.reason.value)
@@ -80,6 +81,7 @@ class StationPort:
             return flow.PrintFailed(prepared.reason.value)
         ballot_id = prepared.ballot_id.hex()
         record = paper_record(self.station.election, style, selections, ballot_id, self.station.mode, language)
+        self._large = large
         try:
             self.printer.print(report_document(record, large=large))
         except PrinterError as e:  # nothing is recorded: the voter waits while a poll worker helps
@@ -93,7 +95,8 @@ class StationPort:
         if self.printer is None:
             return
         try:
-            self.printer.print(report_document(receipt_slip(self.station.election, code, self.station.mode)))
+            self.printer.print(report_document(receipt_slip(self.station.election, code, self.station.mode),
+                                               large=self._large))
         except PrinterError as e:
             log.warning("receipt not printed: %s", e.problem.value)
 

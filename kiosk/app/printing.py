@@ -31,7 +31,8 @@ def report_document(report: Report, large: bool = False) -> Document:
     blocks = []
     for block in report.blocks:
         if isinstance(block, Heading):
-            blocks.append(Text(block.text, size=block.size, bold=True, align=Align.CENTER))
+            # large print is already three times the size: a doubled heading would break into pieces
+            blocks.append(Text(block.text, size=1 if large else block.size, bold=True, align=Align.CENTER))
         elif isinstance(block, Line):
             blocks.append(Text(block.text))
         elif isinstance(block, Pair):
