@@ -63,29 +63,34 @@ def data_dir(args: argparse.Namespace, config: KioskConfig | None) -> Path:
                              "장치는 이렇게 실행합니다: kiosk booth --config /etc/kiosk/kiosk.toml"))
 
 
+def _flag_or(given, configured):
+    """A flag's value when it was given, else what the configuration (or the old default) says."""
+    return given if given is not None else configured
+
+
 def booth_run(args: argparse.Namespace, config: KioskConfig | None) -> BoothRun:
     """The booth's settings: each flag given, else the configuration's key (no ``--config``: the old defaults)."""
-    pick = lambda given, configured: given if given is not None else configured  # noqa: E731
     if config is None:
-        return BoothRun(data_dir(args, None), pick(args.camera, "0"), args.printer, args.fullscreen, args.scanner,
+        return BoothRun(data_dir(args, None), _flag_or(args.camera, "0"), args.printer, args.fullscreen, args.scanner,
                         (True, NO_CONFIG_VOLUME))
     booth = config.booth
     options = dict(printer_paper_mm=config.printer.paper_mm, printer_baudrate=config.printer.baudrate,
                    scanner_baudrate=config.scanner.baudrate, panel_width_mm=booth.panel_width_mm,
                    usb_dir=Path(booth.usb_dir), language=booth.language, inactivity_s=float(booth.inactivity_s))
-    return BoothRun(data_dir(args, config), pick(args.camera, camera_url(config.camera.url, config.camera)),
-                    pick(args.printer, config.printer.url), args.fullscreen or booth.fullscreen,
-                    pick(args.scanner, config.scanner.url or None), (config.audio.enabled, config.audio.volume),
+    return BoothRun(data_dir(args, config), _flag_or(args.camera, camera_url(config.camera.url, config.camera)),
+                    _flag_or(args.printer, config.printer.url), args.fullscreen or booth.fullscreen,
+                    _flag_or(args.scanner, config.scanner.url or None), (config.audio.enabled, config.audio.volume),
                     config.station.id, options)
 
 
 def selftest_run(args: argparse.Namespace, config: KioskConfig | None) -> SelftestRun:
     """The self-test's devices and free-space floor: each flag given, else the configuration's."""
-    c = config or DEFAULT_CONFIG
-    camera = camera_url(c.camera.url, c.camera) if config is not None else "0"
-    return SelftestRun(data_dir(args, config), args.camera if args.camera is not None else camera,
-                       args.printer if args.printer is not None else (c.printer.url if config is not None else None),
-                       args.min_free_mb if args.min_free_mb is not None else c.station.min_free_mb)
+    if config is None:   # no --config: the old defaults (camera 0, no printer)
+        return SelftestRun(data_dir(args, None), _flag_or(args.camera, "0"), args.printer,
+                           _flag_or(args.min_free_mb, DEFAULT_CONFIG.station.min_free_mb))
+    return SelftestRun(data_dir(args, config), _flag_or(args.camera, camera_url(config.camera.url, config.camera)),
+                       _flag_or(args.printer, config.printer.url),
+                       _flag_or(args.min_free_mb, config.station.min_free_mb))
 
 
 def check_station(run: BoothRun, station: str) -> None:
