@@ -204,7 +204,7 @@ def check_count(election: Election, key: ElectionKey, board: list[BoardBallot], 
         except FormatError as e:
             return out + [problem(name, e.message)], derived
     try:
-        counts = decrypted_counts(key, published, partials)
+        counts = decrypted_counts(key, published, partials, election)
     except (FormatError, ProofError) as e:
         where = next((name for (name, _), p in zip(files.partials, partials) if f"trustee {p.index}'s" in e.message),
                      "partial decryptions")

@@ -95,7 +95,7 @@ def tally_v2(node: CentralNode, partial_files: Sequence[Path], override_open: bo
                          hint="publish the aggregates again (tally --aggregates) and ask the trustees to decrypt them")
     bodies = read_partial_files(partial_files)
     partials = parse_partials(key, aggregates, bodies)
-    counts = decrypted_counts(key, aggregates, partials)
+    counts = decrypted_counts(key, aggregates, partials, node.election)
     for partial, body in zip(partials, bodies):
         write_json(node_record_dir(node.data_dir, node.mode) / partial_name(partial.index), body)
     count = count_of(node.election, ballots, aggregates, counts)
