@@ -104,3 +104,65 @@ def test_grades_and_likes_on_kiosks_to_the_selected_projects(judged_central, tmp
     assert online["selected"] == ["A"]
     assert {p["project"]: p["lost"] for p in online["projects"]} == \
         {"A": None, "C": "points", "B": "selected_earlier", "D": "selected_earlier"}
+
+
+def test_the_selection_is_published_with_the_results_and_re_derived_by_the_verifier(judged_central, tmp_path):
+    """``select --data`` puts it in the node's record: served, on ``/results``, exported, and re-checked by
+    ``verify --from`` (a tampered selection fails naming the stage and project)."""
+    import shutil
+
+    import httpx
+
+    central = judged_central.copy(tmp_path / "e")
+    data = vote_day(central, tmp_path)
+    count_on_the_node(central, data, tmp_path)
+    (tmp_path / "experts.csv").write_text(EXPERTS_CSV)
+    assert cli("scores", "add", "--election", central.directory, "--electorate", "experts",
+               tmp_path / "experts.csv")[0] == 0
+    code, text = cli("select", "--election", central.directory, "--data", data, "--lot-seed", "a wrong seed")
+    assert code == 2 and not (data / "record-official" / "selection.json").exists()   # a wrong seed publishes nothing
+    code, text = cli("select", "--election", central.directory, "--data", data, "--lot-seed", LOT_SEED)
+    assert code == 0 and "stage offline: 2 selected; budget 300 won, used 250, left 50" in text, text
+    assert {p.name for p in (data / "record-official").iterdir()} >= {"selection.json", "offline.pb", "online.pb"}
+
+    with running_node(central, data) as (node, server):
+        page = httpx.get(server.url + "/results").text
+        served = httpx.get(server.url + "/v1/record/selection").json()
+        code, text = cli("verify", "--from", server.url, "--election", central.directory, "--workers", 1)
+    assert code == 0 and "selection.json: equal to the selection re-derived" in text, text
+    assert "selection re-derived, stage offline: 2 selected (B, D)" in text
+    assert served["stages"][0]["selected"] == ["B", "D"]
+    offline = page[page.index("Selected projects"):page.index("Not selected")]
+    assert "PB" in offline and "PD" in offline and "PA" not in offline and "250" in offline
+    assert "its category&#x27;s quota was full" in page and "not enough budget left" in page
+    assert "selected in an earlier stage" in page
+
+    record = tmp_path / "record"
+    assert cli("board", "export", "--data", data, "--election", central.directory, "--out", record)[0] == 0
+    assert (record / "election" / "scores.json").is_file()
+    code, text = cli("verify", "--from", record, "--election", record / "election", "--json", "--workers", 1)
+    assert code == 0 and json.loads(text)["selection"]["stages"][1]["selected"] == ["A"], text
+
+    def tampered(name, change):
+        copy = tmp_path / f"bad-{name}"
+        shutil.copytree(record, copy)
+        body = json.loads((copy / "selection.json").read_text())
+        change(body)
+        (copy / "selection.json").write_text(json.dumps(body))
+        code, text = cli("verify", "--from", copy, "--election", copy / "election", "--json", "--workers", 1)
+        problems = [x for x in json.loads(text)["checks"] if x["level"] == "problem"]
+        assert code == 1 and problems[0]["place"] == "selection.json", text
+        return problems[0]["detail"]
+
+    def swap(body):   # A funded offline instead of D
+        stage = body["stages"][0]
+        stage["selected"] = ["B", "A"]
+        for p in stage["projects"]:
+            if p["project"] in "AD":
+                p["selected"], p["lost"] = p["project"] == "A", None if p["project"] == "A" else "quota"
+    assert tampered("swap", swap).startswith("stage offline: selected ['B', 'A'], the record gives ['B', 'D']")
+
+    def points(body):
+        body["stages"][1]["projects"][1]["points"] = "99.00"
+    assert tampered("points", points).startswith("stage online project C: points '99.00'")
+    assert "not the one the package committed to" in tampered("seed", lambda body: body.update(lot_seed="another"))

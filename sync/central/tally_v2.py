@@ -31,7 +31,7 @@ from sync.central.count import BoardBallot, Counted, ElectionKey, aggregates_of,
     counted_leaves, decrypted_counts, parse_partials
 from sync.central.node import CentralNode
 from sync.central.record_files import AGGREGATES_FILE, PARTIALS_DIR, RESULTS_FILE, node_record_dir, partial_name, \
-    write_json
+    remove_selection, write_json
 from sync.central.tally import TallyReport, _stations, _styles, open_stations
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,7 @@ def publish_aggregates(node: CentralNode, override_open: bool = False) -> tuple[
     stale = [folder / RESULTS_FILE, folder / "results.csv", *sorted((folder / PARTIALS_DIR).glob("trustee-*.json"))]
     for old in stale:
         old.unlink(missing_ok=True)
+    remove_selection(folder)
     path = write_json(folder / AGGREGATES_FILE, aggregates.to_json())
     return aggregates, path
 
