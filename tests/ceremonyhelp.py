@@ -80,7 +80,9 @@ def run_ceremony(election_id: str, trustees: int = 3, threshold: int = 2, seed: 
 
 
 @functools.lru_cache(maxsize=None)
-def _seeded_ceremony(election_id: str, trustees: int, threshold: int) -> LocalCeremony:
+def seeded_ceremony(election_id: str, trustees: int = 3, threshold: int = 2) -> LocalCeremony:
+    """:func:`run_ceremony` with its default seed, made once per (election id, trustees, threshold):
+    the ceremony whose key :func:`format2_election` puts in the election."""
     return run_ceremony(election_id, trustees, threshold)
 
 
@@ -89,7 +91,7 @@ def format2_election(spec: dict, authority_key_hex: str = "ab" * 32, trustees: i
     """``spec`` parsed as an unsigned format-2 election body, for code that needs only its shape
     (screens, rules, paper records): a stand-in authority key and the key of a seeded in-process
     ceremony (one per election id, reused)."""
-    local = _seeded_ceremony(spec["id"], trustees, threshold)
+    local = seeded_ceremony(spec["id"], trustees, threshold)
     return parse_election(dict(spec, format=ELECTION_FORMAT, authority_key_hex=authority_key_hex,
                                election_key=local.record))
 
