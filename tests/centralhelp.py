@@ -55,10 +55,11 @@ class CentralElection:
 
 
 def make_central_election(directory: Path, per_style: int = 12, communities: int = 24,
-                          ceremony: tuple[int, int] | None = None) -> CentralElection:
+                          ceremony: tuple[int, int] | None = None) -> CentralElection:  # SLICE1
     """Create, mint and freeze an election whose package lists nodes n1..n3 on loopback.
 
-    ``ceremony=(n, k)`` makes it format 2, its key from an in-process k-of-n ceremony.
+    Format 2: its key from an in-process k-of-n ceremony (``ceremony=(n, k)``, 2 of 3 by default).
+    ``ceremony=None`` makes a format-1 package, only for the tests of format-1 code that goes with it.
     """
     keys = {f"n{i}": SigningKey.generate() for i in range(1, NODE_COUNT + 1)}
     spec = dict(ttabok_spec(communities))
