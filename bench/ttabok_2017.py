@@ -1,7 +1,7 @@
 """The 2017 Gyeonggi Ttabok community vote replayed end to end on kiosks, nodes and trustees.
 
     .venv/bin/python bench/ttabok_2017.py [--communities 872] [--stations 12] [--seed 2017]
-                                          [--csv results.csv] [--workdir DIR] [--format 1|2] [--json]
+                                          [--csv results.csv] [--workdir DIR] [--json]
 
 872 communities in 73 groups, 9 member tokens each (7,848); 12 stations opened by poll workers
 with card and PIN; members vote by touches on the booth screen with a seeded plan (some stay
@@ -10,7 +10,9 @@ proposal, try a seventh like, come back with a used token, or bring another elec
 a share of the tokens goes through the camera; kiosks seal during the day; three central nodes
 receive batches through kiosk-sync daemons, one node is down for a third of the day, one kiosk is
 killed mid-cast and replaced, one token is spent at two stations, one station delivers on USB;
-polls close with results tapes; two trustees tally on every node. See bench/replay/day.py.
+polls close with results tapes; the three trustees' key ceremony ran before the election, and after
+the close every node publishes its aggregates, two trustees decrypt them, every node combines
+and the standalone verifier re-derives the results. See bench/replay/day.py.
 
 Prints a summary and writes the tally's results CSV to ``--csv``; exit 0 only when the results
 equal the plan exactly and every check holds. ``docs/results.md`` has the figures.
@@ -41,15 +43,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seal-minutes", type=int, default=1, help="the kiosks' sealing interval T")
     p.add_argument("--csv", type=Path, default=Path("ttabok-2017-results.csv"), help="where the results CSV goes")
     p.add_argument("--workdir", type=Path, help="keep every file of the day here (default: a temporary folder)")
-    p.add_argument("--format", type=int, choices=(1, 2), default=1, dest="ballot_format",
-                   help="ballot format: 1 SealedBox and trustee shares, 2 encrypted ballots and the count without a key")
+    p.add_argument("--format", type=int, choices=(2,), default=2, dest="ballot_format",
+                   help="ballot format: 2, encrypted ballots with proofs and the count without a key (the only one: "
+                        "format 1, SealedBox ballots and a dealer's key shares, is removed)")
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="ttabok-2017-"))
     log = (lambda line: print(line, file=sys.stderr, flush=True)) if args.json else (lambda line: print(line, flush=True))
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-    day = Day(Options(args.communities, args.stations, args.seed, args.camera_share, args.seal_minutes, workdir, log,
-                      args.ballot_format))
+    day = Day(Options(args.communities, args.stations, args.seed, args.camera_share, args.seal_minutes, workdir, log))
     outcome = day.run()
     shutil.copy2(outcome.results_csv, args.csv)
     summary = {"ok": outcome.ok, "checks": outcome.checks, "figures": outcome.figures,

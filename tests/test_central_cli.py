@@ -27,8 +27,17 @@ def test_authority_day_with_a_spec(tmp_path, capsys, monkeypatch):
     e, tok = tmp_path / "e", tmp_path / "tok"
     code, out, _ = run(capsys, "election", "init", "--out", e, "--spec", EXAMPLE, "--trustees", "3", "--threshold", "2")
     assert code == 0 and "fingerprint" in out
-    assert sorted(p.name for p in (e / "trustees").iterdir()) == [f"trustee-{i}.share" for i in (1, 2, 3)]
+    assert "DEMO key ceremony: all 3 trustees' secrets are on this one machine" in out and "--official" in out
+    # each trustee's folder as 'trustee keygen/accept' leave it, the public announcements and key beside them
+    assert sorted(p.name for p in (e / "trustees").iterdir()) == [
+        "announcements", "election-key.json", "mail", "trustee-1", "trustee-2", "trustee-3"]
+    for i in (1, 2, 3):
+        secret = e / "trustees" / f"trustee-{i}" / f"trustee-{i}.secret.json"
+        assert os.stat(secret).st_mode & 0o777 == 0o600 and "key_share" in secret.read_text()
+    assert os.stat(e / "trustees").st_mode & 0o777 == 0o700
     assert os.stat(e / "authority" / "authority.key").st_mode & 0o777 == 0o600
+    assert json.loads((e / "election.json").read_text())["body"]["election_key"] == \
+        json.loads((e / "trustees" / "election-key.json").read_text())
 
     code, out, _ = run(capsys, "tokens", "mint", "--election", e, "--style", "owner", "--style", "tenant",
                        "--count", "4", "--out", tok)
@@ -76,6 +85,19 @@ def test_errors_are_named_with_what_to_do(tmp_path, capsys):
     assert code == 2 and "--spec" in err
     assert run(capsys, "tokens")[0] == 2  # a verb without an action prints help, exit 2
     assert main(["--version"]) == 0
+
+
+def test_an_official_election_refuses_the_demo_ceremony(tmp_path, capsys):
+    code, out, err = run(capsys, "election", "init", "--out", tmp_path / "e", "--spec", EXAMPLE, "--official")
+    assert code == 2 and out == "" and not (tmp_path / "e").exists()      # nothing made, no key anywhere
+    assert "--official needs --trustees-from DIR" in err and "공식 선거" in err
+    assert "trustee keygen" in err and "trustee share" in err and "trustee accept" in err
+    code, _, err = run(capsys, "election", "init", "--out", tmp_path / "f", "--spec", EXAMPLE,
+                       "--trustees", "3", "--threshold", "4")
+    assert code == 2 and "--threshold" in err and not (tmp_path / "f").exists()
+    assert run(capsys, "election", "init", "--out", tmp_path / "g", "--spec", EXAMPLE)[0] == 0
+    code, _, err = run(capsys, "election", "init", "--out", tmp_path / "g", "--spec", EXAMPLE)
+    assert code == 2 and "already holds an election package" in err
 
 
 def test_authority_key_readable_by_others_is_refused(tmp_path, capsys):

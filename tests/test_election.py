@@ -171,3 +171,30 @@ def test_validator_on_mutated_ttabok_never_crashes(data):
         parse_election(target)
     except ValidationError as e:
         assert all(isinstance(p, str) and isinstance(t, str) for p, t in e.problems)
+
+
+@pytest.mark.parametrize("bad", ["P001\n", "P001\r\n", "\nP001", "P 001"])
+def test_an_id_with_a_newline_or_space_is_refused(bad):
+    # '$' in a pattern matches before a final newline: "P001\n" passed every id check once.
+    body = body_of(ttabok_spec(24))
+    body["contests"][1]["options"][2]["id"] = bad
+    assert "contests[1].options[2].id" in [p for p, _ in problems(body)]
+
+
+def test_every_id_check_refuses_a_trailing_newline(tmp_path):
+    from kiosk.contract.election import ID_PATTERN
+    from kiosk.errors import KioskError
+    from kiosk.station.provisioning import provision
+    assert ID_PATTERN.match("S01") and not ID_PATTERN.match("S01\n")
+    with pytest.raises(KioskError, match="station id"):
+        provision(tmp_path / "election", "S01\n", tmp_path / "data", 0)
+
+
+def test_the_other_field_patterns_refuse_a_trailing_newline():
+    from kiosk.contract.ack import REASON_PATTERN
+    from kiosk.contract.registration import HEX64
+    from kiosk.station.eventlog import KIND_PATTERN
+    from kiosk.station.verify import BATCH_NAME
+    for pattern, good in ((HEX64, "ab" * 32), (REASON_PATTERN, "not_on_roll"), (KIND_PATTERN, "ballot_cast"),
+                          (BATCH_NAME, "batch-000001.json")):
+        assert pattern.match(good) and not pattern.match(good + "\n"), pattern.pattern

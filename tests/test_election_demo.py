@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from kiosk.app.election_demo import choices_for
-from kiosk.contract.package import create_package
 from kiosk.contract.spec import read_spec
 from kiosk.contract.ttabok import ttabok_spec
 from kiosk.cli import main as kiosk_main
 from kiosk.contract.election import Election
+from ceremonyhelp import format2_package
 
 APARTMENT = Path(__file__).resolve().parents[1] / "docs" / "examples" / "apartment.toml"
 
@@ -32,15 +32,20 @@ def test_kiosk_demo_runs_the_whole_election_and_stops_its_nodes(tmp_path, capsys
     out = capsys.readouterr().out
     for said in ("node keys made for n1, n2, n3", "27 voters cast at the booth", "results tapes printed",
                  "node n1 (official): 2/2 batches held", "node n3 (official): 2/2 batches held",
-                 "ingested by each node", "every node witnessed", "27 ballots, reconciled",
-                 "3 of 3 nodes verify their stores", "the standalone verifier", "passes",
+                 "ingested by each node", "every node witnessed", "DEMO key ceremony of 3 trustees",
+                 "(kiosk-central tally --aggregates): the same on every node", "trustees 1 and 3 each decrypted",
+                 "no single ballot was ever decrypted", "27 ballots, reconciled",
+                 "3 of 3 nodes verify their stores", "re-derived the same results: passes",
                  "the result is verified", "/receipt (tracking codes)"):
         assert said in out, said
     assert "PIN" in out and "201724" in out          # the demo's own PIN, said so the newcomer can type it
     results = out.split("results (")[1]
     assert "proposed by" in results and "bonus" in results and "score" in results   # Ttabok's tally rules
     assert len(list((root / "tapes").glob("S0*.png"))) == 2
-    rows = list(csv.DictReader(open(root / "results" / "results.csv", encoding="utf-8")))
+    assert sorted(p.name for p in (root / "authority" / "trustees" / "trustee-1").iterdir()) == [
+        "partial-1.json", "trustee-1.announcement.json", "trustee-1.secret.json"]   # its own folder, decrypt's output
+    assert not (root / "authority" / "trustees" / "trustee-2" / "partial-2.json").exists()   # two of three decrypt
+    rows = list(csv.DictReader(open(root / "results" / "n1" / "results.csv", encoding="utf-8")))
     g01 = [r for r in rows if r["contest"] == "G01"]
     assert g01 and all(r["contest_ballots"] == "27" and r["likes"] != "" for r in g01)
     ports = [int(line.rsplit(":", 1)[1]) for line in out.split("nodes serving on loopback: ")[1].split("\n")[0].split(", ")]
@@ -49,7 +54,7 @@ def test_kiosk_demo_runs_the_whole_election_and_stops_its_nodes(tmp_path, capsys
 
 @pytest.mark.parametrize("spec", [ttabok_spec(24), read_spec(APARTMENT)], ids=["ttabok", "apartment"])
 def test_a_scripted_voter_keeps_to_every_contests_rule(spec, tmp_path):
-    election: Election = create_package(tmp_path / "e", spec, trustees=3, threshold=2).election
+    election: Election = format2_package(tmp_path / "e", spec)[0].election
     rng = random.Random(7)
     for style in election.styles:
         for _ in range(20):

@@ -6,10 +6,13 @@ technician's ``kiosk provision``, the poll worker's ``kiosk open`` / ``kiosk clo
 and PIN (reports on a virtual ESC/POS printer on TCP), the booth (``booth_day.py``: the
 appliance's own parts, members touching the screen), ``kiosk-sync run`` per kiosk,
 ``kiosk-central serve`` for three nodes on loopback, ``kiosk export`` and ``kiosk-central
-ingest`` for the station without a network, ``kiosk-central witness``, ``tally`` with two
-trustees' shares, ``verify`` on every node, and the standalone ``verify --from`` with the
-closing statements read back from the printed results tapes (the tape rendered to an image and
-decoded by the scanner's decoder). One-shot commands run in-process (``main(argv)``, the very
+ingest`` for the station without a network, ``kiosk-central witness``, and the count without a
+key (:mod:`kiosk.app.demo_count`: aggregates on every node, two of the three trustees' partial
+decryptions, ``verify`` on every node, and the standalone ``verify --from`` re-deriving the results
+with the closing statements read back from the printed results tapes, the tape rendered to an
+image and decoded by the scanner's decoder). The trustees' key ceremony runs first, every trustee
+in a folder of their own (:mod:`sync.central.ceremony_cli`), and the election takes its key with
+``election init --trustees-from``. One-shot commands run in-process (``main(argv)``, the very
 code of the scripts); the long-running ones are separate processes.
 
 What happens to the day: one node is killed (-9) a third of the way through and comes back two
@@ -36,21 +39,22 @@ from pathlib import Path
 from hardware.virtual_device import VirtualPrinter
 from hardware.virtual_printer import TcpServer
 from kiosk.app.cliutil import EXIT_OK, call
+from kiosk.app.demo_count import count
 from kiosk.app.demo_nodes import NODE_IDS as NODES
 from kiosk.app.demo_nodes import Nodes
 from kiosk.app.election_demo import closing_from_tape
 from kiosk.cli import main as kiosk
 from kiosk.contract.cards import pin_problem
 from kiosk.contract.ttabok import ttabok_spec
-from replay import trustees
 from replay.parts import HERE, Kiosk, Options, Outcome, ReplayError, judge, ok, python
 from replay.plan import Voter, make_plan
+from sync.central.ceremony_cli import run_ceremony
 from sync.central.cli import main as central
 from sync.cli import main as kiosk_sync
 
 __all__ = ["Day", "Options", "Outcome", "ReplayError"]
 DOWN_NODE = "n2"
-SHARES = ("trustee-1.share", "trustee-3.share")   # any two of the three trustees
+TRUSTEES, THRESHOLD = 3, 2
 
 
 class Day:
@@ -77,9 +81,9 @@ class Day:
             out = ok(central, "node", "init", "--out", self.w / "nodes" / n)
             key = out.split("public key ")[1].split()[0]
             node_args += ["--node", f"{n}={self.nodes.url(n)}={key}"]
-        if self.o.ballot_format == 2:   # the trustees' ceremony first: the package carries its key
-            public = trustees.ceremony(self.w / "trustees", ttabok_spec(self.o.communities)["id"])
-            node_args += ["--trustees-from", public, "--trustees", trustees.TRUSTEES, "--threshold", trustees.THRESHOLD]
+        # the trustees' ceremony first: the package carries its key
+        public = run_ceremony(self.w / "trustees", ttabok_spec(self.o.communities)["id"], TRUSTEES, THRESHOLD)
+        node_args += ["--trustees-from", public, "--trustees", TRUSTEES, "--threshold", THRESHOLD]
         ok(central, "election", "init", "--out", self.authority, "--demo", "ttabok",
            "--communities", self.o.communities, *node_args)
         ok(central, "tokens", "mint", "--election", self.authority, "--all-styles", "--count", 9,
@@ -296,36 +300,15 @@ class Day:
             ok(central, "witness", "--data", self.w / "nodes" / n, "--election", self.w / "nodes" / n / "election")
 
     def counting_phase(self) -> tuple[dict, dict, bool]:
-        """Two trustees' tally on every node, each node's verify, the standalone verifier."""
+        """Aggregates on every node, two trustees decrypt, every node combines and verifies; the observer
+        re-derives the results from the exported record and from a node's URL (kiosk/app/demo_count.py)."""
         self.decide_double_uses()
-        if self.o.ballot_format == 2:
-            return self.counting_phase_v2()
-        self.o.log("trustees tally on every node; every node verifies; the observer verifies from published data")
-        tallies = {}
-        for n in NODES:
-            data, out = self.w / "nodes" / n, self.w / "results" / n
-            code, text = call(central, "tally", "--data", data, "--election", data / "election", "--shares",
-                              *[self.authority / "trustees" / s for s in SHARES], "--out", out, "--json")
-            tallies[n] = (code, json.loads(text), (out / "results.csv").read_bytes())
-        verified = {n: call(central, "verify", "--data", self.w / "nodes" / n, "--election",
-                            self.w / "nodes" / n / "election")[0] == EXIT_OK for n in NODES}
-        closings = self.w / "tapes" / "closing-statements.txt"
-        closings.write_text("".join(k.closing_payload + "\n" for k in self.kiosks))
-        code, observer = call(central, "verify", "--from", self.nodes.url("n3"),
-                              "--election", self.w / "public", "--closing", closings)
-        (self.w / "observer.txt").write_text(observer)
-        return tallies, verified, code == EXIT_OK
-
-    def counting_phase_v2(self) -> tuple[dict, dict, bool]:
-        """Format 2: aggregates on every node, two trustees decrypt, every node combines; the observer
-        re-derives the results from the exported record and from a node's URL (bench/replay/trustees.py)."""
         self.o.log("every node publishes aggregates; trustees 1 and 3 decrypt; every node combines; the observer "
                    "re-derives the results from the record")
         closings = self.w / "tapes" / "closing-statements.txt"
         closings.write_text("".join(k.closing_payload + "\n" for k in self.kiosks))
-        found = trustees.count(self.w, self.w / "trustees", list(NODES), self.nodes.url("n3"),
-                               closings, ttabok_spec(self.o.communities)["privacy_floor"])
-        self.count_v2 = found
+        found = count(self.w, self.w / "trustees", list(NODES), self.nodes.url("n3"), closings,
+                      ttabok_spec(self.o.communities)["privacy_floor"])
         results = found["tallies"]["n1"][1]["results"]
         observer_ok = (found["observer_from_record_ok"] and found["observer_from_url_ok"]
                        and found["aggregates_equal_on_every_node"] and found["observer_results"] == results)

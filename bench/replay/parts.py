@@ -35,7 +35,6 @@ class Options:
     seal_minutes: int = 0
     workdir: Path = Path("replay")
     log: object = print
-    ballot_format: int = 1   # 2: the trustees' ceremony, encrypted ballots, the count without a key
 
 
 @dataclass

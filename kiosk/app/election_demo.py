@@ -1,14 +1,18 @@
 """``kiosk demo``: a whole election in one command, kiosks to the verified result, on loopback.
 
 What the 2017 replay (``bench/replay/day.py``) does at national size, at a newcomer's size:
-the authority's ``kiosk-central`` verbs (three node keys, the election with its nodes, the
-trustees' split, official tokens, poll-worker cards, the frozen roll, the roster), two kiosks
+the authority's ``kiosk-central`` verbs (three node keys, the election with its nodes and the
+trustees' key ceremony, official tokens, poll-worker cards, the frozen roll, the roster), two kiosks
 provisioned with ``kiosk provision`` and opened with card and PIN, voters on the real booth
 (camera stand-in, decoder, touches, paper record, signed store), the polls closed with the
 results tape printed to a virtual printer and rendered to PNG, ``kiosk-sync once`` to three
 ``kiosk-central serve`` nodes, the second kiosk carried on a USB export and ingested, every node
-witnessing the others, the tally with two of the three trustees' shares, each node's verify and
-the standalone verifier fed with the closing statements read back from the tapes.
+witnessing the others, and the count without a key (:mod:`kiosk.app.demo_count`): every node
+publishes the encrypted aggregates, two of the three trustees decrypt them from their own folders
+(no single ballot is ever decrypted), every node combines and verifies, and the standalone
+verifier re-derives the results from the record, fed with the closing statements read back from
+the tapes. The key ceremony is ``election init``'s DEMO ceremony: every trustee's secret is on
+this one machine, in ``authority/trustees/trustee-N/``, which an election never does.
 
 Each step prints one line saying what a person would do and what came of it. Every node is
 stopped on the way out. ``--election FILE`` runs the same with a spec of one's own.
@@ -32,6 +36,7 @@ from hardware.virtual_printer import TcpServer
 from kiosk.app.booth import SCREEN_SIZE, Appliance
 from kiosk.app.cliutil import EXIT_BAD, EXIT_OK, call
 from kiosk.app.demo import DEMO_PIN
+from kiosk.app.demo_count import DECRYPTING, CountError, count
 from kiosk.app.demo_nodes import Nodes
 from kiosk.app.demo_results import result_lines
 from kiosk.app.pollworker import run_step
@@ -49,7 +54,6 @@ from sync.central.cli import main as central
 from sync.cli import main as kiosk_sync
 from sync.usb import export
 
-SHARES = ("trustee-1.share", "trustee-3.share")   # any two of the three trustees
 TOKENS_PER_STYLE = 9
 COMMUNITIES = 24
 
@@ -121,8 +125,12 @@ class ElectionDemo:
                  "each node keeps its key, the package lists its public key")
         what = ["--spec", self.spec] if self.spec else ["--demo", "ttabok", "--communities", COMMUNITIES]
         step(central, "election", "init", "--out", self.authority, *what, *node_args)
-        self.say(f"2. election package signed in {self.authority} (kiosk-central election init): "
-                 "3 trustee shares, 2 needed to count; the authority key stays offline")
+        e = load_package(self.authority).election
+        self.say(f"2. election package for '{e.title.en}' signed in {self.authority} (kiosk-central election init); "
+                 f"the authority key stays offline. A DEMO key ceremony of {e.trustees_count} trustees ran on this "
+                 f"machine (their folders in {self.authority / 'trustees'}; in an election each trustee runs "
+                 f"'kiosk-central trustee keygen/share/accept' on their own): {e.trustees_threshold} of them are "
+                 "needed to decrypt the count, none can decrypt a ballot")
         step(central, "tokens", "mint", "--election", self.authority, "--all-styles", "--count", TOKENS_PER_STYLE,
              "--mode", "official", "--out", self.root / "tokens")
         self.say(f"3. {TOKENS_PER_STYLE} tokens per ballot style minted (kiosk-central tokens mint): "
@@ -247,24 +255,36 @@ class ElectionDemo:
         return self.count(t0)
 
     def count(self, t0: float) -> int:
-        """The trustees' tally on n1, every node's verify, the standalone verifier; the result."""
-        results = self.root / "results"
-        code, text = call(central, "tally", "--data", self.nodes.data("n1"), "--election", self.nodes.election("n1"),
-                          "--shares", *[self.authority / "trustees" / s for s in SHARES], "--out", results, "--json")
-        report = json.loads(text) if text.strip().startswith("{") else {"ok": False}
-        self.say(f"12. two of three trustees counted (kiosk-central tally): {report.get('ballots_counted', 0)} "
-                 f"ballots, {'reconciled' if report.get('ok') else 'NOT reconciled'}; {results / 'results.csv'}")
-        verified = [n for n in self.nodes.ids if call(central, "verify", "--data", self.nodes.data(n),
-                                                     "--election", self.nodes.election(n))[0] == EXIT_OK]
+        """The count without a key on every node, every node's verify, the standalone verifier; the result."""
+        e = load_package(self.authority).election
         closings = self.root / "tapes" / "closing-statements.txt"
         closings.write_text("".join(k.closing + "\n" for k in self.kiosks))
-        observer, said = call(central, "verify", "--from", self.nodes.url("n3"), "--election", self.root / "public",
-                              "--closing", closings)
-        (self.root / "observer.txt").write_text(said)
-        self.say(f"13. verify: {len(verified)} of 3 nodes verify their stores; the standalone verifier "
-                 f"(anyone, from published data and the tapes): {'passes' if observer == EXIT_OK else 'FAILS'}")
+        try:
+            found = count(self.root, self.authority / "trustees", list(self.nodes.ids), self.nodes.url("n3"),
+                          closings, e.privacy_floor)
+        except CountError as error:
+            raise DemoError(str(error)) from None
+        report = found["tallies"]["n1"][1]
+        same = "the same on every node" if found["aggregates_equal_on_every_node"] else "NOT the same on every node"
+        named = ", ".join(c.title.en for c in e.contests) if len(e.contests) <= 3 else f"{len(e.contests)} contests"
+        self.say(f"12. every node added up the encrypted ballots, option by option ({named}), without decrypting "
+                 f"one (kiosk-central tally --aggregates): {same}")
+        who = " and ".join(str(i) for i in DECRYPTING)
+        self.say(f"13. trustees {who} each decrypted those sums from their own folder, with a proof "
+                 f"(kiosk-central trustee decrypt): no single ballot was ever decrypted")
+        results = self.root / "results" / "n1"
+        counted = all(c == EXIT_OK and r.get("ok") for c, r, _ in found["tallies"].values())
+        self.say(f"14. every node combined the two decryptions and checked their proofs (kiosk-central tally "
+                 f"--partials): {report.get('ballots_counted', 0)} ballots, "
+                 f"{'reconciled' if counted else 'NOT reconciled'} with the tapes; {results / 'results.csv'}")
+        verified = [n for n, held in found["verified"].items() if held]
+        derived = found["observer_from_record_ok"] and found["observer_from_url_ok"] \
+            and found["observer_results"] == report.get("results")
+        self.say(f"15. verify: {len(verified)} of 3 nodes verify their stores; the standalone verifier "
+                 f"(anyone, from the published record and the tapes, nothing secret: kiosk-central verify --from) "
+                 f"re-derived the same results: {'passes' if derived else 'FAILS'}")
         self.print_results(results)
-        ok = code == EXIT_OK and report.get("ok") and len(verified) == 3 and observer == EXIT_OK
+        ok = counted and len(verified) == 3 and derived
         self.say(f"done in {time.monotonic() - t0:.0f} s: {'the result is verified' if ok else 'SOMETHING FAILED'}")
         self.say("to look around: kiosk-central serve --data {0} --election {0}/election --port {1}, then open "
                  "http://127.0.0.1:{1}/ (dashboard) and http://127.0.0.1:{1}/receipt (tracking codes)"

@@ -35,7 +35,7 @@ ACK_CONTEXT = "kiosk-ack/1"
 ACK_FORMAT = "kiosk-ack/1"
 VERDICTS = ("accepted", "duplicate", "held", "rejected")
 DELIVERED = ("accepted", "duplicate")  # verdicts that mean "the node holds this batch for good"
-REASON_PATTERN = re.compile(r"^[a-z][a-z_]{0,39}$")
+REASON_PATTERN = re.compile(r"\A[a-z][a-z_]{0,39}\Z")
 MAX_ACK_BYTES = 4096
 MAX_DETAIL = 300
 

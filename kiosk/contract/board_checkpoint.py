@@ -41,8 +41,8 @@ ED25519_TYPE = b"\x01"
 MAX_NOTE_BYTES = 8192
 MAX_SIGNATURES = 16
 DASH = "\u2014"
-_NAME = re.compile(r"^[\x21-\x2a\x2c-\x7e]{1,200}$")  # printable ASCII, no space and no '+'
-_SIZE = re.compile(r"^(0|[1-9][0-9]{0,18})$")
+_NAME = re.compile(r"\A[\x21-\x2a\x2c-\x7e]{1,200}\Z")  # printable ASCII, no space and no '+'
+_SIZE = re.compile(r"\A(0|[1-9][0-9]{0,18})\Z")
 
 
 @dataclass(frozen=True)

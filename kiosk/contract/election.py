@@ -26,7 +26,7 @@ ELECTION_CONTEXT = "kiosk-election/1"
 RULES = ("single", "approval", "score")
 MAX_GRADE = 100  # a score contest grades each option min..max, at most 0..100
 LANGUAGES = ("ko", "en")
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+ID_PATTERN = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9_.-]{0,39}\Z")   # \Z: "$" would let "S01\n" through
 DEFAULT_PRIVACY_FLOOR = 10
 
 

@@ -19,7 +19,7 @@ from kiosk.contract.batch import tracking_code
 from kiosk.contract.board_checkpoint import BoardCheckpoint
 from kiosk.contract.proofs import verify_inclusion
 
-_CODE = re.compile(r"^[A-Z2-7]{16}$")
+_CODE = re.compile(r"\A[A-Z2-7]{16}\Z")
 
 
 def normalise_code(text: str) -> str | None:

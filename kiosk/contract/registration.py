@@ -27,7 +27,7 @@ from kiosk.contract.keys import SigningKey, VerifyKey
 
 REGISTRATION_CONTEXT = "kiosk-registration/1"
 FIELDS = ("election_hex", "format", "kiosk_fingerprint", "kiosk_key_hex", "software_hash_hex", "station", "time")
-HEX64 = re.compile(r"^[0-9a-f]{64}$")
+HEX64 = re.compile(r"\A[0-9a-f]{64}\Z")
 QUIET_ZONE = 4  # modules, as ISO/IEC 18004 asks (for whoever draws registration_qr)
 
 

@@ -24,7 +24,7 @@ from kiosk.errors import FormatError, KioskError
 from kiosk.files import write_atomic
 from kiosk.contract.keys import VerifyKey
 
-BATCH_FILE = re.compile(r"^batch-(\d{6})\.json$")
+BATCH_FILE = re.compile(r"\Abatch-(\d{6})\.json\Z")
 
 
 @dataclass(frozen=True)

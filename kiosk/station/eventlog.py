@@ -30,7 +30,7 @@ from kiosk.contract.keys import SigningKey, VerifyKey
 ENTRY_TAG = b"kiosk-log-entry/1\x00"
 GENESIS_TAG = b"kiosk-log-genesis/1\x00"
 SIGNATURE_CONTEXT = "kiosk-log/1"
-KIND_PATTERN = re.compile(r"^[a-z][a-z_]{0,63}$")
+KIND_PATTERN = re.compile(r"\A[a-z][a-z_]{0,63}\Z")
 
 # Names for some of the kinds; the catalogue of every kind written is kiosk/station/events.py.
 STATION_PROVISIONED = "station_provisioned"

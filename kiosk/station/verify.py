@@ -34,7 +34,7 @@ from kiosk.station.outbox import batch_from_store, outbox_names, read_batch_file
 from kiosk.station.lifecycle import EVENT_STATE, STAYING, TRANSITIONS, StationState, accepts_ballots
 from kiosk.station.store import STORE_FORMAT, Connect, Store, sqlite_connect
 
-BATCH_NAME = re.compile(r"^batch-(\d{6})\.json$")
+BATCH_NAME = re.compile(r"\Abatch-(\d{6})\.json\Z")
 # the life cycle's steps as the log records them, and in which states each may appear
 STEP_EVENTS = {event for _, event in TRANSITIONS.values()} | {event for _, event in STAYING.values() if event}
 

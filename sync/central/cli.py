@@ -18,13 +18,14 @@ from kiosk import __version__
 from kiosk.app.cliutil import EXIT_BAD, EXIT_OK, EXIT_USAGE, print_json, run
 from kiosk.errors import KioskError
 from kiosk.contract.minting import mint_tokens
-from kiosk.contract.package import create_package, load_package
+from kiosk.contract.package import ELECTION_FILE, create_package, load_package
 from kiosk.contract.spec import read_spec
 from kiosk.contract.tokens import REFUSAL_TEXT, Refused, check_token
 from kiosk.contract.ttabok import TTABOK_COMMUNITIES, ttabok_spec
 from kiosk.contract.ttabok_judging import add_judging
 from sync.central.audit.cli import add_audit_verbs
 from sync.central.cards_cli import add_cards_verbs
+from sync.central.ceremony_cli import run_ceremony
 from sync.central.board_cli import add_board_verbs
 from sync.central.judging_cli import add_judging_verbs
 from sync.central.witness_cli import add_witness_verb
@@ -56,11 +57,20 @@ def cmd_election_init(args: argparse.Namespace) -> int:
     listed = [parse_node_option(text) for text in args.node or []] + [entry for entry, _ in demo]
     if listed:
         body = {**body, "nodes": list(body.get("nodes", [])) + listed}
-    election_key = None
-    if args.trustees_from:
-        election_key = trustees_election_key(args.trustees_from, body.get("id"), args.trustees, args.threshold)
-    package = create_package(args.out, body, trustees=args.trustees, threshold=args.threshold,
-                             election_key=election_key)
+    if args.official and not args.trustees_from:
+        print(OFFICIAL_NEEDS_CEREMONY, file=sys.stderr)
+        return EXIT_USAGE
+    if (args.out / ELECTION_FILE).exists():
+        raise KioskError(f"{args.out} already holds an election package",
+                         hint="choose an empty directory; packages are never overwritten")
+    announcements = args.trustees_from
+    if not announcements:  # the demo: every trustee's commands run here, their secrets all on this machine
+        if not 1 <= args.threshold <= args.trustees <= 32:
+            print("error: need 1 <= --threshold <= --trustees <= 32", file=sys.stderr)
+            return EXIT_USAGE
+        announcements = run_ceremony(args.out / "trustees", str(body.get("id")), args.trustees, args.threshold)
+    election_key = trustees_election_key(announcements, body.get("id"), args.trustees, args.threshold)
+    package = create_package(args.out, body, election_key=election_key)
     for folder in save_demo_keys(args.out, demo):
         print(f"demo node key in {folder}/node.key: run kiosk-central serve --data {folder} --election {args.out}")
     e = package.election
@@ -68,13 +78,24 @@ def cmd_election_init(args: argparse.Namespace) -> int:
     print(f"fingerprint {e.fingerprint_hex}")
     print(f"authority key {package.authority.fingerprint} (secret key in {args.out}/authority/: keep it offline)")
     print(f"{len(e.nodes)} central nodes: {', '.join(n.id + ' ' + n.url for n in e.nodes) or 'none'}")
-    if e.ceremony is not None:
-        print(f"election key from the {e.trustees_count} trustees' announcements, {e.trustees_threshold} needed "
-              f"to decrypt (ballot format 2; no part of its secret is here)")
+    print(f"election key from the {e.trustees_count} trustees' announcements, {e.trustees_threshold} needed "
+          f"to decrypt aggregates (no single ballot is ever decrypted)")
+    if args.trustees_from:
+        print("no part of the election key's secret is here: each trustee keeps their own")
     else:
-        print(f"election key split among {e.trustees_count} trustees, {e.trustees_threshold} needed "
-              f"(shares in {args.out}/trustees/: hand each to its trustee, then delete them here)")
+        print(f"DEMO key ceremony: all {e.trustees_count} trustees' secrets are on this one machine, in "
+              f"{args.out}/trustees/trustee-N/ (for a demo or a test only; an election runs 'kiosk-central trustee "
+              f"keygen/share/accept' on each trustee's machine and gives --trustees-from, see --official)")
     return EXIT_OK
+
+
+OFFICIAL_NEEDS_CEREMONY = (
+    "error: --official needs --trustees-from DIR: without it the trustees' keys would all be made here, on one "
+    "machine / 공식 선거에는 --trustees-from DIR 이 필요합니다: 없으면 모든 관리위원의 키가 이 컴퓨터 한 곳에서 만들어집니다\n"
+    "  what to do: each trustee runs 'kiosk-central trustee keygen', 'trustee share' and 'trustee accept' on "
+    "their own machine; give the folder of their trustee-N.announcement.json files with --trustees-from / "
+    "관리위원마다 자기 컴퓨터에서 'trustee keygen', 'trustee share', 'trustee accept' 를 실행하고, 공개된 "
+    "trustee-N.announcement.json 폴더를 --trustees-from 으로 주십시오")
 
 
 def cmd_election_show(args: argparse.Namespace) -> int:
@@ -204,12 +225,15 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--lot-seed-sha256", metavar="HEX",
                       help="commit the selection's lot: the SHA-256 of a seed drawn now and revealed with "
                            "'kiosk-central select --lot-seed' (replaces the spec's selection.lot_seed_sha256)")
-    init.add_argument("--trustees", type=int, default=3, help="trustees sharing the election key (default 3)")
-    init.add_argument("--threshold", type=int, default=2, help="shares needed to tally (default 2)")
+    init.add_argument("--trustees", type=int, default=3, help="trustees of the key ceremony (default 3)")
+    init.add_argument("--threshold", type=int, default=2, help="trustees needed to decrypt the count (default 2)")
     init.add_argument("--trustees-from", type=Path, metavar="DIR",
                       help="the folder of every trustee's published trustee-N.announcement.json "
-                           "('trustee keygen'): the election key from the dealerless ceremony (ballot format 2) "
-                           "instead of a dealer's key; --trustees and --threshold must be the ceremony's")
+                           "('trustee keygen'): the election key from the trustees' ceremony; --trustees and "
+                           "--threshold must be the ceremony's. Without it a DEMO ceremony runs here and writes "
+                           "every trustee's secret under OUT/trustees/ (demo and test only)")
+    init.add_argument("--official", action="store_true",
+                      help="a real election: refuse the demo ceremony (needs --trustees-from)")
     init.add_argument("--node", action="append", metavar="ID=URL=KEYHEX",
                       help="a central node: id, URL, public key from 'node init' (repeatable)")
     init.add_argument("--nodes", type=int, default=0, metavar="N",
