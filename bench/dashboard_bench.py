@@ -12,8 +12,9 @@ and the store checks no signature (the node does, before the store).
 Measured, interleaved in each round so that load from elsewhere hits all alike:
 - old: ``bench/legacy_dashboard.py`` (the dashboard as on main before) ``render(snapshot(...))``;
 - new, first look: ``render(build_view(...))`` for page 1, problems first, 100 stations, its
-  turnout per hour read from every acknowledgement (what the first request after a start costs);
-- new, a refresh: the same with the turnout kept from the look before (as the node's route keeps it);
+  turnout per hour read from every acknowledgement and per ballot style from every board leaf (what
+  the first request after a start costs);
+- new, a refresh: the same with both turnouts kept from the look before (as the node's route keeps them);
 - new over HTTP: ``GET /`` from the real node app on loopback (what central staff wait for),
   and the page's size in KB.
 
@@ -49,7 +50,7 @@ from kiosk.contract.roster import add_kiosks  # noqa: E402
 from sync.central.app import create_app  # noqa: E402
 from sync.central.board import Board  # noqa: E402
 from sync.central.dashboard import render  # noqa: E402
-from sync.central.dashboard_view import HourlyTurnout, Query, build_view  # noqa: E402
+from sync.central.dashboard_view import HourlyTurnout, Query, StyleTurnout, build_view  # noqa: E402
 from sync.central.node import NODE_KEY, CentralNode  # noqa: E402
 from sync.central.serve import NodeServer  # noqa: E402
 from sync.central.witnessing import Witnessing  # noqa: E402
@@ -145,10 +146,10 @@ def main(argv: list[str] | None = None) -> int:
     clock.now = T0 + (args.batches + 1) * SEND_EVERY_S
     node = CentralNode(folder / "election", folder / "n1", clock=clock)
     witnessing = Witnessing(Board(node))
-    tokens = node.roll.count(mode=node.mode)
+    tokens, by_style = node.roll.count(mode=node.mode), node.roll.count_by_style(node.mode)
     server = NodeServer(create_app(node)).start()
     times: dict[str, list[float]] = {"old": [], "first": [], "new": [], "http": []}
-    kept = HourlyTurnout()
+    kept, kept_styles = HourlyTurnout(), StyleTurnout()
     sizes = {}
     try:
         with httpx.Client(timeout=120) as client:
@@ -157,11 +158,14 @@ def main(argv: list[str] | None = None) -> int:
                 sizes["old"] = len(legacy_dashboard.render(legacy_dashboard.snapshot(node, witnessing)).encode())
                 times["old"].append(time.perf_counter() - t)
                 t = time.perf_counter()
-                sizes["first"] = len(render(build_view(node, witnessing, Query(), tokens, HourlyTurnout())).encode())
+                sizes["first"] = len(render(build_view(node, witnessing, Query(), tokens, HourlyTurnout(), StyleTurnout(),
+                                                       by_style)).encode())
                 times["first"].append(time.perf_counter() - t)
                 kept.update(node.store, 0)  # as after the look before
+                kept_styles.update(node.store, node.store.checkpoint()[0])
                 t = time.perf_counter()
-                sizes["new"] = len(render(build_view(node, witnessing, Query(), tokens, kept)).encode())
+                sizes["new"] = len(render(build_view(node, witnessing, Query(), tokens, kept, kept_styles,
+                                                     by_style)).encode())
                 times["new"].append(time.perf_counter() - t)
                 t = time.perf_counter()
                 response = client.get(server.url + "/")
@@ -175,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     old, first, new, http = (median_ms(times[k]) for k in ("old", "first", "new", "http"))
     print(f"{'':40} {'median ms':>10} {'page KB':>8}")
     print(f"{'old: every batch and ack in Python':40} {old:10.0f} {sizes['old'] / 1024:8.0f}")
-    print(f"{'new, first look (turnout from all acks)':40} {first:10.0f} {sizes['first'] / 1024:8.0f}")
+    print(f"{'new, first look (turnouts from all)':40} {first:10.0f} {sizes['first'] / 1024:8.0f}")
     print(f"{'new, a refresh':40} {new:10.0f} {sizes['new'] / 1024:8.0f}")
     print(f"{'new over HTTP (GET /, loopback)':40} {http:10.0f} {sizes['http'] / 1024:8.0f}")
     print(f"old / new: {old / first:.1f}x (first look), {old / new:.1f}x (refresh); {args.repeat} rounds, medians")

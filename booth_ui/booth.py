@@ -72,12 +72,15 @@ class Booth:
 
     def __init__(self, election: Election, mode: str, port: BoothPort, size: tuple[int, int],
                  polls_open: bool, clock: Callable[[], float] = time.monotonic, speaker=None,
-                 polls_final: bool = False, panel_width_mm: float | None = None) -> None:
+                 polls_final: bool = False, panel_width_mm: float | None = None, language: str = "ko",
+                 inactivity_s: float = flow.INACTIVITY_S) -> None:
         self.election, self.port, self.clock, self.speaker = election, port, clock, speaker
         self.panel_width_mm = panel_width_mm or None   # None: the stock 7-inch panel's density
         self.renderer = Renderer(election, mode, size, self.panel_width_mm)
+        # [booth] language and inactivity_s live in the state, so every fresh start keeps them
         self.state = flow.fresh(flow.BoothState(polls_open=polls_open, polls_final=polls_final,
-                                                per_page=self.renderer.per_page()), clock())
+                                                per_page=self.renderer.per_page(), start_language=language,
+                                                inactivity_s=float(inactivity_s)), clock())
         self.inputs: queue.Queue = queue.Queue()     # scanner and device events, from any thread
         self.results: queue.Queue = queue.Queue()    # answers of the port, from the worker
         self.focus: int | None = None
@@ -161,6 +164,8 @@ class Booth:
             if target.rect.collidepoint(position):
                 self.handle(target.event)
                 return
+        if self.state.warning_since is not None:
+            self.handle(flow.StillHere())   # "touch the screen to continue": anywhere on it, not only the button
 
     def stops(self) -> list:
         """What the keys move through: the screen's targets, then in two-key mode every setting."""

@@ -192,7 +192,7 @@ def on_two_codes(state, event, now, election):
 def on_tick(state, event, now, election):
     # a refusal is never timed away: it stays until touched, a next token or a poll worker's card
     if state.screen in VOTING:
-        if state.warning_since is None and now - state.last_activity >= INACTIVITY_S:
+        if state.warning_since is None and now - state.last_activity >= state.inactivity_s:
             return replace(state, warning_since=now), [Announce()]
         if state.warning_since is not None and now - state.warning_since >= WARNING_S:
             return fresh(state, now), [Announce()]

@@ -213,6 +213,8 @@ class Renderer(BallotScreens, WorkerScreens, Painter):
         lines = [t(lang, "done_tracking", code=state.tracking_code or "")]
         if self.election.paper_record:
             lines.append(t(lang, "done_help"))
+        if self.election.receipt:
+            lines.append(t(lang, "done_receipt"))
         self._message(frame, surface, th, state, area, t(lang, "done_title"), lines, [(t(lang, "ok"), flow.Dismiss())])
 
     def _screen_polls_closed(self, frame, surface, th, state, area):
@@ -240,4 +242,5 @@ class Renderer(BallotScreens, WorkerScreens, Painter):
         seconds = max(0, int(flow.WARNING_S - (now - state.warning_since) + 0.999))
         inner = box.inflate(-4 * self.gap, -4 * self.gap)
         self._message(frame, surface, th, state, inner, t(lang, "warning_title"),
-                      [t(lang, "warning_countdown", seconds=seconds)], [(t(lang, "still_here"), flow.StillHere())])
+                      [t(lang, "warning_touch"), t(lang, "warning_countdown", seconds=seconds)],
+                      [(t(lang, "still_here"), flow.StillHere())])

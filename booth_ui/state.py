@@ -8,9 +8,9 @@ from typing import Callable
 
 from kiosk.contract.election import Election
 
-INACTIVITY_S = 60.0      # a voter idle this long gets a warning ...
+INACTIVITY_S = 60.0      # a voter idle this long gets a warning ([booth] inactivity_s) ...
 WARNING_S = 20.0         # ... and this long to answer it before the booth resets
-DONE_SHOW_S = 8.0        # the cast confirmation stays this long
+DONE_SHOW_S = 20.0       # the cast confirmation stays this long (time to copy the code; the next token ends it)
 TEXT_SIZES = 4
 LARGE_PRINT_SIZE = 2     # text sizes from here up are large print (booth_ui.theme.LARGE_SIZES), on paper too
 OPTIONS_PER_PAGE = (6, 6, 4, 4)   # by text size: larger text, fewer and taller buttons
@@ -97,6 +97,8 @@ class BoothState:
     polls_final: bool = False                     # the polls were closed for the day (not paused)
     per_page: tuple[int, ...] = OPTIONS_PER_PAGE  # options a page shows at each text size, on this panel
     refused_card: bool = False                    # the refusal on screen is of a poll worker's card, not a token
+    start_language: str = "ko"                    # [booth] language: what every new voter sees first
+    inactivity_s: float = INACTIVITY_S            # [booth] inactivity_s: idle seconds before the warning
 
 
 Handler = Callable[[BoothState, object, float, Election], tuple[BoothState, list]]
@@ -111,8 +113,9 @@ def fresh(state: BoothState, now: float) -> BoothState:
     else:
         screen = Screen.ATTRACT
     message = sorted(state.problems)[0] if state.problems else None
-    return BoothState(screen=screen, prefs=Prefs(), polls_open=state.polls_open, polls_final=state.polls_final,
-                      per_page=state.per_page, problems=state.problems,
+    return BoothState(screen=screen, prefs=Prefs(language=state.start_language), polls_open=state.polls_open,
+                      polls_final=state.polls_final, per_page=state.per_page, problems=state.problems,
+                      start_language=state.start_language, inactivity_s=state.inactivity_s,
                       message=message, last_activity=now)
 
 

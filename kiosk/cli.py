@@ -29,22 +29,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_booth(args: argparse.Namespace) -> int:
     from kiosk.app import run_booth
-
     from kiosk.app.config import load_config
+    from kiosk.app.configured import booth_run
 
-    config = load_config(args.config) if args.config else None
-    pick = lambda given, configured: given if given is not None else configured  # noqa: E731
-    return run_booth(args.data, pick(args.camera, config.camera.url if config else "0"),
-                     pick(args.printer, config.printer.url if config else None),
-                     args.fullscreen or bool(config and config.booth.fullscreen),
-                     pick(args.scanner, (config.scanner.url or None) if config else None), args.config,
-                     audio=config.audio if config else None, booth=config.booth if config else None)
+    return run_booth(booth_run(args, load_config(args.config) if args.config else None), args.config)
 
 
 def cmd_selftest(args: argparse.Namespace) -> int:
+    from kiosk.app.config import load_config
+    from kiosk.app.configured import selftest_run
     from kiosk.app.selftest_run import station_selftest
 
-    report = station_selftest(args.data, args.camera, args.printer, args.min_free_mb, int(time.time()))
+    config = load_config(args.config) if getattr(args, "config", None) else None
+    run_ = selftest_run(args, config)
+    report = station_selftest(run_.data, run_.camera, run_.printer, run_.min_free_mb, int(time.time()))
     if args.json:
         print_json(report.as_json())
     else:
@@ -91,7 +89,7 @@ def cmd_provision(args: argparse.Namespace) -> int:
     if args.camera is None and args.printer is None:
         print("next: run the self-test on the devices: kiosk selftest --data DIR --camera URL --printer URL")
         return EXIT_OK
-    args.min_free_mb, args.json = 512, False
+    args.min_free_mb, args.json, args.config = None, False, None
     args.camera = args.camera or "0"
     return cmd_selftest(args)
 
@@ -249,8 +247,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--screenshots", type=Path, help="save a PNG of every screen here")
     demo.set_defaults(func=cmd_demo)
     booth = verbs.add_parser("booth", help="the voting booth (what the appliance starts)")
-    booth.add_argument("--data", required=True, type=Path, help="the station's data directory")
-    booth.add_argument("--config", type=Path, help="the kiosk's configuration file (e.g. /etc/kiosk/kiosk.toml)")
+    booth.add_argument("--data", type=Path, help="the station's data directory (default: the configuration's "
+                                                 "[station] data_dir)")
+    booth.add_argument("--config", type=Path, help="the kiosk's configuration file (e.g. /etc/kiosk/kiosk.toml); "
+                                                   "the flags override it")
     booth.add_argument("--camera", help="camera URL: 0, /dev/video0, file:VIDEO or dir:FOLDER (default: the "
                                         "configuration's, else 0)")
     booth.add_argument("--printer", help="printer URL: a serial device, any pyserial URL, or file:PATH")
@@ -258,10 +258,13 @@ def build_parser() -> argparse.ArgumentParser:
     booth.add_argument("--fullscreen", action="store_true", help="fill the screen (the appliance)")
     booth.set_defaults(func=cmd_booth)
     st = verbs.add_parser("selftest", help="the technician's self-test: camera, printer, input, disk, clock")
-    st.add_argument("--data", required=True, type=Path, help="the station's data directory (for free disk)")
-    st.add_argument("--camera", default="0", help="camera URL (default 0)")
-    st.add_argument("--printer", help="printer URL; without one the printer check fails")
-    st.add_argument("--min-free-mb", type=int, default=512, help="least free space in MB (default 512)")
+    st.add_argument("--data", type=Path, help="the station's data directory (for free disk; default: the "
+                                              "configuration's [station] data_dir)")
+    st.add_argument("--config", type=Path, help="the kiosk's configuration file: its camera, printer, data directory "
+                                                "and min_free_mb, which the flags override")
+    st.add_argument("--camera", help="camera URL (default: the configuration's, else 0)")
+    st.add_argument("--printer", help="printer URL; without one (or a configuration) the printer check fails")
+    st.add_argument("--min-free-mb", type=int, help="least free space in MB (default: the configuration's, else 512)")
     st.add_argument("--json", action="store_true")
     st.set_defaults(func=cmd_selftest)
     diag = verbs.add_parser("diag", help="bench checks of the kiosk's devices (technician)")

@@ -21,10 +21,11 @@ class KioskError(Exception):
 
     origin = INPUT
 
-    def __init__(self, message: str, hint: str = "") -> None:
+    def __init__(self, message: str, hint: str = "", korean: tuple[str, str] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.korean = korean   # (what happened, what to do) in Korean, for a refusal a poll worker or technician reads
 
     def __str__(self) -> str:
         return f"{self.message} ({self.hint})" if self.hint else self.message

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from kiosk import __version__
 from kiosk.app.cliutil import EXIT_BAD, EXIT_CODES, EXIT_OK, print_json, run
+from kiosk.app.config import load_config
+from kiosk.errors import KioskError
 from kiosk.station.datadir import DataDir, read_config
 from kiosk.station.delivery import deliveries
 from kiosk.contract.package import load_package
@@ -25,9 +27,39 @@ from sync.pusher import RoundResult
 from sync.schedule import RetryPolicy
 
 
-def _settings(args: argparse.Namespace) -> SyncSettings:
-    policy = RetryPolicy(base_s=min(1.0, args.max_backoff_s), cap_s=args.max_backoff_s, idle_s=args.idle_s)
-    return SyncSettings(timeout_s=args.timeout_s, policy=policy)
+# each flag and the [sync] key of --config it overrides
+FLAG_KEYS = {"timeout_s": "timeout_s", "initial_backoff_s": "backoff_initial_s", "max_backoff_s": "backoff_max_s",
+             "idle_s": "idle_s"}
+
+
+def _pick(args: argparse.Namespace, sync, flag: str) -> float | None:
+    """The flag's value if given (refused unless above 0), else its [sync] key's, else None (the default)."""
+    given = getattr(args, flag)
+    if given is None:
+        return float(getattr(sync, FLAG_KEYS[flag])) if sync is not None else None
+    if not given > 0:
+        name = "--" + flag.replace("_", "-")
+        raise KioskError(f"{name} {given:g} is not a positive number of seconds", hint="give a number of seconds above 0",
+                         korean=(f"{name} {given:g} 은(는) 0 보다 큰 초가 아닙니다", "0 보다 큰 초를 주십시오"))
+    return float(given)
+
+
+def configured(args: argparse.Namespace) -> tuple[list[str] | None, SyncSettings]:
+    """The nodes and settings of a run: each flag given, else the ``--config`` file's ``[sync]`` key, else the
+    default (nodes: the package's list; the first wait after a failure: 1 s)."""
+    sync = load_config(args.config).sync if args.config else None
+    nodes = args.node or (list(sync.nodes) if sync is not None else []) or None
+    cap = _pick(args, sync, "max_backoff_s") or RetryPolicy.cap_s
+    base = _pick(args, sync, "initial_backoff_s") or min(1.0, cap)
+    if base > cap:   # e.g. --max-backoff-s 10 against [sync] backoff_initial_s = 60
+        raise KioskError(f"the first wait after a failure ({base:g} s) is longer than the longest wait ({cap:g} s)",
+                         hint="give --initial-backoff-s and --max-backoff-s (or [sync] backoff_initial_s and "
+                              "backoff_max_s) with the first not above the longest",
+                         korean=(f"실패 뒤 첫 대기 ({base:g}초) 가 가장 긴 대기 ({cap:g}초) 보다 깁니다",
+                                 "--initial-backoff-s 를 --max-backoff-s 이하로 주십시오 "
+                                 "([sync] backoff_initial_s, backoff_max_s 도 같습니다)"))
+    policy = RetryPolicy(base_s=base, cap_s=cap, idle_s=_pick(args, sync, "idle_s") or RetryPolicy.idle_s)
+    return nodes, SyncSettings(timeout_s=_pick(args, sync, "timeout_s") or DEFAULT_TIMEOUT_S, policy=policy)
 
 
 def _print_round(result: RoundResult) -> None:
@@ -39,7 +71,7 @@ def _print_round(result: RoundResult) -> None:
 
 
 def cmd_once(args: argparse.Namespace) -> int:
-    results = SyncDaemon(args.data, args.node, _settings(args)).once()
+    results = SyncDaemon(args.data, *configured(args)).once()
     if args.json:
         print_json({"nodes": [r.to_json() for r in results], "ok": all(r.ok for r in results)})
     else:
@@ -60,7 +92,7 @@ def round_exit(results: list[RoundResult]) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    daemon = SyncDaemon(args.data, args.node, _settings(args))
+    daemon = SyncDaemon(args.data, *configured(args))
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())  # systemd stops the daemon with SIGTERM
     print(f"delivering {args.data}/outbox to {', '.join(t.node_id + ' ' + t.url for t in daemon.targets)}",
@@ -98,14 +130,18 @@ def cmd_status(args: argparse.Namespace) -> int:
 def _common(p: argparse.ArgumentParser, network: bool) -> None:
     p.add_argument("--data", required=True, type=Path, help="the station's data directory")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    if network:
+    if network:   # every flag below overrides its [sync] key in --config; without either, the default shown
+        p.add_argument("--config", type=Path, help="the kiosk's configuration file (e.g. /etc/kiosk/kiosk.toml): "
+                                                   "its [sync] section, which the flags override")
         p.add_argument("--node", action="append", metavar="ID=URL|URL",
-                       help="deliver to these nodes instead of the package's list (repeatable)")
-        p.add_argument("--timeout-s", type=float, default=DEFAULT_TIMEOUT_S,
+                       help="deliver to these nodes instead of [sync] nodes or the package's list (repeatable)")
+        p.add_argument("--timeout-s", type=float,
                        help=f"give up on one request after this many seconds (default {DEFAULT_TIMEOUT_S:g})")
-        p.add_argument("--max-backoff-s", type=float, default=RetryPolicy.cap_s,
+        p.add_argument("--initial-backoff-s", type=float,
+                       help="first wait after a failed round, doubling up to --max-backoff-s (default 1)")
+        p.add_argument("--max-backoff-s", type=float,
                        help=f"longest wait between tries of a failing node (default {RetryPolicy.cap_s:g})")
-        p.add_argument("--idle-s", type=float, default=RetryPolicy.idle_s,
+        p.add_argument("--idle-s", type=float,
                        help=f"wait between rounds when all is delivered (default {RetryPolicy.idle_s:g})")
 
 

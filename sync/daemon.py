@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 
 def targets(election: Election, overrides: list[str] | None = None) -> list[NodeTarget]:
-    """The nodes to deliver to: the package's list, or the ``--node`` options.
+    """The nodes to deliver to: the package's list, or the ``--node`` options (or ``[sync] nodes``).
 
     ``--node ID=URL`` sends to node ID (its key from the package) at another URL; ``--node URL``
     must be a URL the package lists. A node the package does not list is refused: its
@@ -39,7 +39,10 @@ def targets(election: Election, overrides: list[str] | None = None) -> list[Node
     listed = {n.id: n for n in election.nodes}
     if not overrides:
         if not listed:
-            raise KioskError("the election package lists no central nodes", hint="give --node ID=URL")
+            raise KioskError("the election package lists no central nodes",
+                             hint="give --node ID=URL (or list them in [sync] nodes of --config)",
+                             korean=("선거 패키지에 중앙 노드가 없습니다",
+                                     "--node ID=URL 을 주거나 --config 파일의 [sync] nodes 에 적으십시오"))
         return [NodeTarget(n.id, n.url, VerifyKey.from_hex(n.key_hex)) for n in election.nodes]
     out = []
     for text in overrides:
@@ -51,7 +54,9 @@ def targets(election: Election, overrides: list[str] | None = None) -> list[Node
             node = next((n for n in election.nodes if n.url.rstrip("/") == text.rstrip("/")), None)
             if node is None:
                 raise KioskError(f"the election package lists no node at {text}",
-                                 hint="give --node ID=URL with a node id from the package")
+                                 hint="give --node ID=URL (or ID=URL in [sync] nodes) with a node id from the package",
+                                 korean=(f"선거 패키지에 {text} 에 있는 노드가 없습니다",
+                                         "--node (또는 [sync] nodes) 에 패키지의 노드 ID 로 ID=URL 을 적으십시오"))
         out.append(NodeTarget(node.id, url, VerifyKey.from_hex(node.key_hex)))
     return out
 

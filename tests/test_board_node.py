@@ -8,7 +8,8 @@ import dataclasses
 import httpx
 
 from centralhelp import batches, post, running_node
-from kiosk.contract.batch import parse_batch, tracking_code
+from kiosk.contract.batch import parse_batch
+from kiosk.contract.tracking import tracking_code
 from kiosk.contract.board_checkpoint import board_origin, parse_checkpoint
 from kiosk.contract.merkle import leaf_hash, root_from_leaf_hashes
 from kiosk.contract.proofs import verify_consistency, verify_inclusion

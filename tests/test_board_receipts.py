@@ -1,14 +1,17 @@
-"""Receipt checks: a code on the board is found; an unknown code and a lying node look the same."""
+"""Receipt checks: a code on the board is found; an unknown code and a lying node look the same; a
+mistyped code is said to be mistyped before any node is asked."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import httpx
 
 from centralhelp import batches, post, running_node
-from kiosk.contract.batch import parse_batch, tracking_code
-from kiosk.contract.receipts import ReceiptNotFound, code_prefix, normalise_code
+from kiosk.contract.batch import parse_batch
+from kiosk.contract.receipts import ReceiptNotFound
+from kiosk.contract.tracking import code_prefix, normalise_code, tracking_code
 from sync.central.board_client import check_code_on_node
 from sync.central.cli import main
 from synchelp import kiosk_with_batches
@@ -29,11 +32,14 @@ class FlipProofs(httpx.BaseTransport):
         return httpx.Response(200, json=body)
 
 
+UNKNOWN = tracking_code(hashlib.sha256(b"on no board").digest())
+
+
 def test_codes_read_back_as_typed():
-    assert normalise_code("abcd efgh-ijkl mnop") == "ABCD-EFGH-IJKL-MNOP"
-    assert normalise_code("ABCD-EFGH-IJKL-MNO1") is None and code_prefix("nope") is None
     digest = bytes(range(32))
-    assert code_prefix(tracking_code(digest)) == digest[:10]
+    code = tracking_code(digest)
+    assert normalise_code(code.lower().replace("-", " ")) == code and code_prefix(code) == digest[:5]
+    assert normalise_code(code[:-1] + ("X" if code[-1] != "X" else "Y")) is None and code_prefix("nope") is None
 
 
 def test_a_receipt_is_found_and_refusals_look_like_unknown_codes(central, tmp_path, capsys):
@@ -49,7 +55,7 @@ def test_a_receipt_is_found_and_refusals_look_like_unknown_codes(central, tmp_pa
         assert (found["found"], found["leaf_index"], found["tree_size"], found["node_id"]) == (True, 7, 8, "n1")
         assert found["leaf_hash_hex"] == ballot.leaf_hash().hex()
 
-        unknown = "AAAA-BBBB-CCCC-DDDD"
+        unknown = UNKNOWN
         assert main(args + [unknown]) == 1
         assert json.loads(capsys.readouterr().out) == {"code": unknown, "found": False, "node": server.url,
                                                        "node_id": "n1"}
@@ -62,10 +68,13 @@ def test_a_receipt_is_found_and_refusals_look_like_unknown_codes(central, tmp_pa
         assert words[0] == f"not found: {unknown} is not shown on a signed checkpoint of {server.url}"
         assert words[1].startswith(f"found: {code} is ballot 8 of 8 on node n1's board")
     assert main(args + [code]) == 4  # the node is gone: a network error, not an answer about the code
+    swapped = code[1] + code[0] + code[2:] if code[0] != code[1] else code[:-1] + "Z"
+    assert main(args + [swapped]) == 2   # a typing slip is said before any node is asked
+    assert "두 글자의 순서가 바뀌었습니다" in capsys.readouterr().err
 
 
 def test_the_dashboard_receipt_page(central, tmp_path):
-    """A typed code found on the page; an unknown and a mistyped code give the same page."""
+    """A typed code found on the page; an unknown code is not on the board; a mistyped one is said to be."""
     kiosk = kiosk_with_batches(central, tmp_path / "k", sizes=(6,))
     with running_node(central, tmp_path / "n1") as (node, server):
         for body in batches(kiosk):
@@ -73,9 +82,10 @@ def test_the_dashboard_receipt_page(central, tmp_path):
         code = tracking_code(parse_batch(batches(kiosk)[0]).ballots[2].leaf_hash())
         found = httpx.get(f"{server.url}/receipt", params={"code": code.lower()}).text
         assert "This ballot is on the board" in found and "checkpoint of 6 ballots" in found
-        unknown = httpx.get(f"{server.url}/receipt", params={"code": "AAAA-BBBB-CCCC-DDDD"}).text
+        unknown = httpx.get(f"{server.url}/receipt", params={"code": UNKNOWN}).text
         garbage = httpx.get(f"{server.url}/receipt", params={"code": "<script>x</script>"}).text
         assert "This code is not on the board" in unknown and "<script>x" not in garbage
-        strip = lambda page: page.split("<form")[1].split("</form>")[1]  # noqa: E731 - the answer part
-        assert strip(unknown) == strip(garbage)
-        assert "XXXX-XXXX" in httpx.get(f"{server.url}/receipt").text
+        assert "a character no tracking code uses" in garbage
+        slip = httpx.get(f"{server.url}/receipt", params={"code": code[:-1] + ("2" if code[-1] != "2" else "3")}).text
+        assert "One character is mistyped or two are swapped" in slip and "한 글자가 잘못 입력되었거나" in slip
+        assert "XXXXX-XXXXX" in httpx.get(f"{server.url}/receipt").text

@@ -9,6 +9,7 @@ import pygame
 
 from booth_ui import flow
 from kiosk.app.booth import run_booth
+from kiosk.app.configured import BoothRun
 from kiosk.app.demo import prepare
 from kiosk.station.station import Station
 from kiosk.station.station_reports import software_hash
@@ -25,9 +26,9 @@ def test_ready_after_first_frame_attested_and_stopping(tmp_path, monkeypatch):
     monkeypatch.setenv("NOTIFY_SOCKET", str(tmp_path / "notify"))
     monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
     done = threading.Event()
-    thread = threading.Thread(target=lambda: (run_booth(tmp_path / "station", f"dir:{frames}?loop=1&fps=10",
-                                                         f"file:{tmp_path / 'p.escpos'}", False), done.set()),
-                              daemon=True)
+    run = BoothRun(tmp_path / "station", f"dir:{frames}?loop=1&fps=10", f"file:{tmp_path / 'p.escpos'}", False, None,
+                   (True, 50))
+    thread = threading.Thread(target=lambda: (run_booth(run), done.set()), daemon=True)
     thread.start()
     messages = []
     while not any("READY=1" in m for m in messages):

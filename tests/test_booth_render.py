@@ -109,3 +109,12 @@ def test_renderer_starts_with_only_the_display_initialised():
     frame = Renderer(E, "official", (800, 480)).draw(surface, flow.BoothState(screen=flow.Screen.ATTRACT,
                                                                               polls_open=True), 0.0)
     assert frame.targets
+
+
+def test_the_cast_confirmation_says_to_take_the_receipt_when_the_package_prints_one(surface):
+    state = flow.BoothState(screen=flow.Screen.CAST_DONE, polls_open=True, tracking_code="5NRHC-GNQ4Z",
+                            prefs=flow.Prefs("en", 0, False))
+    for receipt in (False, True):
+        frame = Renderer(replace(E, receipt=receipt), "official", surface.get_size()).draw(surface, state, now=5.0)
+        spoken = " ".join(frame.spoken)
+        assert ("Take your receipt" in spoken) == receipt and "5" in spoken

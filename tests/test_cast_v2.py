@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kiosk.contract.ballot_row_v2 import check_ballot_v2
 from kiosk.contract.ballot_v2 import SealedBallotV2, check_sealed_ballot_v2
-from kiosk.contract.batch import tracking_code
+from kiosk.contract.tracking import tracking_code
 from kiosk.contract.batch_v2 import SealedBatchV2, check_batch_v2, parse_any_batch
 from kiosk.contract.canonical import parse_json
 from kiosk.contract.crypto.encrypted_ballot import open_with_seed, parse_ballot_bytes

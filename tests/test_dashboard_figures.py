@@ -8,6 +8,7 @@ kiosk and per hour, and how the page sorts, filters and pages the stations.
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 
 import pytest
 
@@ -15,7 +16,7 @@ from centralhelp import batches, make_kiosk, signed_batch
 from kiosk.contract.keys import save_signing_key
 from sync.central.board import Board
 from sync.central.dashboard import render
-from sync.central.dashboard_view import SILENT_AFTER_S, HourlyTurnout, Query, build_view
+from sync.central.dashboard_view import SILENT_AFTER_S, HourlyTurnout, Query, StyleTurnout, build_view, style_rows
 from sync.central.node import NODE_KEY, CentralNode
 from sync.central.witnessing import Witnessing
 from synchelp import kiosk_with_batches
@@ -139,3 +140,28 @@ def test_the_query_string_is_read_leniently():
     q = Query.from_params({"sort": "nonsense", "show": "<script>", "page": "x", "per": "100000", "q": " S-1 "})
     assert (q.sort, q.show, q.page, q.per_page, q.q, q.refresh) == ("problems", "all", 1, 500, "S-1", True)
     assert Query.from_params({"refresh": "0", "page": "-4", "per": "1"}) == Query(refresh=False, page=1, per_page=10)
+
+
+def test_turnout_per_ballot_style_counts_the_board_and_withholds_small_styles(night):
+    """Per style, from the board's new positions only (both stores), against the roll's tokens of that
+    style; a style with fewer than k ballots shows no figure, as on the results tape."""
+    node, witnessing, roots = night
+    size = node.store.checkpoint()[0]
+    on_board = Counter(leaf.ballot.style for leaf in node.store.leaves())
+    kept = StyleTurnout()
+    assert kept.update(node.store, size) == dict(on_board) and sum(on_board.values()) == size == 16
+    assert kept.update(node.store, size) == dict(on_board)          # nothing new: nothing counted twice
+    node.clock.now = T0 + 4 * 3600
+    assert node.submit(batches(roots["b"])[1]).ack.verdict == "accepted"   # the gap filled: 3 + 2 more leaves
+    grown = node.store.checkpoint()[0]
+    assert grown == size + 5
+    assert kept.update(node.store, grown) == dict(Counter(leaf.ballot.style for leaf in node.store.leaves()))
+    tokens = node.roll.count_by_style(node.mode)
+    k = node.election.privacy_floor
+    rows = style_rows(node, {**kept.ballots, "C001": k}, tokens)
+    assert len(rows) == len(node.election.styles)
+    assert all(n is None for _, _, n, _ in rows[1:]) and rows[0][2] == k and rows[0][3] == tokens["C001"]
+    view = build_view(node, witnessing, Query(), tokens=288, styles=StyleTurnout(), tokens_by_style=tokens)
+    page = render(view)
+    assert "Turnout by ballot style" in page and f"under {k}" in page
+    assert all(n is None for _, _, n, _ in view.by_style)   # one or two ballots per style here: all withheld

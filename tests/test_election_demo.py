@@ -36,7 +36,8 @@ def test_kiosk_demo_runs_the_whole_election_and_stops_its_nodes(tmp_path, capsys
                  "(kiosk-central tally --aggregates): the same on every node", "trustees 1 and 3 each decrypted",
                  "no single ballot was ever decrypted", "27 ballots, reconciled",
                  "3 of 3 nodes verify their stores", "re-derived the same results: passes",
-                 "the result is verified", "/receipt (tracking codes)"):
+                 "the result is verified", "/receipt (tracking codes)", "a voter checked the tracking code",
+                 "on node n1's board; the proof leads to its signed root", "it is caught before any node is asked"):
         assert said in out, said
     assert "PIN" in out and "201724" in out          # the demo's own PIN, said so the newcomer can type it
     results = out.split("results (")[1]

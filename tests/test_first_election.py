@@ -37,6 +37,7 @@ def test_the_first_election_walkthrough_runs_as_written(tmp_path, capsys, monkey
             if shown.strip() and not shown.startswith("done in"):
                 assert shown.strip() in said, f"the doc shows {shown.strip()!r}, the commands did not print it"
     assert "the result is verified" in said
+    assert "a voter checked the tracking code on the voter's printed receipt (its QR read back)" in said
     results = said.split("results (maple/results/n1/results.json")[1]
     assert "bonus" not in results and "likes" not in results and "score" not in results   # Ttabok's columns only for Ttabok
     assert (tmp_path / "maple" / "tokens" / "sheet.pdf").exists()

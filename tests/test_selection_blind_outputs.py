@@ -18,6 +18,8 @@ import logging
 import re
 from pathlib import Path
 
+import pytest
+
 from storehelp import NOW
 
 from kiosk.app.port import StationPort
@@ -55,8 +57,13 @@ def owner_patterns(election) -> list[dict]:
     return [dict(combo) for combo in itertools.product(*per_contest)]
 
 
-def test_every_owner_pattern_leaves_the_same_traces(tmp_path, caplog):
-    package = create_package(tmp_path / "e", read_spec(ROOT / "docs/examples/apartment.toml"))
+@pytest.mark.parametrize("receipt", [False, True])
+def test_every_owner_pattern_leaves_the_same_traces(tmp_path, caplog, receipt):
+    """With a receipt asked for, each voter's paper also carries the tracking code: still one size."""
+    spec = read_spec(ROOT / "docs/examples/apartment.toml")
+    if receipt:
+        spec["receipt"] = True
+    package = create_package(tmp_path / "e", spec)
     election = package.election
     patterns = owner_patterns(election)
     assert len(patterns) == 21
@@ -80,11 +87,13 @@ def test_every_owner_pattern_leaves_the_same_traces(tmp_path, caplog):
                 done = port.cast(payload, "owner", selections, printed.ballot_id)
             assert type(done).__name__ == "CastDone", done
             entries = [(e.kind, shape(e.fields())) for e in station.store.events() if e.seq > before_seq]
-            traces.append({"log": [r.getMessage() for r in caplog.records],
+            traces.append({"code": done.tracking_code, "log": [r.getMessage() for r in caplog.records],
                            "printer_bytes": paper.stat().st_size - before_bytes, "events": entries})
         close_polls(station, NOW + 600)
     traces = traces[1:]
     assert traces[0]["printer_bytes"] > 0
+    printed = paper.read_bytes()
+    assert all((t["code"].encode() in printed) == receipt for t in traces)   # the receipt carries the code
     # a cast that completed a batch of k = 10 also logs the sealing: compare like with like
     sealing = [t for t in traces if any(kind == "batch_sealed" for kind, _ in t["events"])]
     plain = [t for t in traces if t not in sealing]

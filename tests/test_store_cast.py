@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kiosk.station import eventlog as ev
 from kiosk.contract.ballot_row_v2 import check_ballot_v2
-from kiosk.contract.batch import tracking_code
+from kiosk.contract.tracking import tracking_code
 from kiosk.contract.canonical import canonical_bytes, parse_json
 from kiosk.contract.crypto.encrypted_ballot import encrypted_length, parse_ballot_bytes
 from kiosk.station.casting import Cast, admit_token, cast, commit_ballot, prepare_ballot

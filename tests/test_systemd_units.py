@@ -113,7 +113,7 @@ def test_sync_sees_no_key_and_writes_only_acknowledgements():
     assert d["TemporaryFileSystem"] == ["/var/lib/kiosk:ro"]
     assert d["BindPaths"] == ["/var/lib/kiosk/acks"] and "ReadWritePaths" not in d
     assert not any("store" in p or "kiosk.key" in p for p in d["BindReadOnlyPaths"][0].split())
-    assert d["ExecStart"] == ["/usr/bin/kiosk-sync run --data /var/lib/kiosk"]
+    assert d["ExecStart"] == ["/usr/bin/kiosk-sync run --data /var/lib/kiosk --config /etc/kiosk/kiosk.toml"]
 
 
 def _tool(name: str) -> str:

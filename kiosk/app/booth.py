@@ -17,11 +17,13 @@ from pathlib import Path
 from booth_ui import flow
 from booth_ui.booth import Booth
 from booth_ui.display import run_window
-from booth_ui.state import IDLE_SCREENS, WORKER
+from booth_ui.state import IDLE_SCREENS, INACTIVITY_S, WORKER
 from kiosk.app.port import StationPort
 from kiosk.app.steps import USB_DIR
 from kiosk.app.printing import open_printer
 from kiosk.app.cliutil import EXIT_OK
+from kiosk.app.configured import BoothRun, check_station
+from kiosk.station.datadir import DataDir, read_config
 from kiosk.station.attest import attest_installed
 from kiosk.contract.cards import OLD_PREFIX, PREFIX as CARD_PREFIX
 from kiosk.app.notify import Notifier, Watchdog, watchdog_interval_s
@@ -73,20 +75,21 @@ class Appliance:
 
     def __init__(self, data: Path, source, printer_url: str | None, size=SCREEN_SIZE, speaker=None,
                  clock=time.monotonic, scanner_url: str | None = None, panel_width_mm: int = 0,
-                 usb_dir: Path = USB_DIR) -> None:
+                 usb_dir: Path = USB_DIR, language: str = "ko", inactivity_s: float = INACTIVITY_S,
+                 printer_paper_mm: int = 80, printer_baudrate: int = 19200, scanner_baudrate: int = 9600) -> None:
         self.station = Station.open(Path(data))
         try:
-            self.printer = open_printer(printer_url)
+            self.printer = open_printer(printer_url, printer_paper_mm, printer_baudrate)
             self.port = StationPort(self.station, self.printer, usb_dir=usb_dir)
             self.booth = Booth(self.station.election, self.station.mode, self.port, size,
                                polls_open=self.station.accepts_ballots, speaker=speaker, clock=clock,
                                polls_final=self.station.state is StationState.POLLS_CLOSED,
-                               panel_width_mm=panel_width_mm)
+                               panel_width_mm=panel_width_mm, language=language, inactivity_s=inactivity_s)
             self.scans: queue.Queue = queue.Queue(maxsize=100)
             self.camera = CameraLoop(open_source(source) if isinstance(source, str) else source, self.scans,
                                      validator=is_token)
             # a handheld serial scanner, if any, feeds the same stream of scans as the camera
-            self.handheld = SerialScanner(scanner_url, self.scans) if scanner_url else None
+            self.handheld = SerialScanner(scanner_url, self.scans, scanner_baudrate) if scanner_url else None
         except BaseException:
             self.station.close()
             raise
@@ -131,8 +134,7 @@ def attest(appliance: "Appliance", config_path: Path | None) -> None:
     log.info("software attested: %s", attestation.short)
 
 
-def run_booth(data: Path, camera: str, printer: str | None, fullscreen: bool, scanner: str | None = None,
-              config_path: Path | None = None, audio=None, booth=None) -> int:
+def run_booth(run: BoothRun, config_path: Path | None = None) -> int:
     """The voting booth in a window until it is closed (what the appliance's unit runs).
 
     Tells systemd it is ready only after the first frame is drawn and the store answered, and
@@ -140,12 +142,11 @@ def run_booth(data: Path, camera: str, printer: str | None, fullscreen: bool, sc
     """
     from booth_ui.audio import Speaker
 
+    check_station(run, read_config(DataDir(run.data)).station)   # [station] id, when set, must be this one
     # the audio ballot: [audio] enabled (default on) speaks every screen through the headphone jack
-    speaker = Speaker(enabled=audio.enabled if audio is not None else True,
-                      volume_percent=audio.volume if audio is not None else 50)
-    # [booth]: the panel's width for real millimetres, where a poll worker's USB stick is mounted
-    panel = dict(panel_width_mm=booth.panel_width_mm, usb_dir=Path(booth.usb_dir)) if booth is not None else {}
-    appliance = Appliance(data, camera, printer, scanner_url=scanner, speaker=speaker, **panel).start()
+    speaker = Speaker(enabled=run.audio[0], volume_percent=run.audio[1])
+    appliance = Appliance(run.data, run.camera, run.printer, scanner_url=run.scanner, speaker=speaker,
+                          **run.options).start()
     stop = threading.Event()
     notifier = Notifier()
     drawn = threading.Event()
@@ -166,7 +167,7 @@ def run_booth(data: Path, camera: str, printer: str | None, fullscreen: bool, sc
     try:
         attest(appliance, config_path)
         threading.Thread(target=beat, name="watchdog", daemon=True).start()
-        run_window(appliance.booth, SCREEN_SIZE, fullscreen, stop,
+        run_window(appliance.booth, SCREEN_SIZE, run.fullscreen, stop,
                    first_frame=lambda: (drawn.set(), watchdog.tick()))
     finally:
         stop.set()

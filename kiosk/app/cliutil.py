@@ -54,6 +54,8 @@ def exit_code(error: KioskError) -> int:
 def report_error(error: KioskError) -> int:
     """Print ``error`` and what to do on stderr; return its exit code."""
     code = exit_code(error)
+    if error.korean:   # a refusal a technician reads on the kiosk: Korean first, then English
+        print(f"오류: {error.korean[0]}\n  할 일: {error.korean[1]}", file=sys.stderr)
     print(f"error: {error.message}", file=sys.stderr)
     print(f"  what to do: {error.hint or EXIT_HINTS[code]}", file=sys.stderr)
     return code

@@ -27,6 +27,11 @@ CONFIG_PATH = Path("/etc/kiosk/kiosk.toml")
 class ConfigError(ValidationError):
     """A configuration file that cannot be used; ``problems`` names each ``section.key``."""
 
+    def __init__(self, what: str, problems: list[tuple[str, str]], hint: str = "",
+                 korean: tuple[str, str] | None = None) -> None:
+        super().__init__(what, problems, hint)
+        self.korean = korean
+
 
 def setting(default: Any, doc: str, *, min: int | None = None, max: int | None = None,
             choices: tuple | None = None) -> Any:
@@ -101,6 +106,8 @@ class SyncConfig:
     backoff_initial_s: int = setting(5, "first wait after a failed upload, seconds", min=1, max=3600)
     backoff_max_s: int = setting(300, "longest wait between retries, seconds (the wait doubles up to this)",
                                  min=1, max=86400)
+    idle_s: int = setting(10, "wait between rounds when every node holds everything, seconds", min=1, max=3600)
+    timeout_s: int = setting(30, "give up on one request to a node after this many seconds", min=1, max=600)
 
 
 @dataclass(frozen=True)
@@ -188,7 +195,9 @@ def parse_config(data: dict[str, Any]) -> KioskConfig:
             problems.append(("[sync] backoff_initial_s", "must not be above backoff_max_s"))
     if problems:
         raise ConfigError("the kiosk configuration", problems,
-                          hint="fix the named keys; docs/configuration.md lists every key and its range")
+                          hint="fix the named keys; docs/configuration.md lists every key and its range",
+                          korean=("키오스크 설정 파일이 올바르지 않습니다: " + ", ".join(w for w, _ in problems),
+                                  "이름이 나온 키를 고치십시오. 모든 키와 허용 범위는 docs/configuration.md에 있습니다"))
     return KioskConfig(**sections)
 
 
@@ -199,12 +208,19 @@ def load_config(path: Path | str = CONFIG_PATH) -> KioskConfig:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as e:
         raise ConfigError(f"the kiosk configuration {path}", [(str(path), "the file does not exist")],
-                          hint="provisioning writes it; or give --config with the right path") from e
+                          hint="provisioning writes it; or give --config with the right path",
+                          korean=(f"설정 파일 {path} 이(가) 없습니다",
+                                  "프로비저닝이 이 파일을 씁니다. 또는 --config 에 올바른 경로를 주십시오")) from e
     except (OSError, UnicodeDecodeError) as e:
-        raise ConfigError(f"the kiosk configuration {path}", [(str(path), f"cannot be read: {e}")]) from e
+        raise ConfigError(f"the kiosk configuration {path}", [(str(path), f"cannot be read: {e}")],
+                          hint="check the file's permissions and that it is UTF-8 text",
+                          korean=(f"설정 파일 {path} 을(를) 읽을 수 없습니다",
+                                  "파일의 권한과 UTF-8 텍스트인지 확인하십시오")) from e
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"the kiosk configuration {path}", [(str(path), f"is not valid TOML: {e}")],
-                          hint="check quotes and brackets near the line named") from e
+                          hint="check quotes and brackets near the line named",
+                          korean=(f"설정 파일 {path} 이(가) 올바른 TOML 이 아닙니다",
+                                  "표시된 줄 근처의 따옴표와 괄호를 확인하십시오")) from e
     return parse_config(data)
 
 

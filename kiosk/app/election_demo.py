@@ -7,7 +7,9 @@ provisioned with ``kiosk provision`` and opened with card and PIN, voters on the
 (camera stand-in, decoder, touches, paper record, signed store), the polls closed with the
 results tape printed to a virtual printer and rendered to PNG, ``kiosk-sync once`` to three
 ``kiosk-central serve`` nodes, the second kiosk carried on a USB export and ingested, every node
-witnessing the others, and the count without a key (:mod:`kiosk.app.demo_count`): every node
+witnessing the others, a voter's check of the tracking code the booth showed (``kiosk-central
+board check``, found on a node's signed board; the code mistyped, caught by its check character),
+and the count without a key (:mod:`kiosk.app.demo_count`): every node
 publishes the encrypted aggregates, two of the three trustees decrypt them from their own folders
 (no single ballot is ever decrypted), every node combines and verifies, and the standalone
 verifier re-derives the results from the record, fed with the closing statements read back from
@@ -20,6 +22,7 @@ stopped on the way out. ``--election FILE`` runs the same with a spec of one's o
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import random
@@ -34,7 +37,7 @@ from hardware.tape_image import tape_image
 from hardware.virtual_device import VirtualPrinter
 from hardware.virtual_printer import TcpServer
 from kiosk.app.booth import SCREEN_SIZE, Appliance
-from kiosk.app.cliutil import EXIT_BAD, EXIT_OK, call
+from kiosk.app.cliutil import EXIT_BAD, EXIT_OK, EXIT_USAGE, call
 from kiosk.app.demo import DEMO_PIN
 from kiosk.app.demo_count import DECRYPTING, CountError, count
 from kiosk.app.demo_nodes import Nodes
@@ -112,6 +115,8 @@ class ElectionDemo:
         self.authority = self.root / "authority"
         self.nodes = Nodes(self.root)
         self.kiosks: list[DemoKiosk] = []
+        # per cast: the kiosk, what its printer printed for that voter (from, to), the code the booth showed
+        self.casts: list[tuple[DemoKiosk, int, int, str]] = []
 
     # ------------------------------------------------------------------ the authority
 
@@ -185,8 +190,11 @@ class ElectionDemo:
             screen = HeadlessScreen(appliance.booth, SCREEN_SIZE)
             election = appliance.station.election
             for style, png in tokens:
+                before = len(k.printer.printed)
                 result = vote(screen, lambda png=png: camera.hold_up(png), choices_for(election, style, rng))
                 cast += result.cast
+                if result.tracking_code:
+                    self.casts.append((k, before, len(k.printer.printed), result.tracking_code))
                 camera.take_away()
         finally:
             appliance.stop()
@@ -252,7 +260,32 @@ class ElectionDemo:
         for n in self.nodes.ids:
             step(central, "witness", "--data", self.nodes.data(n), "--election", self.nodes.election(n))
         self.say("11. every node witnessed the others' bulletin boards (kiosk-central witness)")
+        self.voter_check()
         return self.count(t0)
+
+    def voter_check(self) -> None:
+        """A voter types the code of their receipt (its QR read back; the booth's screen when the package
+        prints no receipt) into ``board check``; then with two characters swapped."""
+        k, start, end, code = self.casts[len(self.casts) // 2]
+        source = "the booth showed"
+        if load_package(self.authority).election.receipt:
+            tape = tape_image(k.printer.printed[start:end])
+            read = [t.split("code=", 1)[1] for t in decode_frame(np.array(tape.convert("RGB"))[:, :, ::-1].copy())
+                    if "/receipt?code=" in t]
+            if read != [code]:
+                raise DemoError(f"the receipt printed for a voter at {k.station} does not carry the booth's code")
+            source = "on the voter's printed receipt (its QR read back)"
+        found = step(central, "board", "check", code, "--election", self.authority, "--node", self.nodes.url("n1"))
+        swapped = next(code[:i] + code[i + 1] + code[i] + code[i + 2:] for i in range(len(code) - 1)
+                       if "-" not in code[i:i + 2] and code[i] != code[i + 1])
+        said = io.StringIO()
+        with contextlib.redirect_stderr(said):
+            refused, _ = call(central, "board", "check", swapped, "--election", self.authority)
+        if refused != EXIT_USAGE or "swapped" not in said.getvalue():
+            raise DemoError(f"a mistyped code was not caught by its check character: {said.getvalue()[-300:]}")
+        self.say(f"12. a voter checked the tracking code {source} (kiosk-central board check {code}): "
+                 f"{found.strip()}; typed with two characters swapped ({swapped}) it is caught before any node is "
+                 "asked: one character is mistyped or two are swapped")
 
     def count(self, t0: float) -> int:
         """The count without a key on every node, every node's verify, the standalone verifier; the result."""
@@ -267,20 +300,20 @@ class ElectionDemo:
         report = found["tallies"]["n1"][1]
         same = "the same on every node" if found["aggregates_equal_on_every_node"] else "NOT the same on every node"
         named = ", ".join(c.title.en for c in e.contests) if len(e.contests) <= 3 else f"{len(e.contests)} contests"
-        self.say(f"12. every node added up the encrypted ballots, option by option ({named}), without decrypting "
+        self.say(f"13. every node added up the encrypted ballots, option by option ({named}), without decrypting "
                  f"one (kiosk-central tally --aggregates): {same}")
         who = " and ".join(str(i) for i in DECRYPTING)
-        self.say(f"13. trustees {who} each decrypted those sums from their own folder, with a proof "
+        self.say(f"14. trustees {who} each decrypted those sums from their own folder, with a proof "
                  f"(kiosk-central trustee decrypt): no single ballot was ever decrypted")
         results = self.root / "results" / "n1"
         counted = all(c == EXIT_OK and r.get("ok") for c, r, _ in found["tallies"].values())
-        self.say(f"14. every node combined the two decryptions and checked their proofs (kiosk-central tally "
+        self.say(f"15. every node combined the two decryptions and checked their proofs (kiosk-central tally "
                  f"--partials): {report.get('ballots_counted', 0)} ballots, "
                  f"{'reconciled' if counted else 'NOT reconciled'} with the tapes; {results / 'results.csv'}")
         verified = [n for n, held in found["verified"].items() if held]
         derived = found["observer_from_record_ok"] and found["observer_from_url_ok"] \
             and found["observer_results"] == report.get("results")
-        self.say(f"15. verify: {len(verified)} of 3 nodes verify their stores; the standalone verifier "
+        self.say(f"16. verify: {len(verified)} of 3 nodes verify their stores; the standalone verifier "
                  f"(anyone, from the published record and the tapes, nothing secret: kiosk-central verify --from) "
                  f"re-derived the same results: {'passes' if derived else 'FAILS'}")
         self.print_results(results)

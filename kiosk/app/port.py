@@ -19,7 +19,7 @@ from kiosk.station import eventlog as ev
 from kiosk.app.printing import report_document
 from kiosk.station.casting import Cast, PreparedBallot, admit_token, commit_ballot, current_encryption, prepare_ballot, \
     prepare_encryption_for, spoil_ballot
-from kiosk.station.reports import checked_record, paper_record, spoiled_slip
+from kiosk.station.reports import checked_record, paper_record, receipt_slip, spoiled_slip
 from kiosk.station.sealing import seal_if_due
 from kiosk.app.steps import MENU_ACTIONS, USB_DIR, menu_step, status_lines
 from kiosk.station.lifecycle import Action, allowed_actions
@@ -46,12 +46,13 @@ class StationPort:
         self._prepared: dict[str, PreparedBallot] = {}
         self._early = None   # format 2: the encryption made during review (its seed only in memory)
         self._who: Unlocked | None = None
+        self._large = False  # the voter's paper record was in large print: so is their receipt
 
     def _now(self) -> int:
         return int(self.clock())
 
     def check_token(self, payload: str) -> flow.TokenAccepted | flow.TokenRefused:
-        self._early = None   # a new voter: nothing of the one before stays
+        self._early, self._large = None, False   # a new voter: nothing of the one before stays
         result = admit_token(self.station, payload, self._now())
         if isinstance(result, Refused):
             return flow.TokenRefused(result.reason.value)
@@ -80,6 +81,7 @@ class StationPort:
             return flow.PrintFailed(prepared.reason.value)
         ballot_id = prepared.ballot_id.hex()
         record = paper_record(self.station.election, style, selections, ballot_id, self.station.mode, language)
+        self._large = large
         try:
             self.printer.print(report_document(record, large=large))
         except PrinterError as e:  # nothing is recorded: the voter waits while a poll worker helps
@@ -87,6 +89,16 @@ class StationPort:
             return flow.PrintFailed(printer_problem(e))
         self._prepared = {ballot_id: prepared}  # one voter at a time
         return flow.PrintDone(ballot_id)
+
+    def _print_receipt(self, code: str) -> None:
+        """The receipt the package asks for; the ballot is cast either way, and the screen shows the code."""
+        if self.printer is None:
+            return
+        try:
+            self.printer.print(report_document(receipt_slip(self.station.election, code, self.station.mode),
+                                               large=self._large))
+        except PrinterError as e:
+            log.warning("receipt not printed: %s", e.problem.value)
 
     def print_spoiled(self, ballot_id: str) -> None:
         self._prepared.pop(ballot_id, None)
@@ -167,6 +179,8 @@ class StationPort:
         result = commit_ballot(self.station, prepared, self._now())
         if not isinstance(result, Cast):
             return flow.CastFailed(result.reason.value)
+        if self.station.election.receipt:
+            self._print_receipt(result.tracking_code)
         try:
             seal_if_due(self.station, self._now())  # between voters: the ballot is already safe
         except Exception:  # sealing is retried at the next cast and always at close

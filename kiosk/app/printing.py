@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from hardware.document import QR, Align, Columns, Cut, Document, Feed, Rule, Slot, Text
+from hardware.document import PAPER_58MM, PAPER_80MM, QR, Align, Columns, Cut, Document, Feed, Rule, Slot, Text
 from hardware.errors import PrinterError
 from hardware.printer import Printer
 from kiosk.station.pollsteps import PrintJob, record_printed
@@ -31,7 +31,8 @@ def report_document(report: Report, large: bool = False) -> Document:
     blocks = []
     for block in report.blocks:
         if isinstance(block, Heading):
-            blocks.append(Text(block.text, bold=True, align=Align.CENTER))
+            # large print is already three times the size: a doubled heading would break into pieces
+            blocks.append(Text(block.text, size=1 if large else block.size, bold=True, align=Align.CENTER))
         elif isinstance(block, Line):
             blocks.append(Text(block.text))
         elif isinstance(block, Pair):
@@ -46,9 +47,10 @@ def report_document(report: Report, large: bool = False) -> Document:
     return Document(blocks, title=report.kind, private=report.kind in PRIVATE_KINDS, large=large)
 
 
-def open_printer(url: str | None) -> Printer | None:
-    """The printer at ``url`` (any pyserial URL, or file:PATH), or None when there is none."""
-    return Printer(url) if url else None
+def open_printer(url: str | None, paper_mm: int = 80, baudrate: int = 19200) -> Printer | None:
+    """The printer at ``url`` (any pyserial URL, or file:PATH) on ``paper_mm`` paper at ``baudrate``
+    (``[printer]``), or None when there is none."""
+    return Printer(url, PAPER_58MM if paper_mm == 58 else PAPER_80MM, baudrate=baudrate) if url else None
 
 
 @dataclass(frozen=True)

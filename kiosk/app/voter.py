@@ -33,6 +33,7 @@ class Outcome:
     not_offered: tuple[str, ...] = ()   # options looked for on every page and not found
     notices: tuple[str, ...] = ()       # e.g. 'max_reached' for a like over the limit
     print_retries: int = 0              # times the paper record did not print and the voter tried again
+    tracking_code: str | None = None    # the code the cast confirmation showed
 
     @property
     def cast(self) -> bool:
@@ -101,9 +102,10 @@ def vote(screen: HeadlessScreen, present: Callable[[], None], likes: list[str], 
     before_cast()
     screen.touch(lambda e: isinstance(e, flow.CastOnPaper))
     done = wait_for(screen, DONE_SCREENS, timeout_s)
-    message = screen.booth.state.message
+    message, code = screen.booth.state.message, screen.booth.state.tracking_code
     screen.touch(lambda e: isinstance(e, flow.Dismiss))
-    return Outcome(done, message, tuple(not_offered), tuple(notices), retries)
+    return Outcome(done, message, tuple(not_offered), tuple(notices), retries,
+                   code if done is flow.Screen.CAST_DONE else None)
 
 
 class Ears(AudioSettings):

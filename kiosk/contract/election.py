@@ -119,6 +119,7 @@ class Election:
     election_public_key: bytes | None = None
     announcements: dict[int, Announcement] | None = field(default=None, repr=False, compare=False)
     judging: Any = field(default=None, repr=False, compare=False)  # judging_rules.JudgingRules, or None
+    receipt: bool = False  # print the voter a receipt with the tracking code after the cast
 
     @property
     def ballot_format(self) -> int:
@@ -251,7 +252,7 @@ def _short(value: Any) -> str:
 
 TOP_REQUIRED = {"format", "id", "title", "contests", "styles", "privacy_floor", "paper_record",
                 "authority_key_hex", "nodes"}
-TOP_OPTIONAL = {"tally", "electorates", "selection"}  # the last two: kiosk/contract/judging_rules.py
+TOP_OPTIONAL = {"tally", "electorates", "selection", "receipt"}  # electorates, selection: judging_rules.py
 FORMAT_1_KEYS = {"encryption_key_hex", "trustees"}   # format 1: a dealer's key and its split
 FORMAT_2_KEYS = {"election_key"}                      # format 2: the ceremony's public record
 
@@ -282,6 +283,8 @@ def parse_election(body: Any) -> Election:
     floor = c.integer(top.get("privacy_floor"), "privacy_floor", 1, 1000)
     if not isinstance(top.get("paper_record"), bool):
         c.fail("paper_record", "must be true or false")
+    if not isinstance(top.get("receipt", False), bool):
+        c.fail("receipt", "must be true or false")
     auth = c.hex_key(top.get("authority_key_hex"), "authority_key_hex")
     enc = ceremony = public = announcements = None
     count = threshold = None
@@ -308,7 +311,7 @@ def parse_election(body: Any) -> Election:
                     authority_key_hex=auth, encryption_key_hex=enc, trustees_count=count,
                     trustees_threshold=threshold, nodes=tuple(nodes), body=body, ceremony=ceremony,
                     election_public_key=public, announcements=announcements,
-                    judging=judging)
+                    judging=judging, receipt=top.get("receipt", False))
 
 
 def _election_key(c: _Checker, value: Any, election_id: str | None):

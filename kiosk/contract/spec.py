@@ -2,7 +2,7 @@
 
 The spec has the fields of ``election.json`` that a person writes: ``id``, ``title``,
 ``contests``, ``styles``, optional ``tally``, ``privacy_floor`` (default 10), ``paper_record``
-(default true) and ``nodes`` (default none). Keys and the trustee split are added by
+(default true), ``receipt`` (default: none printed) and ``nodes`` (default none). Keys and the trustee split are added by
 ``election init``. See docs/election-spec.md for a worked example.
 """
 
@@ -16,7 +16,7 @@ from kiosk.contract.election import DEFAULT_PRIVACY_FLOOR
 from kiosk.errors import FormatError, ValidationError
 from kiosk.files import read_input
 
-SPEC_FIELDS = {"id", "title", "contests", "styles", "tally", "privacy_floor", "paper_record", "nodes",
+SPEC_FIELDS = {"id", "title", "contests", "styles", "tally", "privacy_floor", "paper_record", "receipt", "nodes",
                "electorates", "selection"}
 
 

@@ -33,7 +33,6 @@ from typing import Callable
 from kiosk.station import eventlog as ev
 from kiosk.contract.ballot import BallotRecord, make_ballot
 from kiosk.contract.ballot_row_v2 import PreparedEncryption, make_ballot_v2, prepare_encryption
-from kiosk.contract.batch import tracking_code
 from kiosk.contract.canonical import canonical_bytes
 from kiosk.errors import StorageError
 from kiosk.contract.spoiled_qr import spoiled_qr
@@ -41,6 +40,7 @@ from kiosk.contract.rules import check_selections, normalise_selections
 from kiosk.station.station import Station
 from kiosk.station.store import is_disk_full
 from kiosk.contract.tokens import RefusalReason, Refused, Valid, check_token
+from kiosk.contract.tracking import tracking_code
 
 log = logging.getLogger(__name__)
 

@@ -23,6 +23,7 @@ from kiosk.words import catalogue, word
 @dataclass(frozen=True)
 class Heading:
     text: str
+    size: int = 1   # 2: double width and height (a receipt's tracking code)
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class Rule:
 
 
 Block = Union[Heading, Line, Pair, Code, Slot, Rule]
-PRIVATE_KINDS = frozenset({"paper_record", "spoiled", "checked"})  # one per voter: no log line, no size
+PRIVATE_KINDS = frozenset({"paper_record", "spoiled", "checked", "receipt"})  # one per voter: no log line, no size
 
 
 @dataclass(frozen=True)
@@ -274,6 +275,22 @@ def checked_record(election: Election, style_id: str, selections: dict, ballot_i
     body = record.blocks[1:-1]   # between the paper record's heading and its QR
     return Report("checked", language, (Heading(w(language, "checked")), Line(w(language, "checked_help")), *body,
                                         Code(qr, w(language, "checked_qr"))))
+
+
+def receipt_slip(election: Election, tracking_code: str, mode: str) -> Report:
+    """The receipt the voter keeps (when the package asks for it), in Korean and English: the tracking
+    code and where to check it, as text and, with a node, as a QR of its ``/receipt`` page. It names no
+    time, station or selection, and every code has ten characters: one size for every ballot."""
+    blocks: list[Block] = [Heading(f"{w('ko', 'receipt')} · {w('en', 'receipt')}")]
+    if mode == "test":
+        blocks += [Line(w("ko", "test_mode")), Line(w("en", "test_mode"))]
+    blocks += [Line(election.title.in_language("ko")), Rule(), Heading(tracking_code, size=2), Rule()]
+    where = f"{election.nodes[0].url.rstrip('/')}/receipt" if election.nodes else None
+    for language in ("ko", "en"):
+        blocks.append(Line(w(language, "receipt_help", where=where or "kiosk-central board check")))
+    if where is not None:
+        blocks.append(Code(f"{where}?code={tracking_code}", f"{w('ko', 'receipt_qr')} · {w('en', 'receipt_qr')}"))
+    return Report("receipt", "ko", tuple(blocks))
 
 
 def spoiled_slip(ballot_id_hex: str, language: str) -> Report:

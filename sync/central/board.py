@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kiosk.contract.batch import tracking_code
 from kiosk.contract.board_checkpoint import board_origin, sign_checkpoint
 from kiosk.contract.proofs import TiledHashes, consistency_proof, inclusion_proof
-from kiosk.contract.receipts import code_prefix, normalise_code
+from kiosk.contract.tracking import code_prefix, normalise_code, tracking_code
 from sync.central.node import CentralNode
 
 MAX_LEAVES_PER_REQUEST = 1000
@@ -57,12 +56,13 @@ class Board:
         return found[0] if found else None
 
     def find_code(self, code: str) -> bytes | None:
-        """The leaf hash a receipt's tracking code stands for, or None (unknown, or ambiguous)."""
+        """The leaf hash a receipt's tracking code stands for (the first on the board if two ballots
+        share its 45 bits, so neither voter is told "not found"), or None."""
         prefix, canonical = code_prefix(code), normalise_code(code)
         if prefix is None:
             return None
         found = [h for _, h in self.node.store.leaf_hashes_with_prefix(prefix) if tracking_code(h) == canonical]
-        return found[0] if len(found) == 1 else None
+        return found[0] if found else None
 
     def inclusion(self, leaf_digest: bytes, tree_size: int) -> Inclusion | None:
         """The inclusion proof of a leaf in the board's first ``tree_size`` leaves, or None."""

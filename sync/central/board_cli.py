@@ -6,14 +6,20 @@ import argparse
 from pathlib import Path
 
 from kiosk.app.cliutil import EXIT_BAD, EXIT_OK, print_json
-from kiosk.errors import KioskError
+from kiosk.errors import FormatError, KioskError
 from kiosk.contract.package import load_package
 from kiosk.contract.receipts import ReceiptFound
+from kiosk.contract.tracking import CodeError, parse_code
 from sync.central.board_client import check_code_on_node
 
 
 def cmd_board_check(args: argparse.Namespace) -> int:
-    """Exit 0 when the code's ballot is proven on a signed checkpoint, 1 when not (for any reason)."""
+    """Exit 0 when the code's ballot is proven on a signed checkpoint, 1 when not (for any reason),
+    2 when the text is no tracking code (a slip of typing, said before any node is asked)."""
+    try:
+        parse_code(args.code)
+    except CodeError as e:
+        raise FormatError(f"{e.say('ko')} · {e.say('en')}", hint="the code is on the voter's paper: XXXXX-XXXXX")
     election = load_package(args.election).election
     if args.node:
         url = args.node
@@ -60,7 +66,7 @@ def add_board_verbs(verbs) -> None:
     """The ``board`` verbs of ``kiosk-central``."""
     board = verbs.add_parser("board", help="the public bulletin board").add_subparsers(metavar="ACTION")
     check = board.add_parser("check", help="is the ballot of a receipt's tracking code on a node's signed board?")
-    check.add_argument("code", help="the tracking code on the receipt (XXXX-XXXX-XXXX-XXXX)")
+    check.add_argument("code", help="the tracking code on the receipt (XXXXX-XXXXX)")
     check.add_argument("--election", required=True, type=Path, help="the election package (lists the nodes' keys)")
     check.add_argument("--node", metavar="URL", help="the node to ask (default: the first the package lists)")
     check.add_argument("--mode", choices=["official", "test"], default="official",

@@ -18,7 +18,8 @@ from kiosk.contract.board_checkpoint import BoardCheckpoint, board_origin, parse
 from kiosk.contract.election import Election
 from kiosk.errors import FormatError, NetworkError, SignatureError
 from kiosk.contract.keys import VerifyKey
-from kiosk.contract.receipts import ReceiptFound, ReceiptNotFound, check_receipt, normalise_code
+from kiosk.contract.receipts import ReceiptFound, ReceiptNotFound, check_receipt
+from kiosk.contract.tracking import normalise_code
 
 
 class NodeUnreachable(NetworkError):

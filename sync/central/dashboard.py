@@ -5,7 +5,8 @@ What it shows, in Korean and English (the English marked ``lang="en"``), from wh
 
 * tally readiness: stations closed of the roster, and which open stations still block the tally;
 * ingest progress: batches and ballots accepted, turnout against the tokens on the roll, batches
-  held waiting for a gap, double uses, rejected batches;
+  held waiting for a gap, double uses, rejected batches; turnout per ballot style against its
+  tokens (fewer than k ballots withheld, as on the results tape);
 * stations, problems first (double use, rejected batch, held batch, never heard from, silent for
   longer than an hour while open), then open, then closed; sortable (``?sort=``), filterable
   (``?show=``, ``?q=`` for a station's name) and in pages of 100 (``?page=``); per kiosk its last
@@ -34,7 +35,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from sync.central.dashboard_view import (FILTERS, PAGE_SIZE, SILENT_AFTER_S, SORTS, HourlyTurnout, Query, StationRow,
-                                         View, build_view)
+                                         StyleTurnout, View, build_view)
 from sync.central.node import CentralNode
 from sync.central.witnessing import Witnessing
 
@@ -215,6 +216,23 @@ def _quorum(v: View) -> list[str]:
                               mark("bad", "아직 없음", "not yet")) for n, size in v.witnessed.items()) or "—") + "</p>"]
 
 
+def _by_style(v: View) -> list[str]:
+    """Turnout per ballot style against its tokens on the roll; fewer than k ballots are withheld."""
+    if not v.by_style:
+        return []
+    out = ['<table><caption>' + bi("투표 스타일별 투표율", "Turnout by ballot style") + '</caption><tr>' + "".join(
+        f'<th scope="col">{bi(ko, en, "<br>")}</th>' for ko, en in (
+            ("투표 스타일", "Ballot style"), ("투표지", "Ballots"), ("토큰", "Tokens"), ("투표율", "Turnout"))) + "</tr>"]
+    for ko, en, ballots, tokens in v.by_style:
+        if ballots is None:
+            shown = share = bi(f"{v.privacy_floor}표 미만", f"under {v.privacy_floor}")
+        else:
+            shown, share = str(ballots), f"{100 * ballots / tokens:.1f}%" if tokens else "—"
+        out.append(f'<tr><td>{bi(ko, en)}</td><td class="num">{shown}</td><td class="num">{tokens}</td>'
+                   f'<td class="num">{share}</td></tr>')
+    return out + ["</table>"]
+
+
 def _rejected(v: View) -> list[str]:
     out = ['<h2>' + bi("거부된 묶음", "Rejected batches") + '</h2>']
     if not v.rejected:
@@ -262,7 +280,7 @@ def render(v: View) -> str:
             _tile("연락 없음", "never heard from", n["never"], "bad" if n["never"] else ""),
             _tile("응답 없음", "silent", n["silent"], "bad" if n["silent"] else ""),
             _tile("중복 사용", "double uses", len(v.double_uses), "bad" if v.double_uses else ""),
-            "</div>",
+            "</div>", *_by_style(v),
             '<h2>' + bi("투표소", "Stations") + '</h2>', _finder(v), _pages(v), *_station_rows(v), _pages(v),
             '<p class="note">' + bi(f"한 쪽에 {v.query.per_page}곳; 시각은 이 노드의 시계",
                                     f"{v.query.per_page} stations a page; times by this node's clock") + "</p>"]
@@ -293,14 +311,17 @@ def render(v: View) -> str:
 def dashboard_routes(node: CentralNode, witnessing: Witnessing) -> list[Route]:
     """The dashboard's route (``GET /``)."""
     tokens: list[int] = []  # the roll is frozen: its count is read once
+    by_style: dict[str, int] = {}
     turnout = HourlyTurnout()  # per hour, kept up to date from the new acknowledgements only
+    styles = StyleTurnout()    # per ballot style, kept up to date from the new leaves only
     lock = threading.Lock()
 
     def gather(query: Query) -> View:
         with lock:  # one refresh at a time: the turnout figures are updated in place
             if not tokens:
                 tokens.append(node.roll.count(mode=node.mode))
-            return build_view(node, witnessing, query, tokens[0], turnout)
+                by_style.update(node.roll.count_by_style(node.mode))
+            return build_view(node, witnessing, query, tokens[0], turnout, styles, by_style)
 
     async def page(request: Request) -> Response:
         found = await run_in_threadpool(gather, Query.from_params(request.query_params))

@@ -124,6 +124,8 @@ class View:
     cosigned: dict
     other_nodes: list[str]
     witnessed: dict[str, int | None] = field(default_factory=dict)  # other node -> size this node last cosigned
+    by_style: list[tuple[str, str, int | None, int]] = field(default_factory=list)  # style_rows
+    privacy_floor: int = 1
 
 
 def fingerprint(key_hex: str) -> str:
@@ -167,6 +169,33 @@ class HourlyTurnout:
             self.batches[(kiosk, number)] = (hour, count)
             self.hours[hour] = self.hours.get(hour, 0) + count
         return {h: n for h, n in self.hours.items() if n}
+
+
+class StyleTurnout:
+    """Ballots on the board per ballot style, kept up to date from the leaves added since the last look
+    (the board only grows: each look counts the new positions only, by the primary key)."""
+
+    def __init__(self) -> None:
+        self.size = 0
+        self.ballots: dict[str, int] = {}
+
+    def update(self, store, size: int) -> dict[str, int]:
+        """The figures for the board's first ``size`` leaves."""
+        for style, n in store.styles_between(self.size, size).items():
+            self.ballots[style] = self.ballots.get(style, 0) + n
+        self.size = max(self.size, size)
+        return dict(self.ballots)
+
+
+def style_rows(node: CentralNode, ballots: dict[str, int],
+               tokens: dict[str, int]) -> list[tuple[str, str, int | None, int]]:
+    """(title ko, title en, ballots or None when fewer than k, tokens on the roll) per ballot style of the
+    election, as the results tape shows participation: a style with fewer than k ballots is withheld."""
+    k, rows = node.election.privacy_floor, []
+    for style in node.election.styles:
+        n = ballots.get(style.id, 0)
+        rows.append((style.title.ko, style.title.en, n if n >= k else None, tokens.get(style.id, 0)))
+    return rows
 
 
 def witnessed(node: CentralNode, witnessing: Witnessing) -> dict[str, int | None]:
@@ -254,7 +283,8 @@ _ORDER = {
 
 
 def build_view(node: CentralNode, witnessing: Witnessing, query: Query, tokens: int,
-               turnout: HourlyTurnout | None = None) -> View:
+               turnout: HourlyTurnout | None = None, styles: StyleTurnout | None = None,
+               tokens_by_style: dict[str, int] | None = None) -> View:
     """The page's figures for ``query``: the store's aggregates, the roster, the signed records."""
     now = node.clock()
     activity = node.store.kiosk_activity()
@@ -280,5 +310,7 @@ def build_view(node: CentralNode, witnessing: Witnessing, query: Query, tokens: 
                 shown, len(chosen), pages, counts, blocking, sum(a.last_batch for a in activity), size, tokens,
                 sum(a.held for a in activity), per_hour, doubles, rejected(node, activity, station_of), size,
                 witnessing.cosigned(), [n.id for n in node.election.nodes if n.id != node.node_id],
-                witnessed(node, witnessing))
+                witnessed(node, witnessing),
+                style_rows(node, (styles or StyleTurnout()).update(node.store, size), tokens_by_style or {}),
+                node.election.privacy_floor)
 

@@ -114,6 +114,10 @@ class SharedQueries:
         return [KioskActivity(kiosk, last, cumulative or 0, bool(closed), held, rejected, contact, delivered)
                 for kiosk, last, cumulative, closed, held, rejected, contact, delivered in found]
 
+    def styles_between(self, start: int, end: int) -> dict[str, int]:
+        return dict(self._all("SELECT style, count(*) FROM board WHERE leaf_index >= ? AND leaf_index < ? "
+                              "GROUP BY style", (start, end)))
+
     def deliveries_after(self, after_id: int) -> list[tuple[int, str, int, int, int]]:
         return self._all(_DELIVERIES.format(time=self._json(self._JSON_INT, "a.body", "body.time"),
                                             count=self._json(self._JSON_INT, "b.header", "count")), (after_id,))

@@ -143,6 +143,9 @@ class NodeStore(Protocol):
     def kiosk_activity(self) -> list[KioskActivity]:
         """Per kiosk heard from (any acknowledgement kept), by kiosk key: its figures for the dashboard."""
 
+    def styles_between(self, start: int, end: int) -> dict[str, int]:
+        """Board leaves per ballot style among positions [start, end) (a range of the primary key)."""
+
     def deliveries_after(self, after_id: int) -> list[tuple[int, str, int, int, int]]:
         """(row id, kiosk key, batch number, node time, ballots) of each kept acknowledgement that
         delivered an accepted batch, with a row id above ``after_id``, by row id (newer rows, higher ids)."""
