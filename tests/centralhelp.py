@@ -58,8 +58,9 @@ def make_central_election(directory: Path, per_style: int = 12, communities: int
                           ceremony: tuple[int, int] | None = None, spec: dict | None = None) -> CentralElection:
     """Create, mint and freeze an election whose package lists nodes n1..n3 on loopback.
 
-    ``ceremony=(n, k)`` makes it format 2, its key from an in-process k-of-n ceremony; ``spec``
-    replaces the Ttabok spec of ``communities``.
+    ``ceremony=(n, k)`` makes it format 2, its key from an in-process k-of-n ceremony (``None``: a
+    format-1 package, only for the tests of format-1 code that goes with it); ``spec`` replaces the
+    Ttabok spec of ``communities``.
     """
     keys = {f"n{i}": SigningKey.generate() for i in range(1, NODE_COUNT + 1)}
     spec = dict(spec if spec is not None else ttabok_spec(communities))
