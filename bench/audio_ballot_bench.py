@@ -20,6 +20,7 @@ from pathlib import Path
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from booth_ui import flow  # noqa: E402
 from booth_ui.audio import Speaker  # noqa: E402
@@ -28,21 +29,18 @@ from booth_ui.display import HeadlessScreen  # noqa: E402
 from booth_ui.i18n import t  # noqa: E402
 from booth_ui.speech import pronounce  # noqa: E402
 from kiosk.app.voter import Ears, vote, vote_by_keys  # noqa: E402
-from kiosk.contract.election import parse_election  # noqa: E402
+from ceremonyhelp import format2_election  # noqa: E402
 from kiosk.contract.spec import read_spec  # noqa: E402
 from kiosk.contract.ttabok import ttabok_spec  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-KEY = "ab" * 32
 SIZE = (1024, 768)
 
 
 def elections() -> dict:
     """The two ballots: (election, style, option ids to choose)."""
-    keys = dict(format="kiosk-election/1", authority_key_hex=KEY, encryption_key_hex=KEY,
-                trustees={"count": 1, "threshold": 1})
-    ttabok = parse_election(dict(ttabok_spec(24), **keys))
-    maple = parse_election(dict(read_spec(ROOT / "docs" / "examples" / "first-election.toml"), **keys))
+    ttabok = format2_election(ttabok_spec(24))
+    maple = format2_election(read_spec(ROOT / "docs" / "examples" / "first-election.toml"))
     return {"ttabok": (ttabok, "C005", ["P002", "P009"]), "two-contest": (maple, "bldg-a", ["lee", "roof", "bikes"])}
 
 

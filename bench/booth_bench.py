@@ -24,18 +24,18 @@ from pathlib import Path
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 import pygame  # noqa: E402
 
 from booth_ui import flow  # noqa: E402
 from booth_ui.booth import Booth  # noqa: E402
-from kiosk.contract.election import parse_election  # noqa: E402
+from ceremonyhelp import format2_election  # noqa: E402
 from kiosk.fonts import hangul_font  # noqa: E402
 from kiosk.contract.ttabok import ttabok_spec  # noqa: E402
 
 SIZE = (800, 480)
 BUDGET_MS = 1000 / 60
-KEY = "ab" * 32
 
 
 def p95(values):
@@ -58,8 +58,7 @@ class NullPort:
 
 def frame_times(frames: int) -> None:
     pygame.font.init()
-    election = parse_election(dict(ttabok_spec(), format="kiosk-election/1", authority_key_hex=KEY,
-                                   encryption_key_hex=KEY, trustees={"count": 1, "threshold": 1}))
+    election = format2_election(ttabok_spec())
     surface = pygame.Surface(SIZE)
     font = pygame.font.Font(str(hangul_font()), 26)
     bare = []

@@ -1,18 +1,19 @@
 """Central node figures, each beside its baseline measured in the same run.
 
-1. Ingest: ballots per second a node verifies and stores, on batches of 25, 250 and 2,500
-   ballots (in-process ``CentralNode.submit``, and over HTTP on loopback), beside a bare insert
-   of the same rows into the same kind of store (same schema and pragmas, one transaction per
-   batch, no checks). Goal: >= 50 % of the bare rate at 250.
-2. Tally: ballots opened, signature-checked and counted per second on N worker processes,
-   beside the raw SealedBox-open + Ed25519-verify rate on the same ballots and processes
-   (libsodium's two calls alone, signed messages built in advance, the tally's chunk size).
-   Goal: >= 70 %.
-3. Bytes per ballot on the wire (batch + HTTP request head + acknowledgement) and on USB
+1. Ingest: ballots per second a node verifies (both signatures and the encryption's proofs of
+   every ballot) and stores, on batches of 25, 250 and 2,500 ballots (in-process
+   ``CentralNode.submit`` with ``--workers`` proof processes, and over HTTP on loopback), beside
+   its bound: a bare insert of the same rows into the same kind of store (same schema and
+   pragmas, one transaction per batch, no checks) plus the same ballots' proofs and signatures
+   checked alone (``check_sealed_all``, same workers). Goal: >= 70 % of the bound at 250.
+2. Bytes per ballot on the wire (batch + HTTP request head + acknowledgement) and on USB
    (the export folder: batches, acknowledgements, manifest).
 
-The batches come from real kiosks (provision, open, cast with real tokens, seal), cast with
-``synchronous=OFF`` to save set-up time (the figures are about the node).
+The count's figures (aggregates, partial decryptions, the combination) are in
+``bench/count_bench.py`` and ``bench/crypto_bench.py``; proof verification on several workers and
+machines in ``bench/verify_bench.py``. The batches come from real kiosks (provision, open, cast
+with real tokens, seal), cast with ``synchronous=OFF`` to save set-up time (the figures are about
+the node).
 
     .venv/bin/python bench/central_bench.py [--sizes 25 250 2500] [--ballots 5000] [--workers 2] [--repeat 3] [--json]
 """
@@ -21,15 +22,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
-import random
 import sqlite3
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Iterable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -38,25 +37,23 @@ sys.path.insert(0, str(ROOT / "tests"))
 import httpx  # noqa: E402
 
 from centralhelp import make_central_election  # noqa: E402
-from kiosk.contract.batch import SEALED_BALLOT_CONTEXT, parse_batch  # noqa: E402
-from kiosk.station.casting import cast  # noqa: E402
-from kiosk.station.datadir import DataDir
-from kiosk.station.provisioning import provision  # noqa: E402
+from kiosk.contract.batch_v2 import parse_batch_v2  # noqa: E402
 from kiosk.contract.keys import save_signing_key  # noqa: E402
 from kiosk.contract.package import load_package  # noqa: E402
-from kiosk.station.polls import close_polls, open_polls  # noqa: E402
 from kiosk.contract.roster import add_kiosk  # noqa: E402
+from kiosk.station.casting import cast  # noqa: E402
+from kiosk.station.datadir import DataDir  # noqa: E402
+from kiosk.station.polls import close_polls, open_polls  # noqa: E402
+from kiosk.station.provisioning import provision  # noqa: E402
 from kiosk.station.sealing import seal  # noqa: E402
 from kiosk.station.station import Station  # noqa: E402
-from kiosk.contract.tokens import token_ref  # noqa: E402
-from kiosk.contract.trustees import combine_shares, load_share  # noqa: E402
 from storehelp import NOW, choices  # noqa: E402
 from sync.central.app import create_app  # noqa: E402
 from sync.central.node import NODE_KEY, CentralNode  # noqa: E402
-from sync.central.opening import chunk_size  # noqa: E402
+from sync.central.proof_pool import check_sealed_all  # noqa: E402
 from sync.central.serve import NodeServer  # noqa: E402
+from sync.central.sql_common import LEAF_COLUMNS, board_row  # noqa: E402
 from sync.central.sqlite_store import SCHEMA  # noqa: E402
-from sync.central.tally import tally  # noqa: E402
 from sync.usb import export  # noqa: E402
 
 
@@ -76,16 +73,21 @@ def kiosk_batches(central, root: Path, size: int, total: int) -> list[bytes]:
     return [p.read_bytes() for p in sorted((root / "outbox" / "official").glob("batch-*.json"))]
 
 
-def fresh_node(central, folder: Path, db: str | None = None) -> CentralNode:
+def fresh_node(central, folder: Path, workers: int, db: str | None = None) -> CentralNode:
     save_signing_key(folder / NODE_KEY, central.node_keys["n1"])
-    return CentralNode(central.directory, folder, db=db)
+    return CentralNode(central.directory, folder, db=db, verify_workers=workers)
 
 
-def bare_insert(folder: Path, bodies: list[bytes], fingerprint: bytes) -> float:
+def board_rows(batch, offset: int = 0) -> list[tuple]:
+    """A parsed batch's rows as the node writes them into its board (``LEAF_COLUMNS``), leaves from ``offset``."""
+    return [(offset + i, batch.header.kiosk_key_hex, batch.header.number, x.token_key, *board_row(x))
+            for i, x in enumerate(batch.ballots)]
+
+
+def bare_insert(folder: Path, bodies: list[bytes]) -> float:
     """Seconds to insert the same rows into the same schema, one transaction per batch, no checks."""
-    parsed = [parse_batch(b) for b in bodies]  # parsing is not part of a bare insert
-    rows = [[(i, b.header.kiosk_key_hex, b.header.number, token_ref(fingerprint, x.serial), x.ballot_id, x.serial,
-              x.style, x.sealed, x.signature) for i, x in enumerate(b.ballots)] for b in parsed]
+    parsed = [parse_batch_v2(b) for b in bodies]  # parsing is not part of a bare insert
+    rows = [board_rows(b) for b in parsed]
     folder.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(folder / "bare.sqlite", isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
@@ -97,7 +99,7 @@ def bare_insert(folder: Path, bodies: list[bytes], fingerprint: bytes) -> float:
         db.execute("BEGIN IMMEDIATE")
         db.execute("INSERT INTO batches VALUES (?, ?, ?, ?, ?)",
                    (b.header.kiosk_key_hex, b.header.number, b.header.encoded(), b.header.hash(), b.signature))
-        db.executemany("INSERT INTO board VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",  # no token_sig: format 1
+        db.executemany(f"INSERT INTO board ({LEAF_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        [(offset + r[0], *r[1:]) for r in batch_rows])
         db.execute("COMMIT")
         offset += len(batch_rows)
@@ -106,8 +108,20 @@ def bare_insert(folder: Path, bodies: list[bytes], fingerprint: bytes) -> float:
     return elapsed
 
 
-def ingest_in_process(central, folder: Path, bodies: list[bytes], db: str | None = None) -> float:
-    node = fresh_node(central, folder, db)
+def proofs_alone(election, bodies: Iterable[bytes], workers: int) -> float:
+    """Seconds to check every ballot's signatures and proofs as the node's acceptance does, and nothing
+    else (parsing not timed; ``bodies`` may be a generator, read one at a time)."""
+    key, busy = election.election_public_key, 0.0
+    for body in bodies:
+        b = parse_batch_v2(body)
+        start = time.perf_counter()
+        assert not check_sealed_all(key, election, [(b.header.kiosk_key_hex, x) for x in b.ballots], workers)
+        busy += time.perf_counter() - start
+    return busy
+
+
+def ingest_in_process(central, folder: Path, bodies: list[bytes], workers: int, db: str | None = None) -> float:
+    node = fresh_node(central, folder, workers, db)
     try:
         start = time.perf_counter()
         for body in bodies:
@@ -117,9 +131,9 @@ def ingest_in_process(central, folder: Path, bodies: list[bytes], db: str | None
         node.close()
 
 
-def ingest_http(central, folder: Path, bodies: list[bytes]) -> tuple[float, int]:
+def ingest_http(central, folder: Path, bodies: list[bytes], workers: int) -> tuple[float, int]:
     """Seconds over loopback HTTP, and the bytes of answers (acknowledgements) received."""
-    node = fresh_node(central, folder)
+    node = fresh_node(central, folder, workers)
     try:
         with NodeServer(create_app(node)) as server, httpx.Client(base_url=server.url, timeout=120) as client:
             start, answers = time.perf_counter(), 0
@@ -132,38 +146,6 @@ def ingest_http(central, folder: Path, bodies: list[bytes]) -> tuple[float, int]
         node.close()
 
 
-_raw: dict = {}
-
-
-def _raw_range(span: tuple[int, int]) -> int:
-    """libsodium's two calls and nothing else (the signed messages are built in advance)."""
-    from nacl.bindings import crypto_box_seal_open, crypto_sign_open
-
-    secret, public, n = _raw["secret"], _raw["public"], 0
-    for sealed, signed, kiosk in _raw["items"][span[0]:span[1]]:
-        crypto_box_seal_open(sealed, public, secret)
-        crypto_sign_open(signed, kiosk)
-        n += 1
-    return n
-
-
-def raw_open_verify(secret: bytes, items: list, workers: int) -> float:
-    """Seconds for the raw crypto on ``workers`` forked processes that inherit the items, as the
-    tally's do, in the tally's chunk size (pool start-up not counted, unlike the tally's)."""
-    from kiosk.contract.keys import EncryptionKey
-
-    size = chunk_size(len(items), workers)
-    spans = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
-    _raw.update(secret=secret, public=EncryptionKey(secret).public_raw, items=items)
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        list(pool.map(_raw_range, [(0, 10)] * workers))  # warm the workers up
-        start = time.perf_counter()
-        assert sum(pool.map(_raw_range, spans)) == len(items)
-        elapsed = time.perf_counter() - start
-    _raw.clear()
-    return elapsed
-
-
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--sizes", type=int, nargs="+", default=[25, 250, 2500])
@@ -174,63 +156,47 @@ def main() -> int:
     args = p.parse_args()
     work = Path(tempfile.mkdtemp(prefix="central-bench-"))
     per_style = -(-args.ballots // 48) + 1
-    central = make_central_election(work / "election", per_style=per_style, communities=48)
+    central = make_central_election(work / "election", per_style=per_style, communities=48, ceremony=(3, 2))
     out: dict = {"ballots": args.ballots, "workers": args.workers, "ingest": [], "cpu_count": os.cpu_count()}
     for size in args.sizes:
         total = max(size, args.ballots // size * size)
         bodies = kiosk_batches(central, work / f"kiosk-{size}", size, total)
         # best of --repeat, each side alike: the machine is shared, and a neighbour's burst
-        # should not decide a ratio; the two sides alternate, so that each side's best comes
+        # should not decide a ratio; the sides alternate, so that each side's best comes
         # from the same moments
-        bare, node_s = float("inf"), float("inf")
+        bare = proofs = node_s = float("inf")
         for r in range(args.repeat):
-            bare = min(bare, bare_insert(work / f"bare-{size}-{r}", bodies, central.election.fingerprint))
-            node_s = min(node_s, ingest_in_process(central, work / f"node-{size}-{r}", bodies))
-        http = [ingest_http(central, work / f"http-{size}-{r}", bodies) for r in range(args.repeat)]
+            bare = min(bare, bare_insert(work / f"bare-{size}-{r}", bodies))
+            proofs = min(proofs, proofs_alone(central.election, bodies, args.workers))
+            node_s = min(node_s, ingest_in_process(central, work / f"node-{size}-{r}", bodies, args.workers))
+        http = [ingest_http(central, work / f"http-{size}-{r}", bodies, args.workers) for r in range(args.repeat)]
         http_s, answers = min(t for t, _ in http), http[0][1]
+        bound = bare + proofs
         wire = sum(len(b) for b in bodies) + answers + 160 * len(bodies)  # ~160 bytes of request head
         out["ingest"].append({"batch_size": size, "batches": len(bodies), "ballots": total,
-                              "bare_insert_per_s": round(total / bare), "node_per_s": round(total / node_s),
-
-                              "http_per_s": round(total / http_s), "ratio_node": round(bare / node_s, 3),
-                              "ratio_http": round(bare / http_s, 3),
+                              "bare_insert_per_s": round(total / bare), "proofs_alone_per_s": round(total / proofs),
+                              "bound_per_s": round(total / bound), "node_per_s": round(total / node_s),
+                              "http_per_s": round(total / http_s), "ratio_node": round(bound / node_s, 3),
+                              "ratio_http": round(bound / http_s, 3),
                               "wire_bytes_per_ballot": round(wire / total, 1),
                               "batch_bytes_per_ballot": round(sum(len(b) for b in bodies) / total, 1)})
-    # tally on the largest size's node, beside the raw crypto on the same ballots
     size = max(args.sizes)
-    node = CentralNode(central.directory, work / f"node-{size}-0")
-    shares = sorted((central.directory / "trustees").glob("*.share"))[:2]
-    context = SEALED_BALLOT_CONTEXT.encode("ascii") + b"\x00"
-    items = [(leaf.ballot.sealed, leaf.ballot.signature + context + leaf.ballot.message(),
-              bytes.fromhex(leaf.kiosk_key_hex)) for leaf in node.store.leaves()]
-    random.SystemRandom().shuffle(items)  # as the tally does
-    secret = combine_shares([load_share(s) for s in shares]).secret
-    tally_s, raw_s = float("inf"), float("inf")
-    for _ in range(args.repeat):  # alternating, as for ingest
-        start = time.perf_counter()
-        report = tally(node, shares, override_open=True, workers=args.workers)
-        tally_s = min(tally_s, time.perf_counter() - start)
-        raw_s = min(raw_s, raw_open_verify(secret, items, args.workers))
-    node.close()
-    counted = report.opened
-    out["tally"] = {"ballots": counted, "tally_per_s": round(counted / tally_s), "raw_per_s": round(len(items) / raw_s),
-                    "ratio": round(raw_s / tally_s * counted / len(items), 3)}
     stick = work / "stick"
     stick.mkdir()
     folder = Path(export(work / f"kiosk-{size}", stick)["folder"])
     usb = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
-    out["usb_bytes_per_ballot"] = round(usb / counted, 1)
+    out["usb_bytes_per_ballot"] = round(usb / max(size, args.ballots // size * size), 1)
     if args.json:
         print(json.dumps(out, indent=1))
     else:
-        print(f"ingest ({args.ballots} ballots per size; bare insert = same rows, same schema, no checks)")
-        print(f"{'batch':>6} {'bare/s':>9} {'node/s':>8} {'ratio':>6} {'http/s':>8} {'ratio':>6} {'wire B/ballot':>14}")
+        print(f"ingest ({args.ballots} ballots per size, {args.workers} proof workers; bound = bare insert (same rows, "
+              f"same schema, no checks) + the proofs and signatures checked alone)")
+        print(f"{'batch':>6} {'bare/s':>9} {'proofs/s':>9} {'bound/s':>8} {'node/s':>8} {'ratio':>6} {'http/s':>8} "
+              f"{'ratio':>6} {'wire B/ballot':>14}")
         for r in out["ingest"]:
-            print(f"{r['batch_size']:6} {r['bare_insert_per_s']:9} {r['node_per_s']:8} {r['ratio_node']:6} "
-                  f"{r['http_per_s']:8} {r['ratio_http']:6} {r['wire_bytes_per_ballot']:14}")
-        t = out["tally"]
-        print(f"tally: {t['tally_per_s']} ballots/s on {args.workers} workers, raw open+verify {t['raw_per_s']}/s, "
-              f"ratio {t['ratio']}")
+            print(f"{r['batch_size']:6} {r['bare_insert_per_s']:9} {r['proofs_alone_per_s']:9} {r['bound_per_s']:8} "
+                  f"{r['node_per_s']:8} {r['ratio_node']:6} {r['http_per_s']:8} {r['ratio_http']:6} "
+                  f"{r['wire_bytes_per_ballot']:14}")
         print(f"USB: {out['usb_bytes_per_ballot']} bytes per ballot (batches, acks, manifest)")
     return 0
 

@@ -27,27 +27,24 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
+from ceremonyhelp import format2_election, seeded_ceremony  # noqa: E402
 from crypto_bench import bare_ops, bundle, count_ops  # noqa: E402
 from kiosk.contract.crypto import group  # noqa: E402
 from kiosk.contract.crypto.elgamal import encrypt  # noqa: E402
-from kiosk.contract.crypto.records import Aggregates, election_key_json  # noqa: E402
-from kiosk.contract.crypto.threshold import Ceremony, make_trustee, partial_decrypt, secret_key_share  # noqa: E402
-from kiosk.contract.election import ELECTION_FORMAT, parse_election  # noqa: E402
+from kiosk.contract.crypto.records import Aggregates  # noqa: E402
+from kiosk.contract.crypto.threshold import partial_decrypt  # noqa: E402
 from kiosk.contract.ttabok import GROUP_SIZE, TOKENS_PER_COMMUNITY, TTABOK_COMMUNITIES, ttabok_spec  # noqa: E402
 from sync.central.count import ElectionKey, decrypted_counts, parse_partials  # noqa: E402
 
 
 def setup(trustees: int, threshold: int):
     """The election, a dealerless key, and an aggregate per proposal of known count."""
-    election = parse_election(dict(ttabok_spec(TTABOK_COMMUNITIES), format=ELECTION_FORMAT,
-                                   authority_key_hex="11" * 32, encryption_key_hex="22" * 32,
-                                   trustees={"count": 3, "threshold": 2}))
-    ceremony = Ceremony(election.id, trustees, threshold)
-    made = [make_trustee(ceremony, i) for i in range(1, trustees + 1)]
-    announcements = {a.index: a for _, a in made}
-    key = ElectionKey.from_json(election_key_json(ceremony, announcements))
-    shares = {s.index: secret_key_share({t.index: t.share_for(s.index) for t, _ in made}) for s, _ in made}
+    spec = ttabok_spec(TTABOK_COMMUNITIES)
+    election = format2_election(spec, trustees=trustees, threshold=threshold)
+    local = seeded_ceremony(spec["id"], trustees, threshold)
+    key, shares = ElectionKey.from_json(local.record), local.key_shares
     items, counts = [], []
     ballots = (GROUP_SIZE - 1) * TOKENS_PER_COMMUNITY
     for contest in election.contests:

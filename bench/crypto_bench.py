@@ -30,6 +30,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from kiosk.contract.crypto import contest as contest_mod, elgamal, group, proofs, threshold  # noqa: E402
 from kiosk.contract.crypto.contest import ContestRule, ballot_context, encrypt_contest, verify_contest  # noqa: E402
@@ -37,7 +38,7 @@ from kiosk.contract.crypto.elgamal import DiscreteLog, encrypt  # noqa: E402
 from kiosk.contract.crypto.threshold import (Ceremony, check_partial, combine, election_key, make_trustee,  # noqa: E402
                                              partial_decrypt, secret_key_share)
 from kiosk.contract.crypto.encrypted_ballot import ballot_bytes, encrypt_ballot, shown_options  # noqa: E402
-from kiosk.contract.election import ELECTION_FORMAT, parse_election  # noqa: E402
+from ceremonyhelp import format2_election  # noqa: E402
 from kiosk.contract.ttabok import MAX_LIKES, TTABOK_COMMUNITIES, ttabok_spec  # noqa: E402
 from sync.central.proof_pool import check_all  # noqa: E402
 
@@ -196,8 +197,7 @@ def _encrypt_range(span):
 
 def day(n: int) -> None:
     """N Ttabok ballots checked with 1 and 2 proof workers."""
-    election = parse_election(dict(ttabok_spec(), format=ELECTION_FORMAT, authority_key_hex="11" * 32,
-                                   encryption_key_hex="22" * 32, trustees={"count": 3, "threshold": 2}))
+    election = format2_election(ttabok_spec())
     y = group.mul_base(group.random_scalar())
     _DAY.update(election=election, y=y)
     spans = [(s, min(s + 100, n)) for s in range(0, n, 100)]

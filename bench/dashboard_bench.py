@@ -41,7 +41,9 @@ import httpx  # noqa: E402
 import legacy_dashboard  # noqa: E402
 from centralhelp import make_central_election  # noqa: E402
 from kiosk.contract.ack import Acknowledgement, BatchRef, Checkpoint, sign_ack  # noqa: E402
-from kiosk.contract.batch import BatchHeader, SealedBallot  # noqa: E402
+from kiosk.contract.ballot_v2 import SealedBallotV2  # noqa: E402
+from kiosk.contract.batch_v2 import BatchHeaderV2 as BatchHeader  # noqa: E402
+from kiosk.contract.merkle import merkle_root  # noqa: E402
 from kiosk.contract.canonical import canonical_bytes  # noqa: E402
 from kiosk.contract.keys import SigningKey, save_signing_key  # noqa: E402
 from kiosk.contract.package import load_package  # noqa: E402
@@ -74,6 +76,9 @@ def _ack(node: CentralNode, header: BatchHeader, verdict: str, reason: str | Non
     node.store.put_ack(header.kiosk_key_hex, header.number, header.hash(), verdict, sign_ack(node.key, ack))
 
 
+NO_SPOILED_ROOT = merkle_root([]).hex()  # a batch without checked (spoiled) ballots
+
+
 def fill(node: CentralNode, keys: list[SigningKey], batches: int, ballots: int, style: str) -> None:
     """Every kiosk's batches, round by round as they would arrive over the day."""
     election_hex, store = node.election.fingerprint_hex, node.store
@@ -87,7 +92,7 @@ def fill(node: CentralNode, keys: list[SigningKey], batches: int, ballots: int, 
                 last = previous.get(i)
                 header = BatchHeader(election_hex, key.verify_key.hex, node.mode, number,
                                      (last.hash() if last else b"\0" * 32).hex(), ballots,
-                                     number * ballots, "00" * 32, number == batches and i % 5 != 0)
+                                     number * ballots, "00" * 32, number == batches and i % 5 != 0, 0, NO_SPOILED_ROOT)
                 previous[i] = header
                 if i % 50 == 3 and number == batches - 1:
                     continue  # lost on the way: the next one is held
@@ -95,18 +100,19 @@ def fill(node: CentralNode, keys: list[SigningKey], batches: int, ballots: int, 
                     store.add_held(header, header.encoded())
                     _ack(node, header, "held", None, at)
                     continue
-                leaves = [(SealedBallot(os.urandom(16), os.urandom(16), style, os.urandom(120), os.urandom(64)),
-                           os.urandom(32)) for _ in range(ballots)]
+                leaves = [(SealedBallotV2(os.urandom(16), style, os.urandom(120), token_key, os.urandom(64),
+                                          os.urandom(64)), token_key) for token_key in (os.urandom(32) for _ in range(ballots))]
                 store.add_accepted(header, os.urandom(64), leaves, [os.urandom(32) for _ in range(ballots)])
                 _ack(node, header, "accepted", None, at)
                 if i % 200 == 11 and number == 2:
                     _ack(node, BatchHeader(election_hex, key.verify_key.hex, node.mode, 3, header.hash().hex(),
-                                           ballots, 3 * ballots, "11" * 32, False), "rejected", "not_on_roll", at)
+                                           ballots, 3 * ballots, "11" * 32, False, 0, NO_SPOILED_ROOT), "rejected",
+                      "not_on_roll", at)
 
 
 def build(folder: Path, kiosks: int, batches: int, ballots: int) -> tuple[Path, Path]:
     """The election (roster of ``kiosks``) and a node's data folder with its store filled."""
-    central = make_central_election(folder / "election", per_style=2, communities=24)
+    central = make_central_election(folder / "election", per_style=2, communities=24, ceremony=(3, 2))
     package = load_package(central.directory)
     keys = [SigningKey.generate() for _ in range(kiosks)]
     add_kiosks(central.directory, central.election.fingerprint_hex, package.authority_key(), [

@@ -20,8 +20,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from kiosk.contract.election import parse_election  # noqa: E402
+from ceremonyhelp import format2_election  # noqa: E402
 from kiosk.contract.tally_rules import Count  # noqa: E402
 from kiosk.contract.ttabok import ttabok_spec  # noqa: E402
 from kiosk.contract.ttabok_judging import DEMO_LOT_SEED, add_judging  # noqa: E402
@@ -51,9 +52,7 @@ def main() -> None:
     args = ap.parse_args()
     rng = random.Random(args.seed)
     spec = add_judging(ttabok_spec(args.communities))
-    body = {**spec, "format": "kiosk-election/1", "authority_key_hex": "ab" * 32, "encryption_key_hex": "ab" * 32,
-            "trustees": {"count": 3, "threshold": 2}}
-    election = parse_election(body)
+    election = format2_election(spec)
     rules = election.judging
     tallied = Tallied.from_count(election, judged_count(election, rng))
     scores = {"experts": {p.id: rng.randint(0, 30) for p in rules.projects}}

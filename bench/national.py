@@ -7,12 +7,17 @@ durable settings), measured side by side in one run:
 1. **ingest**: a fresh node takes every batch of the step's kiosks through
    ``CentralNode.submit`` (every check of a real arrival: roster, header signature, Merkle
    root, chain, roll lookup, double use), in arrival order (every kiosk's batch 1, then every
-   batch 2, ...); beside it a **bare insert** of the same rows into the same kind of store (same
-   schema, one transaction per batch, no checks; parsing not timed), as bench/central_bench.py;
-2. **tally**: ``sync.central.tally.tally`` on ``--workers`` processes (no override: every
-   station closed), beside the **raw** libsodium SealedBox-open + Ed25519-verify of the same
-   ballots on as many forked processes in the tally's chunk size and segments (pool start-up not
-   counted); the tally's counts are compared with the corpus's ground truth;
+   batch 2, ...); beside its bound, as bench/central_bench.py: a **bare insert** of the same rows
+   into the same kind of store (same schema, one transaction per batch, no checks; parsing not
+   timed) plus the same ballots' signatures and proofs checked alone on as many processes;
+   The node checks every ballot's two signatures and its encryption's proofs on ``--workers``
+   processes (``verify_workers``);
+2. **tally** (ballot format 2: no ballot is decrypted): the node's aggregates
+   (:func:`sync.central.tally_v2.publish_aggregates`), two of the three trustees' partial
+   decryptions (the bench plays them), and their combination (:func:`sync.central.tally_v2.tally_v2`:
+   every proof checked); beside its **bound**: exactly the libsodium group operations the tally
+   made (counted in an untimed run, then made bare: bench/crypto_bench.py's ``count_ops`` and
+   ``bundle``); the tally's counts are compared with the corpus's ground truth;
 3. peak RSS of the node process during ingest and during the tally (each phase runs in a fresh
    forked process; the tally's workers are reported apart), and the store's size on disk.
 
@@ -28,7 +33,6 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
-import random
 import resource
 import shutil
 import sqlite3
@@ -42,12 +46,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from national_corpus import Corpus, default_cache  # noqa: E402 (puts the repository and tests/ on the path)
 import central_bench  # noqa: E402
-from kiosk.contract.batch import SEALED_BALLOT_CONTEXT, parse_batch  # noqa: E402
+from crypto_bench import bundle, count_ops  # noqa: E402
+from kiosk.contract.batch_v2 import parse_batch_v2  # noqa: E402
 from kiosk.contract.keys import save_signing_key  # noqa: E402
-from kiosk.contract.tokens import token_ref  # noqa: E402
-from kiosk.contract.trustees import combine_shares, load_share  # noqa: E402
 from sync.central.node import CentralNode, NODE_KEY, store_path  # noqa: E402
-from sync.central.tally import SEGMENT, tally  # noqa: E402
+from sync.central.tally_v2 import publish_aggregates, tally_v2  # noqa: E402
 
 STORES = {"sqlite": ("sqlite",), "postgresql": ("postgresql",), "both": ("sqlite", "postgresql")}
 
@@ -97,11 +100,11 @@ def in_child(fn, *args) -> dict:
 
 
 # -- the phases -------------------------------------------------------------------------------
-def node_for(corpus: Corpus, folder: Path, db: str | None) -> CentralNode:
+def node_for(corpus: Corpus, folder: Path, db: str | None, workers: int = 1) -> CentralNode:
     folder.mkdir(parents=True, exist_ok=True)
     if not (folder / NODE_KEY).exists():
         save_signing_key(folder / NODE_KEY, corpus.node_key())
-    return CentralNode(corpus.election_dir, folder, db=db)
+    return CentralNode(corpus.election_dir, folder, db=db, verify_workers=workers)
 
 
 def store_bytes(node: CentralNode, folder: Path) -> int:
@@ -111,8 +114,8 @@ def store_bytes(node: CentralNode, folder: Path) -> int:
                                      "current_schema()::regnamespace AND relkind = 'r'").fetchone()[0])
 
 
-def ingest(corpus: Corpus, files: list[Path], folder: Path, db: str | None) -> dict:
-    node = node_for(corpus, folder, db)
+def ingest(corpus: Corpus, files: list[Path], folder: Path, db: str | None, workers: int) -> dict:
+    node = node_for(corpus, folder, db, workers)
     try:
         busy, start = 0.0, time.perf_counter()
         for path in files:
@@ -128,17 +131,14 @@ def ingest(corpus: Corpus, files: list[Path], folder: Path, db: str | None) -> d
         node.close()
 
 
-def _bare_rows(body: bytes, fingerprint: bytes, offset: int):
-    b = parse_batch(body)
+def _bare_rows(body: bytes, offset: int):
+    b = parse_batch_v2(body)
     head = (b.header.kiosk_key_hex, b.header.number, b.header.encoded(), b.header.hash(), b.signature)
-    rows = [(offset + i, b.header.kiosk_key_hex, b.header.number, token_ref(fingerprint, x.serial), x.ballot_id,
-             x.serial, x.style, x.sealed, x.signature, None) for i, x in enumerate(b.ballots)]  # no token_sig: format 1
-    return head, rows
+    return head, central_bench.board_rows(b, offset)
 
 
 def bare_insert(corpus: Corpus, files: list[Path], folder: Path, db: str | None) -> dict:
     """The same rows into the same schema, one transaction per batch, no checks (parsing not timed)."""
-    fingerprint = _fingerprint(corpus)
     folder.mkdir(parents=True, exist_ok=True)
     if db is None:
         from sync.central.sqlite_store import SCHEMA
@@ -172,7 +172,7 @@ def bare_insert(corpus: Corpus, files: list[Path], folder: Path, db: str | None)
     busy, offset = 0.0, 0
     try:
         for path in files:
-            head, rows = _bare_rows(path.read_bytes(), fingerprint, offset)
+            head, rows = _bare_rows(path.read_bytes(), offset)
             t = time.perf_counter()
             write(head, rows)
             busy += time.perf_counter() - t
@@ -182,24 +182,43 @@ def bare_insert(corpus: Corpus, files: list[Path], folder: Path, db: str | None)
     return {"bare_s": busy, "rows": offset}
 
 
-def _fingerprint(corpus: Corpus) -> bytes:
+def proofs_alone(corpus: Corpus, files: list[Path], workers: int) -> dict:
+    """The step's ballots' signatures and proofs checked alone, as the node's acceptance does."""
     from kiosk.contract.package import load_package
 
-    return load_package(corpus.election_dir).election.fingerprint
+    election = load_package(corpus.election_dir).election
+    return {"proofs_s": central_bench.proofs_alone(election, (p.read_bytes() for p in files), workers)}
 
 
-def run_tally(corpus: Corpus, folder: Path, db: str | None, workers: int) -> dict:
+def run_tally(corpus: Corpus, folder: Path, db: str | None) -> dict:
+    """The node's aggregates, two trustees' partial decryptions, the combination: timed, then its bound."""
     node = node_for(corpus, folder, db)
+    ceremony = corpus.ceremony()
+    partials = folder / "partials"
+    partials.mkdir(exist_ok=True)
+
+    def count() -> dict:
+        aggregates, _ = publish_aggregates(node)
+        files = []
+        for body in ceremony.partials(aggregates, (1, 3), node.election.privacy_floor):  # the trustees' machines
+            files.append(partials / f"trustee-{body['trustee']}.json")
+            files[-1].write_text(json.dumps(body))
+        return tally_v2(node, files).to_json()
+
     try:
+        used = count_ops(count)  # untimed: which group operations the tally makes
         start = time.perf_counter()
-        report = tally(node, corpus.shares(), override_open=False, workers=workers)
+        data = count()
         elapsed = time.perf_counter() - start
-        data = report.to_json()
+        start = time.perf_counter()
+        bundle(used)()
+        bound = time.perf_counter() - start
     finally:
         node.close()
     likes = {(r["contest"], o["option"]): o["likes"] for r in data["results"] for o in r["options"]}
-    return {"tally_s": elapsed, "ok": data["ok"], "counted": data["ballots_counted"], "findings": data["findings"],
-            "styles": {s: v["counted"] for s, v in data["styles"].items()}, "likes": likes}
+    return {"tally_s": elapsed, "bound_s": bound, "ok": data["ok"], "counted": data["ballots_counted"],
+            "findings": data["findings"], "styles": {s: v["counted"] for s, v in data["styles"].items()},
+            "likes": likes}
 
 
 def run_verify(corpus: Corpus, folder: Path, db: str | None) -> dict:
@@ -216,31 +235,6 @@ def run_verify(corpus: Corpus, folder: Path, db: str | None) -> dict:
     if not report.ok:
         raise AssertionError(f"verify found {report.problems[:3]}")
     return {"verify_s": elapsed}
-
-
-def raw_open_verify(corpus: Corpus, files: list[Path], workers: int) -> dict:
-    """Seconds for the raw crypto on the step's ballots: the tally's segments, workers and chunks."""
-    secret = combine_shares([load_share(s) for s in corpus.shares()]).secret
-    context = SEALED_BALLOT_CONTEXT.encode("ascii") + b"\x00"
-    items, busy = [], 0.0
-
-    def flush() -> float:
-        random.SystemRandom().shuffle(items)  # as the tally does
-        return central_bench.raw_open_verify(secret, items, workers)
-
-    opened = 0
-    for path in files:
-        b = parse_batch(path.read_bytes())
-        kiosk = bytes.fromhex(b.header.kiosk_key_hex)
-        items += [(x.sealed, x.signature + context + x.message(), kiosk) for x in b.ballots]
-        if len(items) >= SEGMENT:
-            opened += len(items)
-            busy += flush()
-            items = []
-    if items:
-        opened += len(items)
-        busy += flush()
-    return {"raw_s": busy, "opened": opened}
 
 
 # -- one step ---------------------------------------------------------------------------------
@@ -262,27 +256,25 @@ def measure_step(corpus: Corpus, n: int, stores: tuple[str, ...], pg_url: str | 
                 db, bare_db = schema_url(pg_url, f"node-{n}-{r}"), schema_url(pg_url, f"bare-{n}-{r}")
             folder = work / f"{store}-{n}-{r}"
             bare = in_child(bare_insert, corpus, files, work / f"bare-{store}-{n}-{r}", bare_db)
-            node = in_child(ingest, corpus, files, folder, db)
+            proofs = in_child(proofs_alone, corpus, files, args.workers)
+            node = in_child(ingest, corpus, files, folder, db, args.workers)
             assert node["leaves"] == n == bare["rows"], (node["leaves"], n, bare["rows"])
-            runs.append({"bare_s": bare["bare_s"], **node})
+            runs.append({"bare_s": bare["bare_s"], "proofs_s": proofs["proofs_s"], **node})
             shutil.rmtree(work / f"bare-{store}-{n}-{r}", ignore_errors=True)
             urls[store] = (folder, db)
         step[store] = summarise_ingest(runs, n)
-    raws, tallies = [], {s: [] for s in stores}
+    tallies = {s: [] for s in stores}
     for _ in range(args.repeat):
         for store in stores:
             folder, db = urls[store]
-            t = in_child(run_tally, corpus, folder, db, args.workers)
+            t = in_child(run_tally, corpus, folder, db)
             check_truth(t, truth, n)
             tallies[store].append(t)
-        raws.append(in_child(raw_open_verify, corpus, files, args.workers))
-    raw_s = statistics.median(r["raw_s"] for r in raws)
-    step["raw_per_s"] = round(n / raw_s)
-    step["raw_rss_mib"] = max(r["rss_mib"] for r in raws)
     for store in stores:
         tally_s = statistics.median(t["tally_s"] for t in tallies[store])
+        bound_s = statistics.median(t["bound_s"] for t in tallies[store])
         step[store].update(tally_s=round(tally_s, 1), tally_per_s=round(n / tally_s),
-                           tally_ratio=round(raw_s / tally_s, 3),
+                           bound_per_s=round(n / bound_s), tally_ratio=round(bound_s / tally_s, 3),
                            tally_rss_mib=max(t["rss_mib"] for t in tallies[store]),
                            tally_workers_rss_mib=max(t["workers_rss_mib"] for t in tallies[store]),
                            tally_counted=tallies[store][0]["counted"], tally_matches_truth=True)
@@ -296,9 +288,11 @@ def measure_step(corpus: Corpus, n: int, stores: tuple[str, ...], pg_url: str | 
 
 
 def summarise_ingest(runs: list[dict], n: int) -> dict:
-    median = {k: statistics.median(r[k] for r in runs) for k in ("bare_s", "ingest_s", "ingest_wall_s")}
+    median = {k: statistics.median(r[k] for r in runs) for k in ("bare_s", "proofs_s", "ingest_s", "ingest_wall_s")}
+    bound = median["bare_s"] + median["proofs_s"]
     return {"ingest_per_s": round(n / median["ingest_s"]), "bare_per_s": round(n / median["bare_s"]),
-            "ingest_ratio": round(median["bare_s"] / median["ingest_s"], 3),
+            "proofs_per_s": round(n / median["proofs_s"]), "ingest_bound_per_s": round(n / bound),
+            "ingest_ratio": round(bound / median["ingest_s"], 3),
             "ingest_s": round(median["ingest_s"], 1), "ingest_wall_s": round(median["ingest_wall_s"], 1),
             "ingest_rss_mib": max(r["rss_mib"] for r in runs), "disk_mib": round(runs[0]["disk_bytes"] / 2**20, 1),
             "disk_bytes_per_ballot": round(runs[0]["disk_bytes"] / n)}
@@ -324,7 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ballots", type=int, required=True, help="the largest step (4744241: the seed's early vote)")
     p.add_argument("--steps", type=int, nargs="+", help="ballots per step (default 10^4, 3*10^4, 10^5, ... --ballots)")
     p.add_argument("--db", choices=sorted(STORES), default="both", help="which node store (default both)")
-    p.add_argument("--workers", type=int, default=2, help="tally worker processes (default 2)")
+    p.add_argument("--workers", type=int, default=2, help="the node's proof-checking processes (default 2)")
     p.add_argument("--batch", type=int, default=250, help="ballots per batch (default 250)")
     p.add_argument("--per-kiosk", type=int, default=1000, help="ballots per kiosk (default 1000)")
     p.add_argument("--roll-size", type=int, default=0,
@@ -373,8 +367,9 @@ def print_step(s: dict, stores: tuple[str, ...], out) -> None:
     for store in stores:
         r = s[store]
         print(f"{store:10} {s['ballots']:>9} ballots ({s['kiosks']} kiosks): ingest {r['ingest_per_s']}/s "
-              f"bare {r['bare_per_s']}/s ratio {r['ingest_ratio']} | tally {r['tally_per_s']}/s "
-              f"raw {s['raw_per_s']}/s ratio {r['tally_ratio']} | RSS ingest {r['ingest_rss_mib']} MiB, "
+              f"bound {r['ingest_bound_per_s']}/s (bare insert {r['bare_per_s']}/s + proofs alone "
+              f"{r['proofs_per_s']}/s) ratio {r['ingest_ratio']} | tally {r['tally_per_s']}/s "
+              f"bound {r['bound_per_s']}/s ratio {r['tally_ratio']} | RSS ingest {r['ingest_rss_mib']} MiB, "
               f"tally {r['tally_rss_mib']}+{r['tally_workers_rss_mib']} MiB | disk {r['disk_mib']} MiB | "
               f"step {s['step_s']} s", file=out, flush=True)
 

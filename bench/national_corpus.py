@@ -8,12 +8,16 @@ made with the kiosk's own functions, on ``--gen-workers`` forked processes, one 
 * a fresh Ed25519 kiosk key and its signed registration (:func:`kiosk.contract.registration.make_registration`),
   put on the authority-signed roster by :func:`kiosk.contract.roster.add_kiosks` when a step uses it;
 * per ballot: a real token serial from the roll, selections valid for its style
-  (:func:`kiosk.contract.rules.normalise_selections`), padded (:func:`kiosk.contract.ballot.pad_selections`),
-  sealed to the election key (:func:`kiosk.contract.keys.seal_to`) and signed
-  (:func:`kiosk.contract.batch.sign_sealed_ballot`): what :func:`kiosk.contract.ballot.make_ballot` does, less the
-  ballot-row signature that never leaves a kiosk;
-* batches of ``batch`` ballots chained and signed by :func:`kiosk.contract.batch.build_batch`, the last one
-  closing the polls, written by :func:`kiosk.contract.batch.encode_batch`.
+  (:func:`kiosk.contract.rules.normalise_selections`), encrypted with proofs under the election key
+  (:func:`kiosk.contract.crypto.encrypted_ballot.encrypt_ballot`) and signed by the token's key and the
+  kiosk's (:func:`kiosk.contract.ballot_v2.seal_ballot_v2`): what the kiosk's cast does, less the
+  ballot-box row that never leaves a kiosk;
+* batches of ``batch`` ballots chained and signed by :func:`kiosk.contract.batch_v2.build_batch_v2`, the
+  last one closing the polls, written by :func:`kiosk.contract.batch_v2.encode_batch_v2`.
+
+The election key comes from a 3-trustee, 2-of-3 ceremony run in process with a fixed seed
+(tests/ceremonyhelp.py's :func:`seeded_ceremony`): the bench can play the trustees at the tally
+without keeping their secrets in the cache.
 
 What is skipped is the kiosk's own SQLite store and event log (bench/store_bench.py measures the
 cast): the node never sees them. The ground truth (ballots per style, likes per option) is
@@ -22,7 +26,7 @@ kept beside each kiosk's batches, so a tally can be compared with it.
 Layout of the cache (``--cache``, default ``$TMPDIR/kiosk-national-cache``)::
 
     meta.json                 roll size, ballots per kiosk, batch size (a change rebuilds the cache)
-    election/                 the package: authority key, trustee shares, frozen roll.sqlite
+    election/                 the package: authority key, the ceremony's public election key, frozen roll.sqlite
     node.key                  node n1's key
     tokens.bin                17 bytes per token in the order ballots use them: style index, serial
     kiosks/k00012-1000/       registration.json, batch-0001.json ..., truth.json (kiosk 12, 1000 ballots)
@@ -45,12 +49,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from ceremonyhelp import LocalCeremony, seeded_ceremony  # noqa: E402
 from storehelp import NOW, choices  # noqa: E402
 from kiosk.station.attest import attest_installed  # noqa: E402
-from kiosk.contract.ballot import pad_selections, padded_length  # noqa: E402
-from kiosk.contract.batch import SealedBallot, build_batch, encode_batch, sign_sealed_ballot  # noqa: E402
-from kiosk.contract.canonical import canonical_bytes  # noqa: E402
-from kiosk.contract.keys import SigningKey, load_signing_key, save_signing_key, seal_to  # noqa: E402
+from kiosk.contract.ballot_v2 import seal_ballot_v2  # noqa: E402
+from kiosk.contract.batch_v2 import build_batch_v2, encode_batch_v2  # noqa: E402
+from kiosk.contract.crypto.encrypted_ballot import ballot_bytes, encrypt_ballot  # noqa: E402
+from kiosk.contract.keys import SigningKey, load_signing_key, save_signing_key  # noqa: E402
 from kiosk.contract.minting import mint_tokens  # noqa: E402
 from kiosk.contract.package import create_package, load_package  # noqa: E402
 from kiosk.contract.registration import make_registration  # noqa: E402
@@ -60,7 +65,7 @@ from kiosk.contract.rules import normalise_selections  # noqa: E402
 from kiosk.contract.tokens import parse_token  # noqa: E402
 from kiosk.contract.ttabok import ttabok_spec  # noqa: E402
 
-CORPUS_FORMAT = 1
+CORPUS_FORMAT = 2       # 2: ballot format 2 (a cache of format 1 is rebuilt)
 COMMUNITIES = 48        # ballot styles (as bench/central_bench.py)
 MINT_ROUND = 20_000     # tokens per style per mint_tokens call (one transaction each)
 RECORD = 17             # bytes per token in tokens.bin
@@ -96,7 +101,7 @@ class Corpus:
         node_key = SigningKey.generate()
         spec = dict(ttabok_spec(COMMUNITIES))
         spec["nodes"] = [{"id": "n1", "url": "http://127.0.0.1:9000", "key_hex": node_key.verify_key.hex}]
-        package = create_package(self.election_dir, spec, trustees=3, threshold=2)
+        package = create_package(self.election_dir, spec, election_key=seeded_ceremony(spec["id"]).record)
         save_signing_key(self.cache / "node.key", node_key)
         styles = [s.id for s in package.election.styles]
         per_style = -(-tokens // len(styles))
@@ -171,8 +176,9 @@ class Corpus:
     def node_key(self) -> SigningKey:
         return load_signing_key(self.cache / "node.key")
 
-    def shares(self) -> list[Path]:
-        return sorted((self.election_dir / "trustees").glob("*.share"))[:2]
+    def ceremony(self) -> LocalCeremony:
+        """The trustees (the bench plays them): their seeded ceremony, made again from the election id."""
+        return seeded_ceremony(load_package(self.election_dir).election.id)
 
     def size_bytes(self) -> int:
         return sum(f.stat().st_size for f in self.cache.rglob("*") if f.is_file())
@@ -188,13 +194,11 @@ def _make_kiosk(job: tuple[int, int]) -> int:
     if "election" not in _gen:
         election = load_package(corpus.election_dir).election
         styles = [s.id for s in election.styles]
-        variants = {}  # per style: the padded plaintexts of 0..max likes, and their selections
+        variants = {}  # per style: the selections of 0..max likes
         for s in styles:
             top = max(election.contest(c).max for c in election.style(s).contests)
-            sels = [normalise_selections(election, s, choices(election, s, n)) for n in range(top + 1)]
-            variants[s] = [(pad_selections(canonical_bytes(x), padded_length(election, s)), x) for x in sels]
-        _gen.update(election=election, styles=styles, variants=variants,
-                    public=bytes.fromhex(election.encryption_key_hex))
+            variants[s] = [normalise_selections(election, s, choices(election, s, n)) for n in range(top + 1)]
+        _gen.update(election=election, styles=styles, variants=variants, public=election.election_public_key)
     election, styles, variants, public = _gen["election"], _gen["styles"], _gen["variants"], _gen["public"]
     folder = corpus.kiosk_dir(index, count)
     part = folder.with_name(folder.name + ".part")
@@ -211,19 +215,19 @@ def _make_kiosk(job: tuple[int, int]) -> int:
     ballots = []
     for j in range(count):
         style, serial = styles[raw[j * RECORD]], raw[j * RECORD + 1:(j + 1) * RECORD]
-        plaintext, selections = rng.choice(variants[style])
+        selections = rng.choice(variants[style])
         styles_done[style] += 1
         for contest, options in selections.items():
             likes.update(f"{contest}/{o}" for o in options)
-        unsigned = SealedBallot(os.urandom(16), serial, style, seal_to(public, plaintext), b"")
-        ballots.append(SealedBallot(unsigned.ballot_id, serial, style, unsigned.sealed,
-                                    sign_sealed_ballot(key, unsigned)))
+        ballot_id = os.urandom(16)
+        encrypted = ballot_bytes(encrypt_ballot(public, election, style, ballot_id.hex(), selections, os.urandom(32)))
+        ballots.append(seal_ballot_v2(key, election, serial, ballot_id, style, encrypted))
     previous = None
     for number, start in enumerate(range(0, count, corpus.batch), 1):
         chunk = ballots[start:start + corpus.batch]
-        batch = build_batch(key, election.fingerprint_hex, "official", number, previous, chunk,
-                            polls_closed=start + corpus.batch >= count)
-        (part / f"batch-{number:04d}.json").write_bytes(encode_batch(batch))
+        batch = build_batch_v2(key, election.fingerprint_hex, "official", number, previous, chunk, [],
+                               polls_closed=start + corpus.batch >= count)
+        (part / f"batch-{number:04d}.json").write_bytes(encode_batch_v2(batch))
         previous = batch.header
     (part / "truth.json").write_text(json.dumps({"styles": styles_done, "likes": likes}))
     shutil.rmtree(folder, ignore_errors=True)

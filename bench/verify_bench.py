@@ -37,18 +37,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from ceremonyhelp import format2_election  # noqa: E402
 from kiosk.contract.ballot_v2 import seal_ballot_v2  # noqa: E402
 from kiosk.contract.batch_v2 import build_batch_v2, encode_batch_v2, parse_batch_v2  # noqa: E402
 from kiosk.contract.crypto import group  # noqa: E402
 from kiosk.contract.crypto.encrypted_ballot import ballot_bytes, encrypt_ballot, shown_options  # noqa: E402
-from kiosk.contract.election import ELECTION_FORMAT, parse_election  # noqa: E402
 from kiosk.contract.keys import SigningKey  # noqa: E402
 from kiosk.contract.ttabok import ttabok_spec  # noqa: E402
 from sync.central import verify_queue as vq  # noqa: E402
 from sync.central.proof_pool import check_sealed_all  # noqa: E402
 
-KEYS = {"format": ELECTION_FORMAT, "authority_key_hex": "11" * 32, "encryption_key_hex": "22" * 32,
-        "trustees": {"count": 3, "threshold": 2}}
 NATIONAL = {"id": "national-bench", "title": {"ko": "대선", "en": "National"},
             "contests": [{"id": "P", "title": {"ko": "대통령", "en": "President"}, "rule": "single", "min": 0, "max": 1,
                           "options": [{"id": f"C{i}", "title": {"ko": f"후보 {i}", "en": f"Candidate {i}"}}
@@ -129,7 +127,7 @@ def median(fn, repeat: int) -> float:
 
 
 def day(n: int, batch: int, repeat: int) -> dict:
-    election = parse_election(dict(ttabok_spec(872), **KEYS))
+    election = format2_election(ttabok_spec(872))
     bodies = make_bodies(election, n, batch)
     t1 = median(lambda: check_in_process(election, bodies, 1), repeat)
     t2 = median(lambda: check_in_process(election, bodies, 2), repeat)
@@ -140,7 +138,7 @@ def day(n: int, batch: int, repeat: int) -> dict:
 
 def curve(sizes: list[int], batch: int, repeat: int) -> dict:
     from pghelp import postgres_server, schema_url
-    election = parse_election(dict(NATIONAL, **KEYS))
+    election = format2_election(NATIONAL)
     every = make_bodies(election, max(sizes), batch)
     points = []
     with postgres_server(durable=True) as server:

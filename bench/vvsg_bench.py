@@ -18,6 +18,7 @@ from pathlib import Path
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 import pygame  # noqa: E402
 
@@ -25,19 +26,17 @@ from booth_ui import flow  # noqa: E402
 from booth_ui.render import Renderer  # noqa: E402
 from booth_ui.screenshots import screen_states  # noqa: E402
 from booth_ui.theme import CAP_RATIO, MIN_CAP_MM, MIN_TEXT_CONTRAST, contrast  # noqa: E402
-from kiosk.contract.election import parse_election  # noqa: E402
+from ceremonyhelp import format2_election  # noqa: E402
 from kiosk.contract.ttabok import ttabok_spec  # noqa: E402
 
 # issue 16's panels, each at a real panel's visible width ([booth] panel_width_mm): the stock 7-inch
 # panel, a 7-inch 1024 x 600, an 8-inch 4:3, a 10.1-inch 16:10 and a 15.6-inch 16:9
 PANELS = {(800, 480): 154, (1024, 600): 154, (1024, 768): 162, (1280, 800): 217, (1920, 1080): 344}
-KEY = "ab" * 32
 
 
 def election():
     """The 2017 Ttabok ballot shape: 24 proposals, up to 6 likes, the own community's excluded."""
-    return parse_election(dict(ttabok_spec(24), format="kiosk-election/1", authority_key_hex=KEY,
-                               encryption_key_hex=KEY, trustees={"count": 1, "threshold": 1}))
+    return format2_election(ttabok_spec(24))
 
 
 def measure(panels=PANELS) -> dict:

@@ -55,13 +55,15 @@ class CentralElection:
 
 
 def make_central_election(directory: Path, per_style: int = 12, communities: int = 24,
-                          ceremony: tuple[int, int] | None = None) -> CentralElection:
+                          ceremony: tuple[int, int] | None = None, spec: dict | None = None) -> CentralElection:
     """Create, mint and freeze an election whose package lists nodes n1..n3 on loopback.
 
-    ``ceremony=(n, k)`` makes it format 2, its key from an in-process k-of-n ceremony.
+    ``ceremony=(n, k)`` makes it format 2, its key from an in-process k-of-n ceremony (``None``: a
+    format-1 package, only for the tests of format-1 code that goes with it); ``spec`` replaces the
+    Ttabok spec of ``communities``.
     """
     keys = {f"n{i}": SigningKey.generate() for i in range(1, NODE_COUNT + 1)}
-    spec = dict(ttabok_spec(communities))
+    spec = dict(spec if spec is not None else ttabok_spec(communities))
     spec["nodes"] = [{"id": n, "url": f"http://127.0.0.1:{9000 + i}", "key_hex": k.verify_key.hex}
                      for i, (n, k) in enumerate(keys.items())]
     local = run_ceremony(spec["id"], *ceremony) if ceremony else None

@@ -9,6 +9,7 @@ or compute their partial decryptions directly.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from kiosk.contract.crypto import group
 from kiosk.contract.crypto.records import election_key_json, secret_to_json
 from kiosk.contract.crypto.threshold import Announcement, Ceremony, TrusteeSecret, make_trustee, open_share, \
     partial_decrypt, seal_share, secret_key_share
+from kiosk.contract.election import ELECTION_FORMAT, Election, parse_election
 from kiosk.contract.keys import EncryptionKey, write_private_json
 from kiosk.contract.package import ElectionPackage, create_package
 
@@ -75,6 +77,23 @@ def run_ceremony(election_id: str, trustees: int = 3, threshold: int = 2, seed: 
         key_shares[l] = secret_key_share(shares)
     return LocalCeremony(ceremony, election_key_json(ceremony, announcements), announcements,
                          {i: s for i, (s, _) in made.items()}, key_shares)
+
+
+@functools.lru_cache(maxsize=None)
+def seeded_ceremony(election_id: str, trustees: int = 3, threshold: int = 2) -> LocalCeremony:
+    """:func:`run_ceremony` with its default seed, made once per (election id, trustees, threshold):
+    the ceremony whose key :func:`format2_election` puts in the election."""
+    return run_ceremony(election_id, trustees, threshold)
+
+
+def format2_election(spec: dict, authority_key_hex: str = "ab" * 32, trustees: int = 3,
+                     threshold: int = 2) -> Election:
+    """``spec`` parsed as an unsigned format-2 election body, for code that needs only its shape
+    (screens, rules, paper records): a stand-in authority key and the key of a seeded in-process
+    ceremony (one per election id, reused)."""
+    local = seeded_ceremony(spec["id"], trustees, threshold)
+    return parse_election(dict(spec, format=ELECTION_FORMAT, authority_key_hex=authority_key_hex,
+                               election_key=local.record))
 
 
 def format2_package(directory: Path, spec: dict, trustees: int = 3, threshold: int = 2,

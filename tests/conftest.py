@@ -31,16 +31,16 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def small_election(tmp_path_factory):
-    """A signed 24-community Ttabok package with 9 official and 2 test tokens per style, frozen.
+    """A signed 24-community Ttabok package (format 2) with 9 official and 2 test tokens per style, frozen.
 
     Returns (package, {style: [official payloads]}, {style: [test payloads]}). Session-wide:
     tests must not mint into it or change it.
     """
+    from ceremonyhelp import format2_package
     from kiosk.contract.minting import mint_tokens
-    from kiosk.contract.package import create_package
     from kiosk.contract.ttabok import ttabok_spec
 
-    package = create_package(tmp_path_factory.mktemp("election") / "e", ttabok_spec(24), trustees=3, threshold=2)
+    package, _ = format2_package(tmp_path_factory.mktemp("election") / "e", ttabok_spec(24))
     styles = [s.id for s in package.election.styles]
     official = mint_tokens(package, [(s, 9) for s in styles], "official")
     test = mint_tokens(package, [(s, 2) for s in styles], "test")
@@ -58,7 +58,8 @@ def small_election(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def store_election(tmp_path_factory):
-    """A frozen 24-community package with 40 test and 40 official tokens per ballot style.
+    """A frozen 24-community format-2 package with 40 test and 40 official tokens per ballot style,
+    its key from a 2-of-3 ceremony run in process (``.ceremony`` holds the trustees' secrets).
 
     Returns a :class:`storehelp.Tokens`. Session-wide and read-only: tests provision
     their own stations from it (each station spends tokens in its own store only).
@@ -69,16 +70,41 @@ def store_election(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def store_election_v2(tmp_path_factory):
-    """Like ``store_election`` (40 test and 40 official tokens per style) but format 2: its key from a
-    2-of-3 ceremony run in process; ``.ceremony`` holds the trustees' secrets. Session-wide, read-only."""
+def central_template(tmp_path_factory):
+    """A frozen 24-community format-2 election listing nodes n1..n3, 12 official and 2 test tokens per
+    style, its key from a 2-of-3 ceremony run in process (``.ceremony`` holds the trustees' secrets).
+
+    Session-wide and never changed: use the ``central`` fixture, a private copy per test.
+    """
+    from centralhelp import make_central_election
+
+    return make_central_election(tmp_path_factory.mktemp("central-election") / "e", ceremony=None)  # SLICE1
+
+
+@pytest.fixture
+def central(central_template, tmp_path):
+    """A private copy of the central election (its roster may grow)."""
+    return central_template.copy(tmp_path / "election")
+
+
+# FORMAT 1: only for the tests of format-1 code; deleted with that code (issue 14: one path, not two)
+@pytest.fixture(scope="session")
+def store_election_v1(tmp_path_factory):
+    """``store_election`` in ballot format 1 (SealedBox ballots, a dealer's split key)."""
     from storehelp import make_election
 
-    return make_election(tmp_path_factory.mktemp("store-election-v2") / "e", per_style=40, ceremony=(3, 2))
+    return make_election(tmp_path_factory.mktemp("store-election-v1") / "e", per_style=40, ceremony=None)
+
+
+# the format-2 names of the days when format 1 was the default (aliases until their users are renamed)
+@pytest.fixture(scope="session")
+def store_election_v2(store_election):
+    """The same election as ``store_election``."""
+    return store_election
 
 
 @pytest.fixture(scope="session")
-def central_template_v2(tmp_path_factory):
+def central_template_v2(tmp_path_factory):  # SLICE1
     """Like ``central_template`` but format 2 (a 2-of-3 ceremony run in process). Use ``central_v2``."""
     from centralhelp import make_central_election
 
@@ -86,26 +112,9 @@ def central_template_v2(tmp_path_factory):
 
 
 @pytest.fixture
-def central_v2(central_template_v2, tmp_path):
+def central_v2(central_template_v2, tmp_path):  # SLICE1
     """A private copy of the format-2 central election (its roster may grow)."""
     return central_template_v2.copy(tmp_path / "election")
-
-
-@pytest.fixture(scope="session")
-def central_template(tmp_path_factory):
-    """A frozen 24-community election listing nodes n1..n3, 12 official and 2 test tokens per style.
-
-    Session-wide and never changed: use the ``central`` fixture, a private copy per test.
-    """
-    from centralhelp import make_central_election
-
-    return make_central_election(tmp_path_factory.mktemp("central-election") / "e")
-
-
-@pytest.fixture
-def central(central_template, tmp_path):
-    """A private copy of the central election (its roster may grow)."""
-    return central_template.copy(tmp_path / "election")
 
 
 @pytest.fixture(scope="session")

@@ -33,10 +33,12 @@ class Tokens:
 
 
 def make_election(directory: Path, per_style: int, communities: int = 24,
-                  ceremony: tuple[int, int] | None = None) -> Tokens:
+                  ceremony: tuple[int, int] | None = (3, 2)) -> Tokens:
     """Create, mint (test and official) and freeze an election package.
 
-    ``ceremony=(n, k)`` makes it format 2, its key from an in-process k-of-n ceremony.
+    Format 2: its key from an in-process k-of-n ceremony (``ceremony=(n, k)``, 2 of 3 by default;
+    it takes milliseconds, so every election runs its own). ``ceremony=None`` makes a format-1
+    package, only for the tests of format-1 code that goes with it.
     """
     spec = ttabok_spec(communities)
     local = run_ceremony(spec["id"], *ceremony) if ceremony else None

@@ -41,8 +41,8 @@ def printed_qr_texts(device) -> list[str]:
     return zxing_texts(np.pad(stacked, 40, constant_values=255))
 
 
-def test_the_review_screen_offers_the_check_in_format_2_only(store_election_v2, store_election):
-    for tokens, wanted in ((store_election_v2, True), (store_election, False)):
+def test_the_review_screen_offers_the_check_in_format_2_only(store_election, store_election_v1):
+    for tokens, wanted in ((store_election, True), (store_election_v1, False)):  # FORMAT 1: goes with it
         election = tokens.election
         style, payload = tokens.test[0]
         state, effects = f.step(review_state(election, style, payload), f.CheckBallot(), NOW, election)

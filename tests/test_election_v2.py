@@ -49,8 +49,8 @@ def test_a_format_2_election_carries_the_key_the_announcements_give(local, tmp_p
     assert not (tmp_path / "e" / "trustees").exists()   # no dealer, no share of a secret here
 
 
-def test_format_1_is_unchanged(small_election):
-    e = small_election[0].election
+def test_format_1_is_unchanged(store_election_v1):  # FORMAT 1: goes with it
+    e = store_election_v1.election
     assert e.ballot_format == 1 and e.ceremony is None and e.election_public_key is None and e.encryption_key_hex
 
 

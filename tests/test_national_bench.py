@@ -1,7 +1,8 @@
 """bench/national.py's whole code path at a tiny size, so that the script cannot rot.
 
-Corpus (roll, kiosks' signed batches), roster, ingest through the node, bare insert, tally on
-two workers and the raw crypto baseline, on SQLite only. Nothing about speed is asserted: the
+Corpus (roll, kiosks' signed format-2 batches), roster, ingest through the node (proofs checked on
+two workers), bare insert, the tally (aggregates, two trustees' partial decryptions, combination)
+and its bound, on SQLite only. Nothing about speed is asserted: the
 bench itself compares the tally with the corpus's ground truth (ballots per style, likes per
 option) and fails when they differ; here the counts must equal the ballots generated.
 """

@@ -129,7 +129,7 @@ def test_verify_names_the_tampered_place(station_dir, tamper):
 def test_a_flipped_byte_in_an_outbox_batch_is_caught(station_dir):
     path = station_dir / "outbox" / "test" / "batch-000001.json"
     data = path.read_bytes()
-    at = data.index(b'"sealed_b64":"') + 20
+    at = data.index(b'"encrypted_b64":"') + 24
     path.write_bytes(data[:at] + (b"A" if data[at:at + 1] != b"A" else b"B") + data[at + 1:])
     code, report = verify_json(station_dir)
     assert code == 1 and report["problems"][0]["place"] == "outbox/test/batch-000001.json"

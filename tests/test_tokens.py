@@ -23,7 +23,7 @@ def check(package, payload, mode="official"):
     roll = package.roll()
     try:
         e = package.election
-        return check_token(payload, e.tag, e.fingerprint, mode, roll)
+        return check_token(payload, e.tag, e.fingerprint, mode, roll, e.ballot_format)
     finally:
         roll.close()
 

@@ -294,7 +294,7 @@ class ElectionDemo:
         closings.write_text("".join(k.closing + "\n" for k in self.kiosks))
         try:
             found = count(self.root, self.authority / "trustees", list(self.nodes.ids), self.nodes.url("n3"),
-                          closings, e.privacy_floor)
+                          closings, e.lowest_floor)
         except CountError as error:
             raise DemoError(str(error)) from None
         report = found["tallies"]["n1"][1]

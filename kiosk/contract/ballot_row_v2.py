@@ -27,9 +27,10 @@ from kiosk.contract.crypto.encrypted_ballot import ballot_bytes, encrypt_ballot
 from kiosk.contract.election import Election
 from kiosk.contract.keys import SigningKey, VerifyKey
 from kiosk.contract.tokens import token_signing_key
-from kiosk.errors import KioskError
+from kiosk.errors import FormatError, KioskError
 
 ROW_CONTEXT_V2 = "kiosk-ballot-row/2"
+_LEAF_TEXT = ("ballot_id_hex", "style", "encrypted_b64", "token_key_hex", "token_sig_b64", "sig_b64")
 NONCE_SEED_BYTES = 32
 
 
@@ -62,8 +63,14 @@ def prepare_encryption(election: Election, style: str, selections: bytes, ballot
 
 
 def sealed_of(leaf: bytes) -> SealedBallotV2:
-    """The sealed ballot of a stored leaf (the kiosk wrote it; :func:`check_ballot_v2` checks it strictly)."""
+    """The sealed ballot of a stored leaf (the kiosk wrote it; :func:`check_ballot_v2` checks it strictly).
+
+    A damaged leaf raises FormatError (never KeyError): ``kiosk verify`` names it and goes on.
+    """
     v = parse_json(leaf, "the stored sealed ballot")
+    if not isinstance(v, dict) or not all(isinstance(v.get(k), str) for k in _LEAF_TEXT):
+        raise FormatError("the stored sealed ballot is damaged: it lacks a field or has one of another type",
+                          hint="the store was changed outside the kiosk: keep it as evidence and report it")
     return SealedBallotV2(from_hex(v["ballot_id_hex"], "ballot_id_hex", 16), v["style"],
                           from_b64url(v["encrypted_b64"], "encrypted_b64"), from_hex(v["token_key_hex"], "token_key_hex", 32),
                           from_b64url(v["token_sig_b64"], "token_sig_b64"), from_b64url(v["sig_b64"], "sig_b64"))

@@ -163,7 +163,7 @@ def check_closing(statement: ClosingStatement, election: Election) -> list[str]:
         options = counts.get("options")
         if (options is not None) != counts_shown(election, contest_id, b["turnout"]):
             problems.append(f"contests.{contest_id}: option counts must be given exactly when every option "
-                            f"was on at least {k} ballots")
+                            f"was on at least {election.contest_floors.get(contest_id, k)} ballots")
         elif options is not None:
             if set(options) != {o.id for o in contest.options}:
                 problems.append(f"contests.{contest_id}: the options are not the contest's")

@@ -121,6 +121,30 @@ class Election:
     judging: Any = field(default=None, repr=False, compare=False)  # judging_rules.JudgingRules, or None
     receipt: bool = False  # print the voter a receipt with the tracking code after the cast
 
+    @cached_property
+    def contest_floors(self) -> dict[str, int]:
+        """Each contest's privacy floor *k*: the largest floor of the electorates whose ballot styles show it.
+
+        An electorate may carry its own ``privacy_floor`` (docs/election-spec.md): the Ttabok
+        representatives, one a community, grade each proposal on at most 11 ballots, where the members'
+        likes fall on about 99. A style in no electorate, or in one without a floor of its own, counts
+        with the election's ``privacy_floor``; so does a contest no style shows.
+        """
+        floor_of = {}
+        for e in (self.judging.electorates if self.judging is not None else ()):
+            for style_id in e.styles:
+                floor_of[style_id] = e.privacy_floor or self.privacy_floor
+        out = {}
+        for c in self.contests:
+            shown = [floor_of.get(s.id, self.privacy_floor) for s in self.styles if c.id in s.contests]
+            out[c.id] = max(shown, default=self.privacy_floor)
+        return out
+
+    @property
+    def lowest_floor(self) -> int:
+        """The smallest floor of any contest: what a trustee's ``decrypt --floor`` is given."""
+        return min(self.contest_floors.values(), default=self.privacy_floor)
+
     @property
     def ballot_format(self) -> int:
         """2 when ballots are ElGamal-encrypted to the ceremony's key, 1 for format 1's SealedBox."""

@@ -42,6 +42,7 @@ class Electorate:
     title: Any
     styles: frozenset[str] = frozenset()
     scores_max: int | None = None
+    privacy_floor: int | None = None   # its own k (kiosk electorates only); None: the election's
 
     @property
     def signed_scores(self) -> bool:
@@ -129,7 +130,7 @@ def _electorates(c, value: Any, style_ids: set[str]) -> list[Electorate]:
     out, seen, owner = [], set(), {}
     for i, raw in enumerate(c.items(value, "electorates", 0, 100)):
         path = f"electorates[{i}]"
-        d = c.obj(raw, path, {"id", "title"}, {"styles", "scores_max"})
+        d = c.obj(raw, path, {"id", "title"}, {"styles", "scores_max", "privacy_floor"})
         if d is None:
             continue
         eid = c.unique_ident(d.get("id"), f"{path}.id", seen, "electorate")
@@ -138,7 +139,10 @@ def _electorates(c, value: Any, style_ids: set[str]) -> list[Electorate]:
             c.fail(path, "needs exactly one of 'styles' (it votes on kiosks) or 'scores_max' (its scores come "
                          "in a signed file)")
             continue
+        floor = c.integer(d["privacy_floor"], f"{path}.privacy_floor", 1, 1000) if "privacy_floor" in d else None
         if "scores_max" in d:
+            if "privacy_floor" in d:
+                c.fail(f"{path}.privacy_floor", "an electorate with signed scores casts no ballots: it has no floor")
             top = c.integer(d["scores_max"], f"{path}.scores_max", 1, MAX_FACTOR)
             if eid and title and top:
                 out.append(Electorate(eid, title, scores_max=top))
@@ -152,7 +156,8 @@ def _electorates(c, value: Any, style_ids: set[str]) -> list[Electorate]:
             else:
                 owner[s] = eid
         if eid and title:
-            out.append(Electorate(eid, title, styles=frozenset(s for s in names if isinstance(s, str))))
+            out.append(Electorate(eid, title, styles=frozenset(s for s in names if isinstance(s, str)),
+                                  privacy_floor=floor))
     return out
 
 

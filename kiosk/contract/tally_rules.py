@@ -26,7 +26,8 @@ def counts_shown(election: Election, contest_id: str, ballots_by_style: Mapping[
     be chosen only on the other styles' ballots. Were those fewer than k, its count would tell
     how those few voted, even when the contest as a whole has k ballots. When every style shows
     every option, this is the contest's ballots >= k. The station's tape, its signed closing
-    statement and the central tally all decide with this one rule.
+    statement and the central tally all decide with this one rule. *k* is the contest's floor
+    (:attr:`Election.contest_floors`: an electorate may have its own).
     """
     contest = election.contest(contest_id)
     on = Counter()
@@ -34,7 +35,34 @@ def counts_shown(election: Election, contest_id: str, ballots_by_style: Mapping[
         style = election.style(style_id)
         if style is not None and contest_id in style.contests:
             on.update({o.id: n for o in contest.options if o.id not in style.exclude})
-    return all(on[o.id] >= election.privacy_floor for o in contest.options)
+    floor = election.contest_floors.get(contest_id, election.privacy_floor)
+    return all(on[o.id] >= floor for o in contest.options)
+
+
+def floor_warnings(election: Election, tokens_by_style: Mapping[str, int], most: int = 10) -> list[str]:
+    """Contests whose counts can never be published: an option on fewer ballots than its floor even if
+    every token of ``tokens_by_style`` (the official tokens on the roll) is cast.
+
+    A Ttabok representative's style has one token, so a proposal graded by the 7 representatives of
+    the last group of 8 never reaches *k* = 10: its contest would always be withheld, and a selection
+    stage ranking by it could not rank. ``election show`` and ``tokens freeze`` say so (at most
+    ``most`` lines, then how many more), while more tokens can still be minted or the package made
+    again with a floor of the electorate's own (:attr:`Election.contest_floors`). A contest none of
+    whose styles has a token yet is not named: its tokens are still to be minted.
+    """
+    out = []
+    for contest in election.contests:
+        floor = election.contest_floors.get(contest.id, election.privacy_floor)
+        showing = [s for s in election.styles if contest.id in s.contests]
+        if not any(tokens_by_style.get(s.id, 0) for s in showing):
+            continue   # none of its styles' tokens minted yet
+        most_ballots, option = min((sum(tokens_by_style.get(s.id, 0) for s in showing if o.id not in s.exclude), o.id)
+                                   for o in contest.options)
+        if most_ballots < floor:
+            out.append(f"contest {contest.id}: option {option} can be on at most {most_ballots} ballots (every official "
+                       f"token of the styles showing it cast), fewer than the contest's privacy floor {floor}: its "
+                       "counts will never be published")
+    return out if len(out) <= most else out[:most] + [f"... and {len(out) - most} more contests like these"]
 
 
 @dataclass

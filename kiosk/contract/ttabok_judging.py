@@ -12,10 +12,11 @@ communities scales the quotas, the budget and the count down in proportion. The 
 seed is :data:`DEMO_LOT_SEED`, public: a real election draws its own and commits its SHA-256 with
 ``election init --lot-seed-sha256``.
 
-The privacy floor is lowered to :data:`JUDGED_FLOOR`: a proposal is graded by at most 11
-representatives (7 in the last group of 8), so at the default *k* = 10 one absent representative
-would withhold the whole group's grades and the offline stage could not rank it. The grades of 5 or
-more representatives are shown as a sum, never per representative.
+The representatives' electorate has its own privacy floor, :data:`JUDGED_FLOOR`: a proposal is
+graded by at most 11 representatives (7 in the last group of 8), so at the election's *k* = 10 two
+absent representatives would withhold the whole group's grades and the offline stage could not rank
+it. The grades of 5 or more representatives are published only as a sum, never per representative;
+the members' likes (about 99 ballots a proposal) keep *k* = 10, and so do batches and tapes.
 """
 
 from __future__ import annotations
@@ -69,11 +70,10 @@ def add_judging(spec: dict) -> dict:
     scaled = lambda x: max(1, x * n // TTABOK_COMMUNITIES)  # noqa: E731
     quotas = {c: min(scaled(q), sum(p["category"] == c for p in projects)) for c, q in QUOTAS.items()}
     return {**spec, "contests": spec["contests"] + rep_contests, "styles": spec["styles"] + rep_styles,
-            "privacy_floor": min(spec["privacy_floor"], JUDGED_FLOOR),
             "electorates": [
                 {"id": "members", "title": title("공동체 구성원", "Community members"), "styles": members},
                 {"id": "representatives", "title": title("공동체 대표자", "Community representatives"),
-                 "styles": [s["id"] for s in rep_styles]},
+                 "styles": [s["id"] for s in rep_styles], "privacy_floor": min(spec["privacy_floor"], JUDGED_FLOOR)},
                 {"id": "experts", "title": title("전문가 심사위원", "Expert jury"), "scores_max": 30}],
             "selection": {
                 "lot_seed_sha256": hashlib.sha256(DEMO_LOT_SEED.encode()).hexdigest(),

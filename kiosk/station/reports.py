@@ -206,7 +206,8 @@ def results_tape(facts: StationFacts, counts: list[ContestCount], ballots_cast: 
         blocks += [Rule(), Heading(contest.title.in_language(language)),
                    Pair(w(language, "ballots_cast"), str(count.ballots))]
         if not count.shown:  # too few ballots, or an option some styles leave out on too few of them
-            blocks.append(Line(w(language, "withheld" if count.ballots < k else "withheld_option", k=k)))
+            floor = e.contest_floors.get(count.contest, k)
+            blocks.append(Line(w(language, "withheld" if count.ballots < floor else "withheld_option", k=floor)))
             continue
         for option in contest.options:
             blocks.append(Pair(option.title.in_language(language), str(count.by_option[option.id])))

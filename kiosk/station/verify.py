@@ -252,7 +252,7 @@ class _StoreCheck:
             try:
                 batch = batch_from_store(self.store, number, header_bytes, signature)
             except FormatError as e:
-                self.problem(place, f"header does not parse: {e}")
+                self.problem(place, f"cannot be rebuilt from the store (its header or a ballot does not parse): {e}")
                 previous = None
                 continue
             h = batch.header

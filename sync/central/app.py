@@ -16,6 +16,8 @@
 ``/v1/witness/cosign``, ``/v1/board/cos...``  witnessing (:mod:`sync.central.witness_api`)
 ``GET /``                                  the central staff's dashboard, HTML
                                            (:mod:`sync.central.dashboard`)
+``GET /results``                           the published results and selected projects, HTML
+                                           (:mod:`sync.central.results_page`)
 =========================================  ===============================================
 
 Errors are ``{"error": CODE, "detail": TEXT}``. Acknowledgements are canonical JSON, so a line
@@ -36,6 +38,7 @@ from sync.central.dashboard import dashboard_routes
 from sync.central.limits import BodyBudget, BodyTooLarge, NodeBusy, NodeLimits, ascii_int, bounded_body, busy, is_key_hex, too_large
 from sync.central.receipt_page import receipt_routes
 from sync.central.record_api import record_routes
+from sync.central.results_page import results_routes
 from sync.central.node import CentralNode, Malformed
 from sync.central.witness_api import witness_routes
 from sync.central.witnessing import Witnessing
@@ -116,4 +119,5 @@ def create_app(node: CentralNode, max_batch_bytes: int = DEFAULT_MAX_BATCH_BYTES
         *dashboard_routes(node, witnessing),
         *receipt_routes(board),
         *record_routes(node),
+        *results_routes(node),
     ])

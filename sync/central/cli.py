@@ -20,6 +20,7 @@ from kiosk.errors import KioskError
 from kiosk.contract.minting import mint_tokens
 from kiosk.contract.package import ELECTION_FILE, create_package, load_package
 from kiosk.contract.spec import read_spec
+from kiosk.contract.tally_rules import floor_warnings
 from kiosk.contract.tokens import REFUSAL_TEXT, Refused, check_token
 from kiosk.contract.ttabok import TTABOK_COMMUNITIES, ttabok_spec
 from kiosk.contract.ttabok_judging import add_judging
@@ -78,6 +79,10 @@ def cmd_election_init(args: argparse.Namespace) -> int:
     print(f"fingerprint {e.fingerprint_hex}")
     print(f"authority key {package.authority.fingerprint} (secret key in {args.out}/authority/: keep it offline)")
     print(f"{len(e.nodes)} central nodes: {', '.join(n.id + ' ' + n.url for n in e.nodes) or 'none'}")
+    floors = {x.id: x.privacy_floor for x in (e.judging.electorates if e.judging else ()) if x.privacy_floor}
+    if floors:
+        print(f"privacy floor {e.privacy_floor}; electorates with their own: "
+              f"{', '.join(f'{k} {v}' for k, v in floors.items())}")
     print(f"election key from the {e.trustees_count} trustees' announcements, {e.trustees_threshold} needed "
           f"to decrypt aggregates (no single ballot is ever decrypted)")
     if args.trustees_from:
@@ -110,11 +115,14 @@ def cmd_election_show(args: argparse.Namespace) -> int:
             "authority_key": package.authority.fingerprint,
             "contests": len(e.contests), "styles": len(e.styles),
             "privacy_floor": e.privacy_floor, "paper_record": e.paper_record,
+            "electorate_floors": {x.id: x.privacy_floor for x in (e.judging.electorates if e.judging else ())
+                                  if x.privacy_floor},
             "trustees": {"count": e.trustees_count, "threshold": e.trustees_threshold},
             "ballot_format": e.ballot_format,
             "nodes": [n.url for n in e.nodes],
             "roll": {"entries": roll.count(), "frozen": root is not None,
                      "root_hex": root.root_hex if root else None},
+            "floor_warnings": floor_warnings(e, roll.count_by_style("official")),
         }
     finally:
         roll.close()
@@ -126,8 +134,12 @@ def cmd_election_show(args: argparse.Namespace) -> int:
         print(f"signed by the authority key {info['authority_key']}: signature valid")
         print(f"{info['contests']} contests, {info['styles']} ballot styles, privacy floor {e.privacy_floor}, "
               f"paper record {'on' if e.paper_record else 'off'}")
+        if info["electorate_floors"]:
+            print("own privacy floors: " + ", ".join(f"electorate {k} {v}" for k, v in info["electorate_floors"].items()))
         roll_state = f"frozen, root {info['roll']['root_hex']}" if root else "not frozen"
         print(f"token roll: {info['roll']['entries']} entries, {roll_state}")
+        for warning in info["floor_warnings"]:
+            print(f"warning: {warning}")
     return EXIT_OK
 
 
@@ -176,9 +188,12 @@ def cmd_tokens_freeze(args: argparse.Namespace) -> int:
     package = load_package(args.election)
     roll = package.roll()
     try:
+        warnings = floor_warnings(package.election, roll.count_by_style("official"))
         root = roll.freeze(package.authority_key())
     finally:
         roll.close()
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     print(f"token roll frozen: {root.size} entries, root {root.root_hex}")
     print("print this root on every zero report; no tokens can be minted any more")
     return EXIT_OK

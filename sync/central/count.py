@@ -27,7 +27,7 @@ from kiosk.contract.ballot_v2 import SealedBallotV2
 from kiosk.contract.crypto.elgamal import DiscreteLog
 from kiosk.contract.crypto.encrypted_ballot import EncryptedBallot, parse_ballot_bytes
 from kiosk.contract.crypto.records import Aggregates, election_key_from_json
-from kiosk.contract.crypto.tally import aggregates_for, count_from_results
+from kiosk.contract.crypto.tally import aggregate_bounds, aggregates_for, count_from_results
 from kiosk.contract.crypto.threshold import Announcement, Ceremony, PartialDecryption, check_partial, combine
 from kiosk.contract.double_use import Decision, distinct_ballots
 from kiosk.contract.election import Election
@@ -146,16 +146,23 @@ def check_partials(key: ElectionKey, aggregates: Aggregates, partials: Sequence[
                                         "`kiosk-central trustee decrypt` again on the published aggregates") from None
 
 
-def decrypted_counts(key: ElectionKey, aggregates: Aggregates, partials: Sequence[PartialDecryption]) -> list[int]:
-    """The count of every aggregate from k checked partials (more are checked, then ignored)."""
+def decrypted_counts(key: ElectionKey, aggregates: Aggregates, partials: Sequence[PartialDecryption],
+                     election: Election | None = None) -> list[int]:
+    """The count of every aggregate from k checked partials (more are checked, then ignored).
+
+    With ``election`` a ``score`` contest's aggregate may reach its ballots x the top grade
+    (:func:`kiosk.contract.crypto.tally.aggregate_bounds`); without it (``trustee combine``, which has
+    no package) every aggregate is a count of at most its ballots.
+    """
     check_partials(key, aggregates, partials)
     points = combine(key.ceremony, key.announcements, aggregates.ciphertexts, list(partials), aggregates.context)
-    dl = DiscreteLog(max(aggregates.ballots, default=0))
+    bounds = aggregate_bounds(election, aggregates) if election is not None else list(aggregates.ballots)
+    dl = DiscreteLog(max(bounds, default=0))
     out = []
-    for (contest, option, _, ballots), point in zip(aggregates.items, points):
+    for (contest, option, _, _), point, most in zip(aggregates.items, points, bounds):
         value = dl.find(point)
-        if value is None or value > ballots:
-            raise ProofError(f"aggregate {contest}/{option} does not decrypt to a count of at most {ballots}",
+        if value is None or value > most:
+            raise ProofError(f"aggregate {contest}/{option} does not decrypt to a count of at most {most}",
                              "the aggregates are not the sum of valid ballots: recompute them from the board")
         out.append(value)
     return out

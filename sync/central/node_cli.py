@@ -178,7 +178,7 @@ def _tally_v2(node: CentralNode, args: argparse.Namespace) -> int:
         else:
             print(f"{len(aggregates.items)} aggregates published in {path}; each trustee runs on their own machine: "
                   f"kiosk-central trustee decrypt --secret FILE --election-key FILE --aggregates {path.name} "
-                  f"--floor {node.election.privacy_floor} --out partial-N.json")
+                  f"--floor {node.election.lowest_floor} --out partial-N.json")
         return EXIT_OK
     report = tally_v2(node, args.partials, override_open=args.override_open_stations)
     written = write_results(report, node_record_dir(node.data_dir, node.mode))   # results.json joins the record

@@ -41,6 +41,8 @@ def cmd_verify_from(args: argparse.Namespace) -> int:
     if derived is not None and derived.count is not None:
         report["results"] = results_json(derived.results)
         report["ballots_counted"] = derived.count.ballots
+    if derived is not None and derived.selection is not None:
+        report["selection"] = derived.selection
     if args.json:
         print_json(report)
     else:
@@ -49,6 +51,10 @@ def cmd_verify_from(args: argparse.Namespace) -> int:
         if derived is not None and derived.count is not None:
             print(f"results re-derived from the record ({derived.count.ballots} ballots counted):")
             print(results_csv_of(derived.results), end="")
+        if derived is not None and derived.selection is not None:
+            for stage in derived.selection["stages"]:
+                print(f"selection re-derived, stage {stage['stage']}: {len(stage['selected'])} selected "
+                      f"({', '.join(stage['selected'][:20])}{', ...' if len(stage['selected']) > 20 else ''})")
         bad = sum(f.level == "problem" for f in findings)
         print("verified: every check passed" if not bad else f"NOT verified: {bad} problems")
     return EXIT_OK if report["ok"] else EXIT_BAD
@@ -77,7 +83,7 @@ def cmd_board_export(args: argparse.Namespace) -> int:
         finally:
             witnessing.close()
         files = read_count_files(node_record_dir(node.data_dir, node.mode))   # what /v1/record/ serves
-        count = CountFiles(files.aggregates, files.partials, files.results, tuple(spoiled_lines(node)))
+        count = CountFiles(files.aggregates, files.partials, files.results, tuple(spoiled_lines(node)), files.selection)
     finally:
         node.close()
     written = write_board(Published(checkpoint, cosigned, leaves, count), args.out)

@@ -7,9 +7,10 @@
     DIR/cosigned.txt     the checkpoint with the cosignatures it collected (when published)
 
 and, for a format-2 election, the count's files of the election record (:mod:`sync.central.record_files`:
-``aggregates.json``, ``partials/trustee-N.json``, ``results.json``, ``spoiled.ndjson``) and a copy of
+``aggregates.json``, ``partials/trustee-N.json``, ``results.json``, ``selection.json``, ``spoiled.ndjson``) and a copy of
 the public package in ``DIR/election/`` (``election.json``, ``roster.json``, ``roll-root.json``,
-``roll.sqlite``, ``decisions.json``), so that the folder is the whole record.
+``roll.sqlite``, ``decisions.json``, the experts' signed ``scores.json``), so that the folder is the whole
+record.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Iterable
 
 from kiosk.contract.double_use import DECISIONS_FILE
+from kiosk.contract.expert_scores import SCORES_FILE
 from kiosk.contract.package import PUBLIC_FILES
 from kiosk.contract.roster import ROSTER_FILE
 from sync.central.observer import InputError, Published
@@ -55,7 +57,7 @@ def write_board(published: Published, directory: Path) -> list[Path]:
 
 
 PACKAGE_DIR = "election"
-PACKAGE_FILES = (*PUBLIC_FILES, ROSTER_FILE, DECISIONS_FILE)
+PACKAGE_FILES = (*PUBLIC_FILES, ROSTER_FILE, DECISIONS_FILE, SCORES_FILE)
 
 
 def copy_package(package_dir: Path, directory: Path) -> list[Path]:

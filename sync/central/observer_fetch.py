@@ -70,4 +70,5 @@ def fetch_count(http: httpx.Client) -> CountFiles:
     return CountFiles(_json_or_none(http, "/v1/record/aggregates"),
                       tuple((p["name"][:80], p.get("body")) for p in items),
                       _json_or_none(http, "/v1/record/results"),
-                      tuple(spoiled.content.splitlines()) if spoiled.status_code == 200 else ())
+                      tuple(spoiled.content.splitlines()) if spoiled.status_code == 200 else (),
+                      _json_or_none(http, "/v1/record/selection"))

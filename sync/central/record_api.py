@@ -4,6 +4,7 @@
 ``GET /v1/record/aggregates``   ``kiosk-aggregates/1`` once ``tally --aggregates`` published it (404 before)
 ``GET /v1/record/partials``     ``{"partials": [{"name": "partials/trustee-N.json", "body"}, ...]}``
 ``GET /v1/record/results``      the tally's ``results.json`` once ``tally --partials`` ran (404 before)
+``GET /v1/record/selection``    ``kiosk-selection/1`` once ``kiosk-central select --data`` published it (404 before)
 ``GET /v1/record/spoiled``      every spoiled (checked) ballot with its seed, one a line (``application/x-ndjson``)
 ``GET /check-spoiled?code=QR``  a page: what the checked ballot of a paper record's QR contains
 ==============================  ===================================================================
@@ -23,7 +24,7 @@ from starlette.routing import Route
 from kiosk.errors import KioskError
 from sync.central.count import ElectionKey
 from sync.central.node import CentralNode
-from sync.central.record_files import AGGREGATES_FILE, RESULTS_FILE, node_record_dir, read_count_files
+from sync.central.record_files import AGGREGATES_FILE, RESULTS_FILE, SELECTION_FILE, node_record_dir, read_count_files
 from sync.central.spoiled_check import OpenedSpoiled, describe, open_spoiled_code
 
 JSON_TYPE = "application/json"
@@ -83,6 +84,10 @@ def record_routes(node: CentralNode) -> list[Route]:
         data = await run_in_threadpool(_file, RESULTS_FILE)
         return Response(data, media_type=JSON_TYPE) if data is not None else _not_yet("results")
 
+    async def selection(request: Request) -> Response:
+        data = await run_in_threadpool(_file, SELECTION_FILE)
+        return Response(data, media_type=JSON_TYPE) if data is not None else _not_yet("selection")
+
     async def partials(request: Request) -> Response:
         files = await run_in_threadpool(read_count_files, folder)
         return JSONResponse({"partials": [{"name": name, "body": body} for name, body in files.partials]})
@@ -103,5 +108,6 @@ def record_routes(node: CentralNode) -> list[Route]:
         return HTMLResponse(render_spoiled(code, opened, error, node), headers={"Cache-Control": "no-store"})
 
     return [Route("/v1/record/aggregates", aggregates), Route("/v1/record/partials", partials),
-            Route("/v1/record/results", results), Route("/v1/record/spoiled", spoiled),
+            Route("/v1/record/results", results), Route("/v1/record/selection", selection),
+            Route("/v1/record/spoiled", spoiled),
             Route("/check-spoiled", check_page)]

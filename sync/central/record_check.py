@@ -12,7 +12,9 @@ naming their place, and the first problem is the first failing item:
    from them and compared with the published ``kiosk-aggregates/1``, each trustee's published
    partial decryption checked against its verification key, any k combined, the counts read, the
    results recomputed by the election's rules and compared with the published ``results.json``.
-3. :func:`check_spoiled`: each spoiled (checked) ballot signed, its proofs valid, never on the
+3. :func:`sync.central.selection_check.check_selection`: when the package has selection rules, the
+   published ``selection.json`` re-derived from those results, the signed scores and the committed lot.
+4. :func:`check_spoiled`: each spoiled (checked) ballot signed, its proofs valid, never on the
    board, and opened with its published seed (what it contains is shown).
 """
 
@@ -36,6 +38,7 @@ from kiosk.errors import FormatError, KioskError, ProofError
 from sync.central.count import BoardBallot, ElectionKey, aggregates_of, ballots_of, count_of, counted_leaves, \
     decrypted_counts, parse_partials
 from sync.central.proof_pool import check_all
+from sync.central.selection_check import check_selection
 
 MAX_LINES = 50  # problem lines per check printed before a summary of the rest
 
@@ -48,6 +51,7 @@ class CountFiles:
     partials: tuple[tuple[str, object], ...] = ()      # (file name, body)
     results: object | None = None
     spoiled: tuple[bytes, ...] = ()                    # one spoiled entry's canonical JSON each
+    selection: object | None = None                    # kiosk-selection/1, when the package has selection rules
 
 
 @dataclass
@@ -58,6 +62,7 @@ class Derived:
     results: list = field(default_factory=list)
     double_uses: list[dict] = field(default_factory=list)
     spoiled: list[tuple[str, str, dict]] = field(default_factory=list)   # (ballot id, style, contents)
+    selection: dict | None = None   # the selection re-derived from the results, as selection.json holds it
 
 
 def _cap(found: list[Finding], what: str) -> list[Finding]:
@@ -204,7 +209,7 @@ def check_count(election: Election, key: ElectionKey, board: list[BoardBallot], 
         except FormatError as e:
             return out + [problem(name, e.message)], derived
     try:
-        counts = decrypted_counts(key, published, partials)
+        counts = decrypted_counts(key, published, partials, election)
     except (FormatError, ProofError) as e:
         where = next((name for (name, _), p in zip(files.partials, partials) if f"trustee {p.index}'s" in e.message),
                      "partial decryptions")
@@ -286,5 +291,9 @@ def check_record_count(package, roll, roster: Roster | None, mode: str, leaves: 
     more, derived = check_count(election, key, good, decisions, files,
                                 all_leaves_good=not any(f.level == "problem" for f in found))
     found += more
+    if derived.count is not None and not any(f.level == "problem" for f in found):
+        more, derived.selection = check_selection(election, package.directory, package.authority, derived.count,
+                                                  files.selection)
+        found += more
     found += check_spoiled(election, key, roster, files.spoiled, good, derived)
     return found, good, derived

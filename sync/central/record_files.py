@@ -6,6 +6,8 @@ A node keeps them in ``DATA/record-MODE/`` and serves them (:mod:`sync.central.r
     aggregates.json              kiosk-aggregates/1: what the trustees decrypt (written by ``tally --aggregates``)
     partials/trustee-N.json      kiosk-partial-decryption/1 of trustee N (copied by ``tally --partials``)
     results.json                 the tally's results (the same file ``tally --out`` writes)
+    selection.json               kiosk-selection/1, the funded projects (``kiosk-central select --data``), with
+                                 selection.csv and one pabulib STAGE.pb per stage beside it
     spoiled.ndjson               every spoiled (checked) ballot with its nonce seed, one a line
 
 Every file is what it is on the node, byte for byte; nothing in it is secret.
@@ -25,6 +27,7 @@ AGGREGATES_FILE = "aggregates.json"
 PARTIALS_DIR = "partials"
 RESULTS_FILE = "results.json"
 SPOILED_FILE = "spoiled.ndjson"
+SELECTION_FILE = "selection.json"
 _PARTIAL = re.compile(r"trustee-([1-9][0-9]?)\.json")
 MAX_FILE_BYTES = 1 << 28
 
@@ -32,6 +35,12 @@ MAX_FILE_BYTES = 1 << 28
 def node_record_dir(data: Path, mode: str) -> Path:
     """Where a node keeps the count's files of one mode's board."""
     return Path(data) / f"record-{mode}"
+
+
+def remove_selection(folder: Path) -> None:
+    """Take a published selection out of the record: it was made from results that are no longer the count's."""
+    for old in [Path(folder) / SELECTION_FILE, Path(folder) / "selection.csv", *sorted(Path(folder).glob("*.pb"))]:
+        old.unlink(missing_ok=True)
 
 
 def write_json(path: Path, body: object) -> Path:
@@ -46,7 +55,8 @@ def partial_name(trustee: int) -> str:
     return f"{PARTIALS_DIR}/trustee-{trustee}.json"
 
 
-def _read(path: Path) -> object | None:
+def read_json_file(path: Path) -> object | None:
+    """A record file's JSON (at most MAX_FILE_BYTES read), None when the file is not there."""
     if not path.is_file():
         return None
     data = path.read_bytes()[:MAX_FILE_BYTES]
@@ -61,10 +71,12 @@ def read_count_files(directory: Path) -> CountFiles:
     if folder.is_dir():
         names = sorted((p for p in folder.iterdir() if _PARTIAL.fullmatch(p.name)),
                        key=lambda p: int(_PARTIAL.fullmatch(p.name).group(1)))
-        partials = [(f"{PARTIALS_DIR}/{p.name}", _read(p)) for p in names]
+        partials = [(f"{PARTIALS_DIR}/{p.name}", read_json_file(p)) for p in names]
     spoiled = directory / SPOILED_FILE
-    return CountFiles(_read(directory / AGGREGATES_FILE), tuple(partials), _read(directory / RESULTS_FILE),
-                      tuple(spoiled.read_bytes().splitlines()) if spoiled.is_file() else ())
+    return CountFiles(read_json_file(directory / AGGREGATES_FILE), tuple(partials),
+                      read_json_file(directory / RESULTS_FILE),
+                      tuple(spoiled.read_bytes().splitlines()) if spoiled.is_file() else (),
+                      read_json_file(directory / SELECTION_FILE))
 
 
 def write_count_files(directory: Path, files: CountFiles) -> list[Path]:
@@ -77,6 +89,8 @@ def write_count_files(directory: Path, files: CountFiles) -> list[Path]:
         written.append(write_json(directory / name, body))
     if files.results is not None:
         written.append(write_json(directory / RESULTS_FILE, files.results))
+    if files.selection is not None:
+        written.append(write_json(directory / SELECTION_FILE, files.selection))
     if files.spoiled:
         directory.mkdir(parents=True, exist_ok=True)
         write_atomic(directory / SPOILED_FILE, b"".join(line + b"\n" for line in files.spoiled))

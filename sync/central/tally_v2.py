@@ -31,7 +31,7 @@ from sync.central.count import BoardBallot, Counted, ElectionKey, aggregates_of,
     counted_leaves, decrypted_counts, parse_partials
 from sync.central.node import CentralNode
 from sync.central.record_files import AGGREGATES_FILE, PARTIALS_DIR, RESULTS_FILE, node_record_dir, partial_name, \
-    write_json
+    remove_selection, write_json
 from sync.central.tally import TallyReport, _stations, _styles, open_stations
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,7 @@ def publish_aggregates(node: CentralNode, override_open: bool = False) -> tuple[
     stale = [folder / RESULTS_FILE, folder / "results.csv", *sorted((folder / PARTIALS_DIR).glob("trustee-*.json"))]
     for old in stale:
         old.unlink(missing_ok=True)
+    remove_selection(folder)
     path = write_json(folder / AGGREGATES_FILE, aggregates.to_json())
     return aggregates, path
 
@@ -95,7 +96,7 @@ def tally_v2(node: CentralNode, partial_files: Sequence[Path], override_open: bo
                          hint="publish the aggregates again (tally --aggregates) and ask the trustees to decrypt them")
     bodies = read_partial_files(partial_files)
     partials = parse_partials(key, aggregates, bodies)
-    counts = decrypted_counts(key, aggregates, partials)
+    counts = decrypted_counts(key, aggregates, partials, node.election)
     for partial, body in zip(partials, bodies):
         write_json(node_record_dir(node.data_dir, node.mode) / partial_name(partial.index), body)
     count = count_of(node.election, ballots, aggregates, counts)

@@ -47,15 +47,29 @@ def aggregates_for(election: Election, ballots: list[EncryptedBallot]) -> Aggreg
     return Aggregates(election.id, tuple(items))
 
 
+def aggregate_bounds(election: Election, aggregates: Aggregates) -> list[int]:
+    """The most each aggregate can hold: its ballots, times the top grade in a ``score`` contest.
+
+    An approval or single choice adds at most 1 per ballot; a grade adds up to the contest's max, so
+    the sum of a representative's grades over 11 ballots may reach 55 where a like count stops at 11.
+    An aggregate of an unknown contest gets its ballots (its check fails elsewhere).
+    """
+    out = []
+    for cid, _, _, n in aggregates.items:
+        contest = election.contest(cid)
+        out.append(n * (contest.max if contest is not None and contest.is_score else 1))
+    return out
+
+
 def count_from_results(election: Election, ballots: list[EncryptedBallot], aggregates: Aggregates,
                        counts: list[int | None]) -> Count:
     """The :class:`Count` of the ballots, with the decrypted ``counts`` (one per aggregate) as selections."""
     if len(counts) != len(aggregates.items):
         raise ValueError("one count per aggregate")
     count = public_count(election, ballots)
-    for (cid, oid, _, n), value in zip(aggregates.items, counts):
-        if value is None or not 0 <= value <= n:
-            raise ValueError(f"aggregate {cid}/{oid} did not decrypt to a count of at most {n}")
+    for (cid, oid, _, _), value, most in zip(aggregates.items, counts, aggregate_bounds(election, aggregates)):
+        if value is None or not 0 <= value <= most:
+            raise ValueError(f"aggregate {cid}/{oid} did not decrypt to a count of at most {most}")
         count.selections.setdefault(cid, Counter())[oid] = value
     for cid, chosen in count.selections.items():
         for oid in [o for o, v in chosen.items() if v == 0]:

@@ -1,0 +1,168 @@
+"""The whole judging on the verifiable path: representatives grade and members like on real kiosks, a real
+node on loopback accepts their format-2 batches, the trustees decrypt the published aggregates
+(``kiosk-central trustee decrypt``), the node combines them (``tally --partials``), the authority signs the
+experts' scores, and ``kiosk-central select`` turns the node's results into the funded projects.
+
+The small judged election of ``judginghelp`` (its hand-computed case): offline B and D within 300 won
+(A loses to the community quota, C to the budget), online A (the best of the rest by likes + bonus).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+
+from centralhelp import close_station, make_central_election, make_kiosk, post, running_node, batches
+from kiosk.app.cliutil import call
+from kiosk.contract.batch_v2 import parse_batch_v2
+from kiosk.station.casting import Cast, cast
+from kiosk.station.station import Station
+from storehelp import NOW
+from sync.central.cli import main as central_main
+from tests.judginghelp import EXPERTS_CSV, LOT_SEED, MEMBERS, REPRESENTATIVES, judged_spec
+
+
+def cli(*argv):
+    return call(central_main, *argv)
+
+
+@pytest.fixture(scope="module")
+def judged_central(tmp_path_factory):
+    """The small judged election as a frozen format-2 package with nodes n1..n3 (3 tokens per style)."""
+    return make_central_election(tmp_path_factory.mktemp("judged") / "e", per_style=3, ceremony=(3, 2),
+                                 spec=judged_spec())
+
+
+def vote_day(central, tmp_path):
+    """Members at one station, representatives at another; both closed; every batch accepted by node n1."""
+    tokens: dict[str, list[str]] = {}
+    for style, payload in central.official:
+        tokens.setdefault(style, []).append(payload)
+    stations = {"S-0001": [(style, {"likes": likes}) for style, likes in MEMBERS],
+                "S-0002": [(style, {"grades": grades}) for style, grades in REPRESENTATIVES]}
+    data = tmp_path / "n1"
+    with running_node(central, data) as (node, server):
+        for station, ballots in stations.items():
+            root = make_kiosk(central, tmp_path / station, station=station)
+            used = Counter()
+            with Station.open(root) as s:
+                for style, selections in ballots:
+                    result = cast(s, tokens[style][used[style]], selections, NOW + 60)
+                    assert isinstance(result, Cast), result
+                    used[style] += 1
+            close_station(root)
+            for body in batches(root):
+                assert parse_batch_v2(body).header.polls_closed
+                ack = post(server, body, central)
+                assert ack.verdict == "accepted", ack.reason
+    return data
+
+
+def count_on_the_node(central, data, tmp_path):
+    """``tally --aggregates``, each of trustees 1 and 3 decrypting on their own, ``tally --partials --out``."""
+    node = ["--data", data, "--election", central.directory]
+    code, text = cli("tally", *node, "--aggregates")
+    assert code == 0, text
+    secrets = tmp_path / "trustees"
+    (secrets).mkdir()
+    (secrets / "election-key.json").write_text(json.dumps(central.ceremony.record))
+    partials = []
+    for i in (1, 3):
+        secret = central.ceremony.write_secret(secrets / f"t{i}", i)
+        partials.append(secrets / f"partial-{i}.json")
+        code, text = cli("trustee", "decrypt", "--secret", secret, "--election-key", secrets / "election-key.json",
+                         "--aggregates", data / "record-official" / "aggregates.json",
+                         "--floor", central.election.privacy_floor, "--out", partials[-1])
+        assert code == 0, text
+    code, text = cli("tally", *node, "--partials", *partials, "--out", tmp_path / "out", "--json")
+    assert code == 0, text
+    return tmp_path / "out" / "results.json"
+
+
+def test_grades_and_likes_on_kiosks_to_the_selected_projects(judged_central, tmp_path):
+    central = judged_central.copy(tmp_path / "e")
+    data = vote_day(central, tmp_path)
+    results = count_on_the_node(central, data, tmp_path)
+    published = json.loads(results.read_text())
+    rows = {o["option"]: o["likes"] for c in published["results"] for o in c["options"]}
+    # decrypted sums, never a ballot: the representatives' grades and the members' likes as cast
+    assert rows["RB"] == 5 + 4 and rows["RD"] == 4 + 5 + 1 and rows["PC"] == 3 and published["ballots_counted"] == 8
+
+    (tmp_path / "experts.csv").write_text(EXPERTS_CSV)
+    code, text = cli("scores", "add", "--election", central.directory, "--electorate", "experts",
+                     tmp_path / "experts.csv")
+    assert code == 0, text
+    code, text = cli("select", "--election", central.directory, "--results", results, "--lot-seed", LOT_SEED,
+                     "--json")
+    assert code == 0, text
+    offline, online = json.loads(text)["stages"]
+    assert offline["selected"] == ["B", "D"] and (offline["used"], offline["left"]) == (250, 50)
+    assert {p["project"]: p["lost"] for p in offline["projects"]} == {"B": None, "D": None, "A": "quota", "C": "budget"}
+    assert [(p["project"], p["points_exact"]) for p in offline["projects"]][:2] == [("B", "93/1"), ("D", "227/3")]
+    assert online["selected"] == ["A"]
+    assert {p["project"]: p["lost"] for p in online["projects"]} == \
+        {"A": None, "C": "points", "B": "selected_earlier", "D": "selected_earlier"}
+
+
+def test_the_selection_is_published_with_the_results_and_re_derived_by_the_verifier(judged_central, tmp_path):
+    """``select --data`` puts it in the node's record: served, on ``/results``, exported, and re-checked by
+    ``verify --from`` (a tampered selection fails naming the stage and project)."""
+    import shutil
+
+    import httpx
+
+    central = judged_central.copy(tmp_path / "e")
+    data = vote_day(central, tmp_path)
+    count_on_the_node(central, data, tmp_path)
+    (tmp_path / "experts.csv").write_text(EXPERTS_CSV)
+    assert cli("scores", "add", "--election", central.directory, "--electorate", "experts",
+               tmp_path / "experts.csv")[0] == 0
+    code, text = cli("select", "--election", central.directory, "--data", data, "--lot-seed", "a wrong seed")
+    assert code == 2 and not (data / "record-official" / "selection.json").exists()   # a wrong seed publishes nothing
+    code, text = cli("select", "--election", central.directory, "--data", data, "--lot-seed", LOT_SEED)
+    assert code == 0 and "stage offline: 2 selected; budget 300 won, used 250, left 50" in text, text
+    assert {p.name for p in (data / "record-official").iterdir()} >= {"selection.json", "offline.pb", "online.pb"}
+
+    with running_node(central, data) as (node, server):
+        page = httpx.get(server.url + "/results").text
+        served = httpx.get(server.url + "/v1/record/selection").json()
+        code, text = cli("verify", "--from", server.url, "--election", central.directory, "--workers", 1)
+    assert code == 0 and "selection.json: equal to the selection re-derived" in text, text
+    assert "selection re-derived, stage offline: 2 selected (B, D)" in text
+    assert served["stages"][0]["selected"] == ["B", "D"]
+    offline = page[page.index("Selected projects"):page.index("Not selected")]
+    assert "PB" in offline and "PD" in offline and "PA" not in offline and "250" in offline
+    assert "its category&#x27;s quota was full" in page and "not enough budget left" in page
+    assert "selected in an earlier stage" in page
+
+    record = tmp_path / "record"
+    assert cli("board", "export", "--data", data, "--election", central.directory, "--out", record)[0] == 0
+    assert (record / "election" / "scores.json").is_file()
+    code, text = cli("verify", "--from", record, "--election", record / "election", "--json", "--workers", 1)
+    assert code == 0 and json.loads(text)["selection"]["stages"][1]["selected"] == ["A"], text
+
+    def tampered(name, change):
+        copy = tmp_path / f"bad-{name}"
+        shutil.copytree(record, copy)
+        body = json.loads((copy / "selection.json").read_text())
+        change(body)
+        (copy / "selection.json").write_text(json.dumps(body))
+        code, text = cli("verify", "--from", copy, "--election", copy / "election", "--json", "--workers", 1)
+        problems = [x for x in json.loads(text)["checks"] if x["level"] == "problem"]
+        assert code == 1 and problems[0]["place"] == "selection.json", text
+        return problems[0]["detail"]
+
+    def swap(body):   # A funded offline instead of D
+        stage = body["stages"][0]
+        stage["selected"] = ["B", "A"]
+        for p in stage["projects"]:
+            if p["project"] in "AD":
+                p["selected"], p["lost"] = p["project"] == "A", None if p["project"] == "A" else "quota"
+    assert tampered("swap", swap).startswith("stage offline: selected ['B', 'A'], the record gives ['B', 'D']")
+
+    def points(body):
+        body["stages"][1]["projects"][1]["points"] = "99.00"
+    assert tampered("points", points).startswith("stage online project C: points '99.00'")
+    assert "not the one the package committed to" in tampered("seed", lambda body: body.update(lot_seed="another"))
