@@ -121,8 +121,21 @@ say() { echo "CHECK $1: $2" > /dev/console; }
 # until the host connects, a read of the port ends at once with nothing: keep it open (so what
 # the host sends is delivered, not dropped) and read until a word comes
 exec 3< /dev/virtio-ports/kiosk-control
-word=""
-while [ -z "$word" ]; do read -r word <&3 || sleep 2; done
+say control listening
+# show-token / hide-token: the token held up to the camera, or taken away, by replacing the frames
+# its picture is in, each by a rename (the booth reads the folder's files again on every loop);
+# frame 0000 is always the empty scene
+frames=/var/lib/kiosk/boot-frames token=/var/lib/kiosk/boot-token
+put() { cp -p "$1" "$frames/.next.tmp" && mv "$frames/.next.tmp" "$frames/$2"; }
+while :; do
+  word=""
+  while [ -z "$word" ]; do read -r word <&3 || sleep 1; done
+  case "$word" in
+    show-token) for f in "$token"/*.jpg; do put "$f" "${f##*/}"; done; say token shown ;;
+    hide-token) for f in "$token"/*.jpg; do put "$frames/0000.jpg" "${f##*/}"; done; say token hidden ;;
+    *) break ;;
+  esac
+done
 exec 3<&-
 say host "$word"
 say is-system-running "$(systemctl is-system-running --wait 2>&1)"
@@ -148,6 +161,10 @@ say verify "$(runuser -u kiosk -- kiosk verify --data /var/lib/kiosk 2>&1 | tail
 say done "powering off"
 systemctl poweroff
 """
+
+# the frames of the camera's 30-second loop (5 fps) the token is held up in: two seconds
+TOKEN_FRAMES = range(10, 20)
+
 
 def sandbox_holds(line: str) -> bool:
     """The guest's ``sandbox`` line says: root read-only, data directory writable, no capability,
@@ -198,8 +215,14 @@ def prepare_copy(image: Path, work: Path, check: Callable[[str, bool, str], None
     with contextlib.redirect_stdout(io.StringIO()):
         tokens = prepare(demo)
     uid, gid = owner_ids(read_file(target, "/etc/passwd"), "kiosk")
-    frames = work / "frames"
-    write_held_up_frames(frames, tokens[0][1])
+    # the camera sees an empty scene until the host says show-token (CHECK_SCRIPT swaps the token's
+    # frames in), so the attract screen is seen before the ballot, and the token only once
+    frames, token_frames = work / "frames", work / "token-frames"
+    write_held_up_frames(frames, tokens[0][1], held=range(0))
+    write_held_up_frames(token_frames, tokens[0][1], held=TOKEN_FRAMES)
+    for path in token_frames.iterdir():
+        if int(path.stem) not in TOKEN_FRAMES:
+            path.unlink()
     config = boot_config(read_file(target, "/etc/kiosk/kiosk.toml"), "/var/lib/kiosk/boot-frames")
     (work / "kiosk.toml").write_text(config)
     (work / "check.sh").write_text(CHECK_SCRIPT)
@@ -207,6 +230,7 @@ def prepare_copy(image: Path, work: Path, check: Callable[[str, bool, str], None
     (work / "slow-start.conf").write_text(SLOW_START)
     requests = station_requests(demo / "station", uid, gid)
     requests += copy_tree_requests(frames, "/var/lib/kiosk/boot-frames", uid, gid)
+    requests += copy_tree_requests(token_frames, "/var/lib/kiosk/boot-token", uid, gid)
     requests += ["rm /etc/kiosk/kiosk.toml", f"write {work / 'kiosk.toml'} /etc/kiosk/kiosk.toml",
                  "sif /etc/kiosk/kiosk.toml mode 0100644",
                  f"write {work / 'check.sh'} /usr/local/sbin/kiosk-boot-check",

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -44,7 +45,7 @@ sys.path.insert(0, str(REPO))
 
 from boot_disk import prepare_copy, sandbox_holds  # noqa: E402  (this folder is on sys.path when run as a script)
 from boot_keys import key_plan  # noqa: E402
-from boot_qemu import CHECK_LINE, KEYS, READY_LINE, Qmp, qemu_command, wait_console, wait_for_new_screen  # noqa: E402
+from boot_qemu import CHECK_LINE, KEYS, READY_LINE, Qmp, check_line, qemu_command, wait_console, wait_for_new_screen  # noqa: E402
 
 TOOLS = ("qemu-system-aarch64", "debugfs", "e2fsck")
 
@@ -95,19 +96,23 @@ def boot(out: Path, timeout_s: float, keep: bool) -> int:
         ready = time.monotonic()
         report.times["qemu_start_to_ready_s"] = ready - started
         report.check("ready", True, f"kiosk-booth.service READY after {ready - started:.0f} s (console line)")
+        _, at = wait_console(log, check_line("control"), deadline, at)   # the guest's checks listen
+        control = socket.socket(socket.AF_UNIX)
+        control.connect(str(work / "control.sock"))
         time.sleep(5)
         size = qmp.screendump(work / "screen.ppm", work / "attract.png")
         report.check("screendump", size[0] > 0, f"{work / 'attract.png'} ({size[0]}x{size[1]})")
-        seen = _cast_by_keys(qmp, keys, work, deadline)
+        attract = qmp.pixels(work / "wait.ppm")
+        control.sendall(b"show-token\n")   # the camera's frames now hold the token up for 2 s of each 30
+        _, at = wait_console(log, check_line("token"), deadline, at)
+        seen = _cast_by_keys(qmp, keys, work, deadline, attract, lambda: control.sendall(b"hide-token\n"))
         report.times["ready_to_first_cast_s"] = time.monotonic() - ready
-        report.check("cast-keys", all(s in ("next screen", "ballot shown") for s in seen),
+        report.check("cast-keys", all(s in ("next screen", "busy screen, next screen", "ballot shown") for s in seen),
                      f"{len(keys)} keys; screens: {', '.join(seen)}")
         paper = "\n".join(printer.transcript())
         report.check("paper-record", bool(paper.strip()), f"{len(paper.splitlines())} lines on the virtual printer")
         qmp.screendump(work / "screen.ppm", work / "after-cast.png")
-        with socket.socket(socket.AF_UNIX) as control:
-            control.connect(str(work / "control.sock"))
-            control.sendall(b"cast-done\n")
+        control.sendall(b"cast-done\n")
         checks = {}
         while "done" not in checks:
             found, at = wait_console(log, CHECK_LINE, deadline, at)
@@ -119,12 +124,16 @@ def boot(out: Path, timeout_s: float, keep: bool) -> int:
                      and checks.get("watchdog-restarted", "").split(",")[0] != checks.get("watchdog-stopped", "").split(",")[0],
                      f"{checks.get('watchdog-stopped')} -> {checks.get('watchdog-restarted')}; {checks.get('watchdog-journal')}")
         report.check("kiosk-verify", "FAIL" not in checks.get("verify", "FAIL").upper(), checks.get("verify", "?"))
+        # the booth logs no cast (its time would tell the casting order): the store's count says it
+        report.check("cast-recorded", re.search(r"\b1 ballots\b", checks.get("verify", "")) is not None,
+                     "kiosk verify counts 1 ballot in the guest's store")
         stop = time.monotonic()
         qemu.wait(timeout=max(10.0, deadline - time.monotonic()))
         report.times["poweroff_s"] = time.monotonic() - stop
         report.check("shutdown", qemu.returncode == 0, f"QEMU exit {qemu.returncode} "
                      f"{report.times['poweroff_s']:.0f} s after the checks")
         qmp.close()
+        control.close()
     except (TimeoutError, RuntimeError, OSError) as e:
         report.check("boot", False, str(e))
     finally:
@@ -137,20 +146,31 @@ def boot(out: Path, timeout_s: float, keep: bool) -> int:
     return 0 if all(report.checks.values()) else 1
 
 
-def _cast_by_keys(qmp: Qmp, keys: list[str], work: Path, deadline: float) -> list[str]:
-    """Wait for the ballot (the token comes round in the camera's frame loop), press the planned keys.
+def _cast_by_keys(qmp: Qmp, keys: list[str], work: Path, deadline: float, attract, token_away) -> list[str]:
+    """Wait for the ballot (the token is held up in the camera's frame loop), take the token away
+    (``token_away()``), press the planned keys.
 
     After each Enter the next screen is awaited by screendumps (bounded: an emulated A72 takes
     seconds per screen); what was seen is returned for the report."""
     ppm, seen = work / "wait.ppm", []
-    screen, changed = wait_for_new_screen(qmp, ppm, qmp.pixels(ppm), longest_s=90)
+    screen, changed = wait_for_new_screen(qmp, ppm, attract, longest_s=90)
     seen.append(f"ballot {'shown' if changed else 'not seen to change in 90 s'}")
+    token_away()
     for key in keys:
         if time.monotonic() > deadline:
             raise TimeoutError("out of time while casting")
         if key == "wait":
             screen, changed = wait_for_new_screen(qmp, ppm, screen, longest_s=45)
             seen.append("next screen" if changed else "no new screen in 45 s")
+        elif key == "wait-busy":
+            # the busy screen (printing, casting), then the one after it; a busy screen gone before the
+            # next frame was drawn is not seen, and the one after it then comes first
+            screen, changed = wait_for_new_screen(qmp, ppm, screen, longest_s=45)
+            after, settled = wait_for_new_screen(qmp, ppm, screen, longest_s=60) if changed else (screen, False)
+            screen = after
+            seen.append("busy screen, next screen" if settled else "next screen" if changed else "no new screen in 45 s")
+        if key.startswith("wait"):   # each screen the cast went through, for the report
+            qmp.screendump(work / "screen.ppm", work / f"cast-{len(seen) - 1}.png")
         else:
             qmp.key(KEYS[key])
             time.sleep(0.3)

@@ -25,6 +25,9 @@ def key_plan(station_dir: Path, style: str) -> list[str]:
         def check_token(self, payload):
             return flow.TokenAccepted(style)
 
+        def prepare_encryption(self, payload, style, selections):
+            return None   # the plan needs only the screens; the guest's booth encrypts for real
+
         def print_paper_record(self, payload, style, selections, language, large=False):
             return flow.PrintDone("0" * 32)
 
@@ -46,7 +49,7 @@ def key_plan(station_dir: Path, style: str) -> list[str]:
             time.sleep(0.01)
         return booth.last_frame.targets
 
-    def press(predicate) -> None:
+    def press(predicate, busy: bool = False) -> None:
         targets = settle(predicate)
         index = next(i for i, t in enumerate(targets) if predicate(t.event))
         tabs = index + 1 if booth.focus is None else (index - booth.focus) % len(targets)
@@ -54,13 +57,14 @@ def key_plan(station_dir: Path, style: str) -> list[str]:
             booth.key(KEY_TAB)
             keys.append("tab")
         booth.key(KEY_SELECT)
-        keys.extend(["enter", "wait"])
+        # printing and casting show a busy screen first: the host waits for the one after it too
+        keys.extend(["enter", "wait-busy" if busy else "wait"])
 
-    for predicate in (lambda e: isinstance(e, flow.Choose), lambda e: isinstance(e, flow.ToReview),
-                      lambda e: isinstance(e, flow.Confirm), lambda e: isinstance(e, flow.CastOnPaper)):
+    for predicate, busy in ((lambda e: isinstance(e, flow.Choose), False), (lambda e: isinstance(e, flow.ToReview), False),
+                            (lambda e: isinstance(e, flow.Confirm), True), (lambda e: isinstance(e, flow.CastOnPaper), True)):
         while not any(predicate(t.event) for t in settle(predicate)):
             press(lambda e: isinstance(e, flow.NextPage))     # the review button is on the last page
-        press(predicate)
+        press(predicate, busy)
     for _ in range(300):
         screen.frame()
         if booth.state.screen is flow.Screen.CAST_DONE:

@@ -16,6 +16,11 @@ from pathlib import Path
 # systemd.status_unit_format=name (qemu_command does)
 READY_LINE = re.compile(r"Started (?:\x1b\[[0-9;]*m)?kiosk-booth\.service")
 CHECK_LINE = re.compile(r"CHECK ([a-z_-]+): (.*)")
+
+
+def check_line(name: str) -> re.Pattern:
+    """The guest's ``CHECK name: ...`` line for one name."""
+    return re.compile(rf"CHECK ({re.escape(name)}): (.*)")
 KEYS = {"tab": "tab", "enter": "ret"}
 
 
