@@ -12,7 +12,11 @@ receive batches through kiosk-sync daemons, one node is down for a third of the 
 killed mid-cast and replaced, one token is spent at two stations, one station delivers on USB;
 polls close with results tapes; the three trustees' key ceremony ran before the election, and after
 the close every node publishes its aggregates, two trustees decrypt them, every node combines
-and the standalone verifier re-derives the results. See bench/replay/day.py.
+and the standalone verifier re-derives the results. The day is the seed's whole judging: each
+community's representative grades the other proposals of the group on the booth too (가..마), and
+after the count the experts' signed scores and the stages select the funded projects (250 offline
+within the budget and quotas + 200 online at 872), published by every node and re-derived by the
+verifier; the plan knows the selection it must give. See bench/replay/day.py.
 
 Prints a summary and writes the tally's results CSV to ``--csv``; exit 0 only when the results
 equal the plan exactly and every check holds. ``docs/results.md`` has the figures.
