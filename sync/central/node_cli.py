@@ -183,7 +183,12 @@ def _tally_v2(node: CentralNode, args: argparse.Namespace) -> int:
     report = tally_v2(node, args.partials, override_open=args.override_open_stations)
     written = write_results(report, node_record_dir(node.data_dir, node.mode))   # results.json joins the record
     written += write_results(report, args.out) if args.out else []
-    return _print_tally(report, written, args.json)
+    code = _print_tally(report, written, args.json)
+    judging = node.election.judging
+    if judging is not None and judging.stages and not args.json:
+        print(f"this election selects projects: once the experts' scores are signed, publish the selection with "
+              f"kiosk-central select --election {args.election} --data {args.data} --lot-seed SEED")
+    return code
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
