@@ -22,7 +22,7 @@ from kiosk.station.datadir import DataDir, read_config
 from kiosk.station.delivery import deliveries
 from kiosk.contract.package import load_package
 from sync.client import DEFAULT_TIMEOUT_S
-from sync.daemon import SyncDaemon, SyncSettings
+from sync.daemon import NO_NODES, SyncDaemon, SyncSettings, nothing_to_deliver_to
 from sync.pusher import RoundResult
 from sync.schedule import RetryPolicy
 
@@ -92,9 +92,14 @@ def round_exit(results: list[RoundResult]) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    daemon = SyncDaemon(args.data, *configured(args))
+    nodes, settings = configured(args)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())  # systemd stops the daemon with SIGTERM
+    if nothing_to_deliver_to(args.data, nodes):
+        print(f"{NO_NODES[0]}\n{NO_NODES[1]}", flush=True)   # said once: the journal is not filled every round
+        _wait(stop)
+        return EXIT_OK
+    daemon = SyncDaemon(args.data, nodes, settings)
     print(f"delivering {args.data}/outbox to {', '.join(t.node_id + ' ' + t.url for t in daemon.targets)}",
           flush=True)
     report = (lambda r: print_json(r.to_json())) if args.json else _print_round
@@ -103,6 +108,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         stop.set()
     return EXIT_OK
+
+
+def _wait(stop: threading.Event) -> None:
+    """Until SIGTERM (``stop``) or Ctrl-C."""
+    try:
+        while not stop.wait(60):   # a timed wait: the SIGTERM handler runs between the waits
+            pass
+    except KeyboardInterrupt:
+        pass
 
 
 def cmd_status(args: argparse.Namespace) -> int:

@@ -29,6 +29,22 @@ from sync.schedule import RetryPolicy, next_attempt
 log = logging.getLogger(__name__)
 
 
+NO_NODES = ("the election package lists no central nodes and none is configured: nothing to deliver to; "
+            "waiting until stopped (what to do: list them in [sync] nodes of the configuration, or provision a "
+            "package that lists them, then restart kiosk-sync)",
+            "선거 패키지에 중앙 노드가 없고 설정된 노드도 없습니다: 보낼 곳이 없어 멈출 때까지 기다립니다 "
+            "(설정 파일의 [sync] nodes 에 적거나 노드가 있는 패키지로 준비한 뒤 kiosk-sync 를 다시 시작하십시오)")
+
+
+def nothing_to_deliver_to(data_root: Path, overrides: list[str] | None) -> bool:
+    """No ``--node`` (nor ``[sync] nodes``) and a package that lists no central node.
+
+    Such a kiosk (a demo or a test station, or one that carries its batches on a USB stick) is not
+    misconfigured: ``kiosk-sync run`` waits instead of exiting, which would have systemd restart it
+    every 10 s for ever."""
+    return not overrides and not load_package(DataDir(Path(data_root)).election).election.nodes
+
+
 def targets(election: Election, overrides: list[str] | None = None) -> list[NodeTarget]:
     """The nodes to deliver to: the package's list, or the ``--node`` options (or ``[sync] nodes``).
 

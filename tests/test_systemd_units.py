@@ -106,6 +106,15 @@ def test_booth_is_a_watched_notify_service_without_network():
     assert d["ExecStart"][0].startswith("/usr/bin/kiosk booth --data /var/lib/kiosk")
 
 
+def test_booth_keeps_w_xor_x_and_names_a_mesa_software_driver_without_a_jit():
+    """MemoryDenyWriteExecute=yes and Mesa's default software driver (llvmpipe, a JIT) cannot go together:
+    under QEMU's virtio-gpu the booth died with SIGSEGV before its first frame. softpipe draws without one."""
+    d = directives(UNITS / "kiosk-booth.service")
+    env = dict(word.split("=", 1) for line in d["Environment"] for word in line.split())
+    assert d["MemoryDenyWriteExecute"] == ["yes"] and d["ProcSubset"] == ["pid"]
+    assert env["GALLIUM_DRIVER"] == "softpipe" and env["SDL_VIDEODRIVER"] == "kmsdrm"
+
+
 def test_sync_sees_no_key_and_writes_only_acknowledgements():
     d = directives(UNITS / "kiosk-sync.service")
     assert d["User"] == ["kiosk-sync"] and d["ProtectSystem"] == ["strict"]

@@ -5,8 +5,9 @@ card and PIN, booth processes with members touching the screen (some tokens thro
 the rest through a handheld scanner on a socat pty), sealing during the day, three nodes fed by
 ``kiosk-sync`` daemons with one node killed and back, a kiosk killed mid-cast and replaced, a
 token spent at two stations, a USB station, results tapes read back from their QR codes, the
-trustees' tally on every node, each node's verify and the standalone verifier. The tally must
-equal the members' plan exactly. The plan's own tests below show the comparison can fail.
+trustees' tally on every node, each node's verify and the standalone verifier; representatives grading
+on the booths, the experts' signed scores, the selection published by every node and re-derived by the
+verifier. The tally and the selection must equal the plan exactly. The plan's own tests below show the comparison can fail.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from replay.day import Day, Options  # noqa: E402
 from replay.plan import Attempt, Voter, expected_results, make_plan  # noqa: E402
 
 from kiosk.contract.ttabok import ttabok_spec  # noqa: E402
+from kiosk.contract.ttabok_judging import DEMO_LOT_SEED, add_judging  # noqa: E402
 
 
 def tokens_by_style(spec: dict) -> dict[str, list[int]]:
@@ -85,6 +87,52 @@ def test_a_double_use_counts_once_in_the_expected_result():
     assert expected_results(spec, plan) == with_both
 
 
+def judged_tokens(spec: dict) -> dict[str, list[int]]:
+    """9 tokens per members' style, 1 per representative's, indexes in minting order."""
+    out, n = {}, 0
+    for s in spec["styles"]:
+        size = 1 if s["id"].startswith("R") else 9
+        out[s["id"]], n = list(range(n, n + size)), n + size
+    return out
+
+
+def test_the_judged_plan_grades_on_kiosks_and_knows_the_selection():
+    """Representatives come to their community's station and grade every other proposal of the group; the
+    plan's own selection (written from the docs) equals the project's judging on the same count."""
+    from collections import Counter
+
+    from kiosk.contract.election import parse_election
+    from kiosk.contract.tally_rules import Count
+    from replay.expected_selection import expected_selection
+    from sync.central.judging import Tallied, judge
+    from tests.judginghelp import body_of
+
+    spec = add_judging(ttabok_spec(48))
+    plan = make_plan(spec, judged_tokens(spec), 4, other_tokens=9)
+    judges = [v for v in plan.voters if v.grades]
+    assert 40 <= len(judges) <= 48 and all(len(v.grades) == 11 and not v.likes for v in judges)
+    for s in plan.stations:   # each representative votes where their community's members do
+        assert {v.style.replace("R", "C") for v in s.queue if isinstance(v, Voter) and v.grades} <= set(s.communities)
+    rows = expected_results(spec, plan)
+    graded = Counter()
+    for v in judges:
+        graded.update(dict(v.grades))
+    assert all(rows[("G01-R", o)]["likes"] == graded[o] and rows[("G01-R", o)]["participation"] is None
+               for o in [f"P{i:03d}.r" for i in range(1, 13)])
+    election = parse_election(body_of(spec))
+    count = Count()
+    cast = {v.token: v for v in plan.voters}.values()
+    for v in cast:
+        contest = election.style(v.style).contests[0]
+        count.add(election, v.style, {contest: dict(v.grades) if v.grades else list(v.likes)})
+    experts = {p["id"]: (7 * i) % 31 for i, p in enumerate(spec["selection"]["projects"])}
+    stages = judge(election, election.judging, Tallied.from_count(election, count), {"experts": experts}, DEMO_LOT_SEED)
+    by_style = Counter(v.style for v in cast)
+    assert expected_selection(spec, rows, by_style, experts, DEMO_LOT_SEED) == \
+        [(s.stage.id, [x.project for x in s.selected]) for s in stages]
+    assert [len(s.selected) for s in stages] == [12, 11]
+
+
 def test_the_ttabok_replay_at_48_communities_gives_exactly_the_planned_result(tmp_path):
     outcome = Day(Options(communities=48, stations=4, seal_minutes=0, camera_share=0.03, workdir=tmp_path,
                           log=lambda line: None)).run()
@@ -96,3 +144,6 @@ def test_the_ttabok_replay_at_48_communities_gives_exactly_the_planned_result(tm
     assert f["ballots_counted"] == f["ballots_cast"] - f["double_uses"]
     assert f["double_uses"] == 1 + bool(f["in_flight_ballot_committed"])
     assert f["camera_voters"] >= 4 and f["unused_tokens"] > 0
+    # the judged day: 6 + 4 + 2 offline (the seed's 120/90/40 scaled to 48) and 11 online, as the plan expects
+    assert (f["selected_offline"], f["selected_online"], f["planned_selected"]) == (12, 11, 23)
+    assert f["selected_by_category_offline"] == {"community": 6, "space": 4, "creation": 2}

@@ -69,7 +69,8 @@ def run_queue(appliance: Appliance, camera: ShowcaseSource, handheld: serial.Ser
             time.sleep(pause)
         if member["kind"] == "vote":
             before = (lambda: report(f"CASTING {n}")) if member.get("kill") else (lambda: None)
-            outcome = vote(screen, present, member["likes"], member["tries"], before, TIMEOUT_S)
+            outcome = vote(screen, present, member["likes"], member["tries"], before, TIMEOUT_S,
+                           grades=member.get("grades"))
         else:  # a member only shows a token; were a ballot shown, the booth would stay taken
             outcome = present_token(screen, present, TIMEOUT_S)
             if outcome is None:

@@ -105,7 +105,8 @@ def compare(expected: dict, results_csv: Path) -> list[str]:
                 out.append(f"{key}: in the results, not in the election")
                 continue
             got = {"ballots": int(row["contest_ballots"]), "proposed_by": row["proposed_by"],
-                   "participation": int(row["participation"]), "bonus": int(row["bonus"]),
+                   "participation": int(row["participation"]) if row["participation"] else None,
+                   "bonus": int(row["bonus"]),
                    "likes": int(row["likes"]) if row["likes"] else None,
                    "score": int(row["score"]) if row["score"] else None}
             if got != want:

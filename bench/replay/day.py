@@ -45,8 +45,11 @@ from kiosk.app.demo_nodes import Nodes
 from kiosk.app.election_demo import closing_from_tape
 from kiosk.cli import main as kiosk
 from kiosk.contract.cards import pin_problem
+from kiosk.contract.package import load_package
 from kiosk.contract.ttabok import ttabok_spec
+from kiosk.contract.ttabok_judging import add_judging
 from replay.parts import HERE, Kiosk, Options, Outcome, ReplayError, judge, ok, python
+from replay.judging_day import publish_selection
 from replay.plan import Voter, make_plan
 from sync.central.ceremony_cli import run_ceremony
 from sync.central.cli import main as central
@@ -84,10 +87,15 @@ class Day:
         # the trustees' ceremony first: the package carries its key
         public = run_ceremony(self.w / "trustees", ttabok_spec(self.o.communities)["id"], TRUSTEES, THRESHOLD)
         node_args += ["--trustees-from", public, "--trustees", TRUSTEES, "--threshold", THRESHOLD]
-        ok(central, "election", "init", "--out", self.authority, "--demo", "ttabok",
+        ok(central, "election", "init", "--out", self.authority, "--demo", "ttabok", "--judging",
            "--communities", self.o.communities, *node_args)
-        ok(central, "tokens", "mint", "--election", self.authority, "--all-styles", "--count", 9,
+        members = [s["id"] for s in ttabok_spec(self.o.communities)["styles"]]
+        representatives = [s["id"] for s in add_judging(ttabok_spec(self.o.communities))["styles"][len(members):]]
+        ok(central, "tokens", "mint", "--election", self.authority, *(a for s in members for a in ("--style", s)), "--count", 9,
            "--mode", "official", "--out", self.w / "tokens")
+        ok(central, "tokens", "mint", "--election", self.authority, *(a for s in representatives for a in ("--style", s)),
+           "--count", 1,
+           "--mode", "official", "--out", self.w / "rep-tokens")
         ok(central, "election", "init", "--out", self.w / "other-election", "--demo", "ttabok", "--communities", 12)
         ok(central, "tokens", "mint", "--election", self.w / "other-election", "--style", "C001", "--count", 9,
            "--mode", "official", "--out", self.w / "other-tokens")
@@ -196,7 +204,8 @@ class Day:
             if isinstance(item, Voter):
                 _, png, payload = payloads[item.token]
                 out.append({"kind": "vote", "payload": payload, "png": png if item.camera else None,
-                            "likes": list(item.likes), "tries": list(item.tries), "kill": i == kill_at})
+                            "likes": list(item.likes), "tries": list(item.tries), "kill": i == kill_at,
+                            "grades": dict(item.grades)})
             else:
                 payload = payloads[item.token][2] if item.kind == "used" else other[item.token][2]
                 out.append({"kind": "present", "payload": payload, "png": None})
@@ -226,14 +235,15 @@ class Day:
     def authority_phase(self) -> None:
         """The election, its tokens and cards, the frozen roll; then the members' plan."""
         o = self.o
-        o.log(f"authority: the {o.communities}-community election, {o.communities * 9} tokens, cards, roll frozen")
+        o.log(f"authority: the {o.communities}-community judged election, {o.communities * 9} member and "
+              f"{o.communities} representative tokens, cards, roll frozen")
         self.prepare_election()
         self.publish()
-        self.payloads, self.other = self.tokens("tokens"), self.tokens("other-tokens")
+        self.payloads, self.other = self.tokens("tokens") + self.tokens("rep-tokens"), self.tokens("other-tokens")
         by_style: dict[str, list[int]] = {}
         for i, (style, _, _) in enumerate(self.payloads):
             by_style.setdefault(style, []).append(i)
-        self.spec = ttabok_spec(o.communities)
+        self.spec = add_judging(ttabok_spec(o.communities))
         self.plan = make_plan(self.spec, by_style, o.stations, o.seed, o.camera_share, len(self.other))
 
     def stations_phase(self) -> None:
@@ -308,10 +318,12 @@ class Day:
         closings = self.w / "tapes" / "closing-statements.txt"
         closings.write_text("".join(k.closing_payload + "\n" for k in self.kiosks))
         found = count(self.w, self.w / "trustees", list(NODES), self.nodes.url("n3"), closings,
-                      ttabok_spec(self.o.communities)["privacy_floor"])
+                      load_package(self.authority).election.lowest_floor)
         results = found["tallies"]["n1"][1]["results"]
         observer_ok = (found["observer_from_record_ok"] and found["observer_from_url_ok"]
                        and found["aggregates_equal_on_every_node"] and found["observer_results"] == results)
+        self.o.log("the experts' scores signed; every node publishes the selection; the observer re-derives it")
+        self.selection = publish_selection(self, list(NODES), self.nodes.url("n3"))
         return found["tallies"], found["verified"], observer_ok
 
     def decide_double_uses(self) -> None:

@@ -15,6 +15,7 @@ from hardware.virtual_printer import TcpServer
 from kiosk.app.cliutil import EXIT_OK, call
 from kiosk.contract.keys import VerifyKey
 from replay.checks import compare, doubles_as_expected, members_saw, tapes_reconcile
+from replay.judging_day import selection_outcome
 from replay.plan import Plan, expected_results
 
 HERE = Path(__file__).resolve().parent
@@ -107,13 +108,18 @@ def judge(day, tallies: dict, verified: dict, observer_ok: bool) -> Outcome:
         "double uses flagged and counted once": not (doubles := doubles_as_expected(
             plan, report, {k.name: k.key_fingerprint() for k in day.kiosks}, (dead.name, replacement.name),
             day.in_flight_committed)),
+        "every node publishes the same selection": day.selection["equal_on_every_node"],
+        "the verifier re-derives the selection (record and URL)": all(day.selection["verified"].values()),
     }
-    mismatches = compare(expected_results(spec, plan), results_csv) + seen + tapes + doubles
+    selection, chosen = selection_outcome(day, day.selection)
+    checks["the selection equals the plan's (both stages, quotas, budget, lot)"] = not selection
+    mismatches = compare(expected_results(spec, plan), results_csv) + seen + tapes + doubles + selection
     figures = {"members": sum(len(s.queue) for s in plan.stations), "ballots_cast": len(plan.voters),
                "ballots_on_board": sum(s["on_board"] for s in report["stations"]),
                "ballots_counted": report["ballots_counted"], "double_uses": len(report["double_uses"]),
                "kiosks": len(day.kiosks), "unused_tokens": sum(plan.unused_by_style.values()),
                "camera_voters": sum(1 for v in plan.voters if v.camera),
                "paper_records_tried_again": sum(x.get("print_retries", 0) for k in day.kiosks for x in k.seen),
-               "in_flight_ballot_committed": day.in_flight_committed, **{k: round(v, 1) for k, v in day.timings.items()}}
+               "in_flight_ballot_committed": day.in_flight_committed, **chosen,
+               **{k: round(v, 1) for k, v in day.timings.items()}}
     return Outcome(plan, report, results_csv, mismatches, checks, figures)

@@ -26,6 +26,7 @@ OWN_PROPOSAL_SHARE = 0.04    # look for their own community's proposal too
 SEVENTH_LIKE_SHARE = 0.25    # of those with 6 likes: try a seventh
 COME_BACK_SHARE = 0.01       # come back later with their used token
 OTHER_ELECTION_PER_STATION = 2
+REPRESENTATIVE_ABSENT_SHARE = 0.03   # of the judged day's representatives: stay home
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Voter:
     likes: tuple[str, ...]
     tries: tuple[str, ...] = ()
     camera: bool = False
+    grades: tuple[tuple[str, int], ...] = ()   # a representative's: (option, grade) for every other proposal
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,8 @@ def make_plan(spec: dict, tokens: dict[str, list[int]], stations: int, seed: int
     if stations < 4:
         raise ValueError("the replay needs at least 4 stations")
     rng = random.Random(seed)
-    styles = spec["styles"]
+    representatives = _representatives(spec)
+    styles = [s for s in spec["styles"] if s["id"] not in representatives]
     options = {c["id"]: [o["id"] for o in c["options"]] for c in spec["contests"]}
     names = station_names(stations)
     per_station = -(-len(styles) // stations)
@@ -116,6 +119,7 @@ def make_plan(spec: dict, tokens: dict[str, list[int]], stations: int, seed: int
                 if len(likes) == 6 and rng.random() < SEVENTH_LIKE_SHARE:
                     tries += (rng.choice([o for o in others if o not in likes]),)
                 station.queue.append(Voter(token, style, likes, tries, rng.random() < camera_share))
+        station.queue += _judges(spec, representatives, station.communities, tokens, unused, rng)
         rng.shuffle(station.queue)
         comers = [v for v in station.queue if isinstance(v, Voter) and rng.random() < COME_BACK_SHARE]
         station.queue += [Attempt("used", v.token) for v in comers]
@@ -130,11 +134,11 @@ def make_plan(spec: dict, tokens: dict[str, list[int]], stations: int, seed: int
             station.queue[i] = Voter(v.token, v.style, v.likes, v.tries, True)
     # one member's token is spent at a second kiosk (another station's), the same choices
     first, second = plans[0], plans[1]
-    double = next(v for v in first.queue if isinstance(v, Voter) and not v.camera)
+    double = next(v for v in first.queue if isinstance(v, Voter) and not v.camera and not v.grades)
     second.queue.insert(len(second.queue) // 2, double)
     killed, usb = plans[min(4, stations - 2)], plans[-1]
     kill_at = int(len(killed.queue) * 0.4)
-    while not isinstance(killed.queue[kill_at], Voter) or killed.queue[kill_at].camera:
+    while not isinstance(killed.queue[kill_at], Voter) or killed.queue[kill_at].camera or killed.queue[kill_at].grades:
         kill_at += 1
     # the replacement kiosk cannot know tokens spent on the dead one: a member coming back with
     # one of those would be a second double use; this plan keeps that to the two it names
@@ -143,26 +147,65 @@ def make_plan(spec: dict, tokens: dict[str, list[int]], stations: int, seed: int
     return Plan(plans, double, (first.station, second.station), killed.station, kill_at, usb.station, unused)
 
 
+def _representatives(spec: dict) -> dict[str, str]:
+    """The judged day's representatives' styles (electorate ``representatives``), each to its community's
+    members' style (the one that leaves out the same proposal); empty for the members' vote alone."""
+    electorate = next((e for e in spec.get("electorates", []) if e["id"] == "representatives"), None)
+    if electorate is None:
+        return {}
+    own = {s["exclude"][0]: s["id"] for s in spec["styles"] if s["id"] not in electorate["styles"]}
+    return {s["id"]: own[s["exclude"][0].split(".")[0]] for s in spec["styles"] if s["id"] in electorate["styles"]}
+
+
+def _judges(spec: dict, representatives: dict[str, str], communities: list[str], tokens: dict, unused: dict,
+            rng: random.Random) -> list[Voter]:
+    """The representatives of a station's communities who come: each grades every other proposal of the
+    group on 1..5 (가..마), as the judged day's score contests require."""
+    contests = {c["id"]: c for c in spec["contests"]}
+    out = []
+    for style in (s for s in spec["styles"] if representatives.get(s["id"]) in communities):
+        unused[style["id"]] = len(tokens[style["id"]])
+        if rng.random() < REPRESENTATIVE_ABSENT_SHARE:
+            continue
+        graded = [o["id"] for c in style["contests"] for o in contests[c]["options"] if o["id"] not in style["exclude"]]
+        out.append(Voter(tokens[style["id"]][0], style["id"], (), (), False,
+                         tuple((o, rng.randint(1, 5)) for o in graded)))
+        unused[style["id"]] -= 1
+    return out
+
+
 def expected_results(spec: dict, plan: Plan) -> dict[tuple[str, str], dict]:
-    """(contest, option) -> ballots, proposed_by, participation, bonus, likes, score, from the plan."""
+    """(contest, option) -> ballots, proposed_by, participation, bonus, likes, score, from the plan.
+
+    A like adds 1 to its option, a representative's grade its grade; an option no community proposed
+    (a representatives' grade) has no participation and no bonus. A contest's privacy floor is the
+    largest floor of the electorates whose styles show it (``electorates[].privacy_floor``, else the
+    election's), as docs/election-spec.md says.
+    """
     cast: dict[int, Voter] = {v.token: v for v in plan.voters}   # a token spent twice counts once
     by_style = Counter(v.style for v in cast.values())
     likes = Counter(o for v in cast.values() for o in v.likes)
+    for v in cast.values():
+        likes.update(dict(v.grades))
     bands = sorted(spec["tally"]["participation_bonus"]["bands"], key=lambda b: -b["min_participants"])
     styles = {s["id"]: s for s in spec["styles"]}
-    floor = spec["privacy_floor"]
+    floor_of = {s: e.get("privacy_floor", spec["privacy_floor"]) for e in spec.get("electorates", [])
+                for s in e.get("styles", [])}
     out = {}
     for contest in spec["contests"]:
+        floor = max((floor_of.get(s["id"], spec["privacy_floor"]) for s in spec["styles"]
+                     if contest["id"] in s["contests"]), default=spec["privacy_floor"])
         showing = [style for style in by_style if contest["id"] in styles[style]["contests"]]
         ballots = sum(by_style[style] for style in showing)
         # the privacy floor: likes are published only if every option was on at least k ballots
         shown = all(sum(by_style[s] for s in showing if option["id"] not in styles[s]["exclude"]) >= floor
                     for option in contest["options"])
         for option in contest["options"]:
-            came = by_style[option["proposed_by"]]
-            bonus = next(b["points"] for b in bands if came >= b["min_participants"])
+            proposer = option.get("proposed_by")
+            came = by_style[proposer] if proposer else None
+            bonus = next(b["points"] for b in bands if came >= b["min_participants"]) if proposer else 0
             out[(contest["id"], option["id"])] = {
-                "ballots": ballots, "proposed_by": option["proposed_by"], "participation": came, "bonus": bonus,
+                "ballots": ballots, "proposed_by": proposer or "", "participation": came, "bonus": bonus,
                 "likes": likes[option["id"]] if shown else None,
                 "score": likes[option["id"]] + bonus if shown else None}
     return out

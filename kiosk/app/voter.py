@@ -51,11 +51,13 @@ def wait_for(screen: HeadlessScreen, screens: set, timeout_s: float = 10.0) -> f
     raise RuntimeError(f"the booth stayed on {screen.booth.state.screen.value}")
 
 
-def touch_option(screen: HeadlessScreen, option: str) -> bool:
-    """Find ``option`` on the ballot's pages (this page, then back, then forward) and touch it."""
+def touch_option(screen: HeadlessScreen, option: str, grade: int | None = None) -> bool:
+    """Find ``option`` on the ballot's pages (this page, then back, then forward) and touch it: its
+    button, or in a score contest its ``grade``'s button."""
     for direction in (flow.PrevPage, flow.NextPage):
         while True:
-            if screen.touch(lambda e: isinstance(e, flow.Choose) and e.option == option):
+            if screen.touch(lambda e: isinstance(e, flow.Choose) and e.option == option
+                            and (grade is None or e.grade == grade)):
                 return True
             if not screen.touch(lambda e, d=direction: isinstance(e, d)):
                 break
@@ -74,10 +76,12 @@ def present_token(screen: HeadlessScreen, present: Callable[[], None], timeout_s
 
 
 def vote(screen: HeadlessScreen, present: Callable[[], None], likes: list[str], tries: list[str] = (),
-         before_cast: Callable[[], None] = lambda: None, timeout_s: float = 10.0) -> Outcome:
-    """One voter: present the token, look for ``tries`` then touch ``likes``, review, print, check, cast.
+         before_cast: Callable[[], None] = lambda: None, timeout_s: float = 10.0,
+         grades: dict[str, int] | None = None) -> Outcome:
+    """One voter: present the token, touch ``likes`` (and each of ``grades``' grade buttons), look for
+    ``tries``, review, print, check, cast.
 
-    ``tries`` are options the voter looks for first (their own proposal, a seventh like); the
+    ``tries`` are options the voter looks for too (their own proposal, a seventh like); the
     booth may not offer them or may refuse them with a notice. ``before_cast`` runs just before
     the touch that casts (the replay uses it to be killed mid-cast).
     """
@@ -85,8 +89,9 @@ def vote(screen: HeadlessScreen, present: Callable[[], None], likes: list[str], 
     if refused is not None:
         return refused
     not_offered, notices = [], []
-    for option in [*likes, *tries]:
-        if not touch_option(screen, option):
+    wanted = [(o, None) for o in likes] + list((grades or {}).items()) + [(o, None) for o in tries]
+    for option, grade in wanted:
+        if not touch_option(screen, option, grade):
             not_offered.append(option)
         elif screen.booth.state.notice:
             notices.append(screen.booth.state.notice)

@@ -157,7 +157,12 @@ def cmd_tally(args: argparse.Namespace) -> int:
     finally:
         node.close()
     written += write_results(report, args.out) if args.out else []
-    return _print_tally(report, written, args.json)
+    code = _print_tally(report, written, args.json)
+    judging = node.election.judging
+    if judging is not None and judging.stages and not args.json:
+        print(f"this election selects projects: once the experts' scores are signed, publish the selection with "
+              f"kiosk-central select --election {args.election} --data {args.data} --lot-seed SEED")
+    return code
 
 
 def _print_tally(report, written: list, as_json: bool) -> int:

@@ -40,6 +40,20 @@ for unit in kiosk-booth.service kiosk-sync.service; do
   systemctl is-enabled "$unit" >/dev/null 2>&1 || fail "$unit is not enabled"
 done
 
+# The booth forbids writable-executable memory (MemoryDenyWriteExecute=yes). Mesa's software
+# rasteriser, which SDL's KMS/DRM driver gets wherever no GPU driver takes the display, is
+# llvmpipe by default: a JIT, which dies with SIGSEGV under that setting (the emulated boot never
+# reached READY). If this image's Mesa has llvmpipe (linked to libLLVM), the unit must pick softpipe.
+booth=/usr/lib/systemd/system/kiosk-booth.service
+swrast=$(ls /usr/lib/*/dri/kms_swrast_dri.so 2>/dev/null | head -n1)
+if grep -qx 'MemoryDenyWriteExecute=yes' "$booth" && [ -n "$swrast" ] && ldd "$swrast" | grep -q libLLVM; then
+  grep -Eq '^Environment=(.* )?GALLIUM_DRIVER=softpipe( |$)' "$booth" \
+    || fail "the booth forbids W^X memory but Mesa's software driver here is llvmpipe (a JIT): set Environment=GALLIUM_DRIVER=softpipe in $booth"
+  ok "the booth keeps MemoryDenyWriteExecute=yes and picks Mesa's softpipe (no JIT) over llvmpipe"
+else
+  ok "the booth's W^X setting and Mesa's software driver agree (no llvmpipe, or W^X allowed)"
+fi
+
 # nothing enabled pulls in network-online.target: its wait-online fails on a kiosk without a cable
 wanting=$(cd /etc/systemd/system && grep -ls '^Wants=.*network-online.target' \
   $(for u in multi-user.target.wants/*; do readlink -f "$u"; done) 2>/dev/null)
