@@ -4,8 +4,15 @@
 
 872 projects with made-up costs (5 to 15 million won) and points 0..70 (many ties, so the lot
 is drawn often), a budget of 3.1 billion won; one ``greedy_by_points`` stage, timed --repeat
-times, the median printed. pabutools' own greedy on the same instance is not measured here:
-pabutools is not installed (an optional GPL extra; see the README).
+times, the median printed.
+
+Where ``pabutools`` can be imported (it is not a dependency: GPL-3.0-or-later, see the README; e.g.
+a separate virtual environment with ``pip install --no-deps pabutools gmpy2 natsort numpy pulp
+preflibtools``, run with ``--pabutools-path`` naming its site-packages), its own
+``greedy_utilitarian_welfare`` runs on the same instance in the same run, interleaved: one cardinal
+ballot giving each project its points times its cost (that rule takes satisfaction per cost, so
+this is greedy by points) with ``Additive_Cardinal_Sat`` and a tie-breaking rule by the same lot;
+the bench prints both medians, their ratio and whether both select the same projects.
 """
 
 from __future__ import annotations
@@ -27,16 +34,50 @@ def main() -> None:
     ap.add_argument("--projects", type=int, default=872)
     ap.add_argument("--repeat", type=int, default=21)
     ap.add_argument("--seed", type=int, default=2017)
+    ap.add_argument("--pabutools-path", help="a site-packages folder holding pabutools (never this project's venv)")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     projects = [Project(f"P{i:04d}", rng.randrange(5, 16) * 1_000_000, rng.randint(0, 70)) for i in range(args.projects)]
-    times, result = [], None
+    other = pabutools_rule(projects, str(args.seed), args.pabutools_path)
+    times, theirs, result, chosen = [], [], None, None
     for _ in range(args.repeat):
         start = time.perf_counter()
         result = greedy_by_points(projects, 3_100_000_000, str(args.seed))
         times.append(time.perf_counter() - start)
+        if other is not None:
+            start = time.perf_counter()
+            chosen = other()
+            theirs.append(time.perf_counter() - start)
     print(f"{args.projects} projects, budget 3,100,000,000 won: {len(result.selected)} selected, "
           f"{result.left:,} won left; median {statistics.median(times) * 1000:.2f} ms over {args.repeat} runs")
+    if other is None:
+        print("pabutools not importable: its rule not measured (give --pabutools-path)")
+    else:
+        print(f"pabutools greedy_utilitarian_welfare, same instance, interleaved: median "
+              f"{statistics.median(theirs) * 1000:.2f} ms ({statistics.median(theirs) / statistics.median(times):.1f} "
+              f"times ours); same projects selected: {chosen == set(result.selected)}")
+
+
+def pabutools_rule(projects: list, seed: str, path: str | None):
+    """pabutools' greedy on the same instance as a callable giving the selected ids, or None without it."""
+    if path:
+        sys.path.append(path)
+    try:
+        from pabutools.election import CardinalBallot, CardinalProfile, Instance, Additive_Cardinal_Sat
+        from pabutools.election import Project as PbProject
+        from pabutools.rules import greedy_utilitarian_welfare
+        from pabutools.tiebreaking import TieBreakingRule
+    except ImportError:
+        return None
+    from sync.central.selection import lot_key
+
+    instance = Instance(budget_limit=3_100_000_000)
+    made = {p.id: PbProject(p.id, p.cost) for p in projects}
+    instance.update(made.values())
+    profile = CardinalProfile([CardinalBallot({made[p.id]: p.points * p.cost for p in projects})], instance=instance)
+    lot = TieBreakingRule(lambda inst, prof, project: lot_key(seed, project.name))
+    return lambda: {p.name for p in greedy_utilitarian_welfare(instance, profile, sat_class=Additive_Cardinal_Sat,
+                                                               tie_breaking=lot)}
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
 """The 2017 Gyeonggi Ttabok community vote replayed end to end on kiosks, nodes and trustees.
 
-    .venv/bin/python bench/ttabok_2017.py [--communities 872] [--stations 12] [--seed 2017]
+    .venv/bin/python bench/ttabok_2017.py [--communities 872] [--stations 36] [--seed 2017]
                                           [--csv results.csv] [--workdir DIR] [--json]
 
-872 communities in 73 groups, 9 member tokens each (7,848); 12 stations opened by poll workers
+872 communities in 73 groups, 9 member tokens each (7,848) and a representative each; 36 stations opened by poll workers
 with card and PIN; members vote by touches on the booth screen with a seeded plan (some stay
 home, so every participation band occurs; most like fewer than 6; some look for their own
 proposal, try a seventh like, come back with a used token, or bring another election's token);
@@ -41,7 +41,10 @@ from replay.day import Day, Options  # noqa: E402
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--communities", type=int, default=872)
-    p.add_argument("--stations", type=int, default=12)
+    p.add_argument("--stations", type=int, default=36,
+                   help="stations (default 36: with both judgings the closing statement of a station of 73 "
+                        "communities, 3,922 bytes, and of some of 37, does not fit the tape's largest QR code, "
+                        "2,331 bytes at level M)")
     p.add_argument("--seed", type=int, default=2017)
     p.add_argument("--camera-share", type=float, default=0.03, help="share of members whose token the camera reads")
     p.add_argument("--seal-minutes", type=int, default=1, help="the kiosks' sealing interval T")

@@ -2,7 +2,8 @@
 
 ``run_window`` owns the display for the booth's life; ``first_frame`` fires after the first
 frame reaches the screen, so the appliance can tell systemd it is ready. ``HeadlessScreen``
-is the same loop on an off-screen surface, for scripted demos and tests.
+is the same loop on an off-screen surface, for scripted demos and tests; ``WindowScreen`` shows
+that surface in a window, so a person can watch a scripted voter (``kiosk demo`` with a display).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -83,3 +85,46 @@ class HeadlessScreen:
                 self.frame([pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=target.rect.center, button=1)])
                 return True
         return False
+
+
+class WindowScreen(HeadlessScreen):
+    """A :class:`HeadlessScreen` shown in a window: what a scripted voter touches, a person watches.
+
+    Every frame is copied to the window; after each touch the screen stays ``pause_s`` so the eye
+    can follow. The window is for watching only (the script does the touching). Closing it does
+    not stop the script: the rest runs off screen. One window serves every booth shown in turn.
+    """
+
+    def __init__(self, booth: Booth, size: tuple[int, int], caption: str = "Polling-station kiosk",
+                 pause_s: float = 0.25) -> None:
+        super().__init__(booth, size)
+        pygame.display.init()
+        window = pygame.display.get_surface()
+        if window is None or window.get_size() != tuple(size):
+            window = pygame.display.set_mode(size)
+        pygame.display.set_caption(caption)
+        self.window, self.pause_s, self.closed = window, pause_s, False
+
+    def frame(self, events=()) -> None:
+        super().frame(events)
+        if self.closed:
+            return
+        if any(e.type == pygame.QUIT for e in pygame.event.get()):  # also keeps the window responsive
+            self.closed = True
+            pygame.display.quit()
+            return
+        self.window.blit(self.surface, (0, 0))
+        pygame.display.flip()
+
+    def touch(self, predicate) -> bool:
+        touched = super().touch(predicate)
+        end = time.monotonic() + self.pause_s
+        while touched and not self.closed and time.monotonic() < end:
+            time.sleep(1 / FRAME_RATE)
+            self.frame()
+        return touched
+
+    @staticmethod
+    def close() -> None:
+        """Close the window (when the last booth has been shown)."""
+        pygame.display.quit()

@@ -20,11 +20,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     if args.station or args.screenshots:
         return run_demo(data=args.data, headless=args.headless, screenshots=args.screenshots)
+    from booth_ui.display import has_display
     from kiosk.app.election_demo import run_election_demo
 
     root = args.data or Path(tempfile.mkdtemp(prefix="kiosk-election-demo-"))
     print(f"demo files in {root}")
-    return run_election_demo(root, args.election)
+    windowed = not args.headless and has_display()
+    if windowed:
+        print("the booths are shown in a window while the scripted voters touch them (--headless: no window)")
+    return run_election_demo(root, args.election, windowed=windowed)
 
 
 def cmd_booth(args: argparse.Namespace) -> int:
@@ -243,7 +247,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--election", type=Path, help="an election spec of one's own (TOML or JSON) instead of Ttabok")
     demo.add_argument("--station", action="store_true",
                       help="only the demo station: a window with a display (N: next token), else scripted")
-    demo.add_argument("--headless", action="store_true", help="with --station: no window, a scripted run")
+    demo.add_argument("--headless", action="store_true",
+                      help="no window: the voters are scripted off screen (as when there is no display)")
     demo.add_argument("--screenshots", type=Path, help="save a PNG of every screen here")
     demo.set_defaults(func=cmd_demo)
     booth = verbs.add_parser("booth", help="the voting booth (what the appliance starts)")

@@ -43,7 +43,7 @@ class CentralElection:
     node_keys: dict[str, SigningKey]
     official: list[tuple[str, str]]
     test: list[tuple[str, str]]
-    ceremony: LocalCeremony | None = None   # format 2: the trustees' secrets (the test plays them)
+    ceremony: LocalCeremony | None = None   # the trustees' secrets (the test plays them)
 
     def copy(self, target: Path) -> "CentralElection":
         """A private copy (its roster can grow without touching other tests)."""
@@ -55,19 +55,18 @@ class CentralElection:
 
 
 def make_central_election(directory: Path, per_style: int = 12, communities: int = 24,
-                          ceremony: tuple[int, int] | None = None, spec: dict | None = None) -> CentralElection:
+                          ceremony: tuple[int, int] = (3, 2), spec: dict | None = None) -> CentralElection:
     """Create, mint and freeze an election whose package lists nodes n1..n3 on loopback.
 
-    ``ceremony=(n, k)`` makes it format 2, its key from an in-process k-of-n ceremony (``None``: a
-    format-1 package, only for the tests of format-1 code that goes with it); ``spec`` replaces the
-    Ttabok spec of ``communities``.
+    Its key from an in-process k-of-n ceremony (``ceremony=(n, k)``); ``spec`` replaces the Ttabok
+    spec of ``communities``.
     """
     keys = {f"n{i}": SigningKey.generate() for i in range(1, NODE_COUNT + 1)}
     spec = dict(spec if spec is not None else ttabok_spec(communities))
     spec["nodes"] = [{"id": n, "url": f"http://127.0.0.1:{9000 + i}", "key_hex": k.verify_key.hex}
                      for i, (n, k) in enumerate(keys.items())]
-    local = run_ceremony(spec["id"], *ceremony) if ceremony else None
-    package = create_package(directory, spec, trustees=3, threshold=2, election_key=local.record if local else None)
+    local = run_ceremony(spec["id"], *ceremony)
+    package = create_package(directory, spec, trustees=3, threshold=2, election_key=local.record)
     styles = [s.id for s in package.election.styles]
     official = mint_tokens(package, [(s, per_style) for s in styles], "official")
     test = mint_tokens(package, [(s, 2) for s in styles], "test")
@@ -167,18 +166,63 @@ def signed_batch(root: Path, election: Election, ballots: list[tuple[str, bytes]
     """A batch signed with the kiosk's own key (or ``key``) over ballots (style, serial) made here.
 
     For refusals a real kiosk would never produce (its store stops them): a serial off the
-    roll, a token it already spent. Everything else is the kiosk's own code.
+    roll, a token it already spent. Everything else is the kiosk's own code: each ballot encrypted
+    to the election key with its proofs, signed with the token's key and the kiosk's.
     """
-    from kiosk.contract.ballot import make_ballot
-    from kiosk.contract.batch import build_batch, encode_batch
-    from kiosk.contract.canonical import canonical_bytes
+    import os
+
+    from kiosk.contract.ballot_v2 import seal_ballot_v2
+    from kiosk.contract.batch_v2 import build_batch_v2, encode_batch_v2
+    from kiosk.contract.crypto.encrypted_ballot import ballot_bytes, encrypt_ballot
     from kiosk.contract.keys import load_signing_key
-    from kiosk.contract.rules import normalise_selections
 
     key = key or load_signing_key(DataDir(root).key_file)
-    records = [make_ballot(key, election, style, serial,
-                           canonical_bytes(normalise_selections(election, style, choices(election, style))))
-               for style, serial in ballots]
-    batch = build_batch(key, election.fingerprint_hex, mode, number, previous, [r.sealed_ballot for r in records],
-                        polls_closed=False)
-    return encode_batch(batch)
+    sealed = []
+    for style, serial in ballots:
+        ballot_id = os.urandom(16)
+        encrypted = encrypt_ballot(election.election_public_key, election, style, ballot_id.hex(),
+                                   choices(election, style), os.urandom(32))
+        sealed.append(seal_ballot_v2(key, election, serial, ballot_id, style, ballot_bytes(encrypted)))
+    batch = build_batch_v2(key, election.fingerprint_hex, mode, number, previous, sealed, (), polls_closed=False)
+    return encode_batch_v2(batch)
+
+
+def partial_files(central: CentralElection, data: Path, folder: Path, trustees: tuple[int, ...] = (1, 3),
+                  mode: str = "official") -> list[Path]:
+    """The named trustees' partial decryptions of the aggregates a node published (``tally
+    --aggregates``), computed with their key shares as ``trustee decrypt`` does, written to ``folder``."""
+    import json
+
+    from kiosk.contract.crypto.records import Aggregates
+    from sync.central.record_files import AGGREGATES_FILE, node_record_dir
+
+    published = json.loads((node_record_dir(data, mode) / AGGREGATES_FILE).read_text())
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for body in central.ceremony.partials(Aggregates.from_json(published), trustees, central.election.lowest_floor):
+        files.append(folder / f"partial-{body['trustee']}.json")
+        files[-1].write_text(json.dumps(body))
+    return files
+
+
+def tally_node(central: CentralElection, node: CentralNode, folder: Path, trustees: tuple[int, ...] = (1, 3),
+               override_open: bool = False):
+    """The whole tally on a node: aggregates published, the named trustees' partials
+    (:func:`partial_files`) combined. The :class:`sync.central.tally.TallyReport`."""
+    from sync.central.tally_v2 import publish_aggregates, tally_v2
+
+    publish_aggregates(node, override_open=override_open)
+    files = partial_files(central, node.data_dir, folder, trustees, node.mode)
+    return tally_v2(node, files, override_open=override_open)
+
+
+def not_counted(node: CentralNode) -> tuple[set[int], list[dict]]:
+    """The board's leaves the tally sets aside, and each double use with its decision (or none)."""
+    from kiosk.contract.double_use import load_decisions
+    from sync.central.count import counted_leaves
+    from sync.central.tally_v2 import board_ballots
+
+    decisions = load_decisions(node.election_dir, node.election.fingerprint_hex, node.authority)
+    board = board_ballots(node)
+    counted = counted_leaves(board, decisions)
+    return {b.index for b in board} - {b.index for b in counted.ballots}, counted.double_uses

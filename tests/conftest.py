@@ -78,7 +78,7 @@ def central_template(tmp_path_factory):
     """
     from centralhelp import make_central_election
 
-    return make_central_election(tmp_path_factory.mktemp("central-election") / "e", ceremony=None)  # SLICE1
+    return make_central_election(tmp_path_factory.mktemp("central-election") / "e", ceremony=(3, 2))
 
 
 @pytest.fixture

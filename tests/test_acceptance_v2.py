@@ -196,3 +196,20 @@ def test_a_ballot_style_bound_to_other_stations_is_refused_at_the_node():
     verdict = acc2.judge_tokens_v2(batch_of([ballot(0)]), ctx, lengths,
                                    facts.token_facts_v2(batch_of([ballot(0)])))
     assert (verdict.verdict, verdict.reason) == (acc.REJECTED, "style_not_here") and "S-0001" in verdict.detail
+
+
+def test_the_wrong_election_or_mode_and_an_unknown_kiosk_are_refused_before_the_store_is_asked():
+    cases = {"wrong_election": build_batch_v2(KIOSK, "ab" * 32, "official", 1, None, [ballot(0)], (), False),
+             "wrong_mode": build_batch_v2(KIOSK, ELECTION.fingerprint_hex, "test", 1, None, [ballot(0)], (), False),
+             "unknown_kiosk": batch_of([ballot(0)], key=SigningKey(bytes(32)))}
+    for reason, batch in cases.items():
+        facts = Facts()
+        assert judged(batch, facts).reason == reason
+        assert facts.asked == []
+
+
+def test_an_early_batch_is_held_and_neither_the_roll_nor_the_proofs_are_read():
+    first = batch_of([ballot(0)])
+    facts = Facts()
+    assert judged(batch_of([ballot(1)], number=2, previous=first.header), facts).verdict == acc.HELD
+    assert facts.asked == ["kiosk"]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from centralhelp import batches, close_station, make_kiosk, post, running_node
+from centralhelp import batches, close_station, make_kiosk, partial_files, post, running_node
 from kiosk.contract.paper_qr import paper_qr
 from kiosk.station.casting import Cast, cast
 from kiosk.station.reports import Code
@@ -71,9 +71,11 @@ def election_day(tmp_path_factory):
     with running_node(central, tmp / "n1") as (node, server):
         for root in kiosks.values():
             post(server, batches(root)[0], central)
-    shares = sorted((central.directory / "trustees").glob("*.share"))[:2]
-    code, out = central_cli("tally", "--data", tmp / "n1", "--election", central.directory, "--workers", "1",
-                            "--out", tmp / "results", "--shares", *shares)
+    code, out = central_cli("tally", "--data", tmp / "n1", "--election", central.directory, "--aggregates")
+    assert code == 0, out
+    partials = partial_files(central, tmp / "n1", tmp / "partials")
+    code, out = central_cli("tally", "--data", tmp / "n1", "--election", central.directory,
+                            "--out", tmp / "results", "--partials", *partials)
     assert code == 0, out
     closing = [_closing_statement(root, tmp / f"closing-{station}.txt") for station, root in kiosks.items()]
     cvrs = []

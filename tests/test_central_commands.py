@@ -99,3 +99,14 @@ def test_served_node_and_kiosk_sync_commands(central, tmp_path):
     assert "Acknowledged by" in tape and tape.split("Acknowledged by")[1].split("\n")[0].strip().endswith("n2")
     code, out = kiosk_cli("status", "--data", kiosk, "--json")
     assert json.loads(out)["acks"] == 2  # one per batch from n2
+
+
+def test_election_init_receipt_flag_sets_the_package_receipt(tmp_path):
+    code, out = run(central_main, "election", "init", "--out", tmp_path / "with", "--demo", "ttabok",
+                    "--communities", 12, "--receipt")
+    assert code == 0 and "receipts: every voter is given one" in out
+    assert load_package(tmp_path / "with").election.receipt is True
+    code, out = run(central_main, "election", "init", "--out", tmp_path / "without", "--demo", "ttabok",
+                    "--communities", 12)
+    assert code == 0 and "receipts: none" in out
+    assert load_package(tmp_path / "without").election.receipt is False

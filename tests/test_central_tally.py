@@ -4,18 +4,18 @@ as central staff decide."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import json
 from collections import Counter
 
 import pytest
 
-from centralhelp import batches, close_station, make_kiosk, post, running_node, vote
+from centralhelp import batches, close_station, make_kiosk, partial_files, post, running_node, tally_node, vote
 from kiosk.contract.election import bonus_points
 from kiosk.errors import KioskError
 from storehelp import choices
 from sync.central.cli import main as central_main
-from sync.central.tally import tally
 
 
 def decide(central, ref_hex: str, ballot_id_hex: str | None, reason: str = "paper record found at S-0001") -> int:
@@ -37,7 +37,7 @@ def expected(central, plan):
 
 
 def test_tally_end_to_end(central, tmp_path):
-    shares = sorted((central.directory / "trustees").glob("*.share"))[:2]
+    tally = functools.partial(tally_node, central, folder=tmp_path / "partials")
     a = make_kiosk(central, tmp_path / "a", station="S-0001")
     b = make_kiosk(central, tmp_path / "b", station="S-0002")
     plan_a, plan_b = central.official[:40], central.official[40:70] + [central.official[0]]  # token 0 twice
@@ -47,18 +47,18 @@ def test_tally_end_to_end(central, tmp_path):
     with running_node(central, tmp_path / "n1") as (node, server):
         post(server, batches(a)[0], central)
         with pytest.raises(KioskError, match="not closed"):
-            tally(node, shares)
-        early = tally(node, shares, override_open=True)
+            tally(node)
+        early = tally(node, override_open=True)
         assert early.open_stations_overridden == ["S-0002"] and not early.ok
         close_station(b)
         assert post(server, batches(b)[0], central).double_use == 1
-        undecided = tally(node, shares, workers=2)
+        undecided = tally(node)
         assert not undecided.ok and "none of its ballots counted" in undecided.findings[0]
         assert undecided.to_json()["ballots_counted"] == 69  # token 0's two ballots set aside
         (ref, leaves), = node.store.double_uses().items()
         first = next(leaf for leaf in leaves if leaf.kiosk_key_hex != leaves[-1].kiosk_key_hex)
         assert decide(central, ref.hex(), first.ballot.ballot_id.hex()) == 0
-        report = tally(node, shares, workers=2)
+        report = tally(node)
     assert report.ok, report.findings
     assert report.double_uses[0]["decided"] and report.double_uses[0]["counted"] == first.ballot.ballot_id.hex()
     likes, ballots = expected(central, central.official[:70])  # the doubly used token: once
@@ -77,20 +77,22 @@ def test_tally_end_to_end(central, tmp_path):
 
 
 def test_tally_command_writes_csv_and_json(central, tmp_path):
-    shares = sorted((central.directory / "trustees").glob("*.share"))
     kiosk = make_kiosk(central, tmp_path / "k")
     vote(kiosk, central.official[:12], central.election)
     close_station(kiosk)
     with running_node(central, tmp_path / "n1") as (node, server):
         post(server, batches(kiosk)[0], central)
+    node_args = ["--data", str(tmp_path / "n1"), "--election", str(central.directory)]
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        code = central_main(["tally", "--data", str(tmp_path / "n1"), "--election", str(central.directory),
-                             "--workers", "1", "--out", str(tmp_path / "results"), "--shares", *map(str, shares[:1])])
-    assert code == 2  # one share of a 2-of-3 split cannot open anything
+        assert central_main(["tally", *node_args, "--aggregates", "--json"]) == 0
+    files = partial_files(central, tmp_path / "n1", tmp_path / "partials", (1, 2, 3))
+    tally = ["tally", *node_args, "--out", str(tmp_path / "results"), "--partials"]
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        code = central_main([*tally, str(files[0])])
+    assert code != 0 and "trustee" in out.getvalue()  # one trustee of a 2-of-3 ceremony cannot decrypt anything
     with contextlib.redirect_stdout(out):
-        code = central_main(["tally", "--data", str(tmp_path / "n1"), "--election", str(central.directory),
-                             "--workers", "1", "--out", str(tmp_path / "results"), "--shares", *map(str, shares[1:])])
+        code = central_main([*tally, *map(str, files[1:])])
     assert code == 0, out.getvalue()
     rows = (tmp_path / "results" / "results.csv").read_text().splitlines()
     report = json.loads((tmp_path / "results" / "results.json").read_text())

@@ -60,7 +60,7 @@ def test_honest_node_verifies(central, honest_node):
      "not on the roll"),
     ("UPDATE batches SET header = replace(header, '\"polls_closed\":true', '\"polls_closed\":false')",
      "hash is wrong"),
-    ("UPDATE board SET token_ref = zeroblob(32) WHERE leaf_index = 5", "token reference"),
+    ("UPDATE board SET token_ref = zeroblob(32) WHERE leaf_index = 5", "the token's signature does not verify"),
     ("UPDATE board SET sealed = 'text, not bytes' WHERE leaf_index = 2", "cannot be read"),
     # checked batch by batch (the board is streamed, never held): a leaf moved to a batch never
     # accepted, a kiosk spending one token twice

@@ -11,14 +11,13 @@ import json
 
 import pytest
 
-from centralhelp import batches, close_station, make_kiosk, post, running_node, vote
-from kiosk.contract.batch import build_batch, encode_batch, parse_batch
+from centralhelp import batches, close_station, make_kiosk, not_counted, post, running_node, tally_node, vote
+from kiosk.contract.batch_v2 import build_batch_v2, encode_batch_v2, parse_batch_v2
 from kiosk.contract.double_use import DECISIONS_FILE, RECORDS_DIR, load_decisions, read_record
 from kiosk.contract.keys import load_signing_key
 from kiosk.errors import KioskError
 from kiosk.station.datadir import DataDir
 from sync.central.cli import main as central_main
-from sync.central.tally import _double_uses, tally
 from sync.central.verify import verify_node
 
 
@@ -62,14 +61,14 @@ def test_the_node_signs_a_record_of_the_double_use(central, doubled):
 
 def test_no_hash_order_counts_one_until_staff_decide(central, doubled):
     node, ref, leaves = doubled
-    excluded, _, double = _double_uses(node)
+    excluded, double = not_counted(node)
     assert excluded == {leaf.index for leaf in leaves}  # both set aside: no leaf hash wins
     assert double[0]["decided"] is False and double[0]["counted"] is None
     assert any("until central staff decide" in n.detail for n in verify_node(node).notes)
 
     code, said = decide(central, ref.hex(), "--count", leaves[1].ballot.ballot_id.hex())
     assert code == 0 and "counts" in said
-    excluded, _, double = _double_uses(node)
+    excluded, double = not_counted(node)
     assert excluded == {leaves[0].index} and double[0]["counted"] == leaves[1].ballot.ballot_id.hex()
     report = verify_node(node)
     assert report.ok and any("decided" in n.detail for n in report.notes)
@@ -78,13 +77,12 @@ def test_no_hash_order_counts_one_until_staff_decide(central, doubled):
     assert code != 0 and "already decided" in said
 
 
-def test_neither_counts_none(central, doubled):
+def test_neither_counts_none(central, doubled, tmp_path):
     node, ref, leaves = doubled
     assert decide(central, ref.hex(), "--neither", reason="no paper record of either")[0] == 0
-    excluded, _, double = _double_uses(node)
+    excluded, double = not_counted(node)
     assert excluded == {leaf.index for leaf in leaves} and double[0]["decided"]
-    shares = sorted((central.directory / "trustees").glob("*.share"))[:2]
-    report = tally(node, shares)
+    report = tally_node(central, node, tmp_path / "partials")
     assert report.ok, report.findings
     assert report.to_json()["ballots_counted"] == 19
 
@@ -106,21 +104,21 @@ def test_the_verifier_checks_every_decision(central, doubled):
 
 def test_the_same_ballot_bytes_sent_again_are_no_double_use(central, tmp_path):
     a = make_kiosk(central, tmp_path / "a", station="S-0001")
-    b = make_kiosk(central, tmp_path / "b", station="S-0002")
     vote(a, central.official[:10], central.election)
     close_station(a)
     (first,) = batches(a)
-    again = parse_batch(first).ballots[3]  # byte for byte, in another kiosk's batch
-    key_b = load_signing_key(DataDir(b).key_file)
-    resent = encode_batch(build_batch(key_b, central.election.fingerprint_hex, "official", 1, None, [again],
-                                      polls_closed=False))
+    parsed = parse_batch_v2(first)
+    again = parsed.ballots[3]  # byte for byte, in a later batch of the same kiosk
+    key_a = load_signing_key(DataDir(a).key_file)
+    resent = encode_batch_v2(build_batch_v2(key_a, central.election.fingerprint_hex, "official", 2, parsed.header,
+                                            [again], (), polls_closed=True))
     with running_node(central, tmp_path / "n1") as (node, server):
         assert post(server, first, central).verdict == "accepted"
         ack = post(server, resent, central)
         assert (ack.verdict, ack.double_use) == ("accepted", 0)
         assert not (node.data_dir / RECORDS_DIR).exists()
-        excluded, _, double = _double_uses(node)
-        assert double == [] and len(excluded) == 1  # counted once: the copy the signing kiosk sent
+        excluded, double = not_counted(node)
+        assert double == [] and len(excluded) == 1  # counted once
         (ref, leaves), = node.store.double_uses().items()
         assert excluded == {leaves[1].index}
         assert not any("token used" in n.detail for n in verify_node(node).notes)

@@ -33,14 +33,3 @@ def test_read_endpoints(central, tmp_path):
         assert http.get("/v1/kiosks/NOT-HEX").json()["error"] == "bad_kiosk_key"
         assert http.get(f"/v1/kiosks/{kiosk_hex}/acks", params={"from": "x"}).json()["error"] == "bad_number"
         assert http.get(f"/v1/kiosks/{'00' * 32}").json()["accepted_through"] == 0
-
-
-def test_leaves_sliced_from_the_body_are_the_leaves(central, tmp_path):
-    from kiosk.contract.batch import ballot_leaves, parse_batch
-
-    kiosk = kiosk_with_batches(central, tmp_path / "k", sizes=(10, 1))
-    bodies = batches(kiosk)
-    for body in bodies:
-        batch = parse_batch(body)
-        assert ballot_leaves(body, batch) == [b.leaf() for b in batch.ballots]
-

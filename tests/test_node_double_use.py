@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from centralhelp import batches, close_station, make_kiosk, post, running_node, seal_batch, serial_of, signed_batch, vote
-from kiosk.contract.batch import parse_batch
-from kiosk.contract.tokens import token_ref
+from kiosk.contract.batch_v2 import parse_batch_v2
+from kiosk.contract.tokens import token_signing_key
 
 
 def test_token_spent_at_two_kiosks(central, tmp_path):
@@ -21,7 +21,7 @@ def test_token_spent_at_two_kiosks(central, tmp_path):
         assert (first.verdict, first.double_use) == ("accepted", 0)
         assert (second.verdict, second.double_use) == ("accepted", 1)  # the chain goes on; staff are told
         flagged = node.store.double_uses()
-        ref = token_ref(central.election.fingerprint, serial_of(shared[1]))
+        ref = token_signing_key(central.election.fingerprint, serial_of(shared[1])).verify_key.raw
         assert list(flagged) == [ref]
         assert {leaf.kiosk_key_hex for leaf in flagged[ref]} == {first.batch.kiosk_key_hex, second.batch.kiosk_key_hex}
         assert node.store.checkpoint()[0] == 20
@@ -36,9 +36,9 @@ def test_token_spent_twice_by_one_kiosk_rejects_the_batch(central, tmp_path):
                                                                          serial_of(central.official[3][1]))]
     with running_node(central, tmp_path / "n1") as (node, server):
         assert post(server, first, central).verdict == "accepted"
-        reuse = signed_batch(kiosk, central.election, again, number=2, previous=parse_batch(first).header)
+        reuse = signed_batch(kiosk, central.election, again, number=2, previous=parse_batch_v2(first).header)
         assert post(server, reuse, central).reason == "token_already_spent"
         twice = [again[0], again[0]]
-        in_one = signed_batch(kiosk, central.election, twice, number=2, previous=parse_batch(first).header)
+        in_one = signed_batch(kiosk, central.election, twice, number=2, previous=parse_batch_v2(first).header)
         assert post(server, in_one, central).reason == "token_twice_in_batch"
         assert node.store.checkpoint()[0] == 10

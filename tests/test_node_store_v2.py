@@ -5,12 +5,10 @@ encrypted ballots and spoiled ballots with their seeds, for the count (``encrypt
 from __future__ import annotations
 
 import os
-import sqlite3
 
 import pytest
 
 from kiosk.contract.ballot_v2 import SealedBallotV2, seal_ballot_v2
-from kiosk.contract.batch import SealedBallot
 from kiosk.contract.batch_v2 import SpoiledBallot, build_batch_v2
 from kiosk.contract.election import ELECTION_FORMAT, parse_election
 from kiosk.contract.keys import SigningKey
@@ -86,21 +84,3 @@ def test_spoiled_ballots_are_append_only(store):
             with store.transaction():
                 store._execute(sql)
     assert len(list(store.spoiled_ballots())) == 1
-
-
-def test_a_sqlite_store_from_before_format_2_opens_and_keeps_its_format_1_leaves(tmp_path):
-    from sync.central.sqlite_store import SQLiteNodeStore
-    path = tmp_path / "old.sqlite"
-    db = sqlite3.connect(path)
-    db.execute("CREATE TABLE board (leaf_index INTEGER PRIMARY KEY, kiosk TEXT NOT NULL, number INTEGER NOT NULL,"
-               " token_ref BLOB NOT NULL, ballot_id BLOB NOT NULL, serial BLOB NOT NULL, style TEXT NOT NULL,"
-               " sealed BLOB NOT NULL, sig BLOB NOT NULL)")
-    db.execute("INSERT INTO board VALUES (0, 'k', 1, ?, ?, ?, 'C001', ?, ?)",
-               (b"r" * 32, b"i" * 16, b"s" * 16, b"x" * 80, b"g" * 64))
-    db.commit()
-    db.close()
-    store = SQLiteNodeStore(path, META)
-    (leaf,) = store.leaves()
-    assert leaf.ballot == SealedBallot(b"i" * 16, b"s" * 16, "C001", b"x" * 80, b"g" * 64)
-    assert list(store.encrypted_ballots()) == [] and list(store.spoiled_ballots()) == []
-    store.close()

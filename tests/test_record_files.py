@@ -41,7 +41,7 @@ def test_the_count_files_round_trip_through_an_exported_folder(files, tmp_path):
     assert {p.name for p in written} >= {"aggregates.json", "trustee-1.json", "trustee-2.json", "results.json",
                                          "spoiled.ndjson", "leaves.ndjson"}
     assert read_board(tmp_path / "record") == published
-    # a folder of format 1 holds none of them: empty, and the checks say what is missing
+    # a folder before the tally holds none of them: empty, and the checks say what is missing
     assert read_count_files(tmp_path / "none") == CountFiles()
     # partials are read in trustee order, and nothing but trustee-N.json files
     (tmp_path / "record" / "partials" / "notes.txt").write_text("x")
@@ -109,7 +109,7 @@ def test_the_node_serves_its_record_files_byte_for_byte(central, files, tmp_path
             assert http.get("/v1/record/results").json() == count.results
             assert http.get("/v1/record/partials").json() == {"partials": [{"name": n, "body": b}
                                                                            for n, b in count.partials]}
-            assert http.get("/v1/record/spoiled").content == b""     # a format-1 board has none
+            assert http.get("/v1/record/spoiled").content == b""     # an empty board has none
             page = http.get("/check-spoiled", params={"code": "KC1:junk"})
-            assert page.status_code == 200 and "ballot format 1" in page.text   # no trustees' key to open with
+            assert page.status_code == 200 and "not a checked ballot" in page.text
             assert "no-store" in page.headers["cache-control"]

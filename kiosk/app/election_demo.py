@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from booth_ui.display import HeadlessScreen
+from booth_ui.display import HeadlessScreen, WindowScreen
 from hardware.tape_image import tape_image
 from hardware.virtual_device import VirtualPrinter
 from hardware.virtual_printer import TcpServer
@@ -107,10 +107,12 @@ def choices_for(election: Election, style: str, rng: random.Random) -> list[str]
 class ElectionDemo:
     """The whole election under ``root``; :meth:`run` does it all and returns an exit code."""
 
-    def __init__(self, root: Path, spec: Path | None = None, voters: int = 27, log=print) -> None:
+    def __init__(self, root: Path, spec: Path | None = None, voters: int = 27, log=print,
+                 windowed: bool = False) -> None:
         self.root = Path(root)
         self.spec = spec
         self.voters = voters
+        self.windowed = windowed  # the booths shown in a window while the scripted voters touch them
         self.say = log
         self.authority = self.root / "authority"
         self.nodes = Nodes(self.root)
@@ -187,7 +189,8 @@ class ElectionDemo:
         appliance = Appliance(k.data, camera, k.server.url).start()
         cast = 0
         try:
-            screen = HeadlessScreen(appliance.booth, SCREEN_SIZE)
+            screen = WindowScreen(appliance.booth, SCREEN_SIZE, f"Polling-station kiosk {k.station} (demo)") \
+                if self.windowed else HeadlessScreen(appliance.booth, SCREEN_SIZE)
             election = appliance.station.election
             for style, png in tokens:
                 before = len(k.printer.printed)
@@ -221,6 +224,8 @@ class ElectionDemo:
         finally:
             for k in self.kiosks:
                 k.server.stop()
+            if self.windowed:
+                WindowScreen.close()
 
     def _run(self) -> int:
         t0 = time.monotonic()
@@ -335,10 +340,12 @@ class ElectionDemo:
             self.say("    " + line)
 
 
-def run_election_demo(root: Path, spec: Path | None = None, log=print) -> int:
-    """``kiosk demo``'s whole election under ``root``; an exit code (1 when anything did not verify)."""
+def run_election_demo(root: Path, spec: Path | None = None, log=print, windowed: bool = False) -> int:
+    """``kiosk demo``'s whole election under ``root``; an exit code (1 when anything did not verify).
+
+    ``windowed``: the booths in a window while the scripted voters touch them (with a display)."""
     try:
-        return ElectionDemo(root, spec, log=log).run()
+        return ElectionDemo(root, spec, log=log, windowed=windowed).run()
     except DemoError as e:
         log(f"demo stopped: {e}")
         return EXIT_BAD

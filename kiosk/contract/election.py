@@ -19,7 +19,7 @@ from kiosk.contract.canonical import canonical_bytes
 from kiosk.contract.crypto.records import election_key_from_json
 from kiosk.contract.crypto.threshold import Announcement, Ceremony
 from kiosk.contract.judging_rules import check_judging
-from kiosk.errors import KioskError, ValidationError
+from kiosk.errors import FormatError, KioskError, ValidationError
 
 ELECTION_FORMAT = "kiosk-election/1"
 ELECTION_CONTEXT = "kiosk-election/1"
@@ -279,6 +279,26 @@ TOP_REQUIRED = {"format", "id", "title", "contests", "styles", "privacy_floor", 
 TOP_OPTIONAL = {"tally", "electorates", "selection", "receipt"}  # electorates, selection: judging_rules.py
 FORMAT_1_KEYS = {"encryption_key_hex", "trustees"}   # format 1: a dealer's key and its split
 FORMAT_2_KEYS = {"election_key"}                      # format 2: the ceremony's public record
+
+
+FORMAT_1_PACKAGE = ("This election package is format 1, which this version no longer reads: its ballots were "
+                    "sealed to one dealer's key (SealedBox) and counted by rebuilding that key from trustee shares")
+FORMAT_1_PACKAGE_HINT = ("make the election again with `kiosk-central election init` (format 2: the trustees' own key "
+                         "ceremony, ballots encrypted with proofs), mint and freeze its tokens, and provision the "
+                         "kiosks from the new package")
+FORMAT_1_PACKAGE_KO = ("이 선거 패키지는 형식 1입니다. 이 버전은 형식 1(한 곳에서 만든 키로 봉인한 투표지)을 더 이상 "
+                       "읽지 않습니다",
+                       "`kiosk-central election init`으로 선거를 다시 만들고(형식 2: 관리위원 각자의 키 생성, 증명이 붙은 "
+                       "암호화 투표지), 토큰을 발행하고 동결한 뒤 새 패키지로 키오스크를 준비하세요")
+FORMAT_1_BATCH = ("이 배치는 형식 1입니다. 이 버전은 읽지 않습니다: 키오스크 소프트웨어를 업데이트하고 형식 2 선거 패키지로 "
+                  "다시 준비하세요 / This batch is format 1, which this version no longer reads: update the kiosk's "
+                  "software and provision it from a format-2 election package")
+
+
+def format_1_refused(where: str = "") -> FormatError:
+    """The refusal of a format-1 election package (Korean and English: what it is, what to do)."""
+    return FormatError(FORMAT_1_PACKAGE + (f" ({where})" if where else ""), FORMAT_1_PACKAGE_HINT,
+                       korean=FORMAT_1_PACKAGE_KO)
 
 
 def parse_election(body: Any) -> Election:

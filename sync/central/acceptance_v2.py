@@ -1,7 +1,7 @@
-"""Whether a central node accepts a batch of format 2 (issues 14 and 21): pure decisions, as format 1's.
+"""Whether a central node accepts a batch of format 2 (issues 14 and 21): pure decisions over facts.
 
-The same order as :mod:`sync.central.acceptance` (the first check that fails names the verdict),
-with format 2's ballot rules at the end:
+The rules every batch meets first (:mod:`sync.central.acceptance`; the first check that fails names
+the verdict), then the ballot rules:
 
 1. election, mode, roster, the header signature (context ``kiosk-batch-header/2``);
 2. the Merkle root over the cast ballots' leaves, and the spoiled ballots' root;
@@ -17,8 +17,8 @@ with format 2's ballot rules at the end:
    last, so that a batch refused by a cheap rule costs no proof check. The first ballot in file
    order (cast, then spoiled) with a failure names it.
 
-All or nothing. A token key that *another* kiosk already spent is a double use exactly as in
-format 1: the batch is accepted, both ballots kept and set aside, and the node signs a record.
+All or nothing. A token key that *another* kiosk already spent is a double use (two kiosks offline
+at once cannot know; refusing would strand every later batch of the kiosk): the batch is accepted, both ballots kept and set aside, and the node signs a record.
 Spoiled ballots never spend a token: their token key may be cast in the same batch or later.
 A stolen kiosk key cannot make a ballot under another token's key: that needs the token's serial,
 which never leaves the kiosk that read it (issue 21).

@@ -54,6 +54,8 @@ def cmd_election_init(args: argparse.Namespace) -> int:
             print("error: --lot-seed-sha256 needs a spec with a 'selection' section", file=sys.stderr)
             return EXIT_USAGE
         body = {**body, "selection": {**body["selection"], "lot_seed_sha256": args.lot_seed_sha256.strip().lower()}}
+    if args.receipt:
+        body = {**body, "receipt": True}
     demo = demo_nodes(args.nodes) if args.nodes else []
     listed = [parse_node_option(text) for text in args.node or []] + [entry for entry, _ in demo]
     if listed:
@@ -79,6 +81,9 @@ def cmd_election_init(args: argparse.Namespace) -> int:
     print(f"fingerprint {e.fingerprint_hex}")
     print(f"authority key {package.authority.fingerprint} (secret key in {args.out}/authority/: keep it offline)")
     print(f"{len(e.nodes)} central nodes: {', '.join(n.id + ' ' + n.url for n in e.nodes) or 'none'}")
+    print("receipts: every voter is given one with the ballot's tracking code" if e.receipt else
+          "receipts: none (the booth shows the tracking code on screen; --receipt or the spec's receipt = true "
+          "prints one for every voter)")
     floors = {x.id: x.privacy_floor for x in (e.judging.electorates if e.judging else ()) if x.privacy_floor}
     if floors:
         print(f"privacy floor {e.privacy_floor}; electorates with their own: "
@@ -240,6 +245,9 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--lot-seed-sha256", metavar="HEX",
                       help="commit the selection's lot: the SHA-256 of a seed drawn now and revealed with "
                            "'kiosk-central select --lot-seed' (replaces the spec's selection.lot_seed_sha256)")
+    init.add_argument("--receipt", action="store_true",
+                      help="give every voter a printed receipt with the ballot's tracking code (the package's "
+                           "receipt, also settable in a spec as receipt = true)")
     init.add_argument("--trustees", type=int, default=3, help="trustees of the key ceremony (default 3)")
     init.add_argument("--threshold", type=int, default=2, help="trustees needed to decrypt the count (default 2)")
     init.add_argument("--trustees-from", type=Path, metavar="DIR",

@@ -14,7 +14,7 @@ the count with them.
 3. :func:`decrypted_counts`: each trustee's ``kiosk-partial-decryption/1`` of that file checked
    (a wrong one is refused naming the trustee and the aggregate), any k combined, the counts read as
    small discrete logs; :func:`count_of` gives the :class:`Count` that the results, tapes and
-   reports of format 1 take.
+   reports take.
 """
 
 from __future__ import annotations
@@ -169,5 +169,5 @@ def decrypted_counts(key: ElectionKey, aggregates: Aggregates, partials: Sequenc
 
 
 def count_of(election: Election, ballots: list[EncryptedBallot], aggregates: Aggregates, counts: list[int]) -> Count:
-    """The :class:`Count` the format-1 results, tapes and reports take."""
+    """The :class:`Count` the results, tapes and reports take."""
     return count_from_results(election, ballots, aggregates, counts)

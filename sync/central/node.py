@@ -2,7 +2,7 @@
 
 The same :class:`CentralNode` stands behind the HTTP service (:mod:`sync.central.app`) and
 the USB import (``kiosk-central ingest``), so a batch is judged by the same rules whichever
-way it came. The decisions are :mod:`sync.central.acceptance`'s; this module gathers the facts
+way it came. The decisions are :mod:`sync.central.acceptance_v2`'s; this module gathers the facts
 they need from the store and the roll, records the outcome in one transaction, and signs.
 
 Layout of a node's data directory::
@@ -25,8 +25,9 @@ from pathlib import Path
 from typing import Callable
 
 from kiosk.contract.ack import Acknowledgement, BatchRef, Checkpoint, sign_ack
-from kiosk.contract.batch import MODES, BatchHeader, SealedBatch, ballot_leaves
+from kiosk.contract.batch import MODES, BatchHeader, SealedBatch
 from kiosk.contract.batch_v2 import SealedBatchV2, parse_any_batch
+from kiosk.contract.election import FORMAT_1_BATCH, format_1_refused
 from kiosk.contract.double_use import RECORD_CONTEXT, RECORDS_DIR, UsedBallot, distinct_ballots, record_body
 from kiosk.contract.envelope import seal_envelope, write_envelope
 from kiosk.errors import FormatError, KioskError
@@ -34,7 +35,6 @@ from kiosk.contract.keys import VerifyKey, load_signing_key
 from kiosk.contract.merkle import leaf_hashes
 from kiosk.contract.package import load_package
 from kiosk.contract.roster import ROSTER_FILE, Roster, load_roster
-from kiosk.contract.tokens import token_refs
 from sync.central import acceptance as acc
 from sync.central import acceptance_v2 as acc2
 from sync.central.proof_pool import check_sealed_all
@@ -64,7 +64,7 @@ class Malformed:
 
 
 class _StoreFacts:
-    """The store's and the roll's answers to :func:`acceptance.judge`'s questions (it asks; this reads).
+    """The store's and the roll's answers to :func:`acceptance_v2.judge_v2`'s questions (it asks; this reads).
 
     The token references it computed are kept: the node stores them with an accepted batch.
     """
@@ -81,14 +81,6 @@ class _StoreFacts:
                               acc.HeldBatch(held, False) if held else None,
                               previous.header if previous else None)
 
-    def token_facts(self, batch: SealedBatch) -> acc.TokenFacts:
-        self.refs = tuple(token_refs(self.node.election.fingerprint, [b.serial for b in batch.ballots]))
-        spent = self.node.store.spent_by(self.refs)
-        return acc.TokenFacts(self.refs, self.node.roll.lookup_many(self.refs), spent,
-                              resent_ballots(self.node.store, batch, self.refs, spent))
-
-
-    # -- format 2 ---------------------------------------------------------------------------
     def token_facts_v2(self, batch: SealedBatchV2) -> acc2.TokenFactsV2:
         self.refs = tuple(b.token_key for b in batch.ballots)  # the board keeps token keys, never serials
         keys = list(dict.fromkeys(self.refs + tuple(s.ballot.token_key for s in batch.spoiled)))
@@ -138,6 +130,8 @@ class CentralNode:
         self.election_dir, self.data_dir, self.mode, self.clock = Path(election_dir), Path(data_dir), mode, clock
         package = load_package(self.election_dir)
         self.election = package.election
+        if self.election.election_public_key is None:
+            raise format_1_refused(str(self.election_dir))
         self.authority = package.authority
         key_path = self.data_dir / NODE_KEY
         if not key_path.exists():
@@ -156,10 +150,8 @@ class CentralNode:
         self._lock = threading.Lock()  # one batch at a time: judging reads what the last one wrote
         self._roster_stamp: tuple[int, int] | None = None
         self._roster = Roster(self.election.fingerprint_hex, ())
-        self._sealed_lengths = acc.sealed_lengths(self.election)
-        # format 2 when the package carries the trustees' election key: ballots are encrypted and proved
-        self.public_key: bytes | None = getattr(self.election, "election_public_key", None)
-        self._encrypted_lengths = acc2.encrypted_lengths(self.election) if self.public_key else {}
+        self.public_key: bytes = self.election.election_public_key
+        self._encrypted_lengths = acc2.encrypted_lengths(self.election)
         self.verify_workers = verify_workers  # processes checking a format-2 batch's signatures and proofs
         self.verify_queue = None  # a PostgreSQL queue shared with verifier workers (--verify-queue URL)
         if verify_queue is not None:
@@ -186,7 +178,7 @@ class CentralNode:
 
     def context(self) -> acc.NodeContext:
         """The fixed facts the acceptance rules judge by (election, mode, current roster)."""
-        return acc.NodeContext(self.election, self.mode, self.roster, self._sealed_lengths)
+        return acc.NodeContext(self.election, self.mode, self.roster)
 
     # -- submitting --------------------------------------------------------------------------
     def submit(self, body: bytes) -> Submitted | Malformed:
@@ -203,16 +195,13 @@ class CentralNode:
 
     def _submit_parsed(self, batch: SealedBatch | SealedBatchV2, body: bytes) -> Submitted:
         h = batch.header
-        v2 = isinstance(batch, SealedBatchV2)
-        # for the root check and the board
-        leaf_digests = leaf_hashes([b.leaf() for b in batch.ballots] if v2 else ballot_leaves(body, batch))
+        leaf_digests = leaf_hashes([b.leaf() for b in batch.ballots])  # for the root check and the board
         with self.store.transaction():
             verdict, refs = self._judge(batch, leaf_digests)
             records = []
             if verdict.verdict == acc.ACCEPTED:
                 self.store.add_accepted(h, batch.signature, zip(batch.ballots, refs), leaf_digests)
-                if v2:
-                    self.store.add_spoiled(h, batch.spoiled)
+                self.store.add_spoiled(h, batch.spoiled)
                 if verdict.double_use:
                     verdict, records = self._double_uses(verdict)
                 if verdict.double_use:  # never the token: only how many and where
@@ -243,15 +232,10 @@ class CentralNode:
         return dataclasses.replace(verdict, double_use=tuple(real)), records
 
     def _judge(self, batch: SealedBatch | SealedBatchV2, leaf_digests: list[bytes]) -> tuple[acc.Verdict, list[bytes]]:
-        facts, v2 = _StoreFacts(self), isinstance(batch, SealedBatchV2)
-        if v2 != (self.public_key is not None):  # each election takes one ballot format
-            wanted = "2 (encrypted ballots)" if self.public_key is not None else "1"
-            return acc.precheck(batch, self.context()) or acc.rejected(
-                "wrong_format", f"this election takes batch format {wanted}; update the kiosk's software"), []
-        if v2:
-            verdict = acc2.judge_v2(batch, self.context(), leaf_digests, facts, self._encrypted_lengths)
-        else:
-            verdict = acc.judge(batch, self.context(), leaf_digests, facts)
+        facts = _StoreFacts(self)
+        if not isinstance(batch, SealedBatchV2):  # a kiosk from before format 2: refused, and the refusal kept
+            return acc.precheck(batch, self.context()) or acc.rejected("wrong_format", FORMAT_1_BATCH), []
+        verdict = acc2.judge_v2(batch, self.context(), leaf_digests, facts, self._encrypted_lengths)
         return verdict, list(facts.refs)
 
     def _acknowledge(self, batch: SealedBatch, verdict: acc.Verdict) -> Submitted:

@@ -113,14 +113,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_verifier(args: argparse.Namespace) -> int:
-    """Claim queued format-2 batches, check every ballot's signatures and proofs, record the verdicts."""
+    """Claim queued batches, check every ballot's signatures and proofs, record the verdicts."""
     from kiosk.contract.package import load_package
     from sync.central import verify_queue as vq
 
+    from kiosk.contract.election import format_1_refused
+
     election = load_package(args.election).election
-    if getattr(election, "election_public_key", None) is None:
-        print("error: this election is of format 1: its ballots carry no proofs to verify", file=sys.stderr)
-        return EXIT_USAGE
+    if election.election_public_key is None:
+        raise format_1_refused(str(args.election))
     db = vq.connect(args.queue)
     try:
         done = vq.work(db, election.election_public_key, election, args.name, args.workers)
@@ -131,21 +132,37 @@ def cmd_verifier(args: argparse.Namespace) -> int:
 
 
 def cmd_tally(args: argparse.Namespace) -> int:
+    """Publish the aggregates (--aggregates), or combine the trustees' partials (--partials)."""
+    from sync.central.record_files import node_record_dir
     from sync.central.results import write_results
-    from sync.central.tally import tally
+    from sync.central.tally_v2 import publish_aggregates, tally_v2
 
+    if bool(args.aggregates) == bool(args.partials):
+        print("error: the tally has two steps: --aggregates (publish what the trustees decrypt), then "
+              "--partials FILE... (their partial decryptions)", file=sys.stderr)
+        return EXIT_USAGE
     node = CentralNode(args.election, args.data, mode=args.mode, db=args.db)
     try:
-        if getattr(node.election, "ceremony", None) is not None:
-            return _tally_v2(node, args)
-        if not args.shares or args.aggregates or args.partials:
-            print("error: a format-1 election is tallied with --shares (format 2: --aggregates, then --partials)",
-                  file=sys.stderr)
-            return EXIT_USAGE
-        report = tally(node, args.shares, override_open=args.override_open_stations, workers=args.workers)
+        if args.aggregates:
+            aggregates, path = publish_aggregates(node, override_open=args.override_open_stations)
+            if args.json:
+                print_json({"aggregates": len(aggregates.items), "file": str(path)})
+            else:
+                print(f"{len(aggregates.items)} aggregates published in {path}; each trustee runs on their own "
+                      f"machine: kiosk-central trustee decrypt --secret FILE --election-key FILE --aggregates "
+                      f"{path.name} --floor {node.election.lowest_floor} --out partial-N.json")
+            return EXIT_OK
+        report = tally_v2(node, args.partials, override_open=args.override_open_stations)
+        written = write_results(report, node_record_dir(node.data_dir, node.mode))   # results.json joins the record
     finally:
         node.close()
-    return _print_tally(report, write_results(report, args.out) if args.out else [], args.json)
+    written += write_results(report, args.out) if args.out else []
+    code = _print_tally(report, written, args.json)
+    judging = node.election.judging
+    if judging is not None and judging.stages and not args.json:
+        print(f"this election selects projects: once the experts' scores are signed, publish the selection with "
+              f"kiosk-central select --election {args.election} --data {args.data} --lot-seed SEED")
+    return code
 
 
 def _print_tally(report, written: list, as_json: bool) -> int:
@@ -159,31 +176,6 @@ def _print_tally(report, written: list, as_json: bool) -> int:
         for path in written:
             print(f"written: {path}")
     return EXIT_OK if report.ok else EXIT_BAD
-
-
-def _tally_v2(node: CentralNode, args: argparse.Namespace) -> int:
-    """Format 2: publish the aggregates (--aggregates), or combine the trustees' partials (--partials)."""
-    from sync.central.record_files import node_record_dir
-    from sync.central.results import write_results
-    from sync.central.tally_v2 import publish_aggregates, tally_v2
-
-    if args.shares or bool(args.aggregates) == bool(args.partials):
-        print("error: a format-2 election is tallied in two steps: --aggregates (publish what the trustees "
-              "decrypt), then --partials FILE... (their partial decryptions)", file=sys.stderr)
-        return EXIT_USAGE
-    if args.aggregates:
-        aggregates, path = publish_aggregates(node, override_open=args.override_open_stations)
-        if args.json:
-            print_json({"aggregates": len(aggregates.items), "file": str(path)})
-        else:
-            print(f"{len(aggregates.items)} aggregates published in {path}; each trustee runs on their own machine: "
-                  f"kiosk-central trustee decrypt --secret FILE --election-key FILE --aggregates {path.name} "
-                  f"--floor {node.election.lowest_floor} --out partial-N.json")
-        return EXIT_OK
-    report = tally_v2(node, args.partials, override_open=args.override_open_stations)
-    written = write_results(report, node_record_dir(node.data_dir, node.mode))   # results.json joins the record
-    written += write_results(report, args.out) if args.out else []
-    return _print_tally(report, written, args.json)
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -280,17 +272,15 @@ def add_node_verbs(verbs) -> None:
     ing.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a stick's mount point or an export folder")
     ing.set_defaults(func=cmd_ingest)
 
-    tal = verbs.add_parser("tally", help="after the close: open the board with the trustees' shares and count")
+    tal = verbs.add_parser("tally", help="after the close: publish the aggregates, then combine the trustees' "
+                           "partial decryptions into the results")
     _node_args(tal)
-    tal.add_argument("--shares", nargs="+", type=Path, metavar="FILE",
-                     help="format 1: trustee share files, at least the threshold")
     tal.add_argument("--aggregates", action="store_true",
-                     help="format 2, step 1: publish the aggregates the trustees decrypt (DATA/record-MODE/)")
+                     help="step 1: publish the aggregates the trustees decrypt (DATA/record-MODE/)")
     tal.add_argument("--partials", nargs="+", type=Path, metavar="FILE",
-                     help="format 2, step 2: the trustees' partial decryptions (at least the threshold)")
+                     help="step 2: the trustees' partial decryptions (at least the threshold)")
     tal.add_argument("--override-open-stations", action="store_true",
                      help="tally although some stations have not closed (logged and printed)")
-    tal.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes opening ballots")
     tal.add_argument("--out", type=Path, help="write results.csv and results.json here")
     tal.add_argument("--json", action="store_true")
     tal.set_defaults(func=cmd_tally)

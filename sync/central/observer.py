@@ -7,11 +7,12 @@ checkpoint with the cosignatures it collected, every leaf) fetched over HTTP
 (:func:`sync.central.observer_fetch.fetch_board`) or read from an export directory
 (:mod:`sync.central.observer_export`), and optionally the signed closing statements read from photos of the
 results tapes. Every check gives one :class:`Finding` naming its place; nothing is hidden:
-leaves off the roll and counts that do not reconcile are problems; a token used twice is a note
+ballots off the roll and counts that do not reconcile are problems; a token used twice is a note
 (shown, never hidden, not a failure): the nodes accept it by design, since a kiosk offline
-cannot know another kiosk spent the token, and the tally counts it once, as ``verify --data`` says.
+cannot know another kiosk spent the token, and none of its ballots counts until central staff
+decide, as ``verify --data`` says. The ballots and the count are :mod:`sync.central.record_check`'s.
 
-The checks themselves (:func:`check_board`, :func:`check_leaves`, :func:`check_closings`)
+The checks themselves (:func:`check_board`, :func:`check_closings`)
 are pure: they see bytes and the parsed package, never a network or a file.
 """
 
@@ -23,10 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from kiosk.contract.batch import MODES, SealedBallot, parse_sealed_ballot
+from kiosk.contract.batch import MODES
 from kiosk.contract.board_checkpoint import ORIGIN_PREFIX, BoardCheckpoint, parse_checkpoint, witness_name
 from kiosk.contract.closing import check_closing, parse_closing
-from kiosk.contract.election import Election
+from kiosk.contract.election import FORMAT_1_PACKAGE, FORMAT_1_PACKAGE_HINT, Election
 from kiosk.contract.findings import Finding, note, ok, problem
 from kiosk.errors import FormatError, KioskError, SignatureError
 from kiosk.contract.keys import VerifyKey
@@ -34,12 +35,8 @@ from kiosk.contract.merkle import leaf_hash, root_from_leaf_hashes
 from kiosk.contract.package import ElectionPackage, load_package
 from kiosk.contract.roll import TokenRoll
 from kiosk.contract.roster import ROSTER_FILE, Roster, load_roster
-from kiosk.contract.tokens import token_ref
 from kiosk.contract.witness import quorum
 from sync.central.record_check import CountFiles, Derived, check_record_count
-
-MAX_LEAF_LINES = 50  # per-leaf problem lines printed before a summary of the rest
-
 
 class InputError(KioskError):
     """The published data cannot be read at all (exit 2: nothing was verified)."""
@@ -47,8 +44,8 @@ class InputError(KioskError):
 
 @dataclass(frozen=True)
 class Published:
-    """A node's published board (checkpoint note, cosigned note if any, every leaf) and, in format 2,
-    the count's files of the election record."""
+    """A node's published board (checkpoint note, cosigned note if any, every leaf) and the count's
+    files of the election record."""
 
     checkpoint: bytes
     cosigned: bytes | None
@@ -205,67 +202,6 @@ class LeafFacts:
     unattributed: int = 0
 
 
-def _signer(ballot: SealedBallot, keys: list[tuple[str, VerifyKey]], last: list[int]) -> str | None:
-    order = last + [i for i in range(len(keys)) if i not in last]
-    for i in order:  # the kiosk of the previous leaf first: a batch's leaves come together
-        if ballot.signature_valid(keys[i][1]):
-            last[:] = [i]
-            return keys[i][0]
-    return None
-
-
-def check_leaves(election: Election, mode: str, leaves: Sequence[bytes], roll: TokenRoll | None,
-                 roster: Roster | None) -> tuple[list[Finding], LeafFacts]:
-    """Every leaf a sealed ballot, signed by a roster kiosk, its token on the roll for its style and
-    mode, no token twice."""
-    out: list[Finding] = []
-    facts = LeafFacts()
-    keys = [(k.kiosk_key_hex, VerifyKey.from_hex(k.kiosk_key_hex)) for k in roster.kiosks] if roster else []
-    last: list[int] = []
-    ballots: dict[int, SealedBallot] = {}
-    for i, data in enumerate(leaves):
-        try:
-            ballots[i] = parse_sealed_ballot(data, f"leaf {i}")
-        except FormatError as e:
-            out.append(problem(f"leaf {i}", f"not a sealed ballot: {e}"))
-    if roster is not None:
-        for i, ballot in ballots.items():
-            signer = _signer(ballot, keys, last)
-            if signer is None:
-                facts.unattributed += 1
-                out.append(problem(f"leaf {i}", "its signature is by no kiosk on the roster"))
-            else:
-                facts.by_kiosk[signer][ballot.style] += 1
-    refs = {i: token_ref(election.fingerprint, b.serial) for i, b in ballots.items()}
-    on_roll = roll.lookup_many(list(set(refs.values()))) if roll is not None else {}
-    for i, ballot in ballots.items():
-        if roll is None:
-            break
-        found = on_roll.get(refs[i])
-        if found is None:
-            out.append(problem(f"leaf {i}", "its token is not on the roll"))
-        elif found != (mode, ballot.style):
-            out.append(problem(f"leaf {i}", f"its token is on the roll for {found[0]} style {found[1]}, "
-                                            f"not {mode} style {ballot.style}"))
-    seen: dict[bytes, list[int]] = defaultdict(list)
-    for i, ballot in ballots.items():
-        seen[ballot.serial].append(i)
-    doubles = [indexes for indexes in seen.values() if len(indexes) > 1]
-    for indexes in doubles:
-        out.append(note("leaves " + ", ".join(map(str, indexes)), "the same token was used more than once "
-                                                                 "(double use: none counted until central staff "
-                                                                 "decide, in decisions.json)"))
-    if len(out) > MAX_LEAF_LINES:
-        out = out[:MAX_LEAF_LINES] + [problem("leaves", f"{len(out) - MAX_LEAF_LINES} more problems not listed")]
-    if all(f.level == "note" for f in out):
-        checked = ["parse as sealed ballots"]
-        checked += ["are signed by kiosks on the roster"] if roster is not None else []
-        checked += ["hold tokens on the roll for their style and mode"] if roll is not None else []
-        twice = f"{len(doubles)} token(s) twice, noted" if doubles else "no token twice"
-        out.insert(0, ok("leaves", f"all {len(leaves)} {', '.join(checked)}; {twice}"))
-    return out, facts
-
-
 # ---------------------------------------------------------------- closing statements
 
 def check_closings(election: Election, mode: str, roster: Roster | None, facts: LeafFacts,
@@ -313,14 +249,14 @@ def check_closings(election: Election, mode: str, roster: Roster | None, facts: 
 
 def verify_published(package_dir: Path, published: Published, payloads: Sequence[tuple[str, str]] = (),
                      workers: int = 1) -> list[Finding]:
-    """Every check, in order: package, roll, roster, checkpoint, root, cosignatures, leaves (format 2:
-    the whole count, :mod:`sync.central.record_check`), closings."""
+    """Every check, in order: package, roll, roster, checkpoint, root, cosignatures, the ballots and
+    the whole count (:mod:`sync.central.record_check`), closings."""
     return verify_record(package_dir, published, payloads, workers)[0]
 
 
 def verify_record(package_dir: Path, published: Published, payloads: Sequence[tuple[str, str]] = (),
                   workers: int = 1) -> tuple[list[Finding], Derived | None]:
-    """:func:`verify_published`, and what a format-2 record gave (its results, spoiled ballots)."""
+    """:func:`verify_published`, and what the record gave (its results, spoiled ballots)."""
     facts = check_package(package_dir)
     derived = None
     try:
@@ -332,14 +268,13 @@ def verify_record(package_dir: Path, published: Published, payloads: Sequence[tu
         out += found
         if board is None:
             return out, None
-        if getattr(election, "ceremony", None) is not None:   # format 2: the count re-derived from the record
-            leaf_findings, good, derived = check_record_count(facts.package, facts.roll, facts.roster, board.mode,
-                                                              published.leaves, published.count, workers)
-            leaf_facts = LeafFacts()
-            for b in good:
-                leaf_facts.by_kiosk[b.kiosk_key_hex][b.ballot.style] += 1
-        else:
-            leaf_findings, leaf_facts = check_leaves(election, board.mode, published.leaves, facts.roll, facts.roster)
+        if election.ceremony is None:
+            return out + [problem("package", f"{FORMAT_1_PACKAGE}: {FORMAT_1_PACKAGE_HINT}")], None
+        leaf_findings, good, derived = check_record_count(facts.package, facts.roll, facts.roster, board.mode,
+                                                          published.leaves, published.count, workers)
+        leaf_facts = LeafFacts()
+        for b in good:
+            leaf_facts.by_kiosk[b.kiosk_key_hex][b.ballot.style] += 1
         out += leaf_findings
         out += check_closings(election, board.mode, facts.roster, leaf_facts, payloads)
         return out, derived

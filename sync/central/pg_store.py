@@ -20,7 +20,7 @@ from typing import Iterable, Iterator
 
 import psycopg
 
-from kiosk.contract.batch import BatchHeader, SealedBallot
+from kiosk.contract.batch import BatchHeader
 from kiosk.errors import StorageError
 from kiosk.contract.merkle import MerkleFrontier, leaf_hash
 from kiosk.contract.proofs import TILE_HEIGHT, tiles_at
@@ -145,7 +145,7 @@ class PostgresNodeStore(SharedQueries):
         return {ref: frozenset(k) for ref, k in out.items()}
 
     # -- writes -----------------------------------------------------------------------------
-    def add_accepted(self, header: BatchHeader, signature: bytes, ballots: Iterable[tuple[SealedBallot, bytes]],
+    def add_accepted(self, header: BatchHeader, signature: bytes, ballots: Iterable[tuple[SealedBallotV2, bytes]],
                      leaf_hashes: Iterable[bytes]) -> tuple[int, bytes]:
         with self.transaction():
             self.db.execute("INSERT INTO batches VALUES (%s, %s, %s, %s, %s)",
@@ -210,12 +210,6 @@ class PostgresNodeStore(SharedQueries):
     def leaves_at(self, indexes: list[int]) -> list[BoardLeaf]:
         found = {row[0]: _leaf(row) for row in
                  self._all(f"SELECT {_LEAF_COLUMNS} FROM board WHERE leaf_index = ANY(%s)", (list(indexes),))}
-        return in_order(found, indexes)
-
-    def sealed_rows(self, indexes: list[int]) -> list[tuple[str, bytes, bytes, str, bytes, bytes]]:
-        found = {row[0]: tuple(bytes(v) if isinstance(v, memoryview) else v for v in row[1:]) for row in
-                 self._all("SELECT leaf_index, kiosk, ballot_id, serial, style, sealed, sig FROM board "
-                           "WHERE leaf_index = ANY(%s)", (list(indexes),))}
         return in_order(found, indexes)
 
     def token_leaves(self, refs: Iterable[bytes]) -> dict[bytes, list[BoardLeaf]]:

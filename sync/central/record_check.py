@@ -192,8 +192,9 @@ def check_count(election: Election, key: ElectionKey, board: list[BoardBallot], 
         return out, derived
     ballots = ballots_of(election, counted.ballots)
     mine = aggregates_of(election, ballots)
-    if files.aggregates is None:
-        return out + [problem("aggregates.json", "not published: the count cannot be checked")], derived
+    if files.aggregates is None:  # a board before its tally (an observer during the day): what is there verifies
+        return out + [note("aggregates.json", "not published yet: the count is checked once `kiosk-central tally "
+                                              "--aggregates` publishes it")], derived
     try:
         published = Aggregates.from_json(files.aggregates)
     except FormatError as e:

@@ -12,14 +12,14 @@ import json
 from typing import Iterable, Iterator
 
 from kiosk.contract.ballot_v2 import SealedBallotV2
-from kiosk.contract.batch import SealedBallot
 from kiosk.contract.batch_v2 import BatchHeaderV2, SpoiledBallot, any_header_from_json
 from kiosk.contract.canonical import parse_json
 from kiosk.errors import StorageError
 from sync.central.store import BoardLeaf, KioskActivity, StoredBatch
 
-# a board row: format 1 keeps the serial and the SealedBox; format 2 the token key (in token_ref),
-# no serial (an empty one), the encrypted ballot (in sealed) and the token's signature
+# a board row: the token key (in token_ref), no serial (an empty one: the column is older than
+# ballot format 2, and a serial never leaves the kiosk), the encrypted ballot (in sealed), the
+# kiosk's and the token's signatures
 LEAF_COLUMNS = "leaf_index, kiosk, number, token_ref, ballot_id, serial, style, sealed, sig, token_sig"
 SPOILED_TABLE = ("CREATE TABLE IF NOT EXISTS spoiled (kiosk TEXT NOT NULL, number {number} NOT NULL,"
                  " ballot_id {blob} NOT NULL, token_key {blob} NOT NULL, style TEXT NOT NULL, encrypted {blob} NOT NULL,"
@@ -27,20 +27,16 @@ SPOILED_TABLE = ("CREATE TABLE IF NOT EXISTS spoiled (kiosk TEXT NOT NULL, numbe
                  " PRIMARY KEY (kiosk, number, ballot_id))")
 
 
-def board_row(ballot: SealedBallot | SealedBallotV2) -> tuple:
-    """(ballot_id, serial, style, sealed, sig, token_sig) of a ballot of either format, as the board stores it."""
-    if isinstance(ballot, SealedBallotV2):
-        return ballot.ballot_id, b"", ballot.style, ballot.encrypted, ballot.sig, ballot.token_sig
-    return ballot.ballot_id, ballot.serial, ballot.style, ballot.sealed, ballot.signature, None
+def board_row(ballot: SealedBallotV2) -> tuple:
+    """(ballot_id, serial, style, sealed, sig, token_sig) of a ballot, as the board stores it."""
+    return ballot.ballot_id, b"", ballot.style, ballot.encrypted, ballot.sig, ballot.token_sig
 
 
 def leaf_of(row: tuple) -> BoardLeaf:
-    """A board leaf from a row of :data:`LEAF_COLUMNS` (a format-2 ballot when it has a token signature)."""
-    i, kiosk, n, ref, bid, serial, style, sealed, sig, token_sig = (bytes(v) if isinstance(v, memoryview) else v
-                                                                   for v in row)
-    if token_sig is not None:
-        return BoardLeaf(i, kiosk, n, ref, SealedBallotV2(bid, style, sealed, ref, token_sig, sig))
-    return BoardLeaf(i, kiosk, n, ref, SealedBallot(bid, serial, style, sealed, sig))
+    """A board leaf from a row of :data:`LEAF_COLUMNS`."""
+    i, kiosk, n, ref, bid, _, style, sealed, sig, token_sig = (bytes(v) if isinstance(v, memoryview) else v
+                                                              for v in row)
+    return BoardLeaf(i, kiosk, n, ref, SealedBallotV2(bid, style, sealed, ref, token_sig or b"", sig))
 
 # Every kiosk that ever had a batch judged here has an acknowledgement row (accepted, held,
 # duplicate or rejected), so the kiosks are walked over the acks' (kiosk, ...) index one key at a

@@ -15,7 +15,7 @@ import threading
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from kiosk.contract.batch import BatchHeader, SealedBallot
+from kiosk.contract.batch import BatchHeader
 from kiosk.errors import StorageError
 from kiosk.contract.merkle import MerkleFrontier, leaf_hash
 from kiosk.contract.proofs import TILE_HEIGHT, tiles_at
@@ -137,7 +137,7 @@ class SQLiteNodeStore(SharedQueries):
         return {ref: frozenset(k) for ref, k in out.items()}
 
     # -- writes -----------------------------------------------------------------------------
-    def add_accepted(self, header: BatchHeader, signature: bytes, ballots: Iterable[tuple[SealedBallot, bytes]],
+    def add_accepted(self, header: BatchHeader, signature: bytes, ballots: Iterable[tuple[SealedBallotV2, bytes]],
                      leaf_hashes: Iterable[bytes]) -> tuple[int, bytes]:
         with self.transaction():
             self.db.execute("INSERT INTO batches VALUES (?, ?, ?, ?, ?)",
@@ -189,17 +189,6 @@ class SQLiteNodeStore(SharedQueries):
     def leaves_at(self, indexes: list[int]) -> list[BoardLeaf]:
         found = self._rows_at(LEAF_COLUMNS, indexes)
         return [leaf_of(row) for row in in_order(found, indexes)]
-
-    def sealed_rows(self, indexes: list[int]) -> list[tuple[str, bytes, bytes, str, bytes, bytes]]:
-        columns = "kiosk, ballot_id, serial, style, sealed, sig"
-        with self._lock:
-            size = self._one("SELECT coalesce(max(leaf_index) + 1, 0) FROM board", ())[0]
-            if len(indexes) * 2 >= size:  # most of the board: one pass in board order beats lookups
-                rows = self.db.execute(f"SELECT {columns} FROM board ORDER BY leaf_index").fetchall()
-                if len(rows) == size:  # leaf_index runs 0..size-1 (the board is append-only)
-                    return [rows[i] for i in indexes]
-        found = self._rows_at("leaf_index, " + columns, indexes)
-        return [row[1:] for row in in_order(found, indexes)]
 
     def _rows_at(self, columns: str, indexes: list[int]) -> dict[int, tuple]:
         found: dict[int, tuple] = {}

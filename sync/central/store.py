@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator, Protocol
 
 from kiosk.contract.ballot_v2 import SealedBallotV2
-from kiosk.contract.batch import BatchHeader, SealedBallot
+from kiosk.contract.batch import BatchHeader
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,8 @@ class BoardLeaf:
     index: int
     kiosk_key_hex: str
     number: int
-    token_ref: bytes  # format 1: H(serial); format 2: the token's public key
-    ballot: SealedBallot | SealedBallotV2
+    token_ref: bytes  # the token's public key
+    ballot: SealedBallotV2
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ class NodeStore(Protocol):
         """For each reference already on the board: the kiosk keys whose ballots carry it."""
 
     # -- writes -----------------------------------------------------------------------------
-    def add_accepted(self, header: BatchHeader, signature: bytes, ballots: Iterable[tuple[SealedBallot, bytes]],
+    def add_accepted(self, header: BatchHeader, signature: bytes, ballots: Iterable[tuple[SealedBallotV2, bytes]],
                      leaf_hashes: Iterable[bytes]) -> tuple[int, bytes]:
         """Record an accepted batch and append its (ballot, token ref) leaves; the new (size, root)."""
 
@@ -155,9 +155,6 @@ class NodeStore(Protocol):
 
     def leaves_at(self, indexes: list[int]) -> list[BoardLeaf]:
         """The leaves at these board positions, in the order given."""
-
-    def sealed_rows(self, indexes: list[int]) -> list[tuple[str, bytes, bytes, str, bytes, bytes]]:
-        """(kiosk key hex, ballot id, serial, style, sealed, signature) at these positions, in the order given."""
 
     def token_leaves(self, refs: Iterable[bytes]) -> dict[bytes, list[BoardLeaf]]:
         """The board's ballots carrying each of these token references, in board order."""

@@ -1,42 +1,24 @@
-"""``kiosk-central tally``: after every station closed, the trustees' shares open the board.
+"""What ``kiosk-central tally`` reports, whatever computed the counts: reconciliation, findings, results.
 
-1. Every station on the roster must have sent its closing batch (``polls_closed``), or the
-   tally is refused; ``override_open`` goes ahead anyway and says so in the log and the report.
-2. The election key is rebuilt from the threshold of trustee shares and checked against the
-   package's public key.
-3. A token carried by more than one ballot: the same ballot bytes delivered twice count once;
-   distinct ballots (a double use) are all set aside, and a finding stands (exit 1), until the
-   authority-signed ``decisions.json`` (:mod:`kiosk.contract.double_use`) names the one to count
-   (by the ballot id its paper record prints) or none. No rule an attacker could steer (the
-   smallest leaf hash used to win) picks one.
-4. The remaining leaves are shuffled (the board's order is the order batches arrived), and
-   opened by :mod:`sync.central.opening`: each kiosk signature checked, each sealed form
-   opened and unpadded, each ballot's rules checked, counts added.
-5. Reconciliation per station: ballots on the board against the cumulative count of each
-   kiosk's closing batch (its signed statement); per ballot style: ballots counted against
-   the tokens the roll holds for it.
-6. Results by :func:`kiosk.contract.tally_rules.contest_results`: the privacy floor applied.
+The count itself is :mod:`sync.central.tally_v2`'s (aggregates, the trustees' partial decryptions);
+this module holds the report it fills and the reconciliation both it and the reports share:
+
+1. every station on the roster must have sent its closing batch (``polls_closed``), or the
+   tally is refused; ``override_open`` goes ahead anyway and says so in the log and the report
+   (:func:`open_stations`);
+2. per station: ballots on the board against the cumulative count of each kiosk's closing batch
+   (its signed statement); per ballot style: ballots counted against the tokens the roll holds for it;
+3. double uses still waiting for central staff's decision, and any ballot not counted, are findings.
 """
 
 from __future__ import annotations
 
-import logging
-import random
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from kiosk.errors import KioskError
-from kiosk.contract.double_use import distinct_ballots, load_decisions
-from kiosk.contract.keys import VerifyKey
 from kiosk.contract.roster import Roster
-from kiosk.contract.tally_rules import ContestResult, Count, contest_results
-from kiosk.contract.trustees import combine_shares, load_share
+from kiosk.contract.tally_rules import ContestResult
 from sync.central.node import CentralNode
-from sync.central.opening import open_all
-
-log = logging.getLogger(__name__)
-SEGMENT = 200_000  # ballots read into memory at a time, then opened by the workers
 
 
 @dataclass
@@ -107,68 +89,6 @@ def open_stations(node: CentralNode, roster: Roster) -> list[str]:
     """Roster stations none of whose kiosks has sent an accepted closing batch."""
     closed = {b.header.kiosk_key_hex for b in node.store.batches() if b.header.polls_closed}
     return [s for s in roster.stations if not any(k.kiosk_key_hex in closed for k in roster.kiosks if k.station == s)]
-
-
-def tally(node: CentralNode, share_files: list[Path], override_open: bool = False, workers: int = 1) -> TallyReport:
-    """Run the whole tally on a node's board (see the module docstring)."""
-    election, roster = node.election, node.roster
-    still_open = open_stations(node, roster)
-    if still_open and not override_open:
-        raise KioskError(f"{len(still_open)} stations have not closed: {', '.join(still_open[:10])}",
-                         hint="wait for their closing batches, or use --override-open-stations (logged)")
-    if still_open:
-        log.warning("TALLY WITH OPEN STATIONS (override by central staff): %s", ", ".join(still_open))
-    shares = [load_share(Path(p)) for p in share_files]
-    if any(s.election_hex != election.fingerprint_hex for s in shares):
-        raise KioskError("a trustee share belongs to another election", hint="give this election's shares")
-    key = combine_shares(shares)
-
-    excluded, dropped, double = _double_uses(node)
-    size, _ = node.store.checkpoint()
-    order = [i for i in range(size) if i not in excluded]
-    random.SystemRandom().shuffle(order)  # the board's order is arrival order: forget it
-
-    count, problems, kiosks = Count(), Counter(), {}
-    for start in range(0, len(order), SEGMENT):  # read, then open with the main process idle
-        rows = [(kiosks.get(k) or kiosks.setdefault(k, bytes.fromhex(k)), *ballot)
-                for k, *ballot in node.store.sealed_rows(order[start:start + SEGMENT])]
-        segment_count, segment_problems = open_all(key, election, rows, workers)
-        count.merge(segment_count)
-        problems.update(segment_problems)
-    return TallyReport(election.id, node.mode, _stations(node, roster, still_open, dropped),
-                       _styles(node, count.ballots_by_style), double, len(order), problems,
-                       contest_results(election, count), election.privacy_floor, still_open)
-
-
-def _signed(same: list) -> object:
-    """Of one ballot delivered more than once, the leaf whose kiosk signed it (else the first)."""
-    return next((leaf for leaf in same if leaf.ballot.signature_valid(VerifyKey.from_hex(leaf.kiosk_key_hex))), same[0])
-
-
-def _double_uses(node: CentralNode) -> tuple[set[int], Counter, list[dict]]:
-    """Leaves not to open, per kiosk how many, and each double use with its decision (or None)."""
-    decisions = load_decisions(node.election_dir, node.election.fingerprint_hex, node.authority)
-    excluded: set[int] = set()
-    dropped: Counter = Counter()  # per kiosk: ballots not counted
-    double = []
-    for ref, leaves in node.store.double_uses().items():
-        groups = distinct_ballots(leaves)
-        decision = decisions.get(ref.hex()) if len(groups) > 1 else None
-        counted = _signed(groups[0]) if len(groups) == 1 else next(
-            (g[0] for g in groups if decision and g[0].ballot.ballot_id.hex() == decision.count_ballot_id_hex), None)
-        for leaf in leaves:
-            if leaf is not counted:
-                excluded.add(leaf.index)
-                dropped[leaf.kiosk_key_hex] += 1
-        if len(groups) == 1:
-            continue  # one ballot delivered more than once: not a double use
-        double.append({"token_ref_hex": ref.hex(),
-                       "kiosks": sorted(VerifyKey.from_hex(leaf.kiosk_key_hex).fingerprint for leaf in leaves),
-                       "ballot_ids": sorted(g[0].ballot.ballot_id.hex() for g in groups), "ballots": len(leaves),
-                       "decided": decision is not None,
-                       "counted": counted.ballot.ballot_id.hex() if counted is not None else None,
-                       "reason": decision.reason if decision else None})
-    return excluded, dropped, double
 
 
 def _stations(node: CentralNode, roster: Roster, still_open: list[str], dropped: Counter) -> list[StationCheck]:

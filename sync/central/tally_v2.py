@@ -11,8 +11,8 @@ than any observer of its record (:mod:`sync.central.record_check` re-derives all
 2. ``tally --partials FILE...``: the aggregates recomputed from the board and compared with the
    published file (a board that moved since is refused: publish again), every partial's proofs
    checked (a wrong one refused naming the trustee), any k combined, the counts read; the partials
-   and the results are added to the record; the :class:`TallyReport` is the format-1 tally's (same
-   reconciliation per station and style, same double-use findings, same results, tapes and reports).
+   and the results are added to the record, and the :class:`TallyReport` (:mod:`sync.central.tally`:
+   reconciliation per station and style, double-use findings, results) is filled.
 """
 
 from __future__ import annotations

@@ -2,17 +2,15 @@
 
 Nothing the node decided is trusted: the election package's and the roster's signatures, the
 roll against its signed root, every accepted batch rebuilt from the store byte for byte and
-checked like a new arrival (kiosk on the roster, header signature, Merkle root, every ballot's
-signature, the chain from batch 1 without gaps), every leaf's token reference and roll entry
-and sealed length, no token twice from one kiosk, the board's root recomputed from its
+checked like a new arrival (kiosk on the roster, header signature, Merkle roots of the cast and
+the spoiled ballots, both signatures of every ballot, the chain from batch 1 without gaps),
+every leaf's token key on the roll and its encrypted length, no token twice from one kiosk,
+the board's root recomputed from its
 leaves, and every stored acknowledgement's signature and batch. Double uses across kiosks
 are listed as notes (they are expected to be flagged, not to be absent), with the decision on
 each; a decision that is not signed by the authority, or names no ballot of its token, or a
-token that is no double use, is a problem.
-
-Format 2: the stored token reference is the ballot's own token key, both signatures of every
-cast and spoiled ballot are checked, and each batch is rebuilt with its spoiled ballots. The
-ballots' proofs are the record's check (``kiosk-central verify --from``, on a pool of processes).
+token that is no double use, is a problem. The ballots' proofs are the record's check
+(``kiosk-central verify --from``, on a pool of processes).
 """
 
 from __future__ import annotations
@@ -21,9 +19,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from kiosk.contract.ack import parse_ack
-from kiosk.contract.ballot import SEALED_OVERHEAD, padded_length
 from kiosk.contract.ballot_v2 import check_signatures_v2
-from kiosk.contract.batch import BatchHeader, SealedBatch, check_batch
+from kiosk.contract.batch import BatchHeader
 from kiosk.contract.batch_v2 import SealedBatchV2, check_batch_v2
 from kiosk.contract.crypto.encrypted_ballot import encrypted_length
 from kiosk.contract.double_use import DECISIONS_FILE, distinct_ballots, load_decisions
@@ -31,7 +28,6 @@ from kiosk.contract.findings import Finding, note, problem
 from kiosk.errors import KioskError
 from kiosk.contract.keys import VerifyKey
 from kiosk.contract.merkle import MerkleFrontier
-from kiosk.contract.tokens import token_ref
 from sync.central.node import CentralNode
 from sync.central.stores import store_errors
 
@@ -73,9 +69,7 @@ def _verify(node: CentralNode, report: NodeVerifyReport) -> None:
         bad(problem("election package", e.message))
         return
     fp = node.election.fingerprint_hex
-    v2 = node.election.ballot_format == 2
-    lengths = {s.id: encrypted_length(node.election, s.id) if v2 else padded_length(node.election, s.id) + SEALED_OVERHEAD
-               for s in node.election.styles}
+    lengths = {s.id: encrypted_length(node.election, s.id) for s in node.election.styles}
     # pass 1, the board in leaf order: only the Merkle frontier and a count per batch are kept,
     # so memory does not grow with the board (a national board holds millions of leaves)
     leaves_per_batch: Counter = Counter()
@@ -88,17 +82,14 @@ def _verify(node: CentralNode, report: NodeVerifyReport) -> None:
         b = leaf.ballot
         frontier.append(b.leaf_hash())
         leaves_per_batch[(leaf.kiosk_key_hex, leaf.number)] += 1
-        if leaf.token_ref != (b.token_key if v2 else token_ref(node.election.fingerprint, b.serial)):
-            bad(problem(place, "the stored token reference does not match the ballot's token"))
         if node.roll.lookup(leaf.token_ref) != (node.mode, b.style):
             bad(problem(place, f"its token is not on the roll for style {b.style} in {node.mode} mode"))
-        if lengths.get(b.style) != len(b.encrypted if v2 else b.sealed):
-            bad(problem(place, "the sealed form has the wrong length for its ballot style"))
-        if v2:
-            try:
-                check_signatures_v2(b, VerifyKey.from_hex(leaf.kiosk_key_hex))
-            except KioskError as e:
-                bad(problem(place, e.message))
+        if lengths.get(b.style) != len(b.encrypted):
+            bad(problem(place, "the encrypted ballot has the wrong length for its ballot style"))
+        try:
+            check_signatures_v2(b, VerifyKey.from_hex(leaf.kiosk_key_hex))
+        except KioskError as e:
+            bad(problem(place, e.message))
     size, root = node.store.checkpoint()
     if (frontier.size, frontier.root()) != (size, root):
         bad(problem("board", f"the root over the {frontier.size} leaves is not the checkpoint ({size}, {root.hex()})"))
@@ -106,7 +97,7 @@ def _verify(node: CentralNode, report: NodeVerifyReport) -> None:
     # leaves; a kiosk's spent tokens are kept only while its batches are checked
     accepted: dict[tuple[str, int], bytes] = {}
     previous: dict[str, BatchHeader] = {}
-    spoiled = _spoiled_by_batch(node, report) if v2 else {}
+    spoiled = _spoiled_by_batch(node, report)
     spent: dict[bytes, int] = {}
     for stored in node.store.batches():
         h = stored.header
@@ -131,12 +122,8 @@ def _verify(node: CentralNode, report: NodeVerifyReport) -> None:
             last = None if h.number == 1 else last
         link = last if last and last.number + 1 == h.number else None
         kiosk = VerifyKey.from_hex(h.kiosk_key_hex)
-        if v2:
-            checked = tuple(sorted(spoiled.pop((h.kiosk_key_hex, h.number), []), key=lambda s: s.ballot.ballot_id))
-            found_all = check_batch_v2(SealedBatchV2(h, stored.signature, ballots, checked), fp, kiosk, link)
-        else:
-            found_all = check_batch(SealedBatch(h, stored.signature, ballots), fp, kiosk, link)
-        for found in found_all:
+        checked = tuple(sorted(spoiled.pop((h.kiosk_key_hex, h.number), []), key=lambda s: s.ballot.ballot_id))
+        for found in check_batch_v2(SealedBatchV2(h, stored.signature, ballots, checked), fp, kiosk, link):
             if not (found.code == "not_linked" and last is None and h.number > 1):
                 bad(problem(place, f"{found.code}: {found.detail}"))
         previous[h.kiosk_key_hex] = h
