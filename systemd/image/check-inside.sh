@@ -27,7 +27,7 @@ mods=$(lsinitramfs "/boot/initrd.img-$kver") || fail "lsinitramfs /boot/initrd.i
 for pair in ext4:EXT4_FS mmc_block:MMC_BLOCK sdhci-iproc:MMC_SDHCI_IPROC virtio_blk:VIRTIO_BLK; do
   m=${pair%%:*} option=${pair#*:}
   grep -qx "CONFIG_$option=y" "/boot/config-$kver" && continue
-  printf '%s\n' "$mods" | grep -q "/$m\.ko" || fail "kernel $kver has no $m: not built in, not in its initrd"
+  grep -q "/$m\.ko" <<<"$mods" || fail "kernel $kver has no $m: not built in, not in its initrd"
 done
 ok "kernel $kver and its initrd find the root: ext4, mmc_block, sdhci-iproc, virtio_blk (built in or in the initrd)"
 
