@@ -27,7 +27,6 @@ from booth_ui.audio import Speaker  # noqa: E402
 from booth_ui.booth import SWITCH_STOPS, Booth  # noqa: E402
 from booth_ui.display import HeadlessScreen  # noqa: E402
 from booth_ui.i18n import t  # noqa: E402
-from booth_ui.speech import pronounce  # noqa: E402
 from kiosk.app.voter import Ears, vote, vote_by_keys  # noqa: E402
 from ceremonyhelp import format2_election  # noqa: E402
 from kiosk.contract.spec import read_spec  # noqa: E402
