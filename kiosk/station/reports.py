@@ -180,12 +180,12 @@ def zero_report(facts: StationFacts, ballots_in_box: int, language: str) -> Repo
 
 
 def _spoiled(language: str, spoiled: int | None) -> list[Block]:
-    # format 2 only: ballots voters checked instead of casting (published, never counted)
+    # ballots voters checked instead of casting (published, never counted); None: not shown
     return [] if spoiled is None else [Pair(w(language, "ballots_spoiled"), str(spoiled))]
 
 
 def slip(kind: str, facts: StationFacts, ballots_cast: int, language: str, spoiled: int | None = None) -> Report:
-    """A pause, resume or reopen slip: counts only (and, in format 2, the checked ballots so far)."""
+    """A pause, resume or reopen slip: counts only (and the checked ballots so far)."""
     if kind not in ("pause_slip", "resume_slip", "reopen_slip"):
         raise ValueError(f"unknown slip {kind}")
     blocks = _header(kind, facts, language) + [Pair(w(language, "ballots_cast"), str(ballots_cast))] + \
@@ -197,8 +197,8 @@ def results_tape(facts: StationFacts, counts: list[ContestCount], ballots_cast: 
                  participation: dict[str, int], refused: dict[str, int], last_batch: str | None,
                  acknowledged_by: list[str], closing_payload: str, language: str,
                  spoiled: int | None = None) -> Report:
-    """The results tape printed at close. Slices under the privacy floor are withheld. ``spoiled``: format 2's
-    checked ballots (None in format 1: not shown)."""
+    """The results tape printed at close. Slices under the privacy floor are withheld. ``spoiled``: the ballots
+    voters checked instead of casting."""
     e, k = facts.election, facts.election.privacy_floor
     blocks = _header("results_tape", facts, language)
     blocks += [Pair(w(language, "ballots_cast"), str(ballots_cast))] + _spoiled(language, spoiled)
@@ -282,7 +282,7 @@ def paper_record(election: Election, style_id: str, selections: dict, ballot_id_
 
 def checked_record(election: Election, style_id: str, selections: dict, ballot_id_hex: str, qr: str, mode: str,
                    language: str) -> Report:
-    """Format 2's record of a checked ballot (Benaloh): marked spoiled, the selections as the paper record
+    """The record of a checked ballot (Benaloh): marked spoiled, the selections as the paper record
     prints them, and the spoiled QR (election, ballot id, nonce seed) from which anyone opens the published
     ballot. The same slots as the paper record and a QR of one length: one size for every choice of a style."""
     record = paper_record(election, style_id, selections, ballot_id_hex, mode, language)
