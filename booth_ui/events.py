@@ -78,7 +78,7 @@ class Spoil:
 
 @dataclass(frozen=True)
 class CheckBallot:
-    """Ballot format 2, on the review screen: check this ballot instead of casting it (Benaloh)."""
+    """On the review screen: check this ballot instead of casting it (Benaloh)."""
 
 
 @dataclass(frozen=True)
@@ -250,7 +250,7 @@ class PrintSpoiled:
 
 @dataclass(frozen=True)
 class PrepareEncryption:
-    """Ballot format 2: start encrypting the reviewed selections now, so the voter does not wait at cast."""
+    """Start encrypting the reviewed selections now, so the voter does not wait at cast."""
 
     payload: str
     style: str
@@ -259,7 +259,7 @@ class PrepareEncryption:
 
 @dataclass(frozen=True)
 class CheckThisBallot:
-    """Ballot format 2: spoil the reviewed encryption (a Benaloh check) and print its checked record."""
+    """Spoil the reviewed encryption (a Benaloh check) and print its checked record."""
 
     payload: str
     style: str

@@ -101,8 +101,8 @@ def on_review(state, event, now, election):
     if problems:
         return replace(state, notice="too_few", last_activity=now), [Announce()]
     vote = state.vote
-    early = [PrepareEncryption(vote.payload, vote.style, vote.as_dict(election))] if election.ballot_format == 2 else []
-    return replace(state, screen=Screen.REVIEW, last_activity=now, notice=None, warning_since=None), [Announce()] + early
+    return replace(state, screen=Screen.REVIEW, last_activity=now, notice=None, warning_since=None), \
+        [Announce(), PrepareEncryption(vote.payload, vote.style, vote.as_dict(election))]
 
 
 def on_back_to_ballot(state, event, now, election):
@@ -131,9 +131,7 @@ def on_print_failed(state, event: PrintFailed, now, election):
 
 
 def on_check(state, event, now, election):
-    """Format 2: the voter checks this ballot instead of casting it; the booth spoils and prints it."""
-    if election.ballot_format != 2:
-        return state, []
+    """The voter checks this ballot instead of casting it (Benaloh); the booth spoils and prints it."""
     vote = state.vote
     large = state.prefs.text_size >= LARGE_PRINT_SIZE
     return replace(state, screen=Screen.PRINTING, last_activity=now, warning_since=None), \

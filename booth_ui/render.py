@@ -170,9 +170,8 @@ class Renderer(BallotScreens, WorkerScreens, Painter):
     def _screen_review(self, frame, surface, th, state, area):
         lang = state.prefs.language
         confirm = t(lang, "review_print") if self.election.paper_record else t(lang, "review_cast")
-        buttons = [(t(lang, "review_back"), flow.BackToBallot())]
-        if self.election.ballot_format == 2:   # a Benaloh check instead of the cast
-            buttons.append((t(lang, "review_check"), flow.CheckBallot()))
+        # a Benaloh check instead of the cast
+        buttons = [(t(lang, "review_back"), flow.BackToBallot()), (t(lang, "review_check"), flow.CheckBallot())]
         area = self._nav(frame, surface, th, state, area, buttons + [(confirm, flow.Confirm())])
         y = area.top
         title = t(lang, "review_title")

@@ -108,18 +108,17 @@ def test_kiosk_verify_names_a_row_whose_twin_was_changed(store_election_v2, tmp_
 
 # -- the booth: the encryption starts when the review screen shows ---------------------------------
 
-def test_the_review_screen_starts_the_encryption_in_format_2_only(store_election_v2):
+def test_the_review_screen_starts_the_encryption(store_election_v2):
     from booth_ui import flow as f
-    from test_booth_flow import E, go, state_in
+    from test_booth_flow import go, state_in
 
-    e2 = store_election_v2.election
-    for election, wanted in ((e2, True), (E, False)):
-        state, _ = go(state_in(f.Screen.ATTRACT), f.CodeScanned("KT1OAAAAAAAAABCDEFGHIJKLMNOPQRSTUVWXYZ"),
-                      f.TokenAccepted("C001"), f.Choose("G01", "P002"), election=election)
-        state, effects = f.step(state, f.ToReview(), 0, election)
-        assert state.screen == f.Screen.REVIEW
-        early = [x for x in effects if isinstance(x, f.PrepareEncryption)]
-        assert early == ([f.PrepareEncryption(state.vote.payload, "C001", state.vote.as_dict(election))] if wanted else [])
+    election = store_election_v2.election
+    state, _ = go(state_in(f.Screen.ATTRACT), f.CodeScanned("KT1OAAAAAAAAABCDEFGHIJKLMNOPQRSTUVWXYZ"),
+                  f.TokenAccepted("C001"), f.Choose("G01", "P002"), election=election)
+    state, effects = f.step(state, f.ToReview(), 0, election)
+    assert state.screen == f.Screen.REVIEW
+    early = [x for x in effects if isinstance(x, f.PrepareEncryption)]
+    assert early == [f.PrepareEncryption(state.vote.payload, "C001", state.vote.as_dict(election))]
 
 
 def test_the_booth_port_casts_the_encryption_made_during_review(store_election_v2, tmp_path):

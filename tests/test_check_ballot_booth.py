@@ -41,17 +41,15 @@ def printed_qr_texts(device) -> list[str]:
     return zxing_texts(np.pad(stacked, 40, constant_values=255))
 
 
-def test_the_review_screen_offers_the_check_in_format_2_only(store_election, store_election_v1):
-    for tokens, wanted in ((store_election, True), (store_election_v1, False)):  # FORMAT 1: goes with it
-        election = tokens.election
-        style, payload = tokens.test[0]
-        state, effects = f.step(review_state(election, style, payload), f.CheckBallot(), NOW, election)
-        assert (state.screen == f.Screen.PRINTING) == wanted
-        assert (effects == [f.CheckThisBallot(payload, style, choices(election, style), "ko", False)]) == wanted
-        if wanted:   # spoiled: back to an empty ballot with the same token
-            state, _ = f.step(state, f.CheckDone(), NOW, election)
-            assert state.screen == f.Screen.BALLOT and state.vote.payload == payload and state.notice == "checked"
-            assert all(chosen == () for _, chosen in state.vote.selections)
+def test_the_review_screen_offers_the_check_and_a_check_starts_the_voter_over(store_election):
+    election = store_election.election
+    style, payload = store_election.test[0]
+    state, effects = f.step(review_state(election, style, payload), f.CheckBallot(), NOW, election)
+    assert state.screen == f.Screen.PRINTING
+    assert effects == [f.CheckThisBallot(payload, style, choices(election, style), "ko", False)]
+    state, _ = f.step(state, f.CheckDone(), NOW, election)   # spoiled: back to an empty ballot, same token
+    assert state.screen == f.Screen.BALLOT and state.vote.payload == payload and state.notice == "checked"
+    assert all(chosen == () for _, chosen in state.vote.selections)
 
 
 def test_the_port_spoils_prints_the_seed_and_the_token_casts_after(store_election_v2, tmp_path):

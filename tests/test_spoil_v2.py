@@ -77,13 +77,6 @@ def test_a_checked_ballot_is_spoiled_with_its_seed_and_the_voter_starts_over(sto
     assert code == 0, report["problems"]
 
 
-def test_a_format_1_station_shows_no_spoiled_line(store_election_v1, tmp_path):  # FORMAT 1: goes with it
-    root = make_station(store_election_v1, tmp_path / "s")
-    with Station.open(root) as station:
-        close_polls(station, NOW + 60)
-        assert "spoiled" not in as_text(report_of(station, "results_tape", NOW + 60, "en"))
-
-
 def test_the_node_accepts_the_spoiled_ballot_and_opens_it_from_the_paper_records_qr(central_v2, tmp_path):
     c = central_v2
     root = make_kiosk(c, tmp_path / "k")

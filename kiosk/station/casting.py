@@ -4,16 +4,16 @@ The booth calls the three steps apart, because a paper record is printed between
 casting and must carry the ballot's id::
 
     admitted = admit_token(station, payload, now)          # at the camera
-    early = prepare_encryption_for(station, admitted.style, choices)  # format 2: when review shows
+    early = prepare_encryption_for(station, admitted.style, choices)  # when review shows
     prepared = prepare_ballot(station, admitted, choices, now, early)  # after review (sealed, signed)
     result = commit_ballot(station, prepared, now)         # "cast" only if this returns Cast
 
-In a format-2 election the ballot is ElGamal-encrypted with proofs (a few ms): the booth starts
+The ballot is ElGamal-encrypted with proofs (a few ms): the booth starts
 that as the review screen shows (:func:`prepare_encryption_for`), so that the voter does not wait
 at "cast"; :func:`prepare_ballot` uses it when it is of the same selections and encrypts again
 when the voter changed them. The nonce seed lives only in that object: the row never keeps it.
 
-Instead of casting, a format-2 voter may check the ballot (a Benaloh challenge):
+Instead of casting, a voter may check the ballot (a Benaloh challenge):
 :func:`spoil_ballot` records the sealed encryption with its seed as spoiled (it goes to the next
 batch's ``spoiled`` list, is published and never counts), does not spend the token, and returns the
 QR for the paper record from which anyone opens it.
@@ -31,8 +31,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from kiosk.station import eventlog as ev
-from kiosk.contract.ballot import BallotRecord, make_ballot
-from kiosk.contract.ballot_row_v2 import PreparedEncryption, make_ballot_v2, prepare_encryption
+from kiosk.contract.ballot_row_v2 import BallotRecordV2, PreparedEncryption, make_ballot_v2, prepare_encryption
 from kiosk.contract.canonical import canonical_bytes
 from kiosk.errors import StorageError
 from kiosk.contract.spoiled_qr import spoiled_qr
@@ -57,7 +56,7 @@ class Cast:
 class PreparedBallot:
     """A sealed, signed ballot not yet in the box."""
 
-    record: BallotRecord
+    record: BallotRecordV2
 
     @property
     def ballot_id(self) -> bytes:
@@ -104,21 +103,21 @@ def admit_token(station: Station, payload: object, now: int) -> Valid | Refused:
 
 
 def prepare_encryption_for(station: Station, style: str, selections: object) -> PreparedEncryption | None:
-    """Format 2: encrypt and prove the selections ahead of the cast (None in format 1, or when they break
-    the rules: :func:`prepare_ballot` refuses those). Pure work, nothing written, nothing logged: the
+    """Encrypt and prove the selections ahead of the cast (None when they break the rules:
+    :func:`prepare_ballot` refuses those). Pure work, nothing written, nothing logged: the
     token is checked again, and logged if refused, when the ballot is prepared."""
     e = station.election
-    if e.ballot_format != 2 or e.style(style) is None or check_selections(e, style, selections):
+    if e.style(style) is None or check_selections(e, style, selections):
         return None
     return prepare_encryption(e, style, canonical_bytes(normalise_selections(e, style, selections)))
 
 
 def current_encryption(station: Station, style: str, selections: object,
                        early: PreparedEncryption | None) -> PreparedEncryption | None:
-    """Format 2: ``early`` when it is of exactly these selections, else a new encryption of them (None when
-    they break the rules)."""
+    """``early`` when it is of exactly these selections, else a new encryption of them (None when they
+    break the rules)."""
     e = station.election
-    if e.ballot_format != 2 or e.style(style) is None or check_selections(e, style, selections):
+    if e.style(style) is None or check_selections(e, style, selections):
         return None
     return _current(e, style, canonical_bytes(normalise_selections(e, style, selections)), early)
 
@@ -131,17 +130,14 @@ def prepare_ballot(station: Station, admitted: Valid, selections: object, now: i
                    early: PreparedEncryption | None = None) -> PreparedBallot | Refused:
     """Check the selections against the ballot style's rules, then seal and sign the ballot.
 
-    Format 2: ``early`` (from :func:`prepare_encryption_for`) is used when it is of exactly these
+    ``early`` (from :func:`prepare_encryption_for`) is used when it is of exactly these
     selections; otherwise they are encrypted now.
     """
     e = station.election
     if check_selections(e, admitted.style, selections):
         return refuse(station, RefusalReason.SELECTIONS_INVALID, now)
     chosen = canonical_bytes(normalise_selections(e, admitted.style, selections))
-    if e.ballot_format == 2:
-        return PreparedBallot(make_ballot_v2(station.key, e, admitted.token.serial,
-                                             _current(e, admitted.style, chosen, early)))
-    return PreparedBallot(make_ballot(station.key, e, admitted.style, admitted.token.serial, chosen))
+    return PreparedBallot(make_ballot_v2(station.key, e, admitted.token.serial, _current(e, admitted.style, chosen, early)))
 
 
 def commit_ballot(station: Station, prepared: PreparedBallot, now: int) -> Cast | Refused:
@@ -162,13 +158,11 @@ def commit_ballot(station: Station, prepared: PreparedBallot, now: int) -> Cast 
 
 
 def spoil_ballot(station: Station, admitted: Valid, encryption: PreparedEncryption, now: int) -> Spoiled | Refused:
-    """Format 2: record the voter's prepared encryption as a checked (spoiled) ballot with its seed, and its
+    """Record the voter's prepared encryption as a checked (spoiled) ballot with its seed, and its
     ``ballot_spoiled`` event, in one transaction. The token stays unspent: the voter starts over with it."""
     e = station.election
     if not station.accepts_ballots:
         return refuse(station, RefusalReason.POLLS_NOT_OPEN, now)
-    if e.ballot_format != 2:
-        raise ValueError("only a format-2 ballot can be checked")   # the booth offers it only then: a bug
     sealed = make_ballot_v2(station.key, e, admitted.token.serial, encryption).sealed_ballot
     store = station.store
 

@@ -43,7 +43,7 @@ MODE_CHANGED = "mode_changed"
 BALLOT_CAST = "ballot_cast"
 TOKEN_REFUSED = "token_refused"
 BATCH_SEALED = "batch_sealed"
-BALLOT_SPOILED = "ballot_spoiled"   # a voter checked a format-2 ballot instead of casting it (count only)
+BALLOT_SPOILED = "ballot_spoiled"   # a voter checked a ballot instead of casting it (count only)
 PAPER_SPOILED = "paper_record_spoiled"   # a voter rejected a paper record (count only, no id)
 
 

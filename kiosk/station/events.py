@@ -74,7 +74,7 @@ CATALOGUE: tuple[EventKind, ...] = (
               "`issued` (the list's time), `cards` (how many it lists), `station`, `time`: the authority's "
               "card list with the cards' PIN verifiers sealed to this kiosk's key (never a verifier)"),
     EventKind("E19", "ballot_spoiled", SUCCESS,
-              "`time` only: in a format-2 election a voter checked an encrypted ballot instead of casting it "
+              "`time` only: a voter checked an encrypted ballot instead of casting it "
               "(Benaloh); the ballot and its seed go to the next batch's `spoiled` list, the token is not spent"),
 )
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Iterable, Union
 
+from kiosk.contract.closing_parts import tape_codes
 from kiosk.contract.election import Election
 from kiosk.contract.paper_qr import paper_qr
 from kiosk.contract.tally_rules import Count, counts_shown
@@ -179,12 +180,12 @@ def zero_report(facts: StationFacts, ballots_in_box: int, language: str) -> Repo
 
 
 def _spoiled(language: str, spoiled: int | None) -> list[Block]:
-    # format 2 only: ballots voters checked instead of casting (published, never counted)
+    # ballots voters checked instead of casting (published, never counted); None: not shown
     return [] if spoiled is None else [Pair(w(language, "ballots_spoiled"), str(spoiled))]
 
 
 def slip(kind: str, facts: StationFacts, ballots_cast: int, language: str, spoiled: int | None = None) -> Report:
-    """A pause, resume or reopen slip: counts only (and, in format 2, the checked ballots so far)."""
+    """A pause, resume or reopen slip: counts only (and the checked ballots so far)."""
     if kind not in ("pause_slip", "resume_slip", "reopen_slip"):
         raise ValueError(f"unknown slip {kind}")
     blocks = _header(kind, facts, language) + [Pair(w(language, "ballots_cast"), str(ballots_cast))] + \
@@ -196,8 +197,8 @@ def results_tape(facts: StationFacts, counts: list[ContestCount], ballots_cast: 
                  participation: dict[str, int], refused: dict[str, int], last_batch: str | None,
                  acknowledged_by: list[str], closing_payload: str, language: str,
                  spoiled: int | None = None) -> Report:
-    """The results tape printed at close. Slices under the privacy floor are withheld. ``spoiled``: format 2's
-    checked ballots (None in format 1: not shown)."""
+    """The results tape printed at close. Slices under the privacy floor are withheld. ``spoiled``: the ballots
+    voters checked instead of casting."""
     e, k = facts.election, facts.election.privacy_floor
     blocks = _header("results_tape", facts, language)
     blocks += [Pair(w(language, "ballots_cast"), str(ballots_cast))] + _spoiled(language, spoiled)
@@ -228,8 +229,20 @@ def results_tape(facts: StationFacts, counts: list[ContestCount], ballots_cast: 
         or [Line(w(language, "none"))]
     blocks += [Rule(), Pair(w(language, "last_batch"), last_batch or w(language, "none")),
                Pair(w(language, "acknowledged_by"), ", ".join(acknowledged_by) or w(language, "none")),
-               Rule(), Code(closing_payload, w(language, "closing_qr")), Line(w(language, "signature_worker"))]
+               Rule(), *_closing_codes(closing_payload, language), Line(w(language, "signature_worker"))]
     return Report("results_tape", language, tuple(blocks))
+
+
+def _closing_codes(payload: str, language: str) -> list[Block]:
+    """The signed statement as one QR code, or as its parts one after another, each captioned i/n
+    (:mod:`kiosk.contract.closing_parts`); a line in words when no QR codes can hold it."""
+    codes = tape_codes(payload)
+    if not codes:
+        return [Line(w(language, "closing_qr_too_large", chars=len(payload)))]
+    if len(codes) == 1:
+        return [Code(codes[0], w(language, "closing_qr"))]
+    return [Line(w(language, "closing_qr_parts", n=len(codes)))] + \
+        [Code(code, w(language, "closing_qr_part", i=i, n=len(codes))) for i, code in enumerate(codes, 1)]
 
 
 def paper_record(election: Election, style_id: str, selections: dict, ballot_id_hex: str, mode: str,
@@ -269,7 +282,7 @@ def paper_record(election: Election, style_id: str, selections: dict, ballot_id_
 
 def checked_record(election: Election, style_id: str, selections: dict, ballot_id_hex: str, qr: str, mode: str,
                    language: str) -> Report:
-    """Format 2's record of a checked ballot (Benaloh): marked spoiled, the selections as the paper record
+    """The record of a checked ballot (Benaloh): marked spoiled, the selections as the paper record
     prints them, and the spoiled QR (election, ballot id, nonce seed) from which anyone opens the published
     ballot. The same slots as the paper record and a QR of one length: one size for every choice of a style."""
     record = paper_record(election, style_id, selections, ballot_id_hex, mode, language)

@@ -1,7 +1,7 @@
 """Sealing batches: when, what, and the file in the outbox.
 
 A batch takes every ballot not yet in a batch (the ``batch_members`` table), in ballot_id
-order, as sealed ballots; its header links to the previous batch's. The batch rows, its
+order, as sealed ballots, and the ballots checked (spoiled) since the last batch; its header links to the previous batch's. The batch rows, its
 members and the ``batch_sealed`` event are one transaction; the outbox file is written after
 COMMIT (temporary name, fsync, rename, fsync the directory), so a batch file never exists
 that the store does not hold. A crash between the two leaves the file missing;
@@ -17,8 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kiosk.station import eventlog as ev
-from kiosk.contract.batch import BatchHeader, SealedBatch, build_batch
-from kiosk.contract.batch_v2 import SealedBatchV2, any_header_from_json, build_batch_v2
+from kiosk.contract.batch_v2 import BatchHeaderV2, SealedBatchV2, build_batch_v2, header_v2_from_json
 from kiosk.contract.canonical import parse_json
 from kiosk.station.outbox import spoiled_from_store, write_batch_file
 from kiosk.station.station import Station
@@ -41,12 +40,12 @@ def seal_due(station: Station, now: int) -> bool:
     return now - since >= station.config.seal_interval_s
 
 
-def seal_if_due(station: Station, now: int) -> SealedBatch | SealedBatchV2 | None:
+def seal_if_due(station: Station, now: int) -> SealedBatchV2 | None:
     """Seal a batch if one is due (call it between voters, never while one waits)."""
     return seal(station, now) if seal_due(station, now) else None
 
 
-def seal(station: Station, now: int) -> SealedBatch | SealedBatchV2:
+def seal(station: Station, now: int) -> SealedBatchV2:
     """Seal the unsealed ballots into the next batch, write it to the outbox, compact the store."""
     with station.store.transaction():
         batch = seal_in_transaction(station, now, polls_closed=False)
@@ -54,20 +53,15 @@ def seal(station: Station, now: int) -> SealedBatch | SealedBatchV2:
     return batch
 
 
-def seal_in_transaction(station: Station, now: int, polls_closed: bool) -> SealedBatch | SealedBatchV2:
+def seal_in_transaction(station: Station, now: int, polls_closed: bool) -> SealedBatchV2:
     """Build, sign and record the next batch inside the caller's transaction (closing uses this)."""
     store = station.store
     previous = last_header(store)
     ballots = [r.sealed_ballot for r in store.ballots(unsealed_only=True)]
     number = previous.number + 1 if previous else 1
-    spoiled: tuple = ()
-    if station.election.ballot_format == 2:
-        spoiled = spoiled_from_store(store, unsealed_only=True)   # checked ballots ride with the next batch
-        batch = build_batch_v2(station.key, station.config.election_hex, store.mode, number, previous, ballots,
-                               spoiled, polls_closed)
-    else:
-        batch = build_batch(station.key, station.config.election_hex, store.mode, number, previous, ballots,
-                            polls_closed)
+    spoiled = spoiled_from_store(store, unsealed_only=True)   # checked ballots ride with the next batch
+    batch = build_batch_v2(station.key, station.config.election_hex, store.mode, number, previous, ballots,
+                           spoiled, polls_closed)
     h = batch.header
     store.insert_batch(h.number, h.encoded(), h.hash(), batch.signature, [b.ballot_id for b in batch.ballots],
                        tuple(s.ballot.ballot_id for s in spoiled))
@@ -76,14 +70,14 @@ def seal_in_transaction(station: Station, now: int, polls_closed: bool) -> Seale
     return batch
 
 
-def finish_batch(station: Station, batch: SealedBatch | SealedBatchV2) -> Path:
+def finish_batch(station: Station, batch: SealedBatchV2) -> Path:
     """After COMMIT: the outbox file, then compaction."""
     path = write_batch_file(station.data, batch)
     station.store.compact()
     return path
 
 
-def last_header(store: Store) -> BatchHeader | None:
+def last_header(store: Store) -> BatchHeaderV2 | None:
     """The header of the store's latest batch, or None before the first."""
     rows = store.db.execute("SELECT header FROM batches ORDER BY number DESC LIMIT 1").fetchall()
-    return any_header_from_json(parse_json(rows[0][0], "batch header")) if rows else None
+    return header_v2_from_json(parse_json(rows[0][0], "batch header")) if rows else None

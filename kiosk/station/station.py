@@ -16,8 +16,8 @@ from kiosk.errors import FormatError, StorageError
 from kiosk.contract.keys import SigningKey, load_signing_key
 from kiosk.station.outbox import restore_outbox
 from kiosk.station.lifecycle import EVENT_STATE, StationState, state_from_events
+from kiosk.contract.election import format_1_refused
 from kiosk.contract.package import ElectionPackage, load_package
-from kiosk.station.formats import record_class
 from kiosk.station.store import Connect, Store, sqlite_connect
 
 STEP_KINDS = tuple(EVENT_STATE) + (ev.MODE_CHANGED,)
@@ -89,6 +89,8 @@ class Station:
         lock.enter_context(writer_lock(data))
         try:
             package = load_package(data.election)
+            if package.election.ceremony is None:  # provisioned by a version that still made format 1
+                raise format_1_refused(str(data.election))
             key = load_signing_key(data.key_file)
             if package.election.fingerprint_hex != config.election_hex or key.verify_key.hex != config.kiosk_key_hex:
                 raise FormatError("station.json names another election or kiosk key than the files beside it",
@@ -114,7 +116,6 @@ class Station:
             self.store.close()
         self.store = Store.open(self.data.store_file(mode), self.key, connect=self.connect,
                                 synchronous=self._synchronous)
-        self.store.record_class = record_class(self.election)
         if not self.store.initialized or self.store.meta.get("kiosk_key_hex") != self.config.kiosk_key_hex \
                 or self.store.meta.get("election_hex") != self.config.election_hex:
             raise FormatError(f"{self.store.path} is not this station's {mode} store",

@@ -56,10 +56,8 @@ def refused_by_reason(store: Store, before_seq: int | None = None) -> dict[str, 
     return dict(counts)
 
 
-def spoiled_before(station: Station, seq: int | None = None) -> int | None:
-    """Format 2: ballots checked (spoiled) before the entry ``seq`` (all when None); None in format 1."""
-    if station.election.ballot_format != 2:
-        return None
+def spoiled_before(station: Station, seq: int | None = None) -> int:
+    """Ballots checked (spoiled) before the entry ``seq`` (all when None)."""
     return sum(1 for e in station.store.events((ev.BALLOT_SPOILED,)) if seq is None or e.seq < seq)
 
 

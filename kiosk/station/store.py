@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 from urllib.parse import quote
 
-from kiosk.contract.ballot import BallotRecord
+from kiosk.contract.ballot_row_v2 import BallotRecordV2
 from kiosk.errors import StorageError
 from kiosk.files import write_atomic
 from kiosk.station.eventlog import Entry, genesis_hash, make_entry
@@ -58,7 +58,7 @@ SCHEMA = [
     " BEGIN SELECT RAISE(ABORT, 'meta is append-only'); END",
 ] + [f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} BEGIN {_NO_CHANGE.format(table)}; END"
      for table in ("meta", "events", "ballots", "batches", "batch_members") for op in ("UPDATE", "DELETE")]
-# Format 2's checked ballots (Benaloh): the sealed ballot and the seed that opens it, never counted and
+# Checked ballots (Benaloh): the sealed ballot and the seed that opens it, never counted and
 # never spending a token; made with the store, or by the first spoiled ballot in a store made before them
 SPOILED_SCHEMA = [
     "CREATE TABLE IF NOT EXISTS spoiled (ballot_id BLOB PRIMARY KEY, style TEXT NOT NULL, sealed BLOB NOT NULL,"
@@ -95,8 +95,6 @@ class Store:
 
     def __init__(self, db: Any, path: Path, key: SigningKey | None) -> None:
         self.db, self.path, self.key = db, Path(path), key
-        # how a ballot row is read: BallotRecordV2 in a format-2 election (set by whoever knows the election)
-        self.record_class: type[BallotRecord] = BallotRecord
         self.meta: dict[str, str] = {}
         self.head_seq, self.head_hash = 0, b""
 
@@ -192,7 +190,7 @@ class Store:
         self.head_seq, self.head_hash = entry.seq, entry.entry_hash
         return entry
 
-    def insert_ballot(self, r: BallotRecord) -> None:
+    def insert_ballot(self, r: BallotRecordV2) -> None:
         """Insert one ballot row; call inside :meth:`transaction`."""
         self.db.execute("INSERT INTO ballots VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         (r.ballot_id, r.token_ref, r.serial, r.style, r.selections.decode("utf-8"),
@@ -242,7 +240,7 @@ class Store:
                               kinds).fetchone()
         return Entry(row[0], row[1], _as_bytes(row[2]), *row[3:]) if row else None
 
-    def ballots(self, unsealed_only: bool = False, batch: int | None = None) -> Iterator[BallotRecord]:
+    def ballots(self, unsealed_only: bool = False, batch: int | None = None) -> Iterator[BallotRecordV2]:
         """Ballot rows in ballot_id order (the only order the box has): all, unsealed, or one batch's."""
         sql, args = "SELECT * FROM ballots", ()
         if unsealed_only:
@@ -250,7 +248,7 @@ class Store:
         elif batch is not None:
             sql, args = sql + " WHERE ballot_id IN (SELECT ballot_id FROM batch_members WHERE batch = ?)", (batch,)
         for row in self.db.execute(sql + " ORDER BY ballot_id", args):
-            yield self.record_class(row[0], row[1], row[2], row[3], _as_bytes(row[4]), *row[5:])
+            yield BallotRecordV2(row[0], row[1], row[2], row[3], _as_bytes(row[4]), *row[5:])
 
     def ballot_count(self) -> int:
         """Ballots in the box."""
