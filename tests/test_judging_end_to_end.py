@@ -10,6 +10,7 @@ The small judged election of ``judginghelp`` (its hand-computed case): offline B
 from __future__ import annotations
 
 import json
+import subprocess
 from collections import Counter
 
 import pytest
@@ -124,6 +125,16 @@ def test_the_selection_is_published_with_the_results_and_re_derived_by_the_verif
     code, text = cli("select", "--election", central.directory, "--data", data, "--lot-seed", LOT_SEED)
     assert code == 0 and "stage offline: 2 selected; budget 300 won, used 250, left 50" in text, text
     assert {p.name for p in (data / "record-official").iterdir()} >= {"selection.json", "offline.pb", "online.pb"}
+
+    # the results report: the record's results by name and the selection, as text and as a PDF
+    code, text = cli("results", "--election", central.directory, "--data", data, "--pdf", tmp_path / "results.pdf")
+    assert code == 0 and "stage offline: 2 selected, budget used 250 of 300 won" in text, text
+    pdf = subprocess.run(["pdftotext", "-layout", str(tmp_path / "results.pdf"), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    for words in ["개표 결과 보고서", "Results report", central.election.fingerprint_hex, "selection stage / 선정 단계 offline",
+                  "2 selected / 선정", "budget / 예산 300 원, used / 사용 250 원, left / 남음 50 원",
+                  "its category's quota was full", "not enough budget left", "selected in an earlier stage"]:
+        assert words in " ".join(pdf.split()), (words, pdf)
 
     with running_node(central, data) as (node, server):
         page = httpx.get(server.url + "/results").text

@@ -32,6 +32,7 @@ from sync.central.judging_cli import add_judging_verbs
 from sync.central.witness_cli import add_witness_verb
 from sync.central.trustee_cli import add_trustee_verbs, trustees_election_key
 from sync.central.node_cli import add_node_verbs
+from sync.central.results_cli import add_results_verb
 from sync.central.nodes import demo_nodes, parse_node_option, save_demo_keys
 from sync.central.sheets import write_token_pngs, write_token_sheet
 
@@ -293,6 +294,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_witness_verb(verbs)
     add_trustee_verbs(verbs)
     add_judging_verbs(verbs)
+    add_results_verb(verbs)
     return p
 
 

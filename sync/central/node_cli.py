@@ -154,12 +154,12 @@ def cmd_tally(args: argparse.Namespace) -> int:
                       f"{path.name} --floor {node.election.lowest_floor} --out partial-N.json")
             return EXIT_OK
         report = tally_v2(node, args.partials, override_open=args.override_open_stations)
-        written = write_results(report, node_record_dir(node.data_dir, node.mode))   # results.json joins the record
+        written = write_results(report, node.election, node_record_dir(node.data_dir, node.mode))   # results.json joins the record
     finally:
         node.close()
-    written += write_results(report, args.out) if args.out else []
+    written += write_results(report, node.election, args.out) if args.out else []
     written += write_cdf(report.to_json(), node.election, [node_record_dir(node.data_dir, node.mode), args.out])
-    code = _print_tally(report, written, args.json)
+    code = _print_tally(report, node.election, written, args.json)
     judging = node.election.judging
     if judging is not None and judging.stages and not args.json:
         print(f"this election selects projects: once the experts' scores are signed, publish the selection with "
@@ -167,14 +167,14 @@ def cmd_tally(args: argparse.Namespace) -> int:
     return code
 
 
-def _print_tally(report, written: list, as_json: bool) -> int:
+def _print_tally(report, election, written: list, as_json: bool) -> int:
     """The tally report as JSON or a table with the files written; exit 0 when it has no finding."""
     from sync.central.results import table
 
     if as_json:
         print_json(report.to_json())
     else:
-        print(table(report))
+        print(table(report, election))
         for path in written:
             print(f"written: {path}")
     return EXIT_OK if report.ok else EXIT_BAD

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from kiosk.contract.board_checkpoint import parse_checkpoint
 from kiosk.app.cliutil import EXIT_BAD, EXIT_OK, EXIT_USAGE, print_json
+from kiosk.contract.package import load_package
 from sync.central.observer import InputError, Published, report_json, verify_record
 from sync.central.results import results_csv_of
 from sync.central.observer_export import copy_package, read_board, read_closing_lines, write_board
@@ -51,7 +52,7 @@ def cmd_verify_from(args: argparse.Namespace) -> int:
             print(f.line())
         if derived is not None and derived.count is not None:
             print(f"results re-derived from the record ({derived.count.ballots} ballots counted):")
-            print(results_csv_of(derived.results), end="")
+            print(results_csv_of(derived.results, load_package(args.election).election), end="")
         if derived is not None and derived.selection is not None:
             for stage in derived.selection["stages"]:
                 print(f"selection re-derived, stage {stage['stage']}: {len(stage['selected'])} selected "

@@ -22,12 +22,7 @@ from kiosk.contract.election import Election
 from kiosk.errors import KioskError
 from sync.central.node import CentralNode
 from sync.central.record_files import RESULTS_FILE, SELECTION_FILE, node_record_dir, read_json_file
-
-LOST = {"points": ("점수 부족 (선정 수 마감)", "points short: the stage's count was reached"),
-        "quota": ("분야 한도 초과", "its category's quota was full"),
-        "budget": ("예산 부족", "not enough budget left"),
-        "selected_earlier": ("앞 단계에서 선정됨", "selected in an earlier stage")}
-
+from sync.central.results_words import LOST, TIE, WON, contest_words, project_title
 
 def _both(ko: str, en: str) -> str:
     return f"{html.escape(ko)} · <span lang='en'>{html.escape(en)}</span>"
@@ -38,15 +33,9 @@ def _won(value: object) -> str:
 
 
 def _title(election: Election, project: str) -> str:
-    """A project's name: the title of the first option that stands for it (its id when there is none)."""
-    rules = election.judging
-    found = next((p for p in rules.projects if p.id == project), None) if rules else None
-    for option_id in (found.options if found else ()):
-        for contest in election.contests:
-            option = contest.option(option_id)
-            if option is not None:
-                return _both(option.title.ko, option.title.en)
-    return html.escape(str(project))
+    """A project's name (its id when no option stands for it)."""
+    title = project_title(election, project)
+    return _both(title.ko, title.en) if title else html.escape(str(project))
 
 
 def stage_html(election: Election, stage: dict) -> str:
@@ -78,20 +67,34 @@ def stage_html(election: Election, stage: dict) -> str:
             f"<table>{head}<th>이유 · <span lang='en'>why</span></th></tr>{lost}</table></section>")
 
 
+OUTCOME = {WON: ("당선", "won"), TIE: ("동점", "tie")}
+
+
 def contest_html(election: Election, result: dict) -> str:
-    """One contest's published counts (none under the privacy floor)."""
-    contest = election.contest(result.get("contest")) if isinstance(result.get("contest"), str) else None
-    name = _both(contest.title.ko, contest.title.en) if contest else html.escape(str(result.get("contest")))
-    if result.get("suppressed"):
+    """One contest's published counts by option name, its blank ballots and winners (none under the privacy floor)."""
+    c = contest_words(election, result)
+    if c is None:
+        return f"<h3>{html.escape(str(result.get('contest')))}</h3><p>{_both('이 선거에 없는 경선', 'not a contest of this election')}</p>"
+    name = _both(c.name.ko, c.name.en)
+    if c.suppressed:
         withheld = _both("투표지가 공개 하한보다 적어 표 수를 공개하지 않습니다",
                          "counts withheld: fewer ballots than the privacy floor")
         return f"<h3>{name}</h3><p>{withheld}</p>"
-    rows = "".join(f"<tr><td>{html.escape(str(o.get('option')))}</td><td class='n'>{o.get('likes')}</td>"
-                   f"<td class='n'>{o.get('bonus')}</td><td class='n'>{o.get('score')}</td></tr>"
-                   for o in result.get("options", []) if isinstance(o, dict))
-    return (f"<h3>{name} ({result.get('ballots')} 투표지 · <span lang='en'>ballots</span>)</h3><table><tr>"
-            f"<th>선택지 · <span lang='en'>option</span></th><th>득표 · <span lang='en'>votes</span></th>"
-            f"<th>가산점 · <span lang='en'>bonus</span></th><th>점수 · <span lang='en'>score</span></th></tr>"
+    bonus = bool(election.bonus_bands)
+    extra = ("<th>가산점 · <span lang='en'>bonus</span></th><th>점수 · <span lang='en'>score</span></th>" if bonus
+             else "<th>결과 · <span lang='en'>outcome</span></th>")
+
+    def cells(o) -> str:
+        if bonus:
+            return f"<td class='n'>{o.row.get('bonus')}</td><td class='n'>{o.row.get('score')}</td>"
+        return f"<td>{_both(*OUTCOME[o.outcome]) if o.outcome else ''}</td>"
+
+    rows = "".join(f"<tr><td>{_both(o.name.ko, o.name.en)} ({html.escape(o.option)})</td>"
+                   f"<td class='n'>{o.votes}</td>{cells(o)}</tr>" for o in c.options)
+    if c.blank is not None:
+        rows += f"<tr><td>{_both('기권 (선택 없음)', 'blank')}</td><td class='n'>{c.blank}</td>{'<td></td>' * (2 if bonus else 1)}</tr>"
+    return (f"<h3>{name} ({c.ballots} 투표지 · <span lang='en'>ballots</span>)</h3><table><tr>"
+            f"<th>선택지 · <span lang='en'>option</span></th><th>득표 · <span lang='en'>votes</span></th>{extra}</tr>"
             f"{rows}</table>")
 
 
