@@ -22,6 +22,8 @@ import jsonschema
 import pytest
 
 from centralhelp import batches, close_station, make_central_election, make_kiosk, partial_files, post, running_node
+from judginghelp import body_of, counted_results, judged_spec
+from kiosk.contract.election import parse_election
 from kiosk.station.casting import Cast, cast
 from kiosk.station.station import Station
 from storehelp import NOW
@@ -262,3 +264,22 @@ def test_an_observer_derives_the_same_file_from_the_record(tallied, tmp_path):
                      "--cdf", tmp_path / "wrong.json")
     assert code == 1 and "not written" in text and not (tmp_path / "wrong.json").exists()
     assert cli("verify", *node_args, "--cdf", tmp_path / "x.json")[0] == 2   # --cdf goes with --from
+
+
+def test_a_tie_has_no_winner_and_a_judged_election_leaves_its_winners_to_the_selection(tallied):
+    central, folder = tallied
+    _, results = read(folder)
+    tied = copy.deepcopy(results)
+    chair = next(r for r in tied["results"] if r["contest"] == "chair")
+    for o in chair["options"]:
+        o["likes"] = o["score"] = 2   # kim 2, park 2
+    cdf = election_report(tied, central.election, datetime.now(timezone.utc))
+    status = {c["@id"]: c.get("PostElectionStatus") for c in cdf["Election"][0]["Candidate"]}
+    assert status["cand-kim"] is None and status["cand-park"] is None and status["cand-roof"] == "winner"
+
+    judged = parse_election(body_of(judged_spec()))
+    cdf = election_report(counted_results(judged), judged, datetime.now(timezone.utc))
+    assert not list(validator().iter_errors(cdf))
+    assert not any("PostElectionStatus" in c for c in cdf["Election"][0]["Candidate"])
+    assert not any("NumberElected" in c for c in cdf["Election"][0]["Contest"])
+    assert any("VoteCounts" in s for c in cdf["Election"][0]["Contest"] for s in c["ContestSelection"])

@@ -1,8 +1,8 @@
-"""The published results as NIST SP 1500-100 version 2 Election Results Common Data Format JSON (pure).
+"""The published results as NIST SP 1500-100 version 2 Election Results Common Data Format JSON.
 
 ``results.cdf.json`` says what the tally's ``results.json`` says, in the format US election offices
-and VoteCAST-style tools (VxSuite's VxAdmin among them) exchange, so that their readers can take our
-results without a converter of their own. It is made from ``results.json`` and the package alone,
+and their systems (VxSuite's VxAdmin among them) exchange, so that their readers can take our
+results without a converter of their own. :func:`election_report` is pure; :func:`write_cdf` writes it. It is made from ``results.json`` and the package alone,
 never from the board: whoever holds those two (an observer whose ``verify --from`` passed) makes the
 same file, but for ``GeneratedDate``.
 
@@ -16,7 +16,8 @@ What goes in (docs/formats.md, "Election results in NIST's Common Data Format", 
   published beyond what ``results.json`` already says);
 - each contest a party-free ``CandidateContest`` (``single``: ``plurality``, ``approval``:
   ``approval``, ``score``: ``range``), each option a ``Candidate`` and a ``CandidateSelection`` with
-  its votes as one ``VoteCounts`` of type ``total``; the winners by the contest's rule
+  its votes as one ``VoteCounts`` of type ``total``; the winners by the contest's rule (those of
+  :mod:`sync.central.results_words`, as the table, the CSV and the results page name them)
   ``PostElectionStatus`` ``winner``; undervotes and overvotes in ``OtherCounts``;
 - every name in Korean and English (``LanguageString`` ``ko`` and ``en``).
 
@@ -32,6 +33,7 @@ from pathlib import Path
 import kiosk
 from kiosk.contract.election import Contest, Election, Title
 from sync.central.record_files import write_json
+from sync.central.results_words import ContestWords, results_words
 
 VARIATION = {"single": "plurality", "approval": "approval", "score": "range"}
 CDF_FILE = "results.cdf.json"
@@ -45,52 +47,33 @@ def text(title: Title) -> dict:
                      for lang in ("ko", "en")]}
 
 
-def elected(election: Election, contest: Contest) -> int:
-    """How many options the contest's rule elects: one, an approval contest its ``max``; none when the
-    package's selection stages decide (Ttabok's judging)."""
-    if election.judging is not None and election.judging.stages:
-        return 0
-    return contest.max if contest.rule == "approval" else 1
-
-
-def winners(votes: dict[str, int], seats: int) -> set[str]:
-    """The ``seats`` options with most votes; none of those tied across the last place, none with no vote."""
-    ranked = sorted((n for n in votes.values() if n > 0), reverse=True)
-    if seats <= 0 or not ranked:
-        return set()
-    cut = ranked[min(seats, len(ranked)) - 1]
-    above = {o for o, n in votes.items() if n > cut}
-    at_cut = {o for o, n in votes.items() if n == cut}
-    return above | at_cut if len(above) + len(at_cut) <= seats else above
-
-
 def _whole(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _contest(election: Election, contest: Contest, row: dict, top: str) -> dict:
-    """One ``CandidateContest``; ``row`` is its ``results.json`` entry."""
-    suppressed = bool(row.get("suppressed"))
-    published = {o.get("option"): _whole(o.get("likes")) for o in row.get("options", []) if isinstance(o, dict)}
+def _contest(contest: Contest, words: ContestWords | None, top: str) -> dict:
+    """One ``CandidateContest``: ``words`` is its ``results.json`` entry read by the results' own rules
+    (None when results.json has no such contest: no count either)."""
+    shown = words is not None and not words.suppressed
+    votes = {o.option: o.votes for o in words.options} if shown else {}
     selections = []
     for n, option in enumerate(contest.options, 1):
         selection = {"@type": P + "CandidateSelection", "@id": f"sel-{option.id}", "CandidateIds": [f"cand-{option.id}"],
                      "SequenceOrder": n}
-        votes = published.get(option.id)
-        if not suppressed and votes is not None:
-            selection["VoteCounts"] = [{"@type": P + "VoteCounts", "GpUnitId": top, "Type": "total", "Count": votes}]
+        if votes.get(option.id) is not None:
+            selection["VoteCounts"] = [{"@type": P + "VoteCounts", "GpUnitId": top, "Type": "total",
+                                        "Count": votes[option.id]}]
         selections.append(selection)
     out = {"@type": P + "CandidateContest", "@id": f"contest-{contest.id}", "Name": contest.title.en,
            "BallotTitle": text(contest.title), "ElectionDistrictId": top, "ContestSelection": selections,
            "ExternalIdentifier": [_our_id(contest.id)], "VoteVariation": VARIATION[contest.rule],
            "VotesAllowed": len(contest.options) if contest.rule == "score" else contest.max}
-    if elected(election, contest):
-        out["NumberElected"] = elected(election, contest)
-    ballots = _whole(row.get("ballots"))
-    if not suppressed and ballots is not None and None not in published.values():
+    if words is not None and words.seats:
+        out["NumberElected"] = words.seats
+    if shown and len(votes) == len(contest.options) and None not in votes.values():
         other = {"@type": P + "OtherCounts", "GpUnitId": top, "Overvotes": 0}   # the booth cannot overvote
-        if contest.rule != "score":   # unused choices: each ballot had max, the votes used sum(votes)
-            other["Undervotes"] = ballots * contest.max - sum(published.values())
+        if contest.rule != "score":   # the choices left unused: each ballot had max of them
+            other["Undervotes"] = words.ballots * contest.max - sum(votes.values())
         out["OtherCounts"] = [other]
     return out
 
@@ -121,16 +104,9 @@ def election_report(results: dict, election: Election, generated: datetime,
     top = f"ru-{election.id}"
     stations = [s.get("station") for s in results.get("stations", []) if isinstance(s, dict)]
     stations = [s for s in stations if isinstance(s, str)]
-    rows = {r.get("contest"): r for r in results.get("results", []) if isinstance(r, dict)}
-    contests, won, withheld = [], set(), []
-    for contest in election.contests:
-        row = rows.get(contest.id, {"suppressed": True})
-        if row.get("suppressed"):
-            withheld.append(contest.id)
-        else:
-            votes = {o.get("option"): _whole(o.get("likes")) or 0 for o in row.get("options", []) if isinstance(o, dict)}
-            won |= winners(votes, elected(election, contest))
-        contests.append(row)
+    words = {c.contest: c for c in results_words(election, results)}
+    won = {o.option for c in words.values() for o in c.winners}
+    withheld = [c.id for c in election.contests if c.id not in words or words[c.id].suppressed]
     generated = generated.astimezone(timezone.utc).replace(microsecond=0)
     start, end = held or (generated.date(), generated.date())
     counted, opened = _whole(results.get("ballots_counted")), _whole(results.get("ballots_opened"))
@@ -143,7 +119,7 @@ def election_report(results: dict, election: Election, generated: datetime,
         "@type": P + "Election", "Name": text(election.title), "ElectionScopeId": top, "Type": "other",
         "OtherType": "polling-station kiosk vote", "StartDate": start.isoformat(), "EndDate": end.isoformat(),
         "BallotCounts": [ballots], "Candidate": _candidates(election, won),
-        "Contest": [_contest(election, c, row, top) for c, row in zip(election.contests, contests)],
+        "Contest": [_contest(c, words.get(c.id), top) for c in election.contests],
         "ExternalIdentifier": [_our_id(election.id)],
     }
     units = [{"@type": P + "ReportingUnit", "@id": top, "Type": "other", "OtherType": "election",
