@@ -99,9 +99,13 @@ def visit(browser, url: str, width: str):
     """A fresh page (its own context: no state carried between pages) at ``url``, loaded."""
     context = browser.new_context(**WIDTHS[width], locale="ko-KR")
     page = context.new_page()
+    load(page, url)
+    return context, page
+
+
+def load(page, url: str) -> None:
     response = page.goto(url, wait_until="load")
     assert response is not None and response.status == 200, (url, response and response.status)
-    return context, page
 
 
 # Text nodes with an English word whose nearest lang is not "en": codes (<code>, ids, hex) are no words.
@@ -126,26 +130,24 @@ LABELS = """() => [...document.querySelectorAll('input, select, textarea')]
   .map(el => el.outerHTML.slice(0, 120))"""
 
 
-# The focused element's ring: an outline or a box shadow that it does not have when not focused.
-RING = """(el) => { const s = getComputedStyle(el);
-  return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow].join(' '); }"""
-
-
+# After a real Tab (so that :focus-visible applies): the focused element's ring (outline or box shadow) and
+# the same element's look unfocused; equal and without an outline, focus is invisible there.
+RING = """() => { const el = document.activeElement;
+  const ring = () => { const s = getComputedStyle(el);
+                       return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow].join(' '); };
+  const focused = ring(); el.blur(); const plain = ring(); el.focus();
+  return focused.startsWith('none') && focused === plain ? el.outerHTML.slice(0, 100) : null; }"""
+TAB_STOPS = 20   # per page: the first ones reach every kind of control the page has
 
 
 def focus_rings(page) -> tuple[int, list[str]]:
     """Tab through the page: how many stops, and the elements whose focus changes nothing one can see."""
-    missing, stops = [], page.locator("a[href], input:not([type=hidden]), select, button, [tabindex='0']").count()
-    for _ in range(min(stops, 30)):
+    stops = min(TAB_STOPS, page.locator("a[href], input:not([type=hidden]), select, button, [tabindex='0']").count())
+    missing = []
+    for _ in range(stops):
         page.keyboard.press("Tab")
-        el = page.evaluate_handle("document.activeElement")
-        focused, tag = page.evaluate(RING, el), page.evaluate("(el) => el.outerHTML.slice(0, 100)", el)
-        page.evaluate("(el) => el.blur()", el)
-        plain = page.evaluate(RING, el)
-        page.evaluate("(el) => el.focus()", el)
-        if focused.startswith("none") and focused == plain:
-            missing.append(tag)
-    return min(stops, 30), missing
+        missing += [tag for tag in [page.evaluate(RING)] if tag]
+    return stops, missing
 
 
 @pytest.fixture(scope="module")
@@ -156,10 +158,12 @@ def audit(site, browser, shots):
     axe, (base, pages) = Axe(), site
     found = {"axe": [], "english": [], "labels": [], "focus": [], "sideways": []}
     seen, inputs, stops = {}, 0, 0
-    for name, path in pages.items():
-        for width in WIDTHS:
-            context, page = visit(browser, base + path, width)
-            try:
+    for width in WIDTHS:   # one tab per width, every page loaded into it afresh
+        context = browser.new_context(**WIDTHS[width], locale="ko-KR")
+        page = context.new_page()
+        try:
+            for name, path in pages.items():
+                load(page, base + path)
                 page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=True)
                 result = axe.run(page, options={"resultTypes": ["violations"], **NOT_RUN.get(name, {})}).response
                 for v in result["violations"]:
@@ -179,8 +183,8 @@ def audit(site, browser, shots):
                 n, missing = focus_rings(page)
                 stops += n
                 found["focus"] += [f"{name}: {tag}" for tag in missing]
-            finally:
-                context.close()
+        finally:
+            context.close()
     print("\naxe violations (rule (impact): pages):", {k: sorted(v) for k, v in sorted(seen.items())})
     return found, inputs, stops
 

@@ -37,7 +37,7 @@ from starlette.routing import Route
 from sync.central.dashboard_view import (FILTERS, PAGE_SIZE, SILENT_AFTER_S, SORTS, HourlyTurnout, Query, StationRow,
                                          StyleTurnout, View, build_view)
 from sync.central.node import CentralNode
-from sync.central.page_html import page
+from sync.central.page_html import page, scrolling
 from sync.central.witnessing import Witnessing
 
 REFRESH_S = 30
@@ -118,7 +118,8 @@ th{background:#edf2f7} td.num{text-align:right;font-variant-numeric:tabular-nums
 .tile b{display:block;font-size:24px} .note{font-size:13px;color:#4a5568;max-width:900px}
 .chart text{font-size:11px;fill:#2d3748} .chart .value{font-weight:bold} code{font-size:13px}
 form.find{margin:8px 0} form.find label{margin-right:12px} nav.pages a,nav.pages span{margin-right:10px}
-a{color:#2a4365}
+a{color:#2a4365} th[scope=row]{white-space:nowrap}
+@media (max-width:600px){.tiles{gap:8px} .tile{flex:1 1 40%;min-width:0;padding:6px 10px} .tile b{font-size:20px}}
 """
 
 
@@ -303,7 +304,7 @@ def render(v: View) -> str:
     out += ['<h2>' + bi("시간대별 투표", "Turnout over the day") + '</h2>',
             para("note", "시간당 접수된 투표지 수 (이 노드가 묶음을 확인한 시각 기준)",
                  "Ballots accepted per hour, by the time this node acknowledged each batch."),
-            turnout_svg(v.per_hour),
+            scrolling(turnout_svg(v.per_hour)),
             para("note", "이 화면은 선택 내용이나 개표 결과를 보여주지 않습니다. 결과는 마감 후 개표로만 나옵니다",
                  "This page never shows selections or partial results: results come only from the tally after the close.")]
     return page(f"중앙 현황 · Central dashboard — {e(v.node_id)}", STYLE, "\n".join(out), refresh)

@@ -26,7 +26,7 @@ from sync.central.record_files import RESULTS_FILE, SELECTION_FILE, node_record_
 from sync.central.results_words import LOST, TIE, WON, contest_words, project_title
 
 STYLE = """body{font-family:'NanumGothic',sans-serif;margin:2em;max-width:64em} table{border-collapse:collapse}
-td,th{border:1px solid #999;padding:.2em .5em} td.n{text-align:right}"""
+td,th{border:1px solid #999;padding:.2em .5em} td.n{text-align:right} td.why{min-width:12em}"""
 
 
 def _both(ko: str, en: str) -> str:
@@ -62,9 +62,8 @@ def stage_html(election: Election, stage: dict) -> str:
              f"예산 · <span lang='en'>budget</span> {_won(stage.get('budget'))} 원, "
              f"사용 · <span lang='en'>used</span> {_won(stage.get('used'))} 원, "
              f"남음 · <span lang='en'>left</span> {_won(stage.get('left'))} 원")
-    head = ("<tr><th>순위 · <span lang='en'>rank</span></th><th>사업 · <span lang='en'>project</span></th>"
-            "<th>분야 · <span lang='en'>category</span></th><th>비용 · <span lang='en'>cost</span> (원)</th>"
-            "<th>점수 · <span lang='en'>points</span></th>")
+    head = "<tr>" + "".join(f"<th scope='col'>{ko}<br><span lang='en'>{en}</span></th>" for ko, en in (
+        ("순위", "rank"), ("사업", "project"), ("분야", "category"), ("비용 (원)", "cost (won)"), ("점수", "points")))
 
     def row(p: dict, last: str = "") -> str:
         return (f"<tr><td>{html.escape(str(p.get('rank') or ''))}</td><td>{_title(election, p.get('project'))} "
@@ -72,12 +71,12 @@ def stage_html(election: Election, stage: dict) -> str:
                 f"<td class='n'>{_won(p.get('cost'))}</td><td class='n'>{html.escape(str(p.get('points')))}</td>"
                 f"{last}</tr>")
 
-    lost = "".join(row(p, f"<td>{_both(*LOST.get(p.get('lost'), (str(p.get('lost')),) * 2))}</td>")
+    lost = "".join(row(p, f"<td class='why'>{_both(*LOST.get(p.get('lost'), (str(p.get('lost')),) * 2))}</td>")
                    for p in projects if not p.get("selected"))
     return (f"<section><h2>{name}</h2><p>{len(chosen)}개 선정 · <span lang='en'>{len(chosen)} selected</span>; "
             f"{money}</p><table>{head}</tr>{''.join(row(p) for p in chosen)}</table>"
             f"<h3>선정되지 않은 사업 · <span lang='en'>Not selected, and why</span></h3>"
-            f"<table>{head}<th>이유 · <span lang='en'>why</span></th></tr>{lost}</table></section>")
+            f"<table>{head}<th scope='col'>이유<br><span lang='en'>why</span></th></tr>{lost}</table></section>")
 
 
 OUTCOME = {WON: ("당선", "won"), TIE: ("동점", "tie")}
