@@ -21,8 +21,13 @@ from starlette.routing import Route
 from kiosk.contract.election import Election
 from kiosk.errors import KioskError
 from sync.central.node import CentralNode
+from sync.central.page_html import page
 from sync.central.record_files import RESULTS_FILE, SELECTION_FILE, node_record_dir, read_json_file
 from sync.central.results_words import LOST, TIE, WON, contest_words, project_title
+
+STYLE = """body{font-family:'NanumGothic',sans-serif;margin:2em;max-width:64em} table{border-collapse:collapse}
+td,th{border:1px solid #999;padding:.2em .5em} td.n{text-align:right}"""
+
 
 def _both(ko: str, en: str) -> str:
     return f"{html.escape(ko)} · <span lang='en'>{html.escape(en)}</span>"
@@ -36,6 +41,14 @@ def _title(election: Election, project: str) -> str:
     """A project's name (its id when no option stands for it)."""
     title = project_title(election, project)
     return _both(title.ko, title.en) if title else html.escape(str(project))
+
+
+def _category(election: Election, category: object) -> str:
+    """A category's title from the signed package (the parsed rules keep only its id)."""
+    for c in (election.body.get("selection") or {}).get("categories", []):
+        if c.get("id") == category and isinstance(c.get("title"), dict):
+            return _both(c["title"].get("ko", ""), c["title"].get("en", ""))
+    return f"<code>{html.escape(str(category or ''))}</code>"
 
 
 def stage_html(election: Election, stage: dict) -> str:
@@ -55,7 +68,7 @@ def stage_html(election: Election, stage: dict) -> str:
 
     def row(p: dict, last: str = "") -> str:
         return (f"<tr><td>{html.escape(str(p.get('rank') or ''))}</td><td>{_title(election, p.get('project'))} "
-                f"({html.escape(str(p.get('project')))})</td><td>{html.escape(str(p.get('category') or ''))}</td>"
+                f"({html.escape(str(p.get('project')))})</td><td>{_category(election, p.get('category'))}</td>"
                 f"<td class='n'>{_won(p.get('cost'))}</td><td class='n'>{html.escape(str(p.get('points')))}</td>"
                 f"{last}</tr>")
 
@@ -112,13 +125,9 @@ def render_results(election: Election, results: object | None, selection: object
         body.append(f"<h2>{_both('개표 결과', 'Results')}</h2><p>{results.get('ballots_counted')} "
                     f"{_both('투표지 집계', 'ballots counted')}</p>")
         body += [contest_html(election, c) for c in results.get("results", []) if isinstance(c, dict)]
-    return f"""<!doctype html><html lang="ko"><head><meta charset="utf-8">
-<title>결과 · Results: {html.escape(election.title.en)}</title>
-<style>body{{font-family:'NanumGothic',sans-serif;margin:2em;max-width:64em}} table{{border-collapse:collapse}}
-td,th{{border:1px solid #999;padding:.2em .5em}} td.n{{text-align:right}}</style></head><body>
-<h1>{_both(election.title.ko, election.title.en)}</h1>
-{''.join(body)}
-<p><a href="/">← 현황 · <span lang="en">Dashboard</span></a></p></body></html>"""
+    return page(f"결과 · Results: {html.escape(election.title.en)}", STYLE,
+                f"<h1>{_both(election.title.ko, election.title.en)}</h1>{''.join(body)}"
+                "<p><a href='/'>← 현황 · <span lang='en'>Dashboard</span></a></p>")
 
 
 def results_routes(node: CentralNode) -> list[Route]:
@@ -131,8 +140,8 @@ def results_routes(node: CentralNode) -> list[Route]:
         except KioskError:
             return None, None
 
-    async def page(request: Request) -> Response:
+    async def results_page(request: Request) -> Response:
         results, selection = await run_in_threadpool(read)
         return HTMLResponse(render_results(node.election, results, selection), headers={"Cache-Control": "no-store"})
 
-    return [Route("/results", page)]
+    return [Route("/results", results_page)]
