@@ -42,9 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--communities", type=int, default=872)
     p.add_argument("--stations", type=int, default=36,
-                   help="stations (default 36: with both judgings the closing statement of a station of 73 "
-                        "communities, 3,922 bytes, and of some of 37, does not fit the tape's largest QR code, "
-                        "2,331 bytes at level M)")
+                   help="stations (default 36, the run of docs/results.md; with fewer a station's closing statement "
+                        "is longer and its tape prints it in several QR parts: bench/closing_qr_bench.py)")
     p.add_argument("--seed", type=int, default=2017)
     p.add_argument("--camera-share", type=float, default=0.03, help="share of members whose token the camera reads")
     p.add_argument("--seal-minutes", type=int, default=1, help="the kiosks' sealing interval T")

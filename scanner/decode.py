@@ -157,3 +157,19 @@ def decode_frame(frame: np.ndarray) -> list[str]:
     Never raises on an image, never returns a text that is not printable ASCII.
     """
     return decode_traced(frame)[0]
+
+
+def decode_still(frame: np.ndarray) -> list[str]:
+    """Every text any step of the cascade reads in a still image, in order of first reading.
+
+    For a photo or scan read once (a results tape with several QR codes): the camera loop stops at
+    the first step that reads anything, which may be one code of several; here every step runs.
+    """
+    if not is_image(frame):
+        return []
+    gray = to_gray(frame)
+    work = working_image(gray)
+    texts = zxing_texts(gray) + (zxing_texts(work) if work is not gray else [])
+    for step in RETRIES:
+        texts += step.read(step.prepare(work))
+    return list(dict.fromkeys(texts))

@@ -14,6 +14,8 @@ import copy
 import hashlib
 import json
 from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
 
 LOT_SEED = "2017-05-27 lot"
 COMMUNITIES = "ABCD"
@@ -95,3 +97,80 @@ def counted_results(election) -> dict:
     for style, grades in REPRESENTATIVES:
         count.add(election, style, {"grades": grades})
     return tally_json(election, count)
+
+
+@dataclass
+class VoteDay:
+    """What :func:`vote_day` leaves: the node's data folder, every batch it accepted, the checked ballots' QRs."""
+
+    data: Path
+    bodies: list[bytes] = field(default_factory=list)
+    spoiled_qrs: list[str] = field(default_factory=list)
+
+
+def vote_day(central, tmp_path: Path, check_first: bool = False) -> VoteDay:
+    """Members at one station, representatives at another; both closed; every batch accepted by node n1.
+
+    With ``check_first`` the first member checks a ballot (Benaloh: spoiled, its token left unspent)
+    before casting, so the node holds a spoiled ballot with its seed."""
+    from centralhelp import batches, close_station, make_kiosk, post, running_node
+    from kiosk.contract.batch_v2 import parse_batch_v2
+    from kiosk.contract.tokens import Valid
+    from kiosk.station.casting import Cast, Spoiled, admit_token, cast, prepare_encryption_for, spoil_ballot
+    from kiosk.station.station import Station
+    from storehelp import NOW
+
+    tokens: dict[str, list[str]] = {}
+    for style, payload in central.official:
+        tokens.setdefault(style, []).append(payload)
+    stations = {"S-0001": [(style, {"likes": likes}) for style, likes in MEMBERS],
+                "S-0002": [(style, {"grades": grades}) for style, grades in REPRESENTATIVES]}
+    day = VoteDay(tmp_path / "n1")
+    with running_node(central, day.data) as (node, server):
+        for station, ballots in stations.items():
+            root = make_kiosk(central, tmp_path / station, station=station)
+            used = Counter()
+            with Station.open(root) as s:
+                if check_first and station == "S-0001":
+                    style, selections = ballots[0]
+                    admitted = admit_token(s, tokens[style][0], NOW + 30)
+                    assert isinstance(admitted, Valid), admitted
+                    checked = spoil_ballot(s, admitted, prepare_encryption_for(s, style, selections), NOW + 30)
+                    assert isinstance(checked, Spoiled), checked
+                    day.spoiled_qrs.append(checked.qr)
+                for style, selections in ballots:
+                    result = cast(s, tokens[style][used[style]], selections, NOW + 60)
+                    assert isinstance(result, Cast), result
+                    used[style] += 1
+            close_station(root)
+            for body in batches(root):
+                assert parse_batch_v2(body).header.polls_closed
+                ack = post(server, body, central)
+                assert ack.verdict == "accepted", ack.reason
+                day.bodies.append(body)
+    return day
+
+
+def count_on_the_node(central, data: Path, tmp_path: Path) -> Path:
+    """``tally --aggregates``, each of trustees 1 and 3 decrypting on their own, ``tally --partials --out``."""
+    from kiosk.app.cliutil import call
+    from sync.central.cli import main as central_main
+
+    node = ["--data", data, "--election", central.directory]
+    code, text = call(central_main, "tally", *node, "--aggregates")
+    assert code == 0, text
+    secrets = tmp_path / "trustees"
+    secrets.mkdir()
+    (secrets / "election-key.json").write_text(json.dumps(central.ceremony.record))
+    partials = []
+    for i in (1, 3):
+        secret = central.ceremony.write_secret(secrets / f"t{i}", i)
+        partials.append(secrets / f"partial-{i}.json")
+        code, text = call(central_main, "trustee", "decrypt", "--secret", secret,
+                          "--election-key", secrets / "election-key.json",
+                          "--aggregates", data / "record-official" / "aggregates.json",
+                          "--floor", central.election.privacy_floor, "--out", partials[-1])
+        assert code == 0, text
+    code, text = call(central_main, "tally", *node, "--partials", *partials, "--out", tmp_path / "out", "--json")
+    assert code == 0, text
+    return tmp_path / "out" / "results.json"

@@ -33,13 +33,14 @@ class Tokens:
 
 
 def make_election(directory: Path, per_style: int, communities: int = 24,
-                  ceremony: tuple[int, int] = (3, 2)) -> Tokens:
+                  ceremony: tuple[int, int] = (3, 2), spec: dict | None = None) -> Tokens:
     """Create, mint (test and official) and freeze an election package.
 
     Its key comes from an in-process k-of-n ceremony (``ceremony=(n, k)``, 2 of 3 by default; it
-    takes milliseconds, so every election runs its own).
+    takes milliseconds, so every election runs its own). ``spec``: another election than the Ttabok
+    vote of ``communities``.
     """
-    spec = ttabok_spec(communities)
+    spec = spec or ttabok_spec(communities)
     local = run_ceremony(spec["id"], *ceremony)
     package = create_package(directory, spec, election_key=local.record)
     styles = [s.id for s in package.election.styles]

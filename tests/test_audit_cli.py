@@ -49,8 +49,9 @@ def _vote(root: Path, tokens, election, rng: random.Random) -> None:
 def _closing_statement(root: Path, target: Path) -> Path:
     with Station.open(root) as s:
         tape = report_of(s, "results_tape", NOW + 900, "en")
-    payload = next(b.payload for b in tape.blocks if isinstance(b, Code) and b.payload.startswith("KS1:"))
-    target.write_text(payload + "\n")
+    # what a photo of the tape gives: its closing QR code, or each of its parts (closing_parts), one a line
+    codes = [b.payload for b in tape.blocks if isinstance(b, Code) and b.payload.startswith(("KS1:", "KSP1:"))]
+    target.write_text("".join(code + "\n" for code in reversed(codes)))
     return target
 
 

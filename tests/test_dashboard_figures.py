@@ -138,8 +138,9 @@ def test_a_station_is_silent_only_while_open_and_quiet_for_longer_than_the_limit
 
 def test_the_query_string_is_read_leniently():
     q = Query.from_params({"sort": "nonsense", "show": "<script>", "page": "x", "per": "100000", "q": " S-1 "})
-    assert (q.sort, q.show, q.page, q.per_page, q.q, q.refresh) == ("problems", "all", 1, 500, "S-1", True)
+    assert (q.sort, q.show, q.page, q.per_page, q.q, q.refresh) == ("problems", "all", 1, 500, "S-1", False)
     assert Query.from_params({"refresh": "0", "page": "-4", "per": "1"}) == Query(refresh=False, page=1, per_page=10)
+    assert Query.from_params({"refresh": "1"}).refresh and not Query.from_params({"refresh": "yes"}).refresh
 
 
 def test_turnout_per_ballot_style_counts_the_board_and_withholds_small_styles(night):

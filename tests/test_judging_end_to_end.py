@@ -10,18 +10,14 @@ The small judged election of ``judginghelp`` (its hand-computed case): offline B
 from __future__ import annotations
 
 import json
-from collections import Counter
+import subprocess
 
 import pytest
 
-from centralhelp import close_station, make_central_election, make_kiosk, post, running_node, batches
+from centralhelp import make_central_election, running_node
 from kiosk.app.cliutil import call
-from kiosk.contract.batch_v2 import parse_batch_v2
-from kiosk.station.casting import Cast, cast
-from kiosk.station.station import Station
-from storehelp import NOW
 from sync.central.cli import main as central_main
-from tests.judginghelp import EXPERTS_CSV, LOT_SEED, MEMBERS, REPRESENTATIVES, judged_spec
+from tests.judginghelp import EXPERTS_CSV, LOT_SEED, count_on_the_node, judged_spec, vote_day
 
 
 def cli(*argv):
@@ -35,55 +31,9 @@ def judged_central(tmp_path_factory):
                                  spec=judged_spec())
 
 
-def vote_day(central, tmp_path):
-    """Members at one station, representatives at another; both closed; every batch accepted by node n1."""
-    tokens: dict[str, list[str]] = {}
-    for style, payload in central.official:
-        tokens.setdefault(style, []).append(payload)
-    stations = {"S-0001": [(style, {"likes": likes}) for style, likes in MEMBERS],
-                "S-0002": [(style, {"grades": grades}) for style, grades in REPRESENTATIVES]}
-    data = tmp_path / "n1"
-    with running_node(central, data) as (node, server):
-        for station, ballots in stations.items():
-            root = make_kiosk(central, tmp_path / station, station=station)
-            used = Counter()
-            with Station.open(root) as s:
-                for style, selections in ballots:
-                    result = cast(s, tokens[style][used[style]], selections, NOW + 60)
-                    assert isinstance(result, Cast), result
-                    used[style] += 1
-            close_station(root)
-            for body in batches(root):
-                assert parse_batch_v2(body).header.polls_closed
-                ack = post(server, body, central)
-                assert ack.verdict == "accepted", ack.reason
-    return data
-
-
-def count_on_the_node(central, data, tmp_path):
-    """``tally --aggregates``, each of trustees 1 and 3 decrypting on their own, ``tally --partials --out``."""
-    node = ["--data", data, "--election", central.directory]
-    code, text = cli("tally", *node, "--aggregates")
-    assert code == 0, text
-    secrets = tmp_path / "trustees"
-    (secrets).mkdir()
-    (secrets / "election-key.json").write_text(json.dumps(central.ceremony.record))
-    partials = []
-    for i in (1, 3):
-        secret = central.ceremony.write_secret(secrets / f"t{i}", i)
-        partials.append(secrets / f"partial-{i}.json")
-        code, text = cli("trustee", "decrypt", "--secret", secret, "--election-key", secrets / "election-key.json",
-                         "--aggregates", data / "record-official" / "aggregates.json",
-                         "--floor", central.election.privacy_floor, "--out", partials[-1])
-        assert code == 0, text
-    code, text = cli("tally", *node, "--partials", *partials, "--out", tmp_path / "out", "--json")
-    assert code == 0, text
-    return tmp_path / "out" / "results.json"
-
-
 def test_grades_and_likes_on_kiosks_to_the_selected_projects(judged_central, tmp_path):
     central = judged_central.copy(tmp_path / "e")
-    data = vote_day(central, tmp_path)
+    data = vote_day(central, tmp_path).data
     results = count_on_the_node(central, data, tmp_path)
     published = json.loads(results.read_text())
     rows = {o["option"]: o["likes"] for c in published["results"] for o in c["options"]}
@@ -114,7 +64,7 @@ def test_the_selection_is_published_with_the_results_and_re_derived_by_the_verif
     import httpx
 
     central = judged_central.copy(tmp_path / "e")
-    data = vote_day(central, tmp_path)
+    data = vote_day(central, tmp_path).data
     count_on_the_node(central, data, tmp_path)
     (tmp_path / "experts.csv").write_text(EXPERTS_CSV)
     assert cli("scores", "add", "--election", central.directory, "--electorate", "experts",
@@ -124,6 +74,16 @@ def test_the_selection_is_published_with_the_results_and_re_derived_by_the_verif
     code, text = cli("select", "--election", central.directory, "--data", data, "--lot-seed", LOT_SEED)
     assert code == 0 and "stage offline: 2 selected; budget 300 won, used 250, left 50" in text, text
     assert {p.name for p in (data / "record-official").iterdir()} >= {"selection.json", "offline.pb", "online.pb"}
+
+    # the results report: the record's results by name and the selection, as text and as a PDF
+    code, text = cli("results", "--election", central.directory, "--data", data, "--pdf", tmp_path / "results.pdf")
+    assert code == 0 and "stage offline: 2 selected, budget used 250 of 300 won" in text, text
+    pdf = subprocess.run(["pdftotext", "-layout", str(tmp_path / "results.pdf"), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    for words in ["개표 결과 보고서", "Results report", central.election.fingerprint_hex, "selection stage / 선정 단계 offline",
+                  "2 selected / 선정", "budget / 예산 300 원, used / 사용 250 원, left / 남음 50 원",
+                  "its category's quota was full", "not enough budget left", "selected in an earlier stage"]:
+        assert words in " ".join(pdf.split()), (words, pdf)
 
     with running_node(central, data) as (node, server):
         page = httpx.get(server.url + "/results").text

@@ -161,3 +161,15 @@ def test_batch_v2_vector_verifies_with_plain_ed25519_and_hashlib():
                                                             spoiled.ballot.ballot_id.hex()), spoiled.nonce_seed)
     assert opened == v["spoiled_selections"]
     assert not any(s in v["file"] for s in v["serials_hex"])      # serials never leave the kiosk
+
+
+def test_closing_parts_vector_joins_in_any_order_and_verifies():
+    """Reading needs inflate alone (deterministic everywhere); the file-match test above also pins the
+    writing side to this system's zlib."""
+    from kiosk.contract.closing_parts import assemble
+
+    v = json.loads((HERE / "closing-parts.json").read_text())
+    assert len(v["parts"]) >= 2 and all(p.startswith(f"KSP1:{v['statement_id']}:") for p in v["parts"])
+    joined = assemble([(str(n), p) for n, p in enumerate(reversed(v["parts"]))])
+    assert joined.refused == [] and joined.statements[0][1] == v["payload"]
+    assert parse_closing(v["payload"]).kiosk_key.hex == SigningKey(bytes.fromhex(v["kiosk_seed_hex"])).verify_key.hex

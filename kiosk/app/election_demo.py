@@ -48,6 +48,7 @@ from kiosk.app.voter import vote
 from kiosk.station.cardlist import load_card_list
 from kiosk.station.station import Station
 from kiosk.contract.closing import PREFIX as CLOSING_PREFIX
+from kiosk.contract.closing_parts import assemble, is_part
 from kiosk.contract.election import Election
 from kiosk.contract.package import load_package
 from kiosk.station.lifecycle import Action
@@ -85,11 +86,17 @@ def step(main, *argv: object, stdin: str = "") -> str:
 
 
 def closing_from_tape(printed: list[bytes], path: Path) -> list[str]:
-    """Render a results tape's printer bytes to a PNG at ``path``; the closing statements its QR codes hold."""
+    """Render a results tape's printer bytes to a PNG at ``path``; the closing statements its QR codes hold
+    (a statement printed in parts joined again, :mod:`kiosk.contract.closing_parts`)."""
     tape = tape_image(printed)
     path.parent.mkdir(parents=True, exist_ok=True)
     tape.save(path)
-    return [t for t in decode_frame(np.array(tape.convert("RGB"))[:, :, ::-1].copy()) if t.startswith(CLOSING_PREFIX)]
+    read = [t for t in decode_frame(np.array(tape.convert("RGB"))[:, :, ::-1].copy())
+            if t.startswith(CLOSING_PREFIX) or is_part(t)]
+    assembled = assemble((path.name, t) for t in read)
+    if assembled.refused:
+        raise DemoError(f"the results tape {path}: {assembled.refused[0]}")
+    return [payload for _, payload in assembled.statements]
 
 
 def choices_for(election: Election, style: str, rng: random.Random) -> list[str]:

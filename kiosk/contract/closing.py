@@ -35,7 +35,7 @@ PREFIX = "KS1:"
 CLOSING_FORMAT = "kiosk-closing/1"
 CLOSING_CONTEXT = "kiosk-closing/1"
 MODES = ("official", "test")
-MAX_PAYLOAD = 20_000
+MAX_PAYLOAD = 100_000  # a reader takes no longer statement; the kiosk prints none longer (closing_parts)
 FIELDS = {"format", "election_hex", "station", "mode", "kiosk_key_hex", "ballots", "turnout", "contests",
           "log_head", "batch", "time"}
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Iterable, Union
 
+from kiosk.contract.closing_parts import tape_codes
 from kiosk.contract.election import Election
 from kiosk.contract.paper_qr import paper_qr
 from kiosk.contract.tally_rules import Count, counts_shown
@@ -228,8 +229,20 @@ def results_tape(facts: StationFacts, counts: list[ContestCount], ballots_cast: 
         or [Line(w(language, "none"))]
     blocks += [Rule(), Pair(w(language, "last_batch"), last_batch or w(language, "none")),
                Pair(w(language, "acknowledged_by"), ", ".join(acknowledged_by) or w(language, "none")),
-               Rule(), Code(closing_payload, w(language, "closing_qr")), Line(w(language, "signature_worker"))]
+               Rule(), *_closing_codes(closing_payload, language), Line(w(language, "signature_worker"))]
     return Report("results_tape", language, tuple(blocks))
+
+
+def _closing_codes(payload: str, language: str) -> list[Block]:
+    """The signed statement as one QR code, or as its parts one after another, each captioned i/n
+    (:mod:`kiosk.contract.closing_parts`); a line in words when no QR codes can hold it."""
+    codes = tape_codes(payload)
+    if not codes:
+        return [Line(w(language, "closing_qr_too_large", chars=len(payload)))]
+    if len(codes) == 1:
+        return [Code(codes[0], w(language, "closing_qr"))]
+    return [Line(w(language, "closing_qr_parts", n=len(codes)))] + \
+        [Code(code, w(language, "closing_qr_part", i=i, n=len(codes))) for i, code in enumerate(codes, 1)]
 
 
 def paper_record(election: Election, style_id: str, selections: dict, ballot_id_hex: str, mode: str,

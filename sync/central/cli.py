@@ -3,7 +3,7 @@
 Verbs: ``election init|show``, ``tokens mint|freeze|check``, ``cards mint|list|revoke|check``, ``node init``,
 ``kiosks add``, ``serve``, ``ingest``, ``verify`` (a node's store, or ``--from`` published data),
 ``tally``, ``board check|export``, ``witness``, ``trustee keygen|share|accept|check|decrypt|combine``,
-``scores add``, ``select``.
+``scores add``, ``select``, ``tapes read``.
 Exit codes: 0 ok, 1 the thing checked is bad, 2 usage or input error.
 """
 
@@ -32,6 +32,8 @@ from sync.central.judging_cli import add_judging_verbs
 from sync.central.witness_cli import add_witness_verb
 from sync.central.trustee_cli import add_trustee_verbs, trustees_election_key
 from sync.central.node_cli import add_node_verbs
+from sync.central.results_cli import add_results_verb
+from sync.central.tapes.cli import add_tapes_verbs
 from sync.central.nodes import demo_nodes, parse_node_option, save_demo_keys
 from sync.central.sheets import write_token_pngs, write_token_sheet
 
@@ -293,6 +295,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_witness_verb(verbs)
     add_trustee_verbs(verbs)
     add_judging_verbs(verbs)
+    add_results_verb(verbs)
+    add_tapes_verbs(verbs)
     return p
 
 

@@ -18,8 +18,8 @@ What it shows, in Korean and English (the English marked ``lang="en"``), from wh
 * turnout over the day: ballots accepted per hour of this node's acknowledgements.
 
 It never shows selections or counts per option: results come from ``kiosk-central tally`` after
-the close, never from this page. The page reloads itself every 30 seconds (a meta refresh) unless
-paused (``?refresh=0``, a link on the page).
+the close, never from this page. The page reloads itself every 30 seconds (a meta refresh) only
+once the reader turns that on (``?refresh=1``, a link on the page; ``?refresh=0`` pauses it again).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from starlette.routing import Route
 from sync.central.dashboard_view import (FILTERS, PAGE_SIZE, SILENT_AFTER_S, SORTS, HourlyTurnout, Query, StationRow,
                                          StyleTurnout, View, build_view)
 from sync.central.node import CentralNode
+from sync.central.page_html import page, scrolling
 from sync.central.witnessing import Witnessing
 
 REFRESH_S = 30
@@ -117,7 +118,8 @@ th{background:#edf2f7} td.num{text-align:right;font-variant-numeric:tabular-nums
 .tile b{display:block;font-size:24px} .note{font-size:13px;color:#4a5568;max-width:900px}
 .chart text{font-size:11px;fill:#2d3748} .chart .value{font-weight:bold} code{font-size:13px}
 form.find{margin:8px 0} form.find label{margin-right:12px} nav.pages a,nav.pages span{margin-right:10px}
-a{color:#2a4365}
+a{color:#2a4365} th[scope=row]{white-space:nowrap}
+@media (max-width:600px){.tiles{gap:8px} .tile{flex:1 1 40%;min-width:0;padding:6px 10px} .tile b{font-size:20px}}
 """
 
 
@@ -250,17 +252,18 @@ def render(v: View) -> str:
     """The dashboard page (every value escaped)."""
     q, n = v.query, v.counts
     refresh = f'<meta http-equiv="refresh" content="{REFRESH_S}">' if q.refresh else ""
-    pause = (f'<a href="{_link(q, page=q.page, refresh="0")}">{bi("새로 고침 멈춤", "pause refresh")}</a>' if q.refresh
-             else f'<a href="{_link(q, page=q.page, refresh="1")}">{bi("새로 고침 다시 시작", "resume refresh")}</a>')
     every = bi(f"{REFRESH_S}초마다 새로 고침", f"refreshes every {REFRESH_S} s")
+    if q.refresh:
+        state, pause = every, f'<a href="{_link(q, page=q.page, refresh="0")}">{bi("새로 고침 멈춤", "pause refresh")}</a>'
+    else:  # off unless asked for (WCAG 2.2.1): the reader turns it on
+        state = bi("자동 새로 고침 꺼짐", "auto-refresh off")
+        pause = (f'<a href="{_link(q, page=q.page, refresh="1")}">'
+                 f'{bi(f"{REFRESH_S}초마다 새로 고침 켜기", f"refresh every {REFRESH_S} s")}</a>')
     turnout = f"{v.ballots} / {v.tokens} ({100 * v.ballots / v.tokens:.1f}%)" if v.tokens else str(v.ballots)
-    out = ['<!doctype html><html lang="ko"><head><meta charset="utf-8">', refresh,
-           f"<title>중앙 현황 · Central dashboard — {e(v.node_id)}</title><style>{STYLE}</style></head><body>",
-           f'<h1>{bi("중앙 현황판", "Central dashboard")} <span class="mode {e(v.mode)}">'
+    out = [f'<h1>{bi("중앙 현황판", "Central dashboard")} <span class="mode {e(v.mode)}">'
            f'{bi("공식" if v.mode == "official" else "시험", v.mode)}</span></h1>',
-           f'<p class="meta">{e(v.election_title)} — {bi("노드", "node", " ")} <b>{e(v.node_id)}</b> — '
-           f'{bi("기준 시각", "as of", " ")} {e(_clock(v.now, True))} '
-           f'({every if q.refresh else bi("새로 고침 멈춤", "refresh paused")}; {pause})</p>',
+           f'<p class="meta">{bi(*v.election_title)} — {bi("노드", "node", " ")} <b>{e(v.node_id)}</b> — '
+           f'{bi("기준 시각", "as of", " ")} {e(_clock(v.now, True))} ({state}; {pause})</p>',
            '<h2>' + bi("개표 준비", "Tally readiness") + '</h2>']
     if n["open"]:
         waiting = n["open"]
@@ -301,11 +304,10 @@ def render(v: View) -> str:
     out += ['<h2>' + bi("시간대별 투표", "Turnout over the day") + '</h2>',
             para("note", "시간당 접수된 투표지 수 (이 노드가 묶음을 확인한 시각 기준)",
                  "Ballots accepted per hour, by the time this node acknowledged each batch."),
-            turnout_svg(v.per_hour),
+            scrolling(turnout_svg(v.per_hour)),
             para("note", "이 화면은 선택 내용이나 개표 결과를 보여주지 않습니다. 결과는 마감 후 개표로만 나옵니다",
-                 "This page never shows selections or partial results: results come only from the tally after the close."),
-            "</body></html>"]
-    return "\n".join(out)
+                 "This page never shows selections or partial results: results come only from the tally after the close.")]
+    return page(f"중앙 현황 · Central dashboard — {e(v.node_id)}", STYLE, "\n".join(out), refresh)
 
 
 def dashboard_routes(node: CentralNode, witnessing: Witnessing) -> list[Route]:
@@ -323,8 +325,8 @@ def dashboard_routes(node: CentralNode, witnessing: Witnessing) -> list[Route]:
                 by_style.update(node.roll.count_by_style(node.mode))
             return build_view(node, witnessing, query, tokens[0], turnout, styles, by_style)
 
-    async def page(request: Request) -> Response:
+    async def dashboard(request: Request) -> Response:
         found = await run_in_threadpool(gather, Query.from_params(request.query_params))
         return HTMLResponse(render(found), headers={"Cache-Control": "no-store"})
 
-    return [Route("/", page)]
+    return [Route("/", dashboard)]

@@ -75,13 +75,16 @@ class StationRow:
 
 @dataclass(frozen=True)
 class Query:
-    """The page asked for: ``?sort=…&show=…&q=…&page=…&per=…&refresh=0`` (unknown values fall back)."""
+    """The page asked for: ``?sort=…&show=…&q=…&page=…&per=…&refresh=1`` (unknown values fall back).
+
+    The page reloads itself only when asked (``refresh=1``): a page that changes under a reader before
+    they could stop it fails WCAG 2.2.1, so the reload is turned on, not off."""
 
     sort: str = "problems"
     show: str = "all"
     q: str = ""
     page: int = 1
-    refresh: bool = True
+    refresh: bool = False
     per_page: int = PAGE_SIZE
 
     @classmethod
@@ -95,7 +98,7 @@ class Query:
 
         sort, show = params.get("sort", "problems"), params.get("show", "all")
         return cls(sort if sort in SORTS else "problems", show if show in FILTERS else "all",
-                   params.get("q", "")[:40].strip(), number("page", 1, 1, 1_000_000), params.get("refresh", "1") != "0",
+                   params.get("q", "")[:40].strip(), number("page", 1, 1, 1_000_000), params.get("refresh", "0") == "1",
                    number("per", PAGE_SIZE, 10, MAX_PAGE_SIZE))
 
 
@@ -105,7 +108,7 @@ class View:
 
     node_id: str
     mode: str
-    election_title: str
+    election_title: tuple[str, str]   # (Korean, English)
     now: float
     query: Query
     stations: list[StationRow]        # this page's stations, in the order asked for
@@ -306,7 +309,7 @@ def build_view(node: CentralNode, witnessing: Witnessing, query: Query, tokens: 
     size, _ = node.store.checkpoint()
     title = node.election.title
     per_hour = (turnout or HourlyTurnout()).update(node.store, utc_offset_s(now))
-    return View(node.node_id, node.mode, f"{title.ko} · {title.en}", now, dataclasses.replace(query, page=page),
+    return View(node.node_id, node.mode, (title.ko, title.en), now, dataclasses.replace(query, page=page),
                 shown, len(chosen), pages, counts, blocking, sum(a.last_batch for a in activity), size, tokens,
                 sum(a.held for a in activity), per_hour, doubles, rejected(node, activity, station_of), size,
                 witnessing.cosigned(), [n.id for n in node.election.nodes if n.id != node.node_id],

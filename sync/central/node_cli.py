@@ -131,6 +131,7 @@ def cmd_tally(args: argparse.Namespace) -> int:
     """Publish the aggregates (--aggregates), or combine the trustees' partials (--partials)."""
     from sync.central.record_files import node_record_dir
     from sync.central.results import write_results
+    from sync.central.results_cdf import write_cdf
     from sync.central.tally_v2 import publish_aggregates, tally_v2
 
     if bool(args.aggregates) == bool(args.partials):
@@ -149,11 +150,12 @@ def cmd_tally(args: argparse.Namespace) -> int:
                       f"{path.name} --floor {node.election.lowest_floor} --out partial-N.json")
             return EXIT_OK
         report = tally_v2(node, args.partials, override_open=args.override_open_stations)
-        written = write_results(report, node_record_dir(node.data_dir, node.mode))   # results.json joins the record
+        written = write_results(report, node.election, node_record_dir(node.data_dir, node.mode))   # results.json joins the record
     finally:
         node.close()
-    written += write_results(report, args.out) if args.out else []
-    code = _print_tally(report, written, args.json)
+    written += write_results(report, node.election, args.out) if args.out else []
+    written += write_cdf(report.to_json(), node.election, [node_record_dir(node.data_dir, node.mode), args.out])
+    code = _print_tally(report, node.election, written, args.json)
     judging = node.election.judging
     if judging is not None and judging.stages and not args.json:
         print(f"this election selects projects: once the experts' scores are signed, publish the selection with "
@@ -161,14 +163,14 @@ def cmd_tally(args: argparse.Namespace) -> int:
     return code
 
 
-def _print_tally(report, written: list, as_json: bool) -> int:
+def _print_tally(report, election, written: list, as_json: bool) -> int:
     """The tally report as JSON or a table with the files written; exit 0 when it has no finding."""
     from sync.central.results import table
 
     if as_json:
         print_json(report.to_json())
     else:
-        print(table(report))
+        print(table(report, election))
         for path in written:
             print(f"written: {path}")
     return EXIT_OK if report.ok else EXIT_BAD
@@ -185,8 +187,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
         from sync.central.observer_cli import cmd_verify_from
 
         return cmd_verify_from(args)
-    if args.data is None or args.closing:
-        print("error: give --data DIR (a node's store) or --from URL|DIR (--closing goes with --from)",
+    if args.data is None or args.closing or args.cdf:
+        print("error: give --data DIR (a node's store) or --from URL|DIR (--closing and --cdf go with --from)",
               file=sys.stderr)
         return EXIT_USAGE
     node = CentralNode(args.election, args.data, mode=args.mode, db=args.db)
@@ -277,7 +279,7 @@ def add_node_verbs(verbs) -> None:
                      help="step 2: the trustees' partial decryptions (at least the threshold)")
     tal.add_argument("--override-open-stations", action="store_true",
                      help="tally although some stations have not closed (logged and printed)")
-    tal.add_argument("--out", type=Path, help="write results.csv and results.json here")
+    tal.add_argument("--out", type=Path, help="write results.csv, results.json and results.cdf.json here")
     tal.add_argument("--json", action="store_true")
     tal.set_defaults(func=cmd_tally)
 
@@ -290,5 +292,8 @@ def add_node_verbs(verbs) -> None:
                      help="with --from, format 2: processes checking the ballots' proofs (default: the cores)")
     ver.add_argument("--closing", nargs="+", type=Path, metavar="FILE",
                      help="with --from: files of signed closing statements (results-tape QR payloads, one a line)")
+    ver.add_argument("--cdf", type=Path, metavar="FILE",
+                     help="with --from: once the published results.json is verified, write it as NIST SP 1500-100 "
+                     "Common Data Format JSON to FILE (docs/formats.md)")
     ver.add_argument("--json", action="store_true")
     ver.set_defaults(func=cmd_verify)

@@ -27,6 +27,7 @@ from typing import Sequence
 from kiosk.contract.batch import MODES
 from kiosk.contract.board_checkpoint import ORIGIN_PREFIX, BoardCheckpoint, parse_checkpoint, witness_name
 from kiosk.contract.closing import check_closing, parse_closing
+from kiosk.contract.closing_parts import assemble
 from kiosk.contract.election import Election
 from kiosk.contract.findings import Finding, note, ok, problem
 from kiosk.errors import FormatError, KioskError, SignatureError
@@ -207,9 +208,11 @@ class LeafFacts:
 def check_closings(election: Election, mode: str, roster: Roster | None, facts: LeafFacts,
                    payloads: Sequence[tuple[str, str]]) -> list[Finding]:
     """Each statement's kiosk signature, its agreement with the election, its kiosk on the roster,
-    and its ballot count and turnout against the board's leaves from that kiosk."""
-    out = []
-    for place, payload in payloads:
+    and its ballot count and turnout against the board's leaves from that kiosk. A statement printed
+    in parts (``KSP1:``, one a line in any order) is joined first (:mod:`kiosk.contract.closing_parts`)."""
+    assembled = assemble(payloads)
+    out = [problem(f"closing {r.where}", str(r)) for r in assembled.refused]
+    for place, payload in assembled.statements:
         try:
             statement = parse_closing(payload)
         except KioskError as e:

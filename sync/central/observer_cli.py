@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 from kiosk.contract.board_checkpoint import parse_checkpoint
 from kiosk.app.cliutil import EXIT_BAD, EXIT_OK, EXIT_USAGE, print_json
+from kiosk.contract.package import load_package
 from sync.central.observer import InputError, Published, report_json, verify_record
 from sync.central.results import results_csv_of
 from sync.central.observer_export import copy_package, read_board, read_closing_lines, write_board
@@ -50,14 +52,33 @@ def cmd_verify_from(args: argparse.Namespace) -> int:
             print(f.line())
         if derived is not None and derived.count is not None:
             print(f"results re-derived from the record ({derived.count.ballots} ballots counted):")
-            print(results_csv_of(derived.results), end="")
+            print(results_csv_of(derived.results, load_package(args.election).election), end="")
         if derived is not None and derived.selection is not None:
             for stage in derived.selection["stages"]:
                 print(f"selection re-derived, stage {stage['stage']}: {len(stage['selected'])} selected "
                       f"({', '.join(stage['selected'][:20])}{', ...' if len(stage['selected']) > 20 else ''})")
         bad = sum(f.level == "problem" for f in findings)
         print("verified: every check passed" if not bad else f"NOT verified: {bad} problems")
+    if args.cdf is not None:
+        _write_cdf(args, published, findings, derived)
     return EXIT_OK if report["ok"] else EXIT_BAD
+
+
+def _write_cdf(args: argparse.Namespace, published: Published, findings: list, derived) -> None:
+    """``--cdf FILE``: the published results.json in NIST's Common Data Format, only once it equals the
+    results re-derived from the record (else nothing is written and stderr says why)."""
+    from kiosk.contract.package import load_package
+    from sync.central.record_files import write_json
+    from sync.central.results_cdf import election_report
+
+    checked = derived is not None and derived.count is not None and isinstance(published.count.results, dict)
+    if not checked or any(f.place == "results.json" and f.level == "problem" for f in findings):
+        print(f"error: {args.cdf} not written: the published results.json is not verified", file=sys.stderr)
+        return
+    election = load_package(args.election).election
+    write_json(args.cdf, election_report(published.count.results, election, datetime.now(timezone.utc)))
+    if not args.json:
+        print(f"written: {args.cdf}")
 
 
 def cmd_board_export(args: argparse.Namespace) -> int:

@@ -21,8 +21,12 @@ from kiosk.contract.board_checkpoint import parse_checkpoint
 from kiosk.contract.receipts import ReceiptFound, check_receipt
 from kiosk.contract.tracking import CodeError, parse_code
 from sync.central.board import Board
+from sync.central.page_html import page
 
 MAX_CODE_CHARS = 40
+STYLE = """body{font-family:'NanumGothic',sans-serif;margin:2em;max-width:40em}
+input{font-size:1.4em;padding:.3em;width:14em} button{font-size:1.2em;padding:.3em 1em}
+.ok{border:3px solid #185;padding:.6em} .no{border:3px solid #a33;padding:.6em}"""
 
 
 def receipt_result(board: Board, code: str) -> ReceiptFound | None:
@@ -50,23 +54,19 @@ def render(code: str, found: ReceiptFound | CodeError | None) -> str:
             answer = ("<p class='no'>이 확인 번호는 게시판에서 찾을 수 없습니다 · <span lang='en'>This code is not "
                       "on the board.</span> 번호를 다시 확인하세요 · <span lang='en'>Check the code and try again."
                       "</span></p>")
-    return f"""<!doctype html><html lang="ko"><head><meta charset="utf-8">
-<title>확인 번호 조회 · Receipt check</title>
-<style>body{{font-family:'NanumGothic',sans-serif;margin:2em;max-width:40em}}
-input{{font-size:1.4em;padding:.3em;width:14em}} button{{font-size:1.2em;padding:.3em 1em}}
-.ok{{border:3px solid #185;padding:.6em}} .no{{border:3px solid #a33;padding:.6em}}</style></head><body>
-<h1>확인 번호 조회 · <span lang="en">Receipt check</span></h1>
+    body = f"""<h1>확인 번호 조회 · <span lang="en">Receipt check</span></h1>
 <p>영수증의 확인 번호를 입력하세요 · <span lang="en">Type the tracking code from your receipt.</span></p>
 <form method="get" action="/receipt"><label for="code">확인 번호 · <span lang="en">Tracking code</span></label>
 <input id="code" name="code" value="{html.escape(code)}" maxlength="{MAX_CODE_CHARS}"
  autocomplete="off" placeholder="XXXXX-XXXXX"> <button>조회 · <span lang="en">Check</span></button></form>
-{answer}<p><a href="/">← 현황 · <span lang="en">Dashboard</span></a></p></body></html>"""
+{answer}<p><a href="/">← 현황 · <span lang="en">Dashboard</span></a></p>"""
+    return page("확인 번호 조회 · Receipt check", STYLE, body)
 
 
 def receipt_routes(board: Board) -> list[Route]:
     """``GET /receipt?code=…``."""
 
-    async def page(request: Request) -> Response:
+    async def receipt_page(request: Request) -> Response:
         code = request.query_params.get("code", "")[:MAX_CODE_CHARS].strip()
         found: ReceiptFound | CodeError | None = None
         if code:
@@ -76,4 +76,4 @@ def receipt_routes(board: Board) -> list[Route]:
                 found = e
         return HTMLResponse(render(code, found), headers={"Cache-Control": "no-store"})
 
-    return [Route("/receipt", page)]
+    return [Route("/receipt", receipt_page)]

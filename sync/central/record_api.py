@@ -24,11 +24,15 @@ from starlette.routing import Route
 from kiosk.errors import KioskError
 from sync.central.count import ElectionKey
 from sync.central.node import CentralNode
+from sync.central.page_html import page
 from sync.central.record_files import AGGREGATES_FILE, RESULTS_FILE, SELECTION_FILE, node_record_dir, read_count_files
 from sync.central.spoiled_check import OpenedSpoiled, describe, open_spoiled_code
 
 JSON_TYPE = "application/json"
 MAX_CODE_CHARS = 120
+SPOILED_STYLE = """body{font-family:'NanumGothic',sans-serif;margin:2em;max-width:44em}
+input{font-size:1.1em;padding:.3em;width:30em} button{font-size:1.2em;padding:.3em 1em}
+.ok{border:3px solid #185;padding:.6em} .no{border:3px solid #a33;padding:.6em}"""
 
 
 def spoiled_lines(node: CentralNode) -> list[bytes]:
@@ -46,26 +50,34 @@ def render_spoiled(code: str, opened: OpenedSpoiled | None, error: KioskError | 
     answer = ""
     if opened is not None:
         rows = "".join(f"<li>{html.escape(ko)}<br><span lang='en'>{html.escape(en)}</span></li>"
-                       for ko, en in zip(describe(node.election, opened, "ko"), describe(node.election, opened, "en")))
-        answer = (f"<div class='ok'><p>확인한 투표지 {opened.ballot_id_hex} (투표지 유형 {html.escape(opened.style)})에 "
-                  f"암호화된 선택 · <span lang='en'>What checked ballot {opened.ballot_id_hex} (style "
+                       for ko, en in zip(describe(node.election, opened, "ko", ids=False),
+                                   describe(node.election, opened, "en", ids=False)))
+        ballot = f"<code>{opened.ballot_id_hex}</code>"
+        answer = (f"<div class='ok'><p>확인한 투표지 {ballot} (투표지 유형 {html.escape(opened.style)})에 "
+                  f"암호화된 선택 · <span lang='en'>What checked ballot {ballot} (style "
                   f"{html.escape(opened.style)}) encrypted:</span></p><ul>{rows}</ul>"
                   "<p>선택한 것과 같은지 확인하세요. 이 투표지는 집계되지 않습니다 · <span lang='en'>Compare it with "
                   "what you chose. This ballot is never counted.</span></p></div>")
     elif error is not None:
-        answer = f"<p class='no'>{html.escape(error.message)}<br>{html.escape(error.hint)}</p>"
-    return f"""<!doctype html><html lang="ko"><head><meta charset="utf-8">
-<title>확인한 투표지 열기 · Check a checked ballot</title>
-<style>body{{font-family:'NanumGothic',sans-serif;margin:2em;max-width:44em}}
-input{{font-size:1.1em;padding:.3em;width:30em}} button{{font-size:1.2em;padding:.3em 1em}}
-.ok{{border:3px solid #185;padding:.6em}} .no{{border:3px solid #a33;padding:.6em}}</style></head><body>
-<h1>확인한 투표지 열기 · <span lang="en">Check a checked ballot</span></h1>
+        answer = _refusal(error)
+    body = f"""<h1>확인한 투표지 열기 · <span lang="en">Check a checked ballot</span></h1>
 <p>투표 확인지의 'KC1:'로 시작하는 QR 코드를 읽거나 입력하세요 · <span lang="en">Scan or type the QR code
 starting with KC1: from the paper record.</span></p>
 <form method="get" action="/check-spoiled"><label for="code">QR 코드 · <span lang="en">QR code</span></label>
 <input id="code" name="code" value="{html.escape(code)}" maxlength="{MAX_CODE_CHARS}" autocomplete="off"
- placeholder="KC1:…"> <button>열기 · Open</button></form>
-{answer}<p><a href="/">← 현황 · Dashboard</a></p></body></html>"""
+ placeholder="KC1:…"> <button>열기 · <span lang="en">Open</span></button></form>
+{answer}<p><a href="/">← 현황 · <span lang="en">Dashboard</span></a></p>"""
+    return page("확인한 투표지 열기 · Check a checked ballot", SPOILED_STYLE, body)
+
+
+def _refusal(error: KioskError) -> str:
+    """A refusal in Korean first, its English marked (messages are "English / 한국어" or carry ``korean``)."""
+    en, _, ko = error.message.rpartition(" / ")
+    if error.korean:
+        ko, en = f"{error.korean[0]} {error.korean[1]}", error.message
+    said = f"{html.escape(ko)}<br><span lang='en'>{html.escape(en)}</span>" if en else \
+        f"<span lang='en'>{html.escape(error.message)}</span>"
+    return f"<p class='no'>{said}<br><span lang='en'>{html.escape(error.hint)}</span></p>"
 
 
 def record_routes(node: CentralNode) -> list[Route]:

@@ -21,12 +21,12 @@ from starlette.routing import Route
 from kiosk.contract.election import Election
 from kiosk.errors import KioskError
 from sync.central.node import CentralNode
+from sync.central.page_html import page
 from sync.central.record_files import RESULTS_FILE, SELECTION_FILE, node_record_dir, read_json_file
+from sync.central.results_words import LOST, TIE, WON, contest_words, project_title
 
-LOST = {"points": ("점수 부족 (선정 수 마감)", "points short: the stage's count was reached"),
-        "quota": ("분야 한도 초과", "its category's quota was full"),
-        "budget": ("예산 부족", "not enough budget left"),
-        "selected_earlier": ("앞 단계에서 선정됨", "selected in an earlier stage")}
+STYLE = """body{font-family:'NanumGothic',sans-serif;margin:2em;max-width:64em} table{border-collapse:collapse}
+td,th{border:1px solid #999;padding:.2em .5em} td.n{text-align:right} td.why{min-width:12em}"""
 
 
 def _both(ko: str, en: str) -> str:
@@ -38,15 +38,17 @@ def _won(value: object) -> str:
 
 
 def _title(election: Election, project: str) -> str:
-    """A project's name: the title of the first option that stands for it (its id when there is none)."""
-    rules = election.judging
-    found = next((p for p in rules.projects if p.id == project), None) if rules else None
-    for option_id in (found.options if found else ()):
-        for contest in election.contests:
-            option = contest.option(option_id)
-            if option is not None:
-                return _both(option.title.ko, option.title.en)
-    return html.escape(str(project))
+    """A project's name (its id when no option stands for it)."""
+    title = project_title(election, project)
+    return _both(title.ko, title.en) if title else html.escape(str(project))
+
+
+def _category(election: Election, category: object) -> str:
+    """A category's title from the signed package (the parsed rules keep only its id)."""
+    for c in (election.body.get("selection") or {}).get("categories", []):
+        if c.get("id") == category and isinstance(c.get("title"), dict):
+            return _both(c["title"].get("ko", ""), c["title"].get("en", ""))
+    return f"<code>{html.escape(str(category or ''))}</code>"
 
 
 def stage_html(election: Election, stage: dict) -> str:
@@ -60,38 +62,51 @@ def stage_html(election: Election, stage: dict) -> str:
              f"예산 · <span lang='en'>budget</span> {_won(stage.get('budget'))} 원, "
              f"사용 · <span lang='en'>used</span> {_won(stage.get('used'))} 원, "
              f"남음 · <span lang='en'>left</span> {_won(stage.get('left'))} 원")
-    head = ("<tr><th>순위 · <span lang='en'>rank</span></th><th>사업 · <span lang='en'>project</span></th>"
-            "<th>분야 · <span lang='en'>category</span></th><th>비용 · <span lang='en'>cost</span> (원)</th>"
-            "<th>점수 · <span lang='en'>points</span></th>")
+    head = "<tr>" + "".join(f"<th scope='col'>{ko}<br><span lang='en'>{en}</span></th>" for ko, en in (
+        ("순위", "rank"), ("사업", "project"), ("분야", "category"), ("비용 (원)", "cost (won)"), ("점수", "points")))
 
     def row(p: dict, last: str = "") -> str:
         return (f"<tr><td>{html.escape(str(p.get('rank') or ''))}</td><td>{_title(election, p.get('project'))} "
-                f"({html.escape(str(p.get('project')))})</td><td>{html.escape(str(p.get('category') or ''))}</td>"
+                f"({html.escape(str(p.get('project')))})</td><td>{_category(election, p.get('category'))}</td>"
                 f"<td class='n'>{_won(p.get('cost'))}</td><td class='n'>{html.escape(str(p.get('points')))}</td>"
                 f"{last}</tr>")
 
-    lost = "".join(row(p, f"<td>{_both(*LOST.get(p.get('lost'), (str(p.get('lost')),) * 2))}</td>")
+    lost = "".join(row(p, f"<td class='why'>{_both(*LOST.get(p.get('lost'), (str(p.get('lost')),) * 2))}</td>")
                    for p in projects if not p.get("selected"))
     return (f"<section><h2>{name}</h2><p>{len(chosen)}개 선정 · <span lang='en'>{len(chosen)} selected</span>; "
             f"{money}</p><table>{head}</tr>{''.join(row(p) for p in chosen)}</table>"
             f"<h3>선정되지 않은 사업 · <span lang='en'>Not selected, and why</span></h3>"
-            f"<table>{head}<th>이유 · <span lang='en'>why</span></th></tr>{lost}</table></section>")
+            f"<table>{head}<th scope='col'>이유<br><span lang='en'>why</span></th></tr>{lost}</table></section>")
+
+
+OUTCOME = {WON: ("당선", "won"), TIE: ("동점", "tie")}
 
 
 def contest_html(election: Election, result: dict) -> str:
-    """One contest's published counts (none under the privacy floor)."""
-    contest = election.contest(result.get("contest")) if isinstance(result.get("contest"), str) else None
-    name = _both(contest.title.ko, contest.title.en) if contest else html.escape(str(result.get("contest")))
-    if result.get("suppressed"):
+    """One contest's published counts by option name, its blank ballots and winners (none under the privacy floor)."""
+    c = contest_words(election, result)
+    if c is None:
+        return f"<h3>{html.escape(str(result.get('contest')))}</h3><p>{_both('이 선거에 없는 경선', 'not a contest of this election')}</p>"
+    name = _both(c.name.ko, c.name.en)
+    if c.suppressed:
         withheld = _both("투표지가 공개 하한보다 적어 표 수를 공개하지 않습니다",
                          "counts withheld: fewer ballots than the privacy floor")
         return f"<h3>{name}</h3><p>{withheld}</p>"
-    rows = "".join(f"<tr><td>{html.escape(str(o.get('option')))}</td><td class='n'>{o.get('likes')}</td>"
-                   f"<td class='n'>{o.get('bonus')}</td><td class='n'>{o.get('score')}</td></tr>"
-                   for o in result.get("options", []) if isinstance(o, dict))
-    return (f"<h3>{name} ({result.get('ballots')} 투표지 · <span lang='en'>ballots</span>)</h3><table><tr>"
-            f"<th>선택지 · <span lang='en'>option</span></th><th>득표 · <span lang='en'>votes</span></th>"
-            f"<th>가산점 · <span lang='en'>bonus</span></th><th>점수 · <span lang='en'>score</span></th></tr>"
+    bonus = bool(election.bonus_bands)
+    extra = ("<th>가산점 · <span lang='en'>bonus</span></th><th>점수 · <span lang='en'>score</span></th>" if bonus
+             else "<th>결과 · <span lang='en'>outcome</span></th>")
+
+    def cells(o) -> str:
+        if bonus:
+            return f"<td class='n'>{o.row.get('bonus')}</td><td class='n'>{o.row.get('score')}</td>"
+        return f"<td>{_both(*OUTCOME[o.outcome]) if o.outcome else ''}</td>"
+
+    rows = "".join(f"<tr><td>{_both(o.name.ko, o.name.en)} ({html.escape(o.option)})</td>"
+                   f"<td class='n'>{o.votes}</td>{cells(o)}</tr>" for o in c.options)
+    if c.blank is not None:
+        rows += f"<tr><td>{_both('기권 (선택 없음)', 'blank')}</td><td class='n'>{c.blank}</td>{'<td></td>' * (2 if bonus else 1)}</tr>"
+    return (f"<h3>{name} ({c.ballots} 투표지 · <span lang='en'>ballots</span>)</h3><table><tr>"
+            f"<th>선택지 · <span lang='en'>option</span></th><th>득표 · <span lang='en'>votes</span></th>{extra}</tr>"
             f"{rows}</table>")
 
 
@@ -109,13 +124,9 @@ def render_results(election: Election, results: object | None, selection: object
         body.append(f"<h2>{_both('개표 결과', 'Results')}</h2><p>{results.get('ballots_counted')} "
                     f"{_both('투표지 집계', 'ballots counted')}</p>")
         body += [contest_html(election, c) for c in results.get("results", []) if isinstance(c, dict)]
-    return f"""<!doctype html><html lang="ko"><head><meta charset="utf-8">
-<title>결과 · Results: {html.escape(election.title.en)}</title>
-<style>body{{font-family:'NanumGothic',sans-serif;margin:2em;max-width:64em}} table{{border-collapse:collapse}}
-td,th{{border:1px solid #999;padding:.2em .5em}} td.n{{text-align:right}}</style></head><body>
-<h1>{_both(election.title.ko, election.title.en)}</h1>
-{''.join(body)}
-<p><a href="/">← 현황 · <span lang="en">Dashboard</span></a></p></body></html>"""
+    return page(f"결과 · Results: {html.escape(election.title.en)}", STYLE,
+                f"<h1>{_both(election.title.ko, election.title.en)}</h1>{''.join(body)}"
+                "<p><a href='/'>← 현황 · <span lang='en'>Dashboard</span></a></p>")
 
 
 def results_routes(node: CentralNode) -> list[Route]:
@@ -128,8 +139,8 @@ def results_routes(node: CentralNode) -> list[Route]:
         except KioskError:
             return None, None
 
-    async def page(request: Request) -> Response:
+    async def results_page(request: Request) -> Response:
         results, selection = await run_in_threadpool(read)
         return HTMLResponse(render_results(node.election, results, selection), headers={"Cache-Control": "no-store"})
 
-    return [Route("/results", page)]
+    return [Route("/results", results_page)]

@@ -57,8 +57,10 @@ def open_spoiled_code(election: Election, key: ElectionKey, code: str, published
                      hint="the kiosk's batch may not have reached this node: try again later or ask another node")
 
 
-def describe(election: Election, opened: OpenedSpoiled, lang: str = "en") -> list[str]:
-    """One line per contest: its title and the options the ballot held (or none)."""
+def describe(election: Election, opened: OpenedSpoiled, lang: str = "en", ids: bool = True) -> list[str]:
+    """One line per contest: its title and the options the ballot held (or none); with ``ids`` each
+    name follows its id (for staff); without them the names, an option's id after it in brackets
+    when it says something the name does not (for a voter's page)."""
     out = []
     for cid, chosen in opened.contents.items():
         contest = election.contest(cid)
@@ -67,7 +69,9 @@ def describe(election: Election, opened: OpenedSpoiled, lang: str = "en") -> lis
             option = contest.option(option_id)
             title = option.title.in_language(lang) if option else option_id
             grade = f" = {chosen[option_id]}" if isinstance(chosen, dict) else ""
-            names.append(f"{option_id} {title}{grade}")
+            shown = f"{option_id} {title}" if ids else title if title == option_id else f"{title} ({option_id})"
+            names.append(f"{shown}{grade}")
         none = "선택 없음" if lang == "ko" else "nothing chosen"
-        out.append(f"{cid} {contest.title.in_language(lang)}: {', '.join(names) if names else none}")
+        name = f"{cid} {contest.title.in_language(lang)}" if ids else contest.title.in_language(lang)
+        out.append(f"{name}: {', '.join(names) if names else none}")
     return out

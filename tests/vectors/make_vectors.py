@@ -7,6 +7,7 @@ to any format shows up as a failing test and a diff of these files.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -20,6 +21,7 @@ from kiosk.contract.canonical import b64url, canonical_bytes  # noqa: E402
 from kiosk.contract.card_list import LIST_CONTEXT, LIST_FORMAT  # noqa: E402
 from kiosk.contract.cards import CARD_CONTEXT, card_body, sign_card  # noqa: E402
 from kiosk.contract.closing import CLOSING_CONTEXT, CLOSING_FORMAT, sign_closing  # noqa: E402
+from kiosk.contract.closing_parts import tape_codes  # noqa: E402
 from kiosk.contract.election import ELECTION_CONTEXT, ELECTION_FORMAT, election_fingerprint, parse_election  # noqa: E402
 from kiosk.contract.envelope import seal_envelope  # noqa: E402
 from kiosk.contract.expert_scores import SCORES_CONTEXT, SCORES_FORMAT  # noqa: E402
@@ -122,6 +124,7 @@ def build_vectors() -> dict[str, dict]:
                            "kiosk_seed_hex": KIOSK_SEED.hex(), "context": CLOSING_CONTEXT, "body": closing,
                            "canonical_body": canonical_bytes(closing).decode("ascii"), "payload": closing_payload,
                            "signature_b64": closing_payload.rsplit(".", 1)[1]}
+    out["closing-parts.json"] = closing_parts_vector(kiosk, fp.hex())
     msg = b"domain separation"
     out["signature.json"] = {"description": "the signed message is ASCII context, one zero byte, the message",
                              "seed_hex": AUTHORITY_SEED.hex(), "public_hex": authority.verify_key.hex,
@@ -138,6 +141,23 @@ def build_vectors() -> dict[str, dict]:
                                  "canonical_body_hex": canonical_bytes(scores).hex(),
                                  "envelope": seal_envelope(SCORES_CONTEXT, scores, authority)}
     return out
+
+
+def closing_parts_vector(kiosk: SigningKey, election_hex: str) -> dict:
+    """A statement too long for one tape code (60 contests of 12 options) and the parts the tape prints."""
+    contests = {f"G{c:02d}": {"ballots": 90, "options": {f"P{c:02d}{o:02d}": (c * 12 + o) * 7 % 91 for o in range(12)}}
+                for c in range(60)}
+    body = {"format": CLOSING_FORMAT, "election_hex": election_hex, "station": "S01", "mode": "official",
+            "kiosk_key_hex": kiosk.verify_key.hex, "ballots": 90, "turnout": {"s1": 90}, "contests": contests,
+            "log_head": {"seq": 4000, "hash_hex": "11" * 32}, "batch": {"number": 40, "header_hash_hex": "22" * 32},
+            "time": 1495893600}
+    payload = sign_closing(kiosk, body)
+    return {"description": "a closing statement printed in parts: 'KSP1:' ID ':' I '/' N ':' DATA, ID the first 8 "
+                           "bytes of SHA-256 of the payload in upper-case hex, DATA the I-th of N nearly equal pieces "
+                           "of base32 (RFC 4648, no padding) of zlib level 9 of the payload",
+            "kiosk_seed_hex": KIOSK_SEED.hex(), "payload": payload,
+            "statement_id": hashlib.sha256(payload.encode("ascii")).digest()[:8].hex().upper(),
+            "parts": tape_codes(payload)}
 
 
 def batch_v2_election():

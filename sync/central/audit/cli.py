@@ -16,6 +16,7 @@ from pathlib import Path
 
 from kiosk.app.cliutil import EXIT_BAD, EXIT_OK, print_json
 from kiosk.contract.closing import parse_closing
+from kiosk.contract.closing_parts import assemble
 from kiosk.contract.election import Election
 from kiosk.contract.cvr import parse_cvrs
 from kiosk.contract.package import load_package
@@ -40,10 +41,16 @@ VERDICT_KO = {STOP: "감사 종료: 위험 한도 충족", ESCALATE: "표본 확
 def _statements(paths: list[Path], election_hex: str) -> list:
     out = []
     for path in paths:
-        statement = parse_closing(read_input(path, "a closing statement").decode("ascii", "replace").strip())
-        if statement["election_hex"] != election_hex:
-            raise FormatError(f"{path}: the closing statement is of another election")
-        out.append(statement)
+        # one statement a file: its one line, or the lines of its parts in any order (closing_parts)
+        lines = read_input(path, "a closing statement").decode("ascii", "replace").splitlines()
+        assembled = assemble((f"{path} line {n}", line.strip()) for n, line in enumerate(lines, 1) if line.strip())
+        if assembled.refused:
+            raise FormatError(str(assembled.refused[0]), hint="read every QR code of the results tape into the file")
+        for _, payload in assembled.statements or [("", "")]:
+            statement = parse_closing(payload)
+            if statement["election_hex"] != election_hex:
+                raise FormatError(f"{path}: the closing statement is of another election")
+            out.append(statement)
     return out
 
 

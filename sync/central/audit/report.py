@@ -12,15 +12,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from xml.sax.saxutils import escape
+from reportlab.platypus import Spacer
 
 from kiosk.contract.election import Election
-from sync.central.sheets import hangul_pdf_font
+from sync.central.pdf_layout import build, styles
 
 STATUS_WORDS = {"read": "read / 판독", "missing": "paper not found / 용지 없음",
                 "no_qr": "no readable QR / QR 판독 불가", "other_election": "another election's paper / 다른 선거 용지"}
@@ -28,13 +24,8 @@ STATUS_WORDS = {"read": "read / 판독", "missing": "paper not found / 용지 �
 
 def write_report(path: Path, election: Election, summary: dict, plan_sha256: str) -> None:
     """Write the report of the audit whose :func:`~sync.central.audit.cli.summary` is ``summary``."""
-    font = hangul_pdf_font()
-    body = ParagraphStyle("body", fontName=font, fontSize=9.5, leading=13)
-    head = ParagraphStyle("head", parent=body, fontSize=15, leading=20, spaceAfter=4)
-    sub = ParagraphStyle("sub", parent=body, fontSize=11.5, leading=16, spaceBefore=8, spaceAfter=3)
-
-    def p(text: str, style=body) -> Paragraph:
-        return Paragraph(escape(text), style)
+    s = styles()
+    p, head, sub = s.p, s.head, s.sub
 
     alpha = summary["risk_limit"]
     story = [p("위험 제한 감사 보고서 / Risk-limiting audit report", head),
@@ -42,20 +33,20 @@ def write_report(path: Path, election: Election, summary: dict, plan_sha256: str
              p(f"election fingerprint / 선거 지문: {election.fingerprint_hex}"),
              p(f"audit plan SHA-256 / 감사 계획: {plan_sha256}"), Spacer(1, 4 * mm),
              p(f"결과 / Verdict: {summary['verdict_ko']} / {summary['verdict']}", sub),
-             _table(font, [["method / 방식", summary["method"]],
-                           ["risk limit / 위험 한도", f"{alpha:g}"],
-                           ["public seed / 공개 시드", summary["seed"]],
-                           ["outcomes / 감사 대상", ", ".join(summary["outcomes"])],
-                           ["population / 모집단", str(summary["population"])],
-                           ["papers drawn / 추출 용지", str(summary["drawn"])],
-                           ["agreed by both boards / 두 감사원 합의", str(summary["agreed"])]]
+             s.table([["method / 방식", summary["method"]],
+                     ["risk limit / 위험 한도", f"{alpha:g}"],
+                     ["public seed / 공개 시드", summary["seed"]],
+                     ["outcomes / 감사 대상", ", ".join(summary["outcomes"])],
+                     ["population / 모집단", str(summary["population"])],
+                     ["papers drawn / 추출 용지", str(summary["drawn"])],
+                     ["agreed by both boards / 두 감사원 합의", str(summary["agreed"])]]
                     + [[STATUS_WORDS[k], str(v)] for k, v in sorted(summary["statuses"].items())])]
     story.append(p("주장별 위험 / Risk per assertion", sub))
     rows = [["assertion / 주장", "contests / 경선", "risk / 위험", "sampled / 표본", "met / 충족"]]
     rows += [[a["name"], ", ".join(a["contests"]), f"{a['risk']:.4f}", f"{a['sampled']} / {a['population']}",
               ("yes / 예" if a["met"] else "no / 아니오") + (f" ({a['note']})" if a["note"] else "")]
              for a in summary["assertions"]]
-    story.append(_table(font, rows, header=True))
+    story.append(s.table(rows, header=True))
     for title, lines in (("감사할 수 없는 것 / Not auditable by this tool", summary["not_auditable"]),
                          ("불일치 / Discrepancies", summary["problems"]
                           + ([f"{len(summary['disagree'])} drawn papers where the two board members disagree: to be "
@@ -67,15 +58,4 @@ def write_report(path: Path, election: Election, summary: dict, plan_sha256: str
               p("Anyone can re-run this audit: the sample is SHA-256(\"kiosk-audit-ticket/1\", seed, label), "
                 "smallest first (docs/audit.md); the risk is ALPHA (Stark 2023) over the papers in drawing order. "
                 "누구나 공개 시드와 감사 기록으로 이 결과를 다시 계산할 수 있습니다.")]
-    SimpleDocTemplate(str(path), pagesize=A4, title="Risk-limiting audit report", author="kiosk-central",
-                      leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm, bottomMargin=16 * mm).build(story)
-
-
-def _table(font: str, rows: list[list[str]], header: bool = False) -> Table:
-    style = ParagraphStyle("cell", fontName=font, fontSize=8.5, leading=11)
-    table = Table([[Paragraph(escape(c), style) for c in row] for row in rows], hAlign="LEFT", repeatRows=int(header))
-    commands = [("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]
-    if header:
-        commands.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")))
-    table.setStyle(TableStyle(commands))
-    return table
+    build(path, story, "Risk-limiting audit report")

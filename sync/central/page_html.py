@@ -1,0 +1,47 @@
+"""The frame every page a node serves to a person shares: language, phone width, landmarks, focus.
+
+One place for what each page must have and is easy to forget (all checked in headless Chromium by
+``tests/test_a11y_pages.py``): ``lang="ko"`` on the page (its English marked ``lang="en"`` where it
+stands), a viewport so that a phone lays the page out at its own width instead of shrinking a
+980-pixel page, Korean broken between words, not inside them (``word-break: keep-all``, as Korean
+is set), the content in a ``<main>`` landmark, form fields in the page's font, a visible
+keyboard focus ring, and wide tables and charts that scroll inside their own box (reachable by keyboard)
+instead of pushing the whole page sideways on a phone.
+"""
+
+from __future__ import annotations
+
+import re
+
+VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+
+BASE_STYLE = """
+*,*::before,*::after{box-sizing:border-box}
+body{word-break:keep-all;overflow-wrap:break-word}
+input,button,select{font:inherit;max-width:100%}
+:focus-visible{outline:3px solid #1a5fb4;outline-offset:2px}
+.scroll{overflow-x:auto;max-width:100%}
+caption{text-align:left}
+code{white-space:nowrap}
+"""
+PHONE_STYLE = "@media (max-width:600px){body{margin:12px}}"   # after the page's own: it wins there
+
+_TABLE = re.compile(r"<table\b")
+
+
+def scrolling(part: str) -> str:
+    """``part`` (a chart) in a box that scrolls sideways on its own; ``tabindex`` lets a keyboard scroll it."""
+    return f'<div class="scroll" tabindex="0">{part}</div>'
+
+
+def scrolling_tables(body: str) -> str:
+    """Each table in a :func:`scrolling` box."""
+    return _TABLE.sub('<div class="scroll" tabindex="0"><table', body).replace("</table>", "</table></div>")
+
+
+def page(title: str, style: str, body: str, head: str = "") -> str:
+    """A whole page: ``title`` and ``body`` already escaped, ``style`` the page's own CSS,
+    ``head`` more of the head (the dashboard's refresh when it is on)."""
+    return (f'<!doctype html><html lang="ko"><head><meta charset="utf-8">{VIEWPORT}{head}'
+            f"<title>{title}</title><style>{BASE_STYLE}{style}{PHONE_STYLE}</style></head>"
+            f"<body><main>{scrolling_tables(body)}</main></body></html>")

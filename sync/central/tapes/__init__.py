@@ -1,0 +1,1 @@
+"""Results tapes at the centre: reading their signed closing statements from photos (``kiosk-central tapes``)."""

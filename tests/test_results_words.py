@@ -1,0 +1,86 @@
+"""The results in the election's own words: names, votes, blank ballots and winners by each contest's rule."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from kiosk.contract.spec import read_spec
+from kiosk.contract.tally_rules import ContestResult, OptionResult
+from sync.central.results import results_csv_of
+from sync.central.results_page import contest_html
+from sync.central.results_words import TIE, WON, contest_words, outcome_line, outcomes
+from ceremonyhelp import format2_package
+
+APARTMENT = Path(__file__).resolve().parents[1] / "docs" / "examples" / "apartment.toml"
+
+
+@pytest.fixture(scope="module")
+def election(tmp_path_factory):
+    return format2_package(tmp_path_factory.mktemp("apt"), read_spec(APARTMENT))[0].election
+
+
+def _result(contest: str, ballots: int, likes: dict, suppressed: bool = False) -> ContestResult:
+    return ContestResult(contest, ballots, suppressed, tuple(
+        OptionResult(o, None, None, 0, None if suppressed else n, None if suppressed else n) for o, n in likes.items()))
+
+
+def _json(r: ContestResult) -> dict:
+    return {"contest": r.contest, "ballots": r.ballots, "suppressed": r.suppressed,
+            "options": [o.__dict__ for o in r.options]}
+
+
+@pytest.mark.parametrize("votes, elected, expected", [
+    ({"a": 5, "b": 3, "c": 1}, 1, {"a": WON}),
+    ({"a": 5, "b": 5, "c": 1}, 1, {"a": TIE, "b": TIE}),
+    ({"a": 5, "b": 3, "c": 3}, 2, {"a": WON, "b": TIE, "c": TIE}),
+    ({"a": 5, "b": 3, "c": 1}, 2, {"a": WON, "b": WON}),
+    ({"a": 5, "b": 0, "c": 0}, 2, {"a": WON}),            # no vote never wins, even with a seat free
+    ({"a": 0, "b": 0}, 1, {}),
+    ({"a": 4, "b": 4}, 2, {"a": WON, "b": WON}),          # a tie that both seats hold is no tie
+    ({"a": 4, "b": 1}, 0, {}),                            # the selection stages decide
+])
+def test_winners_by_the_contests_rule(votes, elected, expected):
+    assert outcomes(votes, elected) == expected
+
+
+def test_single_contest_says_names_blank_and_winner(election):
+    c = contest_words(election, _json(_result("chair", 12, {"kim": 7, "park": 4})))
+    assert [o.name.en for o in c.options] == ["Kim Min-ji", "Park Jun-ho"]
+    assert c.blank == 1 and c.seats == 1
+    assert [o.option for o in c.winners] == ["kim"]
+    assert outcome_line(c) == "most votes: Kim Min-ji (kim)"
+
+
+def test_approval_contest_elects_as_many_as_a_voter_may_choose(election):
+    c = contest_words(election, _json(_result("works", 12, {"roof": 9, "playground": 6, "cctv": 6})))
+    assert c.blank is None                                  # not in the published sums: never claimed
+    assert c.seats == 2 and [o.option for o in c.winners] == ["roof"]
+    assert sorted(o.option for o in c.tied) == ["cctv", "playground"]
+    assert outcome_line(c).startswith("tie: ")
+
+
+def test_withheld_contest_has_no_votes_and_no_winner(election):
+    c = contest_words(election, _json(_result("chair", 3, {"kim": 0, "park": 0}, suppressed=True)))
+    assert c.suppressed and c.blank is None and not c.winners
+    assert all(o.votes is None for o in c.options)
+    assert "withheld" in outcome_line(c)
+    assert "<td" not in contest_html(election, _json(_result("chair", 3, {"kim": 0, "park": 0}, suppressed=True)))
+
+
+def test_csv_of_a_general_election_has_names_and_outcomes_not_ttabok_columns(election):
+    results = [_result("chair", 12, {"kim": 7, "park": 4}), _result("works", 12, {"roof": 9, "playground": 6, "cctv": 2})]
+    rows = list(csv.DictReader(io.StringIO(results_csv_of(results, election))))
+    assert "likes" not in rows[0] and "bonus" not in rows[0]
+    kim = next(r for r in rows if r["option"] == "kim")
+    assert (kim["name_ko"], kim["name_en"], kim["votes"], kim["blank"], kim["outcome"]) == ("김민지", "Kim Min-ji", "7", "1", WON)
+    assert [r["option"] for r in rows if r["outcome"] == WON] == ["kim", "roof", "playground"]
+
+
+def test_results_page_names_options_and_the_winner(election):
+    page = contest_html(election, _json(_result("chair", 12, {"kim": 7, "park": 4})))
+    assert "김민지" in page and "Kim Min-ji" in page and "당선" in page and "기권" in page
+    assert page.count("<tr>") == 4                          # header, two options, blank
