@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from centralhelp import make_central_election, running_node
+from centralhelp import batches, make_central_election, make_kiosk, post, running_node, seal_batch, serial_of, \
+    signed_batch, vote
 from kiosk.app.cliutil import call
 from kiosk.contract.batch_v2 import parse_batch_v2
 from kiosk.contract.tracking import tracking_code
@@ -73,8 +74,34 @@ def site(tmp_path_factory):
              "receipt-unknown": "/receipt?code=ABCDE-FGHJK", "receipt-typo": f"/receipt?code={receipt[:-1]}",
              "check-spoiled": "/check-spoiled", "check-spoiled-opened": f"/check-spoiled?code={day.spoiled_qrs[0]}",
              "check-spoiled-bad": "/check-spoiled?code=KC1:nonsense"}
+    pages |= {"dashboard-night": "/?per=10", "dashboard-night-2": "/?per=10&page=2&sort=station"}
     with running_node(central, day.data) as (_, server):
+        election_night_problems(central, tmp, server)
         yield server.url, pages
+
+
+def election_night_problems(central, tmp: Path, server) -> None:
+    """After the count, what the dashboard exists to show: a held batch (S-0003 sent 1 and 3 of 3), a
+    doubly used token (S-0004), a rejected batch (S-0005, a token off the roll), six stations never
+    heard from (S-0006..S-0011: 11 stations, two pages of 10). vote_day spent each style's first tokens."""
+    tokens: dict[str, list[str]] = {}
+    for style, payload in central.official:
+        tokens.setdefault(style, []).append(payload)
+    held = make_kiosk(central, tmp / "S-0003", station="S-0003")
+    for payload in tokens["mD"]:
+        vote(held, [("mD", payload)], central.election)
+        seal_batch(held)
+    sent = batches(held)
+    assert [post(server, body, central).verdict for body in (sent[0], sent[2])] == ["accepted", "held"]
+    twice = make_kiosk(central, tmp / "S-0004", station="S-0004")
+    reused = post(server, signed_batch(twice, central.election, [("mA", serial_of(tokens["mA"][0]))]), central)
+    assert reused.verdict == "accepted" and reused.double_use == 1
+    off = make_kiosk(central, tmp / "S-0005", station="S-0005")
+    serial = serial_of(tokens["mC"][2])
+    refused = post(server, signed_batch(off, central.election, [("mC", bytes([serial[0] ^ 1]) + serial[1:])]), central)
+    assert refused.verdict == "rejected", refused
+    for n in range(6, 12):
+        make_kiosk(central, tmp / f"S-{n:04d}", station=f"S-{n:04d}")
 
 
 @pytest.fixture(scope="module")

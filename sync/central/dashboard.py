@@ -118,7 +118,7 @@ th{background:#edf2f7} td.num{text-align:right;font-variant-numeric:tabular-nums
 .tile b{display:block;font-size:24px} .note{font-size:13px;color:#4a5568;max-width:900px}
 .chart text{font-size:11px;fill:#2d3748} .chart .value{font-weight:bold} code{font-size:13px}
 form.find{margin:8px 0} form.find label{margin-right:12px} nav.pages a,nav.pages span{margin-right:10px}
-a{color:#2a4365} th[scope=row]{white-space:nowrap}
+a{color:#2a4365} th[scope=row]{white-space:nowrap} td.status{min-width:10em} nav.pages{margin:6px 0}
 @media (max-width:600px){.tiles{gap:8px} .tile{flex:1 1 40%;min-width:0;padding:6px 10px} .tile b{font-size:20px}}
 """
 
@@ -158,7 +158,7 @@ def _station_rows(v: View) -> list[str]:
             numbers = ", ".join(map(str, k.held_numbers)) if k else ""
             held = f'{e(numbers or a.held)} ({bi(f"{a.last_batch + 1} 기다림", f"waiting for {a.last_batch + 1}")})' \
                 if a and a.held else "—"
-            out.append(f'<tr><th scope="row">{e(row.station) if first else ""}</th><td>{_status(row) if first else ""}'
+            out.append(f'<tr><th scope="row">{e(row.station) if first else ""}</th><td class="status">{_status(row) if first else ""}'
                        f'</td><td><code>{e(k.fingerprint) if k else "—"}</code>'
                        f'{" (" + bi("마감", "closed", " ") + ")" if a and a.closed and len(row.kiosks) > 1 else ""}</td>'
                        f'<td class="num">{a.last_batch if a and a.last_batch else "—"}</td>'
@@ -184,7 +184,8 @@ def _finder(v: View) -> str:
             f'value="{"1" if q.refresh else "0"}"><input type="hidden" name="per" value="{q.per_page}"><button type="submit">{bi("적용", "Apply")}</button></form>')
 
 
-def _pages(v: View) -> str:
+def _pages(v: View, where: tuple[str, str]) -> str:
+    """The page links, above or below the table: two navigation landmarks, so each has its own name."""
     if v.pages == 1:
         return ""
     q, parts = v.query, []
@@ -193,7 +194,7 @@ def _pages(v: View) -> str:
     parts.append(f'<span>{bi(f"{v.pages}쪽 중 {q.page}쪽", f"page {q.page} of {v.pages}")}</span>')
     if q.page < v.pages:
         parts.append(f'<a href="{_link(q, page=q.page + 1)}" rel="next">{bi("다음", "next")}</a>')
-    return f'<nav class="pages" aria-label="쪽 · pages">{"".join(parts)}</nav>'
+    return f'<nav class="pages" aria-label="쪽 {where[0]} · pages, {where[1]}">{"".join(parts)}</nav>'
 
 
 def _quorum(v: View) -> list[str]:
@@ -284,7 +285,8 @@ def render(v: View) -> str:
             _tile("응답 없음", "silent", n["silent"], "bad" if n["silent"] else ""),
             _tile("중복 사용", "double uses", len(v.double_uses), "bad" if v.double_uses else ""),
             "</div>", *_by_style(v),
-            '<h2>' + bi("투표소", "Stations") + '</h2>', _finder(v), _pages(v), *_station_rows(v), _pages(v),
+            '<h2>' + bi("투표소", "Stations") + '</h2>', _finder(v), _pages(v, ("위", "above")), *_station_rows(v),
+            _pages(v, ("아래", "below")),
             '<p class="note">' + bi(f"한 쪽에 {v.query.per_page}곳; 시각은 이 노드의 시계",
                                     f"{v.query.per_page} stations a page; times by this node's clock") + "</p>"]
     if v.other_nodes:
