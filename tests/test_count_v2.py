@@ -1,5 +1,5 @@
 """Format 2's count (sync/central/count.py): counted ballots, aggregates, partials checked and combined,
-with no ballot decrypted; the results equal the plain count's; double uses and decisions as in format 1."""
+with no ballot decrypted; the results equal the plain count's; double uses set aside until staff decide."""
 
 from __future__ import annotations
 

@@ -44,7 +44,7 @@ class StationPort:
                  usb_dir: Path = USB_DIR) -> None:
         self.station, self.printer, self.clock, self.usb_dir = station, printer, clock, Path(usb_dir)
         self._prepared: dict[str, PreparedBallot] = {}
-        self._early = None   # format 2: the encryption made during review (its seed only in memory)
+        self._early = None   # the encryption made during review (its seed only in memory)
         self._who: Unlocked | None = None
         self._large = False  # the voter's paper record was in large print: so is their receipt
 
@@ -68,7 +68,7 @@ class StationPort:
         return prepare_ballot(self.station, admitted, selections, self._now(), early[1] if early else None)
 
     def prepare_encryption(self, payload: str, style: str, selections: dict) -> None:
-        """Format 2: encrypt and prove the reviewed selections now (the booth's worker thread, while the
+        """Encrypt and prove the reviewed selections now (the booth's worker thread, while the
         voter reads the review screen); the print or cast uses it if the selections are still these."""
         self._early = (payload, prepare_encryption_for(self.station, style, selections))
 
@@ -113,7 +113,7 @@ class StationPort:
 
     def check_ballot(self, payload: str, style: str, selections: dict, language: str,
                      large: bool = False) -> flow.CheckDone | flow.PrintFailed | flow.CastFailed:
-        """Format 2's "check this ballot": spoil the reviewed encryption (its seed goes on paper and to the
+        """The voter's "check this ballot" (Benaloh): spoil the reviewed encryption (its seed goes on paper and to the
         board), print the checked record; the voter then starts over with the same, unspent token."""
         early, self._early = self._early, None   # an encryption whose seed is out is never cast
         self._prepared.clear()

@@ -16,7 +16,7 @@ What leaves the kiosk in format 2 (the canonical JSON of)::
   object without sig_b64)``.
 
 The Merkle leaf is the canonical JSON of the whole object; the tracking code is its hash as before.
-The kiosk of a format-2 election casts these (:mod:`kiosk.contract.ballot_row_v2` is its
+The kiosk casts these (:mod:`kiosk.contract.ballot_row_v2` is its
 ballot-box row); the node judges them in batch format 2 (:mod:`kiosk.contract.batch_v2`).
 """
 
