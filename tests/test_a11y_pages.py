@@ -266,3 +266,14 @@ def test_the_refresh_is_off_until_turned_on_and_can_be_paused(site, browser):
         assert refresh.count() == 0
     finally:
         context.close()
+
+
+def test_refusals_say_what_to_do_in_korean_and_english(site, browser):
+    base, pages = site
+    context, page = visit(browser, base + pages["check-spoiled-bad"], "desktop")
+    try:
+        refusal = page.locator("p.no")
+        assert "'확인용 QR' 코드를 읽히세요" in refusal.inner_text()   # what to do, in Korean too, in the paper's words
+        assert "Scan the 'Check QR' of the paper record" in refusal.locator("span[lang=en]").inner_text()
+    finally:
+        context.close()
