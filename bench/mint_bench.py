@@ -22,15 +22,16 @@ from pathlib import Path
 import segno
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from kiosk.contract.package import create_package  # noqa: E402
+from ceremonyhelp import format2_package  # noqa: E402
 from kiosk.contract.tokens import new_serial, token_payload  # noqa: E402
 from kiosk.contract.ttabok import TOKENS_PER_COMMUNITY, ttabok_spec  # noqa: E402
 from sync.central.cli import main as central  # noqa: E402
 
 
 def one_run(communities: int, work: Path) -> dict[str, float]:
-    package = create_package(work / "e", ttabok_spec(communities))
+    package, _ = format2_package(work / "e", ttabok_spec(communities))
     t0 = time.perf_counter()
     with redirect_stdout(io.StringIO()):
         code = central(["tokens", "mint", "--election", str(package.directory), "--all-styles",

@@ -1,11 +1,12 @@
-"""The token roll at national size: format 2 (token keys) beside format 1 (H(serial)), same run, same tokens.
+"""The token roll at national size: token keys beside a roll of bare hashes H(serial), same run, same tokens.
 
-Builds both rolls of ``--tokens`` entries (default 4,744,241, the seed's national early vote)
+Builds two rolls of ``--tokens`` entries (default 4,744,241, the seed's national early vote)
 through the project's own :class:`TokenRoll` (``add`` in chunks, ``freeze``) from the same random
-serials, then prints per format: what the roll key costs per token on one core (format 2 derives
-an Ed25519 key pair, format 1 hashes), insert and freeze time, file size, and the latency of
-single lookups of present and absent keys (median and p95 of ``--lookups``), with the ratios
-format 2 / format 1.
+serials: one keyed as the roll is (:func:`roll_key`, each token's Ed25519 public key), and the
+baseline keyed by a bare SHA-256 of the serial (what ballot format 1's roll held, before token keys:
+the same 32-byte key, the cheapest one to make). It prints for each: what the key costs per token
+on one core, insert and freeze time, file size, and the latency of single lookups of present and
+absent keys (median and p95 of ``--lookups``), with the ratios token key / hash.
 
     .venv/bin/python bench/roll_bench.py [--tokens 4744241] [--lookups 20000] [--styles 250]
 """
@@ -13,6 +14,7 @@ format 2 / format 1.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import random
 import statistics
@@ -30,31 +32,40 @@ from kiosk.contract.tokens import roll_key  # noqa: E402
 
 FINGERPRINT = bytes(range(32))
 CHUNK = 100_000
+HASH_TAG = b"kiosk-token-ref/1\x00"   # the baseline's key: SHA-256(tag || fingerprint || serial)
 
 
-def _keys(job: tuple[int, int, int]) -> list[bytes]:
-    """Roll keys of serials seed..seed+count (deterministic, so both formats get the same tokens)."""
-    seed, count, ballot_format = job
-    rnd = random.Random(seed)
-    return [roll_key(FINGERPRINT, rnd.randbytes(16), ballot_format) for _ in range(count)]
+def hash_key(fingerprint: bytes, serial: bytes) -> bytes:
+    """The baseline's roll key: a bare hash of the serial."""
+    return hashlib.sha256(HASH_TAG + fingerprint + serial).digest()
 
 
-def per_token_us(ballot_format: int, n: int = 50_000) -> float:
+KEY_MAKERS = {"hash": hash_key, "token": roll_key}
+
+
+def _keys(job: tuple[int, int, str]) -> list[bytes]:
+    """Roll keys of serials seed..seed+count (deterministic, so both rolls get the same tokens)."""
+    seed, count, kind = job
+    rnd, make = random.Random(seed), KEY_MAKERS[kind]
+    return [make(FINGERPRINT, rnd.randbytes(16)) for _ in range(count)]
+
+
+def per_token_us(kind: str, n: int = 50_000) -> float:
     """Median over 5 runs of one core's time per roll key, in microseconds."""
-    serials = [os.urandom(16) for _ in range(n)]
+    serials, make = [os.urandom(16) for _ in range(n)], KEY_MAKERS[kind]
     runs = []
     for _ in range(5):
         t = time.perf_counter()
         for s in serials:
-            roll_key(FINGERPRINT, s, ballot_format)
+            make(FINGERPRINT, s)
         runs.append((time.perf_counter() - t) / n * 1e6)
     return statistics.median(runs)
 
 
-def build(folder: Path, tokens: int, styles: int, ballot_format: int, authority: SigningKey) -> dict:
+def build(folder: Path, tokens: int, styles: int, kind: str, authority: SigningKey) -> dict:
     folder.mkdir()
     roll = TokenRoll(folder, FINGERPRINT, authority.verify_key)
-    jobs = [(i, min(CHUNK, tokens - i), ballot_format) for i in range(0, tokens, CHUNK)]
+    jobs = [(i, min(CHUNK, tokens - i), kind) for i in range(0, tokens, CHUNK)]
     insert_s, kept = 0.0, []
     with Pool(os.cpu_count()) as pool:
         for job, keys in zip(jobs, pool.imap(_keys, jobs)):
@@ -100,18 +111,18 @@ def main() -> None:
     authority = SigningKey.generate()
     rows = {}
     with tempfile.TemporaryDirectory(dir=os.environ.get("ROLL_BENCH_DIR")) as d:
-        for fmt in (1, 2):
-            built = build(Path(d) / f"v{fmt}", args.tokens, args.styles, fmt, authority)
-            rows[fmt] = dict(built, key_us=per_token_us(fmt),
-                             lookup=lookups(Path(d) / f"v{fmt}", authority, built.pop("present"), args.lookups))
+        for kind in KEY_MAKERS:
+            built = build(Path(d) / kind, args.tokens, args.styles, kind, authority)
+            rows[kind] = dict(built, key_us=per_token_us(kind),
+                              lookup=lookups(Path(d) / kind, authority, built.pop("present"), args.lookups))
     print(f"token roll of {args.tokens:,} tokens, {args.styles} styles, {os.cpu_count()} cores for key making; "
           f"lookups: {args.lookups:,} single present and absent keys, in microseconds")
-    print(f"{'':32}{'format 1 H(serial)':>20}{'format 2 token key':>20}{'2 / 1':>8}")
+    print(f"{'':32}{'bare hash H(serial)':>20}{'token key (roll)':>20}{'ratio':>8}")
 
     def line(name: str, a: float, b: float, unit: str) -> None:
         print(f"{name:32}{a:>17.1f} {unit:2}{b:>17.1f} {unit:2}{b / a:>8.2f}")
 
-    one, two = rows[1], rows[2]
+    one, two = rows["hash"], rows["token"]
     line("roll key per token, one core", one["key_us"], two["key_us"], "us")
     line("insert (TokenRoll.add)", one["insert_s"], two["insert_s"], "s")
     line("freeze (root + signature)", one["freeze_s"], two["freeze_s"], "s")
@@ -119,7 +130,7 @@ def main() -> None:
     line("lookup present, median", one["lookup"][0], two["lookup"][0], "us")
     line("lookup present, p95", one["lookup"][1], two["lookup"][1], "us")
     line("lookup absent, median", one["lookup"][2], two["lookup"][2], "us")
-    print(f"format 2 key making for the whole roll on one core: {two['key_us'] * args.tokens / 1e6:.0f} s")
+    print(f"token key making for the whole roll on one core: {two['key_us'] * args.tokens / 1e6:.0f} s")
 
 
 if __name__ == "__main__":

@@ -14,12 +14,12 @@ for path in (ROOT, ROOT / "tests"):
 
 def minted_payloads(count: int, communities: int = 4) -> list[str]:
     """``count`` test-mode token payloads minted onto the roll of a fresh throwaway election."""
+    from ceremonyhelp import format2_package
     from kiosk.contract.minting import mint_tokens
-    from kiosk.contract.package import create_package
     from kiosk.contract.ttabok import ttabok_spec
 
     with tempfile.TemporaryDirectory(prefix="scan-corpus-") as tmp:
-        package = create_package(Path(tmp) / "election", ttabok_spec(communities))
+        package, _ = format2_package(Path(tmp) / "election", ttabok_spec(communities))
         styles = [s.id for s in package.election.styles]
         per_style = -(-count // len(styles))
         minted = mint_tokens(package, [(s, per_style) for s in styles], "test")

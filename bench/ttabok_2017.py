@@ -49,9 +49,6 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seal-minutes", type=int, default=1, help="the kiosks' sealing interval T")
     p.add_argument("--csv", type=Path, default=Path("ttabok-2017-results.csv"), help="where the results CSV goes")
     p.add_argument("--workdir", type=Path, help="keep every file of the day here (default: a temporary folder)")
-    p.add_argument("--format", type=int, choices=(2,), default=2, dest="ballot_format",
-                   help="ballot format: 2, encrypted ballots with proofs and the count without a key (the only one: "
-                        "format 1, SealedBox ballots and a dealer's key shares, is removed)")
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="ttabok-2017-"))

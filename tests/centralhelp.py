@@ -66,7 +66,7 @@ def make_central_election(directory: Path, per_style: int = 12, communities: int
     spec["nodes"] = [{"id": n, "url": f"http://127.0.0.1:{9000 + i}", "key_hex": k.verify_key.hex}
                      for i, (n, k) in enumerate(keys.items())]
     local = run_ceremony(spec["id"], *ceremony)
-    package = create_package(directory, spec, trustees=3, threshold=2, election_key=local.record)
+    package = create_package(directory, spec, election_key=local.record)
     styles = [s.id for s in package.election.styles]
     official = mint_tokens(package, [(s, per_style) for s in styles], "official")
     test = mint_tokens(package, [(s, 2) for s in styles], "test")

@@ -86,14 +86,18 @@ def seeded_ceremony(election_id: str, trustees: int = 3, threshold: int = 2) -> 
     return run_ceremony(election_id, trustees, threshold)
 
 
+def format2_body(spec: dict, authority_key_hex: str = "ab" * 32, trustees: int = 3, threshold: int = 2) -> dict:
+    """``spec`` completed as an unsigned election body: a stand-in authority key and the key of a
+    seeded in-process ceremony (one per election id, reused)."""
+    local = seeded_ceremony(spec["id"], trustees, threshold)
+    return dict(spec, format=ELECTION_FORMAT, authority_key_hex=authority_key_hex, election_key=local.record)
+
+
 def format2_election(spec: dict, authority_key_hex: str = "ab" * 32, trustees: int = 3,
                      threshold: int = 2) -> Election:
-    """``spec`` parsed as an unsigned format-2 election body, for code that needs only its shape
-    (screens, rules, paper records): a stand-in authority key and the key of a seeded in-process
-    ceremony (one per election id, reused)."""
-    local = seeded_ceremony(spec["id"], trustees, threshold)
-    return parse_election(dict(spec, format=ELECTION_FORMAT, authority_key_hex=authority_key_hex,
-                               election_key=local.record))
+    """``spec`` parsed as an unsigned election body (:func:`format2_body`), for code that needs only
+    its shape (screens, rules, paper records)."""
+    return parse_election(format2_body(spec, authority_key_hex, trustees, threshold))
 
 
 def format2_package(directory: Path, spec: dict, trustees: int = 3, threshold: int = 2,

@@ -87,15 +87,6 @@ def central(central_template, tmp_path):
     return central_template.copy(tmp_path / "election")
 
 
-# FORMAT 1: only for the tests of format-1 code; deleted with that code (issue 14: one path, not two)
-@pytest.fixture(scope="session")
-def store_election_v1(tmp_path_factory):
-    """``store_election`` in ballot format 1 (SealedBox ballots, a dealer's split key)."""
-    from storehelp import make_election
-
-    return make_election(tmp_path_factory.mktemp("store-election-v1") / "e", per_style=40, ceremony=None)
-
-
 # the format-2 names of the days when format 1 was the default (aliases until their users are renamed)
 @pytest.fixture(scope="session")
 def store_election_v2(store_election):

@@ -1,5 +1,6 @@
-"""Format-2 ballots for the count's tests: a Ttabok election, a 2-of-3 ceremony run in-process, real
-encrypted ballots sealed with real token and kiosk keys, and the trustees' real partial decryptions."""
+"""Ballots for the count's tests: a Ttabok election whose key is a 2-of-3 ceremony run in process
+(tests/ceremonyhelp.py's seeded ceremony, the key the election itself carries), real encrypted ballots
+sealed with real token and kiosk keys, and the trustees' real partial decryptions."""
 
 from __future__ import annotations
 
@@ -8,13 +9,12 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ceremonyhelp import format2_election, seeded_ceremony
 from kiosk.contract.ballot_v2 import seal_ballot_v2
 from kiosk.contract.canonical import b64url, canonical_bytes
-from kiosk.contract.crypto import group
 from kiosk.contract.crypto.encrypted_ballot import ballot_bytes, encrypt_ballot, shown_options
-from kiosk.contract.crypto.records import election_key_json
-from kiosk.contract.crypto.threshold import Ceremony, make_trustee, partial_decrypt, secret_key_share
-from kiosk.contract.election import ELECTION_FORMAT, Election, parse_election
+from kiosk.contract.crypto.threshold import partial_decrypt
+from kiosk.contract.election import Election
 from kiosk.contract.keys import SigningKey
 from kiosk.contract.tally_rules import Count
 from kiosk.contract.ttabok import ttabok_spec
@@ -37,17 +37,11 @@ class CountElection:
                                 self.election.privacy_floor, aggregates.context).to_json() for i in trustees]
 
 
-def count_election(communities: int = 24, trustees: int = 3, threshold: int = 2, seed: bytes = b"count") -> CountElection:
-    """A Ttabok election of ``communities`` and a dealerless ``threshold``-of-``trustees`` key."""
-    election = parse_election(dict(ttabok_spec(communities), format=ELECTION_FORMAT, authority_key_hex="11" * 32,
-                                   encryption_key_hex="22" * 32, trustees={"count": 3, "threshold": 2}))
-    ceremony = Ceremony(election.id, trustees, threshold)
-    rng = group.SeededScalars(seed)
-    made = [make_trustee(ceremony, i, rng) for i in range(1, trustees + 1)]
-    announcements = {a.index: a for _, a in made}
-    key_json = election_key_json(ceremony, announcements)
-    shares = {s.index: secret_key_share({t.index: t.share_for(s.index) for t, _ in made}) for s, _ in made}
-    return CountElection(election, ElectionKey.from_json(key_json), key_json, shares)
+def count_election(communities: int = 24, trustees: int = 3, threshold: int = 2) -> CountElection:
+    """A Ttabok election of ``communities`` carrying the key of a seeded ``threshold``-of-``trustees`` ceremony."""
+    election = format2_election(ttabok_spec(communities), "11" * 32, trustees, threshold)
+    local = seeded_ceremony(election.id, trustees, threshold)
+    return CountElection(election, ElectionKey.of(election), local.record, dict(local.key_shares))
 
 
 def cast(ce: CountElection, per_style: dict[str, int], seed: int = 7, kiosk: int = 0, start: int = 0,

@@ -9,6 +9,7 @@ won; stage ``online``: likes + bonus, the best 1 of the rest.
 
 from __future__ import annotations
 
+from ceremonyhelp import format2_body
 import copy
 import hashlib
 import json
@@ -66,8 +67,7 @@ def judged_spec() -> dict:
 
 def body_of(spec: dict) -> dict:
     """An election body with placeholder keys (for parsing, not signing)."""
-    return {**spec, "format": "kiosk-election/1", "authority_key_hex": KEY, "encryption_key_hex": KEY,
-            "trustees": {"count": 3, "threshold": 2}}
+    return format2_body(spec, KEY)
 
 
 MEMBERS = [("mA", ["PB", "PC"]), ("mA", ["PB"]), ("mB", ["PA", "PC"]), ("mB", ["PC", "PD"]), ("mC", ["PA"])]

@@ -29,22 +29,20 @@ class Tokens:
     election: Election
     test: list[tuple[str, str]]
     official: list[tuple[str, str]]
-    ceremony: LocalCeremony | None = None   # format 2: the trustees' secrets (the test plays them)
+    ceremony: LocalCeremony | None = None   # the trustees' secrets (the test plays them)
 
 
 def make_election(directory: Path, per_style: int, communities: int = 24,
-                  ceremony: tuple[int, int] | None = (3, 2), spec: dict | None = None) -> Tokens:
+                  ceremony: tuple[int, int] = (3, 2), spec: dict | None = None) -> Tokens:
     """Create, mint (test and official) and freeze an election package.
 
-    Format 2: its key from an in-process k-of-n ceremony (``ceremony=(n, k)``, 2 of 3 by default;
-    it takes milliseconds, so every election runs its own). ``ceremony=None`` makes a format-1
-    package, only for the tests of format-1 code that goes with it. ``spec``: another election than
-    the Ttabok vote of ``communities``.
+    Its key comes from an in-process k-of-n ceremony (``ceremony=(n, k)``, 2 of 3 by default; it
+    takes milliseconds, so every election runs its own). ``spec``: another election than the Ttabok
+    vote of ``communities``.
     """
     spec = spec or ttabok_spec(communities)
-    local = run_ceremony(spec["id"], *ceremony) if ceremony else None
-    package = create_package(directory, spec, trustees=1, threshold=1,
-                             election_key=local.record if local else None)
+    local = run_ceremony(spec["id"], *ceremony)
+    package = create_package(directory, spec, election_key=local.record)
     styles = [s.id for s in package.election.styles]
     test = mint_tokens(package, [(s, per_style) for s in styles], "test")
     official = mint_tokens(package, [(s, per_style) for s in styles], "official")

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from ceremonyhelp import format2_body, format2_election
 from kiosk.contract.ballot_v2 import SEALED_BALLOT_V2_CONTEXT, SealedBallotV2, seal_ballot_v2, token_signing_key
 from kiosk.contract.batch import BatchHeader
 from kiosk.contract.batch_v2 import SealedBatchV2, SpoiledBallot, build_batch_v2
 from kiosk.contract.crypto import group
 from kiosk.contract.crypto.encrypted_ballot import ballot_bytes, encrypt_ballot
-from kiosk.contract.election import ELECTION_FORMAT, parse_election
+from kiosk.contract.election import parse_election
 from kiosk.contract.keys import SigningKey
 from kiosk.contract.merkle import leaf_hashes
 from kiosk.contract.roster import Roster, RosterEntry
@@ -26,8 +27,7 @@ from sync.central import acceptance as acc
 from sync.central import acceptance_v2 as acc2
 from sync.central.proof_pool import check_sealed_all
 
-ELECTION = parse_election(dict(ttabok_spec(24), format=ELECTION_FORMAT, authority_key_hex="11" * 32,
-                               encryption_key_hex="22" * 32, trustees={"count": 3, "threshold": 2}))
+ELECTION = format2_election(ttabok_spec(24), "11" * 32)
 Y = group.mul_base(group.SeededScalars(b"acceptance v2")())
 KIOSK, OTHER = SigningKey(bytes(range(32))), SigningKey(bytes(range(1, 33)))
 SERIALS = [bytes([i]) * 16 for i in range(1, 9)]
@@ -168,7 +168,7 @@ def test_wrong_lengths_unknown_styles_and_changed_roots_are_refused():
     assert judged(swapped).reason == "merkle_root_mismatch"
 
 
-def test_the_chain_rules_are_format_1s():
+def test_the_chain_rules():
     first = batch_of([ballot(0)])
     second = batch_of([ballot(1)], number=2, previous=first.header)
     assert judged(second).verdict == acc.HELD
@@ -183,8 +183,7 @@ def test_the_chain_rules_are_format_1s():
 def test_a_ballot_style_bound_to_other_stations_is_refused_at_the_node():
     """Issue 21: the package's optional ``stations`` per style; the roster names the sending kiosk's station."""
     from kiosk.contract.crypto.encrypted_ballot import encrypted_length
-    bound = dict(ttabok_spec(24), format=ELECTION_FORMAT, authority_key_hex="11" * 32,
-                 encryption_key_hex="22" * 32, trustees={"count": 3, "threshold": 2})
+    bound = format2_body(ttabok_spec(24), "11" * 32)
     bound["styles"] = [dict(s, stations=["S-0002"]) if s["id"] == "C001" else s for s in bound["styles"]]
     election = parse_election(bound)
     ctx = acc.NodeContext(election, "official", ROSTER)

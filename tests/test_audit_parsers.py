@@ -54,10 +54,10 @@ def test_shows_refuses_garbage(small_election_shows, text):
 
 @pytest.fixture(scope="module")
 def small_election_shows(tmp_path_factory):
-    from kiosk.contract.package import create_package
+    from ceremonyhelp import format2_package
     from kiosk.contract.ttabok import ttabok_spec
 
-    return create_package(tmp_path_factory.mktemp("e") / "e", ttabok_spec(24)).election
+    return format2_package(tmp_path_factory.mktemp("e") / "e", ttabok_spec(24))[0].election
 
 
 def test_shows_names_what_is_wrong(small_election_shows):

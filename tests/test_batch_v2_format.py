@@ -9,20 +9,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ceremonyhelp import format2_election
 from kiosk.contract.ballot_v2 import SealedBallotV2, check_sealed_ballot_v2, seal_ballot_v2
-from kiosk.contract.batch import build_batch, encode_batch
-from kiosk.contract.batch_v2 import (BatchHeaderV2, SpoiledBallot, any_header_from_json, build_batch_v2,
+from kiosk.contract.batch_v2 import (BatchHeaderV2, SpoiledBallot, build_batch_v2, header_v2_from_json,
                                      check_batch_v2, encode_batch_v2, parse_any_batch, parse_batch_v2)
 from kiosk.contract.canonical import parse_json
 from kiosk.contract.crypto import group
 from kiosk.contract.crypto.encrypted_ballot import ballot_bytes, encrypt_ballot
-from kiosk.contract.election import ELECTION_FORMAT, parse_election
 from kiosk.contract.keys import SigningKey
 from kiosk.contract.ttabok import ttabok_spec
 from kiosk.errors import FormatError
 
-ELECTION = parse_election(dict(ttabok_spec(24), format=ELECTION_FORMAT, authority_key_hex="11" * 32,
-                               encryption_key_hex="22" * 32, trustees={"count": 3, "threshold": 2}))
+ELECTION = format2_election(ttabok_spec(24), "11" * 32)
 Y = group.mul_base(group.SeededScalars(b"batch v2")())
 KEY = SigningKey(bytes(range(32)))
 E = ELECTION.fingerprint_hex
@@ -51,17 +49,21 @@ def test_round_trip_order_and_chain():
     assert [s.ballot.ballot_id[0] for s in B1.spoiled] == [4, 8]
     assert (B2.header.cumulative, B2.header.prev_header_hex, B2.header.spoiled) == (3 + 1, B1.header.hash().hex(), 0)
     assert check_batch_v2(B1, E, KEY.verify_key, None) == [] == check_batch_v2(B2, E, KEY.verify_key, B1.header)
-    assert isinstance(any_header_from_json(B1.header.to_json()), BatchHeaderV2)
-    assert any_header_from_json(B1.header.to_json()) == B1.header
+    assert isinstance(header_v2_from_json(B1.header.to_json()), BatchHeaderV2)
+    assert header_v2_from_json(B1.header.to_json()) == B1.header
     for b in B1.ballots + tuple(s.ballot for s in B1.spoiled):      # the ballots inside still check
         check_sealed_ballot_v2(b, ELECTION, KEY.verify_key, Y)
     assert b"serial" not in DATA
 
 
-def test_format_1_batches_still_parse_through_the_dispatcher():
-    from tests.test_batch_format import two_batches as v1
-    b1 = v1()[0]
-    assert parse_any_batch(encode_batch(b1)) == b1
+def test_a_format_1_batch_is_read_only_as_far_as_its_refusal():
+    """The dispatcher gives a format-1 batch's signed header and no ballots (a node refuses it: wrong_format)."""
+    from format1help import format_1_batch
+    from kiosk.contract.batch import SignedHeader
+    old = parse_any_batch(format_1_batch(KEY, E, ballots=3))
+    assert isinstance(old, SignedHeader) and old.ballots == () and old.header.count == 3
+    assert old.header.context == "kiosk-batch-header/1" and \
+        KEY.verify_key.is_valid(old.header.context, old.header.encoded(), old.signature)
 
 
 def test_the_header_signature_uses_its_own_context():
@@ -139,11 +141,11 @@ def test_only_the_canonical_bytes_parse():
 def parse_or_refuse(data: bytes):
     """parse_batch_v2 raises only FormatError; what it accepts is strict JSON and re-encodes to the input."""
     try:
-        batch = parse_any_batch(data)
+        batch = parse_batch_v2(data)
     except FormatError:
         return None
     parse_json(data, "the batch")
-    assert (encode_batch_v2(batch) if hasattr(batch, "spoiled") else encode_batch(batch)) == data
+    assert encode_batch_v2(batch) == data
     return batch
 
 
@@ -198,4 +200,3 @@ def test_a_random_batch_of_many_ballots_round_trips():
     ballots = [seal_ballot_v2(KEY, ELECTION, os.urandom(16), os.urandom(16), "C002", b"x" * 50) for _ in range(40)]
     b = build_batch_v2(KEY, E, "official", 1, None, ballots, [], False)
     assert parse_batch_v2(encode_batch_v2(b)) == b and b.header.count == 40
-    assert build_batch(KEY, E, "official", 1, None, [], False).header.context == "kiosk-batch-header/1"

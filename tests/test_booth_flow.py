@@ -7,16 +7,14 @@ from dataclasses import replace
 import pytest
 
 from booth_ui import flow as f
-from kiosk.contract.election import parse_election
+from ceremonyhelp import format2_election
 from kiosk.contract.ttabok import ttabok_spec
 
 KEY = "ab" * 32
 
 
 def election(paper=True):
-    spec = dict(ttabok_spec(24), format="kiosk-election/1", authority_key_hex=KEY, encryption_key_hex=KEY,
-                trustees={"count": 1, "threshold": 1}, paper_record=paper)
-    return parse_election(spec)
+    return format2_election(dict(ttabok_spec(24), paper_record=paper), KEY)
 
 
 E = election()
@@ -115,8 +113,7 @@ def test_single_choice_tap_replaces():
     from pathlib import Path
 
     spec = tomllib.loads((Path(__file__).resolve().parent.parent / "docs/examples/apartment.toml").read_text())
-    apt = parse_election(dict(spec, format="kiosk-election/1", authority_key_hex=KEY, encryption_key_hex=KEY,
-                              trustees={"count": 1, "threshold": 1}, nodes=[]))
+    apt = format2_election(dict(spec, nodes=[]), KEY)
     state = f.BoothState(screen=f.Screen.CHECKING, polls_open=True, pending_payload=PAYLOAD)
     state, _ = go(state, f.TokenAccepted("owner"), f.Choose("chair", "kim"), f.Choose("chair", "park"), election=apt)
     assert state.vote.chosen("chair") == ("park",)

@@ -12,12 +12,11 @@ import pytest
 
 from booth_ui import flow
 from booth_ui.booth import Booth
-from kiosk.contract.election import parse_election
+from ceremonyhelp import format2_election
 from kiosk.contract.ttabok import ttabok_spec
 
 KEY = "ab" * 32
-E = parse_election(dict(ttabok_spec(24), format="kiosk-election/1", authority_key_hex=KEY,
-                        encryption_key_hex=KEY, trustees={"count": 1, "threshold": 1}))
+E = format2_election(ttabok_spec(24), KEY)
 PAYLOAD = "KT1OZZZZZZZZSECRETSECRETSECRETSECRETAA"
 
 

@@ -18,12 +18,11 @@ from booth_ui import flow
 from booth_ui.i18n import catalog
 from booth_ui.render import Renderer
 from booth_ui.theme import min_target_px
-from kiosk.contract.election import parse_election
+from ceremonyhelp import format2_election
 from kiosk.contract.ttabok import ttabok_spec
 
 KEY = "ab" * 32
-E = parse_election(dict(ttabok_spec(24), format="kiosk-election/1", authority_key_hex=KEY,
-                        encryption_key_hex=KEY, trustees={"count": 1, "threshold": 1}))
+E = format2_election(ttabok_spec(24), KEY)
 VOTE = flow.Vote(payload="KT1O", style="C003", selections=(("G01", ("P002", "P005")),), ballot_id="1" * 32)
 
 

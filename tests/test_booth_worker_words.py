@@ -15,17 +15,16 @@ from booth_ui.display import HeadlessScreen
 from booth_ui.i18n import t
 from booth_ui.render import Renderer
 from fakeclock import SkipClock
+from ceremonyhelp import format2_election
 from kiosk.app.booth import SCREEN_SIZE, Appliance
 from kiosk.app.demo import DEMO_PIN, prepare
 from kiosk.app.voter import wait_for
-from kiosk.contract.election import parse_election
 from kiosk.contract.ttabok import ttabok_spec
 from scanner.showcase import ShowcaseSource
 from sync.usb import read_export
 
 KEY = "ab" * 32
-E = parse_election(dict(ttabok_spec(6), format="kiosk-election/1", authority_key_hex=KEY,
-                        encryption_key_hex=KEY, trustees={"count": 1, "threshold": 1}))
+E = format2_election(ttabok_spec(6), KEY)
 RAW_IDS = re.compile(r"\b(polls_open|polls_paused|polls_closed|paper_near_end|paper_out|cover_open|not_connected|"
                      r"not_responding|camera_lost)\b")
 

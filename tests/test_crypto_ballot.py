@@ -7,6 +7,7 @@ import json
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from ceremonyhelp import format2_election
 from kiosk.contract.crypto import group
 from kiosk.contract.crypto.elgamal import DiscreteLog, decrypt_point
 from kiosk.contract.crypto.encrypted_ballot import (EncryptedBallot, aggregate_ballots, ballot_bytes, encrypt_ballot,
@@ -14,12 +15,10 @@ from kiosk.contract.crypto.encrypted_ballot import (EncryptedBallot, aggregate_b
                                                     shown_options, verify_ballot)
 from kiosk.contract.crypto.contest import EncryptedContest
 from kiosk.contract.crypto.proofs import Proof
-from kiosk.contract.election import ELECTION_FORMAT, parse_election
 from kiosk.contract.ttabok import ttabok_spec
 from kiosk.errors import FormatError, ProofError
 
-ELECTION = parse_election(dict(ttabok_spec(24), format=ELECTION_FORMAT, authority_key_hex="11" * 32,
-                               encryption_key_hex="22" * 32, trustees={"count": 3, "threshold": 2}))
+ELECTION = format2_election(ttabok_spec(24), "11" * 32)
 X = group.SeededScalars(b"ballot key")()
 Y = group.mul_base(X)
 SEED = bytes(range(32))

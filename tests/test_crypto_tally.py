@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import random
 
+from ceremonyhelp import format2_election
 from kiosk.contract.crypto import group
 from kiosk.contract.crypto.elgamal import DiscreteLog
 from kiosk.contract.crypto.encrypted_ballot import encrypt_ballot, shown_options
 from kiosk.contract.crypto.tally import aggregates_for, count_from_results
 from kiosk.contract.crypto.threshold import Ceremony, combine, election_key, make_trustee, partial_decrypt, \
     secret_key_share
-from kiosk.contract.election import ELECTION_FORMAT, parse_election
 from kiosk.contract.tally_rules import Count, contest_results
 from kiosk.contract.ttabok import ttabok_spec
 
-ELECTION = parse_election(dict(ttabok_spec(24), format=ELECTION_FORMAT, authority_key_hex="11" * 32,
-                               encryption_key_hex="22" * 32, trustees={"count": 3, "threshold": 2}))
+ELECTION = format2_election(ttabok_spec(24), "11" * 32)
 CEREMONY = Ceremony(ELECTION.id, 3, 2)
 RNG = group.SeededScalars(b"tally")
 MADE = [make_trustee(CEREMONY, i, RNG) for i in (1, 2, 3)]

@@ -10,14 +10,14 @@ from hypothesis import given, settings, strategies as st
 from kiosk.contract.expert_scores import SCORES_FILE, add_scores, load_scores, parse_scores_csv
 from kiosk.contract.judging_rules import judging_rules
 from kiosk.contract.keys import SigningKey
-from kiosk.contract.package import create_package
+from ceremonyhelp import format2_package
 from kiosk.errors import FormatError, KioskError, SignatureError
 from tests.judginghelp import EXPERTS_CSV, judged_spec
 
 
 @pytest.fixture
 def package(tmp_path):
-    return create_package(tmp_path / "e", judged_spec(), trustees=3, threshold=2)
+    return format2_package(tmp_path / "e", judged_spec())[0]
 
 
 def test_a_csv_is_signed_and_read_back(package):

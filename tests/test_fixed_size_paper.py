@@ -20,8 +20,8 @@ import pytest
 from hardware.document import PAPER_58MM, PAPER_80MM
 from hardware.escpos import encode_document
 from hardware.layout import layout
+from ceremonyhelp import format2_election
 from kiosk.app.printing import report_document
-from kiosk.contract.election import parse_election
 from kiosk.contract.spec import read_spec
 from kiosk.contract.ttabok import ttabok_spec
 from kiosk.station.reports import paper_record
@@ -32,8 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def election_of(spec):
-    return parse_election(dict(spec, format="kiosk-election/1", authority_key_hex=KEY, encryption_key_hex=KEY,
-                               trustees={"count": 1, "threshold": 1}))
+    return format2_election(spec, KEY)
 
 
 APARTMENT = election_of(read_spec(ROOT / "docs/examples/apartment.toml"))

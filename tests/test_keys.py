@@ -9,10 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.contract.canonical import b64url, canonical_bytes, from_b64url, parse_json
-from kiosk.errors import FormatError, KeyFileError, SignatureError, ValidationError
+from kiosk.errors import FormatError, KeyFileError, SignatureError
 from kiosk.contract.keys import (EncryptionKey, SigningKey, load_encryption_key, load_signing_key, save_encryption_key,
-                        save_signing_key, seal_to)
-from kiosk.contract.trustees import combine_shares, load_share, save_share, split_secret
+                        save_signing_key)
 
 
 def test_signature_is_bound_to_its_context():
@@ -76,27 +75,3 @@ def test_parse_json_raises_only_format_error(data):
         parse_json(data, "x")
     except FormatError:
         pass
-
-
-@pytest.mark.parametrize("count, threshold", [(1, 1), (3, 2), (5, 3), (7, 7)])
-def test_trustee_shares_rebuild_the_key(tmp_path, count, threshold):
-    key = EncryptionKey.generate()
-    shares = split_secret(key, "00" * 32, count, threshold)
-    for s in shares:
-        save_share(tmp_path / f"{s.index}.share", s)
-    loaded = [load_share(tmp_path / f"{i}.share") for i in range(count, count - threshold, -1)]
-    rebuilt = combine_shares(loaded)
-    assert rebuilt.public_raw == key.public_raw
-    sealed = seal_to(key.public_raw, b"ballot")
-    assert rebuilt.open(sealed) == b"ballot"
-    if threshold > 1:
-        with pytest.raises(ValidationError, match="needed"):
-            combine_shares(loaded[:-1])
-
-
-def test_damaged_share_is_caught():
-    key = EncryptionKey.generate()
-    shares = split_secret(key, "00" * 32, 3, 2)
-    bad = shares[0].__class__(**{**shares[0].__dict__, "share": bytes(32)})
-    with pytest.raises(ValidationError, match="damaged"):
-        combine_shares([bad, shares[1]])

@@ -8,16 +8,15 @@ import os
 
 import pytest
 
+from ceremonyhelp import format2_election
 from kiosk.contract.ballot_v2 import SealedBallotV2, seal_ballot_v2
 from kiosk.contract.batch_v2 import SpoiledBallot, build_batch_v2
-from kiosk.contract.election import ELECTION_FORMAT, parse_election
 from kiosk.contract.keys import SigningKey
 from kiosk.contract.merkle import leaf_hashes
 from kiosk.contract.ttabok import ttabok_spec
 from sync.central.store import NodeMeta
 
-ELECTION = parse_election(dict(ttabok_spec(24), format=ELECTION_FORMAT, authority_key_hex="11" * 32,
-                               encryption_key_hex="22" * 32, trustees={"count": 3, "threshold": 2}))
+ELECTION = format2_election(ttabok_spec(24), "11" * 32)
 KIOSK = SigningKey(bytes(range(32)))
 META = NodeMeta(ELECTION.fingerprint_hex, "ab" * 32, "official")
 

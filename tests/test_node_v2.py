@@ -109,16 +109,14 @@ def test_a_token_key_used_at_two_kiosks_is_a_double_use_recorded_by_token_key(ce
 
 
 def test_a_format_1_batch_is_refused_by_a_format_2_node_and_a_resent_ballot_is_one_ballot(central_v2, tmp_path):
-    from kiosk.contract.batch import SealedBallot, build_batch, encode_batch, sign_sealed_ballot
+    from format1help import format_1_batch
     a = make_kiosk(central_v2, tmp_path / "a")
     key = load_signing_key(DataDir(a).key_file)
-    old = SealedBallot(os.urandom(16), serial_of(central_v2.official[0][1]), central_v2.official[0][0], b"x" * 80, b"")
-    old = SealedBallot(old.ballot_id, old.serial, old.style, old.sealed, sign_sealed_ballot(key, old))
-    v1 = build_batch(key, central_v2.election.fingerprint_hex, "official", 1, None, [old], False)
+    v1 = format_1_batch(key, central_v2.election.fingerprint_hex)
     first = batch(central_v2, key, [sealed(central_v2, key, s, p)[0] for s, p in central_v2.official[:3]])
     again = batch(central_v2, key, [first.ballots[1]], number=2, previous=first.header)
     with running_node(central_v2, tmp_path / "n1") as (node, server):
-        ack = post(server, encode_batch(v1), central_v2)
+        ack = post(server, v1, central_v2)
         assert (ack.verdict, ack.reason) == ("rejected", "wrong_format")
         assert "이 배치는 형식 1입니다" in ack.detail and "This batch is format 1, which this version no longer reads" \
             in ack.detail

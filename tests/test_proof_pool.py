@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 
+from ceremonyhelp import format2_election
 from kiosk.contract.crypto import group
 from kiosk.contract.crypto.encrypted_ballot import ballot_bytes, encrypt_ballot, shown_options
-from kiosk.contract.election import ELECTION_FORMAT, parse_election
 from kiosk.contract.ttabok import ttabok_spec
 from sync.central.proof_pool import check_all
 
-ELECTION = parse_election(dict(ttabok_spec(24), format=ELECTION_FORMAT, authority_key_hex="11" * 32,
-                               encryption_key_hex="22" * 32, trustees={"count": 3, "threshold": 2}))
+ELECTION = format2_election(ttabok_spec(24), "11" * 32)
 Y = group.mul_base(group.SeededScalars(b"pool")())
 
 

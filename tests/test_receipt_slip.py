@@ -12,8 +12,8 @@ from printer_rig import printer_rig
 
 from hardware.document import PAPER_80MM
 from hardware.escpos import encode_document
+from ceremonyhelp import format2_election
 from kiosk.app.printing import report_document
-from kiosk.contract.election import parse_election
 from kiosk.contract.spec import read_spec
 from kiosk.contract.tracking import parse_code, tracking_code
 from kiosk.errors import ValidationError
@@ -25,8 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def election(**extra):
     spec = read_spec(ROOT / "docs/examples/apartment.toml")
-    return parse_election(dict(spec, format="kiosk-election/1", authority_key_hex=KEY, encryption_key_hex=KEY,
-                               trustees={"count": 1, "threshold": 1}, **extra))
+    return format2_election(dict(spec, **extra), KEY)
 
 
 def test_the_package_field_is_off_unless_asked_and_must_be_a_boolean():

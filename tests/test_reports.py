@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.contract.election import parse_election
+from ceremonyhelp import format2_election
 from kiosk.station.reports import (Code, Heading, Line, Pair, StationFacts, count_contests, results_tape, slip,
                            zero_report, _words)
 from kiosk.contract.ttabok import ttabok_spec
 
 KEY = "ab" * 32
-E = parse_election(dict(ttabok_spec(24), format="kiosk-election/1", authority_key_hex=KEY,
-                        encryption_key_hex=KEY, trustees={"count": 1, "threshold": 1}))
+E = format2_election(ttabok_spec(24), KEY)
 
 
 def facts(**kw):

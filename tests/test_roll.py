@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from kiosk.errors import FormatError
 from kiosk.contract.merkle import EMPTY_ROOT, MerkleFrontier, leaf_hashes, merkle_root
 from kiosk.contract.minting import mint_tokens
-from kiosk.contract.package import create_package
+from ceremonyhelp import format2_package
 from kiosk.contract.roll import ROLL_FILE, RollFrozen
 from kiosk.contract.ttabok import ttabok_spec
 
@@ -65,7 +65,7 @@ def test_the_frontier_grown_in_batches_matches_rfc6962_at_every_size():
 
 
 def test_freeze_then_no_more_minting(tmp_path):
-    package = create_package(tmp_path / "e", ttabok_spec(4))
+    package = format2_package(tmp_path / "e", ttabok_spec(4))[0]
     mint_tokens(package, [("C001", 3), ("C002", 2)], "official")
     roll = package.roll()
     root = roll.freeze(package.authority_key())
@@ -77,14 +77,14 @@ def test_freeze_then_no_more_minting(tmp_path):
 
 
 def test_root_does_not_depend_on_minting_order(tmp_path):
-    package = create_package(tmp_path / "e", ttabok_spec(4))
+    package = format2_package(tmp_path / "e", ttabok_spec(4))[0]
     entries = [(bytes([i]) * 32, "official", f"C00{1 + i % 4}") for i in range(20)]
     roll = package.roll()
     roll.add(entries[10:])
     roll.add(entries[:10])
     size, root = roll.compute_root()
     roll.close()
-    package2 = create_package(tmp_path / "f", ttabok_spec(4))
+    package2 = format2_package(tmp_path / "f", ttabok_spec(4))[0]
     roll2 = package2.roll()
     roll2.add(entries)
     assert roll2.compute_root() == (size, root)
@@ -93,7 +93,7 @@ def test_root_does_not_depend_on_minting_order(tmp_path):
 
 def frozen_roll_then(tmp_path, sql: str, args: tuple = ()):
     """A package with three frozen tokens whose roll file is then changed behind its back by ``sql``."""
-    package = create_package(tmp_path / "e", ttabok_spec(4))
+    package = format2_package(tmp_path / "e", ttabok_spec(4))[0]
     mint_tokens(package, [("C001", 3)], "official")
     roll = package.roll()
     roll.freeze(package.authority_key())

@@ -1,4 +1,4 @@
-"""Roll format 2: per token its own public key, mode and style; looked up by token key; frozen and signed as before."""
+"""The roll: per token its own public key, mode and style; looked up by token key; frozen and signed as before."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from kiosk.contract.ballot_v2 import token_signing_key
 from kiosk.contract.merkle import leaf_hash, root_from_leaf_hashes
 from kiosk.contract.minting import mint_tokens
 from kiosk.contract.roll import roll_leaf
-from kiosk.contract.tokens import Valid, check_token, parse_token, token_ref
+from kiosk.contract.tokens import Valid, check_token, parse_token
 from kiosk.contract.ttabok import ttabok_spec
 from sync.central.cli import main
 
@@ -33,15 +33,14 @@ def key_of(package, payload: str) -> bytes:
     return token_signing_key(package.election.fingerprint, parse_token(payload).serial).verify_key.raw
 
 
-def test_the_roll_lists_each_tokens_own_key_and_no_hash_of_a_serial(minted):
+def test_the_roll_lists_each_tokens_own_key_and_nothing_else(minted):
     package, official, test = minted
     roll = package.roll()
     try:
         entries = {ref: (mode, style) for ref, mode, style in roll.entries()}
         assert len(entries) == 14
         for t in official + test:
-            assert entries[key_of(package, t.payload)] == (t.mode, t.style)
-            assert token_ref(package.election.fingerprint, parse_token(t.payload).serial) not in entries
+            assert entries[key_of(package, t.payload)] == (t.mode, t.style)   # 14 entries: nothing but the keys
     finally:
         roll.close()
 
@@ -76,12 +75,10 @@ def test_the_kiosks_token_check_finds_the_token_by_its_key(minted):
     e = package.election
     roll = package.roll()
     try:
-        result = check_token(official[0].payload, e.tag, e.fingerprint, "official", roll, e.ballot_format)
+        result = check_token(official[0].payload, e.tag, e.fingerprint, "official", roll)
         assert isinstance(result, Valid) and result.ref == key_of(package, official[0].payload)
         assert result.style == official[0].style
-        # the format-1 lookup of the same token finds nothing: the roll holds no H(serial)
-        assert not isinstance(check_token(official[0].payload, e.tag, e.fingerprint, "official", roll), Valid)
-        assert not isinstance(check_token(test[0].payload, e.tag, e.fingerprint, "official", roll, 2), Valid)
+        assert not isinstance(check_token(test[0].payload, e.tag, e.fingerprint, "official", roll), Valid)
     finally:
         roll.close()
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.contract.election import parse_election
+from ceremonyhelp import format2_election
 from kiosk.contract.rules import Problem, SelectionProblem, check_selections, normalise_selections
 from kiosk.contract.spec import read_spec
 from kiosk.contract.ttabok import ttabok_spec
@@ -17,9 +17,7 @@ KEY = "ab" * 32
 
 
 def election_of(spec):
-    spec = dict(spec, format="kiosk-election/1", authority_key_hex=KEY, encryption_key_hex=KEY,
-                trustees={"count": 1, "threshold": 1})
-    return parse_election(spec)
+    return format2_election(spec, KEY)
 
 
 TTABOK = election_of(ttabok_spec(24))

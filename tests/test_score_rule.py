@@ -8,11 +8,11 @@ import random
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from ceremonyhelp import format2_election
 from kiosk.contract.crypto import group
 from kiosk.contract.crypto.encrypted_ballot import (EncryptedBallot, aggregate_ballots, encrypt_ballot, open_with_seed,
                                                     verify_ballot)
 from kiosk.contract.crypto.elgamal import DiscreteLog, decrypt_point
-from kiosk.contract.election import parse_election
 from kiosk.contract.rules import Problem, check_selections, normalise_selections
 from kiosk.contract.tally_rules import Count, contest_results
 from kiosk.errors import ValidationError
@@ -43,8 +43,7 @@ def score_spec() -> dict:
 
 
 def election_of(spec: dict):
-    return parse_election(dict(spec, format="kiosk-election/1", authority_key_hex=KEY, encryption_key_hex=KEY,
-                               trustees={"count": 1, "threshold": 1}))
+    return format2_election(spec, KEY)
 
 
 E = election_of(score_spec())
@@ -160,12 +159,12 @@ def test_junk_in_a_score_contest_is_refused_not_raised(value):
 
 def test_the_test_deck_casts_grades_on_a_real_station_and_the_tally_matches(tmp_path):
     from kiosk.contract.minting import mint_tokens
-    from kiosk.contract.package import create_package
+    from ceremonyhelp import format2_package
     from kiosk.station.provisioning import provision
     from kiosk.station.testdeck import run_test_deck
     from storehelp import NOW
 
-    package = create_package(tmp_path / "e", score_spec())
+    package = format2_package(tmp_path / "e", score_spec())[0]
     tokens = mint_tokens(package, [(s.id, 3) for s in package.election.styles], "test")
     roll = package.roll()
     roll.freeze(package.authority_key())

@@ -25,7 +25,7 @@ from storehelp import NOW
 from kiosk.app.port import StationPort
 from kiosk.app.printing import open_printer
 from kiosk.contract.minting import mint_tokens
-from kiosk.contract.package import create_package
+from ceremonyhelp import format2_package
 from kiosk.contract.spec import read_spec
 from kiosk.station.polls import close_polls, open_polls
 from kiosk.station.provisioning import provision
@@ -63,7 +63,7 @@ def test_every_owner_pattern_leaves_the_same_traces(tmp_path, caplog, receipt):
     spec = read_spec(ROOT / "docs/examples/apartment.toml")
     if receipt:
         spec["receipt"] = True
-    package = create_package(tmp_path / "e", spec)
+    package = format2_package(tmp_path / "e", spec)[0]
     election = package.election
     patterns = owner_patterns(election)
     assert len(patterns) == 21

@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 from booth_ui.i18n import reason_text
 from storehelp import NOW, choices
 
+from ceremonyhelp import format2_body
 from kiosk.contract.election import parse_election
 from kiosk.contract.minting import mint_tokens
-from kiosk.contract.package import create_package
+from ceremonyhelp import format2_package
 from kiosk.contract.tokens import REFUSAL_TEXT, RefusalReason, Refused
 from kiosk.contract.ttabok import ttabok_spec
 from kiosk.errors import ValidationError
@@ -32,9 +33,7 @@ def body_with(stations_by_style: dict) -> dict:
     for style in body["styles"]:
         if style["id"] in stations_by_style:
             style["stations"] = stations_by_style[style["id"]]
-    body.update({"format": "kiosk-election/1", "authority_key_hex": KEY, "encryption_key_hex": KEY,
-                 "trustees": {"count": 1, "threshold": 1}})
-    return body
+    return format2_body(body, KEY)
 
 
 def test_a_style_without_stations_is_taken_anywhere_and_a_bound_one_only_where_listed():
@@ -80,7 +79,7 @@ def bound(tmp_path_factory):
     spec = ttabok_spec(12)
     for style in spec["styles"]:
         style.update({"C001": {"stations": ["S-0001"]}, "C002": {"stations": ["S-0002"]}}.get(style["id"], {}))
-    package = create_package(directory, spec)
+    package = format2_package(directory, spec)[0]
     tokens = mint_tokens(package, [("C001", 2), ("C002", 2), ("C003", 2)], "test")
     roll = package.roll()
     roll.freeze(package.authority_key())

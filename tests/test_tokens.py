@@ -23,7 +23,7 @@ def check(package, payload, mode="official"):
     roll = package.roll()
     try:
         e = package.election
-        return check_token(payload, e.tag, e.fingerprint, mode, roll, e.ballot_format)
+        return check_token(payload, e.tag, e.fingerprint, mode, roll)
     finally:
         roll.close()
 
@@ -72,10 +72,10 @@ def test_forged_serial_is_not_on_roll(small_election):
 
 def test_unfrozen_roll_refuses(tmp_path):
     from kiosk.contract.minting import mint_tokens
-    from kiosk.contract.package import create_package
+    from ceremonyhelp import format2_package
     from kiosk.contract.ttabok import ttabok_spec
 
-    package = create_package(tmp_path / "e", ttabok_spec(4))
+    package = format2_package(tmp_path / "e", ttabok_spec(4))[0]
     [token] = mint_tokens(package, [("C001", 1)], "official")
     assert check(package, token.payload) == Refused(RefusalReason.ROLL_NOT_FROZEN)
 

@@ -1,8 +1,9 @@
-"""The ballot-box row of a format-2 election: the selections (the digital twin) beside the sealed ballot.
+"""The ballot-box row: the selections (the digital twin) beside the sealed ballot.
 
-A row keeps what format 1's row keeps, in the same columns of the ``ballots`` table:
+A row of the ``ballots`` table holds:
 
-- ``token_ref``: the token key (what the format-2 roll lists; UNIQUE, so a token is spent once),
+- ``ballot_id``: 16 random bytes (the paper record prints it),
+- ``token_ref``: the token key (what the roll lists; UNIQUE, so a token is spent once),
 - ``serial``, ``style``, ``selections`` (canonical JSON: the kiosk's twin of the paper box),
 - ``sealed``: the leaf of the :class:`~kiosk.contract.ballot_v2.SealedBallotV2` (encrypted ballot
   with its proofs, token key and signature, kiosk signature), ``sealed_sig``: its kiosk signature,
@@ -20,16 +21,17 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from kiosk.contract.ballot import BALLOT_ID_BYTES, BallotRecord, twin_problem
 from kiosk.contract.ballot_v2 import SealedBallotV2, check_sealed_ballot_v2, parse_sealed_ballot_v2, seal_ballot_v2
 from kiosk.contract.canonical import b64url, canonical_bytes, from_b64url, from_hex, parse_json
 from kiosk.contract.crypto.encrypted_ballot import ballot_bytes, encrypt_ballot
 from kiosk.contract.election import Election
 from kiosk.contract.keys import SigningKey, VerifyKey
+from kiosk.contract.rules import check_selections
 from kiosk.contract.tokens import token_signing_key
 from kiosk.errors import FormatError, KioskError
 
 ROW_CONTEXT_V2 = "kiosk-ballot-row/2"
+BALLOT_ID_BYTES = 16
 _LEAF_TEXT = ("ballot_id_hex", "style", "encrypted_b64", "token_key_hex", "token_sig_b64", "sig_b64")
 NONCE_SEED_BYTES = 32
 
@@ -76,13 +78,41 @@ def sealed_of(leaf: bytes) -> SealedBallotV2:
                           from_b64url(v["token_sig_b64"], "token_sig_b64"), from_b64url(v["sig_b64"], "sig_b64"))
 
 
-class BallotRecordV2(BallotRecord):
-    """A ballot-box row of a format-2 election (the columns of :class:`BallotRecord`, module docstring)."""
+@dataclass(frozen=True)
+class BallotRecordV2:
+    """One row of the ballot box (its columns: the module docstring)."""
+
+    ballot_id: bytes
+    token_ref: bytes
+    serial: bytes
+    style: str
+    selections: bytes    # canonical JSON
+    sealed: bytes        # the sealed ballot's leaf
+    sealed_sig: bytes
+    signature: bytes
 
     @property
-    def sealed_ballot(self) -> SealedBallotV2:  # type: ignore[override]
+    def sealed_ballot(self) -> SealedBallotV2:
         """What leaves the kiosk: the encrypted ballot, never the plain selections nor the serial."""
         return sealed_of(self.sealed)
+
+    def __repr__(self) -> str:  # selections and serials are secret: never print them
+        return f"BallotRecordV2(style={self.style})"
+
+
+def twin_problem(record: BallotRecordV2, election: Election) -> str | None:
+    """What is wrong with a row's style and selections (the digital twin), or None."""
+    if not isinstance(record.style, str) or election.style(record.style) is None:
+        return "the ballot style is not in this election"
+    try:
+        selections = parse_json(record.selections, "selections")
+        if canonical_bytes(selections) != record.selections:
+            return "the selections are not canonical JSON"
+    except FormatError:
+        return "the selections are not canonical JSON"
+    if check_selections(election, record.style, selections):
+        return "the selections break the ballot style's rules"
+    return None
 
 
 def row_message(ballot_id: bytes, serial: bytes, style: str, selections: bytes, leaf: bytes) -> bytes:
@@ -102,8 +132,8 @@ def make_ballot_v2(key: SigningKey, election: Election, serial: bytes, prepared:
                           leaf, sealed.sig, signature)
 
 
-def check_ballot_v2(record: BallotRecord, election: Election, key: VerifyKey) -> str | None:
-    """What is wrong with a format-2 row, or None when every part verifies (signatures and every proof).
+def check_ballot_v2(record: BallotRecordV2, election: Election, key: VerifyKey) -> str | None:
+    """What is wrong with a ballot-box row, or None when every part verifies (signatures and every proof).
 
     Whether the ciphertexts hold the twin's selections cannot be checked: the seed is gone on
     purpose. The paper record and the count's aggregates are what tie them together.

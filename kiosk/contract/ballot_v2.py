@@ -68,8 +68,6 @@ class SealedBallotV2:
         """The Merkle leaf data: canonical JSON of the whole object."""
         return canonical_bytes(self.to_json())
 
-    # the same reading interface as format 1's SealedBallot, so board, receipts and verify read either
-
     def leaf_hash(self) -> bytes:
         """RFC 6962 leaf hash: what the board logs and the tracking code shortens."""
         return leaf_hash(self.leaf())

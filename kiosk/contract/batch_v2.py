@@ -1,7 +1,6 @@
-"""Sealed batches of format 2: encrypted ballots signed by their token's key, and spoiled ballots (pure).
+"""Sealed batches (ballot format 2): encrypted ballots signed by their token's key, and spoiled ballots (pure).
 
-What leaves a kiosk of a format-2 election (issues 14 and 21), exactly the canonical JSON (no
-trailing newline) of::
+What leaves a kiosk (issues 14 and 21), exactly the canonical JSON (no trailing newline) of::
 
     {"ballots": [SEALED BALLOT/2, ...],           strictly increasing ballot_id
      "format": "kiosk-batch/2",
@@ -16,8 +15,8 @@ kiosk signature over an encrypted ballot; never a serial, never the selections).
 JSON is a Merkle leaf; ``merkle_root_hex`` is the RFC 6962 root over the cast ballots in file
 order (these are the board's leaves) and ``spoiled_root_hex`` the root over the spoiled entries'
 canonical JSON. A spoiled ballot is one the voter chose to check (Benaloh): its nonce seed lets
-anyone open it; it never counts and never spends its token. Header, chain and the sorted order
-(which reveals no casting order) are as in format 1 (:mod:`kiosk.contract.batch`).
+anyone open it; it never counts and never spends its token. The header's common fields, the chain and the
+sorted order (which reveals no casting order) are :mod:`kiosk.contract.batch`'s.
 
 :func:`parse_batch_v2` is strict and needs no election: anything but exactly this shape, in
 exactly these bytes, is a :class:`FormatError` naming the first problem. What depends on the
@@ -31,9 +30,9 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Sequence
 
 from kiosk.contract.ballot_v2 import FIELDS as BALLOT_FIELDS, SealedBallotV2
-from kiosk.contract.batch import (HEADER_FORMAT, NO_PREVIOUS, BatchHeader, BatchProblem, SealedBatch, _canonical_text,
-                                  _count, _fields, check_batch, header_from_json, header_signature, parse_batch,
-                                  read_top)
+from kiosk.contract.batch import (HEADER_FORMAT, NO_PREVIOUS, BatchHeader, BatchProblem, SignedHeader, _canonical_text,
+                                  _count, _fields, check_batch, header_from_json, header_signature,
+                                  read_format_1_header, read_top)
 from kiosk.contract.canonical import b64url, canonical_bytes, from_b64url, from_hex, parse_json
 from kiosk.contract.election import ID_PATTERN
 from kiosk.contract.keys import SigningKey, VerifyKey
@@ -50,7 +49,7 @@ _SPOILED_FIELDS = frozenset({"ballot", "nonce_seed_b64"})
 
 @dataclass(frozen=True)
 class BatchHeaderV2(BatchHeader):
-    """The signed header of a format-2 batch: format 1's fields plus the spoiled ballots' count and root."""
+    """The signed header of a batch: the common fields plus the spoiled ballots' count and root."""
 
     spoiled: int
     spoiled_root_hex: str
@@ -111,25 +110,18 @@ def encode_batch_v2(batch: SealedBatchV2) -> bytes:
 
 
 def header_v2_from_json(value: Any) -> BatchHeaderV2:
-    """Check and read a parsed format-2 header object (FormatError naming the first problem)."""
+    """Check and read a parsed header object (FormatError naming the first problem)."""
     d = _fields(value, {"count", "cumulative", "election_hex", "format", "kiosk_key_hex", "merkle_root_hex", "mode",
                         "number", "polls_closed", "prev_header_hex", "spoiled", "spoiled_root_hex"}, "header")
     if d["format"] != HEADER_FORMAT_V2:
         raise FormatError(f"the batch header has format {str(d['format'])[:40]!r}; this version reads "
                           f"{HEADER_FORMAT_V2!r}", hint="update the software that reads this batch")
     common = {k: v for k, v in d.items() if k not in ("spoiled", "spoiled_root_hex")}
-    h = header_from_json(dict(common, format=HEADER_FORMAT))  # format 1's rules for the common fields
+    h = header_from_json(dict(common, format=HEADER_FORMAT))  # the common fields' rules
     from_hex(d["spoiled_root_hex"], "header.spoiled_root_hex", 32)
     return BatchHeaderV2(h.election_hex, h.kiosk_key_hex, h.mode, h.number, h.prev_header_hex, h.count, h.cumulative,
                          h.merkle_root_hex, h.polls_closed, _count(d["spoiled"], "header.spoiled", 0),
                          d["spoiled_root_hex"])
-
-
-def any_header_from_json(value: Any) -> BatchHeader:
-    """A stored or received header of either format, by its ``format`` field."""
-    if isinstance(value, dict) and value.get("format") == HEADER_FORMAT_V2:
-        return header_v2_from_json(value)
-    return header_from_json(value)
 
 
 def _ballot(value: Any, what: str) -> SealedBallotV2:
@@ -162,10 +154,13 @@ def _increasing(ids: list[bytes], what: str) -> None:
 
 
 def parse_batch_v2(data: bytes) -> SealedBatchV2:
-    """Parse format-2 batch file bytes strictly; raises only :class:`FormatError`.
+    """Parse batch file bytes strictly; raises only :class:`FormatError`.
 
-    Every field is checked to be the one text of its value, so the file is canonical exactly when
-    the parsed value, encoded again, gives back the same bytes (as format 1's general reader).
+    Every field is checked to be the one text of its value (lowercase hex of the right length,
+    canonical unpadded base64url, a style id, a whole number), so the file is canonical exactly
+    when the parsed value, encoded again as canonical JSON, gives back the same bytes: one
+    C-accelerated ``json.dumps`` instead of building every object again. A duplicate key, a float,
+    white space, an escape or another key order all come out different.
     """
     if not isinstance(data, bytes):
         raise FormatError("a batch is bytes")
@@ -200,23 +195,26 @@ def batch_format(data: bytes) -> str:
     return BATCH_FORMAT_V2 if b'"format":"kiosk-batch/2"' in data else "kiosk-batch/1"
 
 
-def parse_any_batch(data: bytes) -> SealedBatch | SealedBatchV2:
-    """Parse a batch of either format (strictly); raises only :class:`FormatError`."""
+def parse_any_batch(data: bytes) -> SealedBatchV2 | SignedHeader:
+    """A batch as a node receives it: format 2 parsed strictly, format 1 only as far as its refusal needs.
+
+    A format-1 batch gives its :class:`~kiosk.contract.batch.SignedHeader` (no ballots): the node
+    checks who signed it and refuses it (``wrong_format``). Raises only :class:`FormatError`.
+    """
     if not isinstance(data, bytes):
         raise FormatError("a batch is bytes")
-    return parse_batch_v2(data) if batch_format(data) == BATCH_FORMAT_V2 else parse_batch(data)
+    return parse_batch_v2(data) if batch_format(data) == BATCH_FORMAT_V2 else read_format_1_header(data)
 
 
 def check_batch_v2(batch: SealedBatchV2, election_hex: str, kiosk_key: VerifyKey,
                    previous: BatchHeader | None) -> list[BatchProblem]:
-    """Every reason a parsed format-2 batch does not verify as a chain link; empty when it does.
+    """Every reason a parsed batch does not verify as a chain link; empty when it does.
 
-    Format 1's rules (election, kiosk, header signature, cast ballots' Merkle root, chain) and the
-    spoiled ballots' root. The ballots' signatures and proofs need the election and the roll:
+    :func:`kiosk.contract.batch.check_batch`'s rules (election, kiosk, header signature, cast
+    ballots' Merkle root, chain) and the spoiled ballots' root. The ballots' signatures and proofs need the election and the roll:
     they are the node's checks (:func:`kiosk.contract.ballot_v2.check_sealed_ballot_v2`).
     """
-    problems = check_batch(SealedBatch(batch.header, batch.signature, batch.ballots),  # type: ignore[arg-type]
-                           election_hex, kiosk_key, previous, ballot_signatures=False)
+    problems = check_batch(batch, election_hex, kiosk_key, previous)
     if merkle_root(s.leaf() for s in batch.spoiled).hex() != batch.header.spoiled_root_hex:
         problems.append(BatchProblem("spoiled_root_mismatch", "the spoiled ballots' root does not match them"))
     return problems

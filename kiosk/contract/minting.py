@@ -23,7 +23,7 @@ def mint_tokens(package: ElectionPackage, requests: list[tuple[str, int]], mode:
     """Add ``count`` fresh tokens per (ballot style, count) to the roll in one transaction.
 
     Returns the payloads: besides the printed slips, the only place they ever exist. The roll
-    gets what :func:`roll_key` gives: the token's public key in a format-2 election.
+    gets what :func:`roll_key` gives: the token's public key.
     """
     election = package.election
     problems = [(f"style {s!r}", "is not a ballot style of this election") for s, _ in requests
@@ -40,7 +40,7 @@ def mint_tokens(package: ElectionPackage, requests: list[tuple[str, int]], mode:
         for _ in range(count):
             serial = new_serial()
             minted.append(MintedToken(style, mode, token_payload(election.tag, mode, serial)))
-            entries.append((roll_key(election.fingerprint, serial, election.ballot_format), mode, style))
+            entries.append((roll_key(election.fingerprint, serial), mode, style))
     roll = package.roll()
     try:
         roll.add(entries)

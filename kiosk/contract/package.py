@@ -6,10 +6,10 @@ Layout of the directory ``election init`` writes::
     roll.sqlite              token roll: references, modes, ballot styles (public)
     roll-root.json           the roll's signed Merkle root, once frozen (public)
     authority/authority.key  the authority's Ed25519 key (secret: keep offline)
-    trustees/trustee-N.share format 1 only: each trustee's share of the dealer's key (secret: hand out)
 
-In format 2 the body carries the trustees' public ``election_key`` record instead, and no
-part of the election's secret key is ever here.
+The body carries the trustees' public ``election_key`` record (their dealerless ceremony): no
+part of the election's secret key is ever here. A package of ballot format 1 (a dealer's key and
+its split) is refused (:func:`kiosk.contract.election.format_1_refused`).
 
 A kiosk gets only the three public files. The package is trusted only if ``election.json``
 is signed by the authority key it names itself; the kiosk then trusts only that key.
@@ -22,12 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.contract.canonical import parse_json
-from kiosk.contract.election import ELECTION_CONTEXT, ELECTION_FORMAT, Election, parse_election
+from kiosk.contract.election import (ELECTION_CONTEXT, ELECTION_FORMAT, Election, format_1_refused, is_format_1,
+                                     parse_election)
 from kiosk.contract.envelope import read_envelope, seal_envelope, write_envelope
 from kiosk.errors import FormatError, KioskError
-from kiosk.contract.keys import EncryptionKey, SigningKey, VerifyKey, load_signing_key, save_signing_key
+from kiosk.contract.keys import SigningKey, VerifyKey, load_signing_key, save_signing_key
 from kiosk.contract.roll import ROLL_FILE, ROOT_FILE, TokenRoll
-from kiosk.contract.trustees import save_share, split_secret
 
 ELECTION_FILE = "election.json"
 AUTHORITY_KEY = Path("authority") / "authority.key"
@@ -72,20 +72,20 @@ def load_package(directory: Path) -> ElectionPackage:
     if body.get("format") != ELECTION_FORMAT:
         raise FormatError(f"{path} has format {body.get('format')!r}; this version reads {ELECTION_FORMAT!r}",
                           hint="use a kiosk software version that knows this format")
+    if is_format_1(body):
+        raise format_1_refused(str(directory))
     election = parse_election(body)
     read_envelope(path, ELECTION_CONTEXT, VerifyKey.from_hex(election.authority_key_hex), str(path))
     return ElectionPackage(directory, election)
 
 
-def create_package(directory: Path, spec_body: dict, trustees: int = 1, threshold: int = 1,
-                   authority: SigningKey | None = None, encryption: EncryptionKey | None = None,
-                   election_key: dict | None = None) -> ElectionPackage:
-    """Make keys, complete the body, validate, sign and write a new package directory.
+def create_package(directory: Path, spec_body: dict, election_key: dict,
+                   authority: SigningKey | None = None) -> ElectionPackage:
+    """Make the authority key, complete the body, validate, sign and write a new package directory.
 
-    ``spec_body`` is an election body without keys (see docs/election-spec.md). With
-    ``election_key`` (the trustees' ``kiosk-election-key/1`` record) the package is of format 2:
-    the key comes from the dealerless ceremony and nothing secret of it is made or written here.
-    Without it (format 1) a dealer makes an X25519 key and splits it into ``trustees`` shares.
+    ``spec_body`` is an election body without keys (see docs/election-spec.md); ``election_key`` is
+    the trustees' ``kiosk-election-key/1`` record: the key comes from their dealerless ceremony and
+    nothing secret of it is made or written here.
     """
     directory = Path(directory)
     if (directory / ELECTION_FILE).exists():
@@ -93,19 +93,11 @@ def create_package(directory: Path, spec_body: dict, trustees: int = 1, threshol
                          hint="choose an empty directory; packages are never overwritten")
     authority = authority or SigningKey.generate()
     body = dict(spec_body)
-    body.update({"format": ELECTION_FORMAT, "authority_key_hex": authority.verify_key.hex})
-    if election_key is not None:
-        body["election_key"] = election_key
-    else:
-        encryption = encryption or EncryptionKey.generate()
-        body.update({"encryption_key_hex": encryption.public_raw.hex(),
-                     "trustees": {"count": trustees, "threshold": threshold}})
-    election = parse_election(body)  # raises ValidationError naming every problem
+    body.update({"format": ELECTION_FORMAT, "authority_key_hex": authority.verify_key.hex,
+                 "election_key": election_key})
+    parse_election(body)  # raises ValidationError naming every problem
     directory.mkdir(parents=True, exist_ok=True)
     save_signing_key(directory / AUTHORITY_KEY, authority)
-    if election_key is None:
-        for share in split_secret(encryption, election.fingerprint_hex, trustees, threshold):
-            save_share(directory / "trustees" / f"trustee-{share.index}.share", share)
     write_envelope(directory / ELECTION_FILE, seal_envelope(ELECTION_CONTEXT, body, authority))
     package = load_package(directory)
     package.roll().close()

@@ -6,11 +6,9 @@ sign it into ``roll-root.json``; after that the roll refuses to grow. The leaf o
 ``key (32 bytes) || mode letter (O/T) || ballot style id (UTF-8)``. Ordering by key
 makes the root independent of the order in which tokens were minted, and reveals none.
 
-What the 32-byte key (column ``ref``) is depends on the election's ballot format
-(:func:`kiosk.contract.tokens.roll_key`): in format 2 the token's own Ed25519 public key
-(``ballot_v2.token_signing_key``), so nodes and observers look a ballot's ``token_key`` up
-directly and check its signature, and no serial nor hash of one is anywhere outside the kiosk;
-in format 1 the reference H(serial). The file layout, the leaf and the signed root are the same.
+The 32-byte key (column ``ref``) is the token's own Ed25519 public key
+(:func:`kiosk.contract.tokens.roll_key`), so nodes and observers look a ballot's ``token_key`` up
+directly and check its signature, and no serial nor hash of one is anywhere outside the kiosk.
 """
 
 from __future__ import annotations
@@ -151,7 +149,7 @@ class TokenRoll:
         return root is not None and self.compute_root() == (root.size, bytes.fromhex(root.root_hex))
 
     def lookup(self, ref: bytes) -> tuple[str, str] | None:
-        """(mode, ballot style) for a roll key (format 2: a token key), or None when the roll has no such token."""
+        """(mode, ballot style) for a roll key (a token key), or None when the roll has no such token."""
         row = self._db.execute("SELECT mode, style FROM entries WHERE ref = ?", (ref,)).fetchone()
         return (row[0], row[1]) if row else None
 

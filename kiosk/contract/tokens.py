@@ -8,10 +8,9 @@ Payload (38 characters, QR alphanumeric mode, ECC M: a version 2 symbol)::
     |   mode: O official, T test
     format and version
 
-In ballot format 1 the roll holds only ``ref = SHA-256("kiosk-token-ref/1" || 0x00 ||
-fingerprint || serial)``; in ballot format 2 it holds the token's own Ed25519 public key
-(:func:`token_signing_key`), which signs the ballot cast with it. Either way publishing the roll
-reveals no token, and :func:`roll_key` gives what the roll holds for a serial. Parsing is strict: a payload that does not re-encode
+The roll holds each token's own Ed25519 public key (:func:`token_signing_key`, derived from the
+serial), which signs the ballot cast with it: publishing the roll reveals no token, and
+:func:`roll_key` gives what the roll holds for a serial. Parsing is strict: a payload that does not re-encode
 to exactly the same text is refused, so no two payloads name the same token.
 """
 
@@ -23,7 +22,7 @@ import enum
 import hashlib
 import os
 from dataclasses import dataclass
-from typing import Iterable, Protocol
+from typing import Protocol
 
 from kiosk.contract.keys import SigningKey
 
@@ -33,7 +32,6 @@ PAYLOAD_LENGTH = 38
 SERIAL_BYTES = 16
 MODES = {"O": "official", "T": "test"}
 MODE_LETTER = {v: k for k, v in MODES.items()}
-REF_CONTEXT = b"kiosk-token-ref/1\x00"
 TOKEN_KEY_CONTEXT = b"kiosk-token-key/2"
 
 
@@ -80,9 +78,9 @@ class BallotToken:
     def payload(self) -> str:
         return token_payload(self.election_tag, self.mode, self.serial)
 
-    def ref(self, fingerprint: bytes, ballot_format: int = 1) -> bytes:
-        """What the roll holds for this token (:func:`roll_key`)."""
-        return roll_key(fingerprint, self.serial, ballot_format)
+    def ref(self, fingerprint: bytes) -> bytes:
+        """What the roll holds for this token: its token key (:func:`roll_key`)."""
+        return roll_key(fingerprint, self.serial)
 
     def __repr__(self) -> str:  # a token is a secret: never print the serial
         return f"BallotToken(mode={self.mode}, election_tag={self.election_tag})"
@@ -120,27 +118,14 @@ def token_payload(election_tag: str, mode: str, serial: bytes) -> str:
     return f"{PREFIX}{VERSION}{MODE_LETTER[mode]}{election_tag}{b32}"
 
 
-def token_ref(fingerprint: bytes, serial: bytes) -> bytes:
-    """The roll's reference of a token: a hash that reveals nothing of the serial."""
-    return hashlib.sha256(REF_CONTEXT + fingerprint + serial).digest()
-
-
 def token_signing_key(fingerprint: bytes, serial: bytes) -> SigningKey:
-    """The token's own key (ballot format 2): Ed25519 from SHA-256(domain tag || election fingerprint || serial)."""
+    """The token's own key: Ed25519 from SHA-256(domain tag || election fingerprint || serial)."""
     return SigningKey(hashlib.sha256(TOKEN_KEY_CONTEXT + fingerprint + serial).digest())
 
 
-def roll_key(fingerprint: bytes, serial: bytes, ballot_format: int) -> bytes:
-    """What the roll lists for a serial: its token key in ballot format 2, its reference in format 1."""
-    if ballot_format == 2:
-        return token_signing_key(fingerprint, serial).verify_key.raw
-    return token_ref(fingerprint, serial)
-
-
-def token_refs(fingerprint: bytes, serials: Iterable[bytes]) -> list[bytes]:
-    """:func:`token_ref` of each serial, in order (a central node's whole batch at once)."""
-    prefix, sha256 = REF_CONTEXT + fingerprint, hashlib.sha256
-    return [sha256(prefix + serial).digest() for serial in serials]
+def roll_key(fingerprint: bytes, serial: bytes) -> bytes:
+    """What the roll lists for a serial: its token's public key (32 bytes)."""
+    return token_signing_key(fingerprint, serial).verify_key.raw
 
 
 def parse_token(text: object) -> BallotToken | Refused:
@@ -175,10 +160,10 @@ class RollLookup(Protocol):
 
 
 def check_token(text: object, election_tag: str, fingerprint: bytes, mode: str,
-                roll: RollLookup, ballot_format: int = 1) -> Valid | Refused:
+                roll: RollLookup) -> Valid | Refused:
     """Check a scanned payload for this election and station mode against the roll.
 
-    ``Valid.ref`` is what the roll holds for it: the token key in ballot format 2.
+    ``Valid.ref`` is what the roll holds for it: the token key.
     """
     token = parse_token(text)
     if isinstance(token, Refused):
@@ -189,7 +174,7 @@ def check_token(text: object, election_tag: str, fingerprint: bytes, mode: str,
         return Refused(RefusalReason.WRONG_MODE)
     if not roll.frozen:
         return Refused(RefusalReason.ROLL_NOT_FROZEN)
-    ref = token.ref(fingerprint, ballot_format)
+    ref = token.ref(fingerprint)
     entry = roll.lookup(ref)
     if entry is None or entry[0] != mode:
         return Refused(RefusalReason.NOT_ON_ROLL)

@@ -92,7 +92,7 @@ def admit_token(station: Station, payload: object, now: int) -> Valid | Refused:
     if not station.accepts_ballots:
         return refuse(station, RefusalReason.POLLS_NOT_OPEN, now)
     e = station.election
-    result = check_token(payload, e.tag, e.fingerprint, station.mode, station.roll, e.ballot_format)
+    result = check_token(payload, e.tag, e.fingerprint, station.mode, station.roll)
     if isinstance(result, Refused):
         return refuse(station, result.reason, now)
     if not e.style_allowed(result.style, station.config.station):  # the package binds it elsewhere

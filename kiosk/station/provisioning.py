@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kiosk.contract.canonical import canonical_bytes
-from kiosk.contract.election import ID_PATTERN, format_1_refused
+from kiosk.contract.election import ID_PATTERN
 from kiosk.contract.envelope import write_envelope
 from kiosk.contract.keys import SigningKey, save_signing_key
 from kiosk.contract.package import copy_public, load_package
@@ -40,8 +40,7 @@ def provision(election_dir: Path, station: str, data_root: Path, now: int, mode:
     data = DataDir(Path(data_root))
     if data.root.exists() and any(data.root.iterdir()):
         raise KioskError(f"{data.root} is not empty", hint="provision into a new, empty directory")
-    if load_package(election_dir).election.ceremony is None:  # refuse a bad signature or format 1 before copying
-        raise format_1_refused(str(election_dir))
+    load_package(election_dir)  # refuse a bad signature or a format-1 package (format_1_refused) before copying
     data.root.mkdir(parents=True, exist_ok=True)
     copy_public(election_dir, data.election)
     package = load_package(data.election)

@@ -16,7 +16,6 @@ from kiosk.errors import FormatError, StorageError
 from kiosk.contract.keys import SigningKey, load_signing_key
 from kiosk.station.outbox import restore_outbox
 from kiosk.station.lifecycle import EVENT_STATE, StationState, state_from_events
-from kiosk.contract.election import format_1_refused
 from kiosk.contract.package import ElectionPackage, load_package
 from kiosk.station.store import Connect, Store, sqlite_connect
 
@@ -88,9 +87,7 @@ class Station:
         lock = contextlib.ExitStack()
         lock.enter_context(writer_lock(data))
         try:
-            package = load_package(data.election)
-            if package.election.ceremony is None:  # provisioned by a version that still made format 1
-                raise format_1_refused(str(data.election))
+            package = load_package(data.election)   # refuses a format-1 package (format_1_refused)
             key = load_signing_key(data.key_file)
             if package.election.fingerprint_hex != config.election_hex or key.verify_key.hex != config.kiosk_key_hex:
                 raise FormatError("station.json names another election or kiosk key than the files beside it",

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kiosk.contract.batch import BatchHeader, BatchProblem, SealedBatch, check_batch
+from kiosk.contract.batch import BatchHeader, BatchProblem, SignedHeader, check_batch
+from kiosk.contract.batch_v2 import SealedBatchV2
 from kiosk.contract.election import Election
 from kiosk.contract.keys import VerifyKey
 from kiosk.contract.merkle import root_from_leaf_hashes
@@ -80,7 +81,7 @@ def rejected(reason: str, detail: str) -> Verdict:
 _rejected = rejected
 
 
-def precheck(batch: SealedBatch, ctx: NodeContext) -> Verdict | None:
+def precheck(batch: SealedBatchV2 | SignedHeader, ctx: NodeContext) -> Verdict | None:
     """Election, mode, roster, header signature: a verdict when the batch is refused before anything else."""
     h = batch.header
     if h.election_hex != ctx.election.fingerprint_hex:
@@ -95,7 +96,7 @@ def precheck(batch: SealedBatch, ctx: NodeContext) -> Verdict | None:
     return None
 
 
-def judge_repeat(batch: SealedBatch, facts: KioskFacts) -> Verdict | None:
+def judge_repeat(batch: SealedBatchV2, facts: KioskFacts) -> Verdict | None:
     """A verdict when the node already has a batch with this kiosk and number."""
     held = facts.same_number
     if held is None:
@@ -108,7 +109,7 @@ def judge_repeat(batch: SealedBatch, facts: KioskFacts) -> Verdict | None:
 LINK_CODES = ("not_linked", "cumulative_mismatch")
 
 
-def integrity_problems(batch: SealedBatch, ctx: NodeContext, previous: BatchHeader | None,
+def integrity_problems(batch: SealedBatchV2, ctx: NodeContext, previous: BatchHeader | None,
                        leaf_hashes: list[bytes]) -> list[BatchProblem]:
     """The Merkle root over the leaves, and the chain link (:func:`kiosk.contract.batch.check_batch`'s rules).
 
@@ -118,7 +119,7 @@ def integrity_problems(batch: SealedBatch, ctx: NodeContext, previous: BatchHead
     if root_from_leaf_hashes(leaf_hashes)[1].hex() != batch.header.merkle_root_hex:
         problems.append(BatchProblem("merkle_root_mismatch", "the Merkle root does not match the ballots"))
     # the header alone: check_batch's link rules without another pass over the ballots
-    header_only = SealedBatch(batch.header, batch.signature, ())
+    header_only = SignedHeader(batch.header, batch.signature)
     key = VerifyKey.from_hex(batch.header.kiosk_key_hex)
     return problems + [p for p in check_batch(header_only, ctx.election.fingerprint_hex, key, previous)
                        if p.code in LINK_CODES]
@@ -130,7 +131,7 @@ def judge_integrity(problems: list[BatchProblem]) -> Verdict | None:
     return _rejected(bad[0].code, bad[0].detail) if bad else None
 
 
-def judge_link(batch: SealedBatch, problems: list[BatchProblem], previous: BatchHeader | None) -> Verdict | None:
+def judge_link(batch: SealedBatchV2, problems: list[BatchProblem], previous: BatchHeader | None) -> Verdict | None:
     """The chain: ``held`` for an early batch, rejected for a broken link, None when it links."""
     if previous is None and batch.header.number > 1:
         return Verdict(HELD, detail=f"waiting for batch {batch.header.number - 1}")

@@ -125,7 +125,7 @@ def cmd_election_show(args: argparse.Namespace) -> int:
             "electorate_floors": {x.id: x.privacy_floor for x in (e.judging.electorates if e.judging else ())
                                   if x.privacy_floor},
             "trustees": {"count": e.trustees_count, "threshold": e.trustees_threshold},
-            "ballot_format": e.ballot_format,
+            "ballot_format": 2,   # the only one this version reads (format 1 is refused)
             "nodes": [n.url for n in e.nodes],
             "roll": {"entries": roll.count(), "frozen": root is not None,
                      "root_hex": root.root_hex if root else None},
@@ -211,7 +211,7 @@ def cmd_tokens_check(args: argparse.Namespace) -> int:
     e = package.election
     roll = package.roll()
     try:
-        result = check_token(args.payload.strip(), e.tag, e.fingerprint, args.mode, roll, e.ballot_format)
+        result = check_token(args.payload.strip(), e.tag, e.fingerprint, args.mode, roll)
     finally:
         roll.close()
     if isinstance(result, Refused):

@@ -51,10 +51,7 @@ class ElectionKey:
 
     @classmethod
     def of(cls, election: Election) -> "ElectionKey":
-        """A format-2 election's key, as its package carries it (re-checked when the package was parsed)."""
-        if getattr(election, "ceremony", None) is None:
-            raise FormatError("this election is of ballot format 1 (SealedBox): it has no trustees' election key",
-                              "format 2's count needs a package made from the trustees' ceremony")
+        """The election's key, as its package carries it (re-checked when the package was parsed)."""
         return cls(election.ceremony, election.announcements, election.election_public_key)
 
 

@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Callable
 
 from kiosk.contract.ack import Acknowledgement, BatchRef, Checkpoint, sign_ack
-from kiosk.contract.batch import MODES, BatchHeader, SealedBatch
+from kiosk.contract.batch import MODES, BatchHeader, SignedHeader
 from kiosk.contract.batch_v2 import SealedBatchV2, parse_any_batch
-from kiosk.contract.election import FORMAT_1_BATCH, format_1_refused
+from kiosk.contract.election import FORMAT_1_BATCH
 from kiosk.contract.double_use import RECORD_CONTEXT, RECORDS_DIR, UsedBallot, distinct_ballots, record_body
 from kiosk.contract.envelope import seal_envelope, write_envelope
 from kiosk.errors import FormatError, KioskError
@@ -128,10 +128,8 @@ class CentralNode:
         if mode not in MODES:
             raise KioskError(f"a node's mode is official or test, not {mode!r}")
         self.election_dir, self.data_dir, self.mode, self.clock = Path(election_dir), Path(data_dir), mode, clock
-        package = load_package(self.election_dir)
+        package = load_package(self.election_dir)   # refuses a format-1 package (format_1_refused)
         self.election = package.election
-        if self.election.election_public_key is None:
-            raise format_1_refused(str(self.election_dir))
         self.authority = package.authority
         key_path = self.data_dir / NODE_KEY
         if not key_path.exists():
@@ -193,7 +191,7 @@ class CentralNode:
                 self._release_held(batch.header.kiosk_key_hex, batch.header.number + 1)
         return result
 
-    def _submit_parsed(self, batch: SealedBatch | SealedBatchV2, body: bytes) -> Submitted:
+    def _submit_parsed(self, batch: SealedBatchV2 | SignedHeader, body: bytes) -> Submitted:
         h = batch.header
         leaf_digests = leaf_hashes([b.leaf() for b in batch.ballots])  # for the root check and the board
         with self.store.transaction():
@@ -231,14 +229,14 @@ class CentralNode:
                     for leaf in leaves[ref]]))
         return dataclasses.replace(verdict, double_use=tuple(real)), records
 
-    def _judge(self, batch: SealedBatch | SealedBatchV2, leaf_digests: list[bytes]) -> tuple[acc.Verdict, list[bytes]]:
+    def _judge(self, batch: SealedBatchV2 | SignedHeader, leaf_digests: list[bytes]) -> tuple[acc.Verdict, list[bytes]]:
         facts = _StoreFacts(self)
         if not isinstance(batch, SealedBatchV2):  # a kiosk from before format 2: refused, and the refusal kept
             return acc.precheck(batch, self.context()) or acc.rejected("wrong_format", FORMAT_1_BATCH), []
         verdict = acc2.judge_v2(batch, self.context(), leaf_digests, facts, self._encrypted_lengths)
         return verdict, list(facts.refs)
 
-    def _acknowledge(self, batch: SealedBatch, verdict: acc.Verdict) -> Submitted:
+    def _acknowledge(self, batch: SealedBatchV2 | SignedHeader, verdict: acc.Verdict) -> Submitted:
         h = batch.header
         size, root = self.store.checkpoint()
         ack = Acknowledgement(self.node_id, self.election.fingerprint_hex, self.mode, BatchRef.of(h),

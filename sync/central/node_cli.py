@@ -117,11 +117,7 @@ def cmd_verifier(args: argparse.Namespace) -> int:
     from kiosk.contract.package import load_package
     from sync.central import verify_queue as vq
 
-    from kiosk.contract.election import format_1_refused
-
-    election = load_package(args.election).election
-    if election.election_public_key is None:
-        raise format_1_refused(str(args.election))
+    election = load_package(args.election).election   # refuses a format-1 package (format_1_refused)
     db = vq.connect(args.queue)
     try:
         done = vq.work(db, election.election_public_key, election, args.name, args.workers)

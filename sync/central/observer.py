@@ -28,7 +28,7 @@ from kiosk.contract.batch import MODES
 from kiosk.contract.board_checkpoint import ORIGIN_PREFIX, BoardCheckpoint, parse_checkpoint, witness_name
 from kiosk.contract.closing import check_closing, parse_closing
 from kiosk.contract.closing_parts import assemble
-from kiosk.contract.election import FORMAT_1_PACKAGE, FORMAT_1_PACKAGE_HINT, Election
+from kiosk.contract.election import Election
 from kiosk.contract.findings import Finding, note, ok, problem
 from kiosk.errors import FormatError, KioskError, SignatureError
 from kiosk.contract.keys import VerifyKey
@@ -77,7 +77,7 @@ def check_package(directory: Path) -> PackageFacts:
     try:
         facts.package = package = load_package(directory)
     except KioskError as e:
-        facts.findings.append(problem("package", f"election.json does not verify: {e}"))
+        facts.findings.append(problem("package", f"election.json is refused: {e}"))   # a bad signature, format 1
         return facts
     e = package.election
     facts.findings.append(ok("package", f"election {e.id} ({e.fingerprint_hex[:16]}…) signed by the authority key "
@@ -271,8 +271,6 @@ def verify_record(package_dir: Path, published: Published, payloads: Sequence[tu
         out += found
         if board is None:
             return out, None
-        if election.ceremony is None:
-            return out + [problem("package", f"{FORMAT_1_PACKAGE}: {FORMAT_1_PACKAGE_HINT}")], None
         leaf_findings, good, derived = check_record_count(facts.package, facts.roll, facts.roster, board.mode,
                                                           published.leaves, published.count, workers)
         leaf_facts = LeafFacts()

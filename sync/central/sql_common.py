@@ -12,7 +12,7 @@ import json
 from typing import Iterable, Iterator
 
 from kiosk.contract.ballot_v2 import SealedBallotV2
-from kiosk.contract.batch_v2 import BatchHeaderV2, SpoiledBallot, any_header_from_json
+from kiosk.contract.batch_v2 import BatchHeaderV2, SpoiledBallot, header_v2_from_json
 from kiosk.contract.canonical import parse_json
 from kiosk.errors import StorageError
 from sync.central.store import BoardLeaf, KioskActivity, StoredBatch
@@ -86,7 +86,7 @@ def in_order(found: dict, indexes: list[int]) -> list:
 
 
 def _stored(row: tuple) -> StoredBatch:
-    header = any_header_from_json(parse_json(row[0], "a stored batch header"))
+    header = header_v2_from_json(parse_json(row[0], "a stored batch header"))
     return StoredBatch(header, row[1], row[2])
 
 

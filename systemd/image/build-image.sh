@@ -33,7 +33,7 @@ PACKAGES="linux-image-arm64 raspi-firmware systemd-sysv systemd-timesyncd udev k
 # pinned to the versions the test suite ran with, so the same commit gives the same image.
 PIP_PACKAGES="zxing-cpp==3.1.1 segno==1.6.6 sqlite-utils==4.2.1 sqlite-fts4==1.0.3 click==8.5.1
   click-default-group==1.2.4 tabulate==0.10.0 python-dateutil==4.0.0 six==1.17.0 pluggy==1.7.0
-  reportlab==5.1.0 rl_accel==0.9.1 pycryptodome==4.4.0 pillow==13.0.0 charset-normalizer==3.5.2
+  reportlab==5.1.0 rl_accel==0.9.1 pillow==13.0.0 charset-normalizer==3.5.2
   httpx==0.29.0 httpcore==1.0.9 h11==0.16.0 anyio==4.16.0 idna==3.20 certifi==2026.10.19.post1
   typing_extensions==4.16.0"
 # Not in the image, on purpose: starlette and uvicorn, the central node's web server (no server

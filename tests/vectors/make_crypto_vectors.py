@@ -70,11 +70,10 @@ def build() -> dict:
 
 
 def vector_election():
-    """The 24-community Ttabok election with fixed keys that the ballot vector is made for."""
-    from kiosk.contract.election import ELECTION_FORMAT, parse_election
-    from kiosk.contract.ttabok import ttabok_spec
-    return parse_election(dict(ttabok_spec(24), format=ELECTION_FORMAT, authority_key_hex="11" * 32,
-                               encryption_key_hex="22" * 32, trustees={"count": 3, "threshold": 2}))
+    """The 24-community Ttabok election that the ballot vector is made for (tests/vectors/vector_election.py)."""
+    sys.path.insert(0, str(HERE))
+    from vector_election import vector_election as election
+    return election()
 
 
 def ballot_v2_vector(y: bytes, rng) -> dict:

@@ -25,18 +25,18 @@ from kiosk.contract.closing_parts import tape_codes  # noqa: E402
 from kiosk.contract.election import ELECTION_CONTEXT, ELECTION_FORMAT, election_fingerprint, parse_election  # noqa: E402
 from kiosk.contract.envelope import seal_envelope  # noqa: E402
 from kiosk.contract.expert_scores import SCORES_CONTEXT, SCORES_FORMAT  # noqa: E402
-from kiosk.contract.keys import EncryptionKey, SigningKey  # noqa: E402
+from kiosk.contract.keys import SigningKey  # noqa: E402
 from kiosk.contract.keys import signed_message  # noqa: E402
 from kiosk.contract.merkle import leaf_hash, root_from_leaf_hashes  # noqa: E402
 from kiosk.contract.registration import REGISTRATION_CONTEXT, make_registration, registration_payload  # noqa: E402
 from kiosk.contract.roll import ROOT_CONTEXT, ROOT_FORMAT, roll_leaf  # noqa: E402
-from kiosk.contract.tokens import token_payload, token_ref  # noqa: E402
+from kiosk.contract.tokens import roll_key, token_payload  # noqa: E402
 
 AUTHORITY_SEED = bytes(range(32))
 KIOSK_SEED = bytes(range(100, 132))
 NODE_SEED = bytes(range(96, 128))
 WITNESS_SEED = bytes(range(128, 160))
-ENCRYPTION_SECRET = bytes(range(32, 64))
+CEREMONY_SEED = b"kiosk vector ceremony 1"   # the one trustee's key, reproducible
 # a fixed argon2id hash of the PIN "201705" (made once with nacl.pwhash.argon2id.str)
 PIN_HASH = ("$argon2id$v=19$m=65536,t=2,p=1$TcYR33Oa3jy+VMo1OoRhVg$"
             "CTjwg7c9sMe5B+msndMr6lo4uAHqHAS1OonigRUdqD8")
@@ -49,6 +49,9 @@ SEALED_PIN_B64 = ("LVCj4S_oZ0zI_KO_guQ6_CTIyYaTsvRp2GmiwfuhJ3rCxlydEUWBoaUp_OC7u
 
 
 def election_body() -> dict:
+    """The vector election: one yes/no question, the key of a seeded one-trustee ceremony."""
+    sys.path.insert(0, str(HERE.parent))
+    from ceremonyhelp import run_ceremony
     authority = SigningKey(AUTHORITY_SEED)
     return {
         "format": ELECTION_FORMAT, "id": "vector-1",
@@ -59,8 +62,7 @@ def election_body() -> dict:
         "styles": [{"id": "s1", "title": {"ko": "전체", "en": "All"}, "contests": ["k1"]}],
         "privacy_floor": 10, "paper_record": True,
         "authority_key_hex": authority.verify_key.hex,
-        "encryption_key_hex": EncryptionKey(ENCRYPTION_SECRET).public_raw.hex(),
-        "trustees": {"count": 1, "threshold": 1}, "nodes": [],
+        "election_key": run_ceremony("vector-1", 1, 1, CEREMONY_SEED).record, "nodes": [],
     }
 
 
@@ -79,15 +81,17 @@ def build_vectors() -> dict[str, dict]:
     }
     serials = [bytes([i]) * 16 for i in (1, 2, 3)]
     tokens = [{"serial_hex": s.hex(), "mode": m, "payload": token_payload(election.tag, m, s),
-               "ref_hex": token_ref(fp, s).hex()} for s, m in zip(serials, ("official", "official", "test"))]
-    out["token.json"] = {"description": "ballot token payloads and roll references for fixed serials",
+               "ref_hex": roll_key(fp, s).hex()} for s, m in zip(serials, ("official", "official", "test"))]
+    out["token.json"] = {"description": "ballot token payloads for fixed serials and what the roll lists for each: "
+                                        "the token's Ed25519 public key, its seed SHA-256('kiosk-token-key/2' || "
+                                        "election fingerprint || serial)",
                          "election_fingerprint_hex": fp.hex(), "tokens": tokens}
     entries = sorted((bytes.fromhex(t["ref_hex"]), t["mode"], "s1") for t in tokens)
     leaves = [roll_leaf(*e) for e in entries]
     size, root = root_from_leaf_hashes(leaf_hash(x) for x in leaves)
     root_body = {"format": ROOT_FORMAT, "election_hex": fp.hex(), "size": size, "root_hex": root.hex(),
                  "counts": {"official": 2, "test": 1}}
-    out["roll-root.json"] = {"description": "roll leaves (ref || mode letter || style) in ref order, "
+    out["roll-root.json"] = {"description": "roll leaves (token key || mode letter || style) in key order, "
                                             "RFC 6962 root, signed root envelope",
                              "leaves_hex": [x.hex() for x in leaves], "root_hex": root.hex(),
                              "context": ROOT_CONTEXT, "envelope": seal_envelope(ROOT_CONTEXT, root_body, authority)}
@@ -157,10 +161,10 @@ def closing_parts_vector(kiosk: SigningKey, election_hex: str) -> dict:
 
 
 def batch_v2_election():
-    """The 24-community Ttabok election with fixed keys (as tests/vectors/crypto.json's ballot)."""
-    from kiosk.contract.ttabok import ttabok_spec
-    return parse_election(dict(ttabok_spec(24), format=ELECTION_FORMAT, authority_key_hex="11" * 32,
-                               encryption_key_hex="22" * 32, trustees={"count": 3, "threshold": 2}))
+    """The 24-community Ttabok election of tests/vectors/crypto.json's ballot (tests/vectors/vector_election.py)."""
+    sys.path.insert(0, str(HERE))
+    from vector_election import vector_election
+    return vector_election()
 
 
 def batch_v2_vector() -> dict:

@@ -1,9 +1,10 @@
-"""Known-answer vectors of the store formats: event-log entries, ballots, sealed batches.
+"""Known-answer vectors of the store format: event-log entries.
 
-``python tests/vectors/store_vectors.py`` rewrites ``event-log.json``, ``ballot.json`` and
-``sealed-batch.json`` beside it; ``tests/test_store_vectors.py`` rebuilds them in memory and
-compares. The sealed forms are random (SealedBox), so once made they are inputs: a rewrite
-keeps those already in ``ballot.json``.
+``python tests/vectors/store_vectors.py`` rewrites ``event-log.json`` beside it;
+``tests/test_store_vectors.py`` rebuilds it in memory and compares. The ballot-box rows and sealed
+batches of format 2 have theirs in ``crypto.json`` and ``sealed-batch-v2.json``
+(``make_crypto_vectors.py``, ``make_vectors.py``); format 1's ``ballot.json`` and
+``sealed-batch.json`` went with format 1.
 """
 
 from __future__ import annotations
@@ -15,31 +16,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
 
-from kiosk.contract.ballot import BALLOT_CONTEXT, ballot_message, pad_selections, padded_length, sign_ballot  # noqa: E402
-from kiosk.contract.batch import HEADER_CONTEXT, SEALED_BALLOT_CONTEXT, build_batch, encode_batch, tracking_code  # noqa: E402
-from kiosk.contract.canonical import canonical_bytes  # noqa: E402
-from kiosk.contract.election import ELECTION_FORMAT, parse_election  # noqa: E402
 from kiosk.station.eventlog import ENTRY_TAG, SIGNATURE_CONTEXT, genesis_hash, make_entry  # noqa: E402
-from kiosk.contract.keys import EncryptionKey, SigningKey, seal_to, signed_message  # noqa: E402
-from kiosk.contract.ttabok import ttabok_spec  # noqa: E402
+from kiosk.contract.keys import SigningKey, signed_message  # noqa: E402
 
 VECTORS = Path(__file__).resolve().parent
 KIOSK_SEED = bytes(range(32))
-AUTHORITY_SEED = bytes(range(32, 64))
-ELECTION_SECRET = bytes(range(64, 96))
-
-
-def fixed_election():
-    body = dict(ttabok_spec(13))
-    body.update({"format": ELECTION_FORMAT, "authority_key_hex": SigningKey(AUTHORITY_SEED).verify_key.hex,
-                 "encryption_key_hex": EncryptionKey(ELECTION_SECRET).public_raw.hex(),
-                 "trustees": {"count": 1, "threshold": 1}})
-    return parse_election(body)
+# the fingerprint the entries name: of the 13-community election the vectors were first made for (only
+# its SHA-256 enters the bytes, so it is fixed here rather than the body it was made from)
+ELECTION_FINGERPRINT = bytes.fromhex("64a536b0c5ef41b93b120f73d1362b664af27a4603df10f996044bf4d93949df")
 
 
 def event_log_vector() -> dict:
     key = SigningKey(KIOSK_SEED)
-    fingerprint = fixed_election().fingerprint
+    fingerprint = ELECTION_FINGERPRINT
     prev = genesis_hash(fingerprint, key.verify_key, "test")
     bodies = [("station_provisioned", {"election_hex": fingerprint.hex(), "kiosk_key_hex": key.verify_key.hex,
                                        "mode": "test", "station": "S-0001", "time": 1495850400}),
@@ -61,53 +50,8 @@ def event_log_vector() -> dict:
             "genesis_hex": genesis_hash(fingerprint, key.verify_key, "test").hex(), "entries": entries}
 
 
-def ballot_vector(sealed_forms: list[str] | None) -> dict:
-    key, election = SigningKey(KIOSK_SEED), fixed_election()
-    inputs = [("C001", {"G01": ["P002", "P005", "P007"]}), ("C013", {"G01": []}), ("C004", {"G01": ["P001"]})]
-    ballots = []
-    for n, (style, selections) in enumerate(inputs):
-        selections_json = canonical_bytes(selections)
-        length = padded_length(election, style)
-        plaintext = pad_selections(selections_json, length)
-        sealed = bytes.fromhex(sealed_forms[n]) if sealed_forms else seal_to(
-            bytes.fromhex(election.encryption_key_hex), plaintext)
-        ballot_id, serial = bytes([n + 1]) * 16, bytes([0xA0 + n]) * 16
-        record = sign_ballot(key, election, ballot_id, serial, style, selections_json, sealed)
-        sealed_ballot = record.sealed_ballot
-        ballots.append({
-            "ballot_id_hex": ballot_id.hex(), "serial_hex": serial.hex(), "style": style,
-            "selections": selections_json.decode(), "padded_length": length, "plaintext_hex": plaintext.hex(),
-            "sealed_hex": sealed.hex(), "token_ref_hex": record.token_ref.hex(),
-            "sealed_ballot_signed_hex": signed_message(SEALED_BALLOT_CONTEXT, sealed_ballot.message()).hex(),
-            "sealed_ballot_signature_hex": record.sealed_sig.hex(),
-            "ballot_signed_hex": signed_message(BALLOT_CONTEXT, ballot_message(
-                ballot_id, serial, style, selections_json, sealed)).hex(),
-            "ballot_signature_hex": record.signature.hex(),
-            "leaf": sealed_ballot.leaf().decode(), "leaf_hash_hex": sealed_ballot.leaf_hash().hex(),
-            "tracking_code": tracking_code(sealed_ballot.leaf_hash())})
-    return {"format": "kiosk ballots (docs/formats.md, Ballot box)", "kiosk_seed_hex": KIOSK_SEED.hex(),
-            "election_secret_hex": ELECTION_SECRET.hex(), "election_fingerprint_hex": election.fingerprint_hex,
-            "ballots": ballots}
-
-
-def batch_vector(ballots: dict) -> dict:
-    key, election = SigningKey(KIOSK_SEED), fixed_election()
-    records = [sign_ballot(key, election, bytes.fromhex(b["ballot_id_hex"]), bytes.fromhex(b["serial_hex"]),
-                           b["style"], b["selections"].encode(), bytes.fromhex(b["sealed_hex"]))
-               for b in ballots["ballots"]]
-    first = build_batch(key, election.fingerprint_hex, "test", 1, None, [r.sealed_ballot for r in records[:2]], False)
-    second = build_batch(key, election.fingerprint_hex, "test", 2, first.header, [records[2].sealed_ballot], True)
-    return {"format": "kiosk sealed batches (docs/formats.md, Sealed batch)", "kiosk_seed_hex": KIOSK_SEED.hex(),
-            "batches": [{"header": b.header.encoded().decode(), "header_hash_hex": b.header.hash().hex(),
-                         "header_signed_hex": signed_message(HEADER_CONTEXT, b.header.encoded()).hex(),
-                         "header_signature_hex": b.signature.hex(), "merkle_root_hex": b.header.merkle_root_hex,
-                         "file": encode_batch(b).decode()} for b in (first, second)]}
-
-
-def build_all(existing_ballots: dict | None) -> dict[str, dict]:
-    sealed = [b["sealed_hex"] for b in existing_ballots["ballots"]] if existing_ballots else None
-    ballots = ballot_vector(sealed)
-    return {"event-log.json": event_log_vector(), "ballot.json": ballots, "sealed-batch.json": batch_vector(ballots)}
+def build_all() -> dict[str, dict]:
+    return {"event-log.json": event_log_vector()}
 
 
 def load(name: str) -> dict | None:
@@ -116,8 +60,8 @@ def load(name: str) -> dict | None:
 
 
 def write_all() -> None:
-    """Rewrite the three files."""
-    for name, vector in build_all(load("ballot.json")).items():
+    """Rewrite the file."""
+    for name, vector in build_all().items():
         (VECTORS / name).write_text(json.dumps(vector, indent=1, ensure_ascii=False) + "\n")
 
 
