@@ -56,7 +56,7 @@ def korean_titles(spec):
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    """The node on loopback after the whole count: ``(base URL, {page name: path})``."""
+    """The node on loopback after the whole count, and a fresh one in test mode: ``(base URL, {page: URL})``."""
     tmp = tmp_path_factory.mktemp("a11y")
     central = make_central_election(tmp / "e", per_style=3, ceremony=(3, 2), spec=korean_titles(judged_spec()))
     day = vote_day(central, tmp, check_first=True)
@@ -75,9 +75,13 @@ def site(tmp_path_factory):
              "check-spoiled": "/check-spoiled", "check-spoiled-opened": f"/check-spoiled?code={day.spoiled_qrs[0]}",
              "check-spoiled-bad": "/check-spoiled?code=KC1:nonsense"}
     pages |= {"dashboard-night": "/?per=10", "dashboard-night-2": "/?per=10&page=2&sort=station"}
-    with running_node(central, day.data) as (_, server):
+    with running_node(central, day.data) as (_, server), \
+            running_node(central, tmp / "n1-test", mode="test") as (_, fresh):
         election_night_problems(central, tmp, server)
-        yield server.url, pages
+        urls = {name: server.url + path for name, path in pages.items()}
+        # a node in test mode before anything arrived: the test badge, nothing published yet
+        urls |= {"test-dashboard": fresh.url + "/", "test-results": fresh.url + "/results"}
+        yield server.url, urls
 
 
 def election_night_problems(central, tmp: Path, server) -> None:
@@ -143,7 +147,7 @@ UNMARKED_ENGLISH = """() => {
     const el = n.parentElement;
     const owner = el.closest('[lang]');
     // <option> holds text only (HTML allows no <span lang> in it): its English cannot be marked apart
-    if (el.closest('code, kbd, samp, style, script, option') || (owner && owner.lang === 'en')) continue;
+    if (el.closest('code, kbd, samp, style, script, option') || (owner && owner.getAttribute('lang') === 'en')) continue;  // (SVG elements have no .lang)
     const words = (n.textContent.match(/[A-Za-z]{3,}/g) || []).filter(w => /[aeiouy]/i.test(w));
     if (words.length) out.push(words.join(' ') + '  <' + el.tagName.toLowerCase() + '> ' + n.textContent.trim().slice(0, 80));
   }
@@ -182,7 +186,7 @@ def audit(site, browser, shots):
     """Every page once at each width: a screenshot, axe, and the checks axe cannot make (one browser)."""
     from axe_playwright_python.sync_playwright import Axe
 
-    axe, (base, pages) = Axe(), site
+    axe, (_, pages) = Axe(), site
     found = {"axe": [], "english": [], "labels": [], "focus": [], "sideways": []}
     seen, inputs, stops = {}, 0, 0
     for width in WIDTHS:   # one tab per width, every page loaded into it afresh
@@ -190,7 +194,7 @@ def audit(site, browser, shots):
         page = context.new_page()
         try:
             for name, path in pages.items():
-                load(page, base + path)
+                load(page, path)
                 page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=True)
                 result = axe.run(page, options={"resultTypes": ["violations"], **NOT_RUN.get(name, {})}).response
                 for v in result["violations"]:
@@ -264,5 +268,16 @@ def test_the_refresh_is_off_until_turned_on_and_can_be_paused(site, browser):
         assert refresh.count() == 1
         page.get_by_role("link", name="pause refresh").click()
         assert refresh.count() == 0
+    finally:
+        context.close()
+
+
+def test_refusals_say_what_to_do_in_korean_and_english(site, browser):
+    _, pages = site
+    context, page = visit(browser, pages["check-spoiled-bad"], "desktop")
+    try:
+        refusal = page.locator("p.no")
+        assert "'확인용 QR' 코드를 읽히세요" in refusal.inner_text()   # what to do, in Korean too, in the paper's words
+        assert "Scan the 'Check QR' of the paper record" in refusal.locator("span[lang=en]").inner_text()
     finally:
         context.close()

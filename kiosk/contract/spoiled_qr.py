@@ -37,20 +37,29 @@ def spoiled_qr(election_tag: str, ballot_id: bytes, nonce_seed: bytes) -> str:
     return payload
 
 
+# the words the paper record prints (kiosk/messages/reports.toml: checked, checked_qr)
+NOT_A_CODE = ("확인한 투표지의 QR 코드가 아닙니다.", "'무효(확인용)' 종이 기록의 '확인용 QR' 코드를 읽히세요.")
+
+
 def parse_spoiled_qr(text: object) -> tuple[str, bytes, bytes]:
     """``(election tag, ballot id, nonce seed)`` of a checked ballot's QR, or :class:`FormatError`."""
     if not isinstance(text, str) or len(text) > 200:
-        raise FormatError("this is not a checked ballot's QR code (KC1:…)")
+        raise FormatError("this is not a checked ballot's QR code (KC1:…)",
+                          hint="scan the 'Check QR' of the paper record marked SPOILED (CHECKED)",
+                          korean=NOT_A_CODE)
     match = _PAYLOAD.fullmatch(text.strip().upper())
     if match is None:
         version = text.strip()[2:].split(":", 1)[0]
         if text.strip().upper().startswith("KC") and version.isdigit() and version != "1":
             raise FormatError(f"checked ballot QR version {version} is not known (this reads KC1)",
-                              hint="update the verifier")
+                              hint="update the verifier",
+                              korean=(f"알 수 없는 QR 코드 버전({version})입니다.", "검증 프로그램을 새 버전으로 바꾸세요."))
         raise FormatError("this is not a checked ballot's QR code (KC1:TAG:BALLOT-ID:SEED) / "
                           "확인한 투표지의 QR 코드가 아닙니다",
-                          hint="scan the QR printed under 'checked, not cast' on the paper record")
+                          hint="scan the 'Check QR' of the paper record marked SPOILED (CHECKED)",
+                          korean=NOT_A_CODE)
     seed = base64.b32decode(match.group(3) + "====")
     if base64.b32encode(seed).decode().rstrip("=") != match.group(3):   # the last letter's unused bits set
-        raise FormatError("the checked ballot's QR has a damaged seed", hint="scan the QR again")
+        raise FormatError("the checked ballot's QR has a damaged seed", hint="scan the QR again",
+                          korean=("QR 코드의 난수 부분이 손상되었습니다.", "QR 코드를 다시 읽히세요."))
     return match.group(1), bytes.fromhex(match.group(2)), seed

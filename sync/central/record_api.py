@@ -71,13 +71,13 @@ starting with KC1: from the paper record.</span></p>
 
 
 def _refusal(error: KioskError) -> str:
-    """A refusal in Korean first, its English marked (messages are "English / 한국어" or carry ``korean``)."""
+    """A refusal in Korean first (``korean``, else the part after " / "), then the English, marked."""
     en, _, ko = error.message.rpartition(" / ")
-    if error.korean:
-        ko, en = f"{error.korean[0]} {error.korean[1]}", error.message
-    said = f"{html.escape(ko)}<br><span lang='en'>{html.escape(en)}</span>" if en else \
-        f"<span lang='en'>{html.escape(error.message)}</span>"
-    return f"<p class='no'>{said}<br><span lang='en'>{html.escape(error.hint)}</span></p>"
+    en, ko = (en, ko) if en else (error.message, "")
+    ko = " ".join(error.korean) if error.korean else ko
+    said = f"{html.escape(ko)}<br>" if ko else ""
+    hint = error.hint[:1].upper() + error.hint[1:]
+    return f"<p class='no'>{said}<span lang='en'>{html.escape(en)}. {html.escape(hint)}.</span></p>"
 
 
 def record_routes(node: CentralNode) -> list[Route]:

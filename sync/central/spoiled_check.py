@@ -41,7 +41,8 @@ def open_spoiled_code(election: Election, key: ElectionKey, code: str, published
     tag, ballot_id, seed = parse_spoiled_qr(code)
     if tag != election.tag:
         raise FormatError("this checked ballot is of another election / 다른 선거의 투표지입니다",
-                          hint=f"use the package of the election tagged {tag}")
+                          hint=f"use the package of the election tagged {tag}",
+                          korean=("다른 선거의 투표지입니다.", f"선거 태그가 {tag}인 선거의 패키지로 확인하세요."))
     for n, line in enumerate(published, 1):
         ballot, _ = parse_spoiled(line, election, f"published spoiled ballot {n}")
         if ballot.ballot_id == ballot_id:
@@ -51,10 +52,14 @@ def open_spoiled_code(election: Election, key: ElectionKey, code: str, published
                 raise ProofError(f"the printed seed does not open the published ballot {ballot_id.hex()}: "
                                  f"{e.message} / 인쇄된 코드로 게시된 투표지를 열 수 없습니다",
                                  hint="report it to the election staff: the kiosk published another "
-                                      "encryption than it printed") from None
+                                      "encryption than it printed",
+                                 korean=("인쇄된 코드로 게시된 투표지를 열 수 없습니다.",
+                                         "선거 관리자에게 알리세요: 단말기가 인쇄한 것과 다른 암호문을 게시했습니다.")) from None
             return OpenedSpoiled(ballot_id.hex(), ballot.style, contents)
     raise ProofError(f"no spoiled ballot {ballot_id.hex()} is published (yet) / 게시된 확인 투표지가 없습니다",
-                     hint="the kiosk's batch may not have reached this node: try again later or ask another node")
+                     hint="the kiosk's batch may not have reached this node: try again later or ask another node",
+                     korean=("이 노드에 게시된 확인 투표지가 없습니다.",
+                             "단말기의 묶음이 아직 오지 않았을 수 있습니다: 나중에 다시 하거나 다른 노드에 물어보세요."))
 
 
 def describe(election: Election, opened: OpenedSpoiled, lang: str = "en", ids: bool = True) -> list[str]:
