@@ -140,3 +140,33 @@ def test_printed_sheet_decodes_slip_by_slip(tmp_path, capsys):
     read = set(zxing_texts(image))
     payloads = [line.split("\t")[3] for line in (tok / "payloads.tsv").read_text().splitlines()]
     assert read == set(payloads[:15])
+
+
+def test_test_sheet_keeps_styles_on_their_page_and_marks_every_slip(tmp_path, capsys):
+    """7 test tokens per style: two styles fill 14 of a page's 15 slips, the third starts a page of its own;
+    every slip says 시험 TEST across it, and the booth's reader still reads every code through the mark."""
+    import subprocess
+
+    import cv2
+
+    from scanner.decoders import zxing_texts
+    from sync.central.sheets import sheet_slots
+
+    assert sheet_slots(["a"] * 7 + ["b"] * 7 + ["c"] * 7)[14] == (1, 0)
+    assert sheet_slots(["a"] * 20 + ["b"] * 3) == [(p, s) for p, s in [(0, i) for i in range(15)]
+                                                   + [(1, i) for i in range(5)] + [(1, 5), (1, 6), (1, 7)]]
+    e, tok = tmp_path / "e", tmp_path / "tok"
+    assert run(capsys, "election", "init", "--out", e, "--demo", "ttabok", "--communities", "4")[0] == 0
+    code, out, _ = run(capsys, "tokens", "mint", "--election", e, "--all-styles", "--count", "7", "--mode", "test",
+                    "--out", tok)
+    assert code == 0 and "(2 PDF pages)" in out, out
+    styles = [line.split("\t")[0] for line in (tok / "payloads.tsv").read_text().splitlines()]
+    pages = [subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(tok / "sheet.pdf"), "-"], check=True,
+                            capture_output=True, text=True).stdout for n in (1, 2)]
+    assert pages[0].count("시험 TEST") == 14 and pages[1].count("시험 TEST") == 14
+    subprocess.run(["pdftoppm", "-r", "150", "-f", "1", "-l", "1", "-gray", "-png", str(tok / "sheet.pdf"),
+                    str(tmp_path / "page")], check=True)
+    (page,) = tmp_path.glob("page*.png")
+    read = set(zxing_texts(cv2.imread(str(page), cv2.IMREAD_GRAYSCALE)))
+    payloads = [line.split("\t")[3] for line in (tok / "payloads.tsv").read_text().splitlines()]
+    assert read == set(payloads[:14]) and len(set(styles[:14])) == 2

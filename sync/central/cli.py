@@ -177,7 +177,8 @@ def cmd_tokens_mint(args: argparse.Namespace) -> int:
         f.write("".join(lines))
     label = "[시험 TEST]" if args.mode == "test" else ""
     pages = write_token_sheet(out / "sheet.pdf", e.title.ko,
-                              ((m, e.style(t.style).title.ko) for m, t in zip(matrices, minted)), label)
+                              ((m, e.style(t.style).title.ko) for m, t in zip(matrices, minted)), label,
+                              test=args.mode == "test")
     print(f"minted {len(minted)} {args.mode} tokens for {len(styles)} ballot styles into {out} "
           f"({pages} PDF pages); the roll now holds {_roll_count(package)} entries")
     return EXIT_OK
