@@ -20,8 +20,7 @@ from booth_ui.events import (Announce, BackToBallot, CancelAction, CardScanned, 
                              StartAudio, StopAudio, TextSize, Tick, ToggleContrast, ToggleScreen, TokenAccepted, TokenRefused, ToReview, TwoCodes,
                              Unlocked, UnlockRefused)
 from booth_ui.state import *  # noqa: F401,F403
-from booth_ui.state import (BUSY, DONE_SHOW_S, IDLE_SCREENS, INACTIVITY_S, LARGE_PRINT_SIZE, MENU_IDLE_S, TEXT_SIZES,
-                            VOTING, WARNING_S, WORKER, BoothState, Handler, Screen, Vote, _same_place, fresh, pages)
+from booth_ui.state import (BUSY, DONE_SHOW_S, IDLE_SCREENS, LARGE_PRINT_SIZE, MENU_IDLE_S, VOTING, WARNING_S, WORKER, BoothState, Handler, Screen, Vote, _same_place, fresh, pages)
 from booth_ui.worker_flow import (on_cancel_action, on_card, on_confirm_action, on_digit, on_erase, on_lock, on_menu_action, on_step_result, on_submit,
                                   on_unlock_refused, on_unlocked)
 from kiosk.contract.election import Election

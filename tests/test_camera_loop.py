@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
-from kiosk.scanning import DeviceBack, DeviceLost, HintShown, PayloadScanned, ScanHint, SourceEnded
+from kiosk.scanning import DeviceBack, DeviceLost, PayloadScanned, ScanHint, SourceEnded
 from scanner import CameraLoop, open_source, start_camera_loop
 from scanner.frame_slot import FrameSlot
 from scanner.sources import Frame

@@ -7,7 +7,6 @@ import json
 import os
 from pathlib import Path
 
-import pytest
 
 from kiosk.cli import main as kiosk_main
 from sync.central.cli import main

@@ -18,7 +18,7 @@ from kiosk.contract.ballot_v2 import SEALED_BALLOT_V2_CONTEXT, SealedBallotV2, p
 from kiosk.contract.batch_v2 import SpoiledBallot, build_batch_v2, encode_batch_v2, parse_batch_v2
 from kiosk.contract.crypto.encrypted_ballot import ballot_bytes, encrypt_ballot
 from kiosk.contract.double_use import RECORDS_DIR, read_record
-from kiosk.contract.keys import SigningKey, load_signing_key
+from kiosk.contract.keys import load_signing_key
 from kiosk.contract.tokens import token_signing_key
 from kiosk.station.datadir import DataDir
 from storehelp import choices

@@ -9,7 +9,6 @@ import pytest
 
 from centralhelp import NOW, batches, post, running_node, serial_of, signed_batch
 from kiosk.contract.board_checkpoint import parse_checkpoint, sign_checkpoint
-from kiosk.station.datadir import DataDir
 from kiosk.contract.package import copy_public
 from kiosk.station.reports import Code
 from kiosk.contract.roster import ROSTER_FILE

@@ -6,7 +6,6 @@ import string
 
 import cv2
 import pytest
-import segno
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyzbar import pyzbar

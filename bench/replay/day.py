@@ -38,7 +38,7 @@ from pathlib import Path
 
 from hardware.virtual_device import VirtualPrinter
 from hardware.virtual_printer import TcpServer
-from kiosk.app.cliutil import EXIT_OK, call
+from kiosk.app.cliutil import call
 from kiosk.app.demo_count import count
 from kiosk.app.demo_nodes import NODE_IDS as NODES
 from kiosk.app.demo_nodes import Nodes

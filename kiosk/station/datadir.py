@@ -23,7 +23,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.contract.canonical import canonical_bytes, parse_json
+from kiosk.contract.canonical import parse_json
 from kiosk.errors import FormatError, StorageError
 
 STATION_FORMAT = "kiosk-station/1"

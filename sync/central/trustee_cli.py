@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from kiosk.app.cliutil import EXIT_OK, EXIT_USAGE, print_json
-from kiosk.contract.canonical import b64url, parse_json
+from kiosk.contract.canonical import parse_json
 from kiosk.contract.crypto.group import mul_base
 from kiosk.contract.crypto.records import (Aggregates, election_key_from_json, election_key_json, secret_from_json,
                                            secret_to_json)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from kiosk.contract.canonical import b64url, from_b64url
 from kiosk.contract.crypto.elgamal import Ciphertext, encode_message
-from kiosk.contract.crypto.group import G, L, RandomScalar, decode_scalar, hash_to_scalar, mul, mul_base, \
+from kiosk.contract.crypto.group import L, RandomScalar, decode_scalar, hash_to_scalar, mul, mul_base, \
     random_scalar, scalar_bytes, sub
 from kiosk.errors import FormatError, ProofError
 
