@@ -159,7 +159,7 @@ def test_validator_on_mutated_ttabok_never_crashes(data):
     body = body_of(ttabok_spec(13))
     target = copy.deepcopy(body)
     # replace one random field somewhere in the tree with a random JSON value
-    node, path = target, []
+    node = target
     while isinstance(node, (dict, list)) and node:
         keys = list(node) if isinstance(node, dict) else list(range(len(node)))
         key = data.draw(st.sampled_from(keys))

@@ -30,6 +30,9 @@ td,th{border:1px solid #999;padding:.2em .5em} td.n{text-align:right} td.why{min
 
 
 def _both(ko: str, en: str) -> str:
+    """Korean, then English marked as such; once when the two are the same (an id, a name like "mA")."""
+    if ko == en:
+        return html.escape(ko)
     return f"{html.escape(ko)} · <span lang='en'>{html.escape(en)}</span>"
 
 
