@@ -19,7 +19,8 @@ from reportlab.platypus import Spacer
 
 from kiosk.contract.election import Election
 from sync.central.pdf_layout import build, styles
-from sync.central.results_words import LOST, TIE, WON, ContestWords, both, outcome_line, project_title, results_words
+from sync.central.results_words import (LOST, TIE, WON, ContestWords, both, contest_lines, outcome_line,
+                                        project_title, results_words)
 
 OUTCOME = {WON: "won / 당선", TIE: "tie / 동점", "": ""}
 
@@ -89,12 +90,9 @@ def write_results_report(path: Path, election: Election, results: dict, selectio
 def results_table(election: Election, results: dict, selection: dict | None) -> str:
     """The same content as the report, as plain text for a terminal."""
     lines = [f"{election.title.en}: {results.get('ballots_counted')} ballots counted"]
+    floor = results.get("privacy_floor", election.privacy_floor)
     for c in results_words(election, results):
-        lines.append(f"\n{c.name.en} / {c.name.ko} ({c.contest}): {c.ballots} ballots")
-        if not c.suppressed:
-            lines += [f"  {row[0]:50} {row[1]:>6}  {'  '.join(row[2:])}" for row in contest_rows(election, c)[1:]]
-        if c.seats or c.suppressed:
-            lines.append("  " + outcome_line(c))
+        lines += [""] + contest_lines(c, floor, bool(election.bonus_bands))
     for stage in (selection or {}).get("stages", []):
         chosen = [p.get("project") for p in stage.get("projects", []) if isinstance(p, dict) and p.get("selected")]
         lines.append(f"\nstage {stage.get('stage')}: {len(chosen)} selected"

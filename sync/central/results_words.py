@@ -148,3 +148,26 @@ def project_title(election: Election, project: str) -> Title | None:
             if option is not None:
                 return option.title
     return None
+
+
+def contest_lines(c: ContestWords, floor: int, bonus: bool) -> list[str]:
+    """One contest as lines for a terminal: options by name with votes, then blank ballots and the outcome.
+
+    ``bonus``: the election gives participation bonus points (Ttabok's), so each option also says its
+    proposer, turnout, bonus and score."""
+    head = f"{c.name.en} ({c.contest}, {c.rule}, choose {c.min} to {c.max}): {c.ballots} ballots"
+    if c.suppressed:
+        return [head + f"; votes withheld: fewer than {floor} ballots (the privacy floor)"]
+    lines = [head]
+    for o in c.options:
+        line = f"  {o.name.en + ' (' + o.option + ')':40} {o.votes:6} votes"
+        if bonus:
+            row = o.row
+            line += (f"  proposed by {row.get('proposed_by') or '-'}, turnout {row.get('participation') or '-'}, "
+                     f"bonus {row.get('bonus', 0)}, score {row.get('score') if row.get('score') is not None else '-'}")
+        lines.append(line)
+    if c.blank is not None:
+        lines.append(f"  {'blank':40} {c.blank:6} ballots")
+    if c.seats:
+        lines.append("  " + outcome_line(c))
+    return lines
