@@ -40,7 +40,9 @@ def cmd_verify_from(args: argparse.Namespace) -> int:
     findings, derived = verify_record(args.election, published, read_closing_lines(args.closing or []),
                                       workers=args.workers)
     report = report_json(findings)
-    if derived is not None and derived.count is not None:
+    counted = derived is not None and derived.count is not None
+    election = load_package(args.election).election if counted and (args.cdf or not args.json) else None  # once
+    if counted:
         report["results"] = results_json(derived.results)
         report["ballots_counted"] = derived.count.ballots
     if derived is not None and derived.selection is not None:
@@ -50,9 +52,9 @@ def cmd_verify_from(args: argparse.Namespace) -> int:
     else:
         for f in findings:
             print(f.line())
-        if derived is not None and derived.count is not None:
+        if counted:
             print(f"results re-derived from the record ({derived.count.ballots} ballots counted):")
-            print(results_csv_of(derived.results, load_package(args.election).election), end="")
+            print(results_csv_of(derived.results, election), end="")
         if derived is not None and derived.selection is not None:
             for stage in derived.selection["stages"]:
                 print(f"selection re-derived, stage {stage['stage']}: {len(stage['selected'])} selected "
@@ -60,14 +62,13 @@ def cmd_verify_from(args: argparse.Namespace) -> int:
         bad = sum(f.level == "problem" for f in findings)
         print("verified: every check passed" if not bad else f"NOT verified: {bad} problems")
     if args.cdf is not None:
-        _write_cdf(args, published, findings, derived)
+        _write_cdf(args, published, findings, derived, election)
     return EXIT_OK if report["ok"] else EXIT_BAD
 
 
-def _write_cdf(args: argparse.Namespace, published: Published, findings: list, derived) -> None:
+def _write_cdf(args: argparse.Namespace, published: Published, findings: list, derived, election) -> None:
     """``--cdf FILE``: the published results.json in NIST's Common Data Format, only once it equals the
     results re-derived from the record (else nothing is written and stderr says why)."""
-    from kiosk.contract.package import load_package
     from sync.central.record_files import write_json
     from sync.central.results_cdf import election_report
 
@@ -75,7 +76,6 @@ def _write_cdf(args: argparse.Namespace, published: Published, findings: list, d
     if not checked or any(f.place == "results.json" and f.level == "problem" for f in findings):
         print(f"error: {args.cdf} not written: the published results.json is not verified", file=sys.stderr)
         return
-    election = load_package(args.election).election
     write_json(args.cdf, election_report(published.count.results, election, datetime.now(timezone.utc)))
     if not args.json:
         print(f"written: {args.cdf}")
