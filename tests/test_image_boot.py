@@ -24,6 +24,8 @@ import boot_keys  # noqa: E402
 import boot_qemu  # noqa: E402
 sys.path.pop(0)
 
+from kiosk.station.station import Station  # noqa: E402
+
 needs_e2fs = pytest.mark.skipif(not (shutil.which("mke2fs") and shutil.which("debugfs")), reason="no e2fsprogs")
 
 
@@ -146,6 +148,56 @@ def test_the_key_plan_is_made_by_the_real_booth(tmp_path):
     assert keys.count("enter") >= 4 and len(waits) == keys.count("enter") and keys[-1] == "wait-busy"
     assert set(keys) == {"tab", "enter", "wait", "wait-busy"}
     assert waits.count("wait-busy") == 2   # printing the paper record, then casting: each a busy screen first
+    # the keys replayed on another booth at the guest's display size (virtio-gpu's 1280 x 800) cast
+    # one like, of an option this voter may like (the first run pressed the voter's own
+    # community's proposal, was told it cannot be liked, and cast a blank ballot)
+    cast = replay(tmp_path / "demo" / "station", tokens[0][0], keys, (1280, 800))
+    with Station.open(tmp_path / "demo" / "station") as station:
+        excluded = station.election.style(tokens[0][0]).exclude
+    liked = [o for _, chosen in cast.items() for o in chosen]
+    assert len(liked) == 1 and liked[0] not in excluded
+
+
+def replay(station_dir: Path, style: str, keys: list[str], size: tuple[int, int]) -> dict:
+    """The selections a real booth of ``size`` casts when given ``keys`` (waits: frames until idle)."""
+    from booth_ui import flow
+    from booth_ui.booth import KEY_SELECT, KEY_TAB, Booth
+    from booth_ui.display import HeadlessScreen
+
+    cast = {}
+
+    class Port:
+        def check_token(self, payload):
+            return flow.TokenAccepted(style)
+
+        def prepare_encryption(self, payload, style, selections):
+            return None
+
+        def print_paper_record(self, payload, style, selections, language, large=False):
+            return flow.PrintDone("0" * 32)
+
+        def cast(self, payload, style, selections, ballot_id):
+            cast.update(selections)
+            return flow.CastDone("ABCD-1234")
+
+    with Station.open(station_dir) as station:
+        booth = Booth(station.election, station.mode, Port(), size, polls_open=True)
+    screen = HeadlessScreen(booth, size)
+    booth.inputs.put(flow.CodeScanned("x"))
+    try:
+        for key in ["wait", *keys]:
+            if key.startswith("wait"):
+                for _ in range(300):
+                    screen.frame()
+                    if booth.idle() and booth.last_frame.targets:
+                        break
+                    time.sleep(0.01)
+            else:
+                booth.key({"tab": KEY_TAB, "enter": KEY_SELECT}[key])
+    finally:
+        booth.close()
+    assert booth.state.screen is flow.Screen.CAST_DONE
+    return cast
 
 
 def test_the_boot_printer_is_a_device_the_booth_unit_allows():

@@ -110,7 +110,8 @@ def boot(out: Path, timeout_s: float, keep: bool) -> int:
         report.check("cast-keys", all(s in ("next screen", "busy screen, next screen", "ballot shown") for s in seen),
                      f"{len(keys)} keys; screens: {', '.join(seen)}")
         paper = "\n".join(printer.transcript())
-        report.check("paper-record", bool(paper.strip()), f"{len(paper.splitlines())} lines on the virtual printer")
+        (work / "paper.txt").write_text(paper + "\n")   # Hangul is printed as raster lines: their sizes and hashes
+        report.check("paper-record", bool(paper.strip()), f"{len(paper.splitlines())} lines on the virtual printer ({work / 'paper.txt'})")
         qmp.screendump(work / "screen.ppm", work / "after-cast.png")
         control.sendall(b"cast-done\n")
         checks = {}

@@ -8,7 +8,8 @@ from pathlib import Path
 
 
 def key_plan(station_dir: Path, style: str) -> list[str]:
-    """The keys a voter presses to cast one ballot with the first like, planned by the real booth.
+    """The keys a voter presses to cast one ballot with one like (the first option the voter may
+    like), planned by the real booth.
 
     The booth runs here headless on the same election (the demo's) with a port that accepts,
     prints and casts; on each screen the target wanted is reached with Tab and pressed with
@@ -36,6 +37,7 @@ def key_plan(station_dir: Path, style: str) -> list[str]:
 
     with Station.open(station_dir) as station:
         booth = Booth(station.election, station.mode, Port(), SCREEN_SIZE, polls_open=True)
+        excluded = station.election.style(style).exclude
     screen = HeadlessScreen(booth, SCREEN_SIZE)
     booth.inputs.put(flow.CodeScanned("x"))
     keys: list[str] = []
@@ -60,11 +62,18 @@ def key_plan(station_dir: Path, style: str) -> list[str]:
         # printing and casting show a busy screen first: the host waits for the one after it too
         keys.extend(["enter", "wait-busy" if busy else "wait"])
 
-    for predicate, busy in ((lambda e: isinstance(e, flow.Choose), False), (lambda e: isinstance(e, flow.ToReview), False),
+    # the first option this voter may like: the style's excluded ones (the voter's own community's
+    # proposal) are targets too, but the booth only says why they cannot be chosen
+    def likeable(e) -> bool:
+        return isinstance(e, flow.Choose) and e.option not in excluded
+
+    for predicate, busy in ((likeable, False), (lambda e: isinstance(e, flow.ToReview), False),
                             (lambda e: isinstance(e, flow.Confirm), True), (lambda e: isinstance(e, flow.CastOnPaper), True)):
         while not any(predicate(t.event) for t in settle(predicate)):
             press(lambda e: isinstance(e, flow.NextPage))     # the review button is on the last page
         press(predicate, busy)
+        if predicate is likeable and not any(chosen for _, chosen in booth.state.vote.selections):
+            raise RuntimeError("the planned like was not taken: the plan would cast a blank ballot")
     for _ in range(300):
         screen.frame()
         if booth.state.screen is flow.Screen.CAST_DONE:
