@@ -16,15 +16,19 @@ import os
 import shutil
 from pathlib import Path
 
+import httpx
 import pytest
 
 from centralhelp import batches, make_central_election, make_kiosk, post, running_node, seal_batch, serial_of, \
     signed_batch, vote
 from kiosk.app.cliutil import call
 from kiosk.contract.sealed_batch import parse_batch
+from kiosk.contract.election import parse_election
 from kiosk.contract.tracking import tracking_code
 from sync.central.cli import main as central_main
-from tests.judginghelp import EXPERTS_CSV, LOT_SEED, count_on_the_node, judged_spec, vote_day
+from sync.central.record_api import render_spoiled
+from sync.central.spoiled_check import OpenedSpoiled
+from tests.judginghelp import EXPERTS_CSV, LOT_SEED, body_of, count_on_the_node, judged_spec, vote_day
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium not found: apt-get install chromium "
@@ -281,3 +285,22 @@ def test_refusals_say_what_to_do_in_korean_and_english(site, browser):
         assert "Scan the 'Check QR' of the paper record" in refusal.locator("span[lang=en]").inner_text()
     finally:
         context.close()
+
+
+def test_a_style_without_ballots_says_0_and_a_name_is_said_once(site):
+    """The fresh test-mode node (k = 1, no ballot yet): each style's turnout is 0, not "under 1" (a floor of 1
+    withholds nothing, and none at all is no secret), and a name whose Korean and English are the same
+    ("mA") is shown once, not "mA · mA"."""
+    _, pages = site
+    fresh = httpx.get(pages["test-dashboard"]).text
+    assert "under 1" not in fresh and "1표 미만" not in fresh
+    assert '<tr><td>mA</td><td class="num">0</td><td class="num">2</td><td class="num">0.0%</td></tr>' in fresh
+    assert "mA · " not in fresh and "judged · " not in fresh
+
+
+def test_a_checked_ballot_line_the_same_in_both_languages_is_shown_once():
+    """The untitled judged election (every Korean title its English): each line of the opened ballot once."""
+    election = parse_election(body_of(judged_spec()))
+    opened = OpenedSpoiled("ab" * 16, "mA", {"likes": ["PB"]})
+    page = render_spoiled("KC1:x", opened, None, election)
+    assert page.count("likes: PB") == 1 and "<li>likes: PB</li>" in page

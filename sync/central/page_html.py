@@ -11,6 +11,7 @@ instead of pushing the whole page sideways on a phone.
 
 from __future__ import annotations
 
+import html
 import re
 
 VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -27,6 +28,14 @@ code{white-space:nowrap}
 PHONE_STYLE = "@media (max-width:600px){body{margin:12px}}"   # after the page's own: it wins there
 
 _TABLE = re.compile(r"<table\b")
+
+
+def bilingual(ko: str, en: str, sep: str = " · ") -> str:
+    """Korean, then the English marked as English (a screen reader switches voice), every value escaped;
+    once when the two are the same (an id, a name like "mA"): shown twice it is read twice."""
+    if ko == en:
+        return html.escape(str(ko), quote=True)
+    return f'{html.escape(str(ko), quote=True)}{sep}<span lang="en">{html.escape(str(en), quote=True)}</span>'
 
 
 def scrolling(part: str) -> str:
