@@ -22,7 +22,7 @@ import pytest
 from centralhelp import batches, make_central_election, make_kiosk, post, running_node, seal_batch, serial_of, \
     signed_batch, vote
 from kiosk.app.cliutil import call
-from kiosk.contract.batch_v2 import parse_batch_v2
+from kiosk.contract.sealed_batch import parse_batch
 from kiosk.contract.election import parse_election
 from kiosk.contract.tracking import tracking_code
 from sync.central.cli import main as central_main
@@ -71,7 +71,7 @@ def site(tmp_path_factory):
     code, text = call(central_main, "select", "--election", central.directory, "--data", day.data, "--lot-seed",
                       LOT_SEED)
     assert code == 0, text
-    receipt = tracking_code(parse_batch_v2(day.bodies[0]).ballots[1].leaf_hash())
+    receipt = tracking_code(parse_batch(day.bodies[0]).ballots[1].leaf_hash())
     pages = {"dashboard": "/", "dashboard-refreshing": "/?refresh=1", "dashboard-problems": "/?show=problems&sort=station",
              "results": "/results",
              "receipt": "/receipt", "receipt-found": f"/receipt?code={receipt}",
