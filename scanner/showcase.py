@@ -21,13 +21,15 @@ FRAME_INTERVAL_S = 1 / 30
 
 
 class ShowcaseSource:
-    """An empty, slightly noisy scene at 640 x 480; ``hold_up`` shows an image in the middle."""
+    """An empty, slightly noisy scene (640 x 480 at 30 fps unless told); ``hold_up`` shows an image in the middle."""
 
     live = True
 
-    def __init__(self, size: tuple[int, int] = (640, 480), clock: Clock = time.monotonic) -> None:
+    def __init__(self, size: tuple[int, int] = (640, 480), clock: Clock = time.monotonic,
+                 fps: float = 1 / FRAME_INTERVAL_S) -> None:
         self.label = "showcase"
         self.size, self.clock = size, clock
+        self.interval_s = 1 / fps
         self._lock = threading.Lock()
         self._shown: np.ndarray | None = None
         self._until_s = 0.0
@@ -60,7 +62,7 @@ class ShowcaseSource:
             self._shown = None
 
     def read(self) -> Frame | None:
-        time.sleep(FRAME_INTERVAL_S)
+        time.sleep(self.interval_s)
         now = self.clock()
         with self._lock:
             image = self._shown if self._shown is not None and now < self._until_s else self._scene

@@ -114,7 +114,7 @@ def vote_day(central, tmp_path: Path, check_first: bool = False) -> VoteDay:
     With ``check_first`` the first member checks a ballot (Benaloh: spoiled, its token left unspent)
     before casting, so the node holds a spoiled ballot with its seed."""
     from centralhelp import batches, close_station, make_kiosk, post, running_node
-    from kiosk.contract.batch_v2 import parse_batch_v2
+    from kiosk.contract.sealed_batch import parse_batch
     from kiosk.contract.tokens import Valid
     from kiosk.station.casting import Cast, Spoiled, admit_token, cast, prepare_encryption_for, spoil_ballot
     from kiosk.station.station import Station
@@ -144,7 +144,7 @@ def vote_day(central, tmp_path: Path, check_first: bool = False) -> VoteDay:
                     used[style] += 1
             close_station(root)
             for body in batches(root):
-                assert parse_batch_v2(body).header.polls_closed
+                assert parse_batch(body).header.polls_closed
                 ack = post(server, body, central)
                 assert ack.verdict == "accepted", ack.reason
                 day.bodies.append(body)

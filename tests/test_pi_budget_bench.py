@@ -12,7 +12,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+from kiosk.app.config import CameraConfig
+from scanner.showcase import ShowcaseSource
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 sys.path.insert(0, str(BENCH))
@@ -27,6 +31,16 @@ def test_the_quota_period_keeps_the_kernels_1_ms_minimum():
     assert quota == 1000 and period == 20000
 
 
+def test_the_camera_stand_in_gives_frames_of_the_size_and_rate_asked(tmp_path):
+    source = ShowcaseSource((1280, 720), fps=15)
+    source.open()
+    t = time.monotonic()
+    frames = [source.read() for _ in range(3)]
+    assert time.monotonic() - t >= 3 / 15          # paced at 15 fps, not the default 30
+    assert all(f.image.shape == (720, 1280, 3) for f in frames)
+    assert ShowcaseSource().read().image.shape == (480, 640, 3)
+
+
 def test_quick_bench_votes_verifies_and_prints_the_goal_table(tmp_path):
     figures = tmp_path / "figures.json"
     run = subprocess.run([sys.executable, str(BENCH / "pi_budget.py"), "--quick", "--data", str(tmp_path / "demo"),
@@ -39,6 +53,9 @@ def test_quick_bench_votes_verifies_and_prints_the_goal_table(tmp_path):
     assert "283 us" in out                       # the published Pi 4 figure the quota is calibrated on
     data = json.loads(figures.read_text())
     throttled = [data["pi_budget"], data["before"]]
+    camera = CameraConfig()                      # the booth's own camera request, unless told
+    assert data["camera"] == [camera.width, camera.height] and data["fps"] == camera.fps
+    assert f"camera {camera.width}x{camera.height} at {camera.fps} fps" in out
     assert all(throttled) == (CpuQuota.find().kind is not None and data["fraction"] < 1.0)
     columns = [data["unthrottled"]] + [c for c in throttled if c]
     for column in columns:

@@ -12,7 +12,7 @@ from kiosk.contract.spec import read_spec
 from kiosk.contract.tally_rules import ContestResult, OptionResult
 from sync.central.results import results_csv_of
 from sync.central.results_page import contest_html
-from sync.central.results_words import TIE, WON, contest_words, outcome_line, outcomes
+from sync.central.results_words import TIE, WON, contest_lines, contest_words, outcome_line, outcomes
 from ceremonyhelp import format2_package
 
 APARTMENT = Path(__file__).resolve().parents[1] / "docs" / "examples" / "apartment.toml"
@@ -84,3 +84,13 @@ def test_results_page_names_options_and_the_winner(election):
     page = contest_html(election, _json(_result("chair", 12, {"kim": 7, "park": 4})))
     assert "김민지" in page and "Kim Min-ji" in page and "당선" in page and "기권" in page
     assert page.count("<tr>") == 4                          # header, two options, blank
+
+
+def test_a_contest_of_no_ballots_says_so_not_withheld(election):
+    """The floor suppresses a contest of 0 ballots too (even k = 1), but nothing is withheld there."""
+    empty = _json(_result("chair", 0, {"kim": 0, "park": 0}, suppressed=True))
+    c = contest_words(election, empty)
+    assert outcome_line(c) == "no ballots in this contest: nothing to count" and "withheld" not in outcome_line(c)
+    page = contest_html(election, empty)
+    assert "셀 표가 없습니다" in page and "nothing to count" in page and "withheld" not in page
+    assert contest_lines(c, 1, False)[0].endswith(": 0 ballots; nothing to count")

@@ -37,6 +37,7 @@ from starlette.routing import Route
 from sync.central.dashboard_view import (FILTERS, PAGE_SIZE, SILENT_AFTER_S, SORTS, HourlyTurnout, Query, StationRow,
                                          StyleTurnout, View, build_view)
 from sync.central.node import CentralNode
+from sync.central.page_html import bilingual as bi
 from sync.central.page_html import page, scrolling
 from sync.central.witnessing import Witnessing
 
@@ -52,11 +53,6 @@ SORT_WORDS = {"problems": ("문제 순", "problems first"), "station": ("투표�
 
 def e(value: object) -> str:
     return html.escape(str(value), quote=True)
-
-
-def bi(ko: str, en: str, sep: str = " · ") -> str:
-    """Korean, then the English marked as English (screen readers switch voice; every value escaped)."""
-    return f'{e(ko)}{sep}<span lang="en">{e(en)}</span>'
 
 
 def mark(css: str, ko: str, en: str) -> str:

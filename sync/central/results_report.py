@@ -20,7 +20,7 @@ from reportlab.platypus import Spacer
 from kiosk.contract.election import Election
 from sync.central.pdf_layout import build, styles
 from sync.central.results_words import (LOST, TIE, WON, ContestWords, both, contest_lines, outcome_line,
-                                        project_title, results_words)
+                                        project_title, results_words, withheld_words)
 
 OUTCOME = {WON: "won / 당선", TIE: "tie / 동점", "": ""}
 
@@ -65,8 +65,7 @@ def write_results_report(path: Path, election: Election, results: dict, selectio
     for c in results_words(election, results):
         story.append(s.p(f"{both(c.name)} ({c.contest}; {c.ballots} ballots / 투표지)", s.sub))
         if c.suppressed:
-            story.append(s.p("votes withheld: fewer ballots than the privacy floor / 투표지가 공개 하한보다 적어 "
-                             "표 수를 공개하지 않습니다"))
+            story.append(s.p(" / ".join(reversed(withheld_words(c)))))
             continue
         story.append(s.table(contest_rows(election, c), header=True))
         if c.seats:

@@ -137,7 +137,7 @@ class SQLiteNodeStore(SharedQueries):
         return {ref: frozenset(k) for ref, k in out.items()}
 
     # -- writes -----------------------------------------------------------------------------
-    def add_accepted(self, header: BatchHeader, signature: bytes, ballots: Iterable[tuple[SealedBallotV2, bytes]],
+    def add_accepted(self, header: BatchHeader, signature: bytes, ballots: Iterable[tuple[SealedBallot, bytes]],
                      leaf_hashes: Iterable[bytes]) -> tuple[int, bytes]:
         with self.transaction():
             self.db.execute("INSERT INTO batches VALUES (?, ?, ?, ?, ?)",
