@@ -19,6 +19,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from kiosk.contract.election import Election
+from kiosk.contract.judging_rules import JudgingRules
 from kiosk.files import write_atomic
 from sync.central.judging import StageResult
 from sync.central.selection import LOST_EARLIER
@@ -62,17 +63,23 @@ def selection_csv(stages: list[StageResult]) -> str:
     return out.getvalue()
 
 
-def table(stages: list[StageResult]) -> str:
-    """The human-readable selection: per stage its budget, the selected projects and why others lost."""
+def table(stages: list[StageResult], rules: JudgingRules) -> str:
+    """The human-readable selection: per stage its budget, the selected projects (each category by its English
+    title) and why others lost."""
+    def category(x) -> str:
+        found = rules.category(x.category)
+        return found.title.en if found else x.category or ""
+
+    width = max([12] + [len(category(x)) for r in stages for x in r.rows])
     lines = []
     for r in stages:
         money = "no budget" if r.budget is None else f"budget {r.budget:,} won, used {r.used:,}, left {r.left:,}"
         lines.append(f"stage {r.stage.id}: {len(r.selected)} selected; {money}")
-        lines.append(f"{'rank':>5} {'project':10} {'category':12} {'cost':>14} {'points':>9}  outcome")
+        lines.append(f"{'rank':>5} {'project':10} {'category':{width}} {'cost':>14} {'points':>9}  outcome")
         for x in sorted(r.rows, key=_order):
             outcome = "selected" if x.selected else f"not selected: {x.lost}"
-            lines.append(f"{x.rank or '':>5} {x.project:10} {x.category or '':12} {x.cost:>14,} {shown(x.points):>9}  "
-                         f"{outcome}")
+            lines.append(f"{x.rank or '':>5} {x.project:10} {category(x):{width}} {x.cost:>14,} "
+                         f"{shown(x.points):>9}  {outcome}")
     return "\n".join(lines)
 
 

@@ -23,7 +23,8 @@ from kiosk.errors import KioskError
 from sync.central.node import CentralNode
 from sync.central.page_html import bilingual, page
 from sync.central.record_files import RESULTS_FILE, SELECTION_FILE, node_record_dir, read_json_file
-from sync.central.results_words import LOST, TIE, WON, contest_words, project_title, withheld_words
+from sync.central.results_words import (LOST, TIE, WON, category_title, contest_words, project_title,
+                                        withheld_words)
 
 STYLE = """body{font-family:'NanumGothic',sans-serif;margin:2em;max-width:64em} table{border-collapse:collapse}
 td,th{border:1px solid #999;padding:.2em .5em} td.n{text-align:right} td.why{min-width:12em}"""
@@ -40,11 +41,9 @@ def _title(election: Election, project: str) -> str:
 
 
 def _category(election: Election, category: object) -> str:
-    """A category's title from the signed package (the parsed rules keep only its id)."""
-    for c in (election.body.get("selection") or {}).get("categories", []):
-        if c.get("id") == category and isinstance(c.get("title"), dict):
-            return bilingual(c["title"].get("ko", ""), c["title"].get("en", ""))
-    return f"<code>{html.escape(str(category or ''))}</code>"
+    """A category's title (its id, as code, when the package names none such)."""
+    title = category_title(election, category)
+    return bilingual(title.ko, title.en) if title else f"<code>{html.escape(str(category or ''))}</code>"
 
 
 def stage_html(election: Election, stage: dict) -> str:

@@ -159,6 +159,12 @@ def project_title(election: Election, project: str) -> Title | None:
     return None
 
 
+def category_title(election: Election, category: object) -> Title | None:
+    """A category's name from the package's parsed rules (None when the package declares none such)."""
+    found = election.judging.category(category) if election.judging else None
+    return found.title if found else None
+
+
 def contest_lines(c: ContestWords, floor: int, bonus: bool) -> list[str]:
     """One contest as lines for a terminal: options by name with votes, then blank ballots and the outcome.
 
