@@ -50,12 +50,11 @@ from kiosk.contract.roster import Roster
 
 ACCEPTED, DUPLICATE, HELD, REJECTED = "accepted", "duplicate", "held", "rejected"
 
-# Stable reason codes of rejected batches (docs/formats.md lists them with what to do).
-REASONS = ("wrong_election", "wrong_mode", "unknown_kiosk", "conflicting_batch", "bad_header_signature",
-           "merkle_root_mismatch", "not_linked", "cumulative_mismatch",
-           "unknown_style", "not_on_roll", "token_twice_in_batch", "token_already_spent",
-           "wrong_format", "spoiled_root_mismatch", "bad_encrypted_length", "bad_token_signature", "bad_proof",
-           "bad_ballot_signature")
+# Stable reason codes of rejected batches, in the order docs/formats.md lists them (with what they mean).
+REASONS = ("wrong_election", "wrong_mode", "unknown_kiosk", "bad_header_signature", "wrong_format",
+           "merkle_root_mismatch", "spoiled_root_mismatch", "conflicting_batch", "not_linked", "cumulative_mismatch",
+           "unknown_style", "bad_encrypted_length", "style_not_here", "not_on_roll", "token_twice_in_batch",
+           "token_already_spent", "bad_token_signature", "bad_ballot_signature", "bad_proof")
 
 
 @dataclass(frozen=True)

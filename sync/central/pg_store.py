@@ -20,6 +20,7 @@ from typing import Iterable, Iterator
 
 import psycopg
 
+from kiosk.contract.ballot import SealedBallot
 from kiosk.contract.batch import BatchHeader
 from kiosk.errors import StorageError
 from kiosk.contract.merkle import MerkleFrontier, leaf_hash

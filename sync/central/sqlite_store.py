@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from kiosk.contract.ballot import SealedBallot
 from kiosk.contract.batch import BatchHeader
 from kiosk.errors import StorageError
 from kiosk.contract.merkle import MerkleFrontier, leaf_hash
