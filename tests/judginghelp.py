@@ -174,3 +174,20 @@ def count_on_the_node(central, data: Path, tmp_path: Path) -> Path:
     code, text = call(central_main, "tally", *node, "--partials", *partials, "--out", tmp_path / "out", "--json")
     assert code == 0, text
     return tmp_path / "out" / "results.json"
+
+
+def made_up_count(election, rng):
+    """A made-up count of a judged election such as the Ttabok demo: each members' style 3..9 ballots of
+    up to 6 likes, each representative's style one ballot grading every option 1..5 (real Count.add)."""
+    from kiosk.contract.tally_rules import Count
+
+    count = Count()
+    for style in election.styles:
+        contest = election.contest(style.contests[0])
+        shown = [o.id for o in contest.options if o.id not in style.exclude]
+        if contest.is_score:
+            count.add(election, style.id, {contest.id: {o: rng.randint(1, 5) for o in shown}})
+        else:
+            for _ in range(rng.randint(3, 9)):
+                count.add(election, style.id, {contest.id: rng.sample(shown, rng.randint(0, min(6, len(shown))))})
+    return count
