@@ -330,3 +330,15 @@ def test_a_checked_ballot_line_the_same_in_both_languages_is_shown_once():
     opened = OpenedSpoiled("ab" * 16, "mA", {"likes": ["PB"]})
     page = render_spoiled("KC1:x", opened, None, election)
     assert page.count("likes: PB") == 1 and "<li>likes: PB</li>" in page
+
+
+def test_a_test_mode_node_lists_the_roster_as_stations_to_test(site):
+    """The fresh test-mode node: the roster's stations (the kiosks that run the logic-and-accuracy test before
+    the day, keys kept into official mode), each "not tested yet", never "never heard from"."""
+    _, pages = site
+    fresh = httpx.get(pages["test-dashboard"]).text
+    assert "never heard from" not in fresh and "연락 없음" not in fresh
+    assert fresh.count('<span class="bad">아직 시험 안 함 · <span lang="en">not tested yet</span></span>') == 11
+    assert "Every station on the roster is to send its test ballots" in fresh
+    official = httpx.get(pages["dashboard-problems"]).text    # the official node keeps its words
+    assert "never heard from" in official and "not tested yet" not in official
