@@ -5,13 +5,19 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 SYSTEM_PACKAGES := python3-venv libsodium23 libzbar0 fonts-nanum socat espeak-ng sox poppler-utils postgresql chromium
 STAMP := $(VENV)/.installed
+# pabutools (GPL-3.0-or-later) lives in its own environment, never in $(VENV): the tests run it in a
+# child process to recompute the published selection from its .pb files (README, "Dependencies").
+# --no-deps: its declared gurobipy (a proprietary solver) is not needed by the greedy rule.
+PB_VENV ?= .venv-pb
+PB_STAMP := $(PB_VENV)/.installed
+PB_PACKAGES := pabutools==1.2.3 numpy gmpy2 natsort pulp
 
 .PHONY: demo test system clean bench image image-check image-boot
 
 demo: $(STAMP)
 	$(VENV)/bin/kiosk demo
 
-test: $(STAMP)
+test: $(STAMP) $(PB_STAMP)
 	$(PY) -m pytest -q -n 2 $(PYTEST_ARGS)
 
 system:
@@ -28,6 +34,11 @@ $(STAMP): setup.cfg pyproject.toml | system
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+$(PB_STAMP): Makefile | system
+	test -x $(PB_VENV)/bin/python || python3 -m venv $(PB_VENV)
+	$(PB_VENV)/bin/python -m pip install -q --no-deps $(PB_PACKAGES)
 	touch $@
 
 # The kiosk's flashable image (Debian bookworm arm64, Raspberry Pi): minutes, root, binfmt.
@@ -56,4 +67,4 @@ bench: $(STAMP)
 	$(PY) bench/store_bench.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) $(PB_VENV) build *.egg-info

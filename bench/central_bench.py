@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 import httpx  # noqa: E402
 
 from centralhelp import make_central_election  # noqa: E402
-from kiosk.contract.batch_v2 import parse_batch_v2  # noqa: E402
+from kiosk.contract.sealed_batch import parse_batch  # noqa: E402
 from kiosk.contract.keys import save_signing_key  # noqa: E402
 from kiosk.contract.package import load_package  # noqa: E402
 from kiosk.contract.roster import add_kiosk  # noqa: E402
@@ -86,7 +86,7 @@ def board_rows(batch, offset: int = 0) -> list[tuple]:
 
 def bare_insert(folder: Path, bodies: list[bytes]) -> float:
     """Seconds to insert the same rows into the same schema, one transaction per batch, no checks."""
-    parsed = [parse_batch_v2(b) for b in bodies]  # parsing is not part of a bare insert
+    parsed = [parse_batch(b) for b in bodies]  # parsing is not part of a bare insert
     rows = [board_rows(b) for b in parsed]
     folder.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(folder / "bare.sqlite", isolation_level=None)
@@ -113,7 +113,7 @@ def proofs_alone(election, bodies: Iterable[bytes], workers: int) -> float:
     else (parsing not timed; ``bodies`` may be a generator, read one at a time)."""
     key, busy = election.election_public_key, 0.0
     for body in bodies:
-        b = parse_batch_v2(body)
+        b = parse_batch(body)
         start = time.perf_counter()
         assert not check_sealed_all(key, election, [(b.header.kiosk_key_hex, x) for x in b.ballots], workers)
         busy += time.perf_counter() - start

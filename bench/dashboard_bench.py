@@ -41,8 +41,8 @@ import httpx  # noqa: E402
 import legacy_dashboard  # noqa: E402
 from centralhelp import make_central_election  # noqa: E402
 from kiosk.contract.ack import Acknowledgement, BatchRef, Checkpoint, sign_ack  # noqa: E402
-from kiosk.contract.ballot_v2 import SealedBallotV2  # noqa: E402
-from kiosk.contract.batch_v2 import BatchHeaderV2 as BatchHeader  # noqa: E402
+from kiosk.contract.ballot import SealedBallot  # noqa: E402
+from kiosk.contract.sealed_batch import SealedBatchHeader as BatchHeader  # noqa: E402
 from kiosk.contract.merkle import merkle_root  # noqa: E402
 from kiosk.contract.canonical import canonical_bytes  # noqa: E402
 from kiosk.contract.keys import SigningKey, save_signing_key  # noqa: E402
@@ -100,8 +100,8 @@ def fill(node: CentralNode, keys: list[SigningKey], batches: int, ballots: int, 
                     store.add_held(header, header.encoded())
                     _ack(node, header, "held", None, at)
                     continue
-                leaves = [(SealedBallotV2(os.urandom(16), style, os.urandom(120), token_key, os.urandom(64),
-                                          os.urandom(64)), token_key) for token_key in (os.urandom(32) for _ in range(ballots))]
+                leaves = [(SealedBallot(os.urandom(16), style, os.urandom(120), token_key, os.urandom(64),
+                                        os.urandom(64)), token_key) for token_key in (os.urandom(32) for _ in range(ballots))]
                 store.add_accepted(header, os.urandom(64), leaves, [os.urandom(32) for _ in range(ballots)])
                 _ack(node, header, "accepted", None, at)
                 if i % 200 == 11 and number == 2:

@@ -13,8 +13,8 @@ durable settings), measured side by side in one run:
    The node checks every ballot's two signatures and its encryption's proofs on ``--workers``
    processes (``verify_workers``);
 2. **tally** (ballot format 2: no ballot is decrypted): the node's aggregates
-   (:func:`sync.central.tally_v2.publish_aggregates`), two of the three trustees' partial
-   decryptions (the bench plays them), and their combination (:func:`sync.central.tally_v2.tally_v2`:
+   (:func:`sync.central.tally_count.publish_aggregates`), two of the three trustees' partial
+   decryptions (the bench plays them), and their combination (:func:`sync.central.tally_count.tally_partials`:
    every proof checked); beside its **bound**: exactly the libsodium group operations the tally
    made (counted in an untimed run, then made bare: bench/crypto_bench.py's ``count_ops`` and
    ``bundle``); the tally's counts are compared with the corpus's ground truth;
@@ -47,10 +47,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from national_corpus import Corpus, default_cache  # noqa: E402 (puts the repository and tests/ on the path)
 import central_bench  # noqa: E402
 from crypto_bench import bundle, count_ops  # noqa: E402
-from kiosk.contract.batch_v2 import parse_batch_v2  # noqa: E402
+from kiosk.contract.sealed_batch import parse_batch  # noqa: E402
 from kiosk.contract.keys import save_signing_key  # noqa: E402
 from sync.central.node import CentralNode, NODE_KEY, store_path  # noqa: E402
-from sync.central.tally_v2 import publish_aggregates, tally_v2  # noqa: E402
+from sync.central.tally_count import publish_aggregates, tally_partials  # noqa: E402
 
 STORES = {"sqlite": ("sqlite",), "postgresql": ("postgresql",), "both": ("sqlite", "postgresql")}
 
@@ -132,7 +132,7 @@ def ingest(corpus: Corpus, files: list[Path], folder: Path, db: str | None, work
 
 
 def _bare_rows(body: bytes, offset: int):
-    b = parse_batch_v2(body)
+    b = parse_batch(body)
     head = (b.header.kiosk_key_hex, b.header.number, b.header.encoded(), b.header.hash(), b.signature)
     return head, central_bench.board_rows(b, offset)
 
@@ -203,7 +203,7 @@ def run_tally(corpus: Corpus, folder: Path, db: str | None) -> dict:
         for body in ceremony.partials(aggregates, (1, 3), node.election.privacy_floor):  # the trustees' machines
             files.append(partials / f"trustee-{body['trustee']}.json")
             files[-1].write_text(json.dumps(body))
-        return tally_v2(node, files).to_json()
+        return tally_partials(node, files).to_json()
 
     try:
         used = count_ops(count)  # untimed: which group operations the tally makes

@@ -10,10 +10,10 @@ made with the kiosk's own functions, on ``--gen-workers`` forked processes, one 
 * per ballot: a real token serial from the roll, selections valid for its style
   (:func:`kiosk.contract.rules.normalise_selections`), encrypted with proofs under the election key
   (:func:`kiosk.contract.crypto.encrypted_ballot.encrypt_ballot`) and signed by the token's key and the
-  kiosk's (:func:`kiosk.contract.ballot_v2.seal_ballot_v2`): what the kiosk's cast does, less the
+  kiosk's (:func:`kiosk.contract.ballot.seal_ballot`): what the kiosk's cast does, less the
   ballot-box row that never leaves a kiosk;
-* batches of ``batch`` ballots chained and signed by :func:`kiosk.contract.batch_v2.build_batch_v2`, the
-  last one closing the polls, written by :func:`kiosk.contract.batch_v2.encode_batch_v2`.
+* batches of ``batch`` ballots chained and signed by :func:`kiosk.contract.sealed_batch.build_batch`, the
+  last one closing the polls, written by :func:`kiosk.contract.sealed_batch.encode_batch`.
 
 The election key comes from a 3-trustee, 2-of-3 ceremony run in process with a fixed seed
 (tests/ceremonyhelp.py's :func:`seeded_ceremony`): the bench can play the trustees at the tally
@@ -52,8 +52,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from ceremonyhelp import LocalCeremony, seeded_ceremony  # noqa: E402
 from storehelp import NOW, choices  # noqa: E402
 from kiosk.station.attest import attest_installed  # noqa: E402
-from kiosk.contract.ballot_v2 import seal_ballot_v2  # noqa: E402
-from kiosk.contract.batch_v2 import build_batch_v2, encode_batch_v2  # noqa: E402
+from kiosk.contract.ballot import seal_ballot  # noqa: E402
+from kiosk.contract.sealed_batch import build_batch, encode_batch  # noqa: E402
 from kiosk.contract.crypto.encrypted_ballot import ballot_bytes, encrypt_ballot  # noqa: E402
 from kiosk.contract.keys import SigningKey, load_signing_key, save_signing_key  # noqa: E402
 from kiosk.contract.minting import mint_tokens  # noqa: E402
@@ -221,13 +221,13 @@ def _make_kiosk(job: tuple[int, int]) -> int:
             likes.update(f"{contest}/{o}" for o in options)
         ballot_id = os.urandom(16)
         encrypted = ballot_bytes(encrypt_ballot(public, election, style, ballot_id.hex(), selections, os.urandom(32)))
-        ballots.append(seal_ballot_v2(key, election, serial, ballot_id, style, encrypted))
+        ballots.append(seal_ballot(key, election, serial, ballot_id, style, encrypted))
     previous = None
     for number, start in enumerate(range(0, count, corpus.batch), 1):
         chunk = ballots[start:start + corpus.batch]
-        batch = build_batch_v2(key, election.fingerprint_hex, "official", number, previous, chunk, [],
-                               polls_closed=start + corpus.batch >= count)
-        (part / f"batch-{number:04d}.json").write_bytes(encode_batch_v2(batch))
+        batch = build_batch(key, election.fingerprint_hex, "official", number, previous, chunk, [],
+                            polls_closed=start + corpus.batch >= count)
+        (part / f"batch-{number:04d}.json").write_bytes(encode_batch(batch))
         previous = batch.header
     (part / "truth.json").write_text(json.dumps({"styles": styles_done, "likes": likes}))
     shutil.rmtree(folder, ignore_errors=True)

@@ -9,7 +9,7 @@
    The three are interleaved in rounds so that disk and CPU load from elsewhere hit them alike.
 2. Sealing: one batch of every ballot cast, with the compaction that follows it.
 3. Verification: ``kiosk verify`` (entries per second) beside the ballot rows' own checks alone
-   (``check_ballot_v2``: the row's signatures and its encryption's proofs, which dominate).
+   (``check_ballot_record``: the row's signatures and its encryption's proofs, which dominate).
 
 Usage: .venv/bin/python bench/store_bench.py [--ballots N] [--dir DIR]
 """
@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from kiosk.contract.ballot_row_v2 import check_ballot_v2  # noqa: E402
+from kiosk.contract.ballot_row import check_ballot_record  # noqa: E402
 from kiosk.station import eventlog as ev  # noqa: E402
 from kiosk.station.casting import Cast, admit_token, cast, commit_ballot, prepare_ballot  # noqa: E402
 from kiosk.station.sealing import seal  # noqa: E402
@@ -121,7 +121,7 @@ def bench_verify(data: Path, repeats: int) -> None:
     for _ in range(repeats):
         t = time.perf_counter()
         for record in rows:
-            assert check_ballot_v2(record, e, key) is None
+            assert check_ballot_record(record, e, key) is None
         rows_only.append(time.perf_counter() - t)
     m_verify, m_rows = statistics.median(times), statistics.median(rows_only)
     print(f"verification: {counts['events']} events, {counts['ballots']} ballots, {counts['batches']} batches, "

@@ -4,7 +4,7 @@ Side by side in one run, medians of ``--repeat`` runs:
 
 - **the day** (``--day 5554``): the 2017 Ttabok day's ballots (every community's style, up to 6
   likes) as format-2 sealed ballots in batches of ``--batch``, each batch parsed
-  (:func:`kiosk.contract.batch_v2.parse_batch_v2`) and every ballot's two signatures and proofs
+  (:func:`kiosk.contract.sealed_batch.parse_batch`) and every ballot's two signatures and proofs
   checked (:func:`sync.central.proof_pool.check_sealed_all`, what the node's acceptance runs) on 1
   and then 2 processes; the second process's gain as a fraction of the ideal;
 - **the curve** (``--sizes 1000,2000,4000``): national-style ballots (one contest, 5 candidates,
@@ -15,7 +15,7 @@ Side by side in one run, medians of ``--repeat`` runs:
   extrapolation to 10^6 and to 4,744,241 ballots on N machines of this kind.
 
 The ballots are made once (on 2 processes) with the kiosk's own functions
-(:func:`kiosk.contract.crypto.encrypted_ballot.encrypt_ballot`, :func:`kiosk.contract.ballot_v2.seal_ballot_v2`)
+(:func:`kiosk.contract.crypto.encrypted_ballot.encrypt_ballot`, :func:`kiosk.contract.ballot.seal_ballot`)
 under a key drawn here: verification costs the same whatever key the trustees made.
 
     .venv/bin/python bench/verify_bench.py [--day 5554] [--sizes 1000,2000,4000] [--batch 100] [--repeat 3]
@@ -38,8 +38,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from ceremonyhelp import format2_election  # noqa: E402
-from kiosk.contract.ballot_v2 import seal_ballot_v2  # noqa: E402
-from kiosk.contract.batch_v2 import build_batch_v2, encode_batch_v2, parse_batch_v2  # noqa: E402
+from kiosk.contract.ballot import seal_ballot  # noqa: E402
+from kiosk.contract.sealed_batch import build_batch, encode_batch, parse_batch  # noqa: E402
 from kiosk.contract.crypto import group  # noqa: E402
 from kiosk.contract.crypto.encrypted_ballot import ballot_bytes, encrypt_ballot, shown_options  # noqa: E402
 from kiosk.contract.keys import SigningKey  # noqa: E402
@@ -68,7 +68,7 @@ def _make(job: tuple[int, int]) -> list:
         ballot_id = os.urandom(16)
         encrypted = ballot_bytes(encrypt_ballot(Y, election, style, ballot_id.hex(), {contest.id: chosen},
                                                 os.urandom(32)))
-        out.append(seal_ballot_v2(KIOSK, election, os.urandom(16), ballot_id, style, encrypted))
+        out.append(seal_ballot(KIOSK, election, os.urandom(16), ballot_id, style, encrypted))
     return out
 
 
@@ -80,9 +80,9 @@ def make_bodies(election, n: int, batch: int) -> list[bytes]:
         ballots = [b for part in pool.map(_make, jobs) for b in part]
     bodies, previous = [], None
     for i in range(0, n, batch):
-        b = build_batch_v2(KIOSK, election.fingerprint_hex, "official", i // batch + 1, previous, ballots[i:i + batch],
-                           [], False)
-        bodies.append(encode_batch_v2(b))
+        b = build_batch(KIOSK, election.fingerprint_hex, "official", i // batch + 1, previous, ballots[i:i + batch],
+                        [], False)
+        bodies.append(encode_batch(b))
         previous = b.header
     return bodies
 
@@ -91,7 +91,7 @@ def check_in_process(election, bodies: list[bytes], workers: int) -> float:
     """Parse every batch and check every ballot as the node's acceptance does; seconds."""
     start = time.perf_counter()
     for body in bodies:
-        batch = parse_batch_v2(body)
+        batch = parse_batch(body)
         kiosk = batch.header.kiosk_key_hex
         assert not check_sealed_all(Y, election, [(kiosk, b) for b in batch.ballots], workers)
     return time.perf_counter() - start

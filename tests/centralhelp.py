@@ -171,8 +171,8 @@ def signed_batch(root: Path, election: Election, ballots: list[tuple[str, bytes]
     """
     import os
 
-    from kiosk.contract.ballot_v2 import seal_ballot_v2
-    from kiosk.contract.batch_v2 import build_batch_v2, encode_batch_v2
+    from kiosk.contract.ballot import seal_ballot
+    from kiosk.contract.sealed_batch import build_batch, encode_batch
     from kiosk.contract.crypto.encrypted_ballot import ballot_bytes, encrypt_ballot
     from kiosk.contract.keys import load_signing_key
 
@@ -182,9 +182,9 @@ def signed_batch(root: Path, election: Election, ballots: list[tuple[str, bytes]
         ballot_id = os.urandom(16)
         encrypted = encrypt_ballot(election.election_public_key, election, style, ballot_id.hex(),
                                    choices(election, style), os.urandom(32))
-        sealed.append(seal_ballot_v2(key, election, serial, ballot_id, style, ballot_bytes(encrypted)))
-    batch = build_batch_v2(key, election.fingerprint_hex, mode, number, previous, sealed, (), polls_closed=False)
-    return encode_batch_v2(batch)
+        sealed.append(seal_ballot(key, election, serial, ballot_id, style, ballot_bytes(encrypted)))
+    batch = build_batch(key, election.fingerprint_hex, mode, number, previous, sealed, (), polls_closed=False)
+    return encode_batch(batch)
 
 
 def partial_files(central: CentralElection, data: Path, folder: Path, trustees: tuple[int, ...] = (1, 3),
@@ -209,18 +209,18 @@ def tally_node(central: CentralElection, node: CentralNode, folder: Path, truste
                override_open: bool = False):
     """The whole tally on a node: aggregates published, the named trustees' partials
     (:func:`partial_files`) combined. The :class:`sync.central.tally.TallyReport`."""
-    from sync.central.tally_v2 import publish_aggregates, tally_v2
+    from sync.central.tally_count import publish_aggregates, tally_partials
 
     publish_aggregates(node, override_open=override_open)
     files = partial_files(central, node.data_dir, folder, trustees, node.mode)
-    return tally_v2(node, files, override_open=override_open)
+    return tally_partials(node, files, override_open=override_open)
 
 
 def not_counted(node: CentralNode) -> tuple[set[int], list[dict]]:
     """The board's leaves the tally sets aside, and each double use with its decision (or none)."""
     from kiosk.contract.double_use import load_decisions
     from sync.central.count import counted_leaves
-    from sync.central.tally_v2 import board_ballots
+    from sync.central.tally_count import board_ballots
 
     decisions = load_decisions(node.election_dir, node.election.fingerprint_hex, node.authority)
     board = board_ballots(node)

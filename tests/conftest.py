@@ -87,27 +87,6 @@ def central(central_template, tmp_path):
     return central_template.copy(tmp_path / "election")
 
 
-# the format-2 names of the days when format 1 was the default (aliases until their users are renamed)
-@pytest.fixture(scope="session")
-def store_election_v2(store_election):
-    """The same election as ``store_election``."""
-    return store_election
-
-
-@pytest.fixture(scope="session")
-def central_template_v2(tmp_path_factory):  # SLICE1
-    """Like ``central_template`` but format 2 (a 2-of-3 ceremony run in process). Use ``central_v2``."""
-    from centralhelp import make_central_election
-
-    return make_central_election(tmp_path_factory.mktemp("central-election-v2") / "e", ceremony=(3, 2))
-
-
-@pytest.fixture
-def central_v2(central_template_v2, tmp_path):  # SLICE1
-    """A private copy of the format-2 central election (its roster may grow)."""
-    return central_template_v2.copy(tmp_path / "election")
-
-
 @pytest.fixture(scope="session")
 def cards(store_election):
     """Card payloads of every kind for station S-0001 of ``store_election`` (see pollhelp.Cards)."""
@@ -123,7 +102,7 @@ BOTH_STORES = {"test_node_api", "test_node_bitflip_batch", "test_node_double_use
                "test_node_forged_batch", "test_node_reordered_batches", "test_node_test_batch_official",
                "test_node_token_not_on_roll", "test_node_truncated_batch", "test_node_unknown_kiosk",
                "test_board_node", "test_board_receipts", "test_central_tally", "test_dashboard_figures",
-               "test_node_v2"}
+               "test_node"}
 
 
 def pytest_generate_tests(metafunc):

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ceremonyhelp import format2_election, seeded_ceremony
-from kiosk.contract.ballot_v2 import seal_ballot_v2
+from kiosk.contract.ballot import seal_ballot
 from kiosk.contract.canonical import b64url, canonical_bytes
 from kiosk.contract.crypto.encrypted_ballot import ballot_bytes, encrypt_ballot, shown_options
 from kiosk.contract.crypto.threshold import partial_decrypt
@@ -62,7 +62,7 @@ def cast(ce: CountElection, per_style: dict[str, int], seed: int = 7, kiosk: int
             encrypted = encrypt_ballot(ce.key.public_key, election, style, ballot_id.hex(), selections, os.urandom(32))
             serial = serials[n] if serials else rnd.randbytes(16)
             used.append(serial)
-            sealed = seal_ballot_v2(ce.kiosks[kiosk], election, serial, ballot_id, style, ballot_bytes(encrypted))
+            sealed = seal_ballot(ce.kiosks[kiosk], election, serial, ballot_id, style, ballot_bytes(encrypted))
             out.append(BoardBallot(start + n, ce.kiosks[kiosk].verify_key.hex, sealed))
             n += 1
     return plain, out, used
@@ -85,7 +85,7 @@ def spoil(ce: CountElection, style: str, selections: dict, seed: bytes = bytes(r
     """A checked (spoiled) ballot's published entry: the sealed ballot and its nonce seed."""
     ballot_id = os.urandom(16)
     encrypted = encrypt_ballot(ce.key.public_key, ce.election, style, ballot_id.hex(), selections, seed)
-    sealed = seal_ballot_v2(ce.kiosks[kiosk], ce.election, os.urandom(16), ballot_id, style, ballot_bytes(encrypted))
+    sealed = seal_ballot(ce.kiosks[kiosk], ce.election, os.urandom(16), ballot_id, style, ballot_bytes(encrypted))
     return canonical_bytes({"ballot": sealed.to_json(), "nonce_seed_b64": b64url(seed)})
 
 

@@ -114,7 +114,7 @@ def vote_day(central, tmp_path: Path, check_first: bool = False) -> VoteDay:
     With ``check_first`` the first member checks a ballot (Benaloh: spoiled, its token left unspent)
     before casting, so the node holds a spoiled ballot with its seed."""
     from centralhelp import batches, close_station, make_kiosk, post, running_node
-    from kiosk.contract.batch_v2 import parse_batch_v2
+    from kiosk.contract.sealed_batch import parse_batch
     from kiosk.contract.tokens import Valid
     from kiosk.station.casting import Cast, Spoiled, admit_token, cast, prepare_encryption_for, spoil_ballot
     from kiosk.station.station import Station
@@ -144,7 +144,7 @@ def vote_day(central, tmp_path: Path, check_first: bool = False) -> VoteDay:
                     used[style] += 1
             close_station(root)
             for body in batches(root):
-                assert parse_batch_v2(body).header.polls_closed
+                assert parse_batch(body).header.polls_closed
                 ack = post(server, body, central)
                 assert ack.verdict == "accepted", ack.reason
                 day.bodies.append(body)
@@ -174,3 +174,20 @@ def count_on_the_node(central, data: Path, tmp_path: Path) -> Path:
     code, text = call(central_main, "tally", *node, "--partials", *partials, "--out", tmp_path / "out", "--json")
     assert code == 0, text
     return tmp_path / "out" / "results.json"
+
+
+def made_up_count(election, rng):
+    """A made-up count of a judged election such as the Ttabok demo: each members' style 3..9 ballots of
+    up to 6 likes, each representative's style one ballot grading every option 1..5 (real Count.add)."""
+    from kiosk.contract.tally_rules import Count
+
+    count = Count()
+    for style in election.styles:
+        contest = election.contest(style.contests[0])
+        shown = [o.id for o in contest.options if o.id not in style.exclude]
+        if contest.is_score:
+            count.add(election, style.id, {contest.id: {o: rng.randint(1, 5) for o in shown}})
+        else:
+            for _ in range(rng.randint(3, 9)):
+                count.add(election, style.id, {contest.id: rng.sample(shown, rng.randint(0, min(6, len(shown))))})
+    return count

@@ -16,15 +16,19 @@ import os
 import shutil
 from pathlib import Path
 
+import httpx
 import pytest
 
 from centralhelp import batches, make_central_election, make_kiosk, post, running_node, seal_batch, serial_of, \
     signed_batch, vote
 from kiosk.app.cliutil import call
-from kiosk.contract.batch_v2 import parse_batch_v2
+from kiosk.contract.sealed_batch import parse_batch
+from kiosk.contract.election import parse_election
 from kiosk.contract.tracking import tracking_code
 from sync.central.cli import main as central_main
-from tests.judginghelp import EXPERTS_CSV, LOT_SEED, count_on_the_node, judged_spec, vote_day
+from sync.central.record_api import render_spoiled
+from sync.central.spoiled_check import OpenedSpoiled
+from tests.judginghelp import EXPERTS_CSV, LOT_SEED, body_of, count_on_the_node, judged_spec, vote_day
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium not found: apt-get install chromium "
@@ -67,7 +71,7 @@ def site(tmp_path_factory):
     code, text = call(central_main, "select", "--election", central.directory, "--data", day.data, "--lot-seed",
                       LOT_SEED)
     assert code == 0, text
-    receipt = tracking_code(parse_batch_v2(day.bodies[0]).ballots[1].leaf_hash())
+    receipt = tracking_code(parse_batch(day.bodies[0]).ballots[1].leaf_hash())
     pages = {"dashboard": "/", "dashboard-refreshing": "/?refresh=1", "dashboard-problems": "/?show=problems&sort=station",
              "results": "/results",
              "receipt": "/receipt", "receipt-found": f"/receipt?code={receipt}",
@@ -169,15 +173,26 @@ RING = """() => { const el = document.activeElement;
   const focused = ring(); el.blur(); const plain = ring(); el.focus();
   return focused.startsWith('none') && focused === plain ? el.outerHTML.slice(0, 100) : null; }"""
 TAB_STOPS = 20   # per page: the first ones reach every kind of control the page has
+# Each scroll box: does it overflow, and does the element inside it take focus (a Tab stop)?
+BOXES = """() => [...document.querySelectorAll('.scroll')].map(box => {
+  const stop = box.querySelector('.stop') || box; stop.focus(); const took = document.activeElement === stop; stop.blur();
+  return [box.scrollWidth > box.clientWidth, took]; })"""
+# The page's Tab stops (a scroll box's only while the box overflows)
+STOPS = """() => [...document.querySelectorAll("a[href], input:not([type=hidden]), select, button, [tabindex='0']")]
+  .filter(el => !el.matches('.stop') || el.parentElement.scrollWidth > el.parentElement.clientWidth).length"""
+# After a real Tab: the focused element is a scroll box's stop where nothing scrolls
+NEEDLESS_STOP = """() => { const el = document.activeElement, box = el.closest('.scroll');
+  return el.matches('.stop, .scroll') && box.scrollWidth <= box.clientWidth ? box.innerHTML.slice(0, 80) : null; }"""
 
 
 def focus_rings(page) -> tuple[int, list[str]]:
     """Tab through the page: how many stops, and the elements whose focus changes nothing one can see."""
-    stops = min(TAB_STOPS, page.locator("a[href], input:not([type=hidden]), select, button, [tabindex='0']").count())
+    stops = min(TAB_STOPS, page.evaluate(STOPS))
     missing = []
     for _ in range(stops):
         page.keyboard.press("Tab")
         missing += [tag for tag in [page.evaluate(RING)] if tag]
+        missing += [f"a Tab stop where nothing scrolls: {box}" for box in [page.evaluate(NEEDLESS_STOP)] if box]
     return stops, missing
 
 
@@ -187,8 +202,8 @@ def audit(site, browser, shots):
     from axe_playwright_python.sync_playwright import Axe
 
     axe, (_, pages) = Axe(), site
-    found = {"axe": [], "english": [], "labels": [], "focus": [], "sideways": []}
-    seen, inputs, stops = {}, 0, 0
+    found = {"axe": [], "english": [], "labels": [], "focus": [], "sideways": [], "boxes": []}
+    seen, inputs, stops, boxes = {}, 0, 0, {}
     for width in WIDTHS:   # one tab per width, every page loaded into it afresh
         context = browser.new_context(**WIDTHS[width], locale="ko-KR")
         page = context.new_page()
@@ -202,6 +217,11 @@ def audit(site, browser, shots):
                     if v["impact"] in FAILING:
                         found["axe"] += [f"{v['id']} ({v['impact']}) on {name} [{width}] {path}: {n['target']} "
                                          f"{n['html'][:160]}" for n in v["nodes"]]
+                for i, (overflows, stop) in enumerate(page.evaluate(BOXES)):
+                    boxes[(width, overflows)] = boxes.get((width, overflows), 0) + 1
+                    if overflows != stop:
+                        found["boxes"].append(f"{name} [{width}]: scroll box {i} " + (
+                            "overflows but takes no focus" if overflows else "takes focus, but nothing scrolls"))
                 if width == "phone":
                     inner, scroll = page.evaluate("[window.innerWidth, document.documentElement.scrollWidth]")
                     if inner != 360 or scroll > inner:
@@ -217,6 +237,8 @@ def audit(site, browser, shots):
         finally:
             context.close()
     print("\naxe violations (rule (impact): pages):", {k: sorted(v) for k, v in sorted(seen.items())})
+    print("scroll boxes (width, overflowing): count", boxes)
+    found["box_counts"] = boxes
     return found, inputs, stops
 
 
@@ -241,6 +263,14 @@ def test_keyboard_focus_is_visible(audit):
 def test_no_page_scrolls_sideways_on_a_phone(audit):
     """Laid out at the phone's own width (a viewport), wide tables scrolling in their own box."""
     assert not audit[0]["sideways"], audit[0]["sideways"]
+
+
+def test_a_scroll_box_is_a_tab_stop_only_while_it_overflows(audit):
+    """On a phone a wide table's box scrolls and a keyboard reaches it; on a desktop, where the same box
+    has room, Tab passes it by (both happen on these pages, so the check can fail either way)."""
+    found = audit[0]
+    assert found["box_counts"].get(("phone", True)) and found["box_counts"].get(("desktop", False)), found["box_counts"]
+    assert not found["boxes"], "\n".join(found["boxes"])
 
 
 def first_link_by_tab(page) -> str:
@@ -281,3 +311,34 @@ def test_refusals_say_what_to_do_in_korean_and_english(site, browser):
         assert "Scan the 'Check QR' of the paper record" in refusal.locator("span[lang=en]").inner_text()
     finally:
         context.close()
+
+
+def test_a_style_without_ballots_says_0_and_a_name_is_said_once(site):
+    """The fresh test-mode node (k = 1, no ballot yet): each style's turnout is 0, not "under 1" (a floor of 1
+    withholds nothing, and none at all is no secret), and a name whose Korean and English are the same
+    ("mA") is shown once, not "mA · mA"."""
+    _, pages = site
+    fresh = httpx.get(pages["test-dashboard"]).text
+    assert "under 1" not in fresh and "1표 미만" not in fresh
+    assert '<tr><td>mA</td><td class="num">0</td><td class="num">2</td><td class="num">0.0%</td></tr>' in fresh
+    assert "mA · " not in fresh and "judged · " not in fresh
+
+
+def test_a_checked_ballot_line_the_same_in_both_languages_is_shown_once():
+    """The untitled judged election (every Korean title its English): each line of the opened ballot once."""
+    election = parse_election(body_of(judged_spec()))
+    opened = OpenedSpoiled("ab" * 16, "mA", {"likes": ["PB"]})
+    page = render_spoiled("KC1:x", opened, None, election)
+    assert page.count("likes: PB") == 1 and "<li>likes: PB</li>" in page
+
+
+def test_a_test_mode_node_lists_the_roster_as_stations_to_test(site):
+    """The fresh test-mode node: the roster's stations (the kiosks that run the logic-and-accuracy test before
+    the day, keys kept into official mode), each "not tested yet", never "never heard from"."""
+    _, pages = site
+    fresh = httpx.get(pages["test-dashboard"]).text
+    assert "never heard from" not in fresh and "연락 없음" not in fresh
+    assert fresh.count('<span class="bad">아직 시험 안 함 · <span lang="en">not tested yet</span></span>') == 11
+    assert "Every station on the roster is to send its test ballots" in fresh
+    official = httpx.get(pages["dashboard-problems"]).text    # the official node keeps its words
+    assert "never heard from" in official and "not tested yet" not in official

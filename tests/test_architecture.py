@@ -169,8 +169,8 @@ def test_the_rooms_and_the_node_keep_to_their_imports():
     ("sync/central/x.py", "from kiosk.app.cliutil import run", "sync/central imports only"),
     ("sync/central/x_cli.py", "from kiosk.app.notify import Notifier", "sync/central imports only"),
     ("sync/central/x_cli.py", "from kiosk.app.cliutil import run", None),
-    ("sync/central/x.py", "from kiosk.contract.batch_v2 import parse_batch_v2\nfrom kiosk import __version__, words", None),
-    ("kiosk/station/x.py", "from kiosk.contract.batch_v2 import parse_batch_v2", None),
+    ("sync/central/x.py", "from kiosk.contract.sealed_batch import parse_batch\nfrom kiosk import __version__, words", None),
+    ("kiosk/station/x.py", "from kiosk.contract.sealed_batch import parse_batch", None),
 ])
 def test_the_room_rules_catch_what_they_should(tmp_path, monkeypatch, package, source, expected):
     for module in ("kiosk/station/store.py", "kiosk/station/datadir.py", "kiosk/app/cliutil.py",

@@ -4,7 +4,7 @@ attacker's choice. With ballot format 1 the board listed every spent serial and 
 option from 5th to 1st. The board now carries token keys, never serials: the first step fails, and
 nothing on the board (any field, any byte) rebuilds a token. The attacker's next try, ballots under
 the board's token keys signed with keys it has, is refused at ingest
-(tests/test_node_v2.py::test_issue_21_a_roster_kiosk_reading_the_board_cannot_replace_another_stations_vote).
+(tests/test_node.py::test_issue_21_a_roster_kiosk_reading_the_board_cannot_replace_another_stations_vote).
 """
 
 from __future__ import annotations

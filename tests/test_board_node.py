@@ -8,7 +8,7 @@ import dataclasses
 import httpx
 
 from centralhelp import batches, post, running_node
-from kiosk.contract.batch_v2 import parse_batch_v2
+from kiosk.contract.sealed_batch import parse_batch
 from kiosk.contract.tracking import tracking_code
 from kiosk.contract.board_checkpoint import board_origin, parse_checkpoint
 from kiosk.contract.merkle import leaf_hash, root_from_leaf_hashes
@@ -33,7 +33,7 @@ def test_every_served_proof_verifies_against_the_served_checkpoint(central, tmp_
             checkpoints.append(parse_checkpoint(http.get("/v1/board/checkpoint").content, origin, key))
         assert [c.tree_size for c in checkpoints] == [7, 12, 15]
         leaves = http.get("/v1/board/leaves", params={"start": 0, "end": 15}).content.splitlines()
-        sealed = [b.leaf() for body in batches(kiosk) for b in parse_batch_v2(body).ballots]
+        sealed = [b.leaf() for body in batches(kiosk) for b in parse_batch(body).ballots]
         assert leaves == sealed  # the leaves as the kiosk sealed them, in the order accepted
         digests = [leaf_hash(x) for x in leaves]
         for cp in checkpoints:
@@ -74,7 +74,7 @@ def test_refusals_are_values_not_errors(central, tmp_path):
 def test_tiles_past_256_leaves_and_a_store_from_before_the_board_kept_hashes(central, tmp_path, node_db):
     """Synthetic leaves in the real store: proofs across tiles, and hashes backfilled at opening."""
     kiosk = kiosk_with_batches(central, tmp_path / "k", sizes=(3,))
-    batch = parse_batch_v2(batches(kiosk)[0])
+    batch = parse_batch(batches(kiosk)[0])
     with running_node(central, tmp_path / "n1"):
         pass  # leaves the node key in place
     node = CentralNode(central.directory, tmp_path / "n1")

@@ -9,7 +9,7 @@ import json
 import httpx
 
 from centralhelp import batches, post, running_node
-from kiosk.contract.batch_v2 import parse_batch_v2
+from kiosk.contract.sealed_batch import parse_batch
 from kiosk.contract.receipts import ReceiptNotFound
 from kiosk.contract.tracking import code_prefix, normalise_code, tracking_code
 from sync.central.board_client import check_code_on_node
@@ -47,7 +47,7 @@ def test_a_receipt_is_found_and_refusals_look_like_unknown_codes(central, tmp_pa
     with running_node(central, tmp_path / "n1") as (node, server):
         for body in batches(kiosk):
             post(server, body, central)
-        ballot = parse_batch_v2(batches(kiosk)[1]).ballots[1]
+        ballot = parse_batch(batches(kiosk)[1]).ballots[1]
         code = tracking_code(ballot.leaf_hash())
         args = ["board", "check", "--election", str(central.directory), "--node", server.url, "--json"]
         assert main(args + [code.lower().replace("-", " ")]) == 0
@@ -79,7 +79,7 @@ def test_the_dashboard_receipt_page(central, tmp_path):
     with running_node(central, tmp_path / "n1") as (node, server):
         for body in batches(kiosk):
             post(server, body, central)
-        code = tracking_code(parse_batch_v2(batches(kiosk)[0]).ballots[2].leaf_hash())
+        code = tracking_code(parse_batch(batches(kiosk)[0]).ballots[2].leaf_hash())
         found = httpx.get(f"{server.url}/receipt", params={"code": code.lower()}).text
         assert "This ballot is on the board" in found and "checkpoint of 6 ballots" in found
         unknown = httpx.get(f"{server.url}/receipt", params={"code": UNKNOWN}).text

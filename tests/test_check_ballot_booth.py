@@ -52,8 +52,8 @@ def test_the_review_screen_offers_the_check_and_a_check_starts_the_voter_over(st
     assert all(chosen == () for _, chosen in state.vote.selections)
 
 
-def test_the_port_spoils_prints_the_seed_and_the_token_casts_after(store_election_v2, tmp_path):
-    tokens = store_election_v2
+def test_the_port_spoils_prints_the_seed_and_the_token_casts_after(store_election, tmp_path):
+    tokens = store_election
     root = make_station(tokens, tmp_path / "s")
     with Station.open(root) as station, printer_rig(tmp_path) as rig:
         e = station.election
@@ -78,8 +78,8 @@ def test_the_port_spoils_prints_the_seed_and_the_token_casts_after(store_electio
         assert next(station.store.ballots()).ballot_id != early.ballot_id
 
 
-def test_no_printer_no_check(store_election_v2, tmp_path):
-    tokens = store_election_v2
+def test_no_printer_no_check(store_election, tmp_path):
+    tokens = store_election
     root = make_station(tokens, tmp_path / "s")
     with Station.open(root) as station:
         port = StationPort(station, None, clock=lambda: NOW)

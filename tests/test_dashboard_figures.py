@@ -145,7 +145,7 @@ def test_the_query_string_is_read_leniently():
 
 def test_turnout_per_ballot_style_counts_the_board_and_withholds_small_styles(night):
     """Per style, from the board's new positions only (both stores), against the roll's tokens of that
-    style; a style with fewer than k ballots shows no figure, as on the results tape."""
+    style; a style with some ballots but fewer than k shows no figure, as on the results tape; one with none, 0."""
     node, witnessing, roots = night
     size = node.store.checkpoint()[0]
     on_board = Counter(leaf.ballot.style for leaf in node.store.leaves())
@@ -161,8 +161,12 @@ def test_turnout_per_ballot_style_counts_the_board_and_withholds_small_styles(ni
     k = node.election.privacy_floor
     rows = style_rows(node, {**kept.ballots, "C001": k}, tokens)
     assert len(rows) == len(node.election.styles)
-    assert all(n is None for _, _, n, _ in rows[1:]) and rows[0][2] == k and rows[0][3] == tokens["C001"]
+    assert rows[0][2] == k and rows[0][3] == tokens["C001"]
+    cast = dict(zip((s.id for s in node.election.styles), (n for _, _, n, _ in rows)))
+    # one to k - 1 ballots withheld; a style nobody voted with says 0 (nothing to withhold)
+    assert all(n is None if kept.ballots.get(style) else n == 0 for style, n in list(cast.items())[1:])
+    assert None in cast.values() and 0 in cast.values()
     view = build_view(node, witnessing, Query(), tokens=288, styles=StyleTurnout(), tokens_by_style=tokens)
     page = render(view)
     assert "Turnout by ballot style" in page and f"under {k}" in page
-    assert all(n is None for _, _, n, _ in view.by_style)   # one or two ballots per style here: all withheld
+    assert [n is None for _, _, n, _ in view.by_style] == [bool(kept.ballots.get(s.id)) for s in node.election.styles]

@@ -49,3 +49,13 @@ def test_command_and_its_options_are_documented(command, parser):
         for option in action.option_strings:
             if option.startswith("--") and option not in ("--help", "--version"):
                 assert option in found[command], f"{command}: {option} is not documented in its section"
+
+
+def test_every_reason_code_of_a_rejected_batch_is_in_formats_md_in_the_order_checked():
+    """docs/formats.md's table of reason codes lists acceptance.REASONS, the same codes in the same order."""
+    from sync.central.acceptance import REASONS
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "formats.md").read_text()
+    table = text[text.index("**Reason codes**"):].split("\n\n")[1]
+    listed = [code for row in table.splitlines()[2:] for code in re.findall(r"`([a-z_]+)`", row.split("|")[1])]
+    assert listed == list(REASONS)

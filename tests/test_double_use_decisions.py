@@ -12,7 +12,7 @@ import json
 import pytest
 
 from centralhelp import batches, close_station, make_kiosk, not_counted, post, running_node, tally_node, vote
-from kiosk.contract.batch_v2 import build_batch_v2, encode_batch_v2, parse_batch_v2
+from kiosk.contract.sealed_batch import build_batch, encode_batch, parse_batch
 from kiosk.contract.double_use import DECISIONS_FILE, RECORDS_DIR, load_decisions, read_record
 from kiosk.contract.keys import load_signing_key
 from kiosk.errors import KioskError
@@ -107,11 +107,11 @@ def test_the_same_ballot_bytes_sent_again_are_no_double_use(central, tmp_path):
     vote(a, central.official[:10], central.election)
     close_station(a)
     (first,) = batches(a)
-    parsed = parse_batch_v2(first)
+    parsed = parse_batch(first)
     again = parsed.ballots[3]  # byte for byte, in a later batch of the same kiosk
     key_a = load_signing_key(DataDir(a).key_file)
-    resent = encode_batch_v2(build_batch_v2(key_a, central.election.fingerprint_hex, "official", 2, parsed.header,
-                                            [again], (), polls_closed=True))
+    resent = encode_batch(build_batch(key_a, central.election.fingerprint_hex, "official", 2, parsed.header,
+                                      [again], (), polls_closed=True))
     with running_node(central, tmp_path / "n1") as (node, server):
         assert post(server, first, central).verdict == "accepted"
         ack = post(server, resent, central)

@@ -74,9 +74,9 @@ def test_the_observers_verifier_names_a_format_1_package(tmp_path):
 
 def test_a_format_1_batch_is_read_only_as_far_as_who_signed_it():
     """Its header and signature pass the node's first checks (so the refusal can name batch and kiosk:
-    wrong_format, tests/test_node_v2.py), and a batch signed by no kiosk on the roster is unknown_kiosk."""
+    wrong_format, tests/test_node.py), and a batch signed by no kiosk on the roster is unknown_kiosk."""
     from format1help import format_1_batch
-    from kiosk.contract.batch_v2 import parse_any_batch
+    from kiosk.contract.sealed_batch import parse_any_batch
     from kiosk.contract.keys import SigningKey
     from kiosk.contract.roster import Roster, RosterEntry
     from sync.central import acceptance as acc

@@ -18,6 +18,7 @@ from centralhelp import make_central_election, running_node
 from kiosk.app.cliutil import call
 from sync.central.cli import main as central_main
 from tests.judginghelp import EXPERTS_CSV, LOT_SEED, count_on_the_node, judged_spec, vote_day
+from tests.pbhelp import recompute
 
 
 def cli(*argv):
@@ -99,6 +100,15 @@ def test_the_selection_is_published_with_the_results_and_re_derived_by_the_verif
 
     record = tmp_path / "record"
     assert cli("board", "export", "--data", data, "--election", central.directory, "--out", record)[0] == 0
+    # the export carries the .pb files as the node wrote them; pabutools (its own environment) recomputes
+    # every stage from them alone
+    for name in ("offline.pb", "online.pb", "selection.csv"):
+        assert (record / name).read_bytes() == (data / "record-official" / name).read_bytes()
+    code, recomputed, err = recompute(record)
+    published = json.loads((record / "selection.json").read_text())
+    assert code == 0, err
+    assert [(s["stage"], s["selected"]) for s in recomputed["stages"]] == \
+        [(s["stage"], s["selected"]) for s in published["stages"]] == [("offline", ["B", "D"]), ("online", ["A"])]
     assert (record / "election" / "scores.json").is_file()
     code, text = cli("verify", "--from", record, "--election", record / "election", "--json", "--workers", 1)
     assert code == 0 and json.loads(text)["selection"]["stages"][1]["selected"] == ["A"], text

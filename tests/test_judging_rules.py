@@ -29,6 +29,17 @@ def test_the_small_judged_election_parses_into_rules():
     assert online.count == 1 and online.exclude_earlier and online.tie_break == "lot"
 
 
+def test_the_categories_keep_their_titles():
+    """Each category with its id and Korean and English title (the results name it; no page reads the body)."""
+    spec = judged_spec()
+    spec["selection"]["categories"][0]["title"] = {"ko": "공동체", "en": "community life"}
+    rules = judging_rules(parse_election(body_of(spec)))
+    assert rules.category_ids == ("community", "space")
+    community = rules.category("community")
+    assert (community.id, community.title.ko, community.title.en) == ("community", "공동체", "community life")
+    assert rules.category("parks") is None and rules.category(None) is None
+
+
 def test_an_election_without_judging_has_no_rules():
     spec = judged_spec()
     del spec["electorates"], spec["selection"]

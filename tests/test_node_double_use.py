@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from centralhelp import batches, close_station, make_kiosk, post, running_node, seal_batch, serial_of, signed_batch, vote
-from kiosk.contract.batch_v2 import parse_batch_v2
+from kiosk.contract.sealed_batch import parse_batch
 from kiosk.contract.tokens import token_signing_key
 
 
@@ -36,9 +36,9 @@ def test_token_spent_twice_by_one_kiosk_rejects_the_batch(central, tmp_path):
                                                                          serial_of(central.official[3][1]))]
     with running_node(central, tmp_path / "n1") as (node, server):
         assert post(server, first, central).verdict == "accepted"
-        reuse = signed_batch(kiosk, central.election, again, number=2, previous=parse_batch_v2(first).header)
+        reuse = signed_batch(kiosk, central.election, again, number=2, previous=parse_batch(first).header)
         assert post(server, reuse, central).reason == "token_already_spent"
         twice = [again[0], again[0]]
-        in_one = signed_batch(kiosk, central.election, twice, number=2, previous=parse_batch_v2(first).header)
+        in_one = signed_batch(kiosk, central.election, twice, number=2, previous=parse_batch(first).header)
         assert post(server, in_one, central).reason == "token_twice_in_batch"
         assert node.store.checkpoint()[0] == 10

@@ -4,7 +4,7 @@ and a ballot whose own signature is not the kiosk's inside a batch the kiosk key
 from __future__ import annotations
 
 from centralhelp import batches, make_kiosk, post, running_node, serial_of, signed_batch
-from kiosk.contract.batch_v2 import HEADER_CONTEXT_V2, build_batch_v2, encode_batch_v2, parse_batch_v2
+from kiosk.contract.sealed_batch import SEALED_HEADER_CONTEXT, build_batch, encode_batch, parse_batch
 from kiosk.contract.keys import SigningKey, load_signing_key
 from synchelp import kiosk_with_batches
 
@@ -12,11 +12,11 @@ from synchelp import kiosk_with_batches
 def test_forged_batches_are_rejected(central, tmp_path):
     kiosk = kiosk_with_batches(central, tmp_path / "k", sizes=(10,))
     (real,) = batches(kiosk)
-    batch = parse_batch_v2(real)
+    batch = parse_batch(real)
     thief = SigningKey.generate()
     # 1. the real ballots under a header signed by another key that claims the kiosk's key
-    resigned = encode_batch_v2(type(batch)(batch.header, thief.sign(HEADER_CONTEXT_V2, batch.header.encoded()),
-                                           batch.ballots, batch.spoiled))
+    resigned = encode_batch(type(batch)(batch.header, thief.sign(SEALED_HEADER_CONTEXT, batch.header.encoded()),
+                                        batch.ballots, batch.spoiled))
     # 2. one sealed form changed, the header (and its Merkle root) left as the kiosk signed it
     at = real.index(b'"encrypted_b64":"') + len(b'"encrypted_b64":"')
     changed = real[:at] + (b"B" if real[at:at + 1] != b"B" else b"C") + real[at + 1:]
@@ -41,9 +41,9 @@ def test_ballot_not_signed_by_its_kiosk_is_refused_at_ingest(central, tmp_path):
     kiosk = make_kiosk(central, tmp_path / "k")
     ballots = [(style, serial_of(p)) for style, p in central.official[:10]]
     thief = SigningKey.generate()
-    foreign = parse_batch_v2(signed_batch(kiosk, central.election, ballots, key=thief)).ballots
-    forged = encode_batch_v2(build_batch_v2(load_signing_key(kiosk / "kiosk.key"), central.election.fingerprint_hex,
-                                            "official", 1, None, foreign, (), True))
+    foreign = parse_batch(signed_batch(kiosk, central.election, ballots, key=thief)).ballots
+    forged = encode_batch(build_batch(load_signing_key(kiosk / "kiosk.key"), central.election.fingerprint_hex,
+                                      "official", 1, None, foreign, (), True))
     with running_node(central, tmp_path / "n1") as (node, server):
         assert post(server, forged, central).reason == "bad_ballot_signature"
         assert node.store.checkpoint()[0] == 0

@@ -117,9 +117,9 @@ def test_a_leaf_not_on_the_roll_and_a_double_use_are_named(central, tmp_path, ca
     dump = tmp_path / "dump"
     assert main(["board", "export", "--data", str(tmp_path / "n1"), "--election", str(central.directory),
                  "--out", str(dump)]) == 0
-    from kiosk.contract.batch_v2 import parse_batch_v2
+    from kiosk.contract.sealed_batch import parse_batch
 
-    extra = [b.leaf() for b in parse_batch_v2(rogue).ballots]
+    extra = [b.leaf() for b in parse_batch(rogue).ballots]
     again = (dump / LEAVES_FILE).read_bytes().splitlines()[:1]
     leaves = (dump / LEAVES_FILE).read_bytes().splitlines() + extra + again
     (dump / LEAVES_FILE).write_bytes(b"".join(x + b"\n" for x in leaves))

@@ -27,7 +27,7 @@ import random
 import struct
 from pathlib import Path
 
-from kiosk.contract.batch_v2 import parse_batch_v2
+from kiosk.contract.sealed_batch import parse_batch
 from kiosk.contract.keys import SigningKey
 from kiosk.station.casting import cast
 from kiosk.station.sealing import seal
@@ -151,7 +151,7 @@ def test_the_order_of_casting_cannot_be_recovered_after_sealing(store_election, 
         after = later_is_lower(offsets)
         assert abs(rank_correlation(offsets, order)) < UNCORRELATED
     # 6. the outbox: one batch of N >= k ballots, in ballot_id order
-    batch = parse_batch_v2((root / "outbox" / "test" / "batch-000001.json").read_bytes())
+    batch = parse_batch((root / "outbox" / "test" / "batch-000001.json").read_bytes())
     listed = [b.ballot_id for b in batch.ballots]
     assert listed == sorted(ids) and len(listed) >= store_election.election.privacy_floor
     assert abs(rank_correlation([ids.index(i) for i in listed], order)) < UNCORRELATED

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from counthelp import cast, count_election, every_style, roster_of, spoil
-from kiosk.contract.ballot_v2 import seal_ballot_v2
+from kiosk.contract.ballot import seal_ballot
 from kiosk.contract.canonical import canonical_bytes, from_b64url, parse_json
 from kiosk.contract.double_use import Decision
 from kiosk.contract.tally_rules import contest_results
@@ -63,8 +63,8 @@ def test_a_ballot_whose_proof_fails_is_named(record):
     body = parse_json(board[3].ballot.encrypted, "ballot")
     cts = body["G01"]["ciphertexts"]
     cts[0], cts[1] = cts[1], cts[0]        # two options swapped: each proof is now of the wrong ciphertext
-    bad = seal_ballot_v2(CE.kiosks[0], CE.election, serials[3], board[3].ballot.ballot_id, board[3].ballot.style,
-                         canonical_bytes(body))
+    bad = seal_ballot(CE.kiosks[0], CE.election, serials[3], board[3].ballot.ballot_id, board[3].ballot.style,
+                      canonical_bytes(body))
     tampered = board[:3] + [BoardBallot(3, board[3].kiosk_key_hex, bad)] + board[4:]
     place, detail = _first(verify(tampered, files)[0])
     assert place == "leaf 3" and f"ballot {bad.ballot_id.hex()}" in detail and "G01" in detail

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,11 @@ import pytest
 from kiosk.contract.spec import read_spec
 from kiosk.contract.tally_rules import ContestResult, OptionResult
 from sync.central.results import results_csv_of
-from sync.central.results_page import contest_html
-from sync.central.results_words import TIE, WON, contest_words, outcome_line, outcomes
+from sync.central.results_page import contest_html, stage_html
+from sync.central.results_report import write_results_report
+from sync.central.results_words import TIE, WON, contest_lines, contest_words, outcome_line, outcomes
 from ceremonyhelp import format2_package
+from tests.judginghelp import judged_spec
 
 APARTMENT = Path(__file__).resolve().parents[1] / "docs" / "examples" / "apartment.toml"
 
@@ -84,3 +87,30 @@ def test_results_page_names_options_and_the_winner(election):
     page = contest_html(election, _json(_result("chair", 12, {"kim": 7, "park": 4})))
     assert "김민지" in page and "Kim Min-ji" in page and "당선" in page and "기권" in page
     assert page.count("<tr>") == 4                          # header, two options, blank
+
+
+def test_a_contest_of_no_ballots_says_so_not_withheld(election):
+    """The floor suppresses a contest of 0 ballots too (even k = 1), but nothing is withheld there."""
+    empty = _json(_result("chair", 0, {"kim": 0, "park": 0}, suppressed=True))
+    c = contest_words(election, empty)
+    assert outcome_line(c) == "no ballots in this contest: nothing to count" and "withheld" not in outcome_line(c)
+    page = contest_html(election, empty)
+    assert "셀 표가 없습니다" in page and "nothing to count" in page and "withheld" not in page
+    assert contest_lines(c, 1, False)[0].endswith(": 0 ballots; nothing to count")
+
+
+def test_a_stage_names_each_category_by_its_title_on_the_page_and_in_the_pdf(tmp_path):
+    """/results and the PDF report name a project's category by the title the parsed rules keep."""
+    spec = judged_spec()
+    spec["selection"]["categories"][0]["title"] = {"ko": "공동체", "en": "community life"}
+    election = format2_package(tmp_path / "e", spec)[0].election
+    stage = {"stage": "offline", "budget": 300, "used": 100, "left": 200, "projects": [
+        {"project": "A", "category": "community", "cost": 100, "rank": 1, "points": "9.00", "selected": True},
+        {"project": "C", "category": "space", "cost": 150, "rank": 2, "points": "3.00", "selected": False,
+         "lost": "budget"}]}
+    page = stage_html(election, stage)
+    assert '<td>공동체 · <span lang="en">community life</span></td>' in page and "<td>space</td>" in page
+    write_results_report(tmp_path / "r.pdf", election, {"results": []}, {"stages": [stage]})
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "r.pdf"), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    assert "공동체 /" in text and "community life" in text     # the cell wraps

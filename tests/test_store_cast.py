@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kiosk.station import eventlog as ev
-from kiosk.contract.ballot_row_v2 import check_ballot_v2
+from kiosk.contract.ballot_row import check_ballot_record
 from kiosk.contract.tracking import tracking_code
 from kiosk.contract.canonical import canonical_bytes, parse_json
 from kiosk.contract.crypto.encrypted_ballot import encrypted_length, parse_ballot_bytes
@@ -115,7 +115,7 @@ def test_opening_is_refused_and_logged_when_the_ballot_box_is_not_empty(store_el
 
 def test_sealed_form_has_one_length_per_style_whatever_the_choice(store_election, tmp_path):
     """0, 3 and 6 likes of one style: leaves of one length, each a valid encryption of the style's
-    shown options (that it opens to the choice is test_cast_v2's, with the review's seed)."""
+    shown options (that it opens to the choice is test_cast's, with the review's seed)."""
     root = make_station(store_election, tmp_path / "s")
     e = store_election.election
     style = store_election.test[0][0]
@@ -129,7 +129,7 @@ def test_sealed_form_has_one_length_per_style_whatever_the_choice(store_election
     assert {len(r.sealed_ballot.encrypted) for r in records} == {encrypted_length(e, style)}
     for r in records:
         parse_ballot_bytes(r.sealed_ballot.encrypted, e, style, r.ballot_id.hex())  # strict: every point
-        assert check_ballot_v2(r, e, key) is None                                   # every proof
+        assert check_ballot_record(r, e, key) is None                                   # every proof
     assert sorted(len(parse_json(r.selections, "s")[e.style(style).contests[0]]) for r in records) == [0, 3, 6]
 
 

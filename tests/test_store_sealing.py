@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from kiosk.station import eventlog as ev
-from kiosk.contract.ballot_v2 import check_sealed_ballot_v2
-from kiosk.contract.batch_v2 import check_batch_v2, parse_batch_v2
+from kiosk.contract.ballot import check_sealed_ballot
+from kiosk.contract.sealed_batch import check_sealed_batch, parse_batch
 from kiosk.station.casting import Cast, cast
 from kiosk.contract.keys import VerifyKey
 from kiosk.station.polls import StepRefused, change_mode, close_polls, open_polls
@@ -49,16 +49,16 @@ def test_batches_link_hold_sealed_ballots_in_id_order_and_verify(store_election,
         election_hex = station.config.election_hex
         files = sorted((root / "outbox" / "test").iterdir())
     assert [f.name for f in files] == ["batch-000001.json", "batch-000002.json"]
-    p1, p2 = (parse_batch_v2(f.read_bytes()) for f in files)
+    p1, p2 = (parse_batch(f.read_bytes()) for f in files)
     assert (p1, p2) == (b1, b2)
     assert [b.ballot_id for b in p1.ballots] == sorted(r.ballot_id for r in first)
     assert {b.ballot_id for b in p2.ballots} == {r.ballot_id for r in second}
-    assert check_batch_v2(p1, election_hex, key, None) == []
+    assert check_sealed_batch(p1, election_hex, key, None) == []
     for ballot in p1.ballots + p2.ballots:   # the ballots' own signatures and proofs (the node's check)
-        check_sealed_ballot_v2(ballot, store_election.election, key, store_election.election.election_public_key)
-    assert check_batch_v2(p2, election_hex, key, p1.header) == []
+        check_sealed_ballot(ballot, store_election.election, key, store_election.election.election_public_key)
+    assert check_sealed_batch(p2, election_hex, key, p1.header) == []
     assert (p2.header.cumulative, p2.header.polls_closed, p1.header.polls_closed) == (23, True, False)
-    assert [x.code for x in check_batch_v2(p2, election_hex, key, None)] == ["not_linked"]
+    assert [x.code for x in check_sealed_batch(p2, election_hex, key, None)] == ["not_linked"]
     assert verify_json(root)[0] == 0
 
 

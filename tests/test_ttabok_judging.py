@@ -5,12 +5,11 @@ from __future__ import annotations
 import random
 from collections import Counter
 
-from bench.judging_bench import judged_count
 from kiosk.contract.election import parse_election
 from kiosk.contract.ttabok import ttabok_spec
 from kiosk.contract.ttabok_judging import DEMO_LOT_SEED, QUOTAS, add_judging
 from sync.central.judging import Tallied, judge
-from tests.judginghelp import body_of
+from tests.judginghelp import body_of, made_up_count
 from tests.test_select_command import run
 
 
@@ -19,7 +18,7 @@ def test_the_full_judged_demo_selects_the_450_of_the_plan():
     rules = election.judging
     assert len(election.styles) == 2 * 872 and len(rules.projects) == 872
     rng = random.Random(2017)
-    count = judged_count(election, rng)  # one representative per community grades every other proposal
+    count = made_up_count(election, rng)  # one representative per community grades every other proposal
     scores = {"experts": {p.id: rng.randint(0, 30) for p in rules.projects}}
     offline, online = judge(election, rules, Tallied.from_count(election, count), scores, DEMO_LOT_SEED)
     assert Counter(x.category for x in offline.selected) == QUOTAS and len(offline.selected) == 250

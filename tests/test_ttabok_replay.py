@@ -24,6 +24,7 @@ from replay.plan import Attempt, Voter, expected_results, make_plan  # noqa: E40
 
 from kiosk.contract.ttabok import ttabok_spec  # noqa: E402
 from kiosk.contract.ttabok_judging import DEMO_LOT_SEED, add_judging  # noqa: E402
+from sync.central.pb_recompute import pabutools_python  # noqa: E402
 
 
 def tokens_by_style(spec: dict) -> dict[str, list[int]]:
@@ -147,3 +148,5 @@ def test_the_ttabok_replay_at_48_communities_gives_exactly_the_planned_result(tm
     # the judged day: 6 + 4 + 2 offline (the seed's 120/90/40 scaled to 48) and 11 online, as the plan expects
     assert (f["selected_offline"], f["selected_online"], f["planned_selected"]) == (12, 11, 23)
     assert f["selected_by_category_offline"] == {"community": 6, "space": 4, "creation": 2}
+    # and pabutools (its own environment, made by `make test`) recomputes both stages from the record's .pb files
+    assert f["recomputed_by_pabutools"] is (True if pabutools_python() else None)

@@ -123,8 +123,8 @@ def test_batch_v2_vector_verifies_with_plain_ed25519_and_hashlib():
 
     import nacl.signing
 
-    from kiosk.contract.ballot_v2 import check_sealed_ballot_v2, parse_sealed_ballot_v2
-    from kiosk.contract.batch_v2 import parse_batch_v2
+    from kiosk.contract.ballot import check_sealed_ballot, parse_sealed_ballot
+    from kiosk.contract.sealed_batch import parse_batch
     from kiosk.contract.crypto.encrypted_ballot import open_with_seed, parse_ballot_bytes
 
     v = json.loads((HERE / "sealed-batch-v2.json").read_text())
@@ -150,13 +150,13 @@ def test_batch_v2_vector_verifies_with_plain_ed25519_and_hashlib():
     assert [json.dumps(b, sort_keys=True, separators=(",", ":")) for b in top["ballots"]] == v["leaves"]
     election = make_vectors.batch_v2_election()
     assert election.fingerprint_hex == v["election_fingerprint_hex"] == header["election_hex"]
-    batch = parse_batch_v2(v["file"].encode())
+    batch = parse_batch(v["file"].encode())
     y = from_b64url(v["election_public_key_b64"], "y")
     kiosk = VerifyKey.from_hex(v["kiosk_public_hex"])
     for leaf in v["leaves"]:
-        check_sealed_ballot_v2(parse_sealed_ballot_v2(leaf.encode(), election), election, kiosk, y)
+        check_sealed_ballot(parse_sealed_ballot(leaf.encode(), election), election, kiosk, y)
     spoiled = batch.spoiled[0]
-    check_sealed_ballot_v2(spoiled.ballot, election, kiosk, y)
+    check_sealed_ballot(spoiled.ballot, election, kiosk, y)
     opened = open_with_seed(y, election, parse_ballot_bytes(spoiled.ballot.encrypted, election, "C001",
                                                             spoiled.ballot.ballot_id.hex()), spoiled.nonce_seed)
     assert opened == v["spoiled_selections"]

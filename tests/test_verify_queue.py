@@ -11,10 +11,10 @@ import threading
 
 import pytest
 
-from kiosk.contract.ballot_v2 import seal_ballot_v2
-from kiosk.contract.batch_v2 import SpoiledBallot, encode_batch_v2
+from kiosk.contract.ballot import seal_ballot
+from kiosk.contract.sealed_batch import SpoiledBallot, encode_batch
 from sync.central import verify_queue as vq
-from test_acceptance_v2 import ELECTION, KIOSK, OTHER, SERIALS, Y, ballot, batch_of
+from test_acceptance import ELECTION, KIOSK, OTHER, SERIALS, Y, ballot, batch_of
 
 
 @pytest.fixture
@@ -24,10 +24,10 @@ def queue_url(pg_server, tmp_path):
 
 
 def bodies():
-    good = [encode_batch_v2(batch_of([ballot(i), ballot(i + 4)], [SpoiledBallot(ballot(i), bytes(32))]))
+    good = [encode_batch(batch_of([ballot(i), ballot(i + 4)], [SpoiledBallot(ballot(i), bytes(32))]))
             for i in range(3)]
-    moved = seal_ballot_v2(KIOSK, ELECTION, SERIALS[3], os.urandom(16), "C001", ballot(3).encrypted)
-    bad = encode_batch_v2(batch_of([ballot(7, kiosk=OTHER), moved]))
+    moved = seal_ballot(KIOSK, ELECTION, SERIALS[3], os.urandom(16), "C001", ballot(3).encrypted)
+    bad = encode_batch(batch_of([ballot(7, kiosk=OTHER), moved]))
     return good, bad
 
 
@@ -50,10 +50,10 @@ def test_two_worker_processes_share_the_batches_and_record_each_verdict_once(que
         assert p.exitcode == 0
     rows = db.execute("SELECT worker, failures FROM verify_queue ORDER BY seq").fetchall()
     assert len(rows) == 4 and all(r[0] in ("w1", "w2") and r[1] is not None for r in rows)
-    from kiosk.contract.batch_v2 import parse_batch_v2
+    from kiosk.contract.sealed_batch import parse_batch
     for body in good:
-        assert vq.recorded_failures(db, parse_batch_v2(body).header.hash(), Y, ELECTION) == []
-    found = vq.recorded_failures(db, parse_batch_v2(bad).header.hash(), Y, ELECTION)
+        assert vq.recorded_failures(db, parse_batch(body).header.hash(), Y, ELECTION) == []
+    found = vq.recorded_failures(db, parse_batch(bad).header.hash(), Y, ELECTION)
     assert sorted(code for _, code, _ in found) == ["bad_ballot_signature", "bad_proof"]
     assert vq.recorded_failures(db, b"\0" * 32, Y, ELECTION) is None           # not queued: the caller verifies
     db.close()
@@ -61,10 +61,10 @@ def test_two_worker_processes_share_the_batches_and_record_each_verdict_once(que
 
 def test_a_batch_no_worker_took_is_verified_by_the_node_and_one_a_worker_holds_is_waited_for(queue_url):
     good, bad = bodies()
-    from kiosk.contract.batch_v2 import parse_batch_v2
+    from kiosk.contract.sealed_batch import parse_batch
     db = vq.connect(queue_url)
     vq.enqueue(db, [good[0], bad])
-    found = vq.recorded_failures(db, parse_batch_v2(bad).header.hash(), Y, ELECTION)
+    found = vq.recorded_failures(db, parse_batch(bad).header.hash(), Y, ELECTION)
     assert {code for _, code, _ in found} == {"bad_ballot_signature", "bad_proof"}
     assert db.execute("SELECT worker FROM verify_queue WHERE failures IS NOT NULL").fetchall() == [("node",)]
 
@@ -84,9 +84,9 @@ def test_a_batch_no_worker_took_is_verified_by_the_node_and_one_a_worker_holds_i
     claimed.wait(30)
     assert vq.work(db, Y, ELECTION, "other") == 0          # SKIP LOCKED: nothing else to take
     threading.Timer(0.3, release.set).start()
-    assert vq.recorded_failures(db, parse_batch_v2(good[0]).header.hash(), Y, ELECTION) == []
+    assert vq.recorded_failures(db, parse_batch(good[0]).header.hash(), Y, ELECTION) == []
     t.join()
     assert db.execute("SELECT worker FROM verify_queue WHERE header_hash=%s",
-                      (parse_batch_v2(good[0]).header.hash(),)).fetchone() == ("slow",)  # its verdict, not ours
+                      (parse_batch(good[0]).header.hash(),)).fetchone() == ("slow",)  # its verdict, not ours
     holder.close()
     db.close()

@@ -5,8 +5,9 @@ After the count (:mod:`kiosk.app.demo_count`) the authority signs the experts' s
 scores are not public) and copies ``scores.json`` to every node and the observer; each node
 publishes the selection with its record (``kiosk-central select --data`` with the demo's revealed
 lot seed); the observer re-derives it from the exported record and from a node's URL
-(``kiosk-central verify --from``). :func:`selection_outcome` compares it with what the plan expects
-(:mod:`replay.expected_selection`), the only place that sees it.
+(``kiosk-central verify --from``), and pabutools recomputes it from the record's ``.pb`` files where
+its environment exists (``.venv-pb``, :mod:`sync.central.pb_recompute`). :func:`selection_outcome`
+compares it with what the plan expects (:mod:`replay.expected_selection`), the only place that sees it.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from kiosk.contract.ttabok_judging import DEMO_LOT_SEED
 from replay.expected_selection import expected_selection
 from replay.plan import expected_results
 from sync.central.cli import main as central
+from sync.central.pb_recompute import pabutools_python, run_apart
 
 EXPERTS_MAX = 30
 
@@ -49,7 +51,18 @@ def publish_selection(day, nodes: list[str], observer_url: str) -> dict:
         report = json.loads(text) if text.strip().startswith("{") else {}
         checks[name] = code == EXIT_OK and report.get("selection") == json.loads(published[nodes[-1]])
     return {"selection": json.loads(published[nodes[0]]), "equal_on_every_node": len(set(published.values())) == 1,
-            "verified": checks}
+            "verified": checks, "pabutools": recomputed_by_pabutools(record, json.loads(published[nodes[-1]]))}
+
+
+def recomputed_by_pabutools(record, published: dict) -> bool | None:
+    """Whether pabutools (its own environment, ``.venv-pb``) recomputes every stage from the exported
+    record's ``.pb`` files as published; None where no such environment exists."""
+    python = pabutools_python()
+    if python is None:
+        return None
+    code, out, _ = run_apart(python, record)
+    stages = {s["stage"]: s["selected"] for s in published["stages"]}
+    return code == 0 and {s["stage"]: s["selected"] for s in out["stages"]} == stages
 
 
 def selection_outcome(day, found: dict) -> tuple[list[str], dict]:
@@ -69,6 +82,9 @@ def selection_outcome(day, found: dict) -> tuple[list[str], dict]:
     figures["selected_by_category_offline"] = dict(Counter(category[p] for p in stages[0]["selected"]))
     figures["selected_cost_won"] = sum(cost[p] for s in stages for p in s["selected"])
     figures["planned_selected"] = sum(planned.values())
+    figures["recomputed_by_pabutools"] = found.get("pabutools")
+    if found.get("pabutools") is False:
+        out.append("pabutools did not recompute the published selection from the record's .pb files")
     return out, figures
 
 

@@ -1,6 +1,6 @@
-"""Sealed batches: the signed header and its chain, and the refusal of a format-1 batch (pure).
+"""Batch headers: the signed header and its chain, and the refusal of a format-1 batch (pure).
 
-Every batch a kiosk sends is ballot format 2 (:mod:`kiosk.contract.batch_v2`, which builds on the
+Every batch a kiosk sends is ballot format 2 (:mod:`kiosk.contract.sealed_batch`, which builds on the
 header here). Its header's fields in common with format 1's, each checked by
 :func:`header_from_json`::
 
@@ -183,7 +183,7 @@ def check_batch(batch: Any, election_hex: str, kiosk_key: VerifyKey,
     ``batch`` has a ``header``, the kiosk's ``signature`` over it and ``ballots`` (each with its
     Merkle ``leaf()``). ``previous`` is the header of batch ``number - 1`` from the same kiosk and
     mode (None for batch 1): the caller finds it; a batch whose predecessor is missing is not
-    checked here. The ballots' own signatures and proofs are :mod:`kiosk.contract.ballot_v2`'s.
+    checked here. The ballots' own signatures and proofs are :mod:`kiosk.contract.ballot`'s.
     """
     h, out = batch.header, []
     if h.election_hex != election_hex:

@@ -10,7 +10,7 @@ selection"), checked strictly by :func:`check_judging` when the package is parse
     gives its points in a file the authority signs (``kiosk-central scores add``).
 ``selection``
     ``projects`` (id, cost in won, category, the options that stand for it on the ballots),
-    ``categories``, an optional total ``budget``, ``lot_seed_sha256`` (the SHA-256 of the lot's
+    ``categories`` (id and title), an optional total ``budget``, ``lot_seed_sha256`` (the SHA-256 of the lot's
     seed, committed in the signed package before the polls open; the seed is revealed with
     ``--lot-seed`` when the selection is published) and ``stages`` in order. Each stage has its
     points formula (terms ``{electorate, scale}``: that electorate's share of its maximum, times
@@ -48,6 +48,14 @@ class Electorate:
     def signed_scores(self) -> bool:
         """True for an electorate (experts) whose points come in an authority-signed file."""
         return self.scores_max is not None
+
+
+@dataclass(frozen=True)
+class Category:
+    """A kind of project (a quota counts per category), named in Korean and English for the results."""
+
+    id: str
+    title: Any
 
 
 @dataclass(frozen=True)
@@ -90,13 +98,21 @@ class JudgingRules:
 
     electorates: tuple[Electorate, ...]
     projects: tuple[Project, ...]
-    categories: tuple[str, ...]
+    categories: tuple[Category, ...]
     budget: int | None
     lot_seed_sha256: str | None
     stages: tuple[Stage, ...]
 
     def electorate(self, electorate_id: str) -> Electorate | None:
         return next((e for e in self.electorates if e.id == electorate_id), None)
+
+    def category(self, category_id: object) -> Category | None:
+        """The category of an id (None when the package declares none such)."""
+        return next((c for c in self.categories if c.id == category_id), None)
+
+    @property
+    def category_ids(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.categories)
 
     def pool(self, stage: Stage) -> list[Project]:
         """The projects a stage may select from, in package order (before earlier stages are left out)."""
@@ -116,7 +132,7 @@ def check_judging(c, top: dict, contests: list, styles: list) -> JudgingRules | 
     if d is None:
         return None
     categories = _categories(c, d.get("categories", []))
-    projects = _projects(c, d.get("projects"), options, categories)
+    projects = _projects(c, d.get("projects"), options, tuple(k.id for k in categories))
     budget = c.integer(d["budget"], "selection.budget", 0, MAX_WON) if "budget" in d else None
     seed = d.get("lot_seed_sha256")
     if seed is not None and (not isinstance(seed, str) or not _HEX64.fullmatch(seed)):
@@ -161,23 +177,23 @@ def _electorates(c, value: Any, style_ids: set[str]) -> list[Electorate]:
     return out
 
 
-def _categories(c, value: Any) -> list[str]:
-    out = []
+def _categories(c, value: Any) -> list[Category]:
+    out: list[Category] = []
     for i, raw in enumerate(c.items(value, "selection.categories", 0, 1000)):
         path = f"selection.categories[{i}]"
         d = c.obj(raw, path, {"id", "title"})
         if d is None:
             continue
         cid = c.ident(d.get("id"), f"{path}.id")
-        c.title(d.get("title"), f"{path}.title")
-        if cid in out:
+        title = c.title(d.get("title"), f"{path}.title")
+        if any(k.id == cid for k in out):
             c.fail(f"{path}.id", f"category id {cid!r} is used twice")
-        elif cid:
-            out.append(cid)
+        elif cid:   # kept with a bad title too (refused all the same): projects naming it are not refused twice
+            out.append(Category(cid, title))
     return out
 
 
-def _projects(c, value: Any, options: dict, categories: list[str]) -> list[Project]:
+def _projects(c, value: Any, options: dict, categories: tuple[str, ...]) -> list[Project]:
     out, seen, used = [], set(), {}
     for i, raw in enumerate(c.items(value, "selection.projects", 1, 100_000)):
         path = f"selection.projects[{i}]"
@@ -247,13 +263,13 @@ def _stages(c, value: Any, rules: JudgingRules, electorates: dict, styles: list,
         if "categories" in d:
             pool_cats = tuple(x for x in c.items(d["categories"], f"{path}.categories", 1, 1000) if isinstance(x, str))
             for j, x in enumerate(d["categories"] if isinstance(d["categories"], list) else []):
-                if x not in rules.categories:
+                if x not in rules.category_ids:
                     c.fail(f"{path}.categories[{j}]", f"names category {x!r}, which is not in selection.categories")
         stage = Stage(sid, title, tuple(terms), pool_cats, {}, None, None, True, "lot")
         pool = rules.pool(stage)
         if not pool:
             c.fail(path, "its pool is empty: no project is in its categories")
-        quotas = _quotas(c, d.get("quotas", {}), path, rules.categories, pool)
+        quotas = _quotas(c, d.get("quotas", {}), path, rules.category_ids, pool)
         budget = c.integer(d["budget"], f"{path}.budget", 0, MAX_WON) if "budget" in d else None
         count = c.integer(d["count"], f"{path}.count", 1, 100_000) if "count" in d else None
         if budget is None and count is None and rules.budget is None:

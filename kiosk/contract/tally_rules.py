@@ -39,6 +39,15 @@ def counts_shown(election: Election, contest_id: str, ballots_by_style: Mapping[
     return all(on[o.id] >= floor for o in contest.options)
 
 
+def turnout_withheld(ballots: int, floor: int) -> bool:
+    """Is a slice's turnout withheld as "under k"? When it has some ballots but fewer than ``floor``.
+
+    None at all is said as 0: "under k" stands for 1 to k - 1 ballots (the results tape leaves a style
+    nobody voted with out, and withholds the others under k), and under a floor of 1 nothing is withheld.
+    """
+    return 0 < ballots < floor
+
+
 def floor_warnings(election: Election, tokens_by_style: Mapping[str, int], most: int = 10) -> list[str]:
     """Contests whose counts can never be published: an option on fewer ballots than its floor even if
     every token of ``tokens_by_style`` (the official tokens on the roll) is cast.

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from kiosk.station import eventlog as ev
-from kiosk.contract.ballot_row_v2 import BallotRecordV2, PreparedEncryption, make_ballot_v2, prepare_encryption
+from kiosk.contract.ballot_row import BallotRecord, PreparedEncryption, make_ballot, prepare_encryption
 from kiosk.contract.canonical import canonical_bytes
 from kiosk.errors import StorageError
 from kiosk.contract.spoiled_qr import spoiled_qr
@@ -56,7 +56,7 @@ class Cast:
 class PreparedBallot:
     """A sealed, signed ballot not yet in the box."""
 
-    record: BallotRecordV2
+    record: BallotRecord
 
     @property
     def ballot_id(self) -> bytes:
@@ -137,7 +137,7 @@ def prepare_ballot(station: Station, admitted: Valid, selections: object, now: i
     if check_selections(e, admitted.style, selections):
         return refuse(station, RefusalReason.SELECTIONS_INVALID, now)
     chosen = canonical_bytes(normalise_selections(e, admitted.style, selections))
-    return PreparedBallot(make_ballot_v2(station.key, e, admitted.token.serial, _current(e, admitted.style, chosen, early)))
+    return PreparedBallot(make_ballot(station.key, e, admitted.token.serial, _current(e, admitted.style, chosen, early)))
 
 
 def commit_ballot(station: Station, prepared: PreparedBallot, now: int) -> Cast | Refused:
@@ -163,7 +163,7 @@ def spoil_ballot(station: Station, admitted: Valid, encryption: PreparedEncrypti
     e = station.election
     if not station.accepts_ballots:
         return refuse(station, RefusalReason.POLLS_NOT_OPEN, now)
-    sealed = make_ballot_v2(station.key, e, admitted.token.serial, encryption).sealed_ballot
+    sealed = make_ballot(station.key, e, admitted.token.serial, encryption).sealed_ballot
     store = station.store
 
     def write() -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from kiosk.contract.ack import Acknowledgement, BatchRef, parse_ack
 from kiosk.contract.batch import MODES, BatchHeader
-from kiosk.contract.batch_v2 import header_v2_from_json
+from kiosk.contract.sealed_batch import sealed_header_from_json
 from kiosk.contract.canonical import parse_json
 from kiosk.station.datadir import DataDir
 from kiosk.contract.election import Election
@@ -64,7 +64,7 @@ def read_header(path: Path) -> BatchHeader:
     top = parse_json(Path(path).read_bytes(), str(path))
     if not isinstance(top, dict) or "header" not in top:
         raise FormatError(f"{path} is not a sealed batch")
-    return header_v2_from_json(top["header"])
+    return sealed_header_from_json(top["header"])
 
 
 def outbox_batches(data: DataDir, mode: str) -> list[OutboxBatch]:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from kiosk.contract.batch_v2 import SealedBatchV2, SpoiledBallot, encode_batch_v2, header_v2_from_json
-from kiosk.contract.ballot_row_v2 import sealed_of
+from kiosk.contract.sealed_batch import SealedBatch, SpoiledBallot, encode_batch, sealed_header_from_json
+from kiosk.contract.ballot_row import sealed_of
 from kiosk.contract.canonical import parse_json
 from kiosk.files import write_atomic
 from kiosk.station.datadir import DataDir
@@ -21,18 +21,18 @@ from kiosk.station.store import Store
 log = logging.getLogger(__name__)
 
 
-def write_batch_file(data: DataDir, batch: SealedBatchV2) -> Path:
+def write_batch_file(data: DataDir, batch: SealedBatch) -> Path:
     """Write a batch file atomically (temporary name, fsync, rename, fsync the directory)."""
     path = data.batch_file(batch.header.mode, batch.header.number)
-    write_atomic(path, encode_batch_v2(batch))
+    write_atomic(path, encode_batch(batch))
     return path
 
 
-def batch_from_store(store: Store, number: int, header: bytes, signature: bytes) -> SealedBatchV2:
+def batch_from_store(store: Store, number: int, header: bytes, signature: bytes) -> SealedBatch:
     """Rebuild a sealed batch from the store: the same bytes as the file it wrote."""
     ballots = tuple(r.sealed_ballot for r in store.ballots(batch=number))
-    parsed = header_v2_from_json(parse_json(header, f"batch {number} header"))
-    return SealedBatchV2(parsed, signature, ballots, spoiled_from_store(store, batch=number))
+    parsed = sealed_header_from_json(parse_json(header, f"batch {number} header"))
+    return SealedBatch(parsed, signature, ballots, spoiled_from_store(store, batch=number))
 
 
 def spoiled_from_store(store: Store, unsealed_only: bool = False, batch: int | None = None) -> tuple[SpoiledBallot, ...]:
@@ -47,7 +47,7 @@ def restore_outbox(data: DataDir, store: Store) -> list[Path]:
     written = []
     for number, header, _, signature in store.batches():
         path = data.batch_file(store.mode, number)
-        expected = encode_batch_v2(batch_from_store(store, number, header, signature))
+        expected = encode_batch(batch_from_store(store, number, header, signature))
         try:
             if path.read_bytes() == expected:
                 continue

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kiosk.station import eventlog as ev
-from kiosk.contract.batch_v2 import SealedBatchV2
+from kiosk.contract.sealed_batch import SealedBatch
 from kiosk.station.eventlog import Entry
 from kiosk.station.lifecycle import Action, Denied, Role, decide
 from kiosk.station.sealing import finish_batch, seal_in_transaction
@@ -101,7 +101,7 @@ def reopen_polls(station: Station, now: int, by: str | None = None,
 
 
 def close_polls(station: Station, now: int, by: str | None = None,
-                role: Role = Role.POLL_WORKER) -> SealedBatchV2 | StepRefused:
+                role: Role = Role.POLL_WORKER) -> SealedBatch | StepRefused:
     """Close the polls and seal the closing batch (whatever its count) in one transaction."""
     decision = _check(station, Action.CLOSE, role)
     if isinstance(decision, StepRefused):

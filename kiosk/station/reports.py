@@ -17,7 +17,7 @@ from typing import Iterable, Union
 from kiosk.contract.closing_parts import tape_codes
 from kiosk.contract.election import Election
 from kiosk.contract.paper_qr import paper_qr
-from kiosk.contract.tally_rules import Count, counts_shown
+from kiosk.contract.tally_rules import Count, counts_shown, turnout_withheld
 from kiosk.words import catalogue, word
 
 
@@ -217,7 +217,7 @@ def results_tape(facts: StationFacts, counts: list[ContestCount], ballots_cast: 
                    Pair(w(language, "check"), f"{count.selections} + {count.unused} = {count.ballots} x "
                                               f"{count.allowed} " + (w(language, "check_ok") if count.balanced else "!!"))]
     blocks += [Rule(), Heading(w(language, "participation"))]
-    shown = {s: n for s, n in participation.items() if n >= k}
+    shown = {s: n for s, n in participation.items() if not turnout_withheld(n, k)}
     for style_id, n in sorted(shown.items()):
         blocks.append(Pair(e.style(style_id).title.in_language(language), str(n)))
     if len(shown) < len(participation):

@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kiosk.station import eventlog as ev
-from kiosk.contract.batch_v2 import BatchHeaderV2, SealedBatchV2, build_batch_v2, header_v2_from_json
+from kiosk.contract.sealed_batch import SealedBatchHeader, SealedBatch, build_batch, sealed_header_from_json
 from kiosk.contract.canonical import parse_json
 from kiosk.station.outbox import spoiled_from_store, write_batch_file
 from kiosk.station.station import Station
@@ -40,12 +40,12 @@ def seal_due(station: Station, now: int) -> bool:
     return now - since >= station.config.seal_interval_s
 
 
-def seal_if_due(station: Station, now: int) -> SealedBatchV2 | None:
+def seal_if_due(station: Station, now: int) -> SealedBatch | None:
     """Seal a batch if one is due (call it between voters, never while one waits)."""
     return seal(station, now) if seal_due(station, now) else None
 
 
-def seal(station: Station, now: int) -> SealedBatchV2:
+def seal(station: Station, now: int) -> SealedBatch:
     """Seal the unsealed ballots into the next batch, write it to the outbox, compact the store."""
     with station.store.transaction():
         batch = seal_in_transaction(station, now, polls_closed=False)
@@ -53,15 +53,15 @@ def seal(station: Station, now: int) -> SealedBatchV2:
     return batch
 
 
-def seal_in_transaction(station: Station, now: int, polls_closed: bool) -> SealedBatchV2:
+def seal_in_transaction(station: Station, now: int, polls_closed: bool) -> SealedBatch:
     """Build, sign and record the next batch inside the caller's transaction (closing uses this)."""
     store = station.store
     previous = last_header(store)
     ballots = [r.sealed_ballot for r in store.ballots(unsealed_only=True)]
     number = previous.number + 1 if previous else 1
     spoiled = spoiled_from_store(store, unsealed_only=True)   # checked ballots ride with the next batch
-    batch = build_batch_v2(station.key, station.config.election_hex, store.mode, number, previous, ballots,
-                           spoiled, polls_closed)
+    batch = build_batch(station.key, station.config.election_hex, store.mode, number, previous, ballots,
+                        spoiled, polls_closed)
     h = batch.header
     store.insert_batch(h.number, h.encoded(), h.hash(), batch.signature, [b.ballot_id for b in batch.ballots],
                        tuple(s.ballot.ballot_id for s in spoiled))
@@ -70,14 +70,14 @@ def seal_in_transaction(station: Station, now: int, polls_closed: bool) -> Seale
     return batch
 
 
-def finish_batch(station: Station, batch: SealedBatchV2) -> Path:
+def finish_batch(station: Station, batch: SealedBatch) -> Path:
     """After COMMIT: the outbox file, then compaction."""
     path = write_batch_file(station.data, batch)
     station.store.compact()
     return path
 
 
-def last_header(store: Store) -> BatchHeaderV2 | None:
+def last_header(store: Store) -> SealedBatchHeader | None:
     """The header of the store's latest batch, or None before the first."""
     rows = store.db.execute("SELECT header FROM batches ORDER BY number DESC LIMIT 1").fetchall()
-    return header_v2_from_json(parse_json(rows[0][0], "batch header")) if rows else None
+    return sealed_header_from_json(parse_json(rows[0][0], "batch header")) if rows else None

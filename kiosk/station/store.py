@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 from urllib.parse import quote
 
-from kiosk.contract.ballot_row_v2 import BallotRecordV2
+from kiosk.contract.ballot_row import BallotRecord
 from kiosk.errors import StorageError
 from kiosk.files import write_atomic
 from kiosk.station.eventlog import Entry, genesis_hash, make_entry
@@ -190,7 +190,7 @@ class Store:
         self.head_seq, self.head_hash = entry.seq, entry.entry_hash
         return entry
 
-    def insert_ballot(self, r: BallotRecordV2) -> None:
+    def insert_ballot(self, r: BallotRecord) -> None:
         """Insert one ballot row; call inside :meth:`transaction`."""
         self.db.execute("INSERT INTO ballots VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         (r.ballot_id, r.token_ref, r.serial, r.style, r.selections.decode("utf-8"),
@@ -240,7 +240,7 @@ class Store:
                               kinds).fetchone()
         return Entry(row[0], row[1], _as_bytes(row[2]), *row[3:]) if row else None
 
-    def ballots(self, unsealed_only: bool = False, batch: int | None = None) -> Iterator[BallotRecordV2]:
+    def ballots(self, unsealed_only: bool = False, batch: int | None = None) -> Iterator[BallotRecord]:
         """Ballot rows in ballot_id order (the only order the box has): all, unsealed, or one batch's."""
         sql, args = "SELECT * FROM ballots", ()
         if unsealed_only:
@@ -248,7 +248,7 @@ class Store:
         elif batch is not None:
             sql, args = sql + " WHERE ballot_id IN (SELECT ballot_id FROM batch_members WHERE batch = ?)", (batch,)
         for row in self.db.execute(sql + " ORDER BY ballot_id", args):
-            yield BallotRecordV2(row[0], row[1], row[2], row[3], _as_bytes(row[4]), *row[5:])
+            yield BallotRecord(row[0], row[1], row[2], row[3], _as_bytes(row[4]), *row[5:])
 
     def ballot_count(self) -> int:
         """Ballots in the box."""

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from kiosk.station import eventlog as ev
 from kiosk.contract.card_list import CardList, parse_card_list
-from kiosk.contract.ballot_row_v2 import check_ballot_v2
+from kiosk.contract.ballot_row import check_ballot_record
 from kiosk.contract.batch import BatchHeader
-from kiosk.contract.batch_v2 import check_batch_v2, encode_batch_v2, parse_batch_v2
+from kiosk.contract.sealed_batch import check_sealed_batch, encode_batch, parse_batch
 from kiosk.station.datadir import MODES, DataDir, StationIdentity, read_config
 from kiosk.contract.election import Election
 from kiosk.contract.findings import Finding, note, problem
@@ -236,7 +236,7 @@ class _StoreCheck:
             n += 1
             name = record.ballot_id.hex() if isinstance(record.ballot_id, bytes) else repr(record.ballot_id)
             place = f"ballot {name}"
-            wrong = check_ballot_v2(record, self.election, self.key)
+            wrong = check_ballot_record(record, self.election, self.key)
             if wrong is None and self.roll.lookup(record.token_ref) != (self.mode, record.style):
                 wrong = f"its token is not on the roll for ballot style {record.style} in {self.mode} mode"
             if wrong:
@@ -258,7 +258,7 @@ class _StoreCheck:
             if h.encoded() != header_bytes or h.hash() != header_hash:
                 self.problem(place, "the stored header is not canonical or its hash does not match")
             # every ballot's sealed signature was checked with its row already
-            for found in check_batch_v2(batch, self.config.election_hex, self.key, previous):
+            for found in check_sealed_batch(batch, self.config.election_hex, self.key, previous):
                 self.problem(place, f"{found.code}: {found.detail}")
             if (h.number, h.mode) != (number, self.mode):
                 self.problem(place, "the header names another batch number or mode")
@@ -280,11 +280,11 @@ class _StoreCheck:
             self.report.notes.append(note(name, "missing; the kiosk writes it again on its next start"))
             return
         try:
-            parse_batch_v2(data)
+            parse_batch(data)
         except FormatError as e:
             self.report.problems.append(problem(name, f"does not parse: {e}"))
             return
-        if data != encode_batch_v2(batch):
+        if data != encode_batch(batch):
             self.report.problems.append(problem(name, "differs from the batch the store holds"))
 
 

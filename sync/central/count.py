@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from kiosk.contract.ballot_v2 import SealedBallotV2
+from kiosk.contract.ballot import SealedBallot
 from kiosk.contract.crypto.elgamal import DiscreteLog
 from kiosk.contract.crypto.encrypted_ballot import EncryptedBallot, parse_ballot_bytes
 from kiosk.contract.crypto.records import Aggregates, election_key_from_json
@@ -61,7 +61,7 @@ class BoardBallot:
 
     index: int
     kiosk_key_hex: str
-    ballot: SealedBallotV2
+    ballot: SealedBallot
 
 
 @dataclass(frozen=True)

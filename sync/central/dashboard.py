@@ -8,7 +8,8 @@ What it shows, in Korean and English (the English marked ``lang="en"``), from wh
   held waiting for a gap, double uses, rejected batches; turnout per ballot style against its
   tokens (fewer than k ballots withheld, as on the results tape);
 * stations, problems first (double use, rejected batch, held batch, never heard from, silent for
-  longer than an hour while open), then open, then closed; sortable (``?sort=``), filterable
+  longer than an hour while open; on a node in test mode a station not heard from is "not tested
+  yet": each station of the roster is to send its test ballots), then open, then closed; sortable (``?sort=``), filterable
   (``?show=``, ``?q=`` for a station's name) and in pages of 100 (``?page=``); per kiosk its last
   batch, ballots, last contact and last batch time (this node's clock);
 * rejected batches with the reason code and the node's words;
@@ -37,6 +38,7 @@ from starlette.routing import Route
 from sync.central.dashboard_view import (FILTERS, PAGE_SIZE, SILENT_AFTER_S, SORTS, HourlyTurnout, Query, StationRow,
                                          StyleTurnout, View, build_view)
 from sync.central.node import CentralNode
+from sync.central.page_html import bilingual as bi
 from sync.central.page_html import page, scrolling
 from sync.central.witnessing import Witnessing
 
@@ -46,17 +48,16 @@ PROBLEM_WORDS = {"double_use": ("중복 사용", "double use"), "rejected": ("�
                  "silent": ("응답 없음", f"silent over {SILENT_AFTER_S // 60} min"),
                  "open": ("투표 중", "open"), "closed": ("마감", "closed"), "all": ("전체", "all"),
                  "problems": ("문제 있음", "with problems")}
+# A node in test mode serves the logic-and-accuracy testing before the day: the roster's kiosks are the
+# ones that will vote (a kiosk keeps its key from test mode to official), each is to send test ballots
+# first, so a station not heard from yet is a test still to run, not a station lost.
+TEST_WORDS = {"never": ("아직 시험 안 함", "not tested yet")}
 SORT_WORDS = {"problems": ("문제 순", "problems first"), "station": ("투표소 순", "by station"),
               "contact": ("연락 오래된 순", "oldest contact first"), "ballots": ("투표지 많은 순", "most ballots first")}
 
 
 def e(value: object) -> str:
     return html.escape(str(value), quote=True)
-
-
-def bi(ko: str, en: str, sep: str = " · ") -> str:
-    """Korean, then the English marked as English (screen readers switch voice; every value escaped)."""
-    return f'{e(ko)}{sep}<span lang="en">{e(en)}</span>'
 
 
 def mark(css: str, ko: str, en: str) -> str:
@@ -134,10 +135,15 @@ def _link(q: Query, **change) -> str:
     return "?" + e(urlencode({k: v for k, v in values.items() if v not in ("", None)}))
 
 
-def _status(row: StationRow) -> str:
-    problems = [f'<span class="bad">{bi(*PROBLEM_WORDS[p])}</span>' for p in row.problems]
-    state = (f'<span class="ok">{bi(*PROBLEM_WORDS["closed"])}</span>' if row.closed else
-             f'<span class="open">{bi(*PROBLEM_WORDS["open"])}</span>')
+def problem_words(mode: str) -> dict[str, tuple[str, str]]:
+    """The words of each problem and state on the page of a node in ``mode``."""
+    return (PROBLEM_WORDS | TEST_WORDS) if mode == "test" else PROBLEM_WORDS
+
+
+def _status(row: StationRow, words: dict[str, tuple[str, str]]) -> str:
+    problems = [f'<span class="bad">{bi(*words[p])}</span>' for p in row.problems]
+    state = (f'<span class="ok">{bi(*words["closed"])}</span>' if row.closed else
+             f'<span class="open">{bi(*words["open"])}</span>')
     return "<br>".join(problems + [state])
 
 
@@ -148,6 +154,7 @@ def _station_rows(v: View) -> list[str]:
                ("투표소", "Station"), ("상태", "Status"), ("단말기", "Kiosk"), ("마지막 묶음", "Last batch"),
                ("투표지", "Ballots"), ("대기", "Held"), ("거부", "Rejected"), ("마지막 연락", "Last contact"),
                ("마지막 묶음 시각", "Last batch at"), ("확인한 노드", "Acknowledged by"))) + "</tr>"]
+    words = problem_words(v.mode)
     if not v.stations:
         out.append(f'<tr><td colspan="10">{bi("해당하는 투표소가 없습니다", "no station matches")}</td></tr>')
     for row in v.stations:
@@ -158,7 +165,7 @@ def _station_rows(v: View) -> list[str]:
             numbers = ", ".join(map(str, k.held_numbers)) if k else ""
             held = f'{e(numbers or a.held)} ({bi(f"{a.last_batch + 1} 기다림", f"waiting for {a.last_batch + 1}")})' \
                 if a and a.held else "—"
-            out.append(f'<tr><th scope="row">{e(row.station) if first else ""}</th><td class="status">{_status(row) if first else ""}'
+            out.append(f'<tr><th scope="row">{e(row.station) if first else ""}</th><td class="status">{_status(row, words) if first else ""}'
                        f'</td><td><code>{e(k.fingerprint) if k else "—"}</code>'
                        f'{" (" + bi("마감", "closed", " ") + ")" if a and a.closed and len(row.kiosks) > 1 else ""}</td>'
                        f'<td class="num">{a.last_batch if a and a.last_batch else "—"}</td>'
@@ -173,7 +180,8 @@ def _station_rows(v: View) -> list[str]:
 
 def _finder(v: View) -> str:
     q = v.query
-    show = "".join(f'<option value="{f}"{" selected" if f == q.show else ""}>{e(" · ".join(PROBLEM_WORDS[f]))}'
+    words = problem_words(v.mode)
+    show = "".join(f'<option value="{f}"{" selected" if f == q.show else ""}>{e(" · ".join(words[f]))}'
                    f'{"" if f in ("all",) else f" ({v.counts.get(f, 0)})"}</option>' for f in FILTERS)
     sort = "".join(f'<option value="{s}"{" selected" if s == q.sort else ""}>{e(" · ".join(SORT_WORDS[s]))}</option>'
                    for s in SORTS)
@@ -266,6 +274,10 @@ def render(v: View) -> str:
            f'<p class="meta">{bi(*v.election_title)} — {bi("노드", "node", " ")} <b>{e(v.node_id)}</b> — '
            f'{bi("기준 시각", "as of", " ")} {e(_clock(v.now, True))} ({state}; {pause})</p>',
            '<h2>' + bi("개표 준비", "Tally readiness") + '</h2>']
+    if v.mode == "test":
+        out.insert(2, para("note", "시험 모드: 이 노드는 시험 투표지만 받습니다. 명단의 모든 투표소가 시험 투표지를 보내야 합니다",
+                           "Test mode: this node takes test ballots only. Every station on the roster is to send "
+                           "its test ballots (logic-and-accuracy testing) before election day."))
     if n["open"]:
         waiting = n["open"]
         more = f" … (+{waiting - len(v.blocking)})" if waiting > len(v.blocking) else ""
@@ -281,7 +293,7 @@ def render(v: View) -> str:
             _tile("투표율 (토큰 대비)", "turnout of tokens issued", turnout),
             _tile("대기 묶음", "batches held", v.held, "bad" if v.held else ""),
             _tile("거부된 묶음", "stations with rejected batches", n["rejected"], "bad" if n["rejected"] else ""),
-            _tile("연락 없음", "never heard from", n["never"], "bad" if n["never"] else ""),
+            _tile(*problem_words(v.mode)["never"], n["never"], "bad" if n["never"] else ""),
             _tile("응답 없음", "silent", n["silent"], "bad" if n["silent"] else ""),
             _tile("중복 사용", "double uses", len(v.double_uses), "bad" if v.double_uses else ""),
             "</div>", *_by_style(v),

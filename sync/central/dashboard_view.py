@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from kiosk.contract.ack import parse_ack
 from kiosk.contract.double_use import RECORDS_DIR, read_record
 from kiosk.contract.keys import VerifyKey
+from kiosk.contract.tally_rules import turnout_withheld
 from kiosk.contract.witness import board_origin
 from kiosk.errors import KioskError
 from sync.central.node import CentralNode
@@ -192,12 +193,13 @@ class StyleTurnout:
 
 def style_rows(node: CentralNode, ballots: dict[str, int],
                tokens: dict[str, int]) -> list[tuple[str, str, int | None, int]]:
-    """(title ko, title en, ballots or None when fewer than k, tokens on the roll) per ballot style of the
-    election, as the results tape shows participation: a style with fewer than k ballots is withheld."""
+    """(title ko, title en, ballots or None when withheld, tokens on the roll) per ballot style of the
+    election, as the results tape shows participation: a style with some ballots but fewer than k is
+    withheld (:func:`turnout_withheld`); one with none shows 0."""
     k, rows = node.election.privacy_floor, []
     for style in node.election.styles:
         n = ballots.get(style.id, 0)
-        rows.append((style.title.ko, style.title.en, n if n >= k else None, tokens.get(style.id, 0)))
+        rows.append((style.title.ko, style.title.en, None if turnout_withheld(n, k) else n, tokens.get(style.id, 0)))
     return rows
 
 

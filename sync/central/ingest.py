@@ -46,10 +46,10 @@ def ingest(node: CentralNode, paths: list[Path], progress: Callable[[int, int], 
     exports = [(folder, *read_export(folder, max_batch_bytes)) for folder in find_exports(paths)]
     total = sum(len(batches) for _, _, batches, _ in exports)
     if node.verify_queue is not None:  # every batch queued first: workers on other machines start at once
-        from kiosk.contract.batch_v2 import BATCH_FORMAT_V2, batch_format
+        from kiosk.contract.sealed_batch import BATCH_FORMAT, batch_format
         from sync.central.verify_queue import enqueue_valid
         enqueue_valid(node.verify_queue, [b.body for _, _, batches, _ in exports for b in batches
-                                          if b.mode == node.mode and batch_format(b.body) == BATCH_FORMAT_V2])
+                                          if b.mode == node.mode and batch_format(b.body) == BATCH_FORMAT])
     done, out = 0, []
     for folder, manifest, batches, problems in exports:
         summary = KioskSummary(str(manifest["station"]), VerifyKey.from_hex(manifest["kiosk_key_hex"]).fingerprint,

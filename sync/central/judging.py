@@ -188,7 +188,6 @@ def judge(election: Election, rules: JudgingRules, tallied: Tallied, scores: Map
     """Every stage in order: points, then the greedy selection with quotas, budget, count and tie-break."""
     seed = check_lot_seed(rules, seed)
     place = {p.id: i for i, p in enumerate(rules.projects)}
-    cost = {p.id: p.cost for p in rules.projects}
     ties = {"lot": by_lot(seed), "lower_cost": lambda p: (p.cost, place[p.id]), "package_order": lambda p: place[p.id]}
     chosen: set[str] = set()
     spent, out, shown = 0, [], {}
@@ -199,11 +198,18 @@ def judge(election: Election, rules: JudgingRules, tallied: Tallied, scores: Map
         if rules.budget is not None:
             budget = rules.budget - spent if budget is None else min(budget, rules.budget - spent)
         exclude = frozenset(chosen) if stage.exclude_earlier else frozenset()
-        s: Selection = select_stage(pool, budget, ties[stage.tie_break], stage.count, stage.quotas, exclude)
-        rank = {pid: i + 1 for i, pid in enumerate(s.order)}
-        rows = tuple(Ranked(p.id, p.category, p.cost, p.points, parts[p.id], rank.get(p.id), p.id in s.selected,
-                            s.lost.get(p.id)) for p in pool)
-        out.append(StageResult(stage, rows, budget, s.used))
-        chosen.update(s.selected)
-        spent += sum(cost[i] for i in s.selected)
+        result = select_ranked(stage, pool, parts, budget, ties[stage.tie_break], exclude)
+        out.append(result)
+        chosen.update(x.project for x in result.selected)
+        spent += result.used
     return out
+
+
+def select_ranked(stage: Stage, pool: list[Project], parts: Mapping[str, tuple], budget: int | None,
+                  tie_break, exclude: frozenset) -> StageResult:
+    """One stage's selection on its ``pool`` (points given, in package order), every project ranked."""
+    s: Selection = select_stage(pool, budget, tie_break, stage.count, stage.quotas, exclude)
+    rank = {pid: i + 1 for i, pid in enumerate(s.order)}
+    rows = tuple(Ranked(p.id, p.category, p.cost, p.points, parts[p.id], rank.get(p.id), p.id in s.selected,
+                        s.lost.get(p.id)) for p in pool)
+    return StageResult(stage, rows, budget, s.used)

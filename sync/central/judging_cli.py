@@ -63,7 +63,7 @@ def cmd_select(args: argparse.Namespace) -> int:
     if args.json:
         print_json(selection_json(election, stages, seed))
     else:
-        print(table(stages))
+        print(table(stages, rules))
         for path in written:
             print(f"wrote {path}")
     return EXIT_OK

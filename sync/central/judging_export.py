@@ -3,9 +3,11 @@
 The ``.pb`` files (pabulib's format: META, PROJECTS) carry what the count publishes and nothing
 more: there is no VOTES section, because single ballots are secret (only totals are ever
 decrypted). Each project row has its cost, its points (the stage's published total, to 6
-decimals; ranking used the exact fraction), category and whether it was selected; META records
-what the format has no field for: the stage's quotas, its count, the projects an earlier stage
-selected (``excluded``), the tie-break and the revealed lot seed.
+decimals), category, whether it was selected, the exact points as ``n/d`` (``points_exact``: the
+ranking used them) and the project's place in the package (``package_order``, for the tie-breaks
+that use it), so that ``sync.central.pb_recompute`` can have pabutools recompute the stage from the
+file alone; META records what the format has no field for: the stage's quotas, its count, the
+projects an earlier stage selected (``excluded``), the tie-break and the revealed lot seed.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from kiosk.contract.election import Election
+from kiosk.contract.judging_rules import JudgingRules
 from kiosk.files import write_atomic
 from sync.central.judging import StageResult
 from sync.central.selection import LOST_EARLIER
@@ -60,17 +63,23 @@ def selection_csv(stages: list[StageResult]) -> str:
     return out.getvalue()
 
 
-def table(stages: list[StageResult]) -> str:
-    """The human-readable selection: per stage its budget, the selected projects and why others lost."""
+def table(stages: list[StageResult], rules: JudgingRules) -> str:
+    """The human-readable selection: per stage its budget, the selected projects (each category by its English
+    title) and why others lost."""
+    def category(x) -> str:
+        found = rules.category(x.category)
+        return found.title.en if found else x.category or ""
+
+    width = max([12] + [len(category(x)) for r in stages for x in r.rows])
     lines = []
     for r in stages:
         money = "no budget" if r.budget is None else f"budget {r.budget:,} won, used {r.used:,}, left {r.left:,}"
         lines.append(f"stage {r.stage.id}: {len(r.selected)} selected; {money}")
-        lines.append(f"{'rank':>5} {'project':10} {'category':12} {'cost':>14} {'points':>9}  outcome")
+        lines.append(f"{'rank':>5} {'project':10} {'category':{width}} {'cost':>14} {'points':>9}  outcome")
         for x in sorted(r.rows, key=_order):
             outcome = "selected" if x.selected else f"not selected: {x.lost}"
-            lines.append(f"{x.rank or '':>5} {x.project:10} {x.category or '':12} {x.cost:>14,} {shown(x.points):>9}  "
-                         f"{outcome}")
+            lines.append(f"{x.rank or '':>5} {x.project:10} {category(x):{width}} {x.cost:>14,} "
+                         f"{shown(x.points):>9}  {outcome}")
     return "\n".join(lines)
 
 
@@ -94,8 +103,10 @@ def stage_pb(election: Election, result: StageResult, seed: str) -> str:
             ("max_projects", stage.count if stage.count is not None else ""),
             ("excluded", ",".join(excluded)), ("tie_break", stage.tie_break), ("lot_seed", seed)]
     lines = ["META", "key;value"] + [f"{k};{_cell(v)}" for k, v in meta]
-    lines += ["PROJECTS", "project_id;cost;score;category;selected"]
-    lines += [f"{x.project};{x.cost};{shown(x.points, 6)};{x.category or ''};{1 if x.selected else 0}"
+    place = {x.project: i for i, x in enumerate(result.rows)}   # rows are in package order
+    lines += ["PROJECTS", "project_id;cost;score;category;selected;points_exact;package_order"]
+    lines += [f"{x.project};{x.cost};{shown(x.points, 6)};{x.category or ''};{1 if x.selected else 0};"
+              f"{x.points.numerator}/{x.points.denominator};{place[x.project]}"
               for x in sorted(result.rows, key=_order)]
     return "\n".join(lines) + "\n"
 

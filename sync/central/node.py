@@ -2,7 +2,7 @@
 
 The same :class:`CentralNode` stands behind the HTTP service (:mod:`sync.central.app`) and
 the USB import (``kiosk-central ingest``), so a batch is judged by the same rules whichever
-way it came. The decisions are :mod:`sync.central.acceptance_v2`'s; this module gathers the facts
+way it came. The decisions are :mod:`sync.central.acceptance`'s; this module gathers the facts
 they need from the store and the roll, records the outcome in one transaction, and signs.
 
 Layout of a node's data directory::
@@ -26,7 +26,7 @@ from typing import Callable
 
 from kiosk.contract.ack import Acknowledgement, BatchRef, Checkpoint, sign_ack
 from kiosk.contract.batch import MODES, BatchHeader, SignedHeader
-from kiosk.contract.batch_v2 import SealedBatchV2, parse_any_batch
+from kiosk.contract.sealed_batch import SealedBatch, parse_any_batch
 from kiosk.contract.election import FORMAT_1_BATCH
 from kiosk.contract.double_use import RECORD_CONTEXT, RECORDS_DIR, UsedBallot, distinct_ballots, record_body
 from kiosk.contract.envelope import seal_envelope, write_envelope
@@ -36,7 +36,6 @@ from kiosk.contract.merkle import leaf_hashes
 from kiosk.contract.package import load_package
 from kiosk.contract.roster import ROSTER_FILE, Roster, load_roster
 from sync.central import acceptance as acc
-from sync.central import acceptance_v2 as acc2
 from sync.central.proof_pool import check_sealed_all
 from sync.central.store import NodeMeta, NodeStore
 from sync.central.stores import open_store
@@ -64,7 +63,7 @@ class Malformed:
 
 
 class _StoreFacts:
-    """The store's and the roll's answers to :func:`acceptance_v2.judge_v2`'s questions (it asks; this reads).
+    """The store's and the roll's answers to :func:`acceptance.judge`'s questions (it asks; this reads).
 
     The token references it computed are kept: the node stores them with an accepted batch.
     """
@@ -81,24 +80,24 @@ class _StoreFacts:
                               acc.HeldBatch(held, False) if held else None,
                               previous.header if previous else None)
 
-    def token_facts_v2(self, batch: SealedBatchV2) -> acc2.TokenFactsV2:
+    def token_facts(self, batch: SealedBatch) -> acc.TokenFacts:
         self.refs = tuple(b.token_key for b in batch.ballots)  # the board keeps token keys, never serials
         keys = list(dict.fromkeys(self.refs + tuple(s.ballot.token_key for s in batch.spoiled)))
         spent = self.node.store.spent_by(self.refs)
-        return acc2.TokenFactsV2(self.node.roll.lookup_many(keys), spent,
-                                 resent_ballots(self.node.store, batch, self.refs, spent))
+        return acc.TokenFacts(self.node.roll.lookup_many(keys), spent,
+                              resent_ballots(self.node.store, batch, self.refs, spent))
 
-    def ballot_failures(self, batch: SealedBatchV2) -> list[acc2.BallotFailure]:
+    def ballot_failures(self, batch: SealedBatch) -> list[acc.BallotFailure]:
         node = self.node
         if node.verify_queue is not None:  # verdicts of the workers on other machines (sync/central/verify_queue.py)
             from sync.central.verify_queue import recorded_failures
             found = recorded_failures(node.verify_queue, batch.header.hash(), node.public_key, node.election,
                                       node.verify_workers)
             if found is not None:
-                return [acc2.BallotFailure(*f) for f in found]
+                return [acc.BallotFailure(*f) for f in found]
         kiosk = batch.header.kiosk_key_hex
         items = [(kiosk, b) for b in batch.ballots] + [(kiosk, s.ballot) for s in batch.spoiled]
-        return [acc2.BallotFailure(i, code, detail) for i, code, detail in
+        return [acc.BallotFailure(i, code, detail) for i, code, detail in
                 check_sealed_all(self.node.public_key, self.node.election, items, self.node.verify_workers)]
 
 
@@ -149,7 +148,7 @@ class CentralNode:
         self._roster_stamp: tuple[int, int] | None = None
         self._roster = Roster(self.election.fingerprint_hex, ())
         self.public_key: bytes = self.election.election_public_key
-        self._encrypted_lengths = acc2.encrypted_lengths(self.election)
+        self._encrypted_lengths = acc.encrypted_lengths(self.election)
         self.verify_workers = verify_workers  # processes checking a format-2 batch's signatures and proofs
         self.verify_queue = None  # a PostgreSQL queue shared with verifier workers (--verify-queue URL)
         if verify_queue is not None:
@@ -191,7 +190,7 @@ class CentralNode:
                 self._release_held(batch.header.kiosk_key_hex, batch.header.number + 1)
         return result
 
-    def _submit_parsed(self, batch: SealedBatchV2 | SignedHeader, body: bytes) -> Submitted:
+    def _submit_parsed(self, batch: SealedBatch | SignedHeader, body: bytes) -> Submitted:
         h = batch.header
         leaf_digests = leaf_hashes([b.leaf() for b in batch.ballots])  # for the root check and the board
         with self.store.transaction():
@@ -229,14 +228,14 @@ class CentralNode:
                     for leaf in leaves[ref]]))
         return dataclasses.replace(verdict, double_use=tuple(real)), records
 
-    def _judge(self, batch: SealedBatchV2 | SignedHeader, leaf_digests: list[bytes]) -> tuple[acc.Verdict, list[bytes]]:
+    def _judge(self, batch: SealedBatch | SignedHeader, leaf_digests: list[bytes]) -> tuple[acc.Verdict, list[bytes]]:
         facts = _StoreFacts(self)
-        if not isinstance(batch, SealedBatchV2):  # a kiosk from before format 2: refused, and the refusal kept
+        if not isinstance(batch, SealedBatch):  # a kiosk from before format 2: refused, and the refusal kept
             return acc.precheck(batch, self.context()) or acc.rejected("wrong_format", FORMAT_1_BATCH), []
-        verdict = acc2.judge_v2(batch, self.context(), leaf_digests, facts, self._encrypted_lengths)
+        verdict = acc.judge(batch, self.context(), leaf_digests, facts, self._encrypted_lengths)
         return verdict, list(facts.refs)
 
-    def _acknowledge(self, batch: SealedBatchV2 | SignedHeader, verdict: acc.Verdict) -> Submitted:
+    def _acknowledge(self, batch: SealedBatch | SignedHeader, verdict: acc.Verdict) -> Submitted:
         h = batch.header
         size, root = self.store.checkpoint()
         ack = Acknowledgement(self.node_id, self.election.fingerprint_hex, self.mode, BatchRef.of(h),

@@ -132,7 +132,7 @@ def cmd_tally(args: argparse.Namespace) -> int:
     from sync.central.record_files import node_record_dir
     from sync.central.results import write_results
     from sync.central.results_cdf import write_cdf
-    from sync.central.tally_v2 import publish_aggregates, tally_v2
+    from sync.central.tally_count import publish_aggregates, tally_partials
 
     if bool(args.aggregates) == bool(args.partials):
         print("error: the tally has two steps: --aggregates (publish what the trustees decrypt), then "
@@ -149,7 +149,7 @@ def cmd_tally(args: argparse.Namespace) -> int:
                       f"machine: kiosk-central trustee decrypt --secret FILE --election-key FILE --aggregates "
                       f"{path.name} --floor {node.election.lowest_floor} --out partial-N.json")
             return EXIT_OK
-        report = tally_v2(node, args.partials, override_open=args.override_open_stations)
+        report = tally_partials(node, args.partials, override_open=args.override_open_stations)
         written = write_results(report, node.election, node_record_dir(node.data_dir, node.mode))   # results.json joins the record
     finally:
         node.close()

@@ -87,7 +87,7 @@ def cmd_board_export(args: argparse.Namespace) -> int:
     from sync.central.board import MAX_LEAVES_PER_REQUEST, Board
     from sync.central.node import CentralNode
     from sync.central.record_api import spoiled_lines
-    from sync.central.record_files import node_record_dir, read_count_files
+    from sync.central.record_files import node_record_dir, read_count_files, selection_side_files
     from sync.central.witnessing import Witnessing
 
     node = CentralNode(args.election, args.data, mode=args.mode, db=args.db)
@@ -103,11 +103,16 @@ def cmd_board_export(args: argparse.Namespace) -> int:
             cosigned = witnessing.cosigned()["note"].encode("utf-8")
         finally:
             witnessing.close()
-        files = read_count_files(node_record_dir(node.data_dir, node.mode))   # what /v1/record/ serves
+        record = node_record_dir(node.data_dir, node.mode)
+        files = read_count_files(record)   # what /v1/record/ serves
         count = CountFiles(files.aggregates, files.partials, files.results, tuple(spoiled_lines(node)), files.selection)
     finally:
         node.close()
     written = write_board(Published(checkpoint, cosigned, leaves, count), args.out)
+    if count.selection is not None:   # the selection's CSV and pabulib files, as the node wrote them
+        for path in selection_side_files(record):
+            written.append(Path(args.out) / path.name)
+            written[-1].write_bytes(path.read_bytes())
     if count.aggregates is not None or count.spoiled:
         written += copy_package(args.election, args.out)
     for path in written:

@@ -20,6 +20,7 @@ from typing import Iterable, Iterator
 
 import psycopg
 
+from kiosk.contract.ballot import SealedBallot
 from kiosk.contract.batch import BatchHeader
 from kiosk.errors import StorageError
 from kiosk.contract.merkle import MerkleFrontier, leaf_hash
@@ -145,7 +146,7 @@ class PostgresNodeStore(SharedQueries):
         return {ref: frozenset(k) for ref, k in out.items()}
 
     # -- writes -----------------------------------------------------------------------------
-    def add_accepted(self, header: BatchHeader, signature: bytes, ballots: Iterable[tuple[SealedBallotV2, bytes]],
+    def add_accepted(self, header: BatchHeader, signature: bytes, ballots: Iterable[tuple[SealedBallot, bytes]],
                      leaf_hashes: Iterable[bytes]) -> tuple[int, bytes]:
         with self.transaction():
             self.db.execute("INSERT INTO batches VALUES (%s, %s, %s, %s, %s)",

@@ -12,7 +12,7 @@ import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from typing import Sequence
 
-from kiosk.contract.ballot_v2 import SealedBallotV2, check_sealed_ballot_v2
+from kiosk.contract.ballot import SealedBallot, check_sealed_ballot
 from kiosk.contract.crypto.encrypted_ballot import parse_ballot_bytes, verify_ballot
 from kiosk.contract.election import Election
 from kiosk.contract.keys import VerifyKey
@@ -67,10 +67,10 @@ def _pooled(check_span, count: int, workers: int, chunk: int, **state) -> list:
 
 
 def sealed_problem(public_key: bytes, election: Election, kiosk: VerifyKey,
-                   ballot: SealedBallotV2) -> tuple[str, str] | None:
+                   ballot: SealedBallot) -> tuple[str, str] | None:
     """(reason code, what failed) for a format-2 sealed ballot, or None when both signatures and every proof hold."""
     try:
-        check_sealed_ballot_v2(ballot, election, kiosk, public_key)
+        check_sealed_ballot(ballot, election, kiosk, public_key)
     except SignatureError as e:
         return ("bad_token_signature" if "token's signature" in e.message else "bad_ballot_signature"), e.message
     except (ProofError, FormatError) as e:
@@ -89,7 +89,7 @@ def _check_sealed_span(span: tuple[int, int]) -> list[tuple[int, str, str]]:
     return out
 
 
-def check_sealed_all(public_key: bytes, election: Election, ballots: Sequence[tuple[str, SealedBallotV2]],
+def check_sealed_all(public_key: bytes, election: Election, ballots: Sequence[tuple[str, SealedBallot]],
                      workers: int = 1, chunk: int = 64) -> list[tuple[int, str, str]]:
     """Every failing (kiosk key hex, sealed ballot) as (index, code, reason), in index order, on ``workers`` processes.
 

@@ -21,10 +21,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from kiosk.contract.election import Election
 from kiosk.errors import KioskError
 from sync.central.count import ElectionKey
 from sync.central.node import CentralNode
-from sync.central.page_html import page
+from sync.central.page_html import bilingual, page
 from sync.central.record_files import AGGREGATES_FILE, RESULTS_FILE, SELECTION_FILE, node_record_dir, read_count_files
 from sync.central.spoiled_check import OpenedSpoiled, describe, open_spoiled_code
 
@@ -45,13 +46,12 @@ def _not_yet(what: str) -> JSONResponse:
     return JSONResponse({"error": "not_found", "detail": f"no {what} published yet"}, status_code=404)
 
 
-def render_spoiled(code: str, opened: OpenedSpoiled | None, error: KioskError | None, node: CentralNode) -> str:
+def render_spoiled(code: str, opened: OpenedSpoiled | None, error: KioskError | None, election: Election) -> str:
     """The page: a form, and what the ballot held (in Korean and English) or why it cannot be opened."""
     answer = ""
     if opened is not None:
-        rows = "".join(f"<li>{html.escape(ko)}<br><span lang='en'>{html.escape(en)}</span></li>"
-                       for ko, en in zip(describe(node.election, opened, "ko", ids=False),
-                                   describe(node.election, opened, "en", ids=False)))
+        lines = zip(describe(election, opened, "ko", ids=False), describe(election, opened, "en", ids=False))
+        rows = "".join(f"<li>{bilingual(ko, en, '<br>')}</li>" for ko, en in lines)
         ballot = f"<code>{opened.ballot_id_hex}</code>"
         answer = (f"<div class='ok'><p>확인한 투표지 {ballot} (투표지 유형 {html.escape(opened.style)})에 "
                   f"암호화된 선택 · <span lang='en'>What checked ballot {ballot} (style "
@@ -117,7 +117,7 @@ def record_routes(node: CentralNode) -> list[Route]:
                                            await run_in_threadpool(spoiled_lines, node))
             except KioskError as e:
                 error = e
-        return HTMLResponse(render_spoiled(code, opened, error, node), headers={"Cache-Control": "no-store"})
+        return HTMLResponse(render_spoiled(code, opened, error, node.election), headers={"Cache-Control": "no-store"})
 
     return [Route("/v1/record/aggregates", aggregates), Route("/v1/record/partials", partials),
             Route("/v1/record/results", results), Route("/v1/record/selection", selection),

@@ -23,8 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from kiosk.contract.ballot_v2 import SEALED_BALLOT_V2_CONTEXT, TOKEN_BALLOT_CONTEXT, SealedBallotV2, \
-    parse_sealed_ballot_v2
+from kiosk.contract.ballot import SEALED_BALLOT_CONTEXT, TOKEN_BALLOT_CONTEXT, SealedBallot, \
+    parse_sealed_ballot
 from kiosk.contract.canonical import canonical_bytes, from_b64url, parse_json
 from kiosk.contract.crypto.encrypted_ballot import open_with_seed, parse_ballot_bytes, verify_ballot
 from kiosk.contract.crypto.records import Aggregates
@@ -70,16 +70,16 @@ def _cap(found: list[Finding], what: str) -> list[Finding]:
                                                                                    "problems not listed")]
 
 
-def _signer(ballot: SealedBallotV2, keys: list[tuple[str, VerifyKey]], last: list[int]) -> str | None:
+def _signer(ballot: SealedBallot, keys: list[tuple[str, VerifyKey]], last: list[int]) -> str | None:
     message = ballot.kiosk_message()
     for i in last + [i for i in range(len(keys)) if i not in last]:   # a batch's leaves come together
-        if keys[i][1].is_valid(SEALED_BALLOT_V2_CONTEXT, message, ballot.sig):
+        if keys[i][1].is_valid(SEALED_BALLOT_CONTEXT, message, ballot.sig):
             last[:] = [i]
             return keys[i][0]
     return None
 
 
-def _signed(ballot: SealedBallotV2) -> bool:
+def _signed(ballot: SealedBallot) -> bool:
     return VerifyKey(ballot.token_key).is_valid(TOKEN_BALLOT_CONTEXT, ballot.token_message(), ballot.token_sig)
 
 
@@ -89,10 +89,10 @@ def check_ballots(election: Election, key: ElectionKey, mode: str, leaves: Seque
     out: list[Finding] = []
     keys = [(k.kiosk_key_hex, VerifyKey.from_hex(k.kiosk_key_hex)) for k in roster.kiosks] if roster else []
     last: list[int] = []
-    parsed: dict[int, tuple[SealedBallotV2, str]] = {}
+    parsed: dict[int, tuple[SealedBallot, str]] = {}
     for i, data in enumerate(leaves):
         try:
-            ballot = parse_sealed_ballot_v2(data, election, f"leaf {i}")
+            ballot = parse_sealed_ballot(data, election, f"leaf {i}")
         except FormatError as e:
             out.append(problem(f"leaf {i}", f"not a format-2 sealed ballot: {e.message}"))
             continue
@@ -233,19 +233,19 @@ def check_count(election: Election, key: ElectionKey, board: list[BoardBallot], 
     return out, derived
 
 
-def parse_spoiled(data: bytes, election: Election, what: str) -> tuple[SealedBallotV2, bytes]:
+def parse_spoiled(data: bytes, election: Election, what: str) -> tuple[SealedBallot, bytes]:
     """A spoiled entry ``{"ballot": SEALED BALLOT/2, "nonce_seed_b64"}`` (batch format 2's ``spoiled`` list)."""
     value = parse_json(data, what)
     if not isinstance(value, dict) or set(value) != {"ballot", "nonce_seed_b64"}:
         raise FormatError(f"{what}: expected exactly ballot and nonce_seed_b64", "use the record the node published")
-    ballot = parse_sealed_ballot_v2(canonical_bytes(value["ballot"]), election, f"{what}.ballot")
+    ballot = parse_sealed_ballot(canonical_bytes(value["ballot"]), election, f"{what}.ballot")
     seed = from_b64url(value["nonce_seed_b64"], f"{what}.nonce_seed_b64")
     if len(seed) != 32:
         raise FormatError(f"{what}: the nonce seed is not 32 bytes", "use the record the node published")
     return ballot, seed
 
 
-def open_spoiled(election: Election, key: ElectionKey, ballot: SealedBallotV2, seed: bytes) -> dict:
+def open_spoiled(election: Election, key: ElectionKey, ballot: SealedBallot, seed: bytes) -> dict:
     """What a spoiled ballot contains: its proofs checked, then opened with its seed alone."""
     encrypted = parse_ballot_bytes(ballot.encrypted, election, ballot.style, ballot.ballot_id.hex())
     verify_ballot(key.public_key, election, encrypted)

@@ -7,7 +7,8 @@ A node keeps them in ``DATA/record-MODE/`` and serves them (:mod:`sync.central.r
     partials/trustee-N.json      kiosk-partial-decryption/1 of trustee N (copied by ``tally --partials``)
     results.json                 the tally's results (the same file ``tally --out`` writes)
     selection.json               kiosk-selection/1, the funded projects (``kiosk-central select --data``), with
-                                 selection.csv and one pabulib STAGE.pb per stage beside it
+                                 selection.csv and one pabulib STAGE.pb per stage beside it (exported byte
+                                 for byte, not served: pabutools recomputes each stage from its file)
     spoiled.ndjson               every spoiled (checked) ballot with its nonce seed, one a line
 
 Every file is what it is on the node, byte for byte; nothing in it is secret.
@@ -37,9 +38,15 @@ def node_record_dir(data: Path, mode: str) -> Path:
     return Path(data) / f"record-{mode}"
 
 
+def selection_side_files(folder: Path) -> list[Path]:
+    """``selection.csv`` and the ``STAGE.pb`` files beside ``selection.json`` in a record folder (those there)."""
+    folder = Path(folder)
+    return [p for p in [folder / "selection.csv", *sorted(folder.glob("*.pb"))] if p.is_file()]
+
+
 def remove_selection(folder: Path) -> None:
     """Take a published selection out of the record: it was made from results that are no longer the count's."""
-    for old in [Path(folder) / SELECTION_FILE, Path(folder) / "selection.csv", *sorted(Path(folder).glob("*.pb"))]:
+    for old in [Path(folder) / SELECTION_FILE, *selection_side_files(folder)]:
         old.unlink(missing_ok=True)
 
 

@@ -66,7 +66,8 @@ def table(report: TallyReport, election: Election) -> str:
                    f"decided: ballot {d['counted']} counted" if d["counted"] else "decided: none counted")
         lines.append(f"double use: token {d['token_ref_hex'][:16]} at kiosks {', '.join(d['kiosks'])}; {outcome}")
     for c in results_words(election, {"results": results_json(report.results)}):
-        state = f"withheld: fewer than {report.privacy_floor} ballots" if c.suppressed else f"{c.ballots} ballots"
+        state = f"withheld: fewer than {report.privacy_floor} ballots" if c.suppressed and c.ballots else \
+            f"{c.ballots} ballots"
         lines.append(f"\n{c.name.en} / {c.name.ko} ({c.contest}, {c.rule}, choose {c.min} to {c.max}; {state})")
         if c.suppressed:
             continue

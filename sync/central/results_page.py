@@ -21,19 +21,13 @@ from starlette.routing import Route
 from kiosk.contract.election import Election
 from kiosk.errors import KioskError
 from sync.central.node import CentralNode
-from sync.central.page_html import page
+from sync.central.page_html import bilingual, page
 from sync.central.record_files import RESULTS_FILE, SELECTION_FILE, node_record_dir, read_json_file
-from sync.central.results_words import LOST, TIE, WON, contest_words, project_title
+from sync.central.results_words import (LOST, TIE, WON, category_title, contest_words, project_title,
+                                        withheld_words)
 
 STYLE = """body{font-family:'NanumGothic',sans-serif;margin:2em;max-width:64em} table{border-collapse:collapse}
 td,th{border:1px solid #999;padding:.2em .5em} td.n{text-align:right} td.why{min-width:12em}"""
-
-
-def _both(ko: str, en: str) -> str:
-    """Korean, then English marked as such; once when the two are the same (an id, a name like "mA")."""
-    if ko == en:
-        return html.escape(ko)
-    return f"{html.escape(ko)} · <span lang='en'>{html.escape(en)}</span>"
 
 
 def _won(value: object) -> str:
@@ -43,25 +37,23 @@ def _won(value: object) -> str:
 def _title(election: Election, project: str) -> str:
     """A project's name (its id when no option stands for it)."""
     title = project_title(election, project)
-    return _both(title.ko, title.en) if title else html.escape(str(project))
+    return bilingual(title.ko, title.en) if title else html.escape(str(project))
 
 
 def _category(election: Election, category: object) -> str:
-    """A category's title from the signed package (the parsed rules keep only its id)."""
-    for c in (election.body.get("selection") or {}).get("categories", []):
-        if c.get("id") == category and isinstance(c.get("title"), dict):
-            return _both(c["title"].get("ko", ""), c["title"].get("en", ""))
-    return f"<code>{html.escape(str(category or ''))}</code>"
+    """A category's title (its id, as code, when the package names none such)."""
+    title = category_title(election, category)
+    return bilingual(title.ko, title.en) if title else f"<code>{html.escape(str(category or ''))}</code>"
 
 
 def stage_html(election: Election, stage: dict) -> str:
     """One stage: its money line, the selected projects, then the others with why each lost."""
     rules = election.judging
     known = next((s for s in rules.stages if s.id == stage.get("stage")), None) if rules else None
-    name = _both(known.title.ko, known.title.en) if known else html.escape(str(stage.get("stage")))
+    name = bilingual(known.title.ko, known.title.en) if known else html.escape(str(stage.get("stage")))
     projects = [p for p in stage.get("projects", []) if isinstance(p, dict)]
     chosen = [p for p in projects if p.get("selected")]
-    money = (_both("예산 없음", "no budget") if stage.get("budget") is None else
+    money = (bilingual("예산 없음", "no budget") if stage.get("budget") is None else
              f"예산 · <span lang='en'>budget</span> {_won(stage.get('budget'))} 원, "
              f"사용 · <span lang='en'>used</span> {_won(stage.get('used'))} 원, "
              f"남음 · <span lang='en'>left</span> {_won(stage.get('left'))} 원")
@@ -74,7 +66,7 @@ def stage_html(election: Election, stage: dict) -> str:
                 f"<td class='n'>{_won(p.get('cost'))}</td><td class='n'>{html.escape(str(p.get('points')))}</td>"
                 f"{last}</tr>")
 
-    lost = "".join(row(p, f"<td class='why'>{_both(*LOST.get(p.get('lost'), (str(p.get('lost')),) * 2))}</td>")
+    lost = "".join(row(p, f"<td class='why'>{bilingual(*LOST.get(p.get('lost'), (str(p.get('lost')),) * 2))}</td>")
                    for p in projects if not p.get("selected"))
     return (f"<section><h2>{name}</h2><p>{len(chosen)}개 선정 · <span lang='en'>{len(chosen)} selected</span>; "
             f"{money}</p><table>{head}</tr>{''.join(row(p) for p in chosen)}</table>"
@@ -89,12 +81,10 @@ def contest_html(election: Election, result: dict) -> str:
     """One contest's published counts by option name, its blank ballots and winners (none under the privacy floor)."""
     c = contest_words(election, result)
     if c is None:
-        return f"<h3>{html.escape(str(result.get('contest')))}</h3><p>{_both('이 선거에 없는 경선', 'not a contest of this election')}</p>"
-    name = _both(c.name.ko, c.name.en)
+        return f"<h3>{html.escape(str(result.get('contest')))}</h3><p>{bilingual('이 선거에 없는 경선', 'not a contest of this election')}</p>"
+    name = bilingual(c.name.ko, c.name.en)
     if c.suppressed:
-        withheld = _both("투표지가 공개 하한보다 적어 표 수를 공개하지 않습니다",
-                         "counts withheld: fewer ballots than the privacy floor")
-        return f"<h3>{name}</h3><p>{withheld}</p>"
+        return f"<h3>{name}</h3><p>{bilingual(*withheld_words(c))}</p>"
     bonus = bool(election.bonus_bands)
     extra = ("<th>가산점 · <span lang='en'>bonus</span></th><th>점수 · <span lang='en'>score</span></th>" if bonus
              else "<th>결과 · <span lang='en'>outcome</span></th>")
@@ -102,12 +92,12 @@ def contest_html(election: Election, result: dict) -> str:
     def cells(o) -> str:
         if bonus:
             return f"<td class='n'>{o.row.get('bonus')}</td><td class='n'>{o.row.get('score')}</td>"
-        return f"<td>{_both(*OUTCOME[o.outcome]) if o.outcome else ''}</td>"
+        return f"<td>{bilingual(*OUTCOME[o.outcome]) if o.outcome else ''}</td>"
 
-    rows = "".join(f"<tr><td>{_both(o.name.ko, o.name.en)} ({html.escape(o.option)})</td>"
+    rows = "".join(f"<tr><td>{bilingual(o.name.ko, o.name.en)} ({html.escape(o.option)})</td>"
                    f"<td class='n'>{o.votes}</td>{cells(o)}</tr>" for o in c.options)
     if c.blank is not None:
-        rows += f"<tr><td>{_both('기권 (선택 없음)', 'blank')}</td><td class='n'>{c.blank}</td>{'<td></td>' * (2 if bonus else 1)}</tr>"
+        rows += f"<tr><td>{bilingual('기권 (선택 없음)', 'blank')}</td><td class='n'>{c.blank}</td>{'<td></td>' * (2 if bonus else 1)}</tr>"
     return (f"<h3>{name} ({c.ballots} 투표지 · <span lang='en'>ballots</span>)</h3><table><tr>"
             f"<th>선택지 · <span lang='en'>option</span></th><th>득표 · <span lang='en'>votes</span></th>{extra}</tr>"
             f"{rows}</table>")
@@ -117,18 +107,18 @@ def render_results(election: Election, results: object | None, selection: object
     """The whole page."""
     body = []
     if not isinstance(results, dict):
-        body.append(f"<p>{_both('아직 결과가 공개되지 않았습니다', 'No results published yet.')}</p>")
+        body.append(f"<p>{bilingual('아직 결과가 공개되지 않았습니다', 'No results published yet.')}</p>")
     else:
         if isinstance(selection, dict):
-            body.append(f"<h2>{_both('선정 사업', 'Selected projects')}</h2>")
+            body.append(f"<h2>{bilingual('선정 사업', 'Selected projects')}</h2>")
             body += [stage_html(election, s) for s in selection.get("stages", []) if isinstance(s, dict)]
         elif election.judging is not None and election.judging.stages:
-            body.append(f"<p>{_both('선정 결과는 아직 공개되지 않았습니다', 'The selection is not published yet.')}</p>")
-        body.append(f"<h2>{_both('개표 결과', 'Results')}</h2><p>{results.get('ballots_counted')} "
-                    f"{_both('투표지 집계', 'ballots counted')}</p>")
+            body.append(f"<p>{bilingual('선정 결과는 아직 공개되지 않았습니다', 'The selection is not published yet.')}</p>")
+        body.append(f"<h2>{bilingual('개표 결과', 'Results')}</h2><p>{results.get('ballots_counted')} "
+                    f"{bilingual('투표지 집계', 'ballots counted')}</p>")
         body += [contest_html(election, c) for c in results.get("results", []) if isinstance(c, dict)]
     return page(f"결과 · Results: {html.escape(election.title.en)}", STYLE,
-                f"<h1>{_both(election.title.ko, election.title.en)}</h1>{''.join(body)}"
+                f"<h1>{bilingual(election.title.ko, election.title.en)}</h1>{''.join(body)}"
                 "<p><a href='/'>← 현황 · <span lang='en'>Dashboard</span></a></p>")
 
 

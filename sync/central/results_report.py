@@ -19,8 +19,8 @@ from reportlab.platypus import Spacer
 
 from kiosk.contract.election import Election
 from sync.central.pdf_layout import build, styles
-from sync.central.results_words import (LOST, TIE, WON, ContestWords, both, contest_lines, outcome_line,
-                                        project_title, results_words)
+from sync.central.results_words import (LOST, TIE, WON, ContestWords, both, category_title, contest_lines,
+                                        outcome_line, project_title, results_words, withheld_words)
 
 OUTCOME = {WON: "won / 당선", TIE: "tie / 동점", "": ""}
 
@@ -49,8 +49,9 @@ def stage_rows(election: Election, stage: dict) -> list[list[str]]:
         title = project_title(election, str(p.get("project")))
         name = f"{both(title)} ({p.get('project')})" if title else str(p.get("project"))
         why = "" if p.get("selected") else " / ".join(reversed(LOST.get(p.get("lost"), (str(p.get("lost")),) * 2)))
-        rows.append([str(p.get("rank") or ""), name, str(p.get("category") or ""), _won(p.get("cost")),
-                     str(p.get("points")), why])
+        category = category_title(election, p.get("category"))
+        rows.append([str(p.get("rank") or ""), name, both(category) if category else str(p.get("category") or ""),
+                     _won(p.get("cost")), str(p.get("points")), why])
     return rows
 
 
@@ -65,8 +66,7 @@ def write_results_report(path: Path, election: Election, results: dict, selectio
     for c in results_words(election, results):
         story.append(s.p(f"{both(c.name)} ({c.contest}; {c.ballots} ballots / 투표지)", s.sub))
         if c.suppressed:
-            story.append(s.p("votes withheld: fewer ballots than the privacy floor / 투표지가 공개 하한보다 적어 "
-                             "표 수를 공개하지 않습니다"))
+            story.append(s.p(" / ".join(reversed(withheld_words(c)))))
             continue
         story.append(s.table(contest_rows(election, c), header=True))
         if c.seats:

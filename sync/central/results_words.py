@@ -13,7 +13,8 @@ they all say the same.
   as many as a voter may choose (its ``max``). Options tied at the last place are a tie, never
   silently cut. An option with no vote never wins. An election whose package selects projects by
   stages (Ttabok's judging) names its winners in the selection, not per contest.
-- A contest under the privacy floor shows no votes and no winner.
+- A contest under the privacy floor shows no votes and no winner; one with no ballot at all says so
+  (:func:`withheld_words`): nothing was withheld there, whatever the floor.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ LOST = {"points": ("점수 부족 (선정 수 마감)", "points short: the stage
         "quota": ("분야 한도 초과", "its category's quota was full"),
         "budget": ("예산 부족", "not enough budget left"),
         "selected_earlier": ("앞 단계에서 선정됨", "selected in an earlier stage")}
+WITHHELD = ("투표지가 공개 하한보다 적어 표 수를 공개하지 않습니다", "counts withheld: fewer ballots than the privacy floor")
+NO_BALLOTS = ("이 경선에 투표지가 없어 셀 표가 없습니다", "no ballots in this contest: nothing to count")
 
 
 @dataclass(frozen=True)
@@ -123,10 +126,16 @@ def results_words(election: Election, report: dict) -> list[ContestWords]:
     return [c for c in out if c is not None]
 
 
+def withheld_words(c: ContestWords) -> tuple[str, str]:
+    """Why a suppressed contest shows no votes (Korean, English): too few ballots, or none at all (the
+    floor suppresses a contest of 0 ballots too, even a floor of 1, but there nothing is withheld)."""
+    return NO_BALLOTS if c.ballots == 0 else WITHHELD
+
+
 def outcome_line(c: ContestWords) -> str:
     """The contest's outcome in English: who won, a tie, or why there is none."""
     if c.suppressed:
-        return "withheld: fewer ballots than the privacy floor"
+        return withheld_words(c)[1]
     if c.seats == 0:
         return "decided by the selection stages"
     if c.tied:
@@ -150,6 +159,12 @@ def project_title(election: Election, project: str) -> Title | None:
     return None
 
 
+def category_title(election: Election, category: object) -> Title | None:
+    """A category's name from the package's parsed rules (None when the package declares none such)."""
+    found = election.judging.category(category) if election.judging else None
+    return found.title if found else None
+
+
 def contest_lines(c: ContestWords, floor: int, bonus: bool) -> list[str]:
     """One contest as lines for a terminal: options by name with votes, then blank ballots and the outcome.
 
@@ -157,7 +172,8 @@ def contest_lines(c: ContestWords, floor: int, bonus: bool) -> list[str]:
     proposer, turnout, bonus and score."""
     head = f"{c.name.en} ({c.contest}, {c.rule}, choose {c.min} to {c.max}): {c.ballots} ballots"
     if c.suppressed:
-        return [head + f"; votes withheld: fewer than {floor} ballots (the privacy floor)"]
+        return [head + (f"; votes withheld: fewer than {floor} ballots (the privacy floor)" if c.ballots else
+                        "; nothing to count")]
     lines = [head]
     for o in c.options:
         line = f"  {o.name.en + ' (' + o.option + ')':40} {o.votes:6} votes"

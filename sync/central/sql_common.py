@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from typing import Iterable, Iterator
 
-from kiosk.contract.ballot_v2 import SealedBallotV2
-from kiosk.contract.batch_v2 import BatchHeaderV2, SpoiledBallot, header_v2_from_json
+from kiosk.contract.ballot import SealedBallot
+from kiosk.contract.sealed_batch import SealedBatchHeader, SpoiledBallot, sealed_header_from_json
 from kiosk.contract.canonical import parse_json
 from kiosk.errors import StorageError
 from sync.central.store import BoardLeaf, KioskActivity, StoredBatch
@@ -27,7 +27,7 @@ SPOILED_TABLE = ("CREATE TABLE IF NOT EXISTS spoiled (kiosk TEXT NOT NULL, numbe
                  " PRIMARY KEY (kiosk, number, ballot_id))")
 
 
-def board_row(ballot: SealedBallotV2) -> tuple:
+def board_row(ballot: SealedBallot) -> tuple:
     """(ballot_id, serial, style, sealed, sig, token_sig) of a ballot, as the board stores it."""
     return ballot.ballot_id, b"", ballot.style, ballot.encrypted, ballot.sig, ballot.token_sig
 
@@ -36,7 +36,7 @@ def leaf_of(row: tuple) -> BoardLeaf:
     """A board leaf from a row of :data:`LEAF_COLUMNS`."""
     i, kiosk, n, ref, bid, _, style, sealed, sig, token_sig = (bytes(v) if isinstance(v, memoryview) else v
                                                               for v in row)
-    return BoardLeaf(i, kiosk, n, ref, SealedBallotV2(bid, style, sealed, ref, token_sig or b"", sig))
+    return BoardLeaf(i, kiosk, n, ref, SealedBallot(bid, style, sealed, ref, token_sig or b"", sig))
 
 # Every kiosk that ever had a batch judged here has an acknowledgement row (accepted, held,
 # duplicate or rejected), so the kiosks are walked over the acks' (kiosk, ...) index one key at a
@@ -86,7 +86,7 @@ def in_order(found: dict, indexes: list[int]) -> list:
 
 
 def _stored(row: tuple) -> StoredBatch:
-    header = header_v2_from_json(parse_json(row[0], "a stored batch header"))
+    header = sealed_header_from_json(parse_json(row[0], "a stored batch header"))
     return StoredBatch(header, row[1], row[2])
 
 
@@ -175,7 +175,7 @@ class SharedQueries:
         return [r[0] for r in rows]
 
     # -- format 2 --------------------------------------------------------------------------
-    def add_spoiled(self, header: BatchHeaderV2, spoiled: Iterable[SpoiledBallot]) -> None:
+    def add_spoiled(self, header: SealedBatchHeader, spoiled: Iterable[SpoiledBallot]) -> None:
         """Keep an accepted batch's spoiled ballots and their seeds (inside the batch's transaction)."""
         with self.transaction():
             for s in spoiled:
@@ -204,7 +204,7 @@ class SharedQueries:
                              "FROM spoiled ORDER BY kiosk, number, ballot_id"):
             kiosk, number, *rest = (bytes(v) if isinstance(v, memoryview) else v for v in row)
             bid, style, encrypted, token_key, token_sig, sig, seed = rest
-            yield kiosk, number, SpoiledBallot(SealedBallotV2(bid, style, encrypted, token_key, token_sig, sig), seed)
+            yield kiosk, number, SpoiledBallot(SealedBallot(bid, style, encrypted, token_key, token_sig, sig), seed)
 
     def _encode_frontier(self) -> str:
         return json.dumps([[h, x.hex()] for h, x in self._frontier.stack])

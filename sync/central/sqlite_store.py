@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from kiosk.contract.ballot import SealedBallot
 from kiosk.contract.batch import BatchHeader
 from kiosk.errors import StorageError
 from kiosk.contract.merkle import MerkleFrontier, leaf_hash
@@ -137,7 +138,7 @@ class SQLiteNodeStore(SharedQueries):
         return {ref: frozenset(k) for ref, k in out.items()}
 
     # -- writes -----------------------------------------------------------------------------
-    def add_accepted(self, header: BatchHeader, signature: bytes, ballots: Iterable[tuple[SealedBallotV2, bytes]],
+    def add_accepted(self, header: BatchHeader, signature: bytes, ballots: Iterable[tuple[SealedBallot, bytes]],
                      leaf_hashes: Iterable[bytes]) -> tuple[int, bytes]:
         with self.transaction():
             self.db.execute("INSERT INTO batches VALUES (?, ?, ?, ?, ?)",

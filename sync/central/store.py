@@ -23,7 +23,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Protocol
 
-from kiosk.contract.ballot_v2 import SealedBallotV2
+from kiosk.contract.ballot import SealedBallot
 from kiosk.contract.batch import BatchHeader
 
 
@@ -53,7 +53,7 @@ class BoardLeaf:
     kiosk_key_hex: str
     number: int
     token_ref: bytes  # the token's public key
-    ballot: SealedBallotV2
+    ballot: SealedBallot
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ class NodeStore(Protocol):
         """For each reference already on the board: the kiosk keys whose ballots carry it."""
 
     # -- writes -----------------------------------------------------------------------------
-    def add_accepted(self, header: BatchHeader, signature: bytes, ballots: Iterable[tuple[SealedBallotV2, bytes]],
+    def add_accepted(self, header: BatchHeader, signature: bytes, ballots: Iterable[tuple[SealedBallot, bytes]],
                      leaf_hashes: Iterable[bytes]) -> tuple[int, bytes]:
         """Record an accepted batch and append its (ballot, token ref) leaves; the new (size, root)."""
 
@@ -109,7 +109,7 @@ class NodeStore(Protocol):
         """Keep an early batch until its predecessor arrives."""
 
     def add_spoiled(self, header: BatchHeader, spoiled: Iterable) -> None:
-        """Keep an accepted format-2 batch's spoiled ballots (:class:`kiosk.contract.batch_v2.SpoiledBallot`)."""
+        """Keep an accepted format-2 batch's spoiled ballots (:class:`kiosk.contract.sealed_batch.SpoiledBallot`)."""
 
     def drop_held(self, kiosk_key_hex: str, number: int) -> None:
         """Forget a held batch (after it was judged)."""

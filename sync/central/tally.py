@@ -1,6 +1,6 @@
 """What ``kiosk-central tally`` reports, whatever computed the counts: reconciliation, findings, results.
 
-The count itself is :mod:`sync.central.tally_v2`'s (aggregates, the trustees' partial decryptions);
+The count itself is :mod:`sync.central.tally_count`'s (aggregates, the trustees' partial decryptions);
 this module holds the report it fills and the reconciliation both it and the reports share:
 
 1. every station on the roster must have sent its closing batch (``polls_closed``), or the

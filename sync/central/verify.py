@@ -19,9 +19,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from kiosk.contract.ack import parse_ack
-from kiosk.contract.ballot_v2 import check_signatures_v2
+from kiosk.contract.ballot import check_signatures
 from kiosk.contract.batch import BatchHeader
-from kiosk.contract.batch_v2 import SealedBatchV2, check_batch_v2
+from kiosk.contract.sealed_batch import SealedBatch, check_sealed_batch
 from kiosk.contract.crypto.encrypted_ballot import encrypted_length
 from kiosk.contract.double_use import DECISIONS_FILE, distinct_ballots, load_decisions
 from kiosk.contract.findings import Finding, note, problem
@@ -87,7 +87,7 @@ def _verify(node: CentralNode, report: NodeVerifyReport) -> None:
         if lengths.get(b.style) != len(b.encrypted):
             bad(problem(place, "the encrypted ballot has the wrong length for its ballot style"))
         try:
-            check_signatures_v2(b, VerifyKey.from_hex(leaf.kiosk_key_hex))
+            check_signatures(b, VerifyKey.from_hex(leaf.kiosk_key_hex))
         except KioskError as e:
             bad(problem(place, e.message))
     size, root = node.store.checkpoint()
@@ -123,7 +123,7 @@ def _verify(node: CentralNode, report: NodeVerifyReport) -> None:
         link = last if last and last.number + 1 == h.number else None
         kiosk = VerifyKey.from_hex(h.kiosk_key_hex)
         checked = tuple(sorted(spoiled.pop((h.kiosk_key_hex, h.number), []), key=lambda s: s.ballot.ballot_id))
-        for found in check_batch_v2(SealedBatchV2(h, stored.signature, ballots, checked), fp, kiosk, link):
+        for found in check_sealed_batch(SealedBatch(h, stored.signature, ballots, checked), fp, kiosk, link):
             if not (found.code == "not_linked" and last is None and h.number > 1):
                 bad(problem(place, f"{found.code}: {found.detail}"))
         previous[h.kiosk_key_hex] = h
@@ -140,7 +140,7 @@ def _spoiled_by_batch(node: CentralNode, report: NodeVerifyReport) -> dict[tuple
     out: dict[tuple[str, int], list] = {}
     for kiosk, number, s in node.store.spoiled_ballots():
         try:
-            check_signatures_v2(s.ballot, VerifyKey.from_hex(kiosk))
+            check_signatures(s.ballot, VerifyKey.from_hex(kiosk))
         except KioskError as e:
             report.problems.append(problem(f"spoiled ballot of kiosk {kiosk[:16]} batch {number}", e.message))
         out.setdefault((kiosk, number), []).append(s)

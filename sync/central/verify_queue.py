@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 from typing import Callable
 
-from kiosk.contract.batch_v2 import parse_batch_v2
+from kiosk.contract.sealed_batch import parse_batch
 from kiosk.contract.election import Election
 from kiosk.errors import FormatError
 from sync.central.proof_pool import check_sealed_all
@@ -48,7 +48,7 @@ def enqueue(db, bodies: list[bytes]) -> int:
     """Put format-2 batch bodies in the queue (a body already there is kept as it is); how many were new."""
     new = 0
     for body in bodies:
-        header_hash = parse_batch_v2(body).header.hash()
+        header_hash = parse_batch(body).header.hash()
         cur = db.execute("INSERT INTO verify_queue (header_hash, body) VALUES (%s, %s) ON CONFLICT DO NOTHING",
                          (header_hash, body))
         new += cur.rowcount
@@ -60,7 +60,7 @@ def enqueue_valid(db, bodies: list[bytes]) -> int:
     good = []
     for body in bodies:
         try:
-            parse_batch_v2(body)
+            parse_batch(body)
         except FormatError:
             continue
         good.append(body)
@@ -70,7 +70,7 @@ def enqueue_valid(db, bodies: list[bytes]) -> int:
 def verify_body(public_key: bytes, election: Election, body: bytes, workers: int = 1) -> Failures:
     """Every failing ballot of a batch body (cast first, then spoiled), as the node's pool reports them."""
     try:
-        batch = parse_batch_v2(body)
+        batch = parse_batch(body)
     except FormatError as e:
         return [(0, "malformed", e.message[:300])]
     kiosk = batch.header.kiosk_key_hex

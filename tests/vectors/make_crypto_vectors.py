@@ -78,14 +78,14 @@ def vector_election():
 
 def ballot_v2_vector(y: bytes, rng) -> dict:
     """A format-2 sealed ballot of style C001 (likes P002 and P007) under the vector key."""
-    from kiosk.contract.ballot_v2 import seal_ballot_v2
+    from kiosk.contract.ballot import seal_ballot
     from kiosk.contract.crypto.encrypted_ballot import ballot_bytes, encrypt_ballot
     from kiosk.contract.keys import SigningKey
     election = vector_election()
     ballot_id, serial, seed = bytes(range(16)), bytes(range(16, 32)), bytes(range(64, 96))
     encrypted = encrypt_ballot(y, election, "C001", ballot_id.hex(), {"G01": ["P002", "P007"]}, seed, rng)
     kiosk = SigningKey(bytes(range(100, 132)))
-    sealed = seal_ballot_v2(kiosk, election, serial, ballot_id, "C001", ballot_bytes(encrypted))
+    sealed = seal_ballot(kiosk, election, serial, ballot_id, "C001", ballot_bytes(encrypted))
     return {"election_fingerprint_hex": election.fingerprint_hex, "kiosk_key_hex": kiosk.verify_key.hex,
             "serial_hex": serial.hex(), "nonce_seed_hex": seed.hex(), "selections": {"G01": ["P002", "P007"]},
             "leaf": sealed.leaf().decode()}

@@ -169,8 +169,8 @@ def batch_v2_election():
 
 def batch_v2_vector() -> dict:
     """A format-2 batch: two cast ballots and one spoiled ballot of style C001, from fixed seeds."""
-    from kiosk.contract.ballot_v2 import seal_ballot_v2
-    from kiosk.contract.batch_v2 import HEADER_CONTEXT_V2, SpoiledBallot, build_batch_v2, encode_batch_v2
+    from kiosk.contract.ballot import seal_ballot
+    from kiosk.contract.sealed_batch import SEALED_HEADER_CONTEXT, SpoiledBallot, build_batch, encode_batch
     from kiosk.contract.crypto import group
     from kiosk.contract.crypto.encrypted_ballot import ballot_bytes, encrypt_ballot
     election, kiosk = batch_v2_election(), SigningKey(KIOSK_SEED)
@@ -180,10 +180,10 @@ def batch_v2_vector() -> dict:
     for i, chosen in ((1, ["P002", "P007"]), (2, []), (3, ["P005"])):
         ballot_id, serial, seed = bytes([i]) * 16, bytes([16 + i]) * 16, bytes([32 + i]) * 32
         encrypted = encrypt_ballot(y, election, "C001", ballot_id.hex(), {"G01": chosen}, seed, rng)
-        made.append((seal_ballot_v2(kiosk, election, serial, ballot_id, "C001", ballot_bytes(encrypted)), seed,
+        made.append((seal_ballot(kiosk, election, serial, ballot_id, "C001", ballot_bytes(encrypted)), seed,
                      serial, chosen))
-    batch = build_batch_v2(kiosk, election.fingerprint_hex, "official", 1, None, [m[0] for m in made[:2]],
-                           [SpoiledBallot(made[2][0], made[2][1])], False)
+    batch = build_batch(kiosk, election.fingerprint_hex, "official", 1, None, [m[0] for m in made[:2]],
+                        [SpoiledBallot(made[2][0], made[2][1])], False)
     header = batch.header.encoded()
     return {"description": "sealed batch format 2: cast SealedBallotV2 leaves (RFC 6962 root merkle_root_hex), "
                            "spoiled entries {ballot, nonce_seed_b64} (root spoiled_root_hex), header signed by the "
@@ -191,12 +191,12 @@ def batch_v2_vector() -> dict:
             "election_fingerprint_hex": election.fingerprint_hex, "election_public_key_b64": b64url(y),
             "kiosk_seed_hex": KIOSK_SEED.hex(), "kiosk_public_hex": kiosk.verify_key.hex,
             "serials_hex": [m[2].hex() for m in made], "selections": [{"G01": m[3]} for m in made],
-            "spoiled_selections": {"G01": made[2][3]}, "context": HEADER_CONTEXT_V2,
+            "spoiled_selections": {"G01": made[2][3]}, "context": SEALED_HEADER_CONTEXT,
             "header": header.decode("ascii"), "header_hash_hex": batch.header.hash().hex(),
-            "signed_bytes_hex": signed_message(HEADER_CONTEXT_V2, header).hex(),
+            "signed_bytes_hex": signed_message(SEALED_HEADER_CONTEXT, header).hex(),
             "leaves": [b.leaf().decode("ascii") for b in batch.ballots],
             "spoiled_leaves": [s.leaf().decode("ascii") for s in batch.spoiled],
-            "file": encode_batch_v2(batch).decode("ascii")}
+            "file": encode_batch(batch).decode("ascii")}
 
 
 SOFTWARE_HASH_HEX = "33" * 32

@@ -8,7 +8,7 @@ import json
 
 from centralhelp import make_kiosk, post, running_node
 from kiosk.app.cliutil import call
-from kiosk.contract.batch_v2 import parse_any_batch
+from kiosk.contract.sealed_batch import parse_any_batch
 from kiosk.contract.crypto.encrypted_ballot import open_with_seed, parse_ballot_bytes
 from kiosk.contract.spoiled_qr import parse_spoiled_qr
 from kiosk.contract.tokens import Refused, RefusalReason, Valid
@@ -30,8 +30,8 @@ def check(station, style, payload, likes, now=NOW):
     return spoil_ballot(station, admitted, early, now), early
 
 
-def test_a_checked_ballot_is_spoiled_with_its_seed_and_the_voter_starts_over(store_election_v2, tmp_path):
-    tokens = store_election_v2
+def test_a_checked_ballot_is_spoiled_with_its_seed_and_the_voter_starts_over(store_election, tmp_path):
+    tokens = store_election
     root = make_station(tokens, tmp_path / "s")
     with Station.open(root) as station:
         e = station.election
@@ -77,8 +77,8 @@ def test_a_checked_ballot_is_spoiled_with_its_seed_and_the_voter_starts_over(sto
     assert code == 0, report["problems"]
 
 
-def test_the_node_accepts_the_spoiled_ballot_and_opens_it_from_the_paper_records_qr(central_v2, tmp_path):
-    c = central_v2
+def test_the_node_accepts_the_spoiled_ballot_and_opens_it_from_the_paper_records_qr(central, tmp_path):
+    c = central
     root = make_kiosk(c, tmp_path / "k")
     with Station.open(root) as station:
         e = station.election

@@ -1,8 +1,8 @@
-"""The node's decision on a batch of format 2, ``acceptance_v2.judge_v2``, called directly (facts in, verdict out).
+"""The node's decision on a batch of format 2, ``acceptance.judge``, called directly (facts in, verdict out).
 
 The facts are plain tables (a roll by token key, spenders, accepted headers); the signatures and
 proofs are checked by the node's real pool (:func:`sync.central.proof_pool.check_sealed_all`).
-The node-level tests go through HTTP and the stores (tests/test_node_v2.py).
+The node-level tests go through HTTP and the stores (tests/test_node.py).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 import pytest
 
 from ceremonyhelp import format2_body, format2_election
-from kiosk.contract.ballot_v2 import SEALED_BALLOT_V2_CONTEXT, SealedBallotV2, seal_ballot_v2, token_signing_key
+from kiosk.contract.ballot import SEALED_BALLOT_CONTEXT, SealedBallot, seal_ballot, token_signing_key
 from kiosk.contract.batch import BatchHeader
-from kiosk.contract.batch_v2 import SealedBatchV2, SpoiledBallot, build_batch_v2
+from kiosk.contract.sealed_batch import SealedBatch, SpoiledBallot, build_batch
 from kiosk.contract.crypto import group
 from kiosk.contract.crypto.encrypted_ballot import ballot_bytes, encrypt_ballot
 from kiosk.contract.election import parse_election
@@ -24,7 +24,6 @@ from kiosk.contract.merkle import leaf_hashes
 from kiosk.contract.roster import Roster, RosterEntry
 from kiosk.contract.ttabok import ttabok_spec
 from sync.central import acceptance as acc
-from sync.central import acceptance_v2 as acc2
 from sync.central.proof_pool import check_sealed_all
 
 ELECTION = format2_election(ttabok_spec(24), "11" * 32)
@@ -38,10 +37,10 @@ CTX = acc.NodeContext(ELECTION, "official", ROSTER)
 
 
 def ballot(n: int, style: str = "C001", kiosk: SigningKey = KIOSK, chosen=("P002",), ballot_id: bytes | None = None,
-           serial: bytes | None = None) -> SealedBallotV2:
+           serial: bytes | None = None) -> SealedBallot:
     ballot_id = ballot_id or os.urandom(16)
     encrypted = ballot_bytes(encrypt_ballot(Y, ELECTION, style, ballot_id.hex(), {"G01": list(chosen)}, os.urandom(32)))
-    return seal_ballot_v2(kiosk, ELECTION, serial or SERIALS[n], ballot_id, style, encrypted)
+    return seal_ballot(kiosk, ELECTION, serial or SERIALS[n], ballot_id, style, encrypted)
 
 
 @dataclass
@@ -60,25 +59,25 @@ class Facts:
         return acc.KioskFacts(acc.HeldBatch(same.hash(), True) if same else None,
                               self.accepted.get((header.kiosk_key_hex, header.number - 1)))
 
-    def token_facts_v2(self, batch: SealedBatchV2) -> acc2.TokenFactsV2:
+    def token_facts(self, batch: SealedBatch) -> acc.TokenFacts:
         self.asked.append("tokens")
         keys = [b.token_key for b in batch.ballots] + [s.ballot.token_key for s in batch.spoiled]
-        return acc2.TokenFactsV2({k: self.roll.get(k) for k in keys}, {k: self.spent[k] for k in keys if k in self.spent},
-                                 frozenset(b.token_key for b in batch.ballots if self.held.get(b.token_key) == b))
+        return acc.TokenFacts({k: self.roll.get(k) for k in keys}, {k: self.spent[k] for k in keys if k in self.spent},
+                              frozenset(b.token_key for b in batch.ballots if self.held.get(b.token_key) == b))
 
-    def ballot_failures(self, batch: SealedBatchV2) -> list[acc2.BallotFailure]:
+    def ballot_failures(self, batch: SealedBatch) -> list[acc.BallotFailure]:
         self.asked.append("proofs")
         kiosk = batch.header.kiosk_key_hex
         items = [(kiosk, b) for b in batch.ballots] + [(kiosk, s.ballot) for s in batch.spoiled]
-        return [acc2.BallotFailure(*f) for f in check_sealed_all(Y, ELECTION, items)]
+        return [acc.BallotFailure(*f) for f in check_sealed_all(Y, ELECTION, items)]
 
 
-def judged(batch: SealedBatchV2, facts: Facts | None = None) -> acc.Verdict:
-    return acc2.judge_v2(batch, CTX, leaf_hashes([b.leaf() for b in batch.ballots]), facts or Facts())
+def judged(batch: SealedBatch, facts: Facts | None = None) -> acc.Verdict:
+    return acc.judge(batch, CTX, leaf_hashes([b.leaf() for b in batch.ballots]), facts or Facts())
 
 
-def batch_of(ballots, spoiled=(), key: SigningKey = KIOSK, number: int = 1, previous=None) -> SealedBatchV2:
-    return build_batch_v2(key, ELECTION.fingerprint_hex, "official", number, previous, ballots, spoiled, False)
+def batch_of(ballots, spoiled=(), key: SigningKey = KIOSK, number: int = 1, previous=None) -> SealedBatch:
+    return build_batch(key, ELECTION.fingerprint_hex, "official", number, previous, ballots, spoiled, False)
 
 
 def test_a_good_batch_with_a_spoiled_ballot_is_accepted_and_its_token_may_still_be_cast():
@@ -125,11 +124,11 @@ def test_issue_21_a_roster_kiosk_with_the_boards_token_keys_cannot_replace_a_vot
     forged_id = os.urandom(16)
     encrypted = ballot_bytes(encrypt_ballot(Y, ELECTION, "C001", forged_id.hex(), {"G01": ["P003"]}, os.urandom(32)))
     own_token = token_signing_key(ELECTION.fingerprint, os.urandom(16))  # a signature it can make
-    half = SealedBallotV2(forged_id, "C001", encrypted, victim.token_key, b"", b"")
-    half = SealedBallotV2(forged_id, "C001", encrypted, victim.token_key,
-                          own_token.sign("kiosk-token-ballot/2", half.token_message()), b"")
-    forged = SealedBallotV2(half.ballot_id, half.style, half.encrypted, half.token_key, half.token_sig,
-                            OTHER.sign(SEALED_BALLOT_V2_CONTEXT, half.kiosk_message()))
+    half = SealedBallot(forged_id, "C001", encrypted, victim.token_key, b"", b"")
+    half = SealedBallot(forged_id, "C001", encrypted, victim.token_key,
+                        own_token.sign("kiosk-token-ballot/2", half.token_message()), b"")
+    forged = SealedBallot(half.ballot_id, half.style, half.encrypted, half.token_key, half.token_sig,
+                          OTHER.sign(SEALED_BALLOT_CONTEXT, half.kiosk_message()))
     facts = Facts(spent={victim.token_key: frozenset({KIOSK.verify_key.hex})})
     verdict = judged(batch_of([forged], key=OTHER), facts)
     assert (verdict.verdict, verdict.reason) == (acc.REJECTED, "bad_token_signature")
@@ -141,14 +140,14 @@ def test_a_ballot_signed_by_another_kiosk_and_a_ballot_whose_proofs_fail_are_ref
     assert judged(batch_of([ballot(0), ballot(1, kiosk=OTHER)])).reason == "bad_ballot_signature"
     good = ballot(2)
     moved_id = os.urandom(16)                                      # proofs bound to another ballot id
-    moved = seal_ballot_v2(KIOSK, ELECTION, SERIALS[2], moved_id, "C001", good.encrypted)
+    moved = seal_ballot(KIOSK, ELECTION, SERIALS[2], moved_id, "C001", good.encrypted)
     verdict = judged(batch_of([ballot(0), moved]))
     assert verdict.reason == "bad_proof" and moved_id.hex() in verdict.detail
 
 
 def test_the_first_failing_ballot_in_file_order_names_the_verdict():
-    bad = [ballot(1, kiosk=OTHER), seal_ballot_v2(KIOSK, ELECTION, SERIALS[2], os.urandom(16), "C001",
-                                                 ballot(2).encrypted)]
+    bad = [ballot(1, kiosk=OTHER), seal_ballot(KIOSK, ELECTION, SERIALS[2], os.urandom(16), "C001",
+                                               ballot(2).encrypted)]
     batch = batch_of([ballot(0)] + bad)
     first = min((b for b in batch.ballots if b.token_key != KEYS[0]), key=lambda b: b.ballot_id)
     verdict = judged(batch)
@@ -157,14 +156,14 @@ def test_the_first_failing_ballot_in_file_order_names_the_verdict():
 
 def test_wrong_lengths_unknown_styles_and_changed_roots_are_refused():
     short = ballot(0)
-    short = seal_ballot_v2(KIOSK, ELECTION, SERIALS[0], short.ballot_id, "C001", short.encrypted[:-1])
+    short = seal_ballot(KIOSK, ELECTION, SERIALS[0], short.ballot_id, "C001", short.encrypted[:-1])
     assert judged(batch_of([short])).reason == "bad_encrypted_length"
-    odd = seal_ballot_v2(KIOSK, ELECTION, SERIALS[0], os.urandom(16), "C999", ballot(0).encrypted)
+    odd = seal_ballot(KIOSK, ELECTION, SERIALS[0], os.urandom(16), "C999", ballot(0).encrypted)
     assert judged(batch_of([odd])).reason == "unknown_style"
     b = batch_of([ballot(0)], [SpoiledBallot(ballot(1), bytes(32))])
-    dropped = SealedBatchV2(b.header, b.signature, b.ballots, ())
+    dropped = SealedBatch(b.header, b.signature, b.ballots, ())
     assert judged(dropped).reason == "spoiled_root_mismatch"
-    swapped = SealedBatchV2(b.header, b.signature, (ballot(0),), b.spoiled)
+    swapped = SealedBatch(b.header, b.signature, (ballot(0),), b.spoiled)
     assert judged(swapped).reason == "merkle_root_mismatch"
 
 
@@ -192,14 +191,14 @@ def test_a_ballot_style_bound_to_other_stations_is_refused_at_the_node():
     assert acc.style_not_here(ctx, KIOSK.verify_key.hex, "C002") is None                        # not bound
     facts = Facts()
     lengths = {s.id: encrypted_length(election, s.id) for s in election.styles}
-    verdict = acc2.judge_tokens_v2(batch_of([ballot(0)]), ctx, lengths,
-                                   facts.token_facts_v2(batch_of([ballot(0)])))
+    verdict = acc.judge_tokens(batch_of([ballot(0)]), ctx, lengths,
+                               facts.token_facts(batch_of([ballot(0)])))
     assert (verdict.verdict, verdict.reason) == (acc.REJECTED, "style_not_here") and "S-0001" in verdict.detail
 
 
 def test_the_wrong_election_or_mode_and_an_unknown_kiosk_are_refused_before_the_store_is_asked():
-    cases = {"wrong_election": build_batch_v2(KIOSK, "ab" * 32, "official", 1, None, [ballot(0)], (), False),
-             "wrong_mode": build_batch_v2(KIOSK, ELECTION.fingerprint_hex, "test", 1, None, [ballot(0)], (), False),
+    cases = {"wrong_election": build_batch(KIOSK, "ab" * 32, "official", 1, None, [ballot(0)], (), False),
+             "wrong_mode": build_batch(KIOSK, ELECTION.fingerprint_hex, "test", 1, None, [ballot(0)], (), False),
              "unknown_kiosk": batch_of([ballot(0)], key=SigningKey(bytes(32)))}
     for reason, batch in cases.items():
         facts = Facts()

@@ -9,8 +9,8 @@ import os
 import pytest
 
 from ceremonyhelp import format2_election
-from kiosk.contract.ballot_v2 import SealedBallotV2, seal_ballot_v2
-from kiosk.contract.batch_v2 import SpoiledBallot, build_batch_v2
+from kiosk.contract.ballot import SealedBallot, seal_ballot
+from kiosk.contract.sealed_batch import SpoiledBallot, build_batch
 from kiosk.contract.keys import SigningKey
 from kiosk.contract.merkle import leaf_hashes
 from kiosk.contract.ttabok import ttabok_spec
@@ -21,8 +21,8 @@ KIOSK = SigningKey(bytes(range(32)))
 META = NodeMeta(ELECTION.fingerprint_hex, "ab" * 32, "official")
 
 
-def ballot(serial: bytes, style: str = "C001") -> SealedBallotV2:
-    return seal_ballot_v2(KIOSK, ELECTION, serial, os.urandom(16), style, os.urandom(300))
+def ballot(serial: bytes, style: str = "C001") -> SealedBallot:
+    return seal_ballot(KIOSK, ELECTION, serial, os.urandom(16), style, os.urandom(300))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -39,7 +39,7 @@ def store(request, tmp_path):
 
 
 def accept(store, number, ballots, spoiled=(), previous=None):
-    batch = build_batch_v2(KIOSK, ELECTION.fingerprint_hex, "official", number, previous, ballots, spoiled, False)
+    batch = build_batch(KIOSK, ELECTION.fingerprint_hex, "official", number, previous, ballots, spoiled, False)
     with store.transaction():
         store.add_accepted(batch.header, batch.signature, [(b, b.token_key) for b in batch.ballots],
                            leaf_hashes([b.leaf() for b in batch.ballots]))

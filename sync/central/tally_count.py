@@ -80,7 +80,7 @@ def read_partial_files(paths: Sequence[Path]) -> list[object]:
     return out
 
 
-def tally_v2(node: CentralNode, partial_files: Sequence[Path], override_open: bool = False) -> TallyReport:
+def tally_partials(node: CentralNode, partial_files: Sequence[Path], override_open: bool = False) -> TallyReport:
     """Step 2 (see the module docstring); the partials are added to the node's record."""
     key = ElectionKey.of(node.election)
     counted, still_open, _ = _counted(node, override_open)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from kiosk.contract.ballot_row_v2 import check_ballot_v2
-from kiosk.contract.ballot_v2 import SealedBallotV2, check_sealed_ballot_v2
+from kiosk.contract.ballot_row import check_ballot_record
+from kiosk.contract.ballot import SealedBallot, check_sealed_ballot
 from kiosk.contract.tracking import tracking_code
-from kiosk.contract.batch_v2 import SealedBatchV2, check_batch_v2, parse_any_batch
+from kiosk.contract.sealed_batch import SealedBatch, check_sealed_batch, parse_any_batch
 from kiosk.contract.canonical import parse_json
 from kiosk.contract.crypto.encrypted_ballot import open_with_seed, parse_ballot_bytes
 from kiosk.contract.keys import VerifyKey
@@ -17,13 +17,13 @@ from kiosk.station.station import Station
 from storehelp import NOW, choices, make_station, verify_json
 
 
-def opened(election, sealed: SealedBallotV2, seed: bytes) -> dict:
+def opened(election, sealed: SealedBallot, seed: bytes) -> dict:
     ballot = parse_ballot_bytes(sealed.encrypted, election, sealed.style, sealed.ballot_id.hex())
     return open_with_seed(election.election_public_key, election, ballot, seed)
 
 
-def test_a_cast_ballot_is_encrypted_with_proofs_signed_by_its_token_and_sealed_in_batch_format_2(store_election_v2, tmp_path):
-    tokens = store_election_v2
+def test_a_cast_ballot_is_encrypted_with_proofs_signed_by_its_token_and_sealed_in_batch_format_2(store_election, tmp_path):
+    tokens = store_election
     root = make_station(tokens, tmp_path / "s")
     with Station.open(root) as station:
         e = station.election
@@ -35,21 +35,21 @@ def test_a_cast_ballot_is_encrypted_with_proofs_signed_by_its_token_and_sealed_i
         roll = station.roll
         data = read_batch_file(station.data, "test", 1)
         parsed = parse_any_batch(data)
-        assert isinstance(parsed, SealedBatchV2) and parsed == batch and parsed.spoiled == ()
-        assert check_batch_v2(parsed, e.fingerprint_hex, key, None) == []
+        assert isinstance(parsed, SealedBatch) and parsed == batch and parsed.spoiled == ()
+        assert check_sealed_batch(parsed, e.fingerprint_hex, key, None) == []
         for b in parsed.ballots:
-            check_sealed_ballot_v2(b, e, key, e.election_public_key)   # both signatures and every proof
+            check_sealed_ballot(b, e, key, e.election_public_key)   # both signatures and every proof
             assert roll.lookup(b.token_key) == ("test", b.style)
         assert {c.tracking_code for c in casts} == {tracking_code(b.leaf_hash()) for b in parsed.ballots}
         for r in rows:                       # the twin: the selections in the clear, in the box only
-            assert parse_json(r.selections, "s") == choices(e, r.style) and check_ballot_v2(r, e, key) is None
+            assert parse_json(r.selections, "s") == choices(e, r.style) and check_ballot_record(r, e, key) is None
             assert r.serial.hex() not in data.decode() and r.selections.decode() not in data.decode()
     code, report = verify_json(root)
     assert code == 0, report["problems"]
 
 
-def test_the_encryption_made_during_review_is_used_and_its_seed_is_never_kept(store_election_v2, tmp_path):
-    tokens = store_election_v2
+def test_the_encryption_made_during_review_is_used_and_its_seed_is_never_kept(store_election, tmp_path):
+    tokens = store_election
     root = make_station(tokens, tmp_path / "s")
     with Station.open(root) as station:
         e = station.election
@@ -67,8 +67,8 @@ def test_the_encryption_made_during_review_is_used_and_its_seed_is_never_kept(st
             assert seed not in f.read_bytes(), f      # not in the store, its WAL, the outbox or anywhere
 
 
-def test_changed_selections_are_encrypted_again(store_election_v2, tmp_path):
-    tokens = store_election_v2
+def test_changed_selections_are_encrypted_again(store_election, tmp_path):
+    tokens = store_election
     root = make_station(tokens, tmp_path / "s")
     with Station.open(root) as station:
         e = station.election
@@ -81,8 +81,8 @@ def test_changed_selections_are_encrypted_again(store_election_v2, tmp_path):
         assert parse_json(prepared.record.selections, "s") == choices(e, style, 3)
 
 
-def test_the_token_is_spent_once_by_its_key(store_election_v2, tmp_path):
-    tokens = store_election_v2
+def test_the_token_is_spent_once_by_its_key(store_election, tmp_path):
+    tokens = store_election
     root = make_station(tokens, tmp_path / "s")
     with Station.open(root) as station:
         style, payload = tokens.test[2]
@@ -91,8 +91,8 @@ def test_the_token_is_spent_once_by_its_key(store_election_v2, tmp_path):
         assert not isinstance(again, Cast) and again.reason.value == "already_used"
 
 
-def test_kiosk_verify_names_a_row_whose_twin_was_changed(store_election_v2, tmp_path):
-    tokens = store_election_v2
+def test_kiosk_verify_names_a_row_whose_twin_was_changed(store_election, tmp_path):
+    tokens = store_election
     root = make_station(tokens, tmp_path / "s")
     with Station.open(root) as station:
         e = station.election
@@ -102,17 +102,17 @@ def test_kiosk_verify_names_a_row_whose_twin_was_changed(store_election_v2, tmp_
         changed = type(row)(row.ballot_id, row.token_ref, row.serial, row.style,
                             b'{"' + e.style(style).contests[0].encode() + b'":[]}', row.sealed, row.sealed_sig,
                             row.signature)
-        assert check_ballot_v2(changed, e, VerifyKey(station.key.verify_key.raw)) == \
+        assert check_ballot_record(changed, e, VerifyKey(station.key.verify_key.raw)) == \
             "the ballot's kiosk signature does not verify"
 
 
 # -- the booth: the encryption starts when the review screen shows ---------------------------------
 
-def test_the_review_screen_starts_the_encryption(store_election_v2):
+def test_the_review_screen_starts_the_encryption(store_election):
     from booth_ui import flow as f
     from test_booth_flow import go, state_in
 
-    election = store_election_v2.election
+    election = store_election.election
     state, _ = go(state_in(f.Screen.ATTRACT), f.CodeScanned("KT1OAAAAAAAAABCDEFGHIJKLMNOPQRSTUVWXYZ"),
                   f.TokenAccepted("C001"), f.Choose("G01", "P002"), election=election)
     state, effects = f.step(state, f.ToReview(), 0, election)
@@ -121,11 +121,11 @@ def test_the_review_screen_starts_the_encryption(store_election_v2):
     assert early == [f.PrepareEncryption(state.vote.payload, "C001", state.vote.as_dict(election))]
 
 
-def test_the_booth_port_casts_the_encryption_made_during_review(store_election_v2, tmp_path):
+def test_the_booth_port_casts_the_encryption_made_during_review(store_election, tmp_path):
     from booth_ui import flow as f
     from kiosk.app.port import StationPort
 
-    tokens = store_election_v2
+    tokens = store_election
     root = make_station(tokens, tmp_path / "s")
     with Station.open(root) as station:
         port = StationPort(station, None, clock=lambda: NOW)
@@ -148,16 +148,16 @@ def test_the_booth_port_casts_the_encryption_made_during_review(store_election_v
         assert left.ballot_id not in {r.ballot_id for r in station.store.ballots()}
 
 
-def test_the_outbox_of_a_format_2_station_is_read_back_with_its_headers(store_election_v2, tmp_path):
+def test_the_outbox_of_a_format_2_station_is_read_back_with_its_headers(store_election, tmp_path):
     """Closing and delivery read the outbox's headers: a format-2 header (with its spoiled fields) must read."""
-    from kiosk.contract.batch_v2 import BatchHeaderV2
+    from kiosk.contract.sealed_batch import SealedBatchHeader
     from kiosk.station.delivery import outbox_batches
-    tokens = store_election_v2
+    tokens = store_election
     root = make_station(tokens, tmp_path / "s")
     with Station.open(root) as station:
         for s, p in tokens.test[:3]:
             assert isinstance(cast(station, p, choices(station.election, s), NOW), Cast)
         close_polls(station, NOW + 60)
         batches = outbox_batches(station.data, "test")
-        assert batches and all(isinstance(b.header, BatchHeaderV2) for b in batches)
+        assert batches and all(isinstance(b.header, SealedBatchHeader) for b in batches)
         assert batches[-1].header.polls_closed

@@ -8,7 +8,7 @@ import pytest
 
 from ceremonyhelp import format2_package
 from kiosk.app.cliutil import call
-from kiosk.contract.ballot_v2 import token_signing_key
+from kiosk.contract.ballot import token_signing_key
 from kiosk.contract.merkle import leaf_hash, root_from_leaf_hashes
 from kiosk.contract.minting import mint_tokens
 from kiosk.contract.roll import roll_leaf

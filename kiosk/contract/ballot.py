@@ -16,8 +16,8 @@ What leaves the kiosk in format 2 (the canonical JSON of)::
   object without sig_b64)``.
 
 The Merkle leaf is the canonical JSON of the whole object; the tracking code is its hash as before.
-The kiosk casts these (:mod:`kiosk.contract.ballot_row_v2` is its
-ballot-box row); the node judges them in batch format 2 (:mod:`kiosk.contract.batch_v2`).
+The kiosk casts these (:mod:`kiosk.contract.ballot_row` is its
+ballot-box row); the node judges them in batch format 2 (:mod:`kiosk.contract.sealed_batch`).
 """
 
 from __future__ import annotations
@@ -33,12 +33,12 @@ from kiosk.contract.tokens import TOKEN_KEY_CONTEXT, token_signing_key  # noqa: 
 from kiosk.errors import FormatError, ProofError, SignatureError
 
 TOKEN_BALLOT_CONTEXT = "kiosk-token-ballot/2"
-SEALED_BALLOT_V2_CONTEXT = "kiosk-sealed-ballot/2"
+SEALED_BALLOT_CONTEXT = "kiosk-sealed-ballot/2"
 FIELDS = frozenset({"ballot_id_hex", "encrypted_b64", "sig_b64", "style", "token_key_hex", "token_sig_b64"})
 
 
 @dataclass(frozen=True)
-class SealedBallotV2:
+class SealedBallot:
     """A format-2 ballot as it leaves the kiosk."""
 
     ballot_id: bytes
@@ -73,22 +73,22 @@ class SealedBallotV2:
         return leaf_hash(self.leaf())
 
     def signature_valid(self, key: VerifyKey) -> bool:
-        """True when ``key`` (the kiosk's) signed this ballot; the token's signature is :func:`check_sealed_ballot_v2`'s."""
-        return key.is_valid(SEALED_BALLOT_V2_CONTEXT, self.kiosk_message(), self.sig)
+        """True when ``key`` (the kiosk's) signed this ballot; the token's signature is :func:`check_sealed_ballot`'s."""
+        return key.is_valid(SEALED_BALLOT_CONTEXT, self.kiosk_message(), self.sig)
 
 
-def seal_ballot_v2(kiosk: SigningKey, election: Election, serial: bytes, ballot_id: bytes, style: str,
-                   encrypted: bytes) -> SealedBallotV2:
+def seal_ballot(kiosk: SigningKey, election: Election, serial: bytes, ballot_id: bytes, style: str,
+                encrypted: bytes) -> SealedBallot:
     """Sign an encrypted ballot with the token's key (from its serial) and the kiosk's key."""
     token = token_signing_key(election.fingerprint, serial)
-    unsigned = SealedBallotV2(ballot_id, style, encrypted, token.verify_key.raw, b"", b"")
+    unsigned = SealedBallot(ballot_id, style, encrypted, token.verify_key.raw, b"", b"")
     token_sig = token.sign(TOKEN_BALLOT_CONTEXT, unsigned.token_message())
-    half = SealedBallotV2(ballot_id, style, encrypted, token.verify_key.raw, token_sig, b"")
-    return SealedBallotV2(ballot_id, style, encrypted, token.verify_key.raw, token_sig,
-                          kiosk.sign(SEALED_BALLOT_V2_CONTEXT, half.kiosk_message()))
+    half = SealedBallot(ballot_id, style, encrypted, token.verify_key.raw, token_sig, b"")
+    return SealedBallot(ballot_id, style, encrypted, token.verify_key.raw, token_sig,
+                        kiosk.sign(SEALED_BALLOT_CONTEXT, half.kiosk_message()))
 
 
-def parse_sealed_ballot_v2(data: bytes, election: Election, what: str = "the ballot") -> SealedBallotV2:
+def parse_sealed_ballot(data: bytes, election: Election, what: str = "the ballot") -> SealedBallot:
     """Parse a leaf strictly: exactly the fields, canonical bytes, the style's encrypted length."""
     value = parse_json(data, what)
     if not isinstance(value, dict) or set(value) != FIELDS:
@@ -96,8 +96,8 @@ def parse_sealed_ballot_v2(data: bytes, election: Election, what: str = "the bal
     style = value["style"]
     if not isinstance(style, str) or election.style(style) is None:
         raise FormatError(f"{what}: ballot style {str(style)[:40]!r} is not in this election", "use this election's package")
-    ballot = SealedBallotV2(from_hex(value["ballot_id_hex"], f"{what}.ballot_id_hex", 16), style,
-                            from_b64url(value["encrypted_b64"], f"{what}.encrypted_b64"),
+    ballot = SealedBallot(from_hex(value["ballot_id_hex"], f"{what}.ballot_id_hex", 16), style,
+                          from_b64url(value["encrypted_b64"], f"{what}.encrypted_b64"),
                             from_hex(value["token_key_hex"], f"{what}.token_key_hex", 32),
                             from_b64url(value["token_sig_b64"], f"{what}.token_sig_b64"),
                             from_b64url(value["sig_b64"], f"{what}.sig_b64"))
@@ -110,23 +110,23 @@ def parse_sealed_ballot_v2(data: bytes, election: Election, what: str = "the bal
     return ballot
 
 
-def check_signatures_v2(ballot: SealedBallotV2, kiosk: VerifyKey) -> None:
+def check_signatures(ballot: SealedBallot, kiosk: VerifyKey) -> None:
     """The token's and the kiosk's signatures (no proofs): :class:`SignatureError` naming the ballot."""
     name = ballot.ballot_id.hex()
     if not VerifyKey(ballot.token_key).is_valid(TOKEN_BALLOT_CONTEXT, ballot.token_message(), ballot.token_sig):
         raise SignatureError(f"ballot {name}: the token's signature does not verify",
                              "the ballot was not made with this token, or it was altered")
-    if not kiosk.is_valid(SEALED_BALLOT_V2_CONTEXT, ballot.kiosk_message(), ballot.sig):
+    if not kiosk.is_valid(SEALED_BALLOT_CONTEXT, ballot.kiosk_message(), ballot.sig):
         raise SignatureError(f"ballot {name}: the kiosk's signature does not verify", "the ballot was altered")
 
 
-def check_sealed_ballot_v2(ballot: SealedBallotV2, election: Election, kiosk: VerifyKey, public_key: bytes) -> None:
+def check_sealed_ballot(ballot: SealedBallot, election: Election, kiosk: VerifyKey, public_key: bytes) -> None:
     """Both signatures, then every proof. Roll membership of ``token_key`` is the caller's check.
 
     Raises :class:`SignatureError` or :class:`ProofError` naming the ballot and what failed.
     """
     name = ballot.ballot_id.hex()
-    check_signatures_v2(ballot, kiosk)
+    check_signatures(ballot, kiosk)
     try:
         verify_ballot(public_key, election, parse_ballot_bytes(ballot.encrypted, election, ballot.style, name))
     except FormatError as e:

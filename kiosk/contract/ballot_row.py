@@ -5,7 +5,7 @@ A row of the ``ballots`` table holds:
 - ``ballot_id``: 16 random bytes (the paper record prints it),
 - ``token_ref``: the token key (what the roll lists; UNIQUE, so a token is spent once),
 - ``serial``, ``style``, ``selections`` (canonical JSON: the kiosk's twin of the paper box),
-- ``sealed``: the leaf of the :class:`~kiosk.contract.ballot_v2.SealedBallotV2` (encrypted ballot
+- ``sealed``: the leaf of the :class:`~kiosk.contract.ballot.SealedBallot` (encrypted ballot
   with its proofs, token key and signature, kiosk signature), ``sealed_sig``: its kiosk signature,
 - ``signature``: the kiosk key over ``"kiosk-ballot-row/2" 0x00 || canonical({ballot_id_hex,
   sealed_b64, selections, serial_hex, style})``.
@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from kiosk.contract.ballot_v2 import SealedBallotV2, check_sealed_ballot_v2, parse_sealed_ballot_v2, seal_ballot_v2
+from kiosk.contract.ballot import SealedBallot, check_sealed_ballot, parse_sealed_ballot, seal_ballot
 from kiosk.contract.canonical import b64url, canonical_bytes, from_b64url, from_hex, parse_json
 from kiosk.contract.crypto.encrypted_ballot import ballot_bytes, encrypt_ballot
 from kiosk.contract.election import Election
@@ -30,7 +30,7 @@ from kiosk.contract.rules import check_selections
 from kiosk.contract.tokens import token_signing_key
 from kiosk.errors import FormatError, KioskError
 
-ROW_CONTEXT_V2 = "kiosk-ballot-row/2"
+ROW_CONTEXT = "kiosk-ballot-row/2"
 BALLOT_ID_BYTES = 16
 _LEAF_TEXT = ("ballot_id_hex", "style", "encrypted_b64", "token_key_hex", "token_sig_b64", "sig_b64")
 NONCE_SEED_BYTES = 32
@@ -64,8 +64,8 @@ def prepare_encryption(election: Election, style: str, selections: bytes, ballot
     return PreparedEncryption(ballot_id, style, selections, ballot_bytes(encrypted), nonce_seed)
 
 
-def sealed_of(leaf: bytes) -> SealedBallotV2:
-    """The sealed ballot of a stored leaf (the kiosk wrote it; :func:`check_ballot_v2` checks it strictly).
+def sealed_of(leaf: bytes) -> SealedBallot:
+    """The sealed ballot of a stored leaf (the kiosk wrote it; :func:`check_ballot_record` checks it strictly).
 
     A damaged leaf raises FormatError (never KeyError): ``kiosk verify`` names it and goes on.
     """
@@ -73,13 +73,13 @@ def sealed_of(leaf: bytes) -> SealedBallotV2:
     if not isinstance(v, dict) or not all(isinstance(v.get(k), str) for k in _LEAF_TEXT):
         raise FormatError("the stored sealed ballot is damaged: it lacks a field or has one of another type",
                           hint="the store was changed outside the kiosk: keep it as evidence and report it")
-    return SealedBallotV2(from_hex(v["ballot_id_hex"], "ballot_id_hex", 16), v["style"],
-                          from_b64url(v["encrypted_b64"], "encrypted_b64"), from_hex(v["token_key_hex"], "token_key_hex", 32),
+    return SealedBallot(from_hex(v["ballot_id_hex"], "ballot_id_hex", 16), v["style"],
+                        from_b64url(v["encrypted_b64"], "encrypted_b64"), from_hex(v["token_key_hex"], "token_key_hex", 32),
                           from_b64url(v["token_sig_b64"], "token_sig_b64"), from_b64url(v["sig_b64"], "sig_b64"))
 
 
 @dataclass(frozen=True)
-class BallotRecordV2:
+class BallotRecord:
     """One row of the ballot box (its columns: the module docstring)."""
 
     ballot_id: bytes
@@ -92,15 +92,15 @@ class BallotRecordV2:
     signature: bytes
 
     @property
-    def sealed_ballot(self) -> SealedBallotV2:
+    def sealed_ballot(self) -> SealedBallot:
         """What leaves the kiosk: the encrypted ballot, never the plain selections nor the serial."""
         return sealed_of(self.sealed)
 
     def __repr__(self) -> str:  # selections and serials are secret: never print them
-        return f"BallotRecordV2(style={self.style})"
+        return f"BallotRecord(style={self.style})"
 
 
-def twin_problem(record: BallotRecordV2, election: Election) -> str | None:
+def twin_problem(record: BallotRecord, election: Election) -> str | None:
     """What is wrong with a row's style and selections (the digital twin), or None."""
     if not isinstance(record.style, str) or election.style(record.style) is None:
         return "the ballot style is not in this election"
@@ -122,17 +122,17 @@ def row_message(ballot_id: bytes, serial: bytes, style: str, selections: bytes, 
                             "style": style})
 
 
-def make_ballot_v2(key: SigningKey, election: Election, serial: bytes, prepared: PreparedEncryption) -> BallotRecordV2:
+def make_ballot(key: SigningKey, election: Election, serial: bytes, prepared: PreparedEncryption) -> BallotRecord:
     """Seal a prepared encryption with the token's and the kiosk's keys, and sign the row."""
-    sealed = seal_ballot_v2(key, election, serial, prepared.ballot_id, prepared.style, prepared.encrypted)
+    sealed = seal_ballot(key, election, serial, prepared.ballot_id, prepared.style, prepared.encrypted)
     leaf = sealed.leaf()
-    signature = key.sign(ROW_CONTEXT_V2, row_message(prepared.ballot_id, serial, prepared.style,
-                                                     prepared.selections, leaf))
-    return BallotRecordV2(prepared.ballot_id, sealed.token_key, serial, prepared.style, prepared.selections,
-                          leaf, sealed.sig, signature)
+    signature = key.sign(ROW_CONTEXT, row_message(prepared.ballot_id, serial, prepared.style,
+                                                  prepared.selections, leaf))
+    return BallotRecord(prepared.ballot_id, sealed.token_key, serial, prepared.style, prepared.selections,
+                        leaf, sealed.sig, signature)
 
 
-def check_ballot_v2(record: BallotRecordV2, election: Election, key: VerifyKey) -> str | None:
+def check_ballot_record(record: BallotRecord, election: Election, key: VerifyKey) -> str | None:
     """What is wrong with a ballot-box row, or None when every part verifies (signatures and every proof).
 
     Whether the ciphertexts hold the twin's selections cannot be checked: the seed is gone on
@@ -147,17 +147,17 @@ def check_ballot_v2(record: BallotRecordV2, election: Election, key: VerifyKey) 
     if wrong:
         return wrong
     try:
-        sealed = parse_sealed_ballot_v2(record.sealed, election, "the sealed ballot")
+        sealed = parse_sealed_ballot(record.sealed, election, "the sealed ballot")
     except KioskError as e:
         return e.message
     if (sealed.ballot_id, sealed.style, sealed.token_key, sealed.sig) != \
             (record.ballot_id, record.style, record.token_ref, record.sealed_sig):
         return "the sealed ballot is not this row's (id, style, token key or signature differ)"
     try:
-        check_sealed_ballot_v2(sealed, election, key, election.election_public_key)
+        check_sealed_ballot(sealed, election, key, election.election_public_key)
     except KioskError as e:
         return e.message
     message = row_message(record.ballot_id, record.serial, record.style, record.selections, record.sealed)
-    if not key.is_valid(ROW_CONTEXT_V2, message, record.signature):
+    if not key.is_valid(ROW_CONTEXT, message, record.signature):
         return "the ballot's kiosk signature does not verify"
     return None

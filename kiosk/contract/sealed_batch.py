@@ -10,7 +10,7 @@ What leaves a kiosk (issues 14 and 21), exactly the canonical JSON (no trailing 
      "header_sig_b64": Ed25519 by the kiosk key over "kiosk-batch-header/2" 0x00 || canonical(header),
      "spoiled": [{"ballot": SEALED BALLOT/2, "nonce_seed_b64": 32 bytes}, ...]}   strictly increasing ballot_id
 
-SEALED BALLOT/2 is :class:`kiosk.contract.ballot_v2.SealedBallotV2` (token key, token signature,
+SEALED BALLOT/2 is :class:`kiosk.contract.ballot.SealedBallot` (token key, token signature,
 kiosk signature over an encrypted ballot; never a serial, never the selections). Its canonical
 JSON is a Merkle leaf; ``merkle_root_hex`` is the RFC 6962 root over the cast ballots in file
 order (these are the board's leaves) and ``spoiled_root_hex`` the root over the spoiled entries'
@@ -18,7 +18,7 @@ canonical JSON. A spoiled ballot is one the voter chose to check (Benaloh): its 
 anyone open it; it never counts and never spends its token. The header's common fields, the chain and the
 sorted order (which reveals no casting order) are :mod:`kiosk.contract.batch`'s.
 
-:func:`parse_batch_v2` is strict and needs no election: anything but exactly this shape, in
+:func:`parse_batch` is strict and needs no election: anything but exactly this shape, in
 exactly these bytes, is a :class:`FormatError` naming the first problem. What depends on the
 election (the style exists, the encrypted ballot's length, the proofs, the roll) is the node's
 (:mod:`sync.central.acceptance`). Details in docs/formats.md, "Sealed batch, format 2".
@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, Sequence
 
-from kiosk.contract.ballot_v2 import FIELDS as BALLOT_FIELDS, SealedBallotV2
+from kiosk.contract.ballot import FIELDS as BALLOT_FIELDS, SealedBallot
 from kiosk.contract.batch import (HEADER_FORMAT, NO_PREVIOUS, BatchHeader, BatchProblem, SignedHeader, _canonical_text,
                                   _count, _fields, check_batch, header_from_json, header_signature,
                                   read_format_1_header, read_top)
@@ -39,8 +39,8 @@ from kiosk.contract.keys import SigningKey, VerifyKey
 from kiosk.contract.merkle import merkle_root
 from kiosk.errors import FormatError
 
-BATCH_FORMAT_V2 = "kiosk-batch/2"
-HEADER_FORMAT_V2 = HEADER_CONTEXT_V2 = "kiosk-batch-header/2"
+BATCH_FORMAT = "kiosk-batch/2"
+SEALED_HEADER_FORMAT = SEALED_HEADER_CONTEXT = "kiosk-batch-header/2"
 MAX_ENCRYPTED_BYTES = 1 << 20  # the node checks the style's exact length; this bounds what is decoded first
 SEED_BYTES = 32  # kiosk.contract.crypto.encrypted_ballot's nonce seed
 _TOP_FIELDS = frozenset({"ballots", "format", "header", "header_sig_b64", "spoiled"})
@@ -48,16 +48,16 @@ _SPOILED_FIELDS = frozenset({"ballot", "nonce_seed_b64"})
 
 
 @dataclass(frozen=True)
-class BatchHeaderV2(BatchHeader):
+class SealedBatchHeader(BatchHeader):
     """The signed header of a batch: the common fields plus the spoiled ballots' count and root."""
 
     spoiled: int
     spoiled_root_hex: str
-    context: ClassVar[str] = HEADER_CONTEXT_V2
+    context: ClassVar[str] = SEALED_HEADER_CONTEXT
 
     def to_json(self) -> dict:
         """The header object, as it is signed and hashed."""
-        return dict(super().to_json(), format=HEADER_FORMAT_V2, spoiled=self.spoiled,
+        return dict(super().to_json(), format=SEALED_HEADER_FORMAT, spoiled=self.spoiled,
                     spoiled_root_hex=self.spoiled_root_hex)
 
 
@@ -65,7 +65,7 @@ class BatchHeaderV2(BatchHeader):
 class SpoiledBallot:
     """A ballot the voter checked instead of casting: the sealed ballot and the seed of its nonces."""
 
-    ballot: SealedBallotV2
+    ballot: SealedBallot
     nonce_seed: bytes
 
     def to_json(self) -> dict:
@@ -78,53 +78,53 @@ class SpoiledBallot:
 
 
 @dataclass(frozen=True)
-class SealedBatchV2:
+class SealedBatch:
     """A parsed or built format-2 batch: header, signature, cast and spoiled ballots, each in id order."""
 
-    header: BatchHeaderV2
+    header: SealedBatchHeader
     signature: bytes
-    ballots: tuple[SealedBallotV2, ...]
+    ballots: tuple[SealedBallot, ...]
     spoiled: tuple[SpoiledBallot, ...]
 
 
-def build_batch_v2(key: SigningKey, election_hex: str, mode: str, number: int, previous: BatchHeader | None,
-                   ballots: Sequence[SealedBallotV2], spoiled: Sequence[SpoiledBallot],
-                   polls_closed: bool) -> SealedBatchV2:
+def build_batch(key: SigningKey, election_hex: str, mode: str, number: int, previous: BatchHeader | None,
+                ballots: Sequence[SealedBallot], spoiled: Sequence[SpoiledBallot],
+                   polls_closed: bool) -> SealedBatch:
     """Make and sign batch ``number`` (any order in: both lists are put in ballot_id order)."""
     cast = tuple(sorted(ballots, key=lambda b: b.ballot_id))
     checked = tuple(sorted(spoiled, key=lambda s: s.ballot.ballot_id))
-    header = BatchHeaderV2(
+    header = SealedBatchHeader(
         election_hex=election_hex, kiosk_key_hex=key.verify_key.hex, mode=mode, number=number,
         prev_header_hex=(previous.hash() if previous else NO_PREVIOUS).hex(), count=len(cast),
         cumulative=(previous.cumulative if previous else 0) + len(cast),
         merkle_root_hex=merkle_root(b.leaf() for b in cast).hex(), polls_closed=polls_closed,
         spoiled=len(checked), spoiled_root_hex=merkle_root(s.leaf() for s in checked).hex())
-    return SealedBatchV2(header, key.sign(HEADER_CONTEXT_V2, header.encoded()), cast, checked)
+    return SealedBatch(header, key.sign(SEALED_HEADER_CONTEXT, header.encoded()), cast, checked)
 
 
-def encode_batch_v2(batch: SealedBatchV2) -> bytes:
+def encode_batch(batch: SealedBatch) -> bytes:
     """The batch file's bytes."""
-    return canonical_bytes({"ballots": [b.to_json() for b in batch.ballots], "format": BATCH_FORMAT_V2,
+    return canonical_bytes({"ballots": [b.to_json() for b in batch.ballots], "format": BATCH_FORMAT,
                             "header": batch.header.to_json(), "header_sig_b64": b64url(batch.signature),
                             "spoiled": [s.to_json() for s in batch.spoiled]})
 
 
-def header_v2_from_json(value: Any) -> BatchHeaderV2:
+def sealed_header_from_json(value: Any) -> SealedBatchHeader:
     """Check and read a parsed header object (FormatError naming the first problem)."""
     d = _fields(value, {"count", "cumulative", "election_hex", "format", "kiosk_key_hex", "merkle_root_hex", "mode",
                         "number", "polls_closed", "prev_header_hex", "spoiled", "spoiled_root_hex"}, "header")
-    if d["format"] != HEADER_FORMAT_V2:
+    if d["format"] != SEALED_HEADER_FORMAT:
         raise FormatError(f"the batch header has format {str(d['format'])[:40]!r}; this version reads "
-                          f"{HEADER_FORMAT_V2!r}", hint="update the software that reads this batch")
+                          f"{SEALED_HEADER_FORMAT!r}", hint="update the software that reads this batch")
     common = {k: v for k, v in d.items() if k not in ("spoiled", "spoiled_root_hex")}
     h = header_from_json(dict(common, format=HEADER_FORMAT))  # the common fields' rules
     from_hex(d["spoiled_root_hex"], "header.spoiled_root_hex", 32)
-    return BatchHeaderV2(h.election_hex, h.kiosk_key_hex, h.mode, h.number, h.prev_header_hex, h.count, h.cumulative,
-                         h.merkle_root_hex, h.polls_closed, _count(d["spoiled"], "header.spoiled", 0),
+    return SealedBatchHeader(h.election_hex, h.kiosk_key_hex, h.mode, h.number, h.prev_header_hex, h.count, h.cumulative,
+                             h.merkle_root_hex, h.polls_closed, _count(d["spoiled"], "header.spoiled", 0),
                          d["spoiled_root_hex"])
 
 
-def _ballot(value: Any, what: str) -> SealedBallotV2:
+def _ballot(value: Any, what: str) -> SealedBallot:
     d = _fields(value, set(BALLOT_FIELDS), what)
     if not isinstance(d["style"], str) or not ID_PATTERN.match(d["style"]):
         raise FormatError(f"{what}.style is not a ballot style id")
@@ -136,8 +136,8 @@ def _ballot(value: Any, what: str) -> SealedBallotV2:
         sigs.append(from_b64url(d[name], f"{what}.{name}"))
         if len(sigs[-1]) != 64:
             raise FormatError(f"{what}.{name} must be a 64-byte signature")
-    return SealedBallotV2(from_hex(d["ballot_id_hex"], f"{what}.ballot_id_hex", 16), d["style"], encrypted,
-                          from_hex(d["token_key_hex"], f"{what}.token_key_hex", 32), sigs[0], sigs[1])
+    return SealedBallot(from_hex(d["ballot_id_hex"], f"{what}.ballot_id_hex", 16), d["style"], encrypted,
+                        from_hex(d["token_key_hex"], f"{what}.token_key_hex", 32), sigs[0], sigs[1])
 
 
 def _spoiled(value: Any, what: str) -> SpoiledBallot:
@@ -153,7 +153,7 @@ def _increasing(ids: list[bytes], what: str) -> None:
         raise FormatError(f"the {what} are not in strictly increasing ballot_id order")
 
 
-def parse_batch_v2(data: bytes) -> SealedBatchV2:
+def parse_batch(data: bytes) -> SealedBatch:
     """Parse batch file bytes strictly; raises only :class:`FormatError`.
 
     Every field is checked to be the one text of its value (lowercase hex of the right length,
@@ -164,8 +164,8 @@ def parse_batch_v2(data: bytes) -> SealedBatchV2:
     """
     if not isinstance(data, bytes):
         raise FormatError("a batch is bytes")
-    top = read_top(data, set(_TOP_FIELDS), BATCH_FORMAT_V2)
-    header = header_v2_from_json(top["header"])
+    top = read_top(data, set(_TOP_FIELDS), BATCH_FORMAT)
+    header = sealed_header_from_json(top["header"])
     signature = header_signature(top)
     for name in ("ballots", "spoiled"):
         if not isinstance(top[name], list):
@@ -183,7 +183,7 @@ def parse_batch_v2(data: bytes) -> SealedBatchV2:
     if _canonical_text(top) != data:
         parse_json(data, "the batch")  # a duplicate key is named as such
         raise FormatError("the batch is not in canonical form (key order, spacing or encoding differ)")
-    return SealedBatchV2(header, signature, ballots, spoiled)
+    return SealedBatch(header, signature, ballots, spoiled)
 
 
 def batch_format(data: bytes) -> str:
@@ -192,10 +192,10 @@ def batch_format(data: bytes) -> str:
     Only a dispatch: the parser of that format then checks every byte, so a body that lies about
     its format is refused by that parser.
     """
-    return BATCH_FORMAT_V2 if b'"format":"kiosk-batch/2"' in data else "kiosk-batch/1"
+    return BATCH_FORMAT if b'"format":"kiosk-batch/2"' in data else "kiosk-batch/1"
 
 
-def parse_any_batch(data: bytes) -> SealedBatchV2 | SignedHeader:
+def parse_any_batch(data: bytes) -> SealedBatch | SignedHeader:
     """A batch as a node receives it: format 2 parsed strictly, format 1 only as far as its refusal needs.
 
     A format-1 batch gives its :class:`~kiosk.contract.batch.SignedHeader` (no ballots): the node
@@ -203,16 +203,16 @@ def parse_any_batch(data: bytes) -> SealedBatchV2 | SignedHeader:
     """
     if not isinstance(data, bytes):
         raise FormatError("a batch is bytes")
-    return parse_batch_v2(data) if batch_format(data) == BATCH_FORMAT_V2 else read_format_1_header(data)
+    return parse_batch(data) if batch_format(data) == BATCH_FORMAT else read_format_1_header(data)
 
 
-def check_batch_v2(batch: SealedBatchV2, election_hex: str, kiosk_key: VerifyKey,
-                   previous: BatchHeader | None) -> list[BatchProblem]:
+def check_sealed_batch(batch: SealedBatch, election_hex: str, kiosk_key: VerifyKey,
+                       previous: BatchHeader | None) -> list[BatchProblem]:
     """Every reason a parsed batch does not verify as a chain link; empty when it does.
 
     :func:`kiosk.contract.batch.check_batch`'s rules (election, kiosk, header signature, cast
     ballots' Merkle root, chain) and the spoiled ballots' root. The ballots' signatures and proofs need the election and the roll:
-    they are the node's checks (:func:`kiosk.contract.ballot_v2.check_sealed_ballot_v2`).
+    they are the node's checks (:func:`kiosk.contract.ballot.check_sealed_ballot`).
     """
     problems = check_batch(batch, election_hex, kiosk_key, previous)
     if merkle_root(s.leaf() for s in batch.spoiled).hex() != batch.header.spoiled_root_hex:

@@ -1,4 +1,4 @@
-"""Batch format 2 (kiosk/contract/batch_v2.py): round trip, strict parsing (property tests), check_batch_v2."""
+"""Batch format 2 (kiosk/contract/sealed_batch.py): round trip, strict parsing (property tests), check_sealed_batch."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ceremonyhelp import format2_election
-from kiosk.contract.ballot_v2 import SealedBallotV2, check_sealed_ballot_v2, seal_ballot_v2
-from kiosk.contract.batch_v2 import (BatchHeaderV2, SpoiledBallot, build_batch_v2, header_v2_from_json,
-                                     check_batch_v2, encode_batch_v2, parse_any_batch, parse_batch_v2)
+from kiosk.contract.ballot import SealedBallot, check_sealed_ballot, seal_ballot
+from kiosk.contract.sealed_batch import (SealedBatchHeader, SpoiledBallot, build_batch, sealed_header_from_json,
+                                         check_sealed_batch, encode_batch, parse_any_batch, parse_batch)
 from kiosk.contract.canonical import parse_json
 from kiosk.contract.crypto import group
 from kiosk.contract.crypto.encrypted_ballot import ballot_bytes, encrypt_ballot
@@ -26,33 +26,33 @@ KEY = SigningKey(bytes(range(32)))
 E = ELECTION.fingerprint_hex
 
 
-def ballot(i: int, chosen=("P002",), key: SigningKey = KEY) -> tuple[SealedBallotV2, bytes]:
+def ballot(i: int, chosen=("P002",), key: SigningKey = KEY) -> tuple[SealedBallot, bytes]:
     ballot_id, seed = bytes([i]) * 16, bytes([i]) * 32
     encrypted = ballot_bytes(encrypt_ballot(Y, ELECTION, "C001", ballot_id.hex(), {"G01": list(chosen)}, seed))
-    return seal_ballot_v2(key, ELECTION, bytes([255 - i]) * 16, ballot_id, "C001", encrypted), seed
+    return seal_ballot(key, ELECTION, bytes([255 - i]) * 16, ballot_id, "C001", encrypted), seed
 
 
 def two_batches():
-    b1 = build_batch_v2(KEY, E, "official", 1, None, [ballot(i)[0] for i in (5, 3, 9)],
-                        [SpoiledBallot(*ballot(i, ("P003",))) for i in (8, 4)], False)
-    b2 = build_batch_v2(KEY, E, "official", 2, b1.header, [ballot(7)[0]], [], True)
+    b1 = build_batch(KEY, E, "official", 1, None, [ballot(i)[0] for i in (5, 3, 9)],
+                     [SpoiledBallot(*ballot(i, ("P003",))) for i in (8, 4)], False)
+    b2 = build_batch(KEY, E, "official", 2, b1.header, [ballot(7)[0]], [], True)
     return b1, b2
 
 
 B1, B2 = two_batches()
-DATA = encode_batch_v2(B1)
+DATA = encode_batch(B1)
 
 
 def test_round_trip_order_and_chain():
-    assert parse_batch_v2(DATA) == B1 == parse_any_batch(DATA)
+    assert parse_batch(DATA) == B1 == parse_any_batch(DATA)
     assert [b.ballot_id[0] for b in B1.ballots] == [3, 5, 9]
     assert [s.ballot.ballot_id[0] for s in B1.spoiled] == [4, 8]
     assert (B2.header.cumulative, B2.header.prev_header_hex, B2.header.spoiled) == (3 + 1, B1.header.hash().hex(), 0)
-    assert check_batch_v2(B1, E, KEY.verify_key, None) == [] == check_batch_v2(B2, E, KEY.verify_key, B1.header)
-    assert isinstance(header_v2_from_json(B1.header.to_json()), BatchHeaderV2)
-    assert header_v2_from_json(B1.header.to_json()) == B1.header
+    assert check_sealed_batch(B1, E, KEY.verify_key, None) == [] == check_sealed_batch(B2, E, KEY.verify_key, B1.header)
+    assert isinstance(sealed_header_from_json(B1.header.to_json()), SealedBatchHeader)
+    assert sealed_header_from_json(B1.header.to_json()) == B1.header
     for b in B1.ballots + tuple(s.ballot for s in B1.spoiled):      # the ballots inside still check
-        check_sealed_ballot_v2(b, ELECTION, KEY.verify_key, Y)
+        check_sealed_ballot(b, ELECTION, KEY.verify_key, Y)
     assert b"serial" not in DATA
 
 
@@ -70,20 +70,20 @@ def test_the_header_signature_uses_its_own_context():
     """A format-2 header signed as a format-1 header (or the other way) does not verify."""
     h = B1.header
     wrong = KEY.sign("kiosk-batch-header/1", h.encoded())
-    assert [p.code for p in check_batch_v2(type(B1)(h, wrong, B1.ballots, B1.spoiled), E, KEY.verify_key, None)] \
+    assert [p.code for p in check_sealed_batch(type(B1)(h, wrong, B1.ballots, B1.spoiled), E, KEY.verify_key, None)] \
         == ["bad_header_signature"]
 
 
-def test_check_batch_v2_catches_a_changed_ballot_a_dropped_spoiled_ballot_and_a_broken_link():
+def test_check_sealed_batch_catches_a_changed_ballot_a_dropped_spoiled_ballot_and_a_broken_link():
     changed = B1.ballots[1]
-    swapped = SealedBallotV2(changed.ballot_id, changed.style, changed.encrypted, changed.token_key,
-                             changed.token_sig, bytes(64))
+    swapped = SealedBallot(changed.ballot_id, changed.style, changed.encrypted, changed.token_key,
+                           changed.token_sig, bytes(64))
     forged = type(B1)(B1.header, B1.signature, (B1.ballots[0], swapped, B1.ballots[2]), B1.spoiled)
-    assert [p.code for p in check_batch_v2(forged, E, KEY.verify_key, None)] == ["merkle_root_mismatch"]
+    assert [p.code for p in check_sealed_batch(forged, E, KEY.verify_key, None)] == ["merkle_root_mismatch"]
     dropped = type(B1)(B1.header, B1.signature, B1.ballots, B1.spoiled[:1])
-    assert [p.code for p in check_batch_v2(dropped, E, KEY.verify_key, None)] == ["spoiled_root_mismatch"]
-    assert [p.code for p in check_batch_v2(B2, E, KEY.verify_key, None)] == ["not_linked"]
-    assert [p.code for p in check_batch_v2(B1, "cd" * 32, SigningKey(bytes(32)).verify_key, None)] == \
+    assert [p.code for p in check_sealed_batch(dropped, E, KEY.verify_key, None)] == ["spoiled_root_mismatch"]
+    assert [p.code for p in check_sealed_batch(B2, E, KEY.verify_key, None)] == ["not_linked"]
+    assert [p.code for p in check_sealed_batch(B1, "cd" * 32, SigningKey(bytes(32)).verify_key, None)] == \
         ["wrong_election", "wrong_kiosk"]
 
 
@@ -120,7 +120,7 @@ def edited(edit) -> bytes:
 ])
 def test_strict_parsing_names_the_problem(edit, message):
     with pytest.raises(FormatError, match=message):
-        parse_batch_v2(edited(edit))
+        parse_batch(edited(edit))
 
 
 def test_only_the_canonical_bytes_parse():
@@ -139,13 +139,13 @@ def test_only_the_canonical_bytes_parse():
 
 
 def parse_or_refuse(data: bytes):
-    """parse_batch_v2 raises only FormatError; what it accepts is strict JSON and re-encodes to the input."""
+    """parse_batch raises only FormatError; what it accepts is strict JSON and re-encodes to the input."""
     try:
-        batch = parse_batch_v2(data)
+        batch = parse_batch(data)
     except FormatError:
         return None
     parse_json(data, "the batch")
-    assert encode_batch_v2(batch) == data
+    assert encode_batch(batch) == data
     return batch
 
 
@@ -190,13 +190,13 @@ def test_fuzz_edited_headers_are_refused_or_exact(changes):
 
 
 def test_an_empty_closing_batch_and_a_batch_of_only_spoiled_ballots_round_trip():
-    empty = build_batch_v2(KEY, E, "test", 1, None, [], [], True)
-    only = build_batch_v2(KEY, E, "test", 1, None, [], [SpoiledBallot(*ballot(2))], False)
+    empty = build_batch(KEY, E, "test", 1, None, [], [], True)
+    only = build_batch(KEY, E, "test", 1, None, [], [SpoiledBallot(*ballot(2))], False)
     for b in (empty, only):
-        assert parse_batch_v2(encode_batch_v2(b)) == b and check_batch_v2(b, E, KEY.verify_key, None) == []
+        assert parse_batch(encode_batch(b)) == b and check_sealed_batch(b, E, KEY.verify_key, None) == []
 
 
 def test_a_random_batch_of_many_ballots_round_trips():
-    ballots = [seal_ballot_v2(KEY, ELECTION, os.urandom(16), os.urandom(16), "C002", b"x" * 50) for _ in range(40)]
-    b = build_batch_v2(KEY, E, "official", 1, None, ballots, [], False)
-    assert parse_batch_v2(encode_batch_v2(b)) == b and b.header.count == 40
+    ballots = [seal_ballot(KEY, ELECTION, os.urandom(16), os.urandom(16), "C002", b"x" * 50) for _ in range(40)]
+    b = build_batch(KEY, E, "official", 1, None, ballots, [], False)
+    assert parse_batch(encode_batch(b)) == b and b.header.count == 40

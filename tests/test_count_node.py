@@ -15,8 +15,8 @@ import pytest
 
 from centralhelp import make_kiosk, post, running_node, serial_of
 from kiosk.app.cliutil import call
-from kiosk.contract.ballot_v2 import seal_ballot_v2
-from kiosk.contract.batch_v2 import SpoiledBallot, build_batch_v2, encode_batch_v2
+from kiosk.contract.ballot import seal_ballot
+from kiosk.contract.sealed_batch import SpoiledBallot, build_batch, encode_batch
 from kiosk.contract.crypto.encrypted_ballot import ballot_bytes, encrypt_ballot
 from kiosk.contract.keys import load_signing_key
 from kiosk.contract.spoiled_qr import spoiled_qr
@@ -29,7 +29,7 @@ def sealed(central, key, style, payload, likes, ballot_id=None, seed=None):
     election, ballot_id, seed = central.election, ballot_id or os.urandom(16), seed or os.urandom(32)
     chosen = choices(election, style, likes)
     encrypted = encrypt_ballot(election.election_public_key, election, style, ballot_id.hex(), chosen, seed)
-    return seal_ballot_v2(key, election, serial_of(payload), ballot_id, style, ballot_bytes(encrypted)), chosen, seed
+    return seal_ballot(key, election, serial_of(payload), ballot_id, style, ballot_bytes(encrypted)), chosen, seed
 
 
 def cli(*argv):
@@ -37,9 +37,9 @@ def cli(*argv):
 
 
 @pytest.fixture
-def day(central_v2, tmp_path):
+def day(central, tmp_path):
     """Two stations, group 1's twelve communities once each, one double use, one checked ballot; closed."""
-    c = central_v2
+    c = central
     roots = [make_kiosk(c, tmp_path / "a", station="S-0001"), make_kiosk(c, tmp_path / "b", station="S-0002")]
     keys = [load_signing_key(DataDir(r).key_file) for r in roots]
     by_style = {}
@@ -55,12 +55,12 @@ def day(central_v2, tmp_path):
     again, again_chosen, _ = sealed(c, keys[1], "C001", by_style["C001"][0], 4)
     ballots[1].append(again)
     checked, _, seed = sealed(c, keys[0], "C002", by_style["C002"][1], 3)
-    batches = [build_batch_v2(keys[k], c.election.fingerprint_hex, "official", 1, None, ballots[k],
-                              [SpoiledBallot(checked, seed)] if k == 0 else [], True) for k in (0, 1)]
+    batches = [build_batch(keys[k], c.election.fingerprint_hex, "official", 1, None, ballots[k],
+                           [SpoiledBallot(checked, seed)] if k == 0 else [], True) for k in (0, 1)]
     data = tmp_path / "n1"
     with running_node(c, data) as (node, server):
         for b in batches:
-            ack = post(server, encode_batch_v2(b), c)
+            ack = post(server, encode_batch(b), c)
             assert ack.verdict == "accepted", ack.reason
     secrets = tmp_path / "trustees"
     for i in (1, 2, 3):
