@@ -6,13 +6,13 @@
 is drawn often), a budget of 3.1 billion won; one ``greedy_by_points`` stage, timed --repeat
 times, the median printed.
 
-Where ``pabutools`` can be imported (it is not a dependency: GPL-3.0-or-later, see the README; e.g.
-a separate virtual environment with ``pip install --no-deps pabutools gmpy2 natsort numpy pulp
-preflibtools``, run with ``--pabutools-path`` naming its site-packages), its own
-``greedy_utilitarian_welfare`` runs on the same instance in the same run, interleaved: one cardinal
-ballot giving each project its points times its cost (that rule takes satisfaction per cost, so
-this is greedy by points) with ``Additive_Cardinal_Sat`` and a tie-breaking rule by the same lot;
-the bench prints both medians, their ratio and whether both select the same projects.
+Where ``pabutools`` can be imported (it is not a dependency: GPL-3.0-or-later, see the README;
+``make test`` builds ``.venv-pb``: give ``--pabutools-path .venv-pb/lib/python3.11/site-packages``),
+its own ``greedy_utilitarian_welfare`` runs on the same instance in the same run, interleaved,
+through ``sync.central.pb_recompute.pabutools_greedy`` (building pabutools' instance is timed too):
+one cardinal ballot giving each project its points times its cost (that rule takes satisfaction per
+cost, so this is greedy by points) and a tie-breaking rule by the same lot; the bench prints both
+medians, their ratio and whether both select the same projects.
 """
 
 from __future__ import annotations
@@ -63,21 +63,16 @@ def pabutools_rule(projects: list, seed: str, path: str | None):
     if path:
         sys.path.append(path)
     try:
-        from pabutools.election import CardinalBallot, CardinalProfile, Instance, Additive_Cardinal_Sat
-        from pabutools.election import Project as PbProject
-        from pabutools.rules import greedy_utilitarian_welfare
-        from pabutools.tiebreaking import TieBreakingRule
+        import pabutools  # noqa: F401
     except ImportError:
         return None
+    from sync.central.pb_recompute import pabutools_greedy
     from sync.central.selection import lot_key
 
-    instance = Instance(budget_limit=3_100_000_000)
-    made = {p.id: PbProject(p.id, p.cost) for p in projects}
-    instance.update(made.values())
-    profile = CardinalProfile([CardinalBallot({made[p.id]: p.points * p.cost for p in projects})], instance=instance)
-    lot = TieBreakingRule(lambda inst, prof, project: lot_key(seed, project.name))
-    return lambda: {p.name for p in greedy_utilitarian_welfare(instance, profile, sat_class=Additive_Cardinal_Sat,
-                                                               tie_breaking=lot)}
+    names = [p.id for p in projects]
+    cost = {p.id: p.cost for p in projects}
+    value = {p.id: p.points * p.cost for p in projects}
+    return lambda: set(pabutools_greedy(names, cost, value, 3_100_000_000, lambda name: lot_key(seed, name)))
 
 
 if __name__ == "__main__":

@@ -75,7 +75,7 @@ def _tie_key(stage: dict):
     raise ValueError(f"{stage['file']}: unknown tie_break {stage['tie_break']!r}")
 
 
-def _greedy(names: list[str], cost: dict, value: dict, budget: int, tie) -> list[str]:
+def pabutools_greedy(names: list[str], cost: dict, value: dict, budget: int, tie) -> list[str]:
     """pabutools' greedy_utilitarian_welfare on one cardinal ballot: the selected ids in its order."""
     from pabutools.election import Additive_Cardinal_Sat, CardinalBallot, CardinalProfile, Instance, Project
     from pabutools.rules import greedy_utilitarian_welfare
@@ -97,13 +97,13 @@ def recompute(stage: dict) -> dict:
     points = {n: int(stage["points"][n] * scale) for n in pool}   # whole numbers: pabutools compares exactly
     cost = {n: int(stage["projects"][n].cost) for n in pool}
     tie = _tie_key(stage)
-    rank = {n: i for i, n in enumerate(_greedy(pool, dict.fromkeys(pool, 1), points, len(pool), tie))}
+    rank = {n: i for i, n in enumerate(pabutools_greedy(pool, dict.fromkeys(pool, 1), points, len(pool), tie))}
     limits = dict(stage["quotas"]) | ({COUNT: stage["count"]} if stage["count"] is not None else {})
     category = {p.name: next(iter(p.categories), None) for p in stage["projects"].values()}
     runs = 0
     while True:
         runs += 1
-        chosen = sorted(_greedy(pool, cost, {n: points[n] * cost[n] for n in pool}, stage["budget"], tie),
+        chosen = sorted(pabutools_greedy(pool, cost, {n: points[n] * cost[n] for n in pool}, stage["budget"], tie),
                         key=rank.get)
         cut = _first_cut(chosen, category, limits)
         if cut is None:
